@@ -1,0 +1,4 @@
+"""python -m wqpolicy -> the command line."""
+from .cli import main
+
+main()

@@ -1,0 +1,172 @@
+"""Test cases as data: load case files, run them under a policy version, compare with expectations.
+Returns results; prints nothing (the CLI renders them)."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from .errors import Diagnostic, WQError
+from .inputs import load_input
+from .record import DecisionRecord
+from .schemas import data_dir, error_message, load_schema, validator
+from .source import Span
+from .yamlload import load_yaml, read_text
+
+
+@dataclass
+class Case:
+    path: Path
+    description: str
+    policy: str | None
+    version: str | None
+    on: datetime.date | None
+    input: dict
+    marks: object
+    expect: dict
+    expect_by_version: dict
+
+    def expectations(self, version: str) -> dict:
+        """``expect`` with the entries for ``version`` laid over it."""
+        merged = dict(self.expect)
+        extra = self.expect_by_version.get(version) or {}
+        for key, value in extra.items():
+            if key in ("rules", "outputs") and isinstance(value, dict):
+                merged[key] = {**(merged.get(key) or {}), **value}
+            else:
+                merged[key] = value
+        if "error" in extra:
+            merged.pop("outcome", None)
+        if "outcome" in extra:
+            merged.pop("error", None)
+        return merged
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    ref: str
+    mismatches: list = field(default_factory=list)  # (what, expected, actual)
+    record: DecisionRecord | None = None
+    diagnostics: list = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches
+
+
+class _Within:
+    """Marks of a document nested at ``prefix`` inside a case file."""
+
+    def __init__(self, marks, prefix):
+        self.marks, self.prefix = marks, prefix
+
+    def span(self, path, *a, **k):
+        return self.marks.span(self.prefix + tuple(path), *a, **k)
+
+
+def case_files(paths) -> list[Path]:
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml"))
+        else:
+            out.append(p)
+    return out
+
+
+def load_case(path: Path) -> Case:
+    """One case file, checked against schemas/case.schema.json. Raises WQError."""
+    text = read_text(path)
+    doc, marks = load_yaml(text, str(path), dates=False)
+    schema_dir = data_dir("schemas")
+    v = validator(load_schema(str(schema_dir / "case.schema.json")), str(schema_dir))
+    problems = [Diagnostic("WQ-CASE", error_message(e), marks.span(tuple(e.absolute_path)))
+                for e in v.iter_errors(doc)]
+    if problems:
+        raise WQError(problems)
+    if "input_file" in doc:
+        input_path = path.parent / doc["input_file"]
+        document, input_marks = load_input(input_path)
+    else:
+        document, input_marks = doc.get("input"), _Within(marks, ("input",))
+    if not isinstance(document, dict):
+        raise WQError([Diagnostic("WQ-CASE", "the case needs an `input` mapping or an `input_file`",
+                                  Span(str(path), 1, 1))])
+    on = doc.get("on")
+    return Case(path, doc.get("description", ""), doc.get("policy"), doc.get("version"),
+                datetime.date.fromisoformat(on) if on else None, document, input_marks,
+                doc.get("expect") or {}, doc.get("expect_by_version") or {})
+
+
+def load_cases(paths) -> tuple[list[Case], list[Diagnostic]]:
+    cases, problems = [], []
+    for p in case_files(paths):
+        try:
+            cases.append(load_case(p))
+        except WQError as e:
+            problems += e.diagnostics
+    return cases, problems
+
+
+def run_case(case: Case, policy) -> CaseResult:
+    """Evaluate ``case`` under ``policy`` (a loaded Policy) and compare with its expectations."""
+    expect = case.expectations(policy.version)
+    result = CaseResult(case, f"{policy.id}@{policy.version}")
+    try:
+        record = policy.evaluate(None, case.input, marks=case.marks, input_name=str(case.path))
+    except WQError as e:
+        result.diagnostics = e.diagnostics
+        codes = sorted({d.code for d in e.diagnostics})
+        if expect.get("error") not in codes:
+            result.mismatches.append(("outcome", expect.get("error") or expect.get("outcome"),
+                                      "error " + ", ".join(codes) + ": " + e.diagnostics[0].message))
+        return result
+    result.record = record
+    if "error" in expect:
+        result.mismatches.append(("outcome", f"error {expect['error']}", record.outcome))
+    if "outcome" in expect and expect["outcome"] != record.outcome:
+        result.mismatches.append(("outcome", expect["outcome"], record.outcome))
+    outcomes = {r.id: r.outcome for r in record.rules}
+    for rid, want in (expect.get("rules") or {}).items():
+        got = outcomes.get(rid, "(no such rule)")
+        if got != want:
+            result.mismatches.append((f"rule {rid}", want, got))
+    for name, want in (expect.get("outputs") or {}).items():
+        got = record.output(name) if name in record.outputs else "(no such output)"
+        if not same_value(want, got):
+            result.mismatches.append((f"output {name}", want, got))
+    return result
+
+
+def same_value(expected, actual) -> bool:
+    """Expected (from YAML) vs actual (JSON form): numbers compare as exact decimals; lists and mappings
+    compare the items and keys the expectation lists."""
+    if isinstance(expected, list):
+        return isinstance(actual, list) and len(expected) == len(actual) and all(
+            same_value(e, a) for e, a in zip(expected, actual))
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(k in actual and same_value(v, actual[k]) for k, v in expected.items())
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected == actual
+    e, a = _number(expected), _number(actual)
+    if e is not None and a is not None:
+        return e == a
+    if isinstance(expected, datetime.date):
+        expected = expected.isoformat()
+    return expected == actual
+
+
+def _number(v):
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, (int, Decimal)):
+        return Decimal(v)
+    if isinstance(v, str):
+        try:
+            d = Decimal(v.replace(",", ""))
+            return d if d.is_finite() else None
+        except InvalidOperation:
+            return None
+    return None

@@ -1,0 +1,330 @@
+"""Static checks over expressions: names, fields, arity and types, and cycles among definitions.
+
+One ``Checker`` covers one decision: it sees the policy's parameters and definitions, the decision's own
+definitions and the fields of its input schema. It records the type of every node (the compiler reads them)
+and collects every problem as a Diagnostic; nothing stops at the first.
+"""
+from __future__ import annotations
+
+from . import ast
+from . import types as T
+from .errors import Diagnostic, did_you_mean
+from .functions import BUILTINS
+from .model import Decision, Definition, Expr, PolicyVersion
+
+OUTCOME_COUNTS = ("passed", "failed", "unknown", "error", "advisories")
+RULE_COUNTS = T.Record(tuple((n, T.NUMBER) for n in OUTCOME_COUNTS))
+
+_PARAM_KINDS = {"number": T.NUMBER, "ratio": T.NUMBER, "money": T.NUMBER, "integer": T.NUMBER, "date": T.DATE,
+                "duration": T.DURATION, "string": T.STRING, "bool": T.BOOL}
+_OUTPUT_KINDS = {"money": T.NUMBER, "ratio": T.NUMBER, "number": T.NUMBER, "integer": T.NUMBER, "string": T.STRING,
+                 "bool": T.BOOL, "date": T.DATE}
+
+
+class Checker:
+    """Types and names for one decision. ``types`` maps id(node) -> type once ``check`` has run."""
+
+    def __init__(self, policy: PolicyVersion, decision: Decision, input_type: T.Record):
+        self.policy = policy
+        self.decision = decision
+        self.input = input_type
+        self.params = {n: T.of_value(p.value) for n, p in policy.parameters.items()}
+        self.defs: dict[str, Definition] = {**policy.definitions, **decision.definitions}
+        self.types: dict[int, object] = {}
+        self.def_types: dict[str, object] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._in_progress: list[str] = []
+        self._expr: Expr | None = None
+
+    # -- entry points -------------------------------------------------------------------------------
+    def check(self) -> list[Diagnostic]:
+        """Check every rule, the outcome steps and the outputs of the decision."""
+        for rule in self.decision.rules:
+            self.expect(rule.condition, T.BOOL, "a rule's condition")
+        for step in self.decision.outcome:
+            if step.when is not None:
+                self.expect(step.when, T.BOOL, "an outcome's `when`", {"rules": RULE_COUNTS})
+        for out in self.decision.outputs.values():
+            want = _OUTPUT_KINDS.get(out.kind)
+            if out.kind == "list":
+                t = self.expr(out.expr, specials={"outcome": T.STRING})
+                if not isinstance(t, T.ListOf) and t != T.ANY:
+                    self._error_at(out.expr, out.expr.node, "WQ-TYPE", f"output `{out.name}` is declared a list "
+                                   f"but its expression gives {t}")
+            elif want is not None:
+                self.expect(out.expr, want, f"output `{out.name}` ({out.kind})", {"outcome": T.STRING})
+        return self.diagnostics
+
+    def expect(self, expr: Expr, want, what: str, specials: dict | None = None):
+        t = self.expr(expr, specials=specials)
+        if not T.fits(t, want):
+            self._error_at(expr, expr.node, "WQ-TYPE", f"{what} must be {want}, but this is {t}")
+        return t
+
+    def expr(self, expr: Expr, locals_: dict | None = None, specials: dict | None = None):
+        saved = self._expr
+        self._expr = expr
+        try:
+            return self._visit(expr.node, dict(locals_ or {}), specials or {})
+        finally:
+            self._expr = saved
+
+    # -- definitions --------------------------------------------------------------------------------
+    def def_type(self, name: str, expr: Expr, node: ast.Node):
+        if name in self.def_types:
+            return self.def_types[name]
+        if name in self._in_progress:
+            loop = self._in_progress[self._in_progress.index(name):] + [name]
+            self._error_at(expr, node, "WQ-CYCLE", "definitions depend on each other in a circle: "
+                           + " → ".join(loop), hint="a definition may not use itself, directly or through others")
+            return T.ANY
+        self._in_progress.append(name)
+        try:
+            d = self.defs[name]
+            t = self._each_type(d) if d.each is not None else self.expr(d.expr)
+        finally:
+            self._in_progress.pop()
+        self.def_types[name] = t
+        return t
+
+    def _each_type(self, d: Definition):
+        each = d.each
+        source = self.expr(each.source)
+        if not isinstance(source, T.ListOf) and source != T.ANY:
+            self._error_at(each.source, each.source.node, "WQ-TYPE", f"`each` needs a list, not {source}")
+            source = T.ListOf(T.ANY)
+        local = {each.var: source.item if isinstance(source, T.ListOf) else T.ANY}
+        if each.order_by is not None:
+            t = self.expr(each.order_by, local)
+            if t not in (T.NUMBER, T.DATE, T.STRING, T.ANY):
+                self._error_at(each.order_by, each.order_by.node, "WQ-TYPE", f"cannot order by {t} values")
+        for name, (start, _) in each.carry.items():
+            local[name] = self.expr(start)
+        fields = []
+        for name, e in each.fields.items():
+            t = self.expr(e, local)
+            local[name] = t
+            fields.append((name, t))
+        for name, (start, nxt) in each.carry.items():
+            t = self.expr(nxt, local)
+            if T.join(t, local[name]) is None:
+                self._error_at(nxt, nxt.node, "WQ-TYPE", f"carry `{name}` starts as {local[name]} but `next` gives {t}")
+        return T.ListOf(T.Record(tuple(fields)))
+
+    # -- nodes --------------------------------------------------------------------------------------
+    def _visit(self, n: ast.Node, local: dict, specials: dict):
+        t = getattr(self, "_" + type(n).__name__)(n, local, specials)
+        self.types[id(n)] = t
+        return t
+
+    def _Literal(self, n, local, specials):
+        return {"number": T.NUMBER, "string": T.STRING, "bool": T.BOOL, "date": T.DATE,
+                "duration": T.DURATION}[n.kind]
+
+    def _Name(self, n, local, specials):
+        name = n.name
+        if name in local:
+            return local[name]
+        if name in self.defs:
+            return self.def_type(name, self._expr, n)
+        if name in self.params:
+            return self.params[name]
+        field = self.input.field(name)
+        if field is not None:
+            return field
+        if name in specials:
+            return specials[name]
+        known = [*local, *self.defs, *self.params, *self.input.names(), *specials]
+        self._error_at(self._expr, n, "WQ-NAME", f"unknown name `{name}`", did_you_mean(name, known))
+        return T.ANY
+
+    def _Field(self, n, local, specials):
+        subject = self._visit(n.subject, local, specials)
+        if subject == T.ANY:
+            return T.ANY
+        if isinstance(subject, T.MapOf):
+            return subject.value
+        if isinstance(subject, T.Record):
+            t = subject.field(n.name)
+            if t is None:
+                where = _dotted(n.subject) or "this record"
+                self._error_at(self._expr, n, "WQ-NAME", f"`{where}` has no field `{n.name}`",
+                               did_you_mean(n.name, subject.names()), offset=n.subject.end + 1)
+                return T.ANY
+            return t
+        self._error_at(self._expr, n, "WQ-TYPE", f"{subject} has no fields (`.{n.name}`)", offset=n.subject.end)
+        return T.ANY
+
+    def _Index(self, n, local, specials):
+        subject = self._visit(n.subject, local, specials)
+        key = self._visit(n.key, local, specials)
+        if isinstance(subject, T.MapOf):
+            self._want(n.key, key, T.STRING, "a mapping key")
+            return subject.value
+        if isinstance(subject, T.ListOf):
+            self._want(n.key, key, T.NUMBER, "a list position")
+            return subject.item
+        if subject != T.ANY:
+            self._error_at(self._expr, n, "WQ-TYPE", f"cannot look up `[…]` in {subject}")
+        return T.ANY
+
+    def _Unary(self, n, local, specials):
+        t = self._visit(n.operand, local, specials)
+        if n.op == "not":
+            self._want(n.operand, t, T.BOOL, "the operand of `not`")
+            return T.BOOL
+        self._want(n.operand, t, T.NUMBER, "the operand of `-`")
+        return T.NUMBER
+
+    def _Binary(self, n, local, specials):
+        a = self._visit(n.left, local, specials)
+        b = self._visit(n.right, local, specials)
+        op = n.op
+        if op in ("and", "or"):
+            self._want(n.left, a, T.BOOL, f"the left side of `{op}`")
+            self._want(n.right, b, T.BOOL, f"the right side of `{op}`")
+            return T.BOOL
+        if op in ("in", "not in"):
+            if isinstance(b, T.ListOf):
+                if T.join(a, b.item) is None:
+                    self._error_at(self._expr, n, "WQ-TYPE", f"`{op}` looks for {a} in a {b}")
+            elif isinstance(b, T.MapOf):
+                self._want(n.left, a, T.STRING, f"the left side of `{op}` (a key)")
+            elif b == T.STRING:
+                self._want(n.left, a, T.STRING, f"the left side of `{op}`")
+            elif b != T.ANY:
+                self._error_at(self._expr, n, "WQ-TYPE", f"the right side of `{op}` must be a list, not {b}")
+            return T.BOOL
+        if op in ("==", "!="):
+            if T.join(a, b) is None:
+                self._error_at(self._expr, n, "WQ-TYPE", f"comparing {a} with {b} is always false",
+                               hint="compare values of the same type")
+            return T.BOOL
+        if op in ("<", "<=", ">", ">="):
+            if T.join(a, b) is None or T.join(a, b) not in (T.NUMBER, T.DATE, T.STRING, T.ANY):
+                self._error_at(self._expr, n, "WQ-TYPE", f"cannot order {a} against {b} with `{op}`")
+            return T.BOOL
+        if op == "+" and (a, b) in ((T.DATE, T.DURATION), (T.DURATION, T.DATE)):
+            return T.DATE
+        if op == "-" and (a, b) == (T.DATE, T.DURATION):
+            return T.DATE
+        if op == "+" and T.STRING in (a, b) and T.join(a, b) is not None:
+            return T.STRING
+        self._want(n.left, a, T.NUMBER, f"the left side of `{op}`")
+        self._want(n.right, b, T.NUMBER, f"the right side of `{op}`")
+        return T.NUMBER
+
+    def _If(self, n, local, specials):
+        c = self._visit(n.cond, local, specials)
+        self._want(n.cond, c, T.BOOL, "the condition of `if`")
+        a = self._visit(n.then, local, specials)
+        b = self._visit(n.other, local, specials)
+        t = T.join(a, b)
+        if t is None:
+            self._error_at(self._expr, n.other, "WQ-TYPE", f"`then` gives {a} but `else` gives {b}")
+            return T.ANY
+        return t
+
+    def _ListExpr(self, n, local, specials):
+        item = T.ANY
+        for x in n.items:
+            t = self._visit(x, local, specials)
+            joined = T.join(item, t)
+            if joined is None:
+                self._error_at(self._expr, x, "WQ-TYPE", f"a list mixes {item} and {t}")
+                joined = T.ANY
+            item = joined
+        return T.ListOf(item)
+
+    def _Call(self, n, local, specials):
+        fn = self._builtin(n)
+        args = [self._visit(a, local, specials) for a in n.args]
+        if fn is None:
+            return T.ANY
+        if not fn.min_args <= len(args) <= fn.max_args:
+            want = str(fn.min_args) if fn.min_args == fn.max_args else f"{fn.min_args} to {fn.max_args}"
+            self._error_at(self._expr, n, "WQ-ARITY", f"`{fn.name}` takes {want} argument"
+                           f"{'s' if want != '1' else ''}, not {len(args)}", hint=fn.doc)
+            return T.ANY
+        return self._result(fn, n, args)
+
+    def _Aggregate(self, n, local, specials):
+        source = self._visit(n.source, local, specials)
+        if not isinstance(source, T.ListOf) and source != T.ANY:
+            self._error_at(self._expr, n.source, "WQ-TYPE", f"`for … in` needs a list, not {source}")
+        inner = dict(local)
+        inner[n.var] = source.item if isinstance(source, T.ListOf) else T.ANY
+        if n.cond is not None:
+            c = self._visit(n.cond, inner, specials)
+            self._want(n.cond, c, T.BOOL, "the `if` filter")
+        element = self._visit(n.element, inner, specials)
+        if n.func is None:
+            return T.ListOf(element)
+        fn = self._builtin(n)
+        if fn is None:
+            return T.ANY
+        if not fn.collection:
+            self._error_at(self._expr, n, "WQ-ARITY", f"`{fn.name}` does not take a `for` form", hint=fn.doc)
+            return T.ANY
+        return self._result(fn, n, [T.ListOf(element)])
+
+    def _builtin(self, n):
+        fn = BUILTINS.get(n.func)
+        if fn is None:
+            self._error_at(self._expr, n, "WQ-NAME", f"unknown function `{n.func}`",
+                           did_you_mean(n.func, BUILTINS), length=len(n.func))
+        return fn
+
+    def _result(self, fn, n, args):
+        try:
+            return fn.result(args)
+        except TypeError as e:
+            self._error_at(self._expr, n, "WQ-TYPE", f"{fn.name}: {e}", hint=fn.doc, length=len(fn.name))
+            return T.ANY
+
+    # -- reporting ----------------------------------------------------------------------------------
+    def _want(self, node, actual, want, what):
+        if not T.fits(actual, want):
+            self._error_at(self._expr, node, "WQ-TYPE", f"{what} must be {want}, not {actual}")
+
+    def _error_at(self, expr: Expr, node, code, message, hint=None, offset=None, length=None):
+        start = node.pos if offset is None else offset
+        size = length if length is not None else max(1, node.end - start)
+        self.diagnostics.append(Diagnostic(code, message, expr.span(start, size), hint))
+
+
+def _dotted(n) -> str | None:
+    if isinstance(n, ast.Name):
+        return n.name
+    if isinstance(n, ast.Field):
+        head = _dotted(n.subject)
+        return f"{head}.{n.name}" if head else None
+    return None
+
+
+def reads(expr: Expr, local_names=()) -> list[tuple[str, ast.Node]]:
+    """The names and dotted paths an expression reads, as (path, node), first seen first; loop variables excluded."""
+    out: dict[str, ast.Node] = {}
+
+    def visit(n, local):
+        path = _dotted(n)
+        if path is not None:
+            if path.split(".")[0] not in local:
+                out.setdefault(path, n)
+            return
+        if isinstance(n, ast.Aggregate):
+            visit(n.source, local)
+            inner = local | {n.var}
+            for c in (n.element, n.cond):
+                if c is not None:
+                    visit(c, inner)
+            return
+        for c in ast.children(n):
+            visit(c, local)
+
+    visit(expr.node, frozenset(local_names))
+    return list(out.items())
+
+
+def param_type(kind: str | None):
+    return _PARAM_KINDS.get(kind or "")

@@ -1,0 +1,229 @@
+"""The command line: thin click commands over the Python API. Exit codes: 0 ok, 1 findings, 2 usage."""
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .cases import load_cases, run_case
+from .errors import Diagnostic, WQError
+from .inputs import load_input
+from .loader import Library, load_policy
+from .report import json_report, jsonl_report, text_report
+from .schemas import data_dir
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _render(diagnostics, err=True) -> None:
+    texts: dict = {}
+    for d in diagnostics:
+        text = None
+        if d.span is not None:
+            if d.span.file not in texts:
+                try:
+                    texts[d.span.file] = Path(d.span.file).read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError, ValueError):
+                    texts[d.span.file] = None
+            text = texts[d.span.file]
+        click.echo(d.render(text), err=err)
+
+
+def _fail(e: WQError):
+    _render(e.diagnostics)
+    raise click.exceptions.Exit(1)
+
+
+def _date(value) -> datetime.date | None:
+    return value.date() if value else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="wqpolicy")
+def main():
+    """wqpolicy: versioned YAML policies, an exact evaluator that explains itself.
+
+    \b
+    Examples:
+      wqpolicy check                              # check the bundled policies
+      wqpolicy eval examples/recognition.yaml     # decide one application
+      wqpolicy test tests/cases                   # run the case files
+      wqpolicy diff wuqing-five-platforms@2021-trial revision.yaml --cases tests/cases
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(paths, fmt):
+    """Check policy files: YAML, schema, expressions, names, types, cycles, clauses, versions.
+
+    With no PATH, checks the bundled policies. Every problem is reported as file:line:col.
+
+    \b
+    Example:
+      wqpolicy check policies/
+      wqpolicy check policies/wuqing-five-platforms/2021-trial.yaml
+    """
+    roots = [Path(p) for p in paths] or [data_dir("policies")]
+    missing = [str(p) for p in roots if not p.exists()]
+    if missing:
+        raise click.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="PATH")
+    library = Library(roots)
+    # Bases named by `extends` may live in the bundled folder.
+    bundled = Library([data_dir("policies")])
+    for pid, versions in bundled.files.items():
+        for version, pf in versions.items():
+            library.files.setdefault(pid, {}).setdefault(version, pf)
+    errors, warnings = library.check()
+    errors = [d for d in errors if _under(d, roots)]
+    warnings = [d for d in warnings if _under(d, roots)]
+    if fmt == "json":
+        click.echo(json.dumps({"errors": [d.to_json() for d in errors],
+                               "warnings": [d.to_json() for d in warnings]}, ensure_ascii=False, indent=2))
+    else:
+        _render(errors + warnings, err=False)
+        count = sum(len(v) for v in library.files.values())
+        click.echo(f"{len(errors)} errors, {len(warnings)} warnings ({count} policy versions checked)")
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+def _under(d: Diagnostic, roots) -> bool:
+    if d.span is None:
+        return True
+    f = Path(d.span.file).resolve()
+    return any(f == r.resolve() or r.resolve() in f.parents for r in roots)
+
+
+@main.command(name="eval")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--policy", "policy_ref", metavar="ID[@VERSION]|FILE",
+              help="Policy to use (default: the bundled policy in force on --on).")
+@click.option("--on", type=DATE, help="Evaluation date: picks the version in force (default: today).")
+@click.option("--decision", help="Decision name (default: the document's `decision:` field).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True)
+def eval_(inputs, policy_ref, on, decision, fmt):
+    """Evaluate input documents (YAML or JSON; `-` reads standard input) under one policy.
+
+    JSON output follows schemas/decision.schema.json: one object for one input, an array for several.
+    Exit 0 when every input was evaluated, 1 when an input or the policy has errors.
+
+    \b
+    Examples:
+      wqpolicy eval examples/recognition.yaml
+      wqpolicy eval --on 2021-06-01 --format json examples/*.yaml
+      cat app.json | wqpolicy eval --decision filing -
+    """
+    try:
+        policy = load_policy(policy_ref, on=_date(on))
+    except WQError as e:
+        _fail(e)
+    records, failed = [], []
+    for name in inputs:
+        try:
+            if name == "-":
+                doc, marks = load_input("<stdin>", sys.stdin.read())
+            else:
+                doc, marks = load_input(name)
+            records.append(policy.evaluate(decision, doc, marks=marks, input_name=name if name != "-" else "<stdin>"))
+        except WQError as e:
+            failed.append(e)
+    for e in failed:
+        _render(e.diagnostics)
+    if fmt == "json":
+        click.echo(json_report(records, one=len(inputs) == 1), nl=False)
+    elif fmt == "jsonl":
+        click.echo(jsonl_report(records), nl=False)
+    else:
+        click.echo("\n".join(text_report(r) for r in records), nl=False)
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--policy", "policy_ref", metavar="ID[@VERSION]|FILE",
+              help="Run every case under this version (default: each case's own `version`, else the one in force).")
+@click.option("--on", type=DATE, help="Date that picks the version in force (default: each case's `on`, else today).")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the cases that pass.")
+def test(paths, policy_ref, on, verbose):
+    """Run YAML case files and compare outcomes, rule outcomes and outputs with their expectations.
+
+    Prints a line per failing case (expected vs actual) and ends with `N passed, N failed`.
+    Exit 1 when any case fails or cannot be read.
+
+    \b
+    Example:
+      wqpolicy test tests/cases
+      wqpolicy test --policy tests/fixtures/revision/2022-hypothetical.yaml tests/cases
+    """
+    cases, problems = load_cases(paths or ["tests/cases"])
+    _render(problems)
+    library = Library([data_dir("policies")] + ([Path(policy_ref).parent] if policy_ref and
+                                                  Path(policy_ref).is_file() else []))
+    fixed = None
+    if policy_ref:
+        try:
+            fixed = load_policy(policy_ref, on=_date(on))
+        except WQError as e:
+            _fail(e)
+    passed = failed = 0
+    for case in cases:
+        try:
+            policy = fixed or _case_policy(library, case, _date(on))
+        except WQError as e:
+            failed += 1
+            click.echo(f"FAIL {case.path}: {e.diagnostics[0].message}")
+            continue
+        result = run_case(case, policy)
+        if result.passed:
+            passed += 1
+            if verbose:
+                click.echo(f"ok   {case.path} [{result.ref}]")
+            continue
+        failed += 1
+        click.echo(f"FAIL {case.path} [{result.ref}] — {case.description}")
+        for what, want, got in result.mismatches:
+            click.echo(f"       {what}: expected {want!s}, got {got!s}")
+    failed += len({d.span.file if d.span else "" for d in problems})
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+def _case_policy(library: Library, case, on):
+    ref = case.policy or (next(iter(library.files)) if len(library.files) == 1 else None)
+    if case.version:
+        return library.load(*library.pick(f"{ref}@{case.version}" if ref else None))
+    return library.load(*library.pick(ref, on or case.on))
+
+
+@main.command(name="list")
+def list_():
+    """List the bundled policies: versions with their effective dates, and decisions.
+
+    \b
+    Example:
+      wqpolicy list
+    """
+    library = Library([data_dir("policies")])
+    for policy_id in sorted(library.files):
+        click.echo(policy_id)
+        for v in library.versions(policy_id):
+            until = v.effective_until.isoformat() if v.effective_until else "…"
+            base = f"  (extends {v.extends})" if v.extends else ""
+            click.echo(f"  {v.version:<20} {v.effective_from} → {until}{base}")
+            title = f"{v.title.zh} / {v.title.en}" if v.title else ""
+            if title:
+                click.echo(f"    {title}")
+            for name, d in v.decisions.items():
+                label = f"{d.label.zh} / {d.label.en}" if d.label else ""
+                click.echo(f"    - {name:<18} {len(d.rules):>2} rules, {len(d.outputs)} outputs  {label}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,78 @@
+"""Diagnostics: every problem a user can cause, with a stable code, a place and a hint."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .source import Span, line_of
+
+# Stable codes; tests and tools match on these, never on wording.
+CODES = {
+    "WQ-YAML": "the file is not valid YAML",
+    "WQ-FILE": "the file cannot be read",
+    "WQ-SCHEMA": "the policy does not match schemas/policy.schema.json",
+    "WQ-SYNTAX": "an expression cannot be parsed",
+    "WQ-NAME": "a name is not defined",
+    "WQ-ARITY": "a function is called with the wrong number of arguments",
+    "WQ-TYPE": "a value has the wrong type for where it is used",
+    "WQ-CYCLE": "definitions depend on each other in a circle",
+    "WQ-DUPLICATE": "an id or key is given twice",
+    "WQ-CLAUSE": "a clause id is unknown, or the clause map is incomplete",
+    "WQ-VERSION": "policy versions overlap, leave a gap, or cannot be resolved",
+    "WQ-INPUT": "an input document does not match its decision's schema",
+    "WQ-EVAL": "an expression failed while evaluating",
+    "WQ-CASE": "a test case file is malformed",
+    "WQ-BASE": "a base version changed under a revision",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding: ``code`` from CODES, a message, and where it is (``span`` may be None)."""
+
+    span_key: tuple = field(init=False, repr=False, compare=True)
+    code: str = field(compare=True)
+    message: str = field(compare=True)
+    span: Span | None = field(default=None, compare=False)
+    hint: str | None = field(default=None, compare=False)
+    severity: str = field(default="error", compare=False)
+
+    def __post_init__(self):
+        s = self.span
+        object.__setattr__(self, "span_key", (s.file, s.line, s.col) if s else ("", 0, 0))
+
+    def render(self, text: str | None = None) -> str:
+        """Compiler-style text; with the file ``text``, adds the source line and a caret."""
+        where = f"{self.span}: " if self.span else ""
+        out = f"{where}{self.severity}[{self.code}]: {self.message}"
+        if self.hint:
+            out += f" ({self.hint})"
+        if text is not None and self.span is not None:
+            src = line_of(text, self.span.line)
+            if src:
+                caret = " " * (self.span.col - 1) + "^" * max(1, min(self.span.length, len(src) - self.span.col + 1))
+                out += f"\n    {src}\n    {caret}"
+        return out
+
+    def to_json(self) -> dict:
+        d = {"code": self.code, "severity": self.severity, "message": self.message}
+        if self.span:
+            d.update(file=self.span.file, line=self.span.line, col=self.span.col)
+        if self.hint:
+            d["hint"] = self.hint
+        return d
+
+
+class WQError(Exception):
+    """Raised with one or more diagnostics; the CLI prints them and exits 1."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = sorted(set(diagnostics))
+        super().__init__("\n".join(d.render() for d in self.diagnostics))
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """'did you mean `x`?' for the closest candidate, or None."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None

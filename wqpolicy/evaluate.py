@@ -1,0 +1,106 @@
+"""Runs one compiled decision on one input document and builds its decision record."""
+from __future__ import annotations
+
+from .checker import OUTCOME_COUNTS, Checker, reads
+from .compiler import Compiler, Env
+from .model import Decision, PolicyVersion
+from .record import DecisionRecord, RuleResult
+from .values import UNKNOWN, EvalFault
+
+_FAULTS = (EvalFault, ArithmeticError, TypeError, ValueError, AttributeError, KeyError, IndexError)
+
+
+class CompiledDecision:
+    """A decision with every expression compiled to closures; ``run`` evaluates one document."""
+
+    def __init__(self, policy: PolicyVersion, decision: Decision, checker: Checker):
+        self.policy = policy
+        self.decision = decision
+        compiler = Compiler(checker)
+        self.rules = []
+        for rule in decision.rules:
+            paths = reads(rule.condition)
+            self.rules.append((rule, compiler.compile(rule.condition),
+                               [(p, compiler.compile_node(node)) for p, node in paths],
+                               [(p, compiler.compile_node(node)) for p, node in _input_reads(checker, rule.condition)]))
+        self.outcome = [(compiler.compile(s.when) if s.when is not None else None, s.outcome)
+                        for s in decision.outcome]
+        self.outputs = [(o.name, compiler.compile(o.expr)) for o in decision.outputs.values()]
+        self.output_kinds = {o.name: (o.kind, o.fields) for o in decision.outputs.values()}
+
+    def run(self, doc: dict, input_name: str | None = None) -> DecisionRecord:
+        env = Env(doc)
+        counts = dict.fromkeys(OUTCOME_COUNTS, 0)
+        results = []
+        for rule, condition, value_reads, input_reads in self.rules:
+            error = None
+            try:
+                v = condition(env)
+                outcome = "pass" if v is True else "fail" if v is False else "unknown"
+            except _FAULTS as e:
+                outcome, error = "error", _fault_text(e, rule.condition)
+            values = {p: _safe(f, env) for p, f in value_reads}
+            missing = [p for p, f in input_reads if _safe(f, env) is UNKNOWN] if outcome == "unknown" else []
+            if rule.severity == "advise":
+                if outcome == "fail":
+                    counts["advisories"] += 1
+            else:
+                counts["passed" if outcome == "pass" else "failed" if outcome == "fail" else outcome] += 1
+            results.append(RuleResult(rule.id, rule.clause, rule.severity, outcome, rule.label, rule.message,
+                                      values, missing, error))
+        env.rules = counts
+        outcome = "needs_review"
+        for when, word in self.outcome:
+            try:
+                if when is None or when(env) is True:
+                    outcome = word
+                    break
+            except _FAULTS:
+                continue
+        env.outcome = outcome
+        outputs, errors = {}, {}
+        for name, fn in self.outputs:
+            try:
+                outputs[name] = fn(env)
+            except _FAULTS as e:
+                outputs[name] = UNKNOWN
+                errors[name] = _fault_text(e, self.decision.outputs[name].expr)
+        d = self.decision
+        return DecisionRecord(self.policy.id, self.policy.version, d.name, outcome, d.outcome_labels.get(outcome),
+                              results, outputs, self.output_kinds, errors, input_name)
+
+
+def _safe(fn, env):
+    try:
+        return fn(env)
+    except _FAULTS:
+        return UNKNOWN
+
+
+def _fault_text(e: Exception, expr) -> str:
+    if isinstance(e, EvalFault):
+        where = f" at {expr.span(e.pos)}" if e.pos is not None else ""
+        return f"{e.message}{where}"
+    return f"{type(e).__name__}: {e}"
+
+
+def _input_reads(checker: Checker, expr, seen=None):
+    """Dotted input paths read by ``expr``, following definitions transitively."""
+    seen = set() if seen is None else seen
+    out = []
+    for path, node in reads(expr):
+        root = path.split(".")[0]
+        if root in checker.defs:
+            if root in seen:
+                continue
+            seen.add(root)
+            d = checker.defs[root]
+            exprs = [d.expr] if d.expr is not None else [d.each.source]
+            for e in exprs:
+                out.extend(_input_reads(checker, e, seen))
+        elif root not in checker.params and checker.input.field(root) is not None:
+            out.append((path, node))
+    unique = {}
+    for p, n in out:
+        unique.setdefault(p, n)
+    return list(unique.items())

@@ -1,0 +1,208 @@
+"""The builtin functions: the one table the checker and the compiler both read.
+
+Each entry gives its arity, how its result type follows from its argument types, whether it takes a
+collection (``sum(x for x in xs)`` / ``sum(xs)``), and its implementation. Unknown arguments make a
+``strict`` function's result unknown; the others (any, all, known, value_or) follow Kleene logic.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Callable
+
+from . import types as T
+from .values import UNKNOWN, EvalFault, to_decimal
+
+
+@dataclass(frozen=True)
+class Builtin:
+    name: str
+    min_args: int
+    max_args: int
+    doc: str
+    result: Callable  # (arg types) -> type, or raises TypeError(message)
+    impl: Callable  # (*values) -> value; collection functions get one list
+    collection: bool = False  # the single argument is a collection (or a generator form)
+    strict: bool = True
+
+
+def _need(t, want, what):
+    if not T.fits(t, want):
+        raise TypeError(f"{what} must be {want}, not {t}")
+
+
+def _items(t, what="the argument"):
+    if t == T.ANY:
+        return T.ANY
+    if not isinstance(t, T.ListOf):
+        raise TypeError(f"{what} must be a list, not {t}")
+    return t.item
+
+
+def _numbers(args):
+    t = _items(args[0]) if len(args) == 1 else T.NUMBER
+    for a in args if len(args) > 1 else [t]:
+        _need(a, T.NUMBER, "each value")
+    return T.NUMBER
+
+
+def _orderable(args):
+    ts = [_items(args[0])] if len(args) == 1 else list(args)
+    t = ts[0]
+    for other in ts[1:]:
+        t = T.join(t, other)
+        if t is None:
+            raise TypeError("values of different types cannot be compared")
+    if t not in (T.NUMBER, T.DATE, T.ANY, T.STRING):
+        raise TypeError(f"{t} values have no order")
+    return t
+
+
+def _bools(args):
+    _need(_items(args[0]), T.BOOL, "each value")
+    return T.BOOL
+
+
+def _known_only(values):
+    for v in values:
+        if v is UNKNOWN:
+            return False
+    return True
+
+
+def _sum(xs):
+    if not _known_only(xs):
+        return UNKNOWN
+    total = Decimal(0)
+    for x in xs:
+        total += x
+    return total
+
+
+def _extreme(pick):
+    def impl(*args):
+        xs = args[0] if len(args) == 1 else args
+        if not _known_only(xs):
+            return UNKNOWN
+        if not xs:
+            return UNKNOWN
+        return pick(xs)
+    return impl
+
+
+def _mean(xs):
+    if not xs or not _known_only(xs):
+        return UNKNOWN
+    return _sum(xs) / Decimal(len(xs))
+
+
+def _any(xs):
+    seen_unknown = False
+    for x in xs:
+        if x is True:
+            return True
+        if x is UNKNOWN:
+            seen_unknown = True
+    return UNKNOWN if seen_unknown else False
+
+
+def _all(xs):
+    seen_unknown = False
+    for x in xs:
+        if x is False:
+            return False
+        if x is UNKNOWN:
+            seen_unknown = True
+    return UNKNOWN if seen_unknown else True
+
+
+def _count(xs):
+    if not _known_only(xs):
+        return UNKNOWN
+    return Decimal(sum(1 for x in xs if x is not False))
+
+
+def _distinct(xs):
+    if not _known_only(xs):
+        return UNKNOWN
+    out = []
+    for x in xs:
+        if x not in out:
+            out.append(x)
+    return out
+
+
+def _round(x, places):
+    if places != int(places) or not 0 <= places <= 12:
+        raise EvalFault(f"round: places must be a whole number from 0 to 12, not {places}")
+    return to_decimal(x).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+
+
+def _len(x):
+    return Decimal(len(x))
+
+
+def _year(d):
+    return Decimal(d.year)
+
+
+def _date(y, m, d):
+    try:
+        return datetime.date(int(y), int(m), int(d))
+    except ValueError as e:
+        raise EvalFault(f"date({y}, {m}, {d}): {e}") from None
+
+
+def _value_or(x, default):
+    return default if x is UNKNOWN else x
+
+
+def _same(args):
+    t = T.join(args[0], args[1])
+    if t is None:
+        raise TypeError(f"both values must have one type, not {args[0]} and {args[1]}")
+    return t
+
+
+def _length_of(args):
+    if not (args[0] in (T.STRING, T.ANY) or isinstance(args[0], (T.ListOf, T.MapOf))):
+        raise TypeError(f"len needs a list or text, not {args[0]}")
+    return T.NUMBER
+
+
+def _count_type(args):
+    _items(args[0])
+    return T.NUMBER
+
+
+BUILTINS: dict[str, Builtin] = {b.name: b for b in [
+    Builtin("sum", 1, 1, "sum(xs): the total of a list of numbers (0 for none)", _numbers, _sum, collection=True),
+    Builtin("count", 1, 1, "count(x for x in xs if c): how many items pass (a list of booleans counts its trues)",
+            _count_type, _count, collection=True),
+    Builtin("mean", 1, 1, "mean(xs): the arithmetic mean; unknown for an empty list", _numbers, _mean,
+            collection=True),
+    Builtin("min", 1, 8, "min(a, b, …) or min(xs): the smallest value; unknown for an empty list", _orderable,
+            _extreme(min), collection=True),
+    Builtin("max", 1, 8, "max(a, b, …) or max(xs): the largest value; unknown for an empty list", _orderable,
+            _extreme(max), collection=True),
+    Builtin("any", 1, 1, "any(c for x in xs): true if one item is true (Kleene: else unknown if one is unknown)",
+            _bools, _any, collection=True, strict=False),
+    Builtin("all", 1, 1, "all(c for x in xs): true if every item is true (Kleene)", _bools, _all,
+            collection=True, strict=False),
+    Builtin("distinct", 1, 1, "distinct(xs): the list without repeats, first occurrence kept",
+            lambda a: T.ListOf(_items(a[0])), _distinct, collection=True),
+    Builtin("len", 1, 1, "len(xs): the number of items of a list (or characters of text)", _length_of, _len),
+    Builtin("round", 2, 2, "round(x, places): x rounded half-up to `places` decimals (round(x, 2) = to the fen)",
+            lambda a: (_need(a[0], T.NUMBER, "the value"), _need(a[1], T.NUMBER, "places"), T.NUMBER)[-1],
+            _round),
+    Builtin("abs", 1, 1, "abs(x): the absolute value", lambda a: (_need(a[0], T.NUMBER, "the value"), T.NUMBER)[-1],
+            abs),
+    Builtin("year", 1, 1, "year(d): the calendar year of a date", lambda a: (_need(a[0], T.DATE, "the value"),
+                                                                            T.NUMBER)[-1], _year),
+    Builtin("date", 3, 3, "date(y, m, d): the date of a year, month and day",
+            lambda a: ([_need(x, T.NUMBER, "each part") for x in a], T.DATE)[-1], _date),
+    Builtin("known", 1, 1, "known(x): true when x has a value, false when it is missing (never unknown)",
+            lambda a: T.BOOL, lambda x: x is not UNKNOWN, strict=False),
+    Builtin("value_or", 2, 2, "value_or(x, d): x, or d when x is missing", _same, _value_or, strict=False),
+]}

@@ -1,0 +1,81 @@
+"""Input documents: loading them (YAML or JSON, exact numbers), validating them against their decision's
+schema with JSON paths and line numbers, and turning date strings into dates."""
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from . import types as T
+from .errors import Diagnostic, WQError
+from .schemas import error_message, resolver, validator
+from .source import Span
+from .yamlload import Marks, load_yaml, read_text
+
+
+def load_input(path: str | Path, text: str | None = None):
+    """An input document and its marks. ``text`` given: parse it (for standard input) instead of reading."""
+    name = str(path)
+    if text is None:
+        text = read_text(path)
+    doc, marks = load_yaml(text, name, dates=False)
+    if not isinstance(doc, dict):
+        raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields", Span(name, 1, 1))])
+    return doc, marks
+
+
+class InputSchema:
+    """One decision's input schema, compiled once."""
+
+    def __init__(self, schema: dict, path: str):
+        folder = str(Path(path).parent.parent) if Path(path).parent.name == "inputs" else str(Path(path).parent)
+        self.path = path
+        self.validator = validator(schema, folder)
+        self.type = T.from_schema(schema, resolver(schema, folder))
+        self._convert = _date_converter(self.type)
+
+    def errors(self, doc, marks: Marks | None = None, file: str | None = None) -> list[Diagnostic]:
+        """Every schema violation, as `investment[2].amount: -5 is less than the minimum of 0`."""
+        out = []
+        for e in self.validator.iter_errors(doc):
+            span = marks.span(tuple(e.absolute_path)) if marks is not None else None
+            if span is None and file:
+                span = Span(file, 1, 1)
+            out.append(Diagnostic("WQ-INPUT", error_message(e), span))
+        return sorted(out)
+
+    def prepare(self, doc: dict) -> dict:
+        """The document with date strings turned into dates (a copy where anything changes)."""
+        return self._convert(doc) if self._convert else doc
+
+
+def _date_converter(t):
+    """A function converting date strings at the places ``t`` says are dates, or None if there are none."""
+    if t == T.DATE:
+        def conv(v):
+            if isinstance(v, str):
+                try:
+                    return datetime.date.fromisoformat(v)
+                except ValueError:
+                    return v
+            return v
+        return conv
+    if isinstance(t, T.ListOf):
+        inner = _date_converter(t.item)
+        if inner is None:
+            return None
+        return lambda v: [inner(x) for x in v] if isinstance(v, list) else v
+    if isinstance(t, T.Record):
+        convs = {n: c for n, ft in t.fields if (c := _date_converter(ft)) is not None}
+        if not convs:
+            return None
+
+        def record(v):
+            if not isinstance(v, dict):
+                return v
+            out = dict(v)
+            for n, c in convs.items():
+                if n in out:
+                    out[n] = c(out[n])
+            return out
+        return record
+    return None

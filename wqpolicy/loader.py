@@ -1,0 +1,240 @@
+"""Loading policies: files -> resolved documents -> checked model -> compiled decisions; the ``Policy`` API."""
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from .checker import Checker
+from .errors import Diagnostic, WQError
+from .evaluate import CompiledDecision
+from .inputs import InputSchema
+from .model import PolicyVersion
+from .policyfile import Builder, policy_schema_errors
+from .record import DecisionRecord
+from .schemas import data_dir
+from .source import Span
+from .versions import PolicyFile, in_force, read_policy_file, resolve, timeline_problems
+from .yamlload import Marks
+
+
+class Policy:
+    """One loaded, checked and compiled policy version.
+
+    >>> policy = load_policy("wuqing-five-platforms@2021-trial")
+    >>> policy.evaluate("recognition", document).outcome
+    'eligible'
+    """
+
+    def __init__(self, version: PolicyVersion, warnings: list[Diagnostic]):
+        self.model = version
+        self.warnings = warnings
+        self.inputs: dict[str, InputSchema] = {}
+        self.decisions: dict[str, CompiledDecision] = {}
+        errors: list[Diagnostic] = []
+        for name, decision in version.decisions.items():
+            schema = InputSchema(decision.input_schema, decision.input_path) if decision.input_path else None
+            self.inputs[name] = schema
+            checker = Checker(version, decision, schema.type if schema else _EMPTY)
+            found = checker.check()
+            errors += [d for d in found if d.severity == "error"]
+            self.warnings += [d for d in found if d.severity != "error"]
+            if not errors:
+                self.decisions[name] = CompiledDecision(version, decision, checker)
+        if errors:
+            raise WQError(errors)
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    def validate(self, decision: str, document: dict, marks=None, file: str | None = None) -> list[Diagnostic]:
+        """Schema problems of ``document`` as an input of ``decision`` (empty when it is valid)."""
+        self._decision(decision, file)
+        return self.inputs[decision].errors(document, marks, file)
+
+    def evaluate(self, decision: str | None, document: dict, *, validate: bool = True, marks=None,
+                 input_name: str | None = None) -> DecisionRecord:
+        """Evaluate ``document`` for ``decision`` (default: the document's own ``decision`` field).
+
+        Raises WQError (WQ-INPUT) when the document does not match the decision's input schema.
+        Example: ``load_policy().evaluate("filing", doc).outcome`` -> ``'eligible'``.
+        """
+        if not isinstance(document, dict):
+            raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields",
+                                      Span(input_name, 1, 1) if input_name else None)])
+        name = decision or document.get("decision")
+        if not name:
+            raise WQError([Diagnostic("WQ-INPUT", "the document has no `decision:` field; give the decision "
+                                      f"(one of {', '.join(self.decisions)})",
+                                      Span(input_name, 1, 1) if input_name else None)])
+        compiled = self._decision(name, input_name)
+        schema = self.inputs[name]
+        if validate:
+            problems = schema.errors(document, marks, input_name)
+            if problems:
+                raise WQError(problems)
+        return compiled.run(schema.prepare(document), input_name)
+
+    def _decision(self, name: str, file: str | None) -> CompiledDecision:
+        if name not in self.decisions:
+            from .errors import did_you_mean
+            raise WQError([Diagnostic("WQ-INPUT", f"policy {self.model.ref} has no decision `{name}`",
+                                      Span(file, 1, 1) if file else None,
+                                      did_you_mean(name, self.decisions) or "decisions: " + ", ".join(self.decisions))])
+        return self.decisions[name]
+
+
+class _Empty:
+    def field(self, name):
+        return None
+
+    def names(self):
+        return []
+
+
+_EMPTY = _Empty()
+
+
+class Library:
+    """Every policy file found under some folders, by policy id and version."""
+
+    def __init__(self, paths=None):
+        self.files: dict[str, dict[str, PolicyFile]] = {}
+        self.problems: list[Diagnostic] = []
+        self._loaded: dict[tuple, Policy] = {}
+        self._seen: set = set()
+        for root in paths or [data_dir("policies")]:
+            self.add(Path(root))
+
+    def add(self, root: Path) -> None:
+        """Add every policy file under ``root`` (or the one file ``root``)."""
+        files = sorted(root.rglob("*.yaml")) + sorted(root.rglob("*.yml")) if root.is_dir() else [root]
+        for path in files:
+            if path.resolve() in self._seen:
+                continue
+            self._seen.add(path.resolve())
+            try:
+                pf = read_policy_file(path)
+            except WQError as e:
+                self.problems += e.diagnostics
+                continue
+            if root.is_dir() and "id" not in pf.doc and "version" not in pf.doc:
+                continue  # not a policy file (a case, an example): folders may hold both
+            versions = self.files.setdefault(pf.id, {})
+            if pf.version in versions:
+                self.problems.append(Diagnostic("WQ-DUPLICATE", f"version `{pf.version}` of `{pf.id}` is also in "
+                                                f"{versions[pf.version].path}", pf.marks.span(("version",))))
+                continue
+            versions[pf.version] = pf
+
+    def build(self, policy_id: str, version: str) -> PolicyVersion:
+        """Resolve and build one version (no type checks, no compiling)."""
+        siblings = self.files[policy_id]
+        pf = siblings[version]
+        diagnostics = policy_schema_errors(pf.doc, pf.marks)
+        if diagnostics:
+            raise WQError(diagnostics)
+        resolved = resolve(pf, siblings)
+        builder = Builder(resolved.doc, resolved.marks, str(pf.path), pf.path.parent)
+        model = builder.build()
+        model.origin = resolved.origin
+        errors = [d for d in builder.diagnostics if d.severity == "error"]
+        if errors:
+            raise WQError(builder.diagnostics)
+        model.warnings = [d for d in builder.diagnostics if d.severity != "error"]
+        return model
+
+    def load(self, policy_id: str, version: str) -> Policy:
+        key = (policy_id, version)
+        if key not in self._loaded:
+            model = self.build(policy_id, version)
+            self._loaded[key] = Policy(model, list(model.warnings))
+        return self._loaded[key]
+
+    def versions(self, policy_id: str) -> list[PolicyVersion]:
+        """Every version of a policy that builds, oldest first."""
+        out = []
+        for version in self.files.get(policy_id, {}):
+            try:
+                out.append(self.build(policy_id, version))
+            except WQError:
+                continue
+        return sorted(out, key=lambda v: (v.effective_from or datetime.date.min, v.version))
+
+    def pick(self, ref: str | None = None, on: datetime.date | None = None) -> tuple[str, str]:
+        """(id, version) for ``ID@VERSION``, ``ID`` (in force on ``on``) or None (the only policy)."""
+        on = on or datetime.date.today()
+        policy_id, _, version = (ref or "").partition("@")
+        if not policy_id:
+            if len(self.files) != 1:
+                raise WQError([Diagnostic("WQ-VERSION", "several policies are available; choose one with --policy "
+                                          + " | ".join(sorted(self.files)) if self.files else "no policy files found")])
+            policy_id = next(iter(self.files))
+        if policy_id not in self.files:
+            from .errors import did_you_mean
+            raise WQError([Diagnostic("WQ-VERSION", f"no policy `{policy_id}`",
+                                      hint=did_you_mean(policy_id, self.files) or
+                                      "known: " + ", ".join(sorted(self.files)))])
+        if version:
+            if version not in self.files[policy_id]:
+                raise WQError([Diagnostic("WQ-VERSION", f"policy `{policy_id}` has no version `{version}`",
+                                          hint="versions: " + ", ".join(sorted(self.files[policy_id])))])
+            return policy_id, version
+        chosen = in_force(self.versions(policy_id), on)
+        if chosen is None:
+            raise WQError([Diagnostic("WQ-VERSION", f"no version of `{policy_id}` is in force on {on.isoformat()}",
+                                      hint="see `wqpolicy list` for the timeline, or give --policy ID@VERSION")])
+        return policy_id, chosen.version
+
+    def check(self) -> tuple[list[Diagnostic], list[Diagnostic]]:
+        """(errors, warnings) for every file: schema, syntax, names, types, clauses, version timeline."""
+        errors = [d for d in self.problems if d.severity == "error"]
+        warnings = [d for d in self.problems if d.severity != "error"]
+        for policy_id, versions in self.files.items():
+            built = []
+            for version in versions:
+                try:
+                    policy = self.load(policy_id, version)
+                    built.append(policy.model)
+                    warnings += policy.warnings
+                except WQError as e:
+                    errors += [d for d in e.diagnostics if d.severity == "error"]
+                    warnings += [d for d in e.diagnostics if d.severity != "error"]
+            by_folder: dict = {}
+            for model in built:
+                by_folder.setdefault(str(Path(model.file).parent), []).append(model)
+            for models in by_folder.values():
+                errors += timeline_problems(models)
+        return sorted(set(errors)), sorted(set(warnings))
+
+
+def load_policy(ref: str | None = None, *, on: datetime.date | None = None, paths=None) -> Policy:
+    """Load, check and compile a policy.
+
+    ``ref`` is ``ID@VERSION``, ``ID`` (the version in force ``on``, today by default), a policy file path, or None
+    (the bundled policy in force). ``paths`` are folders to search instead of the bundled ``policies/``.
+    Raises WQError with every diagnostic when the policy does not check.
+
+    >>> load_policy("wuqing-five-platforms@2021-trial").version
+    '2021-trial'
+    """
+    if ref and (ref.endswith((".yaml", ".yml")) or Path(ref).is_file()):
+        path = Path(ref)
+        if not path.exists() or path.is_dir():
+            from .yamlload import read_text
+            read_text(path)  # raises the right WQ-FILE diagnostic
+        library = Library([data_dir("policies"), path.parent])
+        pf = read_policy_file(path)
+        if pf.id not in library.files or pf.version not in library.files[pf.id]:
+            raise WQError(library.problems or [Diagnostic("WQ-FILE", "not a policy file", Span(str(path), 1, 1))])
+        return library.load(pf.id, pf.version)
+    library = Library(paths)
+    policy_id, version = library.pick(ref, on)
+    return library.load(policy_id, version)
+
+
+__all__ = ["Policy", "Library", "load_policy", "Marks"]

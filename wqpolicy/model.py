@@ -1,0 +1,134 @@
+"""The validated policy: plain dataclasses built from a resolved policy document (see policyfile.py)."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import ast
+from .source import Span
+
+
+@dataclass(frozen=True)
+class Text:
+    zh: str
+    en: str
+
+    def to_json(self) -> dict:
+        return {"zh": self.zh, "en": self.en}
+
+
+@dataclass
+class Expr:
+    """An expression: its text, its AST (parsed once, at load) and how to place an offset in the file."""
+
+    text: str
+    node: ast.Node
+    locate: Callable[[int, int], Span]
+
+    def span(self, offset: int = 0, length: int = 1) -> Span:
+        return self.locate(offset, length)
+
+
+@dataclass
+class Parameter:
+    name: str
+    value: Any
+    kind: str | None
+    label: Text | None
+    clause: str | None
+    note: str | None
+    span: Span | None
+
+
+@dataclass
+class Each:
+    """A per-item definition: one record per item of ``source``, processed in ``order_by`` order."""
+
+    source: Expr
+    var: str
+    order_by: Expr | None
+    carry: dict  # name -> (start Expr, next Expr)
+    fields: dict  # name -> Expr
+
+
+@dataclass
+class Definition:
+    name: str
+    expr: Expr | None
+    each: Each | None
+    label: Text | None
+    clause: str | None
+    note: str | None
+    span: Span | None
+
+
+@dataclass
+class Rule:
+    id: str
+    clause: str
+    label: Text
+    condition: Expr
+    severity: str
+    message: Text
+    note: str | None
+    span: Span | None
+
+
+@dataclass
+class OutcomeStep:
+    when: Expr | None  # None: otherwise
+    outcome: str
+    span: Span | None
+
+
+@dataclass
+class Output:
+    name: str
+    expr: Expr
+    kind: str
+    fields: dict
+    label: Text | None
+    clause: str | None
+    span: Span | None
+
+
+@dataclass
+class Decision:
+    name: str
+    label: Text | None
+    input_path: str
+    input_schema: dict
+    rules: list[Rule]
+    definitions: dict[str, Definition]
+    outcome: list[OutcomeStep]
+    outcome_labels: dict[str, Text]
+    outputs: dict[str, Output]
+    span: Span | None = None
+
+
+@dataclass
+class PolicyVersion:
+    """One version of one policy, resolved (``extends`` applied) and with every expression parsed."""
+
+    id: str
+    version: str
+    title: Text | None
+    effective_from: datetime.date
+    effective_until: datetime.date | None
+    extends: str | None
+    gap_before: bool
+    parameters: dict[str, Parameter]
+    definitions: dict[str, Definition]
+    decisions: dict[str, Decision]
+    clause_map: dict[str, Any]
+    clauses: dict[str, str]  # clause id -> its text, from the source document
+    metadata: dict
+    file: str
+    raw: dict = field(repr=False, default_factory=dict)  # the resolved document, for show and diff
+    origin: dict = field(repr=False, default_factory=dict)  # item path -> 'changed' | 'added' | 'removed'
+    warnings: list = field(repr=False, default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id}@{self.version}"

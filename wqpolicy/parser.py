@@ -1,0 +1,229 @@
+"""Expression text -> AST, with one module-level LALR parser.
+
+Design: Lark builds a parse tree (with positions); ``_Builder`` turns it into frozen AST nodes after
+``parse()``, since a transformer inside Lark gets no positions. Size and depth are bounded before and after
+parsing so that hostile input (a 1 MB expression, 10,000 nested brackets) fails fast with a message.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from . import ast
+from .values import Duration
+
+MAX_CHARS = 10_000
+MAX_DEPTH = 64
+MAX_DIGITS = 40
+
+
+class ParseFailure(Exception):
+    """A syntax error at ``offset`` (0-based) of the expression text."""
+
+    def __init__(self, message: str, offset: int, length: int = 1, hint: str | None = None):
+        super().__init__(message)
+        self.message, self.offset, self.length, self.hint = message, offset, length, hint
+
+
+@lru_cache(maxsize=1)
+def _lark() -> Lark:
+    grammar = resources.files(__package__).joinpath("grammar.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+
+
+_TOKEN_NAMES = {
+    "NAME": "a name", "NUMBER": "a number", "STRING": "a string", "DATE": "a date", "DURATION": "a duration",
+    "LPAR": "`(`", "RPAR": "`)`", "LSQB": "`[`", "RSQB": "`]`", "COMMA": "`,`", "DOT": "`.`",
+    "COMP_OP": "a comparison", "ADD_OP": "`+` or `-`", "MUL_OP": "`*` or `/`", "MINUS": "`-`",
+    "$END": "the end of the expression",
+}
+
+
+def parse(text: str) -> ast.Node:
+    """Parse one expression. Raises ParseFailure with the offset of the problem.
+
+    >>> parse("1000万 <= x").op
+    '<='
+    """
+    if len(text) > MAX_CHARS:
+        raise ParseFailure(f"expression is {len(text)} characters long; the limit is {MAX_CHARS}", 0,
+                           hint="split it into named definitions")
+    _check_bracket_depth(text)
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as e:
+        raise _failure(e, text) from None
+    try:
+        node = _Builder(text).build(tree)
+    except RecursionError:
+        raise ParseFailure("expression is nested too deeply", 0) from None
+    depth = _depth(node)
+    if depth > MAX_DEPTH:
+        raise ParseFailure(f"expression is nested {depth} levels deep; the limit is {MAX_DEPTH}", 0,
+                           hint="split it into named definitions")
+    return node
+
+
+def _check_bracket_depth(text: str) -> None:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ParseFailure(f"brackets nested more than {MAX_DEPTH} deep", i,
+                                   hint="split it into named definitions")
+        elif ch in ")]":
+            depth -= 1
+
+
+def _depth(node: ast.Node) -> int:
+    best, stack = 0, [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        best = max(best, d)
+        stack.extend((c, d + 1) for c in ast.children(n))
+    return best
+
+
+def _expected(names) -> str:
+    words = sorted({_TOKEN_NAMES.get(n, f"`{n.lower()}`" if n.isupper() else n) for n in names})
+    return ", ".join(words[:8])
+
+
+def _failure(e: UnexpectedInput, text: str) -> ParseFailure:
+    if isinstance(e, UnexpectedCharacters):
+        ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
+        return ParseFailure(f"unexpected character `{ch}`", e.pos_in_stream,
+                            hint=f"expected {_expected(e.allowed)}" if e.allowed else None)
+    if isinstance(e, UnexpectedEOF):
+        return ParseFailure("the expression ends too early", max(len(text) - 1, 0),
+                            hint=f"expected {_expected(e.expected)}")
+    if isinstance(e, UnexpectedToken):
+        tok = e.token
+        if tok.type == "$END":
+            return ParseFailure("the expression ends too early", max(len(text.rstrip()) - 1, 0),
+                                hint=f"expected {_expected(e.accepts or e.expected)}")
+        return ParseFailure(f"unexpected `{tok}`", tok.start_pos, len(str(tok)),
+                            hint=f"expected {_expected(e.accepts or e.expected)}")
+    return ParseFailure(str(e), getattr(e, "pos_in_stream", 0) or 0)
+
+
+_UNIT = {"%": Decimal("0.01"), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_NUM = re.compile(r"^([\d_]+(?:\.[\d_]+)?)(%|万|亿)?元?$")
+
+
+def number_value(raw: str) -> Decimal:
+    """`3%` -> 0.03, `1000万元` -> 10000000, `10_000_000` -> 10000000 (exact)."""
+    m = _NUM.match(raw)
+    digits, unit = m.group(1).replace("_", ""), m.group(2)
+    value = Decimal(digits)
+    return value * _UNIT[unit] if unit else value
+
+
+def duration_value(raw: str) -> Duration:
+    m = re.match(r"(\d+)\s*(year|month|day)", raw)
+    n, unit = int(m.group(1)), m.group(2)
+    return Duration(**{unit + "s": n})
+
+
+class _Builder:
+    def __init__(self, text: str):
+        self.text = text
+
+    def build(self, t) -> ast.Node:
+        if isinstance(t, Token):  # a bare NAME etc. cannot reach here; the grammar wraps atoms
+            raise ParseFailure(f"unexpected `{t}`", t.start_pos)
+        method = getattr(self, "_" + t.data)
+        return method(t, t.meta.start_pos, t.meta.end_pos)
+
+    def _number(self, t, a, b):
+        raw = str(t.children[0])
+        if len(raw.replace("_", "")) > MAX_DIGITS:
+            raise ParseFailure(f"number has more than {MAX_DIGITS} digits", a, b - a)
+        return ast.Literal(a, b, number_value(raw), "number")
+
+    def _date(self, t, a, b):
+        try:
+            return ast.Literal(a, b, datetime.date.fromisoformat(str(t.children[0])), "date")
+        except ValueError:
+            raise ParseFailure(f"`{t.children[0]}` is not a valid date", a, b - a) from None
+
+    def _duration(self, t, a, b):
+        return ast.Literal(a, b, duration_value(str(t.children[0])), "duration")
+
+    def _string(self, t, a, b):
+        raw = str(t.children[0])[1:-1]
+        return ast.Literal(a, b, re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), raw),
+                           "string")
+
+    def _true(self, t, a, b):
+        return ast.Literal(a, b, True, "bool")
+
+    def _false(self, t, a, b):
+        return ast.Literal(a, b, False, "bool")
+
+    def _name(self, t, a, b):
+        return ast.Name(a, b, str(t.children[0]))
+
+    def _field(self, t, a, b):
+        return ast.Field(a, b, self.build(t.children[0]), str(t.children[1]))
+
+    def _index(self, t, a, b):
+        return ast.Index(a, b, self.build(t.children[0]), self.build(t.children[1]))
+
+    def _neg(self, t, a, b):
+        return ast.Unary(a, b, "-", self.build(t.children[0]))
+
+    def _not_op(self, t, a, b):
+        return ast.Unary(a, b, "not", self.build(t.children[0]))
+
+    def _binary(self, t, a, b):
+        left, op, right = t.children
+        return ast.Binary(op.start_pos, b, str(op), self.build(left), self.build(right))
+
+    _compare = _binary
+
+    def _op(self, t, a, b, op):
+        left, right = t.children
+        left_node = self.build(left)
+        at = self.text.find(op.split()[0], left_node.end)
+        return ast.Binary(at, b, op, left_node, self.build(right))
+
+    def _and_op(self, t, a, b):
+        return self._op(t, a, b, "and")
+
+    def _or_op(self, t, a, b):
+        return self._op(t, a, b, "or")
+
+    def _in_op(self, t, a, b):
+        return self._op(t, a, b, "in")
+
+    def _not_in_op(self, t, a, b):
+        return self._op(t, a, b, "not in")
+
+    def _if_expr(self, t, a, b):
+        return ast.If(a, b, *(self.build(c) for c in t.children))
+
+    def _call(self, t, a, b):
+        name, *args = t.children
+        args = tuple(self.build(x) for x in args if x is not None)
+        return ast.Call(a, b, str(name), args)
+
+    def _aggregate(self, t, a, b):
+        name, element, var, source, cond = t.children
+        return ast.Aggregate(a, b, str(name), self.build(element), str(var), self.build(source),
+                             self.build(cond) if cond is not None else None)
+
+    def _list(self, t, a, b):
+        return ast.ListExpr(a, b, tuple(self.build(x) for x in t.children if x is not None))
+
+    def _list_comp(self, t, a, b):
+        element, var, source, cond = t.children
+        return ast.Aggregate(a, b, None, self.build(element), str(var), self.build(source),
+                             self.build(cond) if cond is not None else None)

@@ -1,0 +1,319 @@
+"""A resolved policy document (YAML, ``extends`` applied) -> validated ``PolicyVersion``.
+
+Builds the model, parsing each expression once, and runs the load-time checks that need no types:
+the policy schema, expression syntax, duplicate names, clause ids and the clause map.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+from . import ast, parser
+from .errors import Diagnostic
+from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text
+from .schemas import data_dir, error_message, load_schema, validator
+from .yamlload import Marks
+
+_CLAUSE_TAG = re.compile(r"\*\*\[([0-9]+(?:\.[0-9]+)*)\]\*\*\s*(.*)")
+
+
+def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
+    """The policy document against schemas/policy.schema.json, one diagnostic per problem."""
+    schema_dir = data_dir("schemas")
+    v = validator(load_schema(str(schema_dir / "policy.schema.json")), str(schema_dir))
+    out = []
+    for e in sorted(v.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+        best = _deepest(e)
+        out.append(Diagnostic("WQ-SCHEMA", error_message(best), marks.span(tuple(best.absolute_path))))
+    return out
+
+
+def _deepest(error):
+    # oneOf/anyOf errors: the sub-error that got furthest says the most.
+    while error.context:
+        error = max(error.context, key=lambda c: len(c.absolute_path))
+    return error
+
+
+def clauses_of(document: Path) -> dict[str, str]:
+    """Clause id -> text, from a Markdown source whose paragraphs are tagged **[id]**."""
+    out = {}
+    for line in document.read_text(encoding="utf-8").splitlines():
+        m = _CLAUSE_TAG.search(line)
+        if m:
+            out[m.group(1)] = m.group(2).strip()
+    return out
+
+
+class Builder:
+    """Builds one PolicyVersion from its resolved document, collecting diagnostics."""
+
+    def __init__(self, doc: dict, marks: Marks, file: str, directory: Path):
+        self.doc, self.marks, self.file, self.dir = doc, marks, file, directory
+        self.diagnostics: list[Diagnostic] = []
+
+    def build(self) -> PolicyVersion:
+        d = self.doc
+        clauses = self._clauses()
+        params = {n: self._parameter(n, p) for n, p in (d.get("parameters") or {}).items()}
+        defs = {n: self._definition(("definitions", n), n, x) for n, x in (d.get("definitions") or {}).items()}
+        decisions = {}
+        for name, raw in (d.get("decisions") or {}).items():
+            decisions[name] = self._decision(name, raw)
+        for name, raw in (d.get("decisions") or {}).items():
+            for other in raw.get("rules_from") or []:
+                if other not in decisions:
+                    self._error("WQ-NAME", f"`rules_from` names no decision `{other}`",
+                                ("decisions", name, "rules_from"))
+                else:
+                    decisions[name].rules[:0] = decisions[other].rules
+        policy = PolicyVersion(
+            id=d["id"], version=str(d["version"]), title=_text(d.get("title")),
+            effective_from=_date(d["effective_from"]), effective_until=_date(d.get("effective_until")),
+            extends=d.get("extends"), gap_before=bool(d.get("gap_before")), parameters=params, definitions=defs,
+            decisions=decisions, clause_map=d.get("clause_map") or {}, clauses=clauses,
+            metadata=d.get("metadata") or {}, file=self.file, raw=d)
+        self._check_names(policy)
+        self._check_clauses(policy)
+        return policy
+
+    # -- pieces -------------------------------------------------------------------------------------
+    def _clauses(self) -> dict[str, str]:
+        doc = (self.doc.get("source") or {}).get("document")
+        if not doc:
+            return {}
+        path = self.dir / doc
+        if not path.is_file():
+            self._error("WQ-FILE", f"source document `{doc}` not found beside the policy", ("source", "document"))
+            return {}
+        return clauses_of(path)
+
+    def _parameter(self, name, raw) -> Parameter:
+        path = ("parameters", name)
+        if "value" not in raw:
+            self._error("WQ-SCHEMA", f"parameter `{name}` has no `value`", path)
+        value = literal_value(raw.get("value"))
+        kind = raw.get("type")
+        if kind in ("ratio", "money", "number", "integer") and not _is_number(value):
+            self._error("WQ-TYPE", f"parameter `{name}` is declared {kind} but its value {raw.get('value')!r} "
+                        "is not a number", path + ("value",))
+        return Parameter(name, value, kind, _text(raw.get("label")), raw.get("clause"), raw.get("note"),
+                         self.marks.key_span(path))
+
+    def _expr(self, path, text) -> Expr | None:
+        if not isinstance(text, str):
+            self._error("WQ-SCHEMA", "an expression must be text", path)
+            return None
+        marks = self.marks
+
+        def locate(offset, length, path=path, text=text):
+            return marks.span(path, offset, length, value=text)
+
+        try:
+            node = parser.parse(text)
+        except parser.ParseFailure as e:
+            self.diagnostics.append(Diagnostic("WQ-SYNTAX", e.message, locate(e.offset, e.length), e.hint))
+            return None
+        return Expr(text, node, locate)
+
+    def _definition(self, path, name, raw) -> Definition | None:
+        if isinstance(raw, str):
+            return Definition(name, self._expr(path, raw), None, None, None, None, self.marks.key_span(path))
+        each = None
+        expr = None
+        if "each" in raw:
+            var = raw.get("as") or "item"
+            carry = {}
+            for c, spec in (raw.get("carry") or {}).items():
+                carry[c] = (self._expr(path + ("carry", c, "start"), spec.get("start")),
+                            self._expr(path + ("carry", c, "next"), spec.get("next")))
+            fields = {f: self._expr(path + ("fields", f), e) for f, e in (raw.get("fields") or {}).items()}
+            if not fields:
+                self._error("WQ-SCHEMA", f"per-item definition `{name}` has no `fields`", path)
+            each = Each(self._expr(path + ("each",), raw["each"]), var,
+                        self._expr(path + ("order_by",), raw["order_by"]) if "order_by" in raw else None,
+                        carry, fields)
+        elif "expr" in raw:
+            expr = self._expr(path + ("expr",), raw["expr"])
+        else:
+            self._error("WQ-SCHEMA", f"definition `{name}` needs `expr` (or `each` and `fields`)", path)
+        return Definition(name, expr, each, _text(raw.get("label")), raw.get("clause"), raw.get("note"),
+                          self.marks.key_span(path))
+
+    def _decision(self, name, raw) -> Decision:
+        path = ("decisions", name)
+        schema, input_path = {}, raw.get("input")
+        if not input_path:
+            self._error("WQ-SCHEMA", f"decision `{name}` needs `input` (its input document's JSON Schema)", path)
+        else:
+            found = self.find_schema(input_path)
+            if found is None:
+                self._error("WQ-FILE", f"input schema `{input_path}` not found (looked beside the policy and in "
+                            "the bundled schemas/ folder)", path + ("input",))
+            else:
+                input_path = str(found)
+                schema = load_schema(input_path)
+        defs = {n: self._definition(path + ("definitions", n), n, x)
+                for n, x in (raw.get("definitions") or {}).items()}
+        rules = [r for r in (self._rule(path + ("rules", rid), rid, r) for rid, r in (raw.get("rules") or {}).items())
+                 if r is not None]
+        steps = []
+        for i, step in enumerate(raw.get("outcome") or []):
+            if "otherwise" in step:
+                steps.append(OutcomeStep(None, step["otherwise"], self.marks.span(path + ("outcome", i))))
+            else:
+                steps.append(OutcomeStep(self._expr(path + ("outcome", i, "when"), step.get("when")),
+                                         step.get("then"), self.marks.span(path + ("outcome", i))))
+        if not steps:
+            self._error("WQ-SCHEMA", f"decision `{name}` needs an `outcome` list", path)
+        elif steps[-1].when is not None:
+            self._error("WQ-SCHEMA", "the outcome list must end with `otherwise`", path + ("outcome",))
+        outputs = {}
+        for oname, o in (raw.get("outputs") or {}).items():
+            opath = path + ("outputs", oname)
+            e = self._expr(opath + ("expr",), o.get("expr")) if "expr" in o else None
+            if "expr" not in o:
+                self._error("WQ-SCHEMA", f"output `{oname}` needs `expr`", opath)
+            outputs[oname] = Output(oname, e, o.get("type", "number"), o.get("fields") or {}, _text(o.get("label")),
+                                    o.get("clause"), self.marks.key_span(opath))
+        labels = {k: _text(v) for k, v in (raw.get("outcomes") or {}).items()}
+        return Decision(name, _text(raw.get("label")), input_path or "", schema, rules, defs, steps, labels, outputs,
+                        self.marks.key_span(path))
+
+    def _rule(self, path, rid, raw) -> Rule | None:
+        missing = [k for k in ("clause", "label", "condition", "message") if k not in raw]
+        if missing:
+            self._error("WQ-SCHEMA", f"rule `{rid}` needs {', '.join(f'`{k}`' for k in missing)}", path)
+            return None
+        condition = self._expr(path + ("condition",), raw["condition"])
+        return Rule(rid, raw["clause"], _text(raw["label"]), condition, raw.get("severity", "require"),
+                    _text(raw["message"]), raw.get("note"), self.marks.key_span(path))
+
+    def find_schema(self, ref: str) -> Path | None:
+        for base in (self.dir, data_dir("schemas")):
+            p = (base / ref).resolve()
+            if p.is_file():
+                return p
+        return None
+
+    # -- checks -------------------------------------------------------------------------------------
+    def _check_names(self, policy: PolicyVersion) -> None:
+        seen: dict[str, tuple] = {}
+        for name in policy.parameters:
+            seen[name] = ("parameters", name)
+        for name in policy.definitions:
+            if name in seen:
+                self._error("WQ-DUPLICATE", f"`{name}` is both a parameter and a definition",
+                            ("definitions", name), key=True)
+        rule_ids: dict[str, str] = {}
+        for dname, decision in policy.decisions.items():
+            own = (self.doc.get("decisions") or {}).get(dname, {}).get("rules") or {}
+            for rid in own:
+                if rid in rule_ids:
+                    self._error("WQ-DUPLICATE", f"rule id `{rid}` is also defined in decision `{rule_ids[rid]}`",
+                                ("decisions", dname, "rules", rid), key=True,
+                                hint=f"use `rules_from: [{rule_ids[rid]}]` to evaluate its rules here too")
+                rule_ids.setdefault(rid, dname)
+            for name in decision.definitions:
+                if name in policy.parameters:
+                    self._error("WQ-DUPLICATE", f"`{name}` is both a parameter and a definition",
+                                ("decisions", dname, "definitions", name), key=True)
+            words = {s.outcome for s in decision.outcome}
+            for word in sorted(words - set(decision.outcome_labels)):
+                if decision.outcome_labels:
+                    self._error("WQ-NAME", f"outcome `{word}` has no label in `outcomes`",
+                                ("decisions", dname, "outcome"), severity="warning")
+
+    def _check_clauses(self, policy: PolicyVersion) -> None:
+        clauses = policy.clauses
+        if not clauses:
+            return
+        cited = []
+        for name, p in policy.parameters.items():
+            cited.append((p.clause, ("parameters", name, "clause")))
+        for name, d in policy.definitions.items():
+            cited.append((d.clause, ("definitions", name, "clause")))
+        for dname, decision in policy.decisions.items():
+            raw_rules = (self.doc.get("decisions") or {}).get(dname, {}).get("rules") or {}
+            for rid, r in raw_rules.items():
+                cited.append((r.get("clause"), ("decisions", dname, "rules", rid, "clause")))
+            for oname, o in decision.outputs.items():
+                cited.append((o.clause, ("decisions", dname, "outputs", oname, "clause")))
+        for name, m in policy.metadata.items():
+            cited.append((m.get("clause"), ("metadata", name, "clause")))
+        for clause, path in cited:
+            if clause is not None and str(clause) not in clauses:
+                self._unknown_clause(str(clause), path, clauses)
+        names = self._encodable_names(policy)
+        for clause, entry in policy.clause_map.items():
+            path = ("clause_map", clause)
+            if clause not in clauses:
+                self._unknown_clause(clause, path, clauses, key=True)
+            if isinstance(entry, list):
+                for i, item in enumerate(entry):
+                    if item not in names:
+                        from .errors import did_you_mean
+                        self._error("WQ-NAME", f"clause {clause} maps to `{item}`, which is not a parameter, "
+                                    "definition, rule, output, decision or metadata item", path + (i,),
+                                    hint=did_you_mean(item, names))
+        for clause in clauses:
+            if clause not in policy.clause_map:
+                self._error("WQ-CLAUSE", f"clause {clause} is not in the clause map",
+                            ("clause_map",) if "clause_map" in self.doc else (),
+                            hint="list what encodes it, or give `not_computable: <reason>`")
+
+    def _unknown_clause(self, clause, path, clauses, key=False):
+        from .errors import did_you_mean
+        self._error("WQ-CLAUSE", f"clause `{clause}` does not exist in the source document", path, key=key,
+                    hint=did_you_mean(clause, clauses))
+
+    @staticmethod
+    def _encodable_names(policy: PolicyVersion) -> set[str]:
+        names = set(policy.parameters) | set(policy.definitions) | set(policy.decisions) | set(policy.metadata)
+        for dname, d in policy.decisions.items():
+            names |= {r.id for r in d.rules} | set(d.definitions) | {f"{dname}.{o}" for o in d.outputs}
+        return names
+
+    def _error(self, code, message, path, key=False, hint=None, severity="error"):
+        span = self.marks.key_span(path) if key else self.marks.span(path)
+        self.diagnostics.append(Diagnostic(code, message, span, hint, severity))
+
+
+def literal_value(v):
+    """Parameter values: text that is a literal of the language (3%, 1000万, 1 year, 2021-01-01) becomes
+    that value; lists and mappings are converted item by item; everything else stays as it is."""
+    if isinstance(v, str):
+        try:
+            node = parser.parse(v)
+        except parser.ParseFailure:
+            return v
+        if isinstance(node, ast.Literal) and node.kind in ("number", "date", "duration"):
+            return node.value
+        if isinstance(node, ast.Unary) and node.op == "-" and isinstance(node.operand, ast.Literal) \
+                and node.operand.kind == "number":
+            return -node.operand.value
+        return v
+    if isinstance(v, list):
+        return [literal_value(x) for x in v]
+    if isinstance(v, dict):
+        return {k: literal_value(x) for k, x in v.items()}
+    return v
+
+
+def _is_number(v) -> bool:
+    from decimal import Decimal
+    return isinstance(v, (int, Decimal)) and not isinstance(v, bool)
+
+
+def _text(raw) -> Text | None:
+    return Text(raw["zh"], raw["en"]) if isinstance(raw, dict) and "zh" in raw and "en" in raw else None
+
+
+def _date(v):
+    if v is None or isinstance(v, datetime.date):
+        return v
+    try:
+        return datetime.date.fromisoformat(str(v))
+    except ValueError:
+        return None

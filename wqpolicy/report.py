@@ -1,0 +1,79 @@
+"""Decision records -> text reports for people (Chinese, English beside it) and JSON for programs.
+Rendering only: nothing here decides anything."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from .record import DecisionRecord, display
+
+_MARK = {"pass": "通过 pass   ", "fail": "不通过 FAIL ", "unknown": "待定 unknown", "error": "出错 ERROR "}
+_ADVISE_FAIL = "提示 warning"
+
+
+def text_report(record: DecisionRecord) -> str:
+    """A readable report: the outcome first, then each rule with its clause and values, then the outputs."""
+    lines = []
+    head = f"{record.policy_id}@{record.version} · {record.decision}"
+    if record.input_name:
+        head += f" · {record.input_name}"
+    lines.append(head)
+    label = record.outcome_label
+    words = f"{label.zh} / {label.en}" if label else record.outcome
+    lines.append(f"结论 Outcome: {words}  [{record.outcome}]")
+    fails = [r for r in record.rules if r.outcome == "fail" and r.severity == "require"]
+    unknown = [r for r in record.rules if r.outcome in ("unknown", "error") and r.severity == "require"]
+    warnings = [r for r in record.rules if r.outcome == "fail" and r.severity == "advise"]
+    lines.append(f"规则 Rules: {len(record.rules)} — 不通过 failed {len(fails)}, 待定 undecided {len(unknown)}, "
+                 f"提示 warnings {len(warnings)}")
+    lines.append("")
+    for r in record.rules:
+        mark = _ADVISE_FAIL if (r.severity == "advise" and r.outcome == "fail") else _MARK[r.outcome]
+        lines.append(f"  [{mark}] {r.clause:<6} {r.id}")
+        lines.append(f"      {r.label.zh} / {r.label.en}")
+        if r.outcome != "pass":
+            msg = r.message
+            lines.append(f"      → {msg.zh}")
+            lines.append(f"        {msg.en}")
+        if r.values:
+            shown = ", ".join(f"{k} = {display(v)}" for k, v in r.values.items())
+            lines.append(f"      读取 read: {shown}")
+    if record.outputs:
+        lines.append("")
+        lines.append("输出 Outputs")
+        width = max(len(n) for n in record.outputs)
+        for name in record.outputs:
+            kind, fields = record.output_kinds[name]
+            value = record.output(name)
+            if name in record.output_errors:
+                lines.append(f"  {name:<{width}}  出错 error: {record.output_errors[name]}")
+            elif kind == "list" and isinstance(value, list):
+                lines.append(f"  {name}:")
+                for i, item in enumerate(value, 1):
+                    cells = ", ".join(f"{k}={_human(v, fields.get(k))}" for k, v in item.items())
+                    lines.append(f"    {i}. {cells}")
+            else:
+                lines.append(f"  {name:<{width}}  {_human(value, kind)}")
+    return "\n".join(lines) + "\n"
+
+
+def _human(value, kind) -> str:
+    if value is None:
+        return "unknown（未知）"
+    if kind == "money":
+        return f"{Decimal(value):,.2f} 元"
+    if kind == "ratio":
+        d = Decimal(value)
+        pct = (d * 100).quantize(Decimal("0.01"))
+        return f"{value} ({pct}%)"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def json_report(records: list[DecisionRecord], one: bool) -> str:
+    """One JSON object for one input, an array for several; keys in a stable order."""
+    data = [r.to_json() for r in records]
+    return json.dumps(data[0] if one and len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
+
+
+def jsonl_report(records: list[DecisionRecord]) -> str:
+    return "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in records)

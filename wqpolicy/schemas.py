@@ -1,0 +1,89 @@
+"""JSON Schemas: where the bundled ones live, loading them with exact numbers, and a registry for $ref."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+from .errors import Diagnostic, WQError
+from .source import Span
+
+
+def data_dir(name: str) -> Path:
+    """The bundled ``policies`` or ``schemas`` folder: inside the installed package, or the source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_data" / name, here.parent / name):
+        if candidate.is_dir():
+            return candidate
+    return here.parent / name
+
+
+@lru_cache(maxsize=64)
+def load_schema(path: str) -> dict:
+    """A JSON Schema file, numbers as Decimal (so multipleOf 0.01 is exact)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"), parse_float=Decimal)
+    except (OSError, ValueError) as e:
+        raise WQError([Diagnostic("WQ-FILE", f"cannot load JSON Schema: {e}", Span(str(path), 1, 1))]) from None
+
+
+@lru_cache(maxsize=16)
+def registry(folder: str) -> Registry:
+    """Every schema under ``folder`` by its $id, so relative $refs between them resolve."""
+    resources = []
+    for p in sorted(Path(folder).rglob("*.json")):
+        schema = load_schema(str(p))
+        if isinstance(schema, dict) and "$id" in schema:
+            resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources)
+
+
+def validator(schema: dict, folder: str | None = None) -> Draft202012Validator:
+    reg = registry(folder) if folder else Registry()
+    return Draft202012Validator(schema, registry=reg, format_checker=FormatChecker())
+
+
+def resolver(schema: dict, folder: str | None):
+    """A function from a $ref in ``schema`` to the schema it points at."""
+    reg = registry(folder) if folder else Registry()
+    res = reg.resolver(base_uri=schema.get("$id", ""))
+    cache = {}
+
+    def resolve(ref: str) -> dict:
+        if ref.startswith("#"):
+            target = schema
+            for part in ref.lstrip("#/").split("/"):
+                if part:
+                    target = target[part.replace("~1", "/").replace("~0", "~")]
+            return target
+        if ref not in cache:
+            cache[ref] = res.lookup(ref).contents
+        return cache[ref]
+    return resolve
+
+
+def error_path(error) -> str:
+    """jsonschema error path as `investment[2].amount`."""
+    out = ""
+    for part in error.absolute_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(document)"
+
+
+def error_message(error) -> str:
+    """A short message: the path, then what is wrong, with the offending value shown briefly."""
+    where = error_path(error)
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"{where}: unknown field {', '.join(f'`{x}`' for x in extra)} (allowed: {allowed})"
+    if error.validator == "type" and isinstance(error.instance, str):
+        return f"{where}: {error.instance!r} is text, but {error.validator_value} is required"
+    msg = error.message
+    if len(msg) > 200:
+        msg = msg[:200] + "…"
+    return f"{where}: {msg}"

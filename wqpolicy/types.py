@@ -1,0 +1,149 @@
+"""Static types of the expression language, and how JSON Schema and parameter values map onto them."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .values import Duration
+
+
+@dataclass(frozen=True)
+class Simple:
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+NUMBER, BOOL, STRING, DATE, DURATION, ANY = (Simple(n) for n in ("number", "bool", "string", "date", "duration",
+                                                                 "any"))
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: object
+
+    def __str__(self) -> str:
+        return f"list of {self.item}"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record with known fields; ``open`` records accept any field name (type any)."""
+
+    fields: tuple  # ((name, type), ...)
+    open: bool = False
+
+    def field(self, name: str):
+        for n, t in self.fields:
+            if n == name:
+                return t
+        return ANY if self.open else None
+
+    def names(self) -> list[str]:
+        return [n for n, _ in self.fields]
+
+    def __str__(self) -> str:
+        return "record"
+
+
+@dataclass(frozen=True)
+class MapOf:
+    """A mapping from text keys (codes) to values of one type."""
+
+    value: object
+
+    def __str__(self) -> str:
+        return f"mapping of {self.value}"
+
+
+def fits(actual, expected) -> bool:
+    """Whether a value of type ``actual`` may stand where ``expected`` is wanted."""
+    if actual == ANY or expected == ANY:
+        return True
+    if isinstance(expected, ListOf) and isinstance(actual, ListOf):
+        return fits(actual.item, expected.item)
+    if isinstance(expected, Record) and isinstance(actual, Record):
+        return True
+    return actual == expected
+
+
+def join(a, b):
+    """The type of a value that is either ``a`` or ``b`` (for if/else and list literals)."""
+    if a == b:
+        return a
+    if a == ANY:
+        return b
+    if b == ANY:
+        return a
+    if isinstance(a, ListOf) and isinstance(b, ListOf):
+        return ListOf(join(a.item, b.item))
+    return None
+
+
+def from_schema(schema: dict, resolve=None):
+    """The type of values a JSON Schema admits (``resolve`` follows $ref)."""
+    if not isinstance(schema, dict):
+        return ANY
+    if "$ref" in schema and resolve is not None:
+        return from_schema(resolve(schema["$ref"]), resolve)
+    kind = schema.get("type")
+    if "const" in schema and kind is None:
+        kind = _json_kind(schema["const"])
+    if "enum" in schema and kind is None:
+        kinds = {_json_kind(v) for v in schema["enum"]}
+        kind = kinds.pop() if len(kinds) == 1 else None
+    if kind in ("number", "integer"):
+        return NUMBER
+    if kind == "boolean":
+        return BOOL
+    if kind == "string":
+        return DATE if schema.get("format") == "date" else STRING
+    if kind == "array":
+        return ListOf(from_schema(schema.get("items", {}), resolve))
+    if kind == "object" or "properties" in schema:
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        return Record(tuple((k, from_schema(v, resolve)) for k, v in props.items()), open=extra is not False)
+    return ANY
+
+
+def _json_kind(v) -> str:
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, (int, float, Decimal)):
+        return "number"
+    return "string" if isinstance(v, str) else "object"
+
+
+def of_value(v):
+    """The type of a parameter value."""
+    if isinstance(v, bool):
+        return BOOL
+    if isinstance(v, (int, Decimal)):
+        return NUMBER
+    if isinstance(v, str):
+        return STRING
+    if isinstance(v, datetime.date):
+        return DATE
+    if isinstance(v, Duration):
+        return DURATION
+    if isinstance(v, list):
+        item = ANY
+        for x in v:
+            t = of_value(x)
+            item = t if item == ANY else (join(item, t) or ANY)
+        return ListOf(item)
+    if isinstance(v, dict):
+        values = [of_value(x) for x in v.values()]
+        if values and all(isinstance(t, Record) for t in values):
+            names: dict = {}
+            for t in values:
+                for n, ft in t.fields:
+                    names.setdefault(n, ft)
+            return MapOf(Record(tuple(names.items())))
+        if values and all(t == values[0] for t in values):
+            return MapOf(values[0])
+        return Record(tuple((k, of_value(x)) for k, x in v.items()))
+    return ANY

@@ -1,0 +1,58 @@
+"""Runtime values: the ``UNKNOWN`` marker, durations, and the runtime fault raised by evaluation."""
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+class _Unknown:
+    """A missing or undeterminable value; propagates with three-valued (Kleene) logic."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "unknown"
+
+    def __bool__(self):
+        raise TypeError("unknown has no truth value; test `is UNKNOWN`")
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A calendar duration; adding years or months to a date clamps to the month's end (Feb 29 + 1 year = Feb 28)."""
+
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    def add_to(self, d: datetime.date, sign: int = 1) -> datetime.date:
+        months = d.month - 1 + sign * (self.years * 12 + self.months)
+        year, month = d.year + months // 12, months % 12 + 1
+        day = min(d.day, calendar.monthrange(year, month)[1])
+        return datetime.date(year, month, day) + datetime.timedelta(days=sign * self.days)
+
+    def __str__(self) -> str:
+        parts = [(self.years, "year"), (self.months, "month"), (self.days, "day")]
+        return " ".join(f"{n} {u}{'s' if n != 1 else ''}" for n, u in parts if n) or "0 days"
+
+
+class EvalFault(Exception):
+    """A runtime fault inside one expression (division by zero, …): that rule or output becomes `error`."""
+
+    def __init__(self, message: str, pos: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+def is_number(v) -> bool:
+    return (type(v) is int) or (type(v) is Decimal)
+
+
+def to_decimal(v) -> Decimal:
+    return v if type(v) is Decimal else Decimal(v)

@@ -1,0 +1,205 @@
+"""Safe YAML loading that keeps source marks, rejects duplicate keys, aliases and non-standard tags.
+
+``load_yaml`` returns plain Python values (dict, list, str, int, Decimal, bool, None, date) and a
+``Marks`` table from a value's path (a tuple of keys and indexes) to where it sits in the file.
+Floats become exact ``Decimal``s; NaN and Infinity are rejected.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import Diagnostic, WQError
+from .source import ScalarMark, Span
+
+MAX_BYTES = 5_000_000
+MAX_DEPTH = 200
+MAX_NUMBER_DIGITS = 40
+
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STD = "tag:yaml.org,2002:"
+
+
+class Marks(dict):
+    """path tuple -> ScalarMark (for every node: scalars, and the start of mappings and sequences)."""
+
+    def span(self, path: tuple, offset: int = 0, length: int = 1, value: str | None = None) -> Span | None:
+        """Span of ``path`` or of its nearest ancestor that has a mark."""
+        path = tuple(path)
+        while path not in self and path:
+            path = path[:-1]
+        mark = self.get(path)
+        return mark.span(offset, length, value) if mark else None
+
+    def key_span(self, path: tuple) -> Span | None:
+        """Span of the mapping key that holds ``path`` (falls back to the value)."""
+        mark = self.get(("<key>",) + tuple(path))
+        return mark.span() if mark else self.span(path)
+
+
+class _Composer(yaml.SafeLoader):
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(None, None, "YAML aliases (*name) are not allowed in wqpolicy files; "
+                                       "write the value out", event.start_mark)
+        self._depth = getattr(self, "_depth", 0) + 1
+        if self._depth > MAX_DEPTH:
+            raise yaml.MarkedYAMLError(None, None, f"nesting deeper than {MAX_DEPTH} levels",
+                                       self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def read_text(path: str | Path) -> str:
+    """Read a UTF-8 file, turning every I/O problem into a WQ-FILE diagnostic."""
+    name = str(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise WQError([Diagnostic("WQ-FILE", "is a directory, not a file", Span(name, 1, 1),
+                                      hint="give a .yaml file, or use `wqpolicy check DIR` for a folder")])
+        data = p.read_bytes()
+    except OSError as e:
+        raise WQError([Diagnostic("WQ-FILE", f"cannot read: {e.strerror or e}", Span(name, 1, 1))]) from None
+    if len(data) > MAX_BYTES:
+        raise WQError([Diagnostic("WQ-FILE", f"file is larger than {MAX_BYTES} bytes", Span(name, 1, 1))])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise WQError([Diagnostic("WQ-FILE", f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})",
+                                  Span(name, line, 1), hint="save the file as UTF-8")]) from None
+
+
+def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = True):
+    """Parse one YAML document into (value, Marks). Raises WQError with WQ-YAML diagnostics.
+
+    ``dates=False`` keeps ``2021-01-01`` as a string (input documents validate dates as strings).
+    """
+    if not text.strip():
+        if empty_ok:
+            return None, Marks()
+        raise WQError([Diagnostic("WQ-YAML", "the file is empty", Span(file, 1, 1))])
+    loader = _Composer(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
+        raise WQError([Diagnostic("WQ-YAML", _yaml_message(e), span)]) from None
+    except yaml.YAMLError as e:
+        raise WQError([Diagnostic("WQ-YAML", str(e).splitlines()[0], Span(file, 1, 1))]) from None
+    except RecursionError:
+        raise WQError([Diagnostic("WQ-YAML", "nesting too deep", Span(file, 1, 1))]) from None
+    finally:
+        loader.dispose()
+    marks = Marks()
+    errors: list[Diagnostic] = []
+    value = _build(node, (), marks, errors, file, text, dates)
+    if errors:
+        raise WQError(errors)
+    return value, marks
+
+
+def _yaml_message(e: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (e.context, e.problem) if p]
+    return "; ".join(parts) or "invalid YAML"
+
+
+def _mark(node, file, text) -> ScalarMark:
+    return ScalarMark(file, text, node.start_mark.index, node.end_mark.index,
+                      getattr(node, "style", None), node.start_mark.line, node.start_mark.column)
+
+
+def _build(node, path, marks, errors, file, text, dates):
+    marks[path] = _mark(node, file, text)
+    if isinstance(node, MappingNode):
+        if node.tag not in (_STD + "map",):
+            errors.append(_tag_error(node, file))
+            return None
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _STD + "merge":
+                errors.append(Diagnostic("WQ-YAML", "merge keys (<<) are not allowed", _span(key_node, file)))
+                continue
+            key = _build(key_node, path + ("<key>",), marks, errors, file, text, False)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                errors.append(Diagnostic("WQ-YAML", "mapping keys must be text", _span(key_node, file)))
+                continue
+            key = str(key)
+            if key in out:
+                first = marks.get(("<key>",) + path + (key,))
+                where = f" (first at line {first.line + 1})" if first else ""
+                errors.append(Diagnostic("WQ-DUPLICATE", f"duplicate key `{key}`{where}", _span(key_node, file),
+                                         hint="each key may appear once in a mapping"))
+                continue
+            marks[("<key>",) + path + (key,)] = _mark(key_node, file, text)
+            out[key] = _build(value_node, path + (key,), marks, errors, file, text, dates)
+        return out
+    if isinstance(node, SequenceNode):
+        if node.tag != _STD + "seq":
+            errors.append(_tag_error(node, file))
+            return None
+        return [_build(child, path + (i,), marks, errors, file, text, dates) for i, child in enumerate(node.value)]
+    return _scalar(node, errors, file, dates)
+
+
+def _span(node, file) -> Span:
+    return Span(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _tag_error(node, file) -> Diagnostic:
+    return Diagnostic("WQ-YAML", f"YAML tag `{node.tag}` is not allowed", _span(node, file),
+                      hint="wqpolicy files use plain YAML values only")
+
+
+def _scalar(node: ScalarNode, errors, file, dates):
+    tag, raw = node.tag, node.value
+    if tag == _STD + "str":
+        return raw
+    if tag == _STD + "null":
+        return None
+    if tag == _STD + "bool":
+        return raw.lower() in ("true", "yes", "on")
+    if tag == _STD + "int":
+        digits = raw.replace("_", "").lstrip("+-")
+        if len(digits) > MAX_NUMBER_DIGITS:
+            errors.append(Diagnostic("WQ-YAML", f"number with {len(digits)} digits is too long", _span(node, file)))
+            return None
+        try:
+            return int(raw.replace("_", ""), 0) if not digits.isdigit() else int(raw.replace("_", ""))
+        except ValueError:
+            errors.append(Diagnostic("WQ-YAML", f"`{raw}` is not a number", _span(node, file)))
+            return None
+    if tag == _STD + "float":
+        text = raw.replace("_", "")
+        if len(text) > MAX_NUMBER_DIGITS:
+            errors.append(Diagnostic("WQ-YAML", "number is too long", _span(node, file)))
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            errors.append(Diagnostic("WQ-YAML", f"`{raw}` is not a finite number (NaN and Infinity are not allowed)",
+                                     _span(node, file)))
+            return None
+        return value
+    if tag == _STD + "timestamp":
+        if dates and _TIMESTAMP.match(raw):
+            try:
+                return datetime.date.fromisoformat(raw)
+            except ValueError:
+                errors.append(Diagnostic("WQ-YAML", f"`{raw}` is not a valid date", _span(node, file)))
+                return None
+        return raw
+    errors.append(_tag_error(node, file))
+    return None
