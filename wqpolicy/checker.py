@@ -164,6 +164,12 @@ class Checker:
         if isinstance(subject, T.ListOf):
             self._want(n.key, key, T.NUMBER, "a list position")
             return subject.item
+        if isinstance(subject, T.Record):
+            self._want(n.key, key, T.STRING, "a field name")
+            joined = T.ANY
+            for _, ft in subject.fields:
+                joined = T.join(joined, ft) or T.ANY
+            return joined
         if subject != T.ANY:
             self._error_at(self._expr, n, "WQ-TYPE", f"cannot look up `[…]` in {subject}")
         return T.ANY
@@ -188,7 +194,7 @@ class Checker:
             if isinstance(b, T.ListOf):
                 if T.join(a, b.item) is None:
                     self._error_at(self._expr, n, "WQ-TYPE", f"`{op}` looks for {a} in a {b}")
-            elif isinstance(b, T.MapOf):
+            elif isinstance(b, (T.MapOf, T.Record)):
                 self._want(n.left, a, T.STRING, f"the left side of `{op}` (a key)")
             elif b == T.STRING:
                 self._want(n.left, a, T.STRING, f"the left side of `{op}`")
