@@ -309,14 +309,17 @@ def _dotted(n) -> str | None:
 
 
 def reads(expr: Expr, local_names=()) -> list[tuple[str, ast.Node]]:
-    """The names and dotted paths an expression reads, as (path, node), first seen first; loop variables excluded."""
+    """The names and paths an expression reads, as (source text, node), first seen first; loop variables
+    excluded. A path is a name followed by `.field` and `[key]` steps: `industries[platform.industry].zh`."""
     out: dict[str, ast.Node] = {}
 
     def visit(n, local):
-        path = _dotted(n)
-        if path is not None:
-            if path.split(".")[0] not in local:
-                out.setdefault(path, n)
+        root = _path_root(n)
+        if root is not None:
+            if root not in local:
+                out.setdefault(expr.text[n.pos:n.end] if isinstance(n, ast.Index) or _has_index(n) else _dotted(n), n)
+            for sub in _index_keys(n):
+                visit(sub, local)
             return
         if isinstance(n, ast.Aggregate):
             visit(n.source, local)
@@ -330,6 +333,29 @@ def reads(expr: Expr, local_names=()) -> list[tuple[str, ast.Node]]:
 
     visit(expr.node, frozenset(local_names))
     return list(out.items())
+
+
+def _path_root(n) -> str | None:
+    while isinstance(n, (ast.Field, ast.Index)):
+        n = n.subject
+    return n.name if isinstance(n, ast.Name) else None
+
+
+def _has_index(n) -> bool:
+    while isinstance(n, (ast.Field, ast.Index)):
+        if isinstance(n, ast.Index):
+            return True
+        n = n.subject
+    return False
+
+
+def _index_keys(n) -> list:
+    keys = []
+    while isinstance(n, (ast.Field, ast.Index)):
+        if isinstance(n, ast.Index):
+            keys.append(n.key)
+        n = n.subject
+    return keys
 
 
 def param_type(kind: str | None):

@@ -5,6 +5,7 @@ Every closure takes an ``Env`` and returns a value or ``UNKNOWN``; faults raise 
 """
 from __future__ import annotations
 
+import operator
 from decimal import Decimal
 
 from . import ast
@@ -92,12 +93,27 @@ class Compiler:
             return lambda env: env.rules
         raise AssertionError(f"unchecked name {name}")  # the checker reports unknown names first
 
+    def _constant(self, n, local):
+        """(True, value) when ``n`` is a literal or a parameter: its value is known at compile time."""
+        if isinstance(n, ast.Literal):
+            return True, n.value
+        if isinstance(n, ast.Name) and n.name not in local and n.name not in self.defs and n.name in self.params:
+            return True, self.params[n.name]
+        return False, None
+
     def _Field(self, n, local):
         path = _input_path(n, local, self)
         if path is not None:
             return _path_getter(path)
-        subject = self._c(n.subject, local)
         name = n.name
+        if isinstance(n.subject, ast.Name) and n.subject.name in local:
+            var = n.subject.name
+
+            def local_field(env):
+                v = env.locals[var]
+                return UNKNOWN if v is UNKNOWN else v.get(name, UNKNOWN)
+            return local_field
+        subject = self._c(n.subject, local)
 
         def field(env):
             v = subject(env)
@@ -157,6 +173,19 @@ class Compiler:
                 return UNKNOWN if (a is UNKNOWN or b is UNKNOWN) else False
             return or_
         fn = _operator(op, self.types.get(id(n.left)), self.types.get(id(n.right)), n.pos)
+        is_const, value = self._constant(n.right, local)
+        if is_const and op == "in":
+            def in_const(env):
+                a = left(env)
+                return UNKNOWN if a is UNKNOWN else a in value
+            return in_const
+        if is_const:
+            def binary_const(env):
+                a = left(env)
+                if a is UNKNOWN:
+                    return UNKNOWN
+                return fn(a, value)
+            return binary_const
 
         def binary(env):
             a = left(env)
@@ -208,6 +237,9 @@ class Compiler:
         return lambda env: impl(*[f(env) for f in args])
 
     def _Aggregate(self, n, local):
+        fast = self._fast_aggregate(n, local)
+        if fast is not None:
+            return fast
         source = self._c(n.source, local)
         inner = local | {n.var}
         element = self._c(n.element, inner)
@@ -240,6 +272,50 @@ class Compiler:
                     loc[var] = saved
             return out if impl is None else impl(out)
         return aggregate
+
+    def _fast_aggregate(self, n, local):
+        """``f(x.a for x in xs if x.b in C)``, the commonest form, as one loop without inner closures."""
+        var = n.var
+        element = _item_field(n.element, var)
+        if element is None or n.func is None:
+            return None
+        test = None
+        if n.cond is not None:
+            c = n.cond
+            if not (isinstance(c, ast.Binary) and c.op in ("in", "not in", "==", "!=")):
+                return None
+            tested = _item_field(c.left, var)
+            is_const, value = self._constant(c.right, local)
+            if tested is None or not is_const:
+                return None
+            check = {"in": lambda v, value=value: v in value, "not in": lambda v, value=value: v not in value,
+                     "==": lambda v, value=value: v == value, "!=": lambda v, value=value: v != value}[c.op]
+            test = (tested, check)
+        source = self._c(n.source, local)
+        impl = BUILTINS[n.func].impl
+
+        if test is None:
+            def fast_all(env):
+                items = source(env)
+                if items is UNKNOWN:
+                    return UNKNOWN
+                return impl([item.get(element, UNKNOWN) for item in items])
+            return fast_all
+        tested, check = test
+
+        def fast_filtered(env):
+            items = source(env)
+            if items is UNKNOWN:
+                return UNKNOWN
+            out = []
+            for item in items:
+                v = item.get(tested, UNKNOWN)
+                if v is UNKNOWN:
+                    out.append(UNKNOWN)
+                elif check(v):
+                    out.append(item.get(element, UNKNOWN))
+            return impl(out)
+        return fast_filtered
 
     # -- per-item definitions -----------------------------------------------------------------------
     def _each(self, d: Definition):
@@ -288,6 +364,13 @@ class Compiler:
                     loc.pop(k, None)
                 loc.update(saved)
         return run
+
+
+def _item_field(n, var):
+    """`a` for the node `var.a`, else None."""
+    if isinstance(n, ast.Field) and isinstance(n.subject, ast.Name) and n.subject.name == var:
+        return n.name
+    return None
 
 
 def _input_path(n, local, compiler):
@@ -344,10 +427,11 @@ def _operator(op, ta, tb, pos):
         return lambda a, b: a.add_to(b)
     if op == "-" and (ta, tb) == (T.DATE, T.DURATION):
         return lambda a, b: b.add_to(a, -1)
+    if op == "/":
+        return _divide(pos)
     return {
-        "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": _divide(pos),
-        "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-        "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+        "+": operator.add, "-": operator.sub, "*": operator.mul, "==": operator.eq, "!=": operator.ne,
+        "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
         "in": _contains, "not in": lambda a, b: a not in b,
     }[op]
 

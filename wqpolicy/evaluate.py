@@ -4,9 +4,10 @@ from __future__ import annotations
 from .checker import OUTCOME_COUNTS, Checker, reads
 from .compiler import Compiler, Env
 from .model import Decision, PolicyVersion
-from .record import DecisionRecord, RuleResult
+from .record import DecisionRecord
 from .values import UNKNOWN, EvalFault
 
+_COUNT = {"pass": "passed", "fail": "failed", "unknown": "unknown", "error": "error"}
 _FAULTS = (EvalFault, ArithmeticError, TypeError, ValueError, AttributeError, KeyError, IndexError)
 
 
@@ -20,9 +21,10 @@ class CompiledDecision:
         self.rules = []
         for rule in decision.rules:
             paths = reads(rule.condition)
-            self.rules.append((rule, compiler.compile(rule.condition),
-                               [(p, compiler.compile_node(node)) for p, node in paths],
-                               [(p, compiler.compile_node(node)) for p, node in _input_reads(checker, rule.condition)]))
+            value_reads = [(p, compiler.compile_node(node)) for p, node in paths]
+            input_reads = [(p, compiler.compile_node(node)) for p, node in _input_reads(checker, rule.condition)]
+            self.rules.append((rule, compiler.compile(rule.condition), (value_reads, input_reads),
+                               rule.severity == "advise"))
         self.outcome = [(compiler.compile(s.when) if s.when is not None else None, s.outcome)
                         for s in decision.outcome]
         self.outputs = [(o.name, compiler.compile(o.expr)) for o in decision.outputs.values()]
@@ -32,22 +34,19 @@ class CompiledDecision:
         env = Env(doc)
         counts = dict.fromkeys(OUTCOME_COUNTS, 0)
         results = []
-        for rule, condition, value_reads, input_reads in self.rules:
+        for rule, condition, reads_, advisory in self.rules:
             error = None
             try:
                 v = condition(env)
                 outcome = "pass" if v is True else "fail" if v is False else "unknown"
             except _FAULTS as e:
                 outcome, error = "error", _fault_text(e, rule.condition)
-            values = {p: _safe(f, env) for p, f in value_reads}
-            missing = [p for p, f in input_reads if _safe(f, env) is UNKNOWN] if outcome == "unknown" else []
-            if rule.severity == "advise":
+            if advisory:
                 if outcome == "fail":
                     counts["advisories"] += 1
             else:
-                counts["passed" if outcome == "pass" else "failed" if outcome == "fail" else outcome] += 1
-            results.append(RuleResult(rule.id, rule.clause, rule.severity, outcome, rule.label, rule.message,
-                                      values, missing, error))
+                counts[_COUNT[outcome]] += 1
+            results.append((rule, outcome, reads_, env, error))
         env.rules = counts
         outcome = "needs_review"
         for when, word in self.outcome:
@@ -70,13 +69,6 @@ class CompiledDecision:
                               results, outputs, self.output_kinds, errors, input_name)
 
 
-def _safe(fn, env):
-    try:
-        return fn(env)
-    except _FAULTS:
-        return UNKNOWN
-
-
 def _fault_text(e: Exception, expr) -> str:
     if isinstance(e, EvalFault):
         where = f" at {expr.span(e.pos)}" if e.pos is not None else ""
@@ -89,7 +81,7 @@ def _input_reads(checker: Checker, expr, seen=None):
     seen = set() if seen is None else seen
     out = []
     for path, node in reads(expr):
-        root = path.split(".")[0]
+        root = path.split(".")[0].split("[")[0]
         if root in checker.defs:
             if root in seen:
                 continue

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from .model import Text
@@ -12,17 +11,34 @@ from .values import UNKNOWN, Duration
 RULE_OUTCOMES = ("pass", "fail", "unknown", "error")
 
 
-@dataclass
 class RuleResult:
-    id: str
-    clause: str
-    severity: str
-    outcome: str
-    label: Text
-    template: Text  # the fail message, with {name} placeholders
-    values: dict  # path -> raw value (UNKNOWN for missing)
-    missing: list
-    error: str | None = None
+    """One rule's result. The values it read (and, when unknown, the inputs it missed) are computed only
+    when asked for, so that evaluation stays cheap when only outcomes are needed."""
+
+    __slots__ = ("id", "clause", "severity", "outcome", "label", "template", "error", "_reads", "_env",
+                 "_values", "_missing")
+
+    def __init__(self, rule, outcome: str, reads, env, error: str | None = None):
+        self.id, self.clause, self.severity = rule.id, rule.clause, rule.severity
+        self.label, self.template = rule.label, rule.message
+        self.outcome, self.error = outcome, error
+        self._reads, self._env = reads, env
+        self._values = self._missing = None
+
+    @property
+    def values(self) -> dict:
+        """path -> raw value the rule read (UNKNOWN for missing)."""
+        if self._values is None:
+            self._values = {p: _read(f, self._env) for p, f in self._reads[0]}
+        return self._values
+
+    @property
+    def missing(self) -> list:
+        """The input paths an unknown rule needed and did not have."""
+        if self._missing is None:
+            self._missing = [p for p, f in self._reads[1] if _read(f, self._env) is UNKNOWN] \
+                if self.outcome == "unknown" else []
+        return self._missing
 
     @property
     def message(self) -> Text:
@@ -45,20 +61,31 @@ class RuleResult:
         return out
 
 
-@dataclass
 class DecisionRecord:
-    """The result of evaluating one input document under one policy version."""
+    """The result of evaluating one input document under one policy version.
 
-    policy_id: str
-    version: str
-    decision: str
-    outcome: str
-    outcome_label: Text | None
-    rules: list[RuleResult]
-    outputs: dict  # name -> raw value
-    output_kinds: dict  # name -> (kind, fields)
-    output_errors: dict = field(default_factory=dict)
-    input_name: str | None = None
+    ``rules`` are built on first access from the rows the evaluator recorded (rule, outcome, reads, env, error).
+    """
+
+    def __init__(self, policy_id: str, version: str, decision: str, outcome: str, outcome_label: Text | None,
+                 rule_rows: list, outputs: dict, output_kinds: dict, output_errors: dict | None = None,
+                 input_name: str | None = None):
+        self.policy_id, self.version, self.decision = policy_id, version, decision
+        self.outcome, self.outcome_label = outcome, outcome_label
+        self._rows, self._rules = rule_rows, None
+        self.outputs, self.output_kinds = outputs, output_kinds  # name -> raw value; name -> (kind, fields)
+        self.output_errors = output_errors or {}
+        self.input_name = input_name
+
+    @property
+    def rules(self) -> list[RuleResult]:
+        if self._rules is None:
+            self._rules = [RuleResult(*row) for row in self._rows]
+        return self._rules
+
+    def rule_outcomes(self) -> dict:
+        """rule id -> pass | fail | unknown | error, without building the full rule results."""
+        return {row[0].id: row[1] for row in self._rows}
 
     def rule(self, rule_id: str) -> RuleResult:
         for r in self.rules:
@@ -83,6 +110,13 @@ class DecisionRecord:
         if self.output_errors:
             out["output_errors"] = dict(self.output_errors)
         return out
+
+
+def _read(fn, env):
+    try:
+        return fn(env)
+    except Exception:  # a read that faults shows as unknown; the rule itself reports the fault
+        return UNKNOWN
 
 
 def render_value(v, kind: str | None, fields: dict | None = None):
@@ -122,6 +156,8 @@ def to_json_value(v):
     if isinstance(v, Duration):
         return str(v)
     if isinstance(v, dict):
+        if v and all(isinstance(x, dict) for x in v.values()):
+            return list(v)  # a table of codes (industries, categories): its codes say enough
         return {k: to_json_value(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
         return [to_json_value(x) for x in v]
@@ -136,6 +172,8 @@ def display(v) -> str:
         return "true" if v else "false"
     if isinstance(v, (int, Decimal)):
         d = Decimal(v)
+        if d.as_tuple().exponent < -10:
+            return format(d.quantize(Decimal("1e-8")), "f").rstrip("0") + "…"
         if abs(d) >= 1000:
             text = f"{d:,f}"
             return text.rstrip("0").rstrip(".") if "." in text else text
@@ -143,6 +181,8 @@ def display(v) -> str:
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(display(x) for x in v) + "]"
     if isinstance(v, dict):
+        if v and all(isinstance(x, dict) for x in v.values()):
+            return "{" + ", ".join(v) + "}"
         return "{" + ", ".join(f"{k}: {display(x)}" for k, x in v.items()) + "}"
     return str(v)
 

@@ -65,7 +65,7 @@ def _human(value, kind) -> str:
     if kind == "ratio":
         d = Decimal(value)
         pct = (d * 100).quantize(Decimal("0.01"))
-        return f"{value} ({pct}%)"
+        return f"{pct}%  ({display(d)})"
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
