@@ -23,7 +23,8 @@ class CompiledDecision:
             paths = reads(rule.condition)
             value_reads = [(p, compiler.compile_node(node)) for p, node in paths]
             input_reads = [(p, compiler.compile_node(node)) for p, node in _input_reads(checker, rule.condition)]
-            self.rules.append((rule, compiler.compile(rule.condition), (value_reads, input_reads),
+            kinds = {p: _kind(checker, p) for p, _ in paths}
+            self.rules.append((rule, compiler.compile(rule.condition), (value_reads, input_reads, kinds),
                                rule.severity == "advise"))
         self.outcome = [(compiler.compile(s.when) if s.when is not None else None, s.outcome)
                         for s in decision.outcome]
@@ -67,6 +68,13 @@ class CompiledDecision:
         d = self.decision
         return DecisionRecord(self.policy.id, self.policy.version, d.name, outcome, d.outcome_labels.get(outcome),
                               results, outputs, self.output_kinds, errors, input_name)
+
+
+def _kind(checker: Checker, name: str) -> str | None:
+    if name in checker.defs:
+        return checker.defs[name].kind
+    p = checker.policy.parameters.get(name)
+    return p.kind if p else None
 
 
 def _fault_text(e: Exception, expr) -> str:

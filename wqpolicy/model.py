@@ -61,6 +61,7 @@ class Definition:
     clause: str | None
     note: str | None
     span: Span | None
+    kind: str | None = None
 
 
 @dataclass

@@ -139,7 +139,7 @@ class Builder:
         else:
             self._error("WQ-SCHEMA", f"definition `{name}` needs `expr` (or `each` and `fields`)", path)
         return Definition(name, expr, each, _text(raw.get("label")), raw.get("clause"), raw.get("note"),
-                          self.marks.key_span(path))
+                          self.marks.key_span(path), raw.get("type"))
 
     def _decision(self, name, raw) -> Decision:
         path = ("decisions", name)

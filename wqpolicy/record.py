@@ -33,6 +33,11 @@ class RuleResult:
         return self._values
 
     @property
+    def kinds(self) -> dict:
+        """path -> declared kind (ratio, money, …) for the parameters the rule read."""
+        return self._reads[2]
+
+    @property
     def missing(self) -> list:
         """The input paths an unknown rule needed and did not have."""
         if self._missing is None:
@@ -44,7 +49,8 @@ class RuleResult:
     def message(self) -> Text:
         """The message for this outcome, in Chinese and English."""
         if self.outcome == "fail":
-            return Text(_fill(self.template.zh, self.values), _fill(self.template.en, self.values))
+            kinds = self.kinds
+            return Text(_fill(self.template.zh, self.values, kinds), _fill(self.template.en, self.values, kinds))
         if self.outcome == "pass":
             return Text(f"符合：{self.label.zh}", f"Met: {self.label.en}")
         if self.outcome == "unknown":
@@ -164,10 +170,12 @@ def to_json_value(v):
     return v
 
 
-def display(v) -> str:
-    """A value for people: 1,500,000 for money-like numbers, 3.75% is left to the report."""
+def display(v, kind: str | None = None) -> str:
+    """A value for people: 1,500,000 for large numbers, 3% for a ratio parameter, 0.03666667… for long decimals."""
     if v is UNKNOWN or v is None:
         return "unknown"
+    if kind == "ratio" and isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+        return decimal_text(Decimal(v) * 100) + "%"
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, Decimal)):
@@ -187,9 +195,9 @@ def display(v) -> str:
     return str(v)
 
 
-def _fill(template: str, values: dict) -> str:
+def _fill(template: str, values: dict, kinds: dict) -> str:
     if "{" not in template:
         return template
     for k, v in values.items():
-        template = template.replace("{" + k + "}", display(v))
+        template = template.replace("{" + k + "}", display(v, kinds.get(k)))
     return template

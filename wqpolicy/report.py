@@ -36,7 +36,7 @@ def text_report(record: DecisionRecord) -> str:
             lines.append(f"      → {msg.zh}")
             lines.append(f"        {msg.en}")
         if r.values:
-            shown = ", ".join(f"{k} = {display(v)}" for k, v in r.values.items())
+            shown = ", ".join(f"{k} = {display(v, r.kinds.get(k))}" for k, v in r.values.items())
             lines.append(f"      读取 read: {shown}")
     if record.outputs:
         lines.append("")
