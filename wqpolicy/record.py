@@ -175,7 +175,10 @@ def display(v, kind: str | None = None) -> str:
     if v is UNKNOWN or v is None:
         return "unknown"
     if kind == "ratio" and isinstance(v, (int, Decimal)) and not isinstance(v, bool):
-        return decimal_text(Decimal(v) * 100) + "%"
+        pct = Decimal(v) * 100
+        if pct.as_tuple().exponent < -4:
+            return format(pct.quantize(Decimal("1e-4")), "f").rstrip("0") + "…%"
+        return decimal_text(pct) + "%"
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, Decimal)):
