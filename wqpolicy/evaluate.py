@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .checker import OUTCOME_COUNTS, Checker, reads
-from .compiler import Compiler, Env
+from .codegen import CodeGen
 from .model import Decision, PolicyVersion
 from .record import DecisionRecord
 from .values import UNKNOWN, EvalFault
@@ -17,28 +17,29 @@ class CompiledDecision:
     def __init__(self, policy: PolicyVersion, decision: Decision, checker: Checker):
         self.policy = policy
         self.decision = decision
-        compiler = Compiler(checker)
+        gen = CodeGen(checker)
         self.rules = []
         for rule in decision.rules:
             paths = reads(rule.condition)
-            value_reads = [(p, compiler.compile_node(node)) for p, node in paths]
-            input_reads = [(p, compiler.compile_node(node)) for p, node in _input_reads(checker, rule.condition)]
+            value_reads = [(p, gen.function(node)) for p, node in paths]
+            input_reads = [(p, gen.function(node)) for p, node in _input_reads(checker, rule.condition)]
             kinds = {p: _kind(checker, p) for p, _ in paths}
-            self.rules.append((rule, compiler.compile(rule.condition), (value_reads, input_reads, kinds),
+            self.rules.append((rule, gen.function(rule.condition.node), (value_reads, input_reads, kinds),
                                rule.severity == "advise"))
-        self.outcome = [(compiler.compile(s.when) if s.when is not None else None, s.outcome)
+        self.outcome = [(gen.function(s.when.node) if s.when is not None else None, s.outcome)
                         for s in decision.outcome]
-        self.outputs = [(o.name, compiler.compile(o.expr)) for o in decision.outputs.values()]
+        self.outputs = [(o.name, gen.function(o.expr.node)) for o in decision.outputs.values()]
         self.output_kinds = {o.name: (o.kind, o.fields) for o in decision.outputs.values()}
 
     def run(self, doc: dict, input_name: str | None = None) -> DecisionRecord:
-        env = Env(doc)
+        cache: dict = {}
+        env = (doc, cache)
         counts = dict.fromkeys(OUTCOME_COUNTS, 0)
         results = []
         for rule, condition, reads_, advisory in self.rules:
             error = None
             try:
-                v = condition(env)
+                v = condition(doc, cache)
                 outcome = "pass" if v is True else "fail" if v is False else "unknown"
             except _FAULTS as e:
                 outcome, error = "error", _fault_text(e, rule.condition)
@@ -48,20 +49,20 @@ class CompiledDecision:
             else:
                 counts[_COUNT[outcome]] += 1
             results.append((rule, outcome, reads_, env, error))
-        env.rules = counts
+        cache["$rules"] = counts
         outcome = "needs_review"
         for when, word in self.outcome:
             try:
-                if when is None or when(env) is True:
+                if when is None or when(doc, cache) is True:
                     outcome = word
                     break
             except _FAULTS:
                 continue
-        env.outcome = outcome
+        cache["$outcome"] = outcome
         outputs, errors = {}, {}
         for name, fn in self.outputs:
             try:
-                outputs[name] = fn(env)
+                outputs[name] = fn(doc, cache)
             except _FAULTS as e:
                 outputs[name] = UNKNOWN
                 errors[name] = _fault_text(e, self.decision.outputs[name].expr)

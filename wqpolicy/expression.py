@@ -7,7 +7,7 @@ import datetime
 from . import parser
 from . import types as T
 from .checker import Checker
-from .compiler import Compiler, Env
+from .codegen import CodeGen
 from .errors import Diagnostic, WQError
 from .model import Decision, Expr, PolicyVersion
 from .source import Span
@@ -51,9 +51,9 @@ def evaluate_expression(text: str, facts: dict | None = None, file: str = "<expr
     checker.expr(expr)
     if checker.diagnostics:
         raise WQError(checker.diagnostics)
-    fn = Compiler(checker).compile(expr)
+    fn = CodeGen(checker).function(expr.node)
     from .values import EvalFault
     try:
-        return fn(Env(facts))
+        return fn(facts, {})
     except EvalFault as e:
         raise WQError([Diagnostic("WQ-EVAL", e.message, locate(e.pos or 0, 1))]) from None

@@ -120,7 +120,7 @@ class DecisionRecord:
 
 def _read(fn, env):
     try:
-        return fn(env)
+        return fn(*env)
     except Exception:  # a read that faults shows as unknown; the rule itself reports the fault
         return UNKNOWN
 

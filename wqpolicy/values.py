@@ -18,6 +18,10 @@ class _Unknown:
     def __bool__(self):
         raise TypeError("unknown has no truth value; test `is UNKNOWN`")
 
+    def get(self, key, default=None):
+        """A field of an unknown record is unknown: lets field chains skip a test at each step."""
+        return self
+
 
 UNKNOWN = _Unknown()
 
