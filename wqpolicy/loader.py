@@ -73,6 +73,8 @@ class Policy:
                                       Span(input_name, 1, 1) if input_name else None)])
         compiled = self._decision(name, input_name)
         schema = self.inputs[name]
+        if "decision" not in document:
+            document = {"decision": name, **document}  # the decision was given apart from the document
         if validate:
             problems = schema.errors(document, marks, input_name)
             if problems:

@@ -284,6 +284,8 @@ def literal_value(v):
     """Parameter values: text that is a literal of the language (3%, 1000万, 1 year, 2021-01-01) becomes
     that value; lists and mappings are converted item by item; everything else stays as it is."""
     if isinstance(v, str):
+        if not v[:2].lstrip("-")[:1].isdigit():
+            return v  # only numbers, dates and durations are literals worth parsing
         try:
             node = parser.parse(v)
         except parser.ParseFailure:
