@@ -130,7 +130,11 @@ def _build(node, path, marks, errors, file, text, dates):
             if key_node.tag == _STD + "merge":
                 errors.append(Diagnostic("WQ-YAML", "merge keys (<<) are not allowed", _span(key_node, file)))
                 continue
-            key = _build(key_node, path + ("<key>",), marks, errors, file, text, False)
+            if isinstance(key_node, ScalarNode) and key_node.tag != _STD + "str" and key_node.style is None:
+                # Keys are text: YAML 1.1 would make `on`, `yes`, `no` and `null` keys booleans or None.
+                key = key_node.value
+            else:
+                key = _build(key_node, path + ("<key>",), marks, errors, file, text, False)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 errors.append(Diagnostic("WQ-YAML", "mapping keys must be text", _span(key_node, file)))
                 continue
