@@ -144,3 +144,35 @@ def test_the_record_is_plain_json(policy):
     text = json.dumps(r.to_json())
     assert '"outcome": "refused"' in text
     assert r.to_json()["rules"][0]["values"]["ratio"].startswith("0.333333")
+
+
+REVISION = """
+id: demo
+version: v2
+extends: v1
+effective_from: 2022-01-01
+parameters:
+  cap: {value: 200}
+"""
+
+
+def test_a_base_edited_after_the_lock_is_reported_for_each_item_with_inherited_or_overridden(tmp_path):
+    from click.testing import CliRunner
+
+    from wqpolicy.cli import main
+    (tmp_path / "guide.md").write_text(GUIDE, encoding="utf-8")
+    (tmp_path / "input.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
+    (tmp_path / "v1.yaml").write_text(POLICY.replace("version: v1\n", "version: v1\neffective_until: 2021-12-31\n"),
+                                      encoding="utf-8")
+    (tmp_path / "v2.yaml").write_text(REVISION, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["lock", str(tmp_path)]).exit_code == 0
+    assert runner.invoke(main, ["check", str(tmp_path)]).exit_code == 0
+    base = (tmp_path / "v1.yaml").read_text(encoding="utf-8")
+    (tmp_path / "v1.yaml").write_text(base.replace("value: 50%", "value: 60%").replace("value: 100", "value: 150"),
+                                      encoding="utf-8")
+    r = runner.invoke(main, ["check", str(tmp_path)])
+    assert r.exit_code == 1
+    assert "error[WQ-BASE]: `parameters.min_ratio` changed in base v1 since the lock (inherited" in r.stdout
+    assert "error[WQ-BASE]: `parameters.cap` changed in base v1 since the lock (overridden" in r.stdout
+    assert f"{tmp_path / 'v2.yaml'}:4:" in r.stdout

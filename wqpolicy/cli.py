@@ -202,6 +202,26 @@ def _case_policy(library: Library, case, on):
     return library.load(*library.pick(ref, on or case.on))
 
 
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def lock(folder):
+    """Record the policy versions in FOLDER (and their bases) as reviewed, in FOLDER/wqpolicy.lock.json.
+
+    Afterwards `wqpolicy check` reports every item of a base that changes under a revision, and whether the
+    revision inherits it (its meaning changed) or overrides it. Run it again once the revision is reviewed.
+
+    \b
+    Example:
+      wqpolicy lock policies/wuqing-five-platforms
+    """
+    library = Library([data_dir("policies"), Path(folder)])
+    try:
+        path = library.write_lock(Path(folder))
+    except WQError as e:
+        _fail(e)
+    click.echo(f"wrote {path}")
+
+
 @main.command(name="list")
 def list_():
     """List the bundled policies: versions with their effective dates, and decisions.

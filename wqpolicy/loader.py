@@ -13,7 +13,8 @@ from .policyfile import Builder, policy_schema_errors
 from .record import DecisionRecord
 from .schemas import data_dir
 from .source import Span
-from .versions import PolicyFile, in_force, read_policy_file, resolve, timeline_problems
+from .versions import (LOCK_NAME, PolicyFile, base_changes, in_force, item_hashes, read_policy_file, resolve,
+                       timeline_problems)
 from .yamlload import Marks
 
 
@@ -206,12 +207,57 @@ class Library:
                 except WQError as e:
                     errors += [d for d in e.diagnostics if d.severity == "error"]
                     warnings += [d for d in e.diagnostics if d.severity != "error"]
+            errors += self._base_problems(policy_id)
             by_folder: dict = {}
             for model in built:
                 by_folder.setdefault(str(Path(model.file).parent), []).append(model)
             for models in by_folder.values():
                 errors += timeline_problems(models)
         return sorted(set(errors)), sorted(set(warnings))
+
+
+    def _base_problems(self, policy_id: str) -> list[Diagnostic]:
+        """Revisions whose base changed since the folder's lock file recorded it (see `wqpolicy lock`)."""
+        out = []
+        for version, pf in self.files[policy_id].items():
+            base = pf.doc.get("extends")
+            if not base or base not in self.files[policy_id]:
+                continue
+            locked = read_lock(pf.path.parent).get(f"{policy_id}@{base}")
+            if locked is None:
+                continue
+            try:
+                base_doc = resolve(self.files[policy_id][base], self.files[policy_id]).doc
+            except WQError:
+                continue
+            out += base_changes(pf, base_doc, locked)
+        return out
+
+    def write_lock(self, folder: Path) -> Path:
+        """Record the item hashes of every version whose file is in ``folder``; returns the lock file."""
+        import json
+        entries = {}
+        for policy_id, versions in self.files.items():
+            for version, pf in versions.items():
+                resolved = resolve(pf, versions).doc
+                if pf.path.parent.resolve() == folder.resolve() or any(
+                        v.doc.get("extends") == version and v.path.parent.resolve() == folder.resolve()
+                        for v in versions.values()):
+                    entries[f"{policy_id}@{version}"] = item_hashes(resolved)
+        path = folder / LOCK_NAME
+        path.write_text(json.dumps(entries, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        return path
+
+
+def read_lock(folder: Path) -> dict:
+    import json
+    path = folder / LOCK_NAME
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return {}
 
 
 def load_policy(ref: str | None = None, *, on: datetime.date | None = None, paths=None) -> Policy:

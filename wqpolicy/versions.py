@@ -156,3 +156,63 @@ def timeline_problems(versions: list) -> list[Diagnostic]:
                                   f"{cur.effective_from - datetime.timedelta(days=1)}", where,
                                   hint="close the gap, or declare it with `gap_before: true`"))
     return out
+
+
+LOCK_NAME = "wqpolicy.lock.json"
+
+
+def item_hashes(doc: dict) -> dict[str, str]:
+    """A short hash of every named item of a resolved policy document, by its dotted path."""
+    import hashlib
+    import json
+
+    out = {}
+
+    def put(path, value):
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+        out[path] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    for section in ("parameters", "definitions", "clause_map", "metadata"):
+        for name, value in (doc.get(section) or {}).items():
+            put(f"{section}.{name}", value)
+    for dname, d in (doc.get("decisions") or {}).items():
+        for key, value in d.items():
+            if key in _DECISION_NAMED and isinstance(value, dict):
+                for name, item in value.items():
+                    put(f"decisions.{dname}.{key}.{name}", item)
+            else:
+                put(f"decisions.{dname}.{key}", value)
+    return out
+
+
+def overridden(doc: dict) -> set[str]:
+    """Dotted paths of the items a revision file states itself (the rest it inherits)."""
+    paths = set()
+    for section in ("parameters", "definitions", "clause_map", "metadata"):
+        paths |= {f"{section}.{n}" for n in (doc.get(section) or {})}
+    for dname, d in (doc.get("decisions") or {}).items():
+        for key, value in (d or {}).items():
+            if key in _DECISION_NAMED and isinstance(value, dict):
+                paths |= {f"decisions.{dname}.{key}.{n}" for n in value}
+            else:
+                paths.add(f"decisions.{dname}.{key}")
+    return paths
+
+
+def base_changes(revision: PolicyFile, base_now: dict, locked: dict) -> list[Diagnostic]:
+    """WQ-BASE findings: items of the base that changed since the lock was written, and what that does to
+    ``revision`` (an inherited item changes its meaning; an overridden one may no longer fit)."""
+    now = item_hashes(base_now)
+    changed = sorted(p for p in set(now) | set(locked) if now.get(p) != locked.get(p))
+    if not changed:
+        return []
+    own = overridden(revision.doc)
+    out = []
+    for path in changed:
+        how = "overridden by this revision: check the override still fits" if path in own else \
+            "inherited: this revision's meaning changed"
+        state = "removed from" if path not in now else "added to" if path not in locked else "changed in"
+        out.append(Diagnostic("WQ-BASE", f"`{path}` {state} base {revision.doc.get('extends')} since the lock "
+                              f"({how})", revision.marks.span(("extends",)),
+                              hint="review the revision, then run `wqpolicy lock` to record the base as reviewed"))
+    return out
