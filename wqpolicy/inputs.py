@@ -37,7 +37,7 @@ class InputSchema:
         """Every schema violation, as `investment[2].amount: -5 is less than the minimum of 0`."""
         out = []
         for e in self.validator.iter_errors(doc):
-            span = marks.span(tuple(e.absolute_path)) if marks is not None else None
+            span = marks.schema_span(e) if marks is not None else None
             if span is None and file:
                 span = Span(file, 1, 1)
             out.append(Diagnostic("WQ-INPUT", error_message(e), span))

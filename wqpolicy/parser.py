@@ -48,7 +48,7 @@ _TOKEN_NAMES = {
 def parse(text: str) -> ast.Node:
     """Parse one expression. Raises ParseFailure with the offset of the problem.
 
-    >>> parse("1000万 <= x").op
+    >>> parse("2000万 <= x").op
     '<='
     """
     if len(text) > MAX_CHARS:
@@ -119,7 +119,7 @@ _NUM = re.compile(r"^([\d_]+(?:\.[\d_]+)?)(%|万|亿)?元?$")
 
 
 def number_value(raw: str) -> Decimal:
-    """`3%` -> 0.03, `1000万元` -> 10000000, `10_000_000` -> 10000000 (exact)."""
+    """`4.5%` -> 0.045, `2500万元` -> 25000000, `12_345` -> 12345 (exact)."""
     m = _NUM.match(raw)
     digits, unit = m.group(1).replace("_", ""), m.group(2)
     value = Decimal(digits)

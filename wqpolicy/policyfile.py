@@ -25,7 +25,7 @@ def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
     out = []
     for e in sorted(v.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         best = _deepest(e)
-        out.append(Diagnostic("WQ-SCHEMA", error_message(best), marks.span(tuple(best.absolute_path))))
+        out.append(Diagnostic("WQ-SCHEMA", error_message(best), marks.schema_span(best)))
     return out
 
 
@@ -168,7 +168,8 @@ class Builder:
         if not steps:
             self._error("WQ-SCHEMA", f"decision `{name}` needs an `outcome` list", path)
         elif steps[-1].when is not None:
-            self._error("WQ-SCHEMA", "the outcome list must end with `otherwise`", path + ("outcome",))
+            self._error("WQ-SCHEMA", "the outcome list must end with `otherwise`",
+                        path + ("outcome", len(steps) - 1))
         outputs = {}
         for oname, o in (raw.get("outputs") or {}).items():
             opath = path + ("outputs", oname)
@@ -184,7 +185,7 @@ class Builder:
     def _rule(self, path, rid, raw) -> Rule | None:
         missing = [k for k in ("clause", "label", "condition", "message") if k not in raw]
         if missing:
-            self._error("WQ-SCHEMA", f"rule `{rid}` needs {', '.join(f'`{k}`' for k in missing)}", path)
+            self._error("WQ-SCHEMA", f"rule `{rid}` needs {', '.join(f'`{k}`' for k in missing)}", path, key=True)
             return None
         condition = self._expr(path + ("condition",), raw["condition"])
         return Rule(rid, raw["clause"], _text(raw["label"]), condition, raw.get("severity", "require"),
@@ -260,7 +261,7 @@ class Builder:
         for clause in clauses:
             if clause not in policy.clause_map:
                 self._error("WQ-CLAUSE", f"clause {clause} is not in the clause map",
-                            ("clause_map",) if "clause_map" in self.doc else (),
+                            ("clause_map",) if "clause_map" in self.doc else (), key=True,
                             hint="list what encodes it, or give `not_computable: <reason>`")
 
     def _unknown_clause(self, clause, path, clauses, key=False):
@@ -273,6 +274,8 @@ class Builder:
         names = set(policy.parameters) | set(policy.definitions) | set(policy.decisions) | set(policy.metadata)
         for dname, d in policy.decisions.items():
             names |= {r.id for r in d.rules} | set(d.definitions) | {f"{dname}.{o}" for o in d.outputs}
+            # a rule that failed to build is still named: its own diagnostic says what is wrong with it
+            names |= set((policy.raw.get("decisions") or {}).get(dname, {}).get("rules") or {})
         return names
 
     def _error(self, code, message, path, key=False, hint=None, severity="error"):
@@ -281,7 +284,7 @@ class Builder:
 
 
 def literal_value(v):
-    """Parameter values: text that is a literal of the language (3%, 1000万, 1 year, 2021-01-01) becomes
+    """Parameter values: text that is a literal of the language (4.5%, 2亿, 2 years, 2022-07-01) becomes
     that value; lists and mappings are converted item by item; everything else stays as it is."""
     if isinstance(v, str):
         if not v[:2].lstrip("-")[:1].isdigit():

@@ -100,7 +100,7 @@ class DecisionRecord:
         raise KeyError(rule_id)
 
     def output(self, name: str):
-        """The output value in its JSON form (money as '1500000.00')."""
+        """The output value in its JSON form (money as '1234567.80')."""
         kind, fields = self.output_kinds[name]
         return render_value(self.outputs[name], kind, fields)
 
@@ -171,7 +171,7 @@ def to_json_value(v):
 
 
 def display(v, kind: str | None = None) -> str:
-    """A value for people: 1,500,000 for large numbers, 3% for a ratio parameter, 0.03666667… for long decimals."""
+    """A value for people: 1,234,567 for large numbers, 4.5% for a ratio parameter, 0.03666667… for long decimals."""
     if v is UNKNOWN or v is None:
         return "unknown"
     if kind == "ratio" and isinstance(v, (int, Decimal)) and not isinstance(v, bool):
@@ -185,7 +185,7 @@ def display(v, kind: str | None = None) -> str:
         d = Decimal(v)
         if d.as_tuple().exponent < -10:
             return format(d.quantize(Decimal("1e-8")), "f").rstrip("0") + "…"
-        if abs(d) >= 1000:
+        if d and d.adjusted() >= 3:  # four digits or more: group the thousands
             text = f"{d:,f}"
             return text.rstrip("0").rstrip(".") if "." in text else text
         return decimal_text(d)

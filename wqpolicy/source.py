@@ -34,43 +34,101 @@ class ScalarMark:
     col: int
 
     def span(self, offset: int = 0, length: int = 1, value: str | None = None) -> Span:
-        """The file position of character ``offset`` of the scalar's value."""
-        if value is None or self.style is None and "\n" not in self.text[self.start:self.end]:
-            if self.style in ('"', "'"):
-                offset += 1
-            return Span(self.file, self.line + 1, self.col + 1 + offset, length)
-        index = _align(value, self.text, self._content_start(), self.end, offset)
+        """The file position of character ``offset`` of the scalar's value.
+
+        With the ``value`` YAML produced, the offset is mapped through quotes, escapes, folded line breaks and
+        block indentation; without it, it is counted from the first character after any quote.
+        """
+        start = self._content_start()
+        if value is None:
+            index = start + offset if self.style in ('"', "'") else self._after_properties() + offset
+        else:
+            index = _align(value, _units(self.text, start, self._content_end(), self.style), offset, start)
         line = self.text.count("\n", 0, index)
         col = index - (self.text.rfind("\n", 0, index) + 1)
         return Span(self.file, line + 1, col + 1, length)
 
-    def _content_start(self) -> int:
-        if self.style in ('"', "'"):
-            return self.start + 1
-        if self.style in ("|", ">"):
-            newline = self.text.find("\n", self.start)
-            return self.end if newline < 0 else newline + 1
-        return self.start
-
-
-def _align(value: str, text: str, start: int, end: int, offset: int) -> int:
-    """Index in ``text`` of character ``offset`` of ``value``, which YAML folded from text[start:end].
-
-    Non-space characters are matched in order; whitespace in the value matches any run of
-    whitespace (indentation, line breaks) in the raw text.
-    """
-    p = start
-    for i, ch in enumerate(value):
-        while p < end and ch.isspace() is False and text[p] != ch:
-            p += 1
-        if i == offset:
-            return min(p, max(end - 1, start))
-        if ch.isspace():
-            while p < end and text[p].isspace():
+    def _after_properties(self) -> int:
+        # A tag (`!!str`) or an anchor (`&a`) comes before the value and is part of the node's mark.
+        p = self.start
+        while p < self.end and self.text[p] in "!&":
+            while p < self.end and not self.text[p].isspace():
                 p += 1
-        else:
-            p += 1
-    return min(p, max(end - 1, start))
+            while p < self.end and self.text[p].isspace():
+                p += 1
+        return p
+
+    def _content_start(self) -> int:
+        p = self._after_properties()
+        if self.style in ('"', "'"):
+            return p + 1
+        if self.style in ("|", ">"):
+            newline = self.text.find("\n", p)
+            return self.end if newline < 0 else newline + 1
+        return p
+
+    def _content_end(self) -> int:
+        return self.end - 1 if self.style in ('"', "'") else self.end
+
+
+# Double-quoted escapes (as PyYAML reads them): one character each, from a short or a hex escape.
+_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
+            "r": "\r", "e": "\x1b", " ": " ", '"': '"', "\\": "\\", "/": "/", "N": "\x85", "_": "\xa0",
+            "L": "\u2028", "P": "\u2029"}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def _units(text: str, start: int, end: int, style: str | None):
+    """(index in ``text``, the character it stands for) for the raw scalar text[start:end], in order.
+
+    Quoted scalars read escapes (``\\u0041`` is one `A`, ``''`` one quote); an escaped line break stands for
+    nothing. Everything else stands for itself.
+    """
+    i = start
+    while i < end:
+        ch = text[i]
+        if style == '"' and ch == "\\" and i + 1 < end:
+            nxt = text[i + 1]
+            if nxt in _HEX_ESCAPES:
+                n = _HEX_ESCAPES[nxt]
+                try:
+                    yield i, chr(int(text[i + 2:i + 2 + n], 16))
+                except ValueError:
+                    yield i, ch
+                i += 2 + n
+                continue
+            yield i, "" if nxt in "\r\n" else _ESCAPES.get(nxt, nxt)
+            i += 2
+            continue
+        if style == "'" and ch == "'" and text[i + 1:i + 2] == "'":
+            yield i, "'"
+            i += 2
+            continue
+        yield i, ch
+        i += 1
+
+
+def _align(value: str, units, offset: int, fallback: int) -> int:
+    """Index in the file of character ``offset`` of ``value``, which YAML produced from ``units``.
+
+    Non-space characters are matched in order; whitespace in the value matches any run of whitespace
+    (indentation, folded line breaks) in the raw text. Walks only as far as ``offset``.
+    """
+    units = iter(units)
+    cur = next(units, None)
+    last = fallback
+    for i, ch in enumerate(value):
+        if not ch.isspace():
+            while cur is not None and cur[1] != ch:
+                last, cur = cur[0], next(units, None)
+        if i == offset:
+            break
+        if ch.isspace():
+            while cur is not None and (cur[1].isspace() or cur[1] == ""):
+                last, cur = cur[0], next(units, None)
+        elif cur is not None:
+            last, cur = cur[0], next(units, None)
+    return cur[0] if cur is not None else last
 
 
 def line_of(text: str, line: int) -> str:

@@ -41,6 +41,21 @@ class Marks(dict):
         mark = self.get(("<key>",) + tuple(path))
         return mark.span() if mark else self.span(path)
 
+    def schema_span(self, error) -> Span | None:
+        """Where a jsonschema ``error`` is best shown: an unknown or badly named key at that key, a missing
+        key at the key of the mapping that lacks it, anything else at the value."""
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = error.schema.get("properties", {})
+            extra = next((k for k in error.instance if k not in allowed), None)
+            if extra is not None:
+                return self.key_span(path + (extra,))
+        if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
+            return self.key_span(path + (error.instance,))
+        if error.validator == "required" and path:
+            return self.key_span(path)
+        return self.span(path)
+
 
 class _Composer(yaml.SafeLoader):
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
