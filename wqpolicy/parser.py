@@ -119,7 +119,7 @@ _NUM = re.compile(r"^([\d_]+(?:\.[\d_]+)?)(%|万|亿)?元?$")
 
 
 def number_value(raw: str) -> Decimal:
-    """`4.5%` -> 0.045, `2500万元` -> 25000000, `12_345` -> 12345 (exact)."""
+    """`4.5%` -> 0.045, `2400万元` -> 24000000, `12_345` -> 12345 (exact)."""
     m = _NUM.match(raw)
     digits, unit = m.group(1).replace("_", ""), m.group(2)
     value = Decimal(digits)
