@@ -63,11 +63,29 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], _seen=()) -> Resolv
                                   f"`{pf.id}` beside this file", pf.marks.span(("extends",)),
                                   hint="versions known: " + ", ".join(sorted(siblings)) if siblings else None)])
     base = resolve(base_file, siblings, _seen + (pf.version,))
-    doc, origin = _overlay(base.doc, pf.doc)
+    doc, origin = _overlay(_anchored(base.doc, base_file.path.parent), pf.doc)
     marks = Marks(base.marks)
     for path, mark in pf.marks.items():
         marks[path] = mark
     return Resolved(doc, marks, origin, [pf.version] + base.chain)
+
+
+def _anchored(doc: dict, folder: Path) -> dict:
+    """``doc`` with its relative file paths (source document, input schemas) made absolute, so that a revision in
+    another folder inherits them pointing where its base meant."""
+    doc = copy.deepcopy(doc)
+
+    def anchor(holder: dict, key: str):
+        value = holder.get(key)
+        if isinstance(value, str) and not Path(value).is_absolute():
+            holder[key] = str((folder / value).resolve())
+
+    if isinstance(doc.get("source"), dict):
+        anchor(doc["source"], "document")
+    for decision in (doc.get("decisions") or {}).values():
+        if isinstance(decision, dict):
+            anchor(decision, "input")
+    return doc
 
 
 def _overlay(base: dict, rev: dict) -> tuple[dict, dict]:
