@@ -100,7 +100,7 @@ def test_usage_errors_exit_2():
     assert run("nosuchcommand").exit_code == 2
 
 
-@pytest.mark.parametrize("command", ["check", "eval", "test", "list"])
+@pytest.mark.parametrize("command", ["check", "eval", "test", "list", "expr", "lock"])
 def test_every_command_has_help_with_an_example(command):
     r = run(command, "--help")
     assert r.exit_code == 0
@@ -132,3 +132,15 @@ def test_the_installed_command_finds_its_policies_from_any_directory(tmp_path):
                           text=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["outputs"]["supply_subsidy_total"] == "3682950.00"
+
+
+def test_expr_evaluates_in_a_decisions_scope_with_an_input():
+    r = run("expr", "eligible_investment - min_investment", EXAMPLES / "recognition.yaml")
+    assert r.exit_code == 0
+    assert r.stdout.startswith("2,276,500")
+
+
+def test_expr_reports_an_unknown_name_with_a_suggestion():
+    r = run("expr", "rd_intensty >= 3%")
+    assert r.exit_code == 1
+    assert "<expr>:1:1: error[WQ-NAME]: unknown name `rd_intensty` (did you mean `rd_intensity`?)" in r.stderr

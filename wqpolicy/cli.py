@@ -203,6 +203,38 @@ def _case_policy(library: Library, case, on):
 
 
 @main.command()
+@click.argument("expression")
+@click.argument("input_file", required=False, type=click.Path(allow_dash=True))
+@click.option("--policy", "policy_ref", metavar="ID[@VERSION]|FILE", help="Policy (default: the one in force).")
+@click.option("--on", type=DATE, help="Date that picks the version in force (default: today).")
+@click.option("--decision", help="Decision whose scope to use (default: the input's `decision:`, else the first).")
+def expr(expression, input_file, policy_ref, on, decision):
+    """Evaluate one EXPRESSION with a policy's parameters and definitions, and an input's fields if given.
+
+    For trying a rule before writing it, or asking what a definition comes to for one application.
+
+    \b
+    Examples:
+      wqpolicy expr "supply_subsidy_cap / supply_subsidy_ratio"
+      wqpolicy expr "eligible_investment" examples/recognition.yaml
+      wqpolicy expr "rd_intensity >= min_rd_intensity" examples/recognition.yaml
+    """
+    from .expression import evaluate_in_decision
+    from .record import display
+    try:
+        policy = load_policy(policy_ref, on=_date(on))
+        doc = None
+        if input_file:
+            doc, _ = load_input("<stdin>", sys.stdin.read()) if input_file == "-" else load_input(input_file)
+        name = decision or (doc or {}).get("decision") or next(iter(policy.decisions))
+        policy._decision(name, input_file)
+        value, kind = evaluate_in_decision(policy, name, expression, doc)
+    except WQError as e:
+        _fail(e)
+    click.echo(f"{display(value)}    ({kind})")
+
+
+@main.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 def lock(folder):
     """Record the policy versions in FOLDER (and their bases) as reviewed, in FOLDER/wqpolicy.lock.json.

@@ -57,3 +57,31 @@ def evaluate_expression(text: str, facts: dict | None = None, file: str = "<expr
         return fn(facts, {})
     except EvalFault as e:
         raise WQError([Diagnostic("WQ-EVAL", e.message, locate(e.pos or 0, 1))]) from None
+
+
+def evaluate_in_decision(policy, decision: str, text: str, document: dict | None = None):
+    """Evaluate ``text`` where a rule of ``decision`` would be: with the policy's parameters and definitions and
+    the document's fields (``document`` None: every input is unknown). Returns (value, static type).
+
+    >>> evaluate_in_decision(policy, "recognition", "min_investment / 10000")
+    (Decimal('1000'), number)
+    """
+    def locate(offset, length):
+        return Span("<expr>", 1, offset + 1, length)
+
+    try:
+        node = parser.parse(text)
+    except parser.ParseFailure as e:
+        raise WQError([Diagnostic("WQ-SYNTAX", e.message, locate(e.offset, e.length), e.hint)]) from None
+    expr = Expr(text, node, locate)
+    schema = policy.inputs[decision]
+    checker = Checker(policy.model, policy.model.decisions[decision], schema.type)
+    t = checker.expr(expr, specials={"outcome": T.STRING})
+    if checker.diagnostics:
+        raise WQError(checker.diagnostics)
+    fn = CodeGen(checker).function(node)
+    from .values import EvalFault
+    try:
+        return fn(schema.prepare(document or {}), {}), t
+    except EvalFault as e:
+        raise WQError([Diagnostic("WQ-EVAL", e.message, locate(e.pos or 0, 1))]) from None
