@@ -12,7 +12,7 @@ from .inputs import load_input
 from .record import DecisionRecord
 from .schemas import data_dir, error_message, load_schema, validator
 from .source import Span
-from .yamlload import load_yaml, read_text
+from .yamlload import Marks, load_yaml, read_text
 
 
 @dataclass
@@ -56,14 +56,16 @@ class CaseResult:
         return not self.mismatches
 
 
-class _Within:
-    """Marks of a document nested at ``prefix`` inside a case file."""
-
-    def __init__(self, marks, prefix):
-        self.marks, self.prefix = marks, prefix
-
-    def span(self, path, *a, **k):
-        return self.marks.span(self.prefix + tuple(path), *a, **k)
+def _within(marks: Marks, prefix: tuple) -> Marks:
+    """The marks of a document nested at ``prefix`` inside a case file, keyed as if it stood alone."""
+    n = len(prefix)
+    sub = Marks()
+    for path, mark in marks.items():
+        if path[:n] == prefix:
+            sub[path[n:]] = mark
+        elif path[:1] == ("<key>",) and path[1:n + 1] == prefix:
+            sub[("<key>",) + path[n + 1:]] = mark
+    return sub
 
 
 def case_files(paths) -> list[Path]:
@@ -90,7 +92,7 @@ def load_case(path: Path) -> Case:
         input_path = path.parent / doc["input_file"]
         document, input_marks = load_input(input_path)
     else:
-        document, input_marks = doc.get("input"), _Within(marks, ("input",))
+        document, input_marks = doc.get("input"), _within(marks, ("input",))
     if not isinstance(document, dict):
         raise WQError([Diagnostic("WQ-CASE", "the case needs an `input` mapping or an `input_file`",
                                   Span(str(path), 1, 1))])

@@ -41,6 +41,15 @@ def _date(value) -> datetime.date | None:
     return value.date() if value else None
 
 
+def _policies_option(f):
+    return click.option("--policies", "policy_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
+                        metavar="DIR", help="Also look for policies in DIR (repeatable); the bundled ones stay.")(f)
+
+
+def _paths(policy_dirs) -> list[Path]:
+    return [data_dir("policies"), *map(Path, policy_dirs)]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="wqpolicy")
 def main():
@@ -72,31 +81,18 @@ def check(paths, fmt):
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise click.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="PATH")
-    library = Library(roots)
-    # Bases named by `extends` may live in the bundled folder.
-    bundled = Library([data_dir("policies")])
-    for pid, versions in bundled.files.items():
-        for version, pf in versions.items():
-            library.files.setdefault(pid, {}).setdefault(version, pf)
-    errors, warnings = library.check()
-    errors = [d for d in errors if _under(d, roots)]
-    warnings = [d for d in warnings if _under(d, roots)]
+    library = Library(roots + [data_dir("policies")])  # bases named by `extends` may be bundled ones
+    errors, warnings = library.check(only=roots)
     if fmt == "json":
         click.echo(json.dumps({"errors": [d.to_json() for d in errors],
                                "warnings": [d.to_json() for d in warnings]}, ensure_ascii=False, indent=2))
     else:
         _render(errors + warnings, err=False)
-        count = sum(len(v) for v in library.files.values())
+        count = sum(1 for v in library.files.values() for pf in v.values()
+                    if any(pf.path.resolve() == r.resolve() or r.resolve() in pf.path.resolve().parents for r in roots))
         click.echo(f"{len(errors)} errors, {len(warnings)} warnings ({count} policy versions checked)")
     if errors:
         raise click.exceptions.Exit(1)
-
-
-def _under(d: Diagnostic, roots) -> bool:
-    if d.span is None:
-        return True
-    f = Path(d.span.file).resolve()
-    return any(f == r.resolve() or r.resolve() in f.parents for r in roots)
 
 
 @main.command(name="eval")
@@ -106,7 +102,8 @@ def _under(d: Diagnostic, roots) -> bool:
 @click.option("--on", type=DATE, help="Evaluation date: picks the version in force (default: today).")
 @click.option("--decision", help="Decision name (default: the document's `decision:` field).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True)
-def eval_(inputs, policy_ref, on, decision, fmt):
+@_policies_option
+def eval_(inputs, policy_ref, on, decision, fmt, policy_dirs):
     """Evaluate input documents (YAML or JSON; `-` reads standard input) under one policy.
 
     JSON output follows schemas/decision.schema.json: one object for one input, an array for several.
@@ -119,7 +116,7 @@ def eval_(inputs, policy_ref, on, decision, fmt):
       cat app.json | wqpolicy eval --decision filing -
     """
     try:
-        policy = load_policy(policy_ref, on=_date(on))
+        policy = load_policy(policy_ref, on=_date(on), paths=_paths(policy_dirs))
     except WQError as e:
         _fail(e)
     records, failed = [], []
@@ -150,7 +147,8 @@ def eval_(inputs, policy_ref, on, decision, fmt):
               help="Run every case under this version (default: each case's own `version`, else the one in force).")
 @click.option("--on", type=DATE, help="Date that picks the version in force (default: each case's `on`, else today).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the cases that pass.")
-def test(paths, policy_ref, on, verbose):
+@_policies_option
+def test(paths, policy_ref, on, verbose, policy_dirs):
     """Run YAML case files and compare outcomes, rule outcomes and outputs with their expectations.
 
     Prints a line per failing case (expected vs actual) and ends with `N passed, N failed`.
@@ -163,12 +161,12 @@ def test(paths, policy_ref, on, verbose):
     """
     cases, problems = load_cases(paths or ["tests/cases"])
     _render(problems)
-    library = Library([data_dir("policies")] + ([Path(policy_ref).parent] if policy_ref and
-                                                  Path(policy_ref).is_file() else []))
+    library = Library(_paths(policy_dirs) + ([Path(policy_ref).parent] if policy_ref and
+                                            Path(policy_ref).is_file() else []))
     fixed = None
     if policy_ref:
         try:
-            fixed = load_policy(policy_ref, on=_date(on))
+            fixed = load_policy(policy_ref, on=_date(on), paths=_paths(policy_dirs))
         except WQError as e:
             _fail(e)
     passed = failed = 0
@@ -208,7 +206,8 @@ def _case_policy(library: Library, case, on):
 @click.option("--policy", "policy_ref", metavar="ID[@VERSION]|FILE", help="Policy (default: the one in force).")
 @click.option("--on", type=DATE, help="Date that picks the version in force (default: today).")
 @click.option("--decision", help="Decision whose scope to use (default: the input's `decision:`, else the first).")
-def expr(expression, input_file, policy_ref, on, decision):
+@_policies_option
+def expr(expression, input_file, policy_ref, on, decision, policy_dirs):
     """Evaluate one EXPRESSION with a policy's parameters and definitions, and an input's fields if given.
 
     For trying a rule before writing it, or asking what a definition comes to for one application.
@@ -222,7 +221,7 @@ def expr(expression, input_file, policy_ref, on, decision):
     from .expression import evaluate_in_decision
     from .record import display
     try:
-        policy = load_policy(policy_ref, on=_date(on))
+        policy = load_policy(policy_ref, on=_date(on), paths=_paths(policy_dirs))
         doc = None
         if input_file:
             doc, _ = load_input("<stdin>", sys.stdin.read()) if input_file == "-" else load_input(input_file)
@@ -255,14 +254,15 @@ def lock(folder):
 
 
 @main.command(name="list")
-def list_():
+@_policies_option
+def list_(policy_dirs):
     """List the bundled policies: versions with their effective dates, and decisions.
 
     \b
     Example:
       wqpolicy list
     """
-    library = Library([data_dir("policies")])
+    library = Library(_paths(policy_dirs))
     for policy_id in sorted(library.files):
         click.echo(policy_id)
         for v in library.versions(policy_id):
@@ -275,6 +275,75 @@ def list_():
             for name, d in v.decisions.items():
                 label = f"{d.label.zh} / {d.label.en}" if d.label else ""
                 click.echo(f"    - {name:<18} {len(d.rules):>2} rules, {len(d.outputs)} outputs  {label}")
+
+
+@main.command()
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option("--cases", "case_paths", multiple=True, type=click.Path(exists=True), metavar="PATH",
+              help="Case files or folders to evaluate under both versions (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--fail-on-change", is_flag=True, help="Exit 1 when any case's outcome, rules or outputs change.")
+def diff(old, new, case_paths, fmt, fail_on_change):
+    """Compare two policy versions: the policy change in words, and every case it moves.
+
+    OLD and NEW are ID@VERSION refs or policy files. With --cases, each case is evaluated under both (its
+    expectations are not consulted) and each case whose outcome, rule outcomes or outputs change is listed,
+    with money differences. Exit 0, or 1 with --fail-on-change when a case changes (or a case cannot be read).
+
+    \b
+    Examples:
+      wqpolicy diff wuqing-five-platforms@2021-trial tests/fixtures/revision/2022-hypothetical.yaml
+      wqpolicy diff OLD NEW --cases tests/cases --format markdown --fail-on-change
+    """
+    from .diff import RENDERERS, Diff, case_impact, policy_changes
+    folders = [Path(r).parent for r in (old, new) if _is_policy_file(r)]
+    try:
+        before, after = _load_ref(old, folders), _load_ref(new, folders)
+    except WQError as e:
+        _fail(e)
+    impact, problems = None, []
+    if case_paths:
+        cases, problems = load_cases(case_paths)
+        _render(problems)
+        impact = case_impact(before, after, cases)
+    result = Diff(before.model, after.model, policy_changes(before.model, after.model), impact)
+    click.echo(RENDERERS[fmt](result), nl=False)
+    if fail_on_change and (problems or (impact is not None and impact.changed)):
+        raise click.exceptions.Exit(1)
+
+
+@main.command()
+@click.argument("ref", metavar="ID@VERSION|FILE")
+@click.option("--format", "fmt", type=click.Choice(["text", "yaml", "json"]), default="text", show_default=True)
+def show(ref, fmt):
+    """Print a policy version resolved (`extends` applied), each item marked own, inherited, changed or added.
+
+    \b
+    Examples:
+      wqpolicy show wuqing-five-platforms@2021-trial
+      wqpolicy show tests/fixtures/revision/2022-hypothetical.yaml --format yaml
+    """
+    from . import show as shower
+    try:
+        policy = _load_ref(ref, [Path(ref).parent] if _is_policy_file(ref) else [])
+    except WQError as e:
+        _fail(e)
+    render = {"text": shower.render_text, "yaml": shower.render_yaml, "json": shower.render_json}[fmt]
+    click.echo(render(policy.model), nl=False)
+
+
+def _is_policy_file(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or Path(ref).is_file()
+
+
+def _load_ref(ref: str, folders):
+    """A policy file (with its folder and the bundled policies as bases), or ID[@VERSION] among the bundled
+    policies and ``folders``."""
+    if _is_policy_file(ref):
+        return load_policy(ref)
+    library = Library([data_dir("policies")] + list(folders))
+    return library.load(*library.pick(ref))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -51,7 +51,8 @@ class Diagnostic:
         if text is not None and self.span is not None:
             src = line_of(text, self.span.line)
             if src:
-                caret = " " * (self.span.col - 1) + "^" * max(1, min(self.span.length, len(src) - self.span.col + 1))
+                src, col = _clip(src, self.span.col)
+                caret = " " * (col - 1) + "^" * max(1, min(self.span.length, len(src) - col + 1))
                 out += f"\n    {src}\n    {caret}"
         return out
 
@@ -76,3 +77,19 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """'did you mean `x`?' for the closest candidate, or None."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
+
+
+_SHOWN = 160  # characters of a long source line shown around the caret
+
+
+def _clip(src: str, col: int) -> tuple[str, int]:
+    """A long source line cut to a window around ``col`` (1-based), and ``col`` within that window."""
+    if len(src) <= _SHOWN:
+        return src, col
+    start = max(0, min(col - 1 - _SHOWN // 3, len(src) - _SHOWN))
+    piece = src[start:start + _SHOWN]
+    if start > 0:
+        piece, col = "…" + piece, col - start + 1
+    if start + _SHOWN < len(src):
+        piece += "…"
+    return piece, col

@@ -3,6 +3,9 @@ schema with JSON paths and line numbers, and turning date strings into dates."""
 from __future__ import annotations
 
 import datetime
+import json
+import math
+from decimal import Decimal
 from pathlib import Path
 
 from . import types as T
@@ -20,6 +23,10 @@ def load_input(path: str | Path, text: str | None = None):
     doc, marks = load_yaml(text, name, dates=False)
     if not isinstance(doc, dict):
         raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields", Span(name, 1, 1))])
+    decision = doc.get("decision")
+    if decision is not None and not isinstance(decision, str):
+        raise WQError([Diagnostic("WQ-INPUT", f"decision: {decision!r} is not the name of a decision",
+                                  marks.span(("decision",)))])
     return doc, marks
 
 
@@ -36,7 +43,7 @@ class InputSchema:
     def errors(self, doc, marks: Marks | None = None, file: str | None = None) -> list[Diagnostic]:
         """Every schema violation, as `investment[2].amount: -5 is less than the minimum of 0`."""
         out = []
-        for e in self.validator.iter_errors(doc):
+        for e in self.validator.iter_errors(exact_numbers(doc)):
             span = marks.schema_span(e) if marks is not None else None
             if span is None and file:
                 span = Span(file, 1, 1)
@@ -44,8 +51,25 @@ class InputSchema:
         return sorted(out)
 
     def prepare(self, doc: dict) -> dict:
-        """The document with date strings turned into dates (a copy where anything changes)."""
+        """The document with date strings turned into dates and floats into Decimals (a copy where anything
+        changes)."""
+        doc = exact_numbers(doc)
         return self._convert(doc) if self._convert else doc
+
+
+def exact_numbers(value):
+    """``value`` with Python floats (a document from ``json.load`` or ``yaml.safe_load``) as exact Decimals, the
+    shortest that read back as the float (0.1 -> Decimal('0.1')); NaN and Infinity become the text JSON writes
+    for them, which the schema then rejects. Returns ``value`` itself when it holds no float."""
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else json.dumps(value)
+    if isinstance(value, dict):
+        items = {k: exact_numbers(v) for k, v in value.items()}
+        return items if any(items[k] is not v for k, v in value.items()) else value
+    if isinstance(value, list):
+        items = [exact_numbers(v) for v in value]
+        return items if any(a is not b for a, b in zip(items, value)) else value
+    return value
 
 
 def _date_converter(t):

@@ -193,13 +193,21 @@ class Library:
                                       hint="see `wqpolicy list` for the timeline, or give --policy ID@VERSION")])
         return policy_id, chosen.version
 
-    def check(self) -> tuple[list[Diagnostic], list[Diagnostic]]:
-        """(errors, warnings) for every file: schema, syntax, names, types, clauses, version timeline."""
+    def check(self, only=None) -> tuple[list[Diagnostic], list[Diagnostic]]:
+        """(errors, warnings): schema, syntax, names, types, clauses, version timeline, changed bases.
+
+        ``only``: check just the versions whose files lie under these paths (their bases may lie elsewhere);
+        every diagnostic of a checked version is kept, wherever it points (an inherited item can be at fault).
+        """
         errors = [d for d in self.problems if d.severity == "error"]
         warnings = [d for d in self.problems if d.severity != "error"]
+        roots = [Path(p).resolve() for p in only] if only else None
         for policy_id, versions in self.files.items():
             built = []
-            for version in versions:
+            for version, pf in versions.items():
+                here = pf.path.resolve()
+                if roots is not None and not any(here == r or r in here.parents for r in roots):
+                    continue
                 try:
                     policy = self.load(policy_id, version)
                     built.append(policy.model)
@@ -207,7 +215,8 @@ class Library:
                 except WQError as e:
                     errors += [d for d in e.diagnostics if d.severity == "error"]
                     warnings += [d for d in e.diagnostics if d.severity != "error"]
-            errors += self._base_problems(policy_id)
+            errors += [d for d in self._base_problems(policy_id)
+                       if roots is None or any(str(r) in str(Path(d.span.file).resolve()) for r in roots)]
             by_folder: dict = {}
             for model in built:
                 by_folder.setdefault(str(Path(model.file).parent), []).append(model)

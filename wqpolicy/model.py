@@ -129,6 +129,7 @@ class PolicyVersion:
     raw: dict = field(repr=False, default_factory=dict)  # the resolved document, for show and diff
     origin: dict = field(repr=False, default_factory=dict)  # item path -> 'changed' | 'added' | 'removed'
     warnings: list = field(repr=False, default_factory=list)
+    effective_span: Span | None = None  # where effective_from is written, for timeline errors
 
     @property
     def ref(self) -> str:

@@ -73,7 +73,8 @@ class Builder:
             effective_from=_date(d["effective_from"]), effective_until=_date(d.get("effective_until")),
             extends=d.get("extends"), gap_before=bool(d.get("gap_before")), parameters=params, definitions=defs,
             decisions=decisions, clause_map=d.get("clause_map") or {}, clauses=clauses,
-            metadata=d.get("metadata") or {}, file=self.file, raw=d)
+            metadata=d.get("metadata") or {}, file=self.file, raw=d,
+            effective_span=self.marks.span(("effective_from",)))
         self._check_names(policy)
         self._check_clauses(policy)
         return policy
@@ -301,8 +302,8 @@ def literal_value(v):
         return v
     if isinstance(v, list):
         return [literal_value(x) for x in v]
-    if isinstance(v, dict):
-        return {k: literal_value(x) for k, x in v.items()}
+    if isinstance(v, dict):  # a clause id ("2.2") inside a value stays text
+        return {k: x if k == "clause" else literal_value(x) for k, x in v.items()}
     return v
 
 

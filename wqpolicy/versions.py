@@ -121,6 +121,7 @@ def _merge_named(base: dict, rev: dict, path, origin, parameters=False, decision
                     merged[key] = _merge_named(merged.get(key) or {}, value, here + (key,), origin)
                 else:
                     merged[key] = copy.deepcopy(value)
+                    origin[here + (key,)] = "changed"
             out[name] = merged
             continue
         if parameters and ("add" in entry or "remove" in entry):
@@ -161,7 +162,7 @@ def timeline_problems(versions: list) -> list[Diagnostic]:
     out = []
     ordered = sorted((v for v in versions if v.effective_from), key=lambda v: v.effective_from)
     for prev, cur in zip(ordered, ordered[1:]):
-        where = Span(cur.file, 1, 1)
+        where = cur.effective_span or Span(cur.file, 1, 1)
         if prev.effective_until is None or prev.effective_until >= cur.effective_from:
             until = prev.effective_until.isoformat() if prev.effective_until else "open-ended"
             out.append(Diagnostic("WQ-VERSION", f"{cur.ref} starts {cur.effective_from} while {prev.ref} is still in "

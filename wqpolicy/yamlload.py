@@ -12,7 +12,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
+from yaml.composer import Composer
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
+from yaml.resolver import Resolver
 
 from .errors import Diagnostic, WQError
 from .source import ScalarMark, Span
@@ -57,7 +60,9 @@ class Marks(dict):
         return self.span(path)
 
 
-class _Composer(yaml.SafeLoader):
+class _Checks:
+    """Composer hooks shared by both parsers: no aliases, bounded depth."""
+
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.events.AliasEvent):
             event = self.peek_event()
@@ -71,6 +76,38 @@ class _Composer(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+class _PyComposer(_Checks, yaml.SafeLoader):
+    """The pure-Python parser, when PyYAML was built without libyaml."""
+
+    def fetch_flow_collection_start(self, token_class):  # noqa: D401 - PyYAML hook
+        # The scanner reads `[[[[…` ahead to the end, each step costing the depth so far: stop it early.
+        if self.flow_level >= MAX_DEPTH:
+            raise yaml.MarkedYAMLError(None, None, f"nesting deeper than {MAX_DEPTH} levels", self.get_mark())
+        super().fetch_flow_collection_start(token_class)
+
+
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _CComposer(_Checks, Composer, CParser, Resolver):
+        """libyaml's parser (six times faster) with PyYAML's Python composer, so the hooks and the nodes'
+        marks (character indexes, lines, columns) are the same as with the pure-Python parser."""
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+        def compose_scalar_node(self, anchor):
+            node = super().compose_scalar_node(anchor)
+            node.style = node.style or None  # libyaml says '' for a plain scalar, PyYAML None
+            return node
+
+    _Composer = _CComposer
+else:  # pragma: no cover - PyYAML wheels ship libyaml
+    _Composer = _PyComposer
 
 
 def read_text(path: str | Path) -> str:
@@ -90,11 +127,12 @@ def read_text(path: str | Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
+        col = len(data[data.rfind(b"\n", 0, e.start) + 1: e.start].decode("utf-8", "replace")) + 1
         raise WQError([Diagnostic("WQ-FILE", f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})",
-                                  Span(name, line, 1), hint="save the file as UTF-8")]) from None
+                                  Span(name, line, col), hint="save the file as UTF-8")]) from None
 
 
-def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = True):
+def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = True, _composer=None):
     """Parse one YAML document into (value, Marks). Raises WQError with WQ-YAML diagnostics.
 
     ``dates=False`` keeps ``2021-01-01`` as a string (input documents validate dates as strings).
@@ -103,9 +141,16 @@ def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = Tru
         if empty_ok:
             return None, Marks()
         raise WQError([Diagnostic("WQ-YAML", "the file is empty", Span(file, 1, 1))])
-    loader = _Composer(text)
+    loader = None
     try:
+        loader = (_composer or _Composer)(text)
         node = loader.get_single_node()
+    except UnicodeEncodeError as e:  # undecodable bytes from standard input, kept as surrogates
+        raise WQError([Diagnostic("WQ-FILE", "not UTF-8 text", _index_span(text, file, e.start),
+                                  hint="save the file as UTF-8")]) from None
+    except ReaderError as e:  # a control character
+        raise WQError([Diagnostic("WQ-YAML", f"character U+{e.character:04X} is not allowed in YAML text",
+                                  _index_span(text, file, e.position))]) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
@@ -115,13 +160,24 @@ def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = Tru
     except RecursionError:
         raise WQError([Diagnostic("WQ-YAML", "nesting too deep", Span(file, 1, 1))]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+    if node is None:  # only comments, or an empty `---` document
+        if empty_ok:
+            return None, Marks()
+        raise WQError([Diagnostic("WQ-YAML", "the file holds no YAML value (only comments or `---`)",
+                                  Span(file, 1, 1))])
     marks = Marks()
     errors: list[Diagnostic] = []
     value = _build(node, (), marks, errors, file, text, dates)
     if errors:
         raise WQError(errors)
     return value, marks
+
+
+def _index_span(text: str, file: str, index: int) -> Span:
+    line = text.count("\n", 0, index)
+    return Span(file, line + 1, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
 def _yaml_message(e: yaml.MarkedYAMLError) -> str:
@@ -131,7 +187,7 @@ def _yaml_message(e: yaml.MarkedYAMLError) -> str:
 
 def _mark(node, file, text) -> ScalarMark:
     return ScalarMark(file, text, node.start_mark.index, node.end_mark.index,
-                      getattr(node, "style", None), node.start_mark.line, node.start_mark.column)
+                      getattr(node, "style", None) or None, node.start_mark.line, node.start_mark.column)
 
 
 def _build(node, path, marks, errors, file, text, dates):

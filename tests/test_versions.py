@@ -1,0 +1,306 @@
+"""Versions: choosing the version in force on a date, bad timelines, resolving a revision (`extends`),
+and `wqpolicy show` marking each item own / inherited / changed / added / removed.
+
+Fixtures: tests/fixtures/timeline (timeline-demo v1 2021, v2 2022-H1, v3 from 2022-07-01),
+tests/fixtures/timeline-bad/{overlap,gap}, tests/fixtures/revision/2022-hypothetical.yaml.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from wqpolicy import show
+from wqpolicy.cli import main
+from wqpolicy.errors import WQError
+from wqpolicy.loader import Library, load_policy
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+TIMELINE = FIXTURES / "timeline"
+REVISION = FIXTURES / "revision" / "2022-hypothetical.yaml"
+BASE_REF = "wuqing-five-platforms@2021-trial"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def timeline():
+    return Library([TIMELINE])
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_policy(BASE_REF)
+
+
+@pytest.fixture(scope="module")
+def revision():
+    return load_policy(str(REVISION))
+
+
+# -- picking the version in force ---------------------------------------------------------------------
+BOUNDARIES = [
+    ("2021-01-01", "v1"),
+    ("2021-12-31", "v1"),
+    ("2022-01-01", "v2"),
+    ("2022-06-30", "v2"),
+    ("2022-07-01", "v3"),
+    ("2999-12-31", "v3"),
+]
+
+
+@pytest.mark.parametrize("on, version", BOUNDARIES)
+def test_pick_at_each_boundary(timeline, on, version):
+    assert timeline.pick("timeline-demo", datetime.date.fromisoformat(on)) == ("timeline-demo", version)
+
+
+def test_pick_before_the_first_version_is_a_version_error(timeline):
+    with pytest.raises(WQError) as e:
+        timeline.pick("timeline-demo", datetime.date(2020, 12, 31))
+    assert [d.code for d in e.value.diagnostics] == ["WQ-VERSION"]
+    assert "in force on 2020-12-31" in e.value.diagnostics[0].message
+
+
+@pytest.mark.parametrize("on, version, threshold, outcome", [
+    ("2021-12-31", "v1", 1_000_000, "eligible"),
+    ("2022-01-01", "v2", 2_000_000, "ineligible"),
+    ("2022-07-01", "v3", 3_000_000, "ineligible"),
+])
+def test_load_policy_by_date_uses_that_versions_threshold(on, version, threshold, outcome):
+    policy = load_policy("timeline-demo", on=datetime.date.fromisoformat(on), paths=[TIMELINE])
+    assert policy.version == version
+    assert policy.model.parameters["min_revenue"].value == threshold
+    assert policy.evaluate(None, {"decision": "support", "revenue": 1_500_000}).outcome == outcome
+
+
+def test_versions_resolve_extends_in_a_chain(timeline):
+    versions = timeline.versions("timeline-demo")
+    assert [(v.version, v.extends, str(v.effective_from), str(v.effective_until)) for v in versions] == [
+        ("v1", None, "2021-01-01", "2021-12-31"),
+        ("v2", "v1", "2022-01-01", "2022-06-30"),
+        ("v3", "v2", "2022-07-01", "None"),
+    ]
+    v3 = timeline.build("timeline-demo", "v3")
+    assert [r.id for r in v3.decisions["support"].rules] == ["support.revenue"]
+
+
+@pytest.mark.parametrize("on, code", [("2020-12-31", 1), ("2021-01-01", 0), ("2099-01-01", 0)])
+def test_cli_eval_on_picks_the_bundled_version_in_force(on, code):
+    # `eval --policy ID --on DATE` searches the bundled policies only (no option to add a folder), so the
+    # CLI date choice is tested on the bundled policy; timeline-demo is tested through Library/load_policy.
+    result = run("eval", "--on", on, "--format", "json", ROOT / "examples" / "filing.yaml")
+    assert result.exit_code == code, result.output
+    if code:
+        assert "WQ-VERSION" in result.output and "2020-12-31" in result.output
+    else:
+        assert json.loads(result.output)["policy"] == {"id": "wuqing-five-platforms", "version": "2021-trial"}
+
+
+@pytest.mark.parametrize("version, outcome", [("v1", "eligible"), ("v2", "ineligible")])
+def test_cli_eval_with_a_fixture_version_file(tmp_path, version, outcome):
+    doc = tmp_path / "input.yaml"
+    doc.write_text("decision: support\nrevenue: 1500000\n", encoding="utf-8")
+    result = run("eval", "--policy", TIMELINE / f"{version}.yaml", "--format", "json", doc)
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["policy"] == {"id": "timeline-demo", "version": version}
+    assert record["outcome"] == outcome
+
+
+# -- bad timelines ------------------------------------------------------------------------------------
+def test_good_timeline_checks_clean():
+    result = run("check", TIMELINE)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("0 errors, 0 warnings")
+
+
+@pytest.mark.parametrize("folder, message", [
+    ("overlap", "timeline-overlap@b starts 2021-07-01 while timeline-overlap@a is still in force (until 2021-12-31)"),
+    ("gap", "no version of timeline-gap is in force from 2022-01-01 to 2022-02-28"),
+])
+def test_bad_timeline_gives_one_version_error(folder, message):
+    path = FIXTURES / "timeline-bad" / folder
+    errors, _ = Library([path]).check()
+    assert [(d.code, d.message) for d in errors] == [("WQ-VERSION", message)]
+    result = run("check", "--format", "json", path)
+    assert result.exit_code == 1
+    found = json.loads(result.output)["errors"]
+    assert [(d["code"], d["message"]) for d in found] == [("WQ-VERSION", message)]
+    assert found[0]["file"].endswith(f"timeline-bad/{folder}/b.yaml")
+
+
+def test_declared_gap_is_accepted(tmp_path):
+    for name in ("a.yaml", "b.yaml"):
+        text = (FIXTURES / "timeline-bad" / "gap" / name).read_text(encoding="utf-8")
+        text = text.replace("../../timeline/", str(TIMELINE) + "/")
+        if name == "b.yaml":
+            text += "gap_before: true\n"
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    errors, _ = Library([tmp_path]).check()
+    assert errors == []
+
+
+# -- the hypothetical revision --------------------------------------------------------------------------
+CHANGED_PARAMETERS = {"min_rd_intensity", "supply_subsidy_cap", "supply_subsidy_ratio", "industries",
+                      "eligible_categories", "excluded_categories"}
+
+
+def test_revision_checks_with_the_bundled_base():
+    result = run("check", REVISION.parent)
+    assert result.exit_code == 0, result.output
+    assert "0 errors" in result.output
+
+
+def test_revision_resolves_with_exactly_the_named_parameter_changes(base, revision):
+    old, new = base.model.parameters, revision.model.parameters
+    assert set(old) == set(new)
+    changed = {n for n in old if old[n].value != new[n].value}
+    assert changed == CHANGED_PARAMETERS
+    assert (old["min_rd_intensity"].value, new["min_rd_intensity"].value) == (Decimal("0.03"), Decimal("0.04"))
+    assert (old["supply_subsidy_cap"].value, new["supply_subsidy_cap"].value) == (5_000_000, 6_000_000)
+    assert (old["supply_subsidy_ratio"].value, new["supply_subsidy_ratio"].value) == (Decimal("0.3"),
+                                                                                      Decimal("0.35"))
+    assert list(new["industries"].value) == list(old["industries"].value) + ["low_altitude"]
+    added = new["industries"].value["low_altitude"]
+    assert {k: added[k] for k in ("zh", "en", "subsectors")} == {"zh": "低空经济", "en": "Low-altitude economy",
+                                                                   "subsectors": ["无人机"]}
+    # literal_value turns the quoted clause "2.2" inside a parameter value into a number (engine quirk)
+    assert str(added["clause"]) == "2.2"
+    assert "decoration" in old["eligible_categories"].value and "decoration" not in new["eligible_categories"].value
+    assert new["excluded_categories"].value == old["excluded_categories"].value + ["decoration"]
+    for name in CHANGED_PARAMETERS:  # only the value moved: kind, clause, label and note are the base's
+        assert (new[name].kind, new[name].clause, new[name].label, new[name].note) == \
+               (old[name].kind, old[name].clause, old[name].label, old[name].note)
+
+
+def _rules(model):
+    return {r.id: (r.clause, r.severity, r.condition.text) for d in model.decisions.values() for r in d.rules}
+
+
+def test_revision_adds_one_rule_and_removes_one(base, revision):
+    old, new = _rules(base.model), _rules(revision.model)
+    assert set(new) - set(old) == {"recognition.partners_strong"}
+    assert set(old) - set(new) == {"recognition.satisfaction"}
+    assert new["recognition.partners_strong"] == ("3.2.8", "advise", "partner_cases >= 3")
+    assert {k: v for k, v in new.items() if k in old} == {k: v for k, v in old.items() if k in new}
+
+
+def test_revision_leaves_definitions_outputs_and_other_clauses_alone(base, revision):
+    old, new = base.model, revision.model
+    assert {n: d.expr.text for n, d in old.definitions.items() if d.expr} == \
+           {n: d.expr.text for n, d in new.definitions.items() if d.expr}
+    for name, decision in old.decisions.items():
+        assert {o: x.expr.text for o, x in decision.outputs.items()} == \
+               {o: x.expr.text for o, x in new.decisions[name].outputs.items()}
+        assert decision.input_path == new.decisions[name].input_path
+    assert {c for c in old.clause_map if old.clause_map[c] != new.clause_map[c]} == {"3.2.6"}
+    assert set(old.clause_map) == set(new.clause_map)
+
+
+def test_revision_origin_records_exactly_its_edits(revision):
+    assert revision.model.origin == {
+        ("parameters", "min_rd_intensity"): "changed",
+        ("parameters", "supply_subsidy_cap"): "changed",
+        ("parameters", "supply_subsidy_ratio"): "changed",
+        ("parameters", "industries"): "changed",
+        ("parameters", "eligible_categories"): "changed",
+        ("parameters", "excluded_categories"): "changed",
+        ("decisions", "recognition", "rules", "recognition.satisfaction"): "removed",
+        ("decisions", "recognition", "rules", "recognition.partners_strong"): "added",
+        ("clause_map", "3.2.6"): "changed",
+    }
+
+
+def test_revision_evaluates_without_python_changes():
+    result = run("eval", "--policy", REVISION, "--format", "json", ROOT / "examples" / "recognition.yaml")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["policy"]["version"] == "2022-hypothetical"
+    rules = {r["id"]: r["outcome"] for r in record["rules"]}
+    assert "recognition.satisfaction" not in rules and rules["recognition.partners_strong"] == "pass"
+    # mean R&D intensity 3.67%: enough for 3%, not for the revision's 4%
+    assert rules["recognition.rd_intensity"] == "fail" and record["outcome"] == "ineligible"
+    # decoration (1,500,000) no longer counts: 12,276,500 - 1,500,000 + the smaller 3% allowance for `other`
+    assert record["outputs"]["eligible_investment"] == "10731500.00"
+
+
+# -- show ---------------------------------------------------------------------------------------------------
+def _marks(model):
+    return {i.path: i.status for i in show.items(model)}
+
+
+def test_show_marks_the_revision_relative_to_its_base(revision):
+    marks = _marks(revision.model)
+    changed = {p for p, s in marks.items() if s == "changed"}
+    added = {p for p, s in marks.items() if s == "added"}
+    assert changed == {("parameters", n) for n in CHANGED_PARAMETERS} | {("clause_map", "3.2.6")}
+    assert added == {("decisions", "recognition", "rules", "recognition.partners_strong")}
+    assert set(marks.values()) == {"inherited", "changed", "added"}
+    assert marks[("parameters", "min_investment")] == "inherited"
+    assert marks[("decisions", "recognition", "outputs", "supply_subsidy_total")] == "inherited"
+    assert marks[("definitions", "eligible_investment")] == "inherited"
+    assert show.removed(revision.model) == ["decisions.recognition.rules.recognition.satisfaction"]
+
+
+def test_show_marks_a_version_without_base_as_own(base):
+    assert set(_marks(base.model).values()) == {"own"}
+    assert show.removed(base.model) == []
+
+
+def test_show_marks_a_chain_relative_to_the_direct_base(timeline):
+    v3 = timeline.build("timeline-demo", "v3")
+    assert _marks(v3) == {("parameters", "min_revenue"): "changed",
+                          ("decisions", "support", "rules", "support.revenue"): "inherited",
+                          ("clause_map", "1"): "inherited", ("clause_map", "2"): "inherited"}
+
+
+def test_show_cli_text(revision):
+    result = run("show", REVISION)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("wuqing-five-platforms@2022-hypothetical — 假设的修订")
+    assert "extends 2021-trial" in lines[1]
+    assert any(line.split()[:4] == ["changed", "min_rd_intensity", "3.2.3", "4%"] for line in lines)
+    assert any(line.split()[:4] == ["changed", "supply_subsidy_cap", "6.1.1", "6,000,000"] for line in lines)
+    assert any(line.split()[:3] == ["added", "recognition.partners_strong", "3.2.8"] for line in lines)
+    assert any(line.split()[:2] == ["inherited", "recognition.partners"] for line in lines)
+    assert "  removed   decisions.recognition.rules.recognition.satisfaction" in lines
+    base_out = run("show", BASE_REF).output
+    assert "\n  inherited " not in base_out and "\n  own       min_rd_intensity" in base_out
+
+
+def test_show_cli_yaml_is_the_resolved_document_with_marks(revision):
+    result = run("show", REVISION, "--format", "yaml")
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(result.output) == revision.model.raw
+    assert "  min_rd_intensity:  # changed\n    value: 4%\n" in result.output
+    assert "      recognition.partners_strong:  # added\n" in result.output
+    assert "      recognition.partners:  # inherited\n" in result.output
+    assert "# removed: decisions.recognition.rules.recognition.satisfaction" in result.output
+
+
+def test_show_cli_json(revision):
+    result = run("show", "--format", "json", REVISION)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["policy"]["extends"] == "2021-trial"
+    statuses = {i["path"]: i["status"] for i in data["items"]}
+    assert statuses["parameters.supply_subsidy_ratio"] == "changed"
+    assert statuses["decisions.recognition.rules.recognition.partners_strong"] == "added"
+    assert statuses["decisions.filing.rules.filing.industry"] == "inherited"
+    assert data["removed"] == ["decisions.recognition.rules.recognition.satisfaction"]
+    assert data["document"]["parameters"]["min_rd_intensity"]["value"] == "4%"
+
+
+def test_show_cli_unknown_ref_is_an_error():
+    result = run("show", "wuqing-five-platforms@1999")
+    assert result.exit_code == 1
+    assert "WQ-VERSION" in result.output

@@ -1,0 +1,614 @@
+"""Policy diff: what changed between two resolved policy versions, and which cases it moves.
+
+``policy_changes(old, new)`` compares two ``PolicyVersion`` models item by item and returns ``Change``s;
+``case_impact(old, new, cases)`` evaluates every case under both compiled policies and returns an ``Impact``.
+Nothing here prints: ``render_text``, ``render_json`` and ``render_markdown`` turn a ``Diff`` into text.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .errors import WQError
+from .record import decimal_text, display
+from .values import Duration
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to the policy. ``kind`` is ``<what>.<how>``: what is parameter, item, rule, definition,
+    output, outcome, decision, clause_map or metadata; how is added, removed, changed or moved."""
+
+    kind: str
+    path: str
+    clause: str | None
+    before: Any
+    after: Any
+    message: str
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "path": self.path, "clause": self.clause, "before": self.before,
+                "after": self.after, "message": self.message}
+
+
+@dataclass
+class OutputChange:
+    name: str
+    kind: str | None
+    before: Any  # JSON form (money as "1500000.00"); None = unknown
+    after: Any
+
+    @property
+    def difference(self) -> Decimal | None:
+        """after - before, for money outputs known on both sides."""
+        if self.kind != "money" or not _is_amount(self.before) or not _is_amount(self.after):
+            return None
+        return Decimal(self.after) - Decimal(self.before)
+
+    def text(self) -> str:
+        out = f"{self.name}: {_value_text(self.before, self.kind)} → {_value_text(self.after, self.kind)}"
+        diff = self.difference
+        return out + (f" ({diff:+,.2f})" if diff is not None else "")
+
+    def to_json(self) -> dict:
+        diff = self.difference
+        return {"name": self.name, "kind": self.kind, "before": self.before, "after": self.after,
+                "difference": format(diff, "f") if diff is not None else None}
+
+
+@dataclass
+class CaseChange:
+    """One case whose result differs. ``before``/``after`` are outcome words or ``error WQ-…``;
+    rules are (id, before, after) with None for a rule absent in that version."""
+
+    case: str
+    decision: str
+    before: str
+    after: str
+    rules: list = field(default_factory=list)
+    outputs: list = field(default_factory=list)
+
+    @property
+    def outcome_changed(self) -> bool:
+        return self.before != self.after
+
+    def to_json(self) -> dict:
+        return {"case": self.case, "decision": self.decision, "before": self.before, "after": self.after,
+                "rules": [{"id": r, "before": b, "after": a} for r, b, a in self.rules],
+                "outputs": [o.to_json() for o in self.outputs]}
+
+
+@dataclass
+class DecisionCount:
+    decision: str
+    cases: int = 0
+    changed: int = 0
+    outcome_changed: int = 0
+    outputs_changed: int = 0
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Impact:
+    cases: int
+    counts: list  # DecisionCount, by decision name
+    changed: list  # CaseChange, by (decision, case)
+    skipped: list  # cases written for another policy
+
+    def to_json(self) -> dict:
+        return {"cases": self.cases, "changed": len(self.changed), "by_decision": [c.to_json() for c in self.counts],
+                "cases_changed": [c.to_json() for c in self.changed], "skipped": list(self.skipped)}
+
+
+@dataclass
+class Diff:
+    old: Any  # PolicyVersion
+    new: Any
+    changes: list
+    impact: Impact | None = None
+
+
+# -- the policy diff -----------------------------------------------------------------------------------
+def policy_changes(old, new) -> list[Change]:
+    """Every change from ``old`` to ``new`` (two PolicyVersion models), in a fixed order: parameters,
+    definitions, decisions (rules, outputs, definitions, outcome), clause map, metadata; names sorted."""
+    out = _parameters(old, new)
+    out += _definitions(old.definitions, new.definitions, "definitions", "")
+    out += _decisions(old, new)
+    out += _clause_map(old.clause_map, new.clause_map)
+    out += _metadata(old.metadata, new.metadata)
+    return out
+
+
+def _parameters(old, new) -> list[Change]:
+    out, removed, added = [], [], []
+    for name in sorted(set(old.parameters) | set(new.parameters)):
+        a, b = old.parameters.get(name), new.parameters.get(name)
+        path = f"parameters.{name}"
+        if a is None or b is None:
+            p = a or b
+            how = "removed" if b is None else "added"
+            word = f"removed (was {display(p.value, p.kind)})" if b is None else f"added: {display(p.value, p.kind)}"
+            out.append(Change(f"parameter.{how}", path, p.clause, _plain(a.value) if a else None,
+                              _plain(b.value) if b else None, f"parameter {name}{_cl(p.clause)} {word}"))
+            continue
+        head = f"parameter {name}{_cl(b.clause)}"
+        if isinstance(a.value, (list, dict)) and type(a.value) is type(b.value):
+            for change, key in _collection(path, head, b.clause, a.value, b.value, new, old):
+                out.append(change)
+                if change.kind == "item.removed":
+                    removed.append((change, name, key))
+                elif change.kind == "item.added":
+                    added.append((change, name, key))
+        elif not _same(a.value, b.value):
+            out.append(Change("parameter.changed", path, b.clause, _plain(a.value), _plain(b.value),
+                              f"{head}: {display(a.value, a.kind)} → {display(b.value, b.kind)}"))
+        for attr in ("kind", "clause", "note", "label"):
+            x, y = getattr(a, attr), getattr(b, attr)
+            if x != y:
+                word = "type" if attr == "kind" else attr
+                out.append(Change("parameter.changed", f"{path}.{word}", b.clause, _plain(x), _plain(y),
+                                  f"{head} {word} changed: {_brief(x)} → {_brief(y)}"))
+    return _moves(out, removed, added, new)
+
+
+def _collection(path, head, clause, a, b, new, old) -> list[tuple[Change, Any]]:
+    """(change, item key) for each item-level change of a list or mapping parameter."""
+    out = []
+    if isinstance(a, dict):
+        for key in sorted(set(a) | set(b), key=str):
+            here = f"{path}.{key}"
+            if key not in b:
+                out.append((Change("item.removed", here, clause, _plain(a[key]), None,
+                                   f"{head}: removed {_item(key, a[key], old)}"), key))
+            elif key not in a:
+                out.append((Change("item.added", here, clause, None, _plain(b[key]),
+                                   f"{head}: added {_item(key, b[key], new)}"), key))
+            elif not _same(a[key], b[key]):
+                out.append((Change("item.changed", here, clause, _plain(a[key]), _plain(b[key]),
+                                   f"{head}: changed {_item(key, b[key], new)}: {_fields_diff(a[key], b[key])}"),
+                            key))
+        return out
+    for x in sorted((x for x in a if x not in b), key=str):
+        out.append((Change("item.removed", f"{path}[{x}]", clause, _plain(x), None,
+                           f"{head}: removed {_item(x, None, old)}"), x))
+    for x in sorted((x for x in b if x not in a), key=str):
+        out.append((Change("item.added", f"{path}[{x}]", clause, None, _plain(x),
+                           f"{head}: added {_item(x, None, new)}"), x))
+    if not out and not _same(a, b):
+        out.append((Change("parameter.changed", path, clause, _plain(a), _plain(b),
+                           f"{head}: order changed: {display(a)} → {display(b)}"), None))
+    return out
+
+
+def _moves(changes, removed, added, new) -> list[Change]:
+    """An item removed from one collection and added to another in the same diff becomes one ``item.moved``
+    (before: the collection it left, after: the one it joined), in the place of the removal."""
+    taken = set()
+    for rc, src, key in removed:
+        match = next((i for i, (ac, dst, k) in enumerate(added) if i not in taken and dst != src
+                      and _same(k, key) and _same(rc.before, ac.after)), None)
+        if match is None:
+            continue
+        taken.add(match)
+        ac, dst, _ = added[match]
+        label = _item(key, ac.after if isinstance(ac.after, dict) else None, new)
+        at = changes.index(rc)
+        changes[at] = Change("item.moved", ac.path, ac.clause, src, dst, f"item {label} moved from {src} to {dst}")
+        changes.remove(ac)
+    return changes
+
+
+def _definitions(a: dict, b: dict, path: str, owner: str) -> list[Change]:
+    out = []
+    for name in sorted(set(a) | set(b)):
+        x, y = a.get(name), b.get(name)
+        shown = f"{owner}.{name}" if owner else name
+        if x is None or y is None:
+            d = x or y
+            how = "removed" if y is None else "added"
+            text = _def_text(d)
+            out.append(Change(f"definition.{how}", f"{path}.{name}", d.clause, text if x else None,
+                              text if y else None, f"definition {shown}{_cl(d.clause)} {how}"
+                              + (f": {text}" if y else "")))
+        elif _def_text(x) != _def_text(y):
+            out.append(Change("definition.changed", f"{path}.{name}", y.clause, _def_text(x), _def_text(y),
+                              f"definition {shown}{_cl(y.clause)} changed: {_def_text(x)} → {_def_text(y)}"))
+    return out
+
+
+def _def_text(d) -> str:
+    if d.each is None:
+        return _norm(d.expr.text if d.expr else "")
+    e = d.each
+    parts = [f"each {_norm(e.source.text)} as {e.var}"]
+    if e.order_by is not None:
+        parts.append(f"order by {_norm(e.order_by.text)}")
+    parts += [f"carry {n} = {_norm(s.text)} then {_norm(x.text)}" for n, (s, x) in e.carry.items()]
+    parts += [f"{n} = {_norm(x.text)}" for n, x in e.fields.items()]
+    return "; ".join(parts)
+
+
+def _own_rules(model) -> dict:
+    """rule id -> (decision, Rule) for the rules each decision states itself (not via rules_from)."""
+    out = {}
+    for dname, decision in model.decisions.items():
+        own = ((model.raw.get("decisions") or {}).get(dname) or {}).get("rules") or {}
+        for rule in decision.rules:
+            if rule.id in own and rule.id not in out:
+                out[rule.id] = (dname, rule)
+    return out
+
+
+def _decisions(old, new) -> list[Change]:
+    out = []
+    for dname in sorted(set(old.decisions) | set(new.decisions)):
+        a, b = old.decisions.get(dname), new.decisions.get(dname)
+        path = f"decisions.{dname}"
+        if a is None or b is None:
+            how = "removed" if b is None else "added"
+            out.append(Change(f"decision.{how}", path, None, None, None, f"decision {dname} {how}"))
+            continue
+        if a.input_path != b.input_path:
+            out.append(Change("decision.changed", f"{path}.input", None, Path(a.input_path).name,
+                              Path(b.input_path).name, f"decision {dname} input schema changed: "
+                              f"{Path(a.input_path).name} → {Path(b.input_path).name}"))
+        ra = ((old.raw.get("decisions") or {}).get(dname) or {}).get("rules_from") or []
+        rb = ((new.raw.get("decisions") or {}).get(dname) or {}).get("rules_from") or []
+        if ra != rb:
+            out.append(Change("decision.changed", f"{path}.rules_from", None, ra, rb,
+                              f"decision {dname} rules_from changed: {display(ra)} → {display(rb)}"))
+    out += _rules(old, new)
+    for dname in sorted(set(old.decisions) & set(new.decisions)):
+        a, b = old.decisions[dname], new.decisions[dname]
+        path = f"decisions.{dname}"
+        out += _outputs(dname, a.outputs, b.outputs)
+        out += _definitions(a.definitions, b.definitions, f"{path}.definitions", dname)
+        sa, sb = _steps(a), _steps(b)
+        if sa != sb:
+            out.append(Change("outcome.changed", f"{path}.outcome", None, sa, sb,
+                              f"decision {dname} outcome steps changed: {'; '.join(sa)} → {'; '.join(sb)}"))
+    return out
+
+
+def _rules(old, new) -> list[Change]:
+    out = []
+    a_rules, b_rules = _own_rules(old), _own_rules(new)
+    for rid in sorted(set(a_rules) | set(b_rules)):
+        a, b = a_rules.get(rid), b_rules.get(rid)
+        dname, rule = b or a
+        path = f"decisions.{dname}.rules.{rid}"
+        if a is None:
+            sev = "" if rule.severity == "require" else f", {rule.severity}"
+            out.append(Change("rule.added", path, rule.clause, None, _norm(rule.condition.text),
+                              f"rule {rid} added (clause {rule.clause}{sev}): {_norm(rule.condition.text)}"))
+            continue
+        if b is None:
+            out.append(Change("rule.removed", path, rule.clause, _norm(rule.condition.text), None,
+                              f"rule {rid} removed (clause {rule.clause})"))
+            continue
+        x, y = a[1], b[1]
+        fields = [("condition", _norm(x.condition.text), _norm(y.condition.text)),
+                  ("severity", x.severity, y.severity), ("clause", x.clause, y.clause),
+                  ("label", _plain(x.label), _plain(y.label)), ("message", _plain(x.message), _plain(y.message))]
+        for what, before, after in fields:
+            if before != after:
+                out.append(Change("rule.changed", f"{path}.{what}", y.clause, before, after,
+                                  f"rule {rid} {what} changed: {_brief(before)} → {_brief(after)}"))
+    return out
+
+
+def _outputs(dname, a: dict, b: dict) -> list[Change]:
+    out = []
+    for name in sorted(set(a) | set(b)):
+        x, y = a.get(name), b.get(name)
+        path = f"decisions.{dname}.outputs.{name}"
+        if x is None or y is None:
+            o = x or y
+            how = "removed" if y is None else "added"
+            out.append(Change(f"output.{how}", path, o.clause, _norm(x.expr.text) if x else None,
+                              _norm(y.expr.text) if y else None,
+                              f"output {dname}.{name}{_cl(o.clause)} {how}" + (f": {_norm(y.expr.text)}" if y else "")))
+            continue
+        if _norm(x.expr.text) != _norm(y.expr.text):
+            out.append(Change("output.changed", path, y.clause, _norm(x.expr.text), _norm(y.expr.text),
+                              f"output {dname}.{name}{_cl(y.clause)} changed: {_norm(x.expr.text)} → "
+                              f"{_norm(y.expr.text)}"))
+        if x.kind != y.kind:
+            out.append(Change("output.changed", f"{path}.type", y.clause, x.kind, y.kind,
+                              f"output {dname}.{name} type changed: {x.kind} → {y.kind}"))
+    return out
+
+
+def _steps(decision) -> list[str]:
+    return [(f"when {_norm(s.when.text)} then {s.outcome}" if s.when is not None else f"otherwise {s.outcome}")
+            for s in decision.outcome]
+
+
+def _clause_map(a: dict, b: dict) -> list[Change]:
+    out = []
+    for clause in sorted(set(a) | set(b), key=_clause_key):
+        x, y = a.get(clause), b.get(clause)
+        if _same(x, y):
+            continue
+        how = "added" if x is None else "removed" if y is None else "changed"
+        text = {"added": f"now maps to {_map_text(y)}", "removed": f"removed from the clause map (was {_map_text(x)})",
+                "changed": f"now maps to {_map_text(y)} (was {_map_text(x)})"}[how]
+        out.append(Change(f"clause_map.{how}", f"clause_map.{clause}", str(clause), _plain(x), _plain(y),
+                          f"clause {clause} {text}"))
+    return out
+
+
+def _metadata(a: dict, b: dict) -> list[Change]:
+    out = []
+    for name in sorted(set(a) | set(b)):
+        x, y = a.get(name), b.get(name)
+        if not _same(x, y):
+            how = "added" if x is None else "removed" if y is None else "changed"
+            vx, vy = (x or {}).get("value"), (y or {}).get("value")
+            out.append(Change(f"metadata.{how}", f"metadata.{name}", (y or x or {}).get("clause"), _plain(x),
+                              _plain(y), f"metadata {name} {how}: {_brief(vx)} → {_brief(vy)}"))
+    return out
+
+
+# -- the impact over cases -----------------------------------------------------------------------------
+def case_impact(old_policy, new_policy, cases: list, base: Path | None = None) -> Impact:
+    """Evaluate each case (``cases.Case``) under both compiled policies; expectations are not consulted.
+
+    A case written for another policy (its ``policy`` names neither) is skipped. Case names are shown
+    relative to ``base`` (default: the working folder) when they lie under it.
+    """
+    base = (base or Path.cwd()).resolve()
+    counts: dict[str, DecisionCount] = {}
+    changed, skipped, total = [], [], 0
+    ids = {old_policy.id, new_policy.id}
+    seen = set()
+    for case in sorted(cases, key=lambda c: str(c.path)):
+        name = _case_name(case.path, base)
+        if name in seen:
+            continue  # the same file named twice (a folder and a file in it)
+        seen.add(name)
+        if case.policy and case.policy not in ids:
+            skipped.append(name)
+            continue
+        total += 1
+        before, after = _run(old_policy, case), _run(new_policy, case)
+        decision = before.decision or after.decision or str(case.input.get("decision") or "?")
+        count = counts.setdefault(decision, DecisionCount(decision))
+        count.cases += 1
+        change = _compare(name, decision, before, after)
+        if change is not None:
+            changed.append(change)
+            count.changed += 1
+            count.outcome_changed += change.outcome_changed
+            count.outputs_changed += bool(change.outputs)
+    changed.sort(key=lambda c: (c.decision, c.case))
+    return Impact(total, [counts[k] for k in sorted(counts)], changed, sorted(skipped))
+
+
+@dataclass
+class _Result:
+    decision: str | None
+    state: str  # outcome word, or "error WQ-…"
+    rules: dict = field(default_factory=dict)
+    outputs: dict = field(default_factory=dict)  # name -> (kind, JSON value)
+
+
+def _run(policy, case) -> _Result:
+    try:
+        rec = policy.evaluate(None, case.input, input_name=str(case.path))
+    except WQError as e:
+        return _Result(None, "error " + ", ".join(sorted({d.code for d in e.diagnostics})))
+    outputs = {n: (rec.output_kinds[n][0], rec.output(n)) for n in rec.outputs}
+    outputs.update({n: (rec.output_kinds.get(n, (None,))[0], "error") for n in rec.output_errors})
+    return _Result(rec.decision, rec.outcome, rec.rule_outcomes(), outputs)
+
+
+def _compare(name, decision, a: _Result, b: _Result) -> CaseChange | None:
+    rules = [(rid, a.rules.get(rid), b.rules.get(rid)) for rid in sorted(set(a.rules) | set(b.rules))
+             if a.rules.get(rid) != b.rules.get(rid)]
+    outputs = []
+    for out in sorted(set(a.outputs) | set(b.outputs)):
+        ka, va = a.outputs.get(out, (None, None))
+        kb, vb = b.outputs.get(out, (None, None))
+        if out not in a.outputs or out not in b.outputs or va != vb:
+            outputs.append(OutputChange(out, kb or ka, va, vb))
+    if a.state == b.state and not rules and not outputs:
+        return None
+    return CaseChange(name, decision, a.state, b.state, rules, outputs)
+
+
+def _case_name(path: Path, base: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(base).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+# -- rendering -------------------------------------------------------------------------------------------
+def render_json(diff: Diff) -> str:
+    data = {"old": _ref_json(diff.old), "new": _ref_json(diff.new),
+            "changes": [c.to_json() for c in diff.changes],
+            "impact": diff.impact.to_json() if diff.impact is not None else None}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_text(diff: Diff) -> str:
+    lines = [f"Policy diff: {diff.old.ref} → {diff.new.ref}", f"Effective: {_effective(diff.old)} → "
+             f"{_effective(diff.new)}", "", f"Policy changes ({len(diff.changes)}):"]
+    lines += [f"  - {c.message}" for c in diff.changes] or ["  (none)"]
+    lines.append("")
+    impact = diff.impact
+    if impact is None:
+        lines.append("Case impact: no cases given (use --cases PATH)")
+        return "\n".join(lines) + "\n"
+    lines.append(f"Case impact: {len(impact.changed)} of {impact.cases} cases change")
+    for c in impact.counts:
+        lines.append(f"  {c.decision}: {c.cases} cases, {c.changed} changed (outcome {c.outcome_changed}, "
+                     f"outputs {c.outputs_changed})")
+    if impact.skipped:
+        lines.append(f"  skipped {len(impact.skipped)} cases of other policies")
+    for ch in impact.changed:
+        lines += ["", f"  {ch.case} [{ch.decision}]", f"    outcome: {ch.before} → {ch.after}"
+                  + ("" if ch.outcome_changed else " (unchanged)")]
+        lines += [f"    rule {r}: {_rule_state(x)} → {_rule_state(y)}" for r, x, y in ch.rules]
+        lines += [f"    output {o.text()}" for o in ch.outputs]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(diff: Diff) -> str:
+    """Markdown for a pull request: heading, table of policy changes, changed cases per decision, and a
+    collapsible ``<details>`` per decision with one row per changed case."""
+    lines = [f"## Policy diff: `{diff.old.ref}` → `{diff.new.ref}`", "",
+             f"Effective: {_effective(diff.old)} → {_effective(diff.new)}", "",
+             f"### Policy changes ({len(diff.changes)})", ""]
+    if diff.changes:
+        lines += ["| Change | Item | Clause | Description |", "|---|---|---|---|"]
+        lines += [f"| {c.kind.replace('.', ' ')} | `{_md(c.path)}` | {c.clause or '—'} | {_md(c.message)} |"
+                  for c in diff.changes]
+    else:
+        lines.append("No policy changes.")
+    lines.append("")
+    impact = diff.impact
+    if impact is None:
+        lines.append("_No cases given (`--cases PATH`): case impact not computed._")
+        return "\n".join(lines) + "\n"
+    lines += [f"### Case impact: {len(impact.changed)} of {impact.cases} cases change", ""]
+    if impact.counts:
+        lines += ["| Decision | Cases | Changed | Outcome changed | Outputs changed |", "|---|---:|---:|---:|---:|"]
+        lines += [f"| {c.decision} | {c.cases} | {c.changed} | {c.outcome_changed} | {c.outputs_changed} |"
+                  for c in impact.counts]
+        lines.append("")
+    if impact.skipped:
+        lines += [f"Skipped {len(impact.skipped)} cases of other policies.", ""]
+    for count in impact.counts:
+        rows = [c for c in impact.changed if c.decision == count.decision]
+        if not rows:
+            continue
+        plural = "" if len(rows) == 1 else "s"
+        lines += [f"<details><summary>{count.decision}: {len(rows)} changed case{plural}</summary>", "",
+                  "| Case | Outcome | Rules | Outputs |", "|---|---|---|---|"]
+        for c in rows:
+            outcome = f"{c.before} → {c.after}" if c.outcome_changed else f"{c.after} (unchanged)"
+            rules = "<br>".join(f"{r}: {_rule_state(x)} → {_rule_state(y)}" for r, x, y in c.rules) or "—"
+            outs = "<br>".join(o.text() for o in c.outputs) or "—"
+            lines.append(f"| `{_md(c.case)}` | {_md(outcome)} | {_md(rules)} | {_md(outs)} |")
+        lines += ["", "</details>", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}
+
+
+# -- small helpers ---------------------------------------------------------------------------------------
+def _ref_json(model) -> dict:
+    return {"id": model.id, "version": model.version,
+            "effective_from": model.effective_from.isoformat() if model.effective_from else None,
+            "effective_until": model.effective_until.isoformat() if model.effective_until else None}
+
+
+def _effective(model) -> str:
+    start = model.effective_from.isoformat() if model.effective_from else "?"
+    end = model.effective_until.isoformat() if model.effective_until else "…"
+    return f"{model.version} ({start} – {end})"
+
+
+def _rule_state(s) -> str:
+    return s if s is not None else "(absent)"
+
+
+def _value_text(v, kind) -> str:
+    if v is None:
+        return "unknown"
+    if kind == "money" and _is_amount(v):
+        return f"{Decimal(v):,.2f}"
+    if kind == "ratio" and _is_amount(v):
+        return display(Decimal(str(v)), "ratio")
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return str(v).lower() if isinstance(v, bool) else str(v)
+
+
+def _is_amount(v) -> bool:
+    if isinstance(v, bool) or v is None:
+        return False
+    try:
+        return Decimal(str(v)).is_finite()
+    except ArithmeticError:
+        return False
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _cl(clause) -> str:
+    return f" ({clause})" if clause else ""
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _item(key, value, model) -> str:
+    """``key (中文名)``: the label from the item itself or from any mapping parameter that lists the key."""
+    label = value.get("zh") if isinstance(value, dict) else None
+    if label is None:
+        for p in model.parameters.values():
+            entry = p.value.get(key) if isinstance(p.value, dict) else None
+            if isinstance(entry, dict) and isinstance(entry.get("zh"), str):
+                label = entry["zh"]
+                break
+    return f"{key} ({label})" if label else str(key)
+
+
+def _fields_diff(a, b) -> str:
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        return f"{display(a)} → {display(b)}"
+    return ", ".join(f"{k}: {display(a.get(k))} → {display(b.get(k))}"
+                     for k in sorted(set(a) | set(b), key=str) if not _same(a.get(k), b.get(k)))
+
+
+def _map_text(entry) -> str:
+    if isinstance(entry, dict) and "not_computable" in entry:
+        return f"not computable ({entry['not_computable']})"
+    return ", ".join(map(str, entry)) if isinstance(entry, list) else _brief(entry)
+
+
+def _clause_key(c) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in str(c).split("."))
+
+
+def _brief(v) -> str:
+    if v is None:
+        return "(none)"
+    if isinstance(v, dict) and set(v) == {"zh", "en"}:
+        return f"{v['zh']} / {v['en']}"
+    return display(v) if not isinstance(v, str) else v
+
+
+def _same(a, b) -> bool:
+    return _plain(a) == _plain(b)
+
+
+def _plain(v):
+    """A JSON-safe copy: exact decimals as text, dates ISO, zh/en texts as mappings."""
+    if v is None or isinstance(v, (bool, str)):
+        return v
+    if isinstance(v, (int, Decimal)):
+        return decimal_text(v)
+    if isinstance(v, (datetime.date, Duration)):
+        return v.isoformat() if isinstance(v, datetime.date) else str(v)
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if hasattr(v, "to_json"):
+        return v.to_json()
+    return str(v)
