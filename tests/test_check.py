@@ -103,8 +103,6 @@ def test_the_bundled_policies_check_clean():
     assert errors == []
 
 
-@pytest.mark.xfail(strict=True, reason="checker.py _If reports at n.other.pos, which for a binary expression is "
-                                       "its operator, not where the `else` expression starts")
 def test_if_branch_type_error_points_at_the_start_of_a_binary_else_branch(tmp_path):
     folder = tmp_path / "p"
     shutil.copytree(INVALID / "type-if-branches", folder)

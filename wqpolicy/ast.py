@@ -104,3 +104,10 @@ def children(n: Node) -> tuple:
     if isinstance(n, ListExpr):
         return n.items
     return ()
+
+
+def start(n: Node) -> int:
+    """Offset of the first character of ``n``'s text (a binary node's own ``pos`` is its operator)."""
+    while isinstance(n, Binary):
+        n = n.left
+    return n.pos

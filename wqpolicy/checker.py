@@ -227,7 +227,8 @@ class Checker:
         b = self._visit(n.other, local, specials)
         t = T.join(a, b)
         if t is None:
-            self._error_at(self._expr, n.other, "WQ-TYPE", f"`then` gives {a} but `else` gives {b}")
+            self._error_at(self._expr, n.other, "WQ-TYPE", f"`then` gives {a} but `else` gives {b}",
+                           offset=ast.start(n.other))
             return T.ANY
         return t
 
