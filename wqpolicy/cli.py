@@ -219,7 +219,7 @@ def expr(expression, input_file, policy_ref, on, decision, policy_dirs):
       wqpolicy expr "rd_intensity >= min_rd_intensity" examples/recognition.yaml
     """
     from .expression import evaluate_in_decision
-    from .record import display
+    from .display import display
     try:
         policy = load_policy(policy_ref, on=_date(on), paths=_paths(policy_dirs))
         doc = None

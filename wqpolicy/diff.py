@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import WQError
-from .record import decimal_text, display
+from .display import decimal_text, display
 from .values import Duration
 
 
@@ -296,7 +296,9 @@ def _rules(old, new) -> list[Change]:
         x, y = a[1], b[1]
         fields = [("condition", _norm(x.condition.text), _norm(y.condition.text)),
                   ("severity", x.severity, y.severity), ("clause", x.clause, y.clause),
-                  ("label", _plain(x.label), _plain(y.label)), ("message", _plain(x.message), _plain(y.message))]
+                  # labels as written: a placeholder filled with a changed parameter is not a label change
+                  ("label", _plain(x.label_template), _plain(y.label_template)),
+                  ("message", _plain(x.message), _plain(y.message))]
         for what, before, after in fields:
             if before != after:
                 out.append(Change("rule.changed", f"{path}.{what}", y.clause, before, after,

@@ -172,12 +172,16 @@ class Library:
         """(id, version) for ``ID@VERSION``, ``ID`` (in force on ``on``) or None (the only policy)."""
         on = on or datetime.date.today()
         policy_id, _, version = (ref or "").partition("@")
+        if not self.files and self.problems:
+            raise WQError(self.problems)  # the policy files could not be read: say why
         if not policy_id:
             if len(self.files) != 1:
                 raise WQError([Diagnostic("WQ-VERSION", "several policies are available; choose one with --policy "
                                           + " | ".join(sorted(self.files)) if self.files else "no policy files found")])
             policy_id = next(iter(self.files))
         if policy_id not in self.files:
+            if self.problems:
+                raise WQError(self.problems)
             from .errors import did_you_mean
             raise WQError([Diagnostic("WQ-VERSION", f"no policy `{policy_id}`",
                                       hint=did_you_mean(policy_id, self.files) or

@@ -74,6 +74,7 @@ class Rule:
     message: Text
     note: str | None
     span: Span | None
+    label_template: Text | None = None  # the label as written, {parameter} placeholders unfilled
 
 
 @dataclass

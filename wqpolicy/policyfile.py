@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from . import ast, parser
+from .display import fill
 from .errors import Diagnostic
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text
 from .schemas import data_dir, error_message, load_schema, validator
@@ -57,6 +58,7 @@ class Builder:
         d = self.doc
         clauses = self._clauses()
         params = {n: self._parameter(n, p) for n, p in (d.get("parameters") or {}).items()}
+        self._params = params
         defs = {n: self._definition(("definitions", n), n, x) for n, x in (d.get("definitions") or {}).items()}
         decisions = {}
         for name, raw in (d.get("decisions") or {}).items():
@@ -189,8 +191,17 @@ class Builder:
             self._error("WQ-SCHEMA", f"rule `{rid}` needs {', '.join(f'`{k}`' for k in missing)}", path, key=True)
             return None
         condition = self._expr(path + ("condition",), raw["condition"])
-        return Rule(rid, raw["clause"], _text(raw["label"]), condition, raw.get("severity", "require"),
-                    _text(raw["message"]), raw.get("note"), self.marks.key_span(path))
+        label = _text(raw["label"])
+        return Rule(rid, raw["clause"], self._label(label), condition, raw.get("severity", "require"),
+                    _text(raw["message"]), raw.get("note"), self.marks.key_span(path), label)
+
+    def _label(self, text: Text | None) -> Text | None:
+        """A label with {parameter} placeholders filled, so it stays true when a revision changes the value."""
+        if text is None or "{" not in text.zh + text.en:
+            return text
+        values = {n: p.value for n, p in self._params.items()}
+        kinds = {n: p.kind for n, p in self._params.items()}
+        return Text(fill(text.zh, values, kinds), fill(text.en, values, kinds))
 
     def find_schema(self, ref: str) -> Path | None:
         for base in (self.dir, data_dir("schemas")):

@@ -6,6 +6,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from .model import Text
+from .display import decimal_text, display, fill
 from .values import UNKNOWN, Duration
 
 RULE_OUTCOMES = ("pass", "fail", "unknown", "error")
@@ -50,7 +51,7 @@ class RuleResult:
         """The message for this outcome, in Chinese and English."""
         if self.outcome == "fail":
             kinds = self.kinds
-            return Text(_fill(self.template.zh, self.values, kinds), _fill(self.template.en, self.values, kinds))
+            return Text(fill(self.template.zh, self.values, kinds), fill(self.template.en, self.values, kinds))
         if self.outcome == "pass":
             return Text(f"符合：{self.label.zh}", f"Met: {self.label.en}")
         if self.outcome == "unknown":
@@ -142,14 +143,6 @@ def render_value(v, kind: str | None, fields: dict | None = None):
     return to_json_value(v)
 
 
-def decimal_text(v) -> str:
-    """Exact decimal text without exponent or trailing zeros: 0.0375, 12066000."""
-    d = Decimal(v)
-    if d == d.to_integral_value():
-        return format(d.quantize(Decimal(1)), "f")
-    return format(d.normalize(), "f")
-
-
 def to_json_value(v):
     if v is UNKNOWN or v is None:
         return None
@@ -168,39 +161,3 @@ def to_json_value(v):
     if isinstance(v, (list, tuple)):
         return [to_json_value(x) for x in v]
     return v
-
-
-def display(v, kind: str | None = None) -> str:
-    """A value for people: 1,234,567 for large numbers, 4.5% for a ratio parameter, 0.03666667… for long decimals."""
-    if v is UNKNOWN or v is None:
-        return "unknown"
-    if kind == "ratio" and isinstance(v, (int, Decimal)) and not isinstance(v, bool):
-        pct = Decimal(v) * 100
-        if pct.as_tuple().exponent < -4:
-            return format(pct.quantize(Decimal("1e-4")), "f").rstrip("0") + "…%"
-        return decimal_text(pct) + "%"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, Decimal)):
-        d = Decimal(v)
-        if d.as_tuple().exponent < -10:
-            return format(d.quantize(Decimal("1e-8")), "f").rstrip("0") + "…"
-        if d and d.adjusted() >= 3:  # four digits or more: group the thousands
-            text = f"{d:,f}"
-            return text.rstrip("0").rstrip(".") if "." in text else text
-        return decimal_text(d)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(display(x) for x in v) + "]"
-    if isinstance(v, dict):
-        if v and all(isinstance(x, dict) for x in v.values()):
-            return "{" + ", ".join(v) + "}"
-        return "{" + ", ".join(f"{k}: {display(x)}" for k, x in v.items()) + "}"
-    return str(v)
-
-
-def _fill(template: str, values: dict, kinds: dict) -> str:
-    if "{" not in template:
-        return template
-    for k, v in values.items():
-        template = template.replace("{" + k + "}", display(v, kinds.get(k)))
-    return template

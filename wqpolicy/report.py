@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from .record import DecisionRecord, display
+from .display import display
+from .record import DecisionRecord
 
 _MARK = {"pass": "通过 pass   ", "fail": "不通过 FAIL ", "unknown": "待定 unknown", "error": "出错 ERROR "}
 _ADVISE_FAIL = "提示 warning"

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import yaml
 
-from .record import display
+from .display import display
 
 STATUSES = ("own", "inherited", "changed", "added", "removed")
 _DECISION_SECTIONS = ("rules", "definitions", "outputs")

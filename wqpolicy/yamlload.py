@@ -118,11 +118,17 @@ def read_text(path: str | Path) -> str:
         if p.is_dir():
             raise WQError([Diagnostic("WQ-FILE", "is a directory, not a file", Span(name, 1, 1),
                                       hint="give a .yaml file, or use `wqpolicy check DIR` for a folder")])
-        data = p.read_bytes()
+        with p.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)  # no more: the file may be huge, or endless (/dev/zero)
     except OSError as e:
         raise WQError([Diagnostic("WQ-FILE", f"cannot read: {e.strerror or e}", Span(name, 1, 1))]) from None
+    return decode_text(data, name)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 bytes (a file's, or standard input's) as text; WQ-FILE when too large or not UTF-8."""
     if len(data) > MAX_BYTES:
-        raise WQError([Diagnostic("WQ-FILE", f"file is larger than {MAX_BYTES} bytes", Span(name, 1, 1))])
+        raise WQError([Diagnostic("WQ-FILE", f"larger than {MAX_BYTES:,} bytes", Span(name, 1, 1))])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
