@@ -254,3 +254,11 @@ def test_an_alias_bomb_input_fails_fast_in_a_real_process(tmp_path):
     result = subprocess_run("eval", "--policy", POLICY_REF, str(path), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith(f"{path}:") and "error[WQ-YAML]" in result.stderr
+
+
+def test_eval_reports_non_utf8_standard_input():
+    result = CliRunner().invoke(main, ["eval", "--policy", POLICY_REF, "-"],
+                                input=b"decision: filing\napplicant: {name: caf\xe9}\n")
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("<stdin>:2:") and "error[WQ-FILE]" in result.stderr

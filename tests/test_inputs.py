@@ -253,3 +253,10 @@ def test_one_bad_input_among_several_fails_the_run_but_the_others_are_evaluated(
     assert result.exit_code == 1
     assert [r["outcome"] for r in json.loads(result.stdout)] == ["eligible"]
     assert str(bad) in result.stderr and str(good) not in result.stderr
+
+
+@pytest.mark.parametrize("value", [5, ["recognition"]])
+def test_a_decision_that_is_not_a_name_is_an_input_error_through_the_api(policy, value):
+    with pytest.raises(WQError) as e:
+        policy.evaluate(None, {"decision": value})
+    assert e.value.diagnostics[0].code == "WQ-INPUT"

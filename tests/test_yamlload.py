@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -256,8 +257,6 @@ def test_the_libyaml_and_pure_python_parsers_give_the_same_values_and_marks(text
 
 @pytest.mark.skipif(not __import__("yaml").__with_libyaml__, reason="PyYAML without libyaml")
 def test_the_bundled_policy_loads_the_same_with_either_parser():
-    from pathlib import Path
-
     from wqpolicy import yamlload
     root = Path(__file__).resolve().parents[1]
     for path in [*(root / "policies").rglob("*.yaml"), *(root / "examples").glob("*.yaml")]:
@@ -268,3 +267,18 @@ def test_the_bundled_policy_loads_the_same_with_either_parser():
 def test_keys_are_text_even_when_yaml_1_1_would_read_them_as_booleans():
     value, _ = load_yaml("on: 1\nyes: 2\nno: {off: 3}\nnull: 4\n", "f.yaml")
     assert value == {"on": 1, "yes": 2, "no": {"off": 3}, "null": 4}
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_an_endless_file_is_refused_after_the_size_limit():
+    with pytest.raises(WQError) as e:
+        read_text("/dev/zero")
+    assert e.value.diagnostics[0].code == "WQ-FILE"
+
+
+def test_text_with_undecodable_bytes_from_standard_input_is_a_wq_file_error():
+    # sys.stdin keeps bytes that are not UTF-8 as lone surrogates
+    text = b"decision: filing\nname: caf\xe9\n".decode("utf-8", "surrogateescape")
+    with pytest.raises(WQError) as e:
+        load_yaml(text, "<stdin>")
+    assert [(d.code, d.span.line, d.span.col) for d in e.value.diagnostics] == [("WQ-FILE", 2, 10)]

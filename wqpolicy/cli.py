@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -14,8 +13,14 @@ from .inputs import load_input
 from .loader import Library, load_policy
 from .report import json_report, jsonl_report, text_report
 from .schemas import data_dir
+from .yamlload import MAX_BYTES, decode_text, read_text
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _stdin_text() -> str:
+    """Standard input as text, with the same limits and UTF-8 check as a file."""
+    return decode_text(click.get_binary_stream("stdin").read(MAX_BYTES + 1), "<stdin>")
 
 
 def _render(diagnostics, err=True) -> None:
@@ -24,9 +29,9 @@ def _render(diagnostics, err=True) -> None:
         text = None
         if d.span is not None:
             if d.span.file not in texts:
-                try:
-                    texts[d.span.file] = Path(d.span.file).read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError, ValueError):
+                try:  # the source line under the message; read_text refuses huge and special files
+                    texts[d.span.file] = read_text(d.span.file) if Path(d.span.file).is_file() else None
+                except WQError:
                     texts[d.span.file] = None
             text = texts[d.span.file]
         click.echo(d.render(text), err=err)
@@ -123,7 +128,7 @@ def eval_(inputs, policy_ref, on, decision, fmt, policy_dirs):
     for name in inputs:
         try:
             if name == "-":
-                doc, marks = load_input("<stdin>", sys.stdin.read())
+                doc, marks = load_input("<stdin>", _stdin_text())
             else:
                 doc, marks = load_input(name)
             records.append(policy.evaluate(decision, doc, marks=marks, input_name=name if name != "-" else "<stdin>"))
@@ -224,7 +229,7 @@ def expr(expression, input_file, policy_ref, on, decision, policy_dirs):
         policy = load_policy(policy_ref, on=_date(on), paths=_paths(policy_dirs))
         doc = None
         if input_file:
-            doc, _ = load_input("<stdin>", sys.stdin.read()) if input_file == "-" else load_input(input_file)
+            doc, _ = load_input("<stdin>", _stdin_text()) if input_file == "-" else load_input(input_file)
         name = decision or (doc or {}).get("decision") or next(iter(policy.decisions))
         policy._decision(name, input_file)
         value, kind = evaluate_in_decision(policy, name, expression, doc)

@@ -68,11 +68,16 @@ class Policy:
             raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields",
                                       Span(input_name, 1, 1) if input_name else None)])
         name = decision or document.get("decision")
+        where = (marks.span(("decision",)) if marks is not None and not decision and "decision" in document
+                 else None) or \
+            (Span(input_name, 1, 1) if input_name else None)
         if not name:
             raise WQError([Diagnostic("WQ-INPUT", "the document has no `decision:` field; give the decision "
-                                      f"(one of {', '.join(self.decisions)})",
-                                      Span(input_name, 1, 1) if input_name else None)])
-        compiled = self._decision(name, input_name)
+                                      f"(one of {', '.join(self.decisions)})", where)])
+        if not isinstance(name, str):
+            raise WQError([Diagnostic("WQ-INPUT", f"decision: {name!r} is not the name of a decision "
+                                      f"(one of {', '.join(self.decisions)})", where)])
+        compiled = self._decision(name, input_name, where)
         schema = self.inputs[name]
         if "decision" not in document:
             document = {"decision": name, **document}  # the decision was given apart from the document
@@ -82,11 +87,11 @@ class Policy:
                 raise WQError(problems)
         return compiled.run(schema.prepare(document), input_name)
 
-    def _decision(self, name: str, file: str | None) -> CompiledDecision:
+    def _decision(self, name: str, file: str | None, where: Span | None = None) -> CompiledDecision:
         if name not in self.decisions:
             from .errors import did_you_mean
             raise WQError([Diagnostic("WQ-INPUT", f"policy {self.model.ref} has no decision `{name}`",
-                                      Span(file, 1, 1) if file else None,
+                                      where or (Span(file, 1, 1) if file else None),
                                       did_you_mean(name, self.decisions) or "decisions: " + ", ".join(self.decisions))])
         return self.decisions[name]
 

@@ -84,6 +84,8 @@ def error_message(error) -> str:
     if error.validator == "type" and isinstance(error.instance, str):
         return f"{where}: {error.instance!r} is text, but {error.validator_value} is required"
     msg = error.message
+    if isinstance(error.instance, Decimal):  # jsonschema writes Decimal('1.005'); people read 1.005
+        msg = msg.replace(repr(error.instance), str(error.instance))
     if len(msg) > 200:
         msg = msg[:200] + "…"
     return f"{where}: {msg}"
