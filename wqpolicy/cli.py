@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -20,7 +21,9 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 def _stdin_text() -> str:
     """Standard input as text, with the same limits and UTF-8 check as a file."""
-    return decode_text(click.get_binary_stream("stdin").read(MAX_BYTES + 1), "<stdin>")
+    stream = getattr(sys.stdin, "buffer", None)
+    data = stream.read(MAX_BYTES + 1) if stream is not None else sys.stdin.read(MAX_BYTES + 1).encode("utf-8")
+    return decode_text(data, "<stdin>")
 
 
 def _render(diagnostics, err=True) -> None:
