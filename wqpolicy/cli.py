@@ -55,7 +55,7 @@ def _policies_option(f):
 
 
 def _paths(policy_dirs) -> list[Path]:
-    return [data_dir("policies"), *map(Path, policy_dirs)]
+    return [Path(p) for p in policy_dirs]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -89,7 +89,7 @@ def check(paths, fmt):
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise click.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="PATH")
-    library = Library(roots + [data_dir("policies")])  # bases named by `extends` may be bundled ones
+    library = Library.over_bundled(roots)  # bases named by `extends` may be bundled ones
     errors, warnings = library.check(only=roots)
     if fmt == "json":
         click.echo(json.dumps({"errors": [d.to_json() for d in errors],
@@ -169,7 +169,7 @@ def test(paths, policy_ref, on, verbose, policy_dirs):
     """
     cases, problems = load_cases(paths or ["tests/cases"])
     _render(problems)
-    library = Library(_paths(policy_dirs) + ([Path(policy_ref).parent] if policy_ref and
+    library = Library.over_bundled(_paths(policy_dirs) + ([Path(policy_ref).parent] if policy_ref and
                                             Path(policy_ref).is_file() else []))
     fixed = None
     if policy_ref:
@@ -253,7 +253,7 @@ def lock(folder):
     Example:
       wqpolicy lock policies/wuqing-five-platforms
     """
-    library = Library([data_dir("policies"), Path(folder)])
+    library = Library.over_bundled([Path(folder)])
     try:
         path = library.write_lock(Path(folder))
     except WQError as e:
@@ -270,7 +270,7 @@ def list_(policy_dirs):
     Example:
       wqpolicy list
     """
-    library = Library(_paths(policy_dirs))
+    library = Library.over_bundled(_paths(policy_dirs))
     for policy_id in sorted(library.files):
         click.echo(policy_id)
         for v in library.versions(policy_id):
@@ -350,7 +350,7 @@ def _load_ref(ref: str, folders):
     policies and ``folders``."""
     if _is_policy_file(ref):
         return load_policy(ref)
-    library = Library([data_dir("policies")] + list(folders))
+    library = Library.over_bundled(list(folders))
     return library.load(*library.pick(ref))
 
 

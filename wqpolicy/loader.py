@@ -139,6 +139,20 @@ class Library:
                 continue
             versions[pf.version] = pf
 
+    @classmethod
+    def over_bundled(cls, paths) -> "Library":
+        """The policies under ``paths``, then the bundled ones they lack (the bases of their revisions, say).
+        A version in ``paths`` wins over an installed copy of the same version."""
+        library = cls(paths)
+        library.add_missing(cls([data_dir("policies")]))
+        return library
+
+    def add_missing(self, other: "Library") -> None:
+        """Take from ``other`` the versions this library lacks (bases of its revisions, say); ours win."""
+        for policy_id, versions in other.files.items():
+            for version, pf in versions.items():
+                self.files.setdefault(policy_id, {}).setdefault(version, pf)
+
     def build(self, policy_id: str, version: str) -> PolicyVersion:
         """Resolve and build one version (no type checks, no compiling)."""
         siblings = self.files[policy_id]
@@ -282,7 +296,7 @@ def load_policy(ref: str | None = None, *, on: datetime.date | None = None, path
     """Load, check and compile a policy.
 
     ``ref`` is ``ID@VERSION``, ``ID`` (the version in force ``on``, today by default), a policy file path, or None
-    (the bundled policy in force). ``paths`` are folders to search instead of the bundled ``policies/``.
+    (the bundled policy in force). ``paths`` are folders to search before the bundled ``policies/``.
     Raises WQError with every diagnostic when the policy does not check.
 
     >>> load_policy("wuqing-five-platforms@2021-trial").version
@@ -293,12 +307,12 @@ def load_policy(ref: str | None = None, *, on: datetime.date | None = None, path
         if not path.exists() or path.is_dir():
             from .yamlload import read_text
             read_text(path)  # raises the right WQ-FILE diagnostic
-        library = Library([data_dir("policies"), path.parent])
+        library = Library.over_bundled([path.parent])
         pf = read_policy_file(path)
         if pf.id not in library.files or pf.version not in library.files[pf.id]:
             raise WQError(library.problems or [Diagnostic("WQ-FILE", "not a policy file", Span(str(path), 1, 1))])
         return library.load(pf.id, pf.version)
-    library = Library(paths)
+    library = Library.over_bundled(paths) if paths else Library()
     policy_id, version = library.pick(ref, on)
     return library.load(policy_id, version)
 
