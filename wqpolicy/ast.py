@@ -76,16 +76,6 @@ class ListExpr(Node):
     items: tuple
 
 
-def walk(node: Node):
-    """Yield ``node`` and all nodes below it."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        for child in children(n):
-            stack.append(child)
-
-
 def children(n: Node) -> tuple:
     if isinstance(n, Field):
         return (n.subject,)

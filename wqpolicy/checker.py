@@ -15,8 +15,6 @@ from .model import Decision, Definition, Expr, PolicyVersion
 OUTCOME_COUNTS = ("passed", "failed", "unknown", "error", "advisories")
 RULE_COUNTS = T.Record(tuple((n, T.NUMBER) for n in OUTCOME_COUNTS))
 
-_PARAM_KINDS = {"number": T.NUMBER, "ratio": T.NUMBER, "money": T.NUMBER, "integer": T.NUMBER, "date": T.DATE,
-                "duration": T.DURATION, "string": T.STRING, "bool": T.BOOL}
 _OUTPUT_KINDS = {"money": T.NUMBER, "ratio": T.NUMBER, "number": T.NUMBER, "integer": T.NUMBER, "string": T.STRING,
                  "bool": T.BOOL, "date": T.DATE}
 
@@ -357,7 +355,3 @@ def _index_keys(n) -> list:
             keys.append(n.key)
         n = n.subject
     return keys
-
-
-def param_type(kind: str | None):
-    return _PARAM_KINDS.get(kind or "")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .cases import load_cases, run_case
-from .errors import Diagnostic, WQError
+from .errors import WQError
 from .inputs import load_input
 from .loader import Library, load_policy
 from .report import json_report, jsonl_report, text_report

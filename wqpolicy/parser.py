@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-from lark import Lark, Token, Tree
+from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import ast

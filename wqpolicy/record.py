@@ -6,10 +6,9 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from .model import Text
-from .display import decimal_text, display, fill
+from .display import decimal_text, fill
 from .values import UNKNOWN, Duration
 
-RULE_OUTCOMES = ("pass", "fail", "unknown", "error")
 
 
 class RuleResult:

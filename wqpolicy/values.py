@@ -54,9 +54,5 @@ class EvalFault(Exception):
         self.pos = pos
 
 
-def is_number(v) -> bool:
-    return (type(v) is int) or (type(v) is Decimal)
-
-
 def to_decimal(v) -> Decimal:
     return v if type(v) is Decimal else Decimal(v)
