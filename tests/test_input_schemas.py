@@ -161,7 +161,8 @@ def test_contract_codes():
     assert industry["examples"] == ["intelligent_tech", "biomedicine", "new_energy", "new_materials",
                                     "energy_saving", "other"]
     assert app["$defs"]["money"] == {"description": app["$defs"]["money"]["description"], "type": "number",
-                                     "minimum": 0, "multipleOf": Decimal("0.01")}
+                                     "minimum": 0, "maximum": Decimal("999999999999999.99"),
+                                     "multipleOf": Decimal("0.01")}
 
 
 # ------------------------------------------------------------------------------------------------ examples

@@ -3,6 +3,7 @@ every problem is a WQ-INPUT diagnostic with the JSON path, the file and the line
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,22 @@ def test_a_json_input_with_nan_and_infinity_is_an_input_error(tmp_path):
     lines = [x for x in result.stderr.splitlines() if "error[WQ-INPUT]" in x]
     assert len(lines) == 2 and all(x.startswith(f"{path}:1:") for x in lines)
     assert {x.split(": ", 2)[2].split(":")[0] for x in lines} == {"service_area_m2", "revenue_since_operation"}
+
+
+@pytest.mark.parametrize("amount", ["1000000000000000", "1e35", "100000000000000000000000000000000000.01"])
+def test_an_amount_past_the_schema_maximum_is_an_input_error_not_a_crash(policy, tmp_path, amount):
+    text = changed("{category: rent, amount: 900000}", "{category: rent, amount: %s}" % amount)
+    [d] = input_errors(policy, tmp_path, text)
+    assert d.message.startswith("investment[7].amount: ") and d.span.line == 35
+    assert "greater than the maximum of 999999999999999.99" in d.message and "Decimal(" not in d.message
+
+
+def test_multiple_of_is_exact_past_28_digits_where_a_schema_sets_no_maximum():
+    from wqpolicy.schemas import error_message, validator
+    v = validator({"type": "number", "multipleOf": Decimal("0.01")})
+    assert list(v.iter_errors(Decimal("1" + "0" * 39 + ".01"))) == []
+    [e] = v.iter_errors(Decimal("1" + "0" * 39 + ".001"))
+    assert error_message(e) == "(document): 1" + "0" * 39 + ".001 is not a multiple of 0.01"
 
 
 def test_yaml_nan_is_refused_when_the_input_is_read(tmp_path):

@@ -216,6 +216,20 @@ def test_a_10000_digit_number_is_refused():
         assert [(d.code, d.span.line, d.span.col) for d in e.value.diagnostics] == [("WQ-YAML", 1, 4)]
 
 
+def test_json_exponents_without_a_point_are_numbers():
+    value, _ = load_yaml('{"a": 1e5, "b": -2E-2, "c": 1.5e3, "d": "1e5", "e": 1e}', "f.json")
+    assert value == {"a": Decimal(100000), "b": Decimal("-0.02"), "c": Decimal(1500), "d": "1e5", "e": "1e"}
+    assert all(isinstance(value[k], Decimal) for k in "abc")
+
+
+@pytest.mark.parametrize("raw", ["1e99999999", "1.5e40", "-1e-41"])
+def test_an_exponent_beyond_the_digit_limit_is_refused_at_once(raw):
+    with pytest.raises(WQError) as e:
+        load_yaml(f"a: {raw}\n", "f.yaml")
+    [d] = e.value.diagnostics
+    assert (d.code, d.span.line, d.span.col) == ("WQ-YAML", 1, 4) and "out of range" in d.message
+
+
 def test_read_text_turns_file_problems_into_wq_file(tmp_path):
     with pytest.raises(WQError) as e:
         read_text(tmp_path)

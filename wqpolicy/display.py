@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .values import UNKNOWN
+from .values import UNKNOWN, quantize
 
 
 def decimal_text(v) -> str:
     """Exact decimal text without exponent or trailing zeros: 0.0375, 12066000."""
     d = Decimal(v)
     if d == d.to_integral_value():
-        return format(d.quantize(Decimal(1)), "f")
+        return format(quantize(d, Decimal(1)), "f")
     return format(d.normalize(), "f")
 
 
@@ -22,14 +22,14 @@ def display(v, kind: str | None = None) -> str:
     if kind == "ratio" and isinstance(v, (int, Decimal)) and not isinstance(v, bool):
         pct = Decimal(v) * 100
         if pct.as_tuple().exponent < -4:
-            return format(pct.quantize(Decimal("1e-4")), "f").rstrip("0") + "…%"
+            return format(quantize(pct, Decimal("1e-4")), "f").rstrip("0") + "…%"
         return decimal_text(pct) + "%"
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, Decimal)):
         d = Decimal(v)
         if d.as_tuple().exponent < -10:
-            return format(d.quantize(Decimal("1e-8")), "f").rstrip("0") + "…"
+            return format(quantize(d, Decimal("1e-8")), "f").rstrip("0") + "…"
         if d and d.adjusted() >= 3:  # four digits or more: group the thousands
             text = f"{d:,f}"
             return text.rstrip("0").rstrip(".") if "." in text else text

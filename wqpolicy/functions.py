@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
 from . import types as T
-from .values import UNKNOWN, EvalFault, to_decimal
+from .values import UNKNOWN, EvalFault, quantize
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def _distinct(xs):
 def _round(x, places):
     if places != int(places) or not 0 <= places <= 12:
         raise EvalFault(f"round: places must be a whole number from 0 to 12, not {places}")
-    return to_decimal(x).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    return quantize(x, Decimal(1).scaleb(-int(places)), ROUND_HALF_UP)
 
 
 def _len(x):

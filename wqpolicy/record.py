@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .model import Text
 from .display import decimal_text, fill
-from .values import UNKNOWN, Duration
+from .values import UNKNOWN, Duration, quantize
 
 
 
@@ -130,7 +130,7 @@ def render_value(v, kind: str | None, fields: dict | None = None):
     if v is UNKNOWN or v is None:
         return None
     if kind == "money":
-        return format(Decimal(v).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+        return format(quantize(v, Decimal("0.01"), ROUND_HALF_UP), "f")
     if kind in ("ratio", "number") and not isinstance(v, bool):
         return decimal_text(v)
     if kind == "integer" and not isinstance(v, bool):

@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 from .display import display
+from .values import quantize
 from .record import DecisionRecord
 
 _MARK = {"pass": "通过 pass   ", "fail": "不通过 FAIL ", "unknown": "待定 unknown", "error": "出错 ERROR "}
@@ -65,7 +66,7 @@ def _human(value, kind) -> str:
         return f"{Decimal(value):,.2f} 元"
     if kind == "ratio":
         d = Decimal(value)
-        pct = (d * 100).quantize(Decimal("0.01"))
+        pct = quantize(d * 100, Decimal("0.01"))
         return f"{pct}%  ({display(d)})"
     return str(value).lower() if isinstance(value, bool) else str(value)
 

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema.validators import extend
 from referencing import Registry, Resource
 
 from .errors import Diagnostic, WQError
 from .source import Span
+from .values import is_multiple
 
 
 def data_dir(name: str) -> Path:
@@ -42,9 +45,20 @@ def registry(folder: str) -> Registry:
     return Registry().with_resources(resources)
 
 
+def _multiple_of(validator, step, instance, schema):
+    """multipleOf, exact at any magnitude (jsonschema's own raises InvalidOperation past 28 digits)."""
+    if validator.is_type(instance, "number"):
+        value = Decimal(repr(instance)) if isinstance(instance, float) else instance
+        if not is_multiple(value, Decimal(repr(step)) if isinstance(step, float) else step):
+            yield ValidationError(f"{value} is not a multiple of {step}")
+
+
+_Validator = extend(Draft202012Validator, {"multipleOf": _multiple_of})
+
+
 def validator(schema: dict, folder: str | None = None) -> Draft202012Validator:
     reg = registry(folder) if folder else Registry()
-    return Draft202012Validator(schema, registry=reg, format_checker=FormatChecker())
+    return _Validator(schema, registry=reg, format_checker=FormatChecker())
 
 
 def resolver(schema: dict, folder: str | None):
@@ -66,6 +80,9 @@ def resolver(schema: dict, folder: str | None):
     return resolve
 
 
+_DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")
+
+
 def error_path(error) -> str:
     """jsonschema error path as `investment[2].amount`."""
     out = ""
@@ -83,9 +100,7 @@ def error_message(error) -> str:
         return f"{where}: unknown field {', '.join(f'`{x}`' for x in extra)} (allowed: {allowed})"
     if error.validator == "type" and isinstance(error.instance, str):
         return f"{where}: {error.instance!r} is text, but {error.validator_value} is required"
-    msg = error.message
-    if isinstance(error.instance, Decimal):  # jsonschema writes Decimal('1.005'); people read 1.005
-        msg = msg.replace(repr(error.instance), str(error.instance))
+    msg = _DECIMAL_REPR.sub(r"\1", error.message)  # jsonschema writes Decimal('1.005'); people read 1.005
     if len(msg) > 200:
         msg = msg[:200] + "…"
     return f"{where}: {msg}"

@@ -1,10 +1,11 @@
-"""Runtime values: the ``UNKNOWN`` marker, durations, and the runtime fault raised by evaluation."""
+"""Runtime values: the ``UNKNOWN`` marker, durations, the runtime fault raised by evaluation, and exact decimal
+steps (quantize, multiple-of) that work at any magnitude."""
 from __future__ import annotations
 
 import calendar
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 
 class _Unknown:
@@ -56,3 +57,21 @@ class EvalFault(Exception):
 
 def to_decimal(v) -> Decimal:
     return v if type(v) is Decimal else Decimal(v)
+
+
+def _wide(d: Decimal, step: Decimal) -> Context:
+    """A context with digits enough for ``d`` counted in units of ``step`` (the default 28 digits raise
+    InvalidOperation from 10**26 yuan counted in fen)."""
+    return Context(prec=max(28, d.adjusted() - step.adjusted() + 3))
+
+
+def quantize(v, step: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    """``v`` rounded to a multiple of ``step`` (a power of ten such as Decimal('0.01')), exact at any size."""
+    d = to_decimal(v)
+    return d.quantize(step, rounding=rounding, context=_wide(d, step))
+
+
+def is_multiple(v, step) -> bool:
+    """Whether ``v`` is a whole multiple of ``step``, exactly (JSON Schema's multipleOf)."""
+    d, s = to_decimal(v), to_decimal(step)
+    return d.remainder_near(s, context=_wide(d, s)) == 0

@@ -109,6 +109,11 @@ if yaml.__with_libyaml__:
 else:  # pragma: no cover - PyYAML wheels ship libyaml
     _Composer = _PyComposer
 
+# YAML 1.1 reads `1e5` (no point) as text; JSON and YAML 1.2 read it as a number, and so do we.
+for _cls in {_Composer, _PyComposer}:
+    _cls.add_implicit_resolver(_STD + "float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+                               list("-+0123456789"))
+
 
 def read_text(path: str | Path) -> str:
     """Read a UTF-8 file, turning every I/O problem into a WQ-FILE diagnostic."""
@@ -272,6 +277,10 @@ def _scalar(node: ScalarNode, errors, file, dates):
         if value is None or not value.is_finite():
             errors.append(Diagnostic("WQ-YAML", f"`{raw}` is not a finite number (NaN and Infinity are not allowed)",
                                      _span(node, file)))
+            return None
+        if value and abs(value.adjusted()) >= MAX_NUMBER_DIGITS:  # 1e999999999 is short text but no amount
+            errors.append(Diagnostic("WQ-YAML", f"`{raw}` is out of range: write at most {MAX_NUMBER_DIGITS} digits "
+                                     "before or after the decimal point", _span(node, file)))
             return None
         return value
     if tag == _STD + "timestamp":
