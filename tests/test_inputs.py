@@ -250,6 +250,16 @@ def test_python_nan_and_infinity_in_a_document_are_input_errors(policy):
     assert [d.message.split(":")[0] for d in e.value.diagnostics] == ["investment[0].amount", "service_area_m2"]
 
 
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_decimal_nan_and_infinity_in_a_document_are_input_errors(policy, value):
+    doc = yaml.safe_load(RECOGNITION)
+    doc["service_area_m2"] = Decimal(value)
+    with pytest.raises(WQError) as e:
+        policy.evaluate(None, doc)
+    [d] = e.value.diagnostics
+    assert d.code == "WQ-INPUT" and d.message.startswith("service_area_m2: ") and "number is required" in d.message
+
+
 def test_the_command_line_names_file_line_and_col_on_stderr(tmp_path):
     text = changed("{category: decoration, amount: 1500000}", "{category: decoration, amount: -5}")
     path = tmp_path / "input.yaml"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import types as T
 from .errors import Diagnostic, WQError
+from .fastschema import compile_check
 from .schemas import error_message, resolver, validator
 from .source import Span
 from .yamlload import Marks, load_yaml, read_text
@@ -37,13 +38,27 @@ class InputSchema:
         folder = str(Path(path).parent.parent) if Path(path).parent.name == "inputs" else str(Path(path).parent)
         self.path = path
         self.validator = validator(schema, folder)
+        self.certainly_valid = compile_check(schema)  # a fast yes for the usual, valid document
         self.type = T.from_schema(schema, resolver(schema, folder))
         self._convert = _date_converter(self.type)
 
     def errors(self, doc, marks: Marks | None = None, file: str | None = None) -> list[Diagnostic]:
         """Every schema violation, as `investment[2].amount: -5 is less than the minimum of 0`."""
+        return self._errors(exact_numbers(doc), marks, file)
+
+    def validated(self, doc, marks: Marks | None = None, file: str | None = None) -> dict:
+        """``prepare(doc)`` once the document passes its schema; WQError with every violation if it does not."""
+        doc = exact_numbers(doc)
+        problems = self._errors(doc, marks, file)
+        if problems:
+            raise WQError(problems)
+        return self._convert(doc) if self._convert else doc
+
+    def _errors(self, doc, marks: Marks | None, file: str | None) -> list[Diagnostic]:
+        if self.certainly_valid is not None and self.certainly_valid(doc):
+            return []
         out = []
-        for e in self.validator.iter_errors(exact_numbers(doc)):
+        for e in self.validator.iter_errors(doc):
             span = marks.schema_span(e) if marks is not None else None
             if span is None and file:
                 span = Span(file, 1, 1)
@@ -59,16 +74,31 @@ class InputSchema:
 
 def exact_numbers(value):
     """``value`` with Python floats (a document from ``json.load`` or ``yaml.safe_load``) as exact Decimals, the
-    shortest that read back as the float (0.1 -> Decimal('0.1')); NaN and Infinity become the text JSON writes
-    for them, which the schema then rejects. Returns ``value`` itself when it holds no float."""
+    shortest that read back as the float (0.1 -> Decimal('0.1')); NaN and Infinity, float or Decimal, become the
+    text JSON writes for them, which the schema then rejects. Returns ``value`` itself when nothing changes."""
+    t = type(value)
+    if t is str or t is int or t is bool or value is None or (t is Decimal and value.is_finite()):
+        return value  # the usual leaves, first
     if isinstance(value, float):
         return Decimal(repr(value)) if math.isfinite(value) else json.dumps(value)
+    if isinstance(value, Decimal):
+        return json.dumps(float(value)) if not value.is_nan() else "NaN"
     if isinstance(value, dict):
-        items = {k: exact_numbers(v) for k, v in value.items()}
-        return items if any(items[k] is not v for k, v in value.items()) else value
+        changed = None
+        for k, v in value.items():
+            new = exact_numbers(v)
+            if new is not v:
+                changed = changed if changed is not None else dict(value)
+                changed[k] = new
+        return value if changed is None else changed
     if isinstance(value, list):
-        items = [exact_numbers(v) for v in value]
-        return items if any(a is not b for a, b in zip(items, value)) else value
+        out = None
+        for i, v in enumerate(value):
+            new = exact_numbers(v)
+            if new is not v:
+                out = out if out is not None else list(value)
+                out[i] = new
+        return value if out is None else out
     return value
 
 

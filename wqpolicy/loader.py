@@ -81,11 +81,8 @@ class Policy:
         schema = self.inputs[name]
         if "decision" not in document:
             document = {"decision": name, **document}  # the decision was given apart from the document
-        if validate:
-            problems = schema.errors(document, marks, input_name)
-            if problems:
-                raise WQError(problems)
-        return compiled.run(schema.prepare(document), input_name)
+        document = schema.validated(document, marks, input_name) if validate else schema.prepare(document)
+        return compiled.run(document, input_name)
 
     def _decision(self, name: str, file: str | None, where: Span | None = None) -> CompiledDecision:
         if name not in self.decisions:

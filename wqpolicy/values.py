@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
 
 class _Unknown:
@@ -68,10 +68,16 @@ def _wide(d: Decimal, step: Decimal) -> Context:
 def quantize(v, step: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
     """``v`` rounded to a multiple of ``step`` (a power of ten such as Decimal('0.01')), exact at any size."""
     d = to_decimal(v)
-    return d.quantize(step, rounding=rounding, context=_wide(d, step))
+    try:
+        return d.quantize(step, rounding=rounding)
+    except InvalidOperation:  # more digits than the context holds
+        return d.quantize(step, rounding=rounding, context=_wide(d, step))
 
 
 def is_multiple(v, step) -> bool:
     """Whether ``v`` is a whole multiple of ``step``, exactly (JSON Schema's multipleOf)."""
     d, s = to_decimal(v), to_decimal(step)
-    return d.remainder_near(s, context=_wide(d, s)) == 0
+    try:
+        return d % s == 0
+    except InvalidOperation:  # a quotient of more digits than the context holds
+        return d.remainder_near(s, context=_wide(d, s)) == 0

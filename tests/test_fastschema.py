@@ -1,0 +1,156 @@
+"""The fast "certainly valid" check never calls an invalid document valid: compared with jsonschema over the
+examples, every case input and a few thousand seeded mutations of them; and it says yes to valid documents
+often enough to be worth having."""
+from __future__ import annotations
+
+import copy
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from wqpolicy import load_policy
+from wqpolicy.fastschema import compile_check
+from wqpolicy.inputs import exact_numbers, load_input
+from wqpolicy.schemas import validator
+from wqpolicy.yamlload import load_yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return load_policy("wuqing-five-platforms@2021-trial")
+
+
+def _documents():
+    docs = [load_input(p)[0] for p in sorted((ROOT / "examples").glob("*.yaml"))]
+    for p in sorted((ROOT / "tests" / "cases").rglob("*.yaml")):
+        case, _ = load_yaml(p.read_text(encoding="utf-8"), str(p), dates=False)
+        docs.append(case["input"])
+    return docs
+
+
+DOCUMENTS = _documents()
+ODD_VALUES = [None, True, False, 0, -1, 7, 10**20, Decimal("-0.01"), Decimal("0.001"), Decimal("12.50"),
+              Decimal("1E+3"), Decimal("999999999999999.99"), Decimal("1000000000000000"), 1.5, "", "text",
+              "2024-02-29", "2023-02-29", "２０２４-01-01", "2024-1-1", [], {}, [{}], {"x": 1}]
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, path + (i,))
+
+
+def _get(doc, path):
+    for p in path:
+        doc = doc[p]
+    return doc
+
+
+def _mutate(doc, rng: random.Random):
+    """One to three random edits: a value swapped for an odd one or for another value of the document, a key
+    deleted or invented, a list item repeated or dropped."""
+    doc = copy.deepcopy(doc)
+    for _ in range(rng.randint(1, 3)):
+        paths = [p for p in _paths(doc) if p]
+        path = rng.choice(paths)
+        parent, key = _get(doc, path[:-1]), path[-1]
+        move = rng.randrange(5)
+        if move == 0:
+            parent[key] = copy.deepcopy(rng.choice(ODD_VALUES))
+        elif move == 1:
+            parent[key] = copy.deepcopy(_get(doc, rng.choice(paths)))
+        elif move == 2 and isinstance(parent, dict):
+            del parent[key]
+        elif move == 3 and isinstance(parent, dict):
+            parent[rng.choice(["extra", "Name", key + "_", "decision"])] = rng.choice(ODD_VALUES)
+        elif isinstance(parent, list):
+            parent.insert(key, copy.deepcopy(parent[key])) if rng.random() < 0.5 else parent.pop(key)
+    return doc
+
+
+def test_every_bundled_input_schema_compiles(policy):
+    assert {name: compile_check(s.validator.schema) is not None for name, s in policy.inputs.items()} == {
+        "filing": True, "recognition": True, "annual_assessment": True, "demand_subsidy": True}
+
+
+def test_the_fast_check_agrees_with_jsonschema_on_every_example_and_case_input(policy):
+    verdicts = []
+    for doc in DOCUMENTS:
+        schema = policy.inputs[doc["decision"]]
+        valid = not list(schema.validator.iter_errors(doc))
+        assert schema.certainly_valid(exact_numbers(doc)) is valid
+        verdicts.append(valid)
+    assert verdicts.count(True) > 150 and verdicts.count(False) >= 1  # some cases test input errors
+
+
+def test_no_mutation_is_called_valid_that_jsonschema_rejects(policy):
+    rng = random.Random(20211)
+    valid = certain = 0
+    for n in range(1500):
+        doc = _mutate(rng.choice(DOCUMENTS), rng)
+        name = doc.get("decision") if isinstance(doc.get("decision"), str) else "recognition"
+        schema = policy.inputs.get(name, policy.inputs["recognition"])
+        doc = exact_numbers(doc)
+        errors = list(schema.validator.iter_errors(doc))
+        fast = schema.certainly_valid(doc)
+        assert not (fast and errors), (n, doc, [e.message for e in errors])
+        valid += not errors
+        certain += fast
+    # Both kinds occur, and the fast check recognises nearly all valid documents (it may doubt a few: 1E+3).
+    assert 150 < valid < 1350
+    assert certain >= 0.9 * valid
+
+
+@pytest.mark.parametrize("schema, yes, doubt", [
+    ({"type": "integer"}, [0, 7, -3], [True, Decimal("1.0"), 1.5, "1"]),
+    ({"type": "number", "minimum": 0}, [0, Decimal("0.01"), 10**30], [-1, Decimal("-0.01"), 1.5, Decimal("NaN")]),
+    ({"minimum": 0}, ["text", None, True, [], {}], [1.5, -1]),
+    ({"multipleOf": Decimal("0.01")}, [Decimal("1" + "0" * 39 + ".01"), 3], [Decimal("0.001")]),
+    ({"enum": ["a", 1, None]}, ["a", 1, None], ["b", True, Decimal(1), 1.0]),
+    ({"const": 0}, [0], [False, Decimal(0)]),
+    ({"type": "string", "format": "date"}, ["2024-02-29"], ["2023-02-29", "２０２４-01-01", "2024-1-1", "2024-01-01\n"]),
+    ({"type": "string", "pattern": "^[a-z]+$", "minLength": 2}, ["ab"], ["a", "AB"]),
+    ({"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"], "additionalProperties": False},
+     [{"a": 1}], [{}, {"a": "1"}, {"a": 1, "b": 2}, []]),
+    ({"type": "array", "items": {"type": "string"}, "minItems": 1}, [["x"]], [[], [1], "x"]),
+    ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, ["x", 1], [None]),
+    ({"$defs": {"m": {"type": "number"}}, "$ref": "#/$defs/m"}, [1], ["1"]),
+])
+def test_keywords_say_yes_only_to_valid_values(schema, yes, doubt):
+    check = compile_check(schema)
+    v = validator(schema)
+    for x in yes:
+        assert check(x) is True and not list(v.iter_errors(x)), x
+    for x in doubt:
+        assert check(x) is False, x
+
+
+@pytest.mark.parametrize("schema", [
+    {"oneOf": [{"type": "integer"}, {"minimum": 0}]},  # one branch in doubt would make "exactly one" a lie
+    {"not": {"type": "string"}},
+    {"$ref": "other.json#/x"},
+    {"$defs": {"t": {"type": "array", "items": {"$ref": "#/$defs/t"}}}, "$ref": "#/$defs/t"},
+    {"type": "object", "patternProperties": {"^x": {}}, "additionalProperties": False},
+    {"type": "string", "format": "email"},
+    {"properties": {"a": {"$id": "inner", "type": "string"}}},
+    {"enum": [[1], {"a": 1}]},
+    {"prefixItems": [{"type": "string"}]},
+])
+def test_schemas_beyond_the_fast_check_are_left_to_jsonschema(schema):
+    assert compile_check(schema) is None
+
+
+def test_an_invalid_document_still_gets_jsonschema_errors(policy):
+    doc, _ = load_input(ROOT / "examples" / "recognition.yaml")
+    doc["staff"]["total"] = -1
+    schema = policy.inputs["recognition"]
+    assert schema.certainly_valid(exact_numbers(doc)) is False
+    assert [d.message for d in schema.errors(doc)] == ["staff.total: -1 is less than the minimum of 0"]
