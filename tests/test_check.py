@@ -103,6 +103,13 @@ def test_the_bundled_policies_check_clean():
     assert errors == []
 
 
+def test_a_copy_of_the_bundled_policy_edited_elsewhere_still_finds_the_bundled_input_schemas(tmp_path):
+    shutil.copytree(Path(__file__).resolve().parents[1] / "policies" / "wuqing-five-platforms", tmp_path / "draft")
+    result = check_cli(str(tmp_path / "draft"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("0 errors, 0 warnings (1 policy version checked)")
+
+
 def test_if_branch_type_error_points_at_the_start_of_a_binary_else_branch(tmp_path):
     folder = tmp_path / "p"
     shutil.copytree(INVALID / "type-if-branches", folder)

@@ -59,7 +59,9 @@ class Checker:
             self._error_at(expr, expr.node, "WQ-TYPE", f"{what} must be {want}, but this is {t}")
         return t
 
-    def expr(self, expr: Expr, locals_: dict | None = None, specials: dict | None = None):
+    def expr(self, expr: Expr | None, locals_: dict | None = None, specials: dict | None = None):
+        if expr is None:  # it did not parse (reported already): of any type, so nothing else is blamed on it
+            return T.ANY
         saved = self._expr
         self._expr = expr
         try:

@@ -26,6 +26,10 @@ def _stdin_text() -> str:
     return decode_text(data, "<stdin>")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _render(diagnostics, err=True) -> None:
     texts: dict = {}
     for d in diagnostics:
@@ -98,7 +102,8 @@ def check(paths, fmt):
         _render(errors + warnings, err=False)
         count = sum(1 for v in library.files.values() for pf in v.values()
                     if any(pf.path.resolve() == r.resolve() or r.resolve() in pf.path.resolve().parents for r in roots))
-        click.echo(f"{len(errors)} errors, {len(warnings)} warnings ({count} policy versions checked)")
+        click.echo(f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')} "
+                   f"({_count(count, 'policy version')} checked)")
     if errors:
         raise click.exceptions.Exit(1)
 

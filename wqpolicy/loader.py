@@ -18,6 +18,19 @@ from .versions import (LOCK_NAME, PolicyFile, base_changes, in_force, item_hashe
 from .yamlload import Marks
 
 
+def check_decisions(version: PolicyVersion) -> tuple[dict[str, InputSchema | None], dict[str, Checker],
+                                                    list[Diagnostic]]:
+    """Each decision's input schema and type checker, and every diagnostic the checkers found. Expressions that
+    did not parse are None in ``version``; the checker takes them as of any type, so the rest is still checked."""
+    inputs, checkers, found = {}, {}, []
+    for name, decision in version.decisions.items():
+        schema = InputSchema(decision.input_schema, decision.input_path) if decision.input_path else None
+        inputs[name] = schema
+        checkers[name] = Checker(version, decision, schema.type if schema else _EMPTY)
+        found += checkers[name].check()
+    return inputs, checkers, found
+
+
 class Policy:
     """One loaded, checked and compiled policy version.
 
@@ -28,21 +41,13 @@ class Policy:
 
     def __init__(self, version: PolicyVersion, warnings: list[Diagnostic]):
         self.model = version
-        self.warnings = warnings
-        self.inputs: dict[str, InputSchema] = {}
-        self.decisions: dict[str, CompiledDecision] = {}
-        errors: list[Diagnostic] = []
-        for name, decision in version.decisions.items():
-            schema = InputSchema(decision.input_schema, decision.input_path) if decision.input_path else None
-            self.inputs[name] = schema
-            checker = Checker(version, decision, schema.type if schema else _EMPTY)
-            found = checker.check()
-            errors += [d for d in found if d.severity == "error"]
-            self.warnings += [d for d in found if d.severity != "error"]
-            if not errors:
-                self.decisions[name] = CompiledDecision(version, decision, checker)
+        self.inputs, checkers, found = check_decisions(version)
+        errors = [d for d in found if d.severity == "error"]
         if errors:
             raise WQError(errors)
+        self.warnings = warnings + found
+        self.decisions: dict[str, CompiledDecision] = {
+            name: CompiledDecision(version, decision, checkers[name]) for name, decision in version.decisions.items()}
 
     @property
     def id(self) -> str:
@@ -162,6 +167,9 @@ class Library:
         model = builder.build()
         model.origin = resolved.origin
         errors = [d for d in builder.diagnostics if d.severity == "error"]
+        if errors and all(d.code == "WQ-SYNTAX" for d in errors):
+            # only some expressions failed to parse: the model is whole, so check the rest too (all at once)
+            raise WQError(sorted(set(builder.diagnostics + check_decisions(model)[2])))
         if errors:
             raise WQError(builder.diagnostics)
         model.warnings = [d for d in builder.diagnostics if d.severity != "error"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import ast, parser
 from .display import fill
@@ -204,10 +204,17 @@ class Builder:
         return Text(fill(text.zh, values, kinds), fill(text.en, values, kinds))
 
     def find_schema(self, ref: str) -> Path | None:
-        for base in (self.dir, data_dir("schemas")):
-            p = (base / ref).resolve()
-            if p.is_file():
-                return p
+        """``ref`` beside the policy file, else in the bundled schemas folder: as written, or with its leading
+        `../` steps and `schemas/` dropped (so a copy of a bundled policy edited elsewhere still finds them)."""
+        parts = list(PurePosixPath(ref).parts)
+        while parts and parts[0] == "..":
+            parts.pop(0)
+        if parts[:1] == ["schemas"]:
+            parts.pop(0)
+        bundled = data_dir("schemas")
+        for p in (self.dir / ref, bundled / ref, bundled.joinpath(*parts) if parts else None):
+            if p is not None and p.resolve().is_file():
+                return p.resolve()
         return None
 
     # -- checks -------------------------------------------------------------------------------------
