@@ -50,7 +50,7 @@ class CodeGen:
         self.params = {n: p.value for n, p in checker.policy.parameters.items()}
         self.defs: dict[str, Definition] = checker.defs
         self.ns: dict = {"U": UNKNOWN, "MISS": _MISS, "Decimal": Decimal, "_divide": _divide, "_index": _index,
-                         "_order_key": _order_key}
+                         "_order_key": _order_key, "EvalFault": EvalFault}
         self._consts: dict = {}
         self._ids = itertools.count()
         self._sources: list[str] = []
@@ -99,11 +99,16 @@ class CodeGen:
             body_fn = self._each(d)
         else:
             body_fn = self._function_for(d.expr.node, {})
+        where = self._new("w")  # a fault inside is placed in this definition's text (per-item: at its name)
+        self.ns[where] = (d.expr, d.span)
         self._sources.append(
             f"def {fn}(doc, cache):\n"
             f"    v = cache.get({key}, MISS)\n"
             f"    if v is MISS:\n"
-            f"        v = cache[{key}] = {body_fn}(doc, cache)\n"
+            f"        try:\n"
+            f"            v = cache[{key}] = {body_fn}(doc, cache)\n"
+            f"        except EvalFault as e:\n"
+            f"            raise e.place(*{where})\n"
             f"    return v\n")
         return fn
 
@@ -182,11 +187,11 @@ class CodeGen:
 
     def _operation(self, op, a, b, ta, tb, pos) -> str:
         if op == "+" and (ta, tb) == (T.DATE, T.DURATION):
-            return f"{b}.add_to({a})"
+            return f"{b}.add_to({a}, 1, {pos})"
         if op == "+" and (ta, tb) == (T.DURATION, T.DATE):
-            return f"{a}.add_to({b})"
+            return f"{a}.add_to({b}, 1, {pos})"
         if op == "-" and (ta, tb) == (T.DATE, T.DURATION):
-            return f"{b}.add_to({a}, -1)"
+            return f"{b}.add_to({a}, -1, {pos})"
         if op == "/":
             return f"_divide({a}, {b}, {pos})"
         return f"{a} {op} {b}"

@@ -5,10 +5,11 @@ from .checker import OUTCOME_COUNTS, Checker, reads
 from .codegen import CodeGen
 from .model import Decision, PolicyVersion
 from .record import DecisionRecord
-from .values import UNKNOWN, EvalFault
+from .values import FAULTS, UNKNOWN, EvalFault, fault_message
 
 _COUNT = {"pass": "passed", "fail": "failed", "unknown": "unknown", "error": "error"}
-_FAULTS = (EvalFault, ArithmeticError, TypeError, ValueError, AttributeError, KeyError, IndexError)
+# The outcome when no step of the outcome logic applies, or when a step's `when` cannot be evaluated.
+FALLBACK_OUTCOME = "needs_review"
 
 
 class CompiledDecision:
@@ -26,7 +27,7 @@ class CompiledDecision:
             kinds = {p: _kind(checker, p) for p, _ in paths}
             self.rules.append((rule, gen.function(rule.condition.node), (value_reads, input_reads, kinds),
                                rule.severity == "advise"))
-        self.outcome = [(gen.function(s.when.node) if s.when is not None else None, s.outcome)
+        self.outcome = [(gen.function(s.when.node) if s.when is not None else None, s.outcome, s.when)
                         for s in decision.outcome]
         self.outputs = [(o.name, gen.function(o.expr.node)) for o in decision.outputs.values()]
         self.output_kinds = {o.name: (o.kind, o.fields) for o in decision.outputs.values()}
@@ -41,8 +42,8 @@ class CompiledDecision:
             try:
                 v = condition(doc, cache)
                 outcome = "pass" if v is True else "fail" if v is False else "unknown"
-            except _FAULTS as e:
-                outcome, error = "error", _fault_text(e, rule.condition)
+            except FAULTS as e:
+                outcome, error = "error", fault_text(e, rule.condition)
             if advisory:
                 if outcome == "fail":
                     counts["advisories"] += 1
@@ -50,25 +51,26 @@ class CompiledDecision:
                 counts[_COUNT[outcome]] += 1
             results.append((rule, outcome, reads_, env, error))
         cache["$rules"] = counts
-        outcome = "needs_review"
-        for when, word in self.outcome:
+        outcome, outcome_error = FALLBACK_OUTCOME, None
+        for when, word, source in self.outcome:
             try:
                 if when is None or when(doc, cache) is True:
                     outcome = word
                     break
-            except _FAULTS:
-                continue
+            except FAULTS as e:  # the outcome cannot be decided: say why rather than fall through to `otherwise`
+                outcome_error = fault_text(e, source)
+                break
         cache["$outcome"] = outcome
         outputs, errors = {}, {}
         for name, fn in self.outputs:
             try:
                 outputs[name] = fn(doc, cache)
-            except _FAULTS as e:
+            except FAULTS as e:
                 outputs[name] = UNKNOWN
-                errors[name] = _fault_text(e, self.decision.outputs[name].expr)
+                errors[name] = fault_text(e, self.decision.outputs[name].expr)
         d = self.decision
         return DecisionRecord(self.policy.id, self.policy.version, d.name, outcome, d.outcome_labels.get(outcome),
-                              results, outputs, self.output_kinds, errors, input_name)
+                              results, outputs, self.output_kinds, errors, input_name, outcome_error)
 
 
 def _kind(checker: Checker, name: str) -> str | None:
@@ -78,11 +80,10 @@ def _kind(checker: Checker, name: str) -> str | None:
     return p.kind if p else None
 
 
-def _fault_text(e: Exception, expr) -> str:
-    if isinstance(e, EvalFault):
-        where = f" at {expr.span(e.pos)}" if e.pos is not None else ""
-        return f"{e.message}{where}"
-    return f"{type(e).__name__}: {e}"
+def fault_text(e: Exception, expr) -> str:
+    """What went wrong evaluating ``expr``, and where in the policy file."""
+    span = (e.span or (expr.span(e.pos) if e.pos is not None else None)) if isinstance(e, EvalFault) else None
+    return f"{fault_message(e)} at {span}" if span is not None else fault_message(e)
 
 
 def _input_reads(checker: Checker, expr, seen=None):

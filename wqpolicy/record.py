@@ -75,13 +75,14 @@ class DecisionRecord:
 
     def __init__(self, policy_id: str, version: str, decision: str, outcome: str, outcome_label: Text | None,
                  rule_rows: list, outputs: dict, output_kinds: dict, output_errors: dict | None = None,
-                 input_name: str | None = None):
+                 input_name: str | None = None, outcome_error: str | None = None):
         self.policy_id, self.version, self.decision = policy_id, version, decision
         self.outcome, self.outcome_label = outcome, outcome_label
         self._rows, self._rules = rule_rows, None
         self.outputs, self.output_kinds = outputs, output_kinds  # name -> raw value; name -> (kind, fields)
         self.output_errors = output_errors or {}
         self.input_name = input_name
+        self.outcome_error = outcome_error  # why the outcome logic could not be evaluated (outcome: its fallback)
 
     @property
     def rules(self) -> list[RuleResult]:
@@ -111,6 +112,8 @@ class DecisionRecord:
         out["outcome"] = self.outcome
         if self.outcome_label:
             out["outcome_label"] = self.outcome_label.to_json()
+        if self.outcome_error:
+            out["outcome_error"] = self.outcome_error
         out["rules"] = [r.to_json() for r in self.rules]
         out["outputs"] = {name: self.output(name) for name in self.outputs}
         if self.output_errors:

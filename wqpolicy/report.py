@@ -23,6 +23,8 @@ def text_report(record: DecisionRecord) -> str:
     label = record.outcome_label
     words = f"{label.zh} / {label.en}" if label else record.outcome
     lines.append(f"结论 Outcome: {words}  [{record.outcome}]")
+    if record.outcome_error:
+        lines.append(f"  结论无法判定 the outcome could not be decided: {record.outcome_error}")
     fails = [r for r in record.rules if r.outcome == "fail" and r.severity == "require"]
     unknown = [r for r in record.rules if r.outcome in ("unknown", "error") and r.severity == "require"]
     warnings = [r for r in record.rules if r.outcome == "fail" and r.severity == "advise"]

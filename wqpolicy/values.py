@@ -35,11 +35,15 @@ class Duration:
     months: int = 0
     days: int = 0
 
-    def add_to(self, d: datetime.date, sign: int = 1) -> datetime.date:
+    def add_to(self, d: datetime.date, sign: int = 1, pos: int | None = None) -> datetime.date:
         months = d.month - 1 + sign * (self.years * 12 + self.months)
         year, month = d.year + months // 12, months % 12 + 1
-        day = min(d.day, calendar.monthrange(year, month)[1])
-        return datetime.date(year, month, day) + datetime.timedelta(days=sign * self.days)
+        try:
+            day = min(d.day, calendar.monthrange(year, month)[1])
+            return datetime.date(year, month, day) + datetime.timedelta(days=sign * self.days)
+        except (ValueError, OverflowError):
+            raise EvalFault(f"{d.isoformat()} {'+' if sign > 0 else '-'} {self} is outside the calendar "
+                            f"({datetime.date.min.isoformat()} to {datetime.date.max.isoformat()})", pos) from None
 
     def __str__(self) -> str:
         parts = [(self.years, "year"), (self.months, "month"), (self.days, "day")]
@@ -52,7 +56,24 @@ class EvalFault(Exception):
     def __init__(self, message: str, pos: int | None = None):
         super().__init__(message)
         self.message = message
-        self.pos = pos
+        self.pos = pos  # offset in the expression that raised it
+        self.span = None  # where that is in the policy file, set by the definition that raised it
+
+    def place(self, expr, fallback=None) -> "EvalFault":
+        """Fix where the fault is in the file: at ``pos`` in ``expr`` (a definition's own expression), else at
+        ``fallback``. The first placement wins: the innermost definition knows best."""
+        if self.span is None:
+            self.span = expr.span(self.pos) if expr is not None and self.pos is not None else fallback
+        return self
+
+
+# What evaluating an expression may raise: its own faults, and Python's for a value it cannot take (a calendar
+# overflow, a huge exponent). Each becomes an `error` outcome for that rule or output, never a traceback.
+FAULTS = (EvalFault, ArithmeticError, TypeError, ValueError, AttributeError, KeyError, IndexError)
+
+
+def fault_message(e: Exception) -> str:
+    return e.message if isinstance(e, EvalFault) else f"{type(e).__name__}: {e}"
 
 
 def to_decimal(v) -> Decimal:
