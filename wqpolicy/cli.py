@@ -235,12 +235,13 @@ def expr(expression, input_file, policy_ref, on, decision, policy_dirs):
     from .display import display
     try:
         policy = load_policy(policy_ref, on=_date(on), paths=_paths(policy_dirs))
-        doc = None
+        doc = marks = None
+        file = "<stdin>" if input_file == "-" else input_file
         if input_file:
-            doc, _ = load_input("<stdin>", _stdin_text()) if input_file == "-" else load_input(input_file)
-        name = decision or (doc or {}).get("decision") or next(iter(policy.decisions))
-        policy._decision(name, input_file)
-        value, kind = evaluate_in_decision(policy, name, expression, doc)
+            doc, marks = load_input(file, _stdin_text()) if input_file == "-" else load_input(file)
+        name = decision or (doc.get("decision") if isinstance(doc, dict) else None) or next(iter(policy.decisions))
+        policy._decision(name, file)
+        value, kind = evaluate_in_decision(policy, name, expression, doc, marks, file)
     except WQError as e:
         _fail(e)
     click.echo(f"{display(value)}    ({kind})")

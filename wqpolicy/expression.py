@@ -11,6 +11,7 @@ from .codegen import CodeGen
 from .errors import Diagnostic, WQError
 from .model import Decision, Expr, PolicyVersion
 from .source import Span
+from .values import FAULTS, EvalFault, fault_message
 
 
 def facts_type(value):
@@ -34,54 +35,67 @@ def evaluate_expression(text: str, facts: dict | None = None, file: str = "<expr
     Decimal('2')
     """
     facts = facts or {}
-
-    def locate(offset, length):
-        return Span(file, 1, offset + 1, length)
-
-    try:
-        node = parser.parse(text)
-    except parser.ParseFailure as e:
-        raise WQError([Diagnostic("WQ-SYNTAX", e.message, locate(e.offset, e.length), e.hint)]) from None
-    expr = Expr(text, node, locate)
+    expr = _parse(text, file)
     policy = PolicyVersion("expr", "expr", None, datetime.date.min, None, None, False, {}, {}, {}, {}, {}, {}, file)
     decision = Decision("expr", None, "", {}, [], {}, [], {}, {})
     declared = facts_type(facts)
     declared = T.Record(declared.fields + tuple((m, T.ANY) for m in missing if m not in facts))
     checker = Checker(policy, decision, declared)
     checker.expr(expr)
-    if checker.diagnostics:
-        raise WQError(checker.diagnostics)
-    fn = CodeGen(checker).function(expr.node)
-    from .values import EvalFault
-    try:
-        return fn(facts, {})
-    except EvalFault as e:
-        raise WQError([Diagnostic("WQ-EVAL", e.message, locate(e.pos or 0, 1))]) from None
+    return _run(checker, expr, facts)
 
 
-def evaluate_in_decision(policy, decision: str, text: str, document: dict | None = None):
+def evaluate_in_decision(policy, decision: str, text: str, document: dict | None = None, marks=None,
+                         file: str | None = None):
     """Evaluate ``text`` where a rule of ``decision`` would be: with the policy's parameters and definitions and
-    the document's fields (``document`` None: every input is unknown). Returns (value, static type).
+    the document's fields (``document`` None: every input is unknown). The document must pass the decision's
+    input schema (WQ-INPUT otherwise, placed with ``marks`` in ``file``). Returns (value, static type).
 
     >>> evaluate_in_decision(policy, "recognition", "min_investment / 10000")
     (Decimal('1000'), number)
     """
+    expr = _parse(text, "<expr>")
+    schema = policy.inputs[decision]
+    doc = schema.validated(document, marks, file) if document is not None else schema.prepare({})
+    checker, t = _check_in(policy, decision, expr)
+    if any(d.span is None or d.span.file != "<expr>" for d in checker.diagnostics):
+        _not_in_scope(policy, decision, expr, checker.diagnostics)
+    return _run(checker, expr, doc), t
+
+
+def _check_in(policy, decision: str, expr: Expr):
+    checker = Checker(policy.model, policy.model.decisions[decision], policy.inputs[decision].type)
+    return checker, checker.expr(expr, specials={"outcome": T.STRING})
+
+
+def _not_in_scope(policy, decision: str, expr: Expr, found) -> None:
+    """The expression checks in itself, but a definition it uses reads fields ``decision``'s input lacks:
+    say so at the expression, and name the decisions where it can be evaluated."""
+    fits = [name for name in policy.decisions if name != decision and not _check_in(policy, name, expr)[0].diagnostics]
+    first = next(d for d in found if d.span is None or d.span.file != "<expr>")
+    raise WQError([Diagnostic(
+        "WQ-NAME", f"this expression uses definitions that decision `{decision}` cannot evaluate: "
+        f"{first.message} at {first.span}", expr.span(0, len(expr.text)),
+        f"try --decision {' or '.join(fits)}" if fits else None)])
+
+
+def _parse(text: str, file: str) -> Expr:
     def locate(offset, length):
-        return Span("<expr>", 1, offset + 1, length)
+        return Span(file, 1, offset + 1, length)
 
     try:
-        node = parser.parse(text)
+        return Expr(text, parser.parse(text), locate)
     except parser.ParseFailure as e:
         raise WQError([Diagnostic("WQ-SYNTAX", e.message, locate(e.offset, e.length), e.hint)]) from None
-    expr = Expr(text, node, locate)
-    schema = policy.inputs[decision]
-    checker = Checker(policy.model, policy.model.decisions[decision], schema.type)
-    t = checker.expr(expr, specials={"outcome": T.STRING})
+
+
+def _run(checker: Checker, expr: Expr, doc: dict):
+    """Compile ``expr`` once it checks, and evaluate it on ``doc``; a runtime fault is a WQ-EVAL error."""
     if checker.diagnostics:
         raise WQError(checker.diagnostics)
-    fn = CodeGen(checker).function(node)
-    from .values import EvalFault
+    fn = CodeGen(checker).function(expr.node)
     try:
-        return fn(schema.prepare(document or {}), {}), t
-    except EvalFault as e:
-        raise WQError([Diagnostic("WQ-EVAL", e.message, locate(e.pos or 0, 1))]) from None
+        return fn(doc, {})
+    except FAULTS as e:
+        span = e.span if isinstance(e, EvalFault) and e.span else expr.span(getattr(e, "pos", None) or 0)
+        raise WQError([Diagnostic("WQ-EVAL", fault_message(e), span)]) from None

@@ -1,0 +1,112 @@
+"""Runtime faults (a date past the calendar, division by zero) become findings placed in the policy file: an
+`error` rule or output, an outcome that says it could not be decided, or WQ-EVAL from `wqpolicy expr`; never a
+traceback and never a silent fall-through to `otherwise`."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import yaml
+from click.testing import CliRunner
+
+from wqpolicy import load_policy
+from wqpolicy.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+POLICY = ROOT / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
+FIXTURE = ROOT / "tests" / "fixtures" / "invalid" / "cycle"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def demand_example() -> dict:
+    doc = yaml.safe_load((EXAMPLES / "demand_subsidy.yaml").read_text(encoding="utf-8"))
+    return json.loads(json.dumps(doc, default=str))  # dates as the JSON text a portal sends
+
+
+def far_future_demand() -> dict:
+    doc = demand_example()
+    doc["year"] = 9999
+    doc["purchaser"]["settled_on"] = "9999-12-30"
+    doc["purchases"][0]["used_on"] = "9999-12-31"  # its settlement window would end past 9999-12-31
+    return doc
+
+
+def line_of(text: str, path: Path) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def test_a_fault_in_the_outcome_logic_gives_the_fallback_outcome_and_says_why():
+    record = load_policy("wuqing-five-platforms@2021-trial").evaluate("demand_subsidy", far_future_demand())
+    assert record.outcome == "needs_review"  # not `ineligible` from falling through to `otherwise`
+    assert record.outcome_error.startswith("9999-12-31 + 1 year is outside the calendar (0001-01-01 to 9999-12-31)")
+    # placed at the per-item definition that computes the settlement window
+    assert record.outcome_error.endswith(f"2021-trial.yaml:{line_of('purchase_results:', POLICY)}:7")
+    assert set(record.output_errors) == {"purchases", "total_eligible", "total_pending", "cap_remaining"}
+
+
+def test_the_outcome_error_is_in_the_json_and_the_text_report(tmp_path):
+    doc = tmp_path / "far.json"
+    doc.write_text(json.dumps(far_future_demand()), encoding="utf-8")
+    r = run("eval", "--format", "json", doc)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["outcome"] == "needs_review"
+    assert "outside the calendar" in out["outcome_error"]
+    schema = json.loads((ROOT / "schemas" / "decision.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(out)
+    text = run("eval", doc).stdout
+    assert "结论无法判定 the outcome could not be decided: 9999-12-31 + 1 year is outside the calendar" in text
+
+
+def test_no_outcome_error_when_the_outcome_logic_runs():
+    record = load_policy("wuqing-five-platforms@2021-trial").evaluate(
+        None, demand_example())
+    assert record.outcome == "eligible" and record.outcome_error is None
+    assert "outcome_error" not in record.to_json()
+
+
+def test_a_fault_inside_a_definition_is_placed_in_the_definitions_text(tmp_path):
+    for name in ("guide.md", "input.schema.json"):
+        (tmp_path / name).write_text((FIXTURE / name).read_text(encoding="utf-8"), encoding="utf-8")
+    policy = (FIXTURE / "policy.yaml").read_text(encoding="utf-8")
+    policy = policy.replace("  rd_intensity: rd_share * 100\n  rd_share: rd_intensity / 100\n",
+                            "  rd_intensity: applicant.rd_expense / applicant.revenue\n")
+    (tmp_path / "policy.yaml").write_text(policy, encoding="utf-8")
+    record = load_policy(str(tmp_path / "policy.yaml")).evaluate(
+        "grant", {"applicant": {"revenue": 0, "rd_expense": 5}})
+    rule = record.rule("grant.intensity")
+    assert rule.outcome == "error"
+    line = line_of("rd_intensity: applicant", tmp_path / "policy.yaml")
+    col = policy.splitlines()[line - 1].index("/") + 1
+    assert rule.error == f"division by zero at {tmp_path / 'policy.yaml'}:{line}:{col}"
+
+
+def test_expr_reports_a_date_past_the_calendar_as_an_evaluation_error():
+    for text, col in (("9999-12-31 + 1 year", 12), ("0001-01-01 - 1 day", 12), ("1 day + 9999-12-31", 7)):
+        r = run("expr", text)
+        assert r.exit_code == 1, r.output
+        assert f"<expr>:1:{col}: error[WQ-EVAL]: " in r.stderr and "outside the calendar" in r.stderr
+        assert "Traceback" not in r.output
+
+
+def test_expr_checks_its_input_against_the_decisions_schema(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("decision: recognition\napplicant: 5\n", encoding="utf-8")
+    r = run("expr", "eligible_investment", bad)
+    assert r.exit_code == 1
+    assert f"{bad}:2:12: error[WQ-INPUT]: applicant: 5 is not of type 'object'" in r.stderr
+
+
+def test_expr_says_which_decision_can_evaluate_a_definition():
+    r = run("expr", "--decision", "demand_subsidy", "supply_subsidy")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("<expr>:1:1: error[WQ-NAME]: this expression uses definitions that decision "
+                               "`demand_subsidy` cannot evaluate: unknown name `investment_items` at ")
+    assert "try --decision filing or recognition or annual_assessment" in r.stderr
+    ok = run("expr", "--decision", "recognition", "supply_subsidy")
+    assert ok.exit_code == 0 and ok.stdout.startswith("unknown")
