@@ -11,7 +11,7 @@ import click
 from .cases import load_cases, run_case
 from .errors import WQError
 from .inputs import load_input
-from .loader import Library, load_policy
+from .loader import Library, is_policy_file, load_policy
 from .report import json_report, jsonl_report, text_report
 from .schemas import data_dir
 from .yamlload import MAX_BYTES, decode_text, read_text
@@ -174,14 +174,14 @@ def test(paths, policy_ref, on, verbose, policy_dirs):
     """
     cases, problems = load_cases(paths or ["tests/cases"])
     _render(problems)
-    library = Library.over_bundled(_paths(policy_dirs) + ([Path(policy_ref).parent] if policy_ref and
-                                            Path(policy_ref).is_file() else []))
-    fixed = None
-    if policy_ref:
+    library = fixed = None
+    if policy_ref is not None:
         try:
             fixed = load_policy(policy_ref, on=_date(on), paths=_paths(policy_dirs))
         except WQError as e:
             _fail(e)
+    else:
+        library = Library.over_bundled(_paths(policy_dirs))
     passed = failed = 0
     for case in cases:
         try:
@@ -311,9 +311,9 @@ def diff(old, new, case_paths, fmt, fail_on_change):
       wqpolicy diff OLD NEW --cases tests/cases --format markdown --fail-on-change
     """
     from .diff import RENDERERS, Diff, case_impact, policy_changes
-    folders = [Path(r).parent for r in (old, new) if _is_policy_file(r)]
-    try:
-        before, after = _load_ref(old, folders), _load_ref(new, folders)
+    files = [r for r in (old, new) if is_policy_file(r)]
+    try:  # an ID@VERSION may be beside a file named here, but never that file itself (an edited copy, say)
+        before, after = _load_ref(old, files), _load_ref(new, files)
     except WQError as e:
         _fail(e)
     impact, problems = None, []
@@ -340,23 +340,19 @@ def show(ref, fmt):
     """
     from . import show as shower
     try:
-        policy = _load_ref(ref, [Path(ref).parent] if _is_policy_file(ref) else [])
+        policy = _load_ref(ref)
     except WQError as e:
         _fail(e)
     render = {"text": shower.render_text, "yaml": shower.render_yaml, "json": shower.render_json}[fmt]
     click.echo(render(policy.model), nl=False)
 
 
-def _is_policy_file(ref: str) -> bool:
-    return ref.endswith((".yaml", ".yml")) or Path(ref).is_file()
-
-
-def _load_ref(ref: str, folders):
-    """A policy file (with its folder and the bundled policies as bases), or ID[@VERSION] among the bundled
-    policies and ``folders``."""
-    if _is_policy_file(ref):
+def _load_ref(ref: str, files=()):
+    """A policy file (with the files beside it and the bundled policies as bases), or ID[@VERSION] among the
+    bundled policies and the files beside ``files`` (``files`` themselves left out)."""
+    if is_policy_file(ref):
         return load_policy(ref)
-    library = Library.over_bundled(list(folders))
+    library = Library.over_bundled(list(files), exclude=files)
     return library.load(*library.pick(ref))
 
 

@@ -72,11 +72,11 @@ class Policy:
         if not isinstance(document, dict):
             raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields",
                                       Span(input_name, 1, 1) if input_name else None)])
-        name = decision or document.get("decision")
-        where = (marks.span(("decision",)) if marks is not None and not decision and "decision" in document
+        name = document.get("decision") if decision is None else decision
+        where = (marks.span(("decision",)) if marks is not None and decision is None and "decision" in document
                  else None) or \
             (Span(input_name, 1, 1) if input_name else None)
-        if not name:
+        if name is None:
             raise WQError([Diagnostic("WQ-INPUT", "the document has no `decision:` field; give the decision "
                                       f"(one of {', '.join(self.decisions)})", where)])
         if not isinstance(name, str):
@@ -110,19 +110,32 @@ _EMPTY = _Empty()
 
 
 class Library:
-    """Every policy file found under some folders, by policy id and version."""
+    """Every policy file found under some folders, by policy id and version.
 
-    def __init__(self, paths=None):
+    A folder is searched with its subfolders; a single file brings its own folder's files too (not their
+    subfolders), where the bases it extends lie. The first file found for an id and version wins; ``exclude``
+    names files to leave out.
+    """
+
+    def __init__(self, paths=None, exclude=()):
         self.files: dict[str, dict[str, PolicyFile]] = {}
         self.problems: list[Diagnostic] = []
         self._loaded: dict[tuple, Policy] = {}
-        self._seen: set = set()
-        for root in paths or [data_dir("policies")]:
-            self.add(Path(root))
+        self._seen: set = {Path(p).resolve() for p in exclude}
+        roots = [Path(p) for p in ([data_dir("policies")] if paths is None else paths)]
+        for root in roots:
+            self.add(root)
+        for root in roots:
+            if root.is_file():
+                self.add(root.parent, recursive=False)
 
-    def add(self, root: Path) -> None:
+    def add(self, root: Path, recursive: bool = True) -> None:
         """Add every policy file under ``root`` (or the one file ``root``)."""
-        files = sorted(root.rglob("*.yaml")) + sorted(root.rglob("*.yml")) if root.is_dir() else [root]
+        if root.is_dir():
+            find = root.rglob if recursive else root.glob
+            files = sorted(find("*.yaml")) + sorted(find("*.yml"))
+        else:
+            files = [root]
         for path in files:
             if path.resolve() in self._seen:
                 continue
@@ -132,7 +145,9 @@ class Library:
             except WQError as e:
                 self.problems += e.diagnostics
                 continue
-            if root.is_dir() and "id" not in pf.doc and "version" not in pf.doc:
+            if "id" not in pf.doc or "version" not in pf.doc:
+                if path == root or "id" in pf.doc or "version" in pf.doc:  # named, or half a policy file
+                    self.problems.append(not_a_policy_file(pf))
                 continue  # not a policy file (a case, an example): folders may hold both
             versions = self.files.setdefault(pf.id, {})
             if pf.version in versions:
@@ -142,11 +157,11 @@ class Library:
             versions[pf.version] = pf
 
     @classmethod
-    def over_bundled(cls, paths) -> "Library":
+    def over_bundled(cls, paths, exclude=()) -> "Library":
         """The policies under ``paths``, then the bundled ones they lack (the bases of their revisions, say).
         A version in ``paths`` wins over an installed copy of the same version."""
-        library = cls(paths)
-        library.add_missing(cls([data_dir("policies")]))
+        library = cls(paths, exclude)
+        library.add_missing(cls())
         return library
 
     def add_missing(self, other: "Library") -> None:
@@ -195,7 +210,11 @@ class Library:
     def pick(self, ref: str | None = None, on: datetime.date | None = None) -> tuple[str, str]:
         """(id, version) for ``ID@VERSION``, ``ID`` (in force on ``on``) or None (the only policy)."""
         on = on or datetime.date.today()
-        policy_id, _, version = (ref or "").partition("@")
+        policy_id, at, version = (ref or "").partition("@")
+        if ref is not None and (not policy_id or (at and not version)):
+            raise WQError([Diagnostic("WQ-VERSION", f"`{ref}` is not a policy reference",
+                                      hint="write ID, ID@VERSION or the path of a policy file; `wqpolicy list` "
+                                      "shows the ids and versions")])
         if not self.files and self.problems:
             raise WQError(self.problems)  # the policy files could not be read: say why
         if not policy_id:
@@ -227,14 +246,14 @@ class Library:
         ``only``: check just the versions whose files lie under these paths (their bases may lie elsewhere);
         every diagnostic of a checked version is kept, wherever it points (an inherited item can be at fault).
         """
-        errors = [d for d in self.problems if d.severity == "error"]
-        warnings = [d for d in self.problems if d.severity != "error"]
         roots = [Path(p).resolve() for p in only] if only else None
+        problems = [d for d in self.problems if roots is None or d.span is None or _under(d.span.file, roots)]
+        errors = [d for d in problems if d.severity == "error"]
+        warnings = [d for d in problems if d.severity != "error"]
         for policy_id, versions in self.files.items():
             built = []
             for version, pf in versions.items():
-                here = pf.path.resolve()
-                if roots is not None and not any(here == r or r in here.parents for r in roots):
+                if roots is not None and not _under(pf.path, roots):
                     continue
                 try:
                     policy = self.load(policy_id, version)
@@ -243,8 +262,7 @@ class Library:
                 except WQError as e:
                     errors += [d for d in e.diagnostics if d.severity == "error"]
                     warnings += [d for d in e.diagnostics if d.severity != "error"]
-            errors += [d for d in self._base_problems(policy_id)
-                       if roots is None or any(str(r) in str(Path(d.span.file).resolve()) for r in roots)]
+            errors += [d for d in self._base_problems(policy_id) if roots is None or _under(d.span.file, roots)]
             by_folder: dict = {}
             for model in built:
                 by_folder.setdefault(str(Path(model.file).parent), []).append(model)
@@ -258,7 +276,7 @@ class Library:
         out = []
         for version, pf in self.files[policy_id].items():
             base = pf.doc.get("extends")
-            if not base or base not in self.files[policy_id]:
+            if not isinstance(base, str) or base not in self.files[policy_id]:  # the schema reports a bad one
                 continue
             locked = read_lock(pf.path.parent).get(f"{policy_id}@{base}")
             if locked is None:
@@ -286,6 +304,11 @@ class Library:
         return path
 
 
+def _under(file, roots) -> bool:
+    here = Path(file).resolve()
+    return any(here == r or r in here.parents for r in roots)
+
+
 def read_lock(folder: Path) -> dict:
     import json
     path = folder / LOCK_NAME
@@ -307,19 +330,28 @@ def load_policy(ref: str | None = None, *, on: datetime.date | None = None, path
     >>> load_policy("wuqing-five-platforms@2021-trial").version
     '2021-trial'
     """
-    if ref and (ref.endswith((".yaml", ".yml")) or Path(ref).is_file()):
+    if ref and is_policy_file(ref):
         path = Path(ref)
-        if not path.exists() or path.is_dir():
-            from .yamlload import read_text
-            read_text(path)  # raises the right WQ-FILE diagnostic
-        library = Library.over_bundled([path.parent])
-        pf = read_policy_file(path)
-        if pf.id not in library.files or pf.version not in library.files[pf.id]:
-            raise WQError(library.problems or [Diagnostic("WQ-FILE", "not a policy file", Span(str(path), 1, 1))])
+        pf = read_policy_file(path)  # a missing file, a folder, bad YAML: the right WQ-FILE / WQ-YAML error
+        if "id" not in pf.doc or "version" not in pf.doc:
+            raise WQError([not_a_policy_file(pf)])
+        library = Library.over_bundled([path])
         return library.load(pf.id, pf.version)
     library = Library.over_bundled(paths) if paths else Library()
     policy_id, version = library.pick(ref, on)
     return library.load(policy_id, version)
 
 
-__all__ = ["Policy", "Library", "load_policy", "Marks"]
+def is_policy_file(ref: str) -> bool:
+    """Whether a --policy argument names a file rather than ID[@VERSION]."""
+    return ref.endswith((".yaml", ".yml")) or Path(ref).is_file()
+
+
+def not_a_policy_file(pf: PolicyFile) -> Diagnostic:
+    lacks = " and ".join(f"`{k}:`" for k in ("id", "version") if k not in pf.doc)
+    return Diagnostic("WQ-FILE", f"not a policy file: it has no {lacks}", Span(str(pf.path), 1, 1),
+                      "a policy file starts with `id:`, `version:` and `effective_from:`; a case or an input "
+                      "document cannot be used as --policy")
+
+
+__all__ = ["Policy", "Library", "load_policy", "is_policy_file", "Marks"]

@@ -55,8 +55,8 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], _seen=()) -> Resolv
     if not base_name:
         return Resolved(pf.doc, pf.marks, {}, [pf.version])
     if base_name in _seen or base_name == pf.version:
-        raise WQError([Diagnostic("WQ-VERSION", f"`extends` goes round in a circle: {' → '.join(_seen)} → "
-                                  f"{base_name}", pf.marks.span(("extends",)))])
+        raise WQError([Diagnostic("WQ-VERSION", "`extends` goes round in a circle: "
+                                  + " → ".join(_seen + (pf.version, str(base_name))), pf.marks.span(("extends",)))])
     base_file = siblings.get(str(base_name))
     if base_file is None or base_file.id != pf.id:
         raise WQError([Diagnostic("WQ-VERSION", f"`extends: {base_name}`: no version `{base_name}` of policy "
@@ -91,7 +91,7 @@ def _anchored(doc: dict, folder: Path) -> dict:
 def _overlay(base: dict, rev: dict) -> tuple[dict, dict]:
     out = copy.deepcopy(base)
     origin: dict = {}
-    for key in ("extends", "effective_until", "gap_before", "base_fingerprint"):
+    for key in ("extends", "effective_until", "gap_before"):
         out.pop(key, None)
     for key, value in rev.items():
         if key in _NAMED and isinstance(value, dict):
