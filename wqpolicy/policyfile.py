@@ -1,7 +1,7 @@
 """A resolved policy document (YAML, ``extends`` applied) -> validated ``PolicyVersion``.
 
 Builds the model, parsing each expression once, and runs the load-time checks that need no types:
-the policy schema, expression syntax, duplicate names, clause ids and the clause map.
+the policy schema, expression syntax, the shape of parameter values, duplicate names, clause ids and the clause map.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from . import ast, parser
 from .display import fill
 from .errors import Diagnostic
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text
+from .parameter_values import value_problems
 from .schemas import data_dir, error_message, load_schema, validator
 from .yamlload import Marks
 
@@ -96,11 +97,12 @@ class Builder:
         path = ("parameters", name)
         if "value" not in raw:
             self._error("WQ-SCHEMA", f"parameter `{name}` has no `value`", path)
-        value = literal_value(raw.get("value"))
         kind = raw.get("type")
-        if kind in ("ratio", "money", "number", "integer") and not _is_number(value):
-            self._error("WQ-TYPE", f"parameter `{name}` is declared {kind} but its value {raw.get('value')!r} "
-                        "is not a number", path + ("value",))
+        # text declared a string stays text, even when it reads as a literal (a date, 3%)
+        value = raw.get("value") if kind == "string" else literal_value(raw.get("value"))
+        if "value" in raw:
+            for p in value_problems(value, kind):
+                self._error(p.code, f"parameter `{name}`: {p.message}", path + ("value",) + p.at, hint=p.hint)
         return Parameter(name, value, kind, _text(raw.get("label")), raw.get("clause"), raw.get("note"),
                          self.marks.key_span(path))
 
@@ -323,11 +325,6 @@ def literal_value(v):
     if isinstance(v, dict):  # a clause id ("2.2") inside a value stays text
         return {k: x if k == "clause" else literal_value(x) for k, x in v.items()}
     return v
-
-
-def _is_number(v) -> bool:
-    from decimal import Decimal
-    return isinstance(v, (int, Decimal)) and not isinstance(v, bool)
 
 
 def _text(raw) -> Text | None:

@@ -1,0 +1,129 @@
+"""The shape of a parameter's value, checked at load: what would make it fail when a rule reads it.
+
+An empty value or part (YAML reads `key:` with nothing after as null), a value that is not its declared ``type``,
+and list items or mapping entries of different kinds. Each problem names its place inside the value.
+"""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+from . import types as T
+from .values import Duration, is_whole
+
+
+class ValueProblem(NamedTuple):
+    code: str
+    at: tuple  # the path inside the value
+    message: str
+    hint: str | None = None
+
+
+def value_problems(value, kind: str | None) -> list[ValueProblem]:
+    """What would make a parameter value fail when a rule reads it: an empty value or part, a value that is not
+    its declared ``type``, list items or mapping entries of different kinds.
+
+    >>> [(p.at, p.message) for p in value_problems(["a", None], "list")]
+    [((1,), '`value[1]` is empty; write a value, or remove the item')]
+    """
+    if value is None:
+        return [ValueProblem("WQ-SCHEMA", (), "the value is empty; write a value, or remove the parameter")]
+    found = list(_empty_parts(value))
+    wrong = _not_declared(value, kind)
+    if wrong:
+        found.append(ValueProblem("WQ-TYPE", (), wrong))
+    for group in _alike_groups(value):
+        found += _unlike(group)
+    return found
+
+
+def _children(value):
+    if isinstance(value, list):
+        return enumerate(value)
+    return value.items() if isinstance(value, dict) else ()
+
+
+def _where(at: tuple) -> str:
+    return "value" + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in at)
+
+
+def _empty_parts(value, at=()):
+    # YAML reads `key:` or `- ` with nothing after as null, which no operation of the language accepts.
+    for key, item in _children(value):
+        if item is None:
+            part = "item" if isinstance(key, int) else "entry"
+            # `{en: The bureau, with experts}` is en: "The bureau" and a key "with experts" with no value
+            hint = "in `{…}` a comma ends the text: quote text that holds a comma" if " " in str(key) else None
+            yield ValueProblem("WQ-SCHEMA", at + (key,),
+                               f"`{_where(at + (key,))}` is empty; write a value, or remove the {part}", hint)
+        else:
+            yield from _empty_parts(item, at + (key,))
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, Decimal)) and not isinstance(v, bool)
+
+
+_DECLARED = {  # declared type -> (does the value have it, what such a value is)
+    "number": (_is_number, "a number"),
+    "ratio": (_is_number, "a number or percentage"),
+    "money": (_is_number, "an amount"),
+    "integer": (is_whole, "a whole number"),
+    "date": (lambda v: isinstance(v, datetime.date), "a date (YYYY-MM-DD)"),
+    "duration": (lambda v: isinstance(v, Duration), "a duration such as `6 months`"),
+    "string": (lambda v: isinstance(v, str), "text"),
+    "bool": (lambda v: isinstance(v, bool), "true or false"),
+    "list": (lambda v: isinstance(v, list), "a list"),
+    "mapping": (lambda v: isinstance(v, dict), "a mapping"),
+}
+
+
+def _not_declared(value, kind) -> str | None:
+    if kind not in _DECLARED or _DECLARED[kind][0](value):
+        return None
+    shown = T.of_value(value) if isinstance(value, (list, dict)) else _scalar_text(value)
+    return f"declared {kind} but its value ({shown}) is not {_DECLARED[kind][1]}; correct the value or the `type`"
+
+
+def _scalar_text(v) -> str:
+    return str(v).lower() if isinstance(v, bool) else str(v)
+
+
+def _alike_groups(value, at=()):
+    """The parts of a value that rules use as one type, so must be of one kind: a list's items and the
+    top-level mapping's entries (the codes of a mapping), and among those that are records, each field.
+    A record may lack a field the others have: reading it gives unknown, which rules handle."""
+    if isinstance(value, list) or (isinstance(value, dict) and not at):
+        group = [(at + (k,), v) for k, v in _children(value)]
+        yield group
+        fields: dict = {}
+        for where, record in group:
+            for field, v in _children(record) if isinstance(record, dict) else ():
+                fields.setdefault(field, []).append((where + (field,), v))
+        yield from fields.values()
+    for k, v in _children(value):
+        yield from _alike_groups(v, at + (k,))
+
+
+def _unlike(group):
+    """Members of ``group`` whose kind differs from the first's (empty members are reported apart)."""
+    known = [(at, v) for at, v in group if v is not None]
+    for at, v in known[1:]:
+        first, want = known[0]
+        if not _same_kind(T.of_value(v), T.of_value(want)):
+            yield ValueProblem("WQ-TYPE", at, f"`{_where(at)}` is {_kind(v)}, unlike `{_where(first)}` "
+                               f"({_kind(want)}); make them the same kind")
+
+
+def _kind(v) -> str:
+    return "record" if isinstance(v, dict) else str(T.of_value(v))
+
+
+def _same_kind(a, b) -> bool:
+    # Any two mappings are alike here: records are compared field by field in their own group.
+    if isinstance(a, (T.MapOf, T.Record)) and isinstance(b, (T.MapOf, T.Record)):
+        return True
+    if isinstance(a, T.ListOf) and isinstance(b, T.ListOf):
+        return _same_kind(a.item, b.item)
+    return T.fits(a, b)
