@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import Diagnostic, WQError
 from .inputs import load_input
 from .record import DecisionRecord
-from .schemas import data_dir, error_message, load_schema, validator
+from .schemas import data_dir, error_message, error_path, load_schema, validator
 from .source import Span
 from .yamlload import Marks, load_yaml, read_text
 
@@ -84,7 +84,7 @@ def load_case(path: Path) -> Case:
     doc, marks = load_yaml(text, str(path), dates=False)
     schema_dir = data_dir("schemas")
     v = validator(load_schema(str(schema_dir / "case.schema.json")), str(schema_dir))
-    problems = [Diagnostic("WQ-CASE", error_message(e), marks.span(tuple(e.absolute_path)))
+    problems = [Diagnostic("WQ-CASE", _problem(e), marks.span(tuple(e.absolute_path)))
                 for e in v.iter_errors(doc)]
     if problems:
         raise WQError(problems)
@@ -100,6 +100,18 @@ def load_case(path: Path) -> Case:
     return Case(path, doc.get("description", ""), doc.get("policy"), doc.get("version"),
                 datetime.date.fromisoformat(on) if on else None, document, input_marks,
                 doc.get("expect") or {}, doc.get("expect_by_version") or {})
+
+
+# Keywords that jsonschema reports by printing the whole offending mapping ("… is valid under each of …",
+# "… has too many properties"); the case schema describes each such rule in words, and those words are said instead.
+_RULES_IN_WORDS = ("oneOf", "anyOf", "not", "maxProperties", "minProperties")
+
+
+def _problem(error) -> str:
+    said = error.schema.get("description") if error.validator in _RULES_IN_WORDS else None
+    if said is None:
+        return error_message(error)
+    return f"{error_path(error)}: {said}" if error.absolute_path else said
 
 
 def load_cases(paths) -> tuple[list[Case], list[Diagnostic]]:

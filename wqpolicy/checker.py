@@ -6,11 +6,15 @@ and collects every problem as a Diagnostic; nothing stops at the first.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from . import ast
 from . import types as T
+from .display import decimal_text
 from .errors import Diagnostic, did_you_mean
 from .functions import BUILTINS
 from .model import Decision, Definition, Expr, PolicyVersion
+from .values import is_whole
 
 OUTCOME_COUNTS = ("passed", "failed", "unknown", "error", "advisories")
 RULE_COUNTS = T.Record(tuple((n, T.NUMBER) for n in OUTCOME_COUNTS))
@@ -163,6 +167,10 @@ class Checker:
             return subject.value
         if isinstance(subject, T.ListOf):
             self._want(n.key, key, T.NUMBER, "a list position")
+            position = self._known_number(n.key, local)
+            if position is not None and not is_whole(position):
+                self._error_at(self._expr, n.key, "WQ-TYPE",
+                               f"a list position must be a whole number, not {decimal_text(position)}")
             return subject.item
         if isinstance(subject, T.Record):
             self._want(n.key, key, T.STRING, "a field name")
@@ -173,6 +181,20 @@ class Checker:
         if subject != T.ANY:
             self._error_at(self._expr, n, "WQ-TYPE", f"cannot look up `[…]` in {subject}")
         return T.ANY
+
+    def _known_number(self, n, local):
+        """The value of ``n`` when it is known before any input: a number, negated or not, or a parameter."""
+        if isinstance(n, ast.Unary) and n.op == "-":
+            v = self._known_number(n.operand, local)
+            return None if v is None else -v
+        if isinstance(n, ast.Literal):
+            v = n.value
+        elif isinstance(n, ast.Name) and n.name not in local and n.name not in self.defs \
+                and n.name in self.policy.parameters:
+            v = self.policy.parameters[n.name].value
+        else:
+            return None
+        return v if isinstance(v, (int, Decimal)) and not isinstance(v, bool) else None
 
     def _Unary(self, n, local, specials):
         t = self._visit(n.operand, local, specials)

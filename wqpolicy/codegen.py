@@ -16,9 +16,10 @@ from decimal import Decimal
 from . import ast
 from . import types as T
 from .checker import Checker
+from .display import display
 from .functions import BUILTINS
 from .model import Definition
-from .values import UNKNOWN, EvalFault
+from .values import UNKNOWN, EvalFault, is_whole
 
 _MISS = object()
 _SPLIT_DEPTH = 12  # deeper subtrees get a function of their own (Python limits nesting of brackets)
@@ -30,8 +31,10 @@ def _divide(a, b, pos):
     return (a if type(a) is Decimal else Decimal(a)) / b
 
 
-def _index(seq, key):
+def _index(seq, key, pos):
     if type(seq) is list:
+        if not is_whole(key):  # never truncate: xs[0.5] is a mistake, not xs[0]
+            raise EvalFault(f"a list position must be a whole number, not {display(key)}", pos)
         i = int(key)
         return seq[i] if 0 <= i < len(seq) else UNKNOWN
     return seq.get(key, UNKNOWN)
@@ -157,7 +160,7 @@ class CodeGen:
     def _Index(self, n, local, depth):
         subject, key = self._expr(n.subject, local, depth), self._expr(n.key, local, depth)
         a, b = self._tmp(), self._tmp()
-        return f"(U if ({a} := {subject}) is U or ({b} := {key}) is U else _index({a}, {b}))"
+        return f"(U if ({a} := {subject}) is U or ({b} := {key}) is U else _index({a}, {b}, {ast.start(n.key)}))"
 
     def _Unary(self, n, local, depth):
         operand, t = self._expr(n.operand, local, depth), self._tmp()

@@ -2,35 +2,55 @@
 ratios as percentages, and {name} placeholders in messages and labels filled with them."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from .values import UNKNOWN, quantize
+from .values import UNKNOWN, Year, quantize
+
+CENT = Decimal("0.01")
+
+
+def unsigned_zero(d: Decimal) -> Decimal:
+    """``d``, with the sign of a zero dropped: 0 * -1, or -0.001 rounded to the fen, is 0 to people, not -0."""
+    return d.copy_abs() if d.is_zero() else d
 
 
 def decimal_text(v) -> str:
     """Exact decimal text without exponent or trailing zeros: 0.0375, 12066000."""
-    d = Decimal(v)
+    d = unsigned_zero(Decimal(v))
     if d == d.to_integral_value():
         return format(quantize(d, Decimal(1)), "f")
     return format(d.normalize(), "f")
 
 
+def money_text(v) -> str:
+    """Money in its JSON form: exactly two decimals, rounded half-up, never "-0.00": 3682950.00."""
+    return format(unsigned_zero(quantize(v, CENT, ROUND_HALF_UP)), "f")
+
+
+def _cut(d: Decimal, step: str) -> str:
+    """A long decimal cut at ``step``, with an ellipsis to say so: 0.33333333…"""
+    short = unsigned_zero(quantize(d, Decimal(step)))
+    text = format(short, "f")
+    return (text.rstrip("0") if short else text) + "…"
+
+
 def display(v, kind: str | None = None) -> str:
-    """A value for people: 1,234,567 for large numbers, 4.5% for a ratio parameter, 0.03666667… for long decimals."""
+    """A value for people: 1,234,567 for large numbers (a year, the result of year(), stays 2024), 4.5% for a
+    ratio parameter, 0.03666667… for long decimals."""
     if v is UNKNOWN or v is None:
         return "unknown"
     if kind == "ratio" and isinstance(v, (int, Decimal)) and not isinstance(v, bool):
         pct = Decimal(v) * 100
         if pct.as_tuple().exponent < -4:
-            return format(quantize(pct, Decimal("1e-4")), "f").rstrip("0") + "…%"
+            return _cut(pct, "1e-4") + "%"
         return decimal_text(pct) + "%"
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, Decimal)):
         d = Decimal(v)
         if d.as_tuple().exponent < -10:
-            return format(quantize(d, Decimal("1e-8")), "f").rstrip("0") + "…"
-        if d and d.adjusted() >= 3:  # four digits or more: group the thousands
+            return _cut(d, "1e-8")
+        if d and d.adjusted() >= 3 and not isinstance(v, Year):  # four digits or more: group the thousands
             text = f"{d:,f}"
             return text.rstrip("0").rstrip(".") if "." in text else text
         return decimal_text(d)

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
 from . import types as T
-from .values import UNKNOWN, EvalFault, quantize
+from .values import UNKNOWN, EvalFault, Year, quantize
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def _len(x):
 
 
 def _year(d):
-    return Decimal(d.year)
+    return Year(d.year)
 
 
 def _date(y, m, d):

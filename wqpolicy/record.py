@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from .model import Text
-from .display import decimal_text, fill
-from .values import UNKNOWN, Duration, quantize
+from .display import decimal_text, fill, money_text
+from .values import UNKNOWN, Duration
 
 
 
@@ -133,7 +133,7 @@ def render_value(v, kind: str | None, fields: dict | None = None):
     if v is UNKNOWN or v is None:
         return None
     if kind == "money":
-        return format(quantize(v, Decimal("0.01"), ROUND_HALF_UP), "f")
+        return money_text(v)
     if kind in ("ratio", "number") and not isinstance(v, bool):
         return decimal_text(v)
     if kind == "integer" and not isinstance(v, bool):

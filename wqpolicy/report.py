@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from .display import display
+from .display import display, unsigned_zero
 from .values import quantize
 from .record import DecisionRecord
 
@@ -68,7 +68,7 @@ def _human(value, kind) -> str:
         return f"{Decimal(value):,.2f} 元"
     if kind == "ratio":
         d = Decimal(value)
-        pct = quantize(d * 100, Decimal("0.01"))
+        pct = unsigned_zero(quantize(d * 100, Decimal("0.01")))
         return f"{pct}%  ({display(d)})"
     return str(value).lower() if isinstance(value, bool) else str(value)
 

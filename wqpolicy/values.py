@@ -27,6 +27,13 @@ class _Unknown:
 UNKNOWN = _Unknown()
 
 
+class Year(Decimal):
+    """A calendar year, the result of year(): a number like any other (arithmetic on it gives plain Decimals),
+    marked only so that it is shown as 2024, not as the amount 2,024."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Duration:
     """A calendar duration; adding years or months to a date clamps to the month's end (Feb 29 + 1 year = Feb 28)."""
@@ -102,3 +109,8 @@ def is_multiple(v, step) -> bool:
         return d % s == 0
     except InvalidOperation:  # a quotient of more digits than the context holds
         return d.remainder_near(s, context=_wide(d, s)) == 0
+
+
+def is_whole(v) -> bool:
+    """Whether ``v`` is a whole number (2, 2.0; not 0.5, not true, not text)."""
+    return isinstance(v, (int, Decimal)) and not isinstance(v, bool) and is_multiple(v, 1)

@@ -1,0 +1,157 @@
+"""Fuzz findings, fixed: plain messages for malformed case files, no negative zero and no grouped years on
+display, and list positions that must be whole numbers (at check time when known, else at run time)."""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wqpolicy.cases import load_cases
+from wqpolicy.cli import main
+from wqpolicy.display import decimal_text, display, fill, money_text
+from wqpolicy.errors import WQError
+from wqpolicy.expression import evaluate_expression
+from wqpolicy.record import render_value
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "filing.yaml"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def case_problems(tmp_path, text: str) -> list[tuple[str, str]]:
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    cases, problems = load_cases([path])
+    assert cases == []
+    return [(f"{d.span.line}:{d.span.col}", f"{d.code} {d.message}") for d in problems]
+
+
+# ------------------------------------------------------------------------------------ 1. case files
+
+def test_a_case_with_both_input_and_input_file_says_give_exactly_one(tmp_path):
+    text = (f"# a case\ndescription: both\ninput_file: {EXAMPLE}\ninput: {{decision: filing}}\n"
+            "expect: {outcome: eligible}\n")
+    assert case_problems(tmp_path, text) == [("2:1", "WQ-CASE give exactly one of `input` / `input_file`")]
+
+
+def test_a_case_with_neither_input_nor_input_file_says_give_exactly_one(tmp_path):
+    text = "description: neither\nexpect: {outcome: eligible}\n"
+    assert case_problems(tmp_path, text) == [("1:1", "WQ-CASE give exactly one of `input` / `input_file`")]
+
+
+def test_an_expected_error_beside_an_outcome_says_error_stands_alone(tmp_path):
+    text = (f"description: error and outcome\ninput_file: {EXAMPLE}\nexpect: {{outcome: eligible, error: WQ-INPUT}}\n"
+            "expect_by_version:\n  \"2021-trial\": {error: WQ-INPUT, rules: {}}\n")
+    assert case_problems(tmp_path, text) == [
+        ("3:9", "WQ-CASE expect: `error` stands alone, without outcome, rules or outputs"),
+        ("5:17", "WQ-CASE expect_by_version.2021-trial: `error` stands alone, without outcome, rules or outputs"),
+    ]
+
+
+def test_other_case_errors_keep_their_own_messages(tmp_path):
+    text = f"description: typo\ninput_file: {EXAMPLE}\nexpect: {{outcome: eligible, rules: {{filing.plan: passed}}}}\n"
+    [(where, message)] = case_problems(tmp_path, text)
+    assert where == "3:50"  # at the value
+    assert message.startswith("WQ-CASE expect.rules.filing.plan: 'passed' is not one of ")
+
+
+# ------------------------------------------------------------------------------------ 2. negative zero
+
+@pytest.mark.parametrize("value, text", [
+    (Decimal(0) * -1, "0"),
+    (Decimal("-0.00"), "0"),
+    (Decimal("-0.001"), "-0.001"),  # not zero: keeps its sign
+    (Decimal("-1") / Decimal("3000000000000"), "0.00000000…"),  # cut at eight places, to zero
+    (Decimal(-1) / 3, "-0.33333333…"),
+])
+def test_negative_zero_is_shown_as_zero(value, text):
+    assert display(value) == text
+
+
+def test_negative_zero_is_zero_in_json_text_and_in_percentages():
+    assert decimal_text(Decimal("-0")) == "0"
+    assert render_value(Decimal(0) * -1, "number") == "0"
+    assert render_value(Decimal("-0.0"), "ratio") == "0"
+    assert display(Decimal("-0"), "ratio") == "0%"
+    assert display(Decimal("-1e-9"), "ratio") == "0.0000…%"
+    assert fill("{x} 元", {"x": Decimal(0) * -1}, {}) == "0 元"
+
+
+def test_money_text_rounds_to_the_fen_and_never_gives_minus_zero():
+    assert money_text(Decimal("-0.001")) == "0.00"
+    assert money_text(Decimal(0) * -1) == "0.00"
+    assert money_text(Decimal("-0.005")) == "-0.01"  # half-up, away from zero: a real amount keeps its sign
+    assert money_text(Decimal("3682950")) == "3682950.00"
+    assert render_value(Decimal("-0.004"), "money") == "0.00"  # an output of kind money uses it
+
+
+def test_the_text_report_shows_a_tiny_negative_ratio_as_zero_percent():
+    from wqpolicy.report import _human
+    assert _human("-0.00001", "ratio").startswith("0.00%")
+
+
+def test_an_expression_that_gives_minus_zero_displays_zero():
+    value = evaluate_expression("round(0 - a, 2)", {"a": Decimal("0.001")})
+    assert value.is_zero() and display(value) == "0"
+
+
+# ------------------------------------------------------------------------------------ 3. years
+
+def test_a_year_is_not_grouped_but_an_amount_is():
+    y = evaluate_expression("year(d)", {"d": datetime.date(2024, 5, 1)})
+    assert y == 2024 and display(y) == "2024"
+    assert display(Decimal(2024)) == "2,024"
+    assert display(evaluate_expression("[year(d), 12345]", {"d": datetime.date(2024, 5, 1)})) == "[2024, 12,345]"
+    assert render_value(y, "integer") == 2024 and decimal_text(y) == "2024"
+
+
+def test_a_year_is_still_a_number_that_compares_and_computes():
+    facts = {"d": datetime.date(2024, 5, 1), "y": Decimal(2024)}
+    assert evaluate_expression("year(d) == y", facts) is True
+    assert evaluate_expression("year(d) - 2000", facts) == 24
+
+
+def test_expr_prints_a_year_without_a_separator():
+    r = run("expr", "--on", "2024-03-01", "year(2024-05-01)")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "2024    (number)\n"
+
+
+# ------------------------------------------------------------------------------------ 4. list positions
+
+@pytest.mark.parametrize("text, message", [
+    ("xs[0.5]", "a list position must be a whole number, not 0.5"),
+    ("xs[-0.5]", "a list position must be a whole number, not -0.5"),
+])
+def test_a_written_non_whole_list_position_is_a_type_error(text, message):
+    with pytest.raises(WQError) as e:
+        evaluate_expression(text, {"xs": ["a", "b"]})
+    [d] = e.value.diagnostics
+    assert (d.code, d.message, d.span.col) == ("WQ-TYPE", message, 4)
+
+
+def test_a_whole_list_position_may_be_written_with_decimals():
+    assert evaluate_expression("xs[1.0]", {"xs": ["a", "b"]}) == "b"
+
+
+def test_a_computed_non_whole_list_position_is_an_evaluation_fault_not_a_truncation():
+    with pytest.raises(WQError) as e:
+        evaluate_expression("xs[i / 2]", {"xs": ["a", "b"], "i": Decimal(1)})
+    [d] = e.value.diagnostics
+    assert (d.code, d.message, d.span.col) == ("WQ-EVAL", "a list position must be a whole number, not 0.5", 4)
+    assert evaluate_expression("xs[i / 2]", {"xs": ["a", "b"], "i": Decimal(2)}) == "b"
+
+
+def test_expr_rejects_a_non_whole_position_in_a_parameter_list():
+    r = run("expr", "--on", "2024-03-01", "eligible_categories[0.5]")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("<expr>:1:21: error[WQ-TYPE]: a list position must be a whole number, not 0.5")
+    r = run("expr", "--on", "2024-03-01", "eligible_categories[supply_subsidy_ratio]")  # a parameter: known too
+    assert r.exit_code == 1
+    assert r.stderr.startswith("<expr>:1:21: error[WQ-TYPE]: a list position must be a whole number, not ")
