@@ -159,6 +159,18 @@ def test_check_reports_a_non_utf8_policy_file(tmp_path):
     assert f"{path}:" in result.stdout and "error[WQ-FILE]" in result.stdout
 
 
+def test_check_reports_a_non_utf8_source_document_at_the_policys_document_key(tmp_path):
+    path = policy_folder(tmp_path, POLICY)
+    (path.parent / "guide.md").write_bytes(GUIDE.encode("utf-8") + b"\n**[9]** caf\xe9\n")
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    lines = [line for line in result.stdout.splitlines() if "error[" in line]
+    line, offset = GUIDE.count("\n") + 2, len(GUIDE.encode("utf-8")) + len("\n**[9]** caf")
+    assert lines == [f"{path}:5:13: error[WQ-FILE]: source document `guide.md` ({line}:12): "
+                     f"not UTF-8 text (byte 0xe9 at offset {offset}) (save the file as UTF-8)"], result.stdout
+    assert run("eval", "--policy", str(path), "-").exit_code == 1
+
+
 def test_check_reports_a_directory_where_a_policy_file_should_be(tmp_path):
     policy_folder(tmp_path, POLICY)
     (tmp_path / "policy" / "sub.yaml").mkdir()

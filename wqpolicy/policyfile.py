@@ -11,11 +11,11 @@ from pathlib import Path, PurePosixPath
 
 from . import ast, parser
 from .display import fill
-from .errors import Diagnostic
+from .errors import Diagnostic, WQError
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text
 from .parameter_values import value_problems
 from .schemas import data_dir, error_message, load_schema, validator
-from .yamlload import Marks
+from .yamlload import Marks, read_text
 
 _CLAUSE_TAG = re.compile(r"\*\*\[([0-9]+(?:\.[0-9]+)*)\]\*\*\s*(.*)")
 
@@ -41,7 +41,7 @@ def _deepest(error):
 def clauses_of(document: Path) -> dict[str, str]:
     """Clause id -> text, from a Markdown source whose paragraphs are tagged **[id]**."""
     out = {}
-    for line in document.read_text(encoding="utf-8").splitlines():
+    for line in read_text(document).splitlines():
         m = _CLAUSE_TAG.search(line)
         if m:
             out[m.group(1)] = m.group(2).strip()
@@ -91,7 +91,13 @@ class Builder:
         if not path.is_file():
             self._error("WQ-FILE", f"source document `{doc}` not found beside the policy", ("source", "document"))
             return {}
-        return clauses_of(path)
+        try:
+            return clauses_of(path)
+        except WQError as e:  # not UTF-8, too large, unreadable: say so at `document:`, with the place inside it
+            for d in e.diagnostics:
+                self._error("WQ-FILE", f"source document `{doc}` ({d.span.line}:{d.span.col}): {d.message}",
+                            ("source", "document"), hint=d.hint)
+            return {}
 
     def _parameter(self, name, raw) -> Parameter:
         path = ("parameters", name)
