@@ -13,6 +13,7 @@ from wqpolicy import load_policy
 from wqpolicy.cli import main
 from wqpolicy.errors import WQError
 from wqpolicy.loader import Library
+from wqpolicy.schemas import data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "policies" / "wuqing-five-platforms"
@@ -70,6 +71,19 @@ def test_a_revision_file_finds_its_base_beside_it():
     r = run("check", TIMELINE / "v3.yaml")
     assert r.exit_code == 0, r.output
     assert r.stdout.endswith("0 errors, 0 warnings (1 policy version checked)\n")
+
+
+def test_a_revision_beside_an_edited_copy_extends_the_copy_and_finds_the_bundled_schemas(copy):
+    revision = copy.parent / "2022-hypothetical.yaml"
+    shutil.copy(ROOT / "tests" / "fixtures" / "revision" / "2022-hypothetical.yaml", revision)
+    r = run("check", revision)
+    assert r.exit_code == 0, r.output
+    policy = load_policy(str(revision))
+    parameters = policy.model.parameters
+    assert str(parameters["min_rd_intensity"].value) == "0.04"  # the revision's own value
+    recognition = policy.model.decisions["recognition"]
+    assert Path(recognition.input_path) == data_dir("schemas") / "inputs" / "application.schema.json"
+    assert "applicant" in recognition.input_schema["properties"]
 
 
 def test_check_of_one_file_does_not_report_a_broken_sibling(tmp_path):

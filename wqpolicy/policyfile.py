@@ -212,12 +212,13 @@ class Builder:
         return Text(fill(text.zh, values, kinds), fill(text.en, values, kinds))
 
     def find_schema(self, ref: str) -> Path | None:
-        """``ref`` beside the policy file, else in the bundled schemas folder: as written, or with its leading
-        `../` steps and `schemas/` dropped (so a copy of a bundled policy edited elsewhere still finds them)."""
+        """``ref`` beside the policy file, else in the bundled schemas folder: as written, or with everything up
+        to its last `schemas/` folder (or its leading `../` steps) dropped, so a copy of a bundled policy edited
+        elsewhere still finds them, as does a revision of such a copy (whose base's paths arrive made absolute)."""
         parts = list(PurePosixPath(ref).parts)
+        if "schemas" in parts[:-1]:
+            parts = parts[len(parts) - parts[::-1].index("schemas"):]
         while parts and parts[0] == "..":
-            parts.pop(0)
-        if parts[:1] == ["schemas"]:
             parts.pop(0)
         bundled = data_dir("schemas")
         for p in (self.dir / ref, bundled / ref, bundled.joinpath(*parts) if parts else None):

@@ -164,9 +164,9 @@ def timeline_problems(versions: list) -> list[Diagnostic]:
     for prev, cur in zip(ordered, ordered[1:]):
         where = cur.effective_span or Span(cur.file, 1, 1)
         if prev.effective_until is None or prev.effective_until >= cur.effective_from:
-            until = prev.effective_until.isoformat() if prev.effective_until else "open-ended"
+            until = f"until {prev.effective_until}" if prev.effective_until else "it has no `effective_until`"
             out.append(Diagnostic("WQ-VERSION", f"{cur.ref} starts {cur.effective_from} while {prev.ref} is still in "
-                                  f"force (until {until})", where,
+                                  f"force ({until})", where,
                                   hint=f"set `effective_until` of {prev.version} to the day before "
                                        f"{cur.effective_from}"))
         elif prev.effective_until + datetime.timedelta(days=1) < cur.effective_from and not cur.gap_before:
