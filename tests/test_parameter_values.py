@@ -228,6 +228,7 @@ def test_a_record_may_lack_a_field_the_others_have_and_reading_it_gives_unknown(
 def test_an_item_added_by_a_revision_is_checked_too(tmp_path):
     write_policy(tmp_path, """
         sectors: {value: [software], clause: "1"}
+        regions: {value: {east: {name: 东区, size: 3}}, clause: "1"}
         """, start="2021-01-01")
     (tmp_path / "v1.yaml").write_text((tmp_path / "v1.yaml").read_text(encoding="utf-8")
                                       .replace('effective_from: "2021-01-01"',
@@ -240,6 +241,13 @@ def test_an_item_added_by_a_revision_is_checked_too(tmp_path):
         effective_from: "2022-01-01"
         parameters:
           sectors: {add: [7]}
+          regions:
+            add:
+              west: {name: 西区, size: big}
         """), encoding="utf-8")
     errors = Library([tmp_path]).check()[0]
-    assert [(d.code, "parameter `sectors`" in d.message) for d in errors] == [("WQ-TYPE", True)]
+    assert [(d.code, d.message.split(":")[0]) for d in errors] == [("WQ-TYPE", "parameter `sectors`"),
+                                                                    ("WQ-TYPE", "parameter `regions`")]
+    # each reported where the revision wrote the item, not at the base's `value:`
+    assert [(Path(d.span.file).name, d.span.line, d.span.col) for d in errors] == [("v2.yaml", 6, 19),
+                                                                                   ("v2.yaml", 9, 30)]

@@ -67,7 +67,28 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], _seen=()) -> Resolv
     marks = Marks(base.marks)
     for path, mark in pf.marks.items():
         marks[path] = mark
+    _place_added_items(marks, pf, doc)
     return Resolved(doc, marks, origin, [pf.version] + base.chain)
+
+
+def _place_added_items(marks: Marks, pf: PolicyFile, doc: dict) -> None:
+    """Give the items a revision adds to a parameter's list or mapping (``add:``) the revision's marks at the
+    place they take in the resolved ``value``, so a problem in one is reported in the revision, where it was
+    written, not at the base's ``value:``."""
+    for path, mark in list(pf.marks.items()):
+        keyed = path[:1] == ("<key>",)
+        inner = path[1:] if keyed else path
+        if len(inner) < 4 or inner[0] != "parameters" or inner[2] != "add":
+            continue
+        name, item = inner[1], inner[3]
+        if isinstance(item, int):  # a list item: where it was appended (or where it already stood)
+            try:
+                added = pf.doc["parameters"][name]["add"][item]
+                item = doc["parameters"][name]["value"].index(added)
+            except (KeyError, IndexError, TypeError, ValueError):
+                continue
+        target = ("parameters", name, "value", item) + inner[4:]
+        marks[("<key>",) + target if keyed else target] = mark
 
 
 def _anchored(doc: dict, folder: Path) -> dict:
