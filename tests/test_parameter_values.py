@@ -251,3 +251,14 @@ def test_an_item_added_by_a_revision_is_checked_too(tmp_path):
     # each reported where the revision wrote the item, not at the base's `value:`
     assert [(Path(d.span.file).name, d.span.line, d.span.col) for d in errors] == [("v2.yaml", 6, 19),
                                                                                    ("v2.yaml", 9, 30)]
+
+
+def test_a_parameter_that_cites_no_clause_is_an_error_at_its_name(tmp_path):
+    path = write_policy(tmp_path, """
+        sectors: {value: [software]}
+        """)
+    [error] = Library([tmp_path]).check()[0]
+    assert (error.code, error.message) == ("WQ-SCHEMA", "parameter `sectors` cites no clause")
+    assert error.hint.startswith('add `clause: "…"`')
+    line = path.read_text(encoding="utf-8").splitlines().index("  sectors: {value: [software]}") + 1
+    assert (error.span.line, error.span.col) == (line, 3)

@@ -181,6 +181,7 @@ class Library:
         builder = Builder(resolved.doc, resolved.marks, str(pf.path), pf.path.parent)
         model = builder.build()
         model.origin = resolved.origin
+        builder.diagnostics += resolved.problems
         errors = [d for d in builder.diagnostics if d.severity == "error"]
         if errors and all(d.code == "WQ-SYNTAX" for d in errors):
             # only some expressions failed to parse: the model is whole, so check the rest too (all at once)

@@ -103,6 +103,9 @@ class Builder:
         path = ("parameters", name)
         if "value" not in raw:
             self._error("WQ-SCHEMA", f"parameter `{name}` has no `value`", path)
+        if "clause" not in raw:
+            self._error("WQ-SCHEMA", f"parameter `{name}` cites no clause", path, key=True,
+                        hint='add `clause: "…"`, the id of the clause of the source document it comes from')
         kind = raw.get("type")
         # text declared a string stays text, even when it reads as a literal (a date, 3%)
         value = raw.get("value") if kind == "string" else literal_value(raw.get("value"))

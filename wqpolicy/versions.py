@@ -2,18 +2,14 @@
 and choosing the version in force on a date."""
 from __future__ import annotations
 
-import copy
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostic, WQError
+from .overlay import DECISION_NAMED, apply
 from .source import Span
 from .yamlload import Marks, load_yaml, read_text
-
-# Sections whose entries are named items: a revision merges them entry by entry.
-_NAMED = ("parameters", "definitions", "decisions", "clause_map", "metadata")
-_DECISION_NAMED = ("rules", "outputs", "definitions", "outcomes")
 
 
 @dataclass
@@ -38,6 +34,7 @@ class Resolved:
     marks: Marks
     origin: dict = field(default_factory=dict)  # item path (tuple) -> 'inherited' | 'changed' | 'added'
     chain: list = field(default_factory=list)  # [this version, its base, …]
+    problems: list = field(default_factory=list)  # edits that found nothing to edit in the base (Diagnostics)
 
 
 def read_policy_file(path: Path) -> PolicyFile:
@@ -63,109 +60,8 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], _seen=()) -> Resolv
                                   f"`{pf.id}` beside this file", pf.marks.span(("extends",)),
                                   hint="versions known: " + ", ".join(sorted(siblings)) if siblings else None)])
     base = resolve(base_file, siblings, _seen + (pf.version,))
-    doc, origin = _overlay(_anchored(base.doc, base_file.path.parent), pf.doc)
-    marks = Marks(base.marks)
-    for path, mark in pf.marks.items():
-        marks[path] = mark
-    _place_added_items(marks, pf, doc)
-    return Resolved(doc, marks, origin, [pf.version] + base.chain)
-
-
-def _place_added_items(marks: Marks, pf: PolicyFile, doc: dict) -> None:
-    """Give the items a revision adds to a parameter's list or mapping (``add:``) the revision's marks at the
-    place they take in the resolved ``value``, so a problem in one is reported in the revision, where it was
-    written, not at the base's ``value:``."""
-    for path, mark in list(pf.marks.items()):
-        keyed = path[:1] == ("<key>",)
-        inner = path[1:] if keyed else path
-        if len(inner) < 4 or inner[0] != "parameters" or inner[2] != "add":
-            continue
-        name, item = inner[1], inner[3]
-        if isinstance(item, int):  # a list item: where it was appended (or where it already stood)
-            try:
-                added = pf.doc["parameters"][name]["add"][item]
-                item = doc["parameters"][name]["value"].index(added)
-            except (KeyError, IndexError, TypeError, ValueError):
-                continue
-        target = ("parameters", name, "value", item) + inner[4:]
-        marks[("<key>",) + target if keyed else target] = mark
-
-
-def _anchored(doc: dict, folder: Path) -> dict:
-    """``doc`` with its relative file paths (source document, input schemas) made absolute, so that a revision in
-    another folder inherits them pointing where its base meant."""
-    doc = copy.deepcopy(doc)
-
-    def anchor(holder: dict, key: str):
-        value = holder.get(key)
-        if isinstance(value, str) and not Path(value).is_absolute():
-            holder[key] = str((folder / value).resolve())
-
-    if isinstance(doc.get("source"), dict):
-        anchor(doc["source"], "document")
-    for decision in (doc.get("decisions") or {}).values():
-        if isinstance(decision, dict):
-            anchor(decision, "input")
-    return doc
-
-
-def _overlay(base: dict, rev: dict) -> tuple[dict, dict]:
-    out = copy.deepcopy(base)
-    origin: dict = {}
-    for key in ("extends", "effective_until", "gap_before"):
-        out.pop(key, None)
-    for key, value in rev.items():
-        if key in _NAMED and isinstance(value, dict):
-            out[key] = _merge_named(out.get(key) or {}, value, (key,), origin,
-                                    parameters=(key == "parameters"), decisions=(key == "decisions"))
-        else:
-            out[key] = copy.deepcopy(value)
-    return out, origin
-
-
-def _merge_named(base: dict, rev: dict, path, origin, parameters=False, decisions=False) -> dict:
-    out = dict(base)
-    for name, entry in rev.items():
-        here = path + (name,)
-        if isinstance(entry, dict) and entry.get("remove") is True:
-            out.pop(name, None)
-            origin[here] = "removed"
-            continue
-        if name not in out or not isinstance(entry, dict) or not isinstance(out[name], dict):
-            origin[here] = "added" if name not in out else "changed"
-            out[name] = copy.deepcopy(entry)
-            continue
-        merged = dict(out[name])
-        if decisions:
-            for key, value in entry.items():
-                if key in _DECISION_NAMED and isinstance(value, dict):
-                    merged[key] = _merge_named(merged.get(key) or {}, value, here + (key,), origin)
-                else:
-                    merged[key] = copy.deepcopy(value)
-                    origin[here + (key,)] = "changed"
-            out[name] = merged
-            continue
-        if parameters and ("add" in entry or "remove" in entry):
-            merged["value"] = _edit_collection(merged.get("value"), entry.get("add"), entry.get("remove"))
-            entry = {k: v for k, v in entry.items() if k not in ("add", "remove")}
-        merged.update(copy.deepcopy(entry))
-        out[name] = merged
-        origin[here] = "changed"
-    return out
-
-
-def _edit_collection(value, add, remove):
-    if isinstance(value, dict):
-        value = dict(value)
-        for k in remove or []:
-            value.pop(k, None)
-        value.update(add or {})
-        return value
-    value = [x for x in (value or []) if x not in (remove or [])]
-    for x in add or []:
-        if x not in value:
-            value.append(x)
-    return value
+    applied = apply(base.doc, base.marks, base_file.path.parent, pf.doc, pf.marks, str(base_name))
+    return Resolved(applied.doc, applied.marks, applied.origin, [pf.version] + base.chain, applied.problems)
 
 
 def in_force(versions: list, on: datetime.date):
@@ -217,7 +113,7 @@ def item_hashes(doc: dict) -> dict[str, str]:
             put(f"{section}.{name}", value)
     for dname, d in (doc.get("decisions") or {}).items():
         for key, value in d.items():
-            if key in _DECISION_NAMED and isinstance(value, dict):
+            if key in DECISION_NAMED and isinstance(value, dict):
                 for name, item in value.items():
                     put(f"decisions.{dname}.{key}.{name}", item)
             else:
@@ -232,7 +128,7 @@ def overridden(doc: dict) -> set[str]:
         paths |= {f"{section}.{n}" for n in (doc.get(section) or {})}
     for dname, d in (doc.get("decisions") or {}).items():
         for key, value in (d or {}).items():
-            if key in _DECISION_NAMED and isinstance(value, dict):
+            if key in DECISION_NAMED and isinstance(value, dict):
                 paths |= {f"decisions.{dname}.{key}.{n}" for n in value}
             else:
                 paths.add(f"decisions.{dname}.{key}")

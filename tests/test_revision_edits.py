@@ -1,0 +1,125 @@
+"""A revision's edit that finds nothing to edit in its base is an error placed where the revision wrote it, with
+the likely name: a misspelt parameter, rule or decision, an item to remove that is not there, `add`/`remove` of
+the wrong shape. Before, each of these passed `wqpolicy check` as a silent no-op (or a traceback)."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from wqpolicy import load_policy
+from wqpolicy.loader import Library
+
+HEAD = """\
+id: wuqing-five-platforms
+version: 2022-edits
+extends: 2021-trial
+title: {zh: 测试修订, en: test revision}
+effective_from: 2022-01-01
+"""
+
+
+def findings(tmp_path: Path, body: str) -> list[tuple]:
+    """(line:col, severity, code, message + hint) of `check` on a revision of the bundled policy."""
+    path = tmp_path / "revision.yaml"
+    path.write_text(HEAD + textwrap.dedent(body), encoding="utf-8")
+    errors, warnings = Library.over_bundled([path]).check(only=[path])
+    return [(f"{d.span.line}:{d.span.col}", d.severity, d.code, d.message + (f" ({d.hint})" if d.hint else ""))
+            for d in sorted(errors + warnings, key=lambda d: (d.span.line, d.span.col))]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("parameters:\n  min_rd_intensty: {value: 4%}\n",
+     ("7:3", "error", "WQ-NAME", "parameter `min_rd_intensty` is not in 2021-trial: nothing to change (a new "
+      "parameter needs `value`, `clause`) (did you mean `min_rd_intensity`?)")),
+    ("parameters:\n  eligible_categories: {remove: [decoraton]}\n",
+     ("7:34", "error", "WQ-NAME", "`decoraton` is not in parameter `eligible_categories` of 2021-trial: nothing "
+      "to remove (did you mean `decoration`?)")),
+    ("parameters:\n  industries: {remove: [intelligent_tec]}\n",
+     ("7:25", "error", "WQ-NAME", "`intelligent_tec` is not in parameter `industries` of 2021-trial: nothing to "
+      "remove (did you mean `intelligent_tech`?)")),
+    ("parameters:\n  excluded_categories: {remove: decoration}\n",
+     ("7:33", "error", "WQ-SCHEMA", "`remove` of parameter `excluded_categories` takes a list of the items to "
+      "remove (write `remove: [decoration]`)")),
+    ("parameters:\n  industries: {add: [low_altitude]}\n",
+     ("7:21", "error", "WQ-SCHEMA", "`add` of parameter `industries` takes a mapping of new entries "
+      "(`key: value`), as its value is a mapping")),
+    ("parameters:\n  min_rd_intensity: {add: [5%]}\n",
+     ("7:3", "error", "WQ-TYPE", "`add` and `remove` edit a list or a mapping; parameter `min_rd_intensity` is "
+      "neither (give the new `value` instead)")),
+    ("decisions:\n  recognition:\n    rules:\n      recognition.satisfacton: {remove: true}\n",
+     ("9:7", "error", "WQ-NAME", "rule `recognition.satisfacton` is not in 2021-trial: nothing to remove "
+      "(did you mean `recognition.satisfaction`?)")),
+    ("decisions:\n  recogniton:\n    rules:\n      recognition.satisfaction: {remove: true}\n",
+     ("7:3", "error", "WQ-NAME", "decision `recogniton` is not in 2021-trial: nothing to change (a new decision "
+      "needs `input`, `outcome`) (did you mean `recognition`?)")),
+    ("decisions:\n  recognition:\n    rules:\n      recognition.satisfacton: {severity: advise}\n",
+     ("9:7", "error", "WQ-NAME", "rule `recognition.satisfacton` is not in 2021-trial: nothing to change (a new "
+      "rule needs `clause`, `label`, `condition`, `message`) (did you mean `recognition.satisfaction`?)")),
+    ("parameters:\n  eligible_categories: {add: [design]}\n",
+     ("7:31", "warning", "WQ-NAME", "`design` is already in parameter `eligible_categories`; adding it again "
+      "changes nothing")),
+])
+def test_an_edit_of_nothing_is_reported_in_the_revision(tmp_path, body, expected):
+    assert findings(tmp_path, body) == [expected]
+
+
+def test_all_edits_of_nothing_are_reported_at_once(tmp_path):
+    body = """\
+        parameters:
+          min_rd_intensty: {value: 4%}
+          eligible_categories: {remove: [decoraton]}
+        decisions:
+          recognition:
+            rules:
+              recognition.satisfacton: {remove: true}
+        """
+    assert [f[0] for f in findings(tmp_path, body)] == ["7:3", "8:34", "12:7"]
+
+
+def test_real_edits_still_apply_and_a_new_parameter_with_value_and_clause_is_added(tmp_path):
+    body = """\
+        parameters:
+          eligible_categories: {remove: [decoration]}
+          excluded_categories: {add: [decoration]}
+          industries:
+            add:
+              low_altitude: {zh: 低空经济, en: Low-altitude economy, clause: "2.2", subsectors: [无人机]}
+          min_drones: {value: 3, type: integer, clause: "2.2"}
+        decisions:
+          recognition:
+            rules:
+              recognition.satisfaction: {remove: true}
+        clause_map:
+          "3.2.6": [recognition.track_record, min_services_provided]
+        """
+    assert findings(tmp_path, body) == []
+    policy = load_policy(str(tmp_path / "revision.yaml"))
+    parameters = policy.model.parameters
+    assert "decoration" not in parameters["eligible_categories"].value
+    assert parameters["excluded_categories"].value[-1] == "decoration"
+    assert parameters["industries"].value["low_altitude"]["subsectors"] == ["无人机"]
+    assert parameters["min_drones"].value == 3
+    assert "recognition.satisfaction" not in {r.id for r in policy.model.decisions["recognition"].rules}
+
+
+def test_adding_an_existing_mapping_key_replaces_its_entry_with_a_warning(tmp_path):
+    body = """\
+        parameters:
+          industries:
+            add:
+              intelligent_tech: {zh: 智能科技, en: Intelligent technology, clause: "2.2", subsectors: [机器人]}
+        """
+    [(where, severity, code, message)] = findings(tmp_path, body)
+    assert (where, severity, code) == ("9:7", "warning", "WQ-NAME")
+    assert message == "`intelligent_tech` is already in parameter `industries`; `add` replaces its entry"
+    policy = load_policy(str(tmp_path / "revision.yaml"))
+    assert policy.model.parameters["industries"].value["intelligent_tech"]["subsectors"] == ["机器人"]
+
+
+def test_a_new_parameter_must_cite_a_clause(tmp_path):
+    body = "parameters:\n  min_drones: {value: 3, type: integer}\n"
+    assert findings(tmp_path, body) == [("7:3", "error", "WQ-NAME", "parameter `min_drones` is not in 2021-trial: "
+                                         "nothing to change (a new parameter needs `value`, `clause`) "
+                                         "(did you mean `min_rd_intensity`?)")]

@@ -1,0 +1,194 @@
+"""A revision applied to its resolved base: named entries merged one by one, a parameter's list or mapping edited
+by ``add``/``remove``, and every edit that finds nothing to edit in the base reported where the revision wrote it
+(a misspelt name in a revision must not pass as a silent no-op)."""
+from __future__ import annotations
+
+import copy
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostic, did_you_mean
+from .yamlload import Marks
+
+# Sections whose entries are named items: a revision merges them entry by entry.
+_NAMED = ("parameters", "definitions", "decisions", "clause_map", "metadata")
+DECISION_NAMED = ("rules", "outputs", "definitions", "outcomes")
+_WHAT = {"parameters": "parameter", "definitions": "definition", "decisions": "decision", "rules": "rule",
+         "outputs": "output", "outcomes": "outcome", "clause_map": "clause-map entry", "metadata": "metadata entry"}
+
+# Keys a new item must have: a revision entry that lacks one edits an item, which must be in the base.
+_NEW_ITEM_KEYS = {"parameters": ("value", "clause"), "decisions": ("input", "outcome"),
+                  "rules": ("clause", "label", "condition", "message")}
+
+
+@dataclass
+class Applied:
+    doc: dict
+    marks: Marks
+    origin: dict = field(default_factory=dict)  # item path (tuple) -> 'changed' | 'added' | 'removed'
+    problems: list = field(default_factory=list)  # Diagnostics, placed in the revision
+
+
+def apply(base_doc: dict, base_marks: Marks, base_folder: Path, rev_doc: dict, rev_marks: Marks,
+          base_name: str) -> Applied:
+    """``rev_doc`` overlaid on ``base_doc`` (``base_name`` is the base's version, for messages)."""
+    overlay = _Overlay(rev_marks, base_name)
+    doc = overlay.document(anchored(base_doc, base_folder), rev_doc)
+    marks = Marks(base_marks)
+    marks.update(rev_marks)
+    _place_added_items(marks, rev_marks, rev_doc, doc)
+    return Applied(doc, marks, overlay.origin, overlay.problems)
+
+
+def anchored(doc: dict, folder: Path) -> dict:
+    """``doc`` with its relative file paths (source document, input schemas) made absolute, so that a revision in
+    another folder inherits them pointing where its base meant."""
+    doc = copy.deepcopy(doc)
+
+    def anchor(holder: dict, key: str):
+        value = holder.get(key)
+        if isinstance(value, str) and not Path(value).is_absolute():
+            holder[key] = str((folder / value).resolve())
+
+    if isinstance(doc.get("source"), dict):
+        anchor(doc["source"], "document")
+    for decision in (doc.get("decisions") or {}).values():
+        if isinstance(decision, dict):
+            anchor(decision, "input")
+    return doc
+
+
+class _Overlay:
+    def __init__(self, marks: Marks, base_name: str):
+        self.marks, self.base = marks, base_name
+        self.origin: dict = {}
+        self.problems: list[Diagnostic] = []
+
+    def problem(self, message: str, path: tuple, hint: str | None = None, severity: str = "error",
+                code: str = "WQ-NAME", key: bool = False) -> None:
+        span = self.marks.key_span(path) if key else self.marks.span(path)
+        self.problems.append(Diagnostic(code, message, span, hint, severity))
+
+    def document(self, base: dict, rev: dict) -> dict:
+        out = copy.deepcopy(base)
+        for key in ("extends", "effective_until", "gap_before"):
+            out.pop(key, None)
+        for key, value in rev.items():
+            if key in _NAMED and isinstance(value, dict):
+                out[key] = self.named(out.get(key) or {}, value, (key,))
+            else:
+                out[key] = copy.deepcopy(value)
+        return out
+
+    def named(self, base: dict, rev: dict, path: tuple) -> dict:
+        out = dict(base)
+        what = _WHAT.get(path[-1], "entry")
+        for name, entry in rev.items():
+            here = path + (name,)
+            if isinstance(entry, dict) and entry.get("remove") is True:
+                if name in out:
+                    out.pop(name)
+                    self.origin[here] = "removed"
+                else:
+                    self.problem(f"{what} `{name}` is not in {self.base}: nothing to remove", here,
+                                 did_you_mean(str(name), map(str, out)), key=True)
+                continue
+            if name not in out:
+                needs = _NEW_ITEM_KEYS.get(path[-1])
+                if needs and isinstance(entry, dict) and not all(k in entry for k in needs):
+                    # an edit of an item the base lacks (a new value, add/remove): a misspelt name, most likely
+                    self.problem(f"{what} `{name}` is not in {self.base}: nothing to change (a new {what} needs "
+                                 + ", ".join(f"`{k}`" for k in needs) + ")", here,
+                                 did_you_mean(str(name), map(str, out)), key=True)
+                    continue
+                self.origin[here] = "added"
+                out[name] = copy.deepcopy(entry)
+                continue
+            if not isinstance(entry, dict) or not isinstance(out[name], dict):
+                self.origin[here] = "changed"
+                out[name] = copy.deepcopy(entry)
+                continue
+            merged = dict(out[name])
+            if path == ("decisions",):
+                for key, value in entry.items():
+                    if key in DECISION_NAMED and isinstance(value, dict):
+                        merged[key] = self.named(merged.get(key) or {}, value, here + (key,))
+                    else:
+                        merged[key] = copy.deepcopy(value)
+                        self.origin[here + (key,)] = "changed"
+                out[name] = merged
+                continue
+            if path == ("parameters",) and ("add" in entry or "remove" in entry):
+                merged["value"] = self.edit(name, merged.get("value"), entry, here)
+                entry = {k: v for k, v in entry.items() if k not in ("add", "remove")}
+            merged.update(copy.deepcopy(entry))
+            out[name] = merged
+            self.origin[here] = "changed"
+        return out
+
+    def edit(self, name, value, entry: dict, here: tuple):
+        """A parameter's list or mapping with ``entry``'s ``remove`` then ``add`` applied."""
+        if not isinstance(value, (list, dict)):
+            self.problem(f"`add` and `remove` edit a list or a mapping; parameter `{name}` is neither", here,
+                         "give the new `value` instead", code="WQ-TYPE", key=True)
+            return value
+        is_map = isinstance(value, dict)
+        remove, add = entry.get("remove"), entry.get("add")
+        if remove is not None and not isinstance(remove, list):
+            self.problem(f"`remove` of parameter `{name}` takes a list of the {'keys' if is_map else 'items'} "
+                         "to remove", here + ("remove",), f"write `remove: [{remove}]`", code="WQ-SCHEMA")
+            remove = None
+        if add is not None and not isinstance(add, dict if is_map else list):
+            want = "a mapping of new entries (`key: value`)" if is_map else "a list of new items"
+            self.problem(f"`add` of parameter `{name}` takes {want}, as its value is a {'mapping' if is_map else 'list'}",
+                         here + ("add",), code="WQ-SCHEMA")
+            add = None
+        value = copy.deepcopy(value)
+        for i, x in enumerate(remove or []):
+            if not _holds(value, x):
+                self.problem(f"`{x}` is not in parameter `{name}` of {self.base}: nothing to remove",
+                             here + ("remove", i), did_you_mean(str(x), map(str, value)))
+            elif is_map:
+                del value[x]
+            else:
+                value = [v for v in value if v != x]
+        for key, x in (add or {}).items() if is_map else enumerate(add or []):
+            shown = key if is_map else x
+            if _holds(value, shown):
+                change = "`add` replaces its entry" if is_map else "adding it again changes nothing"
+                self.problem(f"`{shown}` is already in parameter `{name}`; {change}",
+                             here + ("add", key), severity="warning", key=is_map)
+            if is_map:
+                value[key] = copy.deepcopy(x)
+            elif x not in value:
+                value.append(copy.deepcopy(x))
+        return value
+
+
+def _holds(value, x) -> bool:
+    if isinstance(value, dict):
+        return isinstance(x, Hashable) and x in value
+    return x in value
+
+
+def _place_added_items(marks: Marks, rev_marks: Marks, rev_doc: dict, doc: dict) -> None:
+    """Give the items a revision adds to a parameter's list or mapping (``add:``) the revision's marks at the
+    place they take in the resolved ``value``, so a problem in one is reported in the revision, where it was
+    written, not at the base's ``value:``."""
+    for path, mark in list(rev_marks.items()):
+        keyed = path[:1] == ("<key>",)
+        inner = path[1:] if keyed else path
+        if len(inner) < 4 or inner[0] != "parameters" or inner[2] != "add":
+            continue
+        name, item = inner[1], inner[3]
+        value = ((doc.get("parameters") or {}).get(name) or {}).get("value")
+        if isinstance(item, int) and isinstance(value, list):  # where it was appended (or already stood)
+            added = rev_doc["parameters"][name]["add"][item]
+            if added not in value:
+                continue
+            item = value.index(added)
+        elif not (isinstance(value, dict) and item in value):
+            continue
+        target = ("parameters", name, "value", item) + inner[4:]
+        marks[("<key>",) + target if keyed else target] = mark
