@@ -6,29 +6,52 @@ reads its operands once (assignment expressions hold them) and yields ``U`` when
 per-application path makes no call per node, only per definition, aggregate and builtin. Aggregates and
 per-item definitions become loops in functions of their own. Generated code never sees the policy's text:
 names become Python identifiers, values become constants in the namespace, so no input can inject code.
+
+A decision also gets one ``runner``: every rule, outcome step and output in one function, each in the try its
+own function would have, with the inputs read once into locals and the definitions held in locals (those that
+place no fault of their own written inline), so that it computes exactly what the functions above compute.
 """
 from __future__ import annotations
 
 import itertools
 import keyword
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import ast
 from . import types as T
-from .checker import Checker
+from .checker import OUTCOME_COUNTS, Checker
 from .display import display
 from .functions import BUILTINS
 from .model import Definition
-from .values import UNKNOWN, EvalFault, is_whole
+from .values import FAULTS, UNKNOWN, EvalFault, is_whole, quantize
 
 _MISS = object()
 _SPLIT_DEPTH = 12  # deeper subtrees get a function of their own (Python limits nesting of brackets)
+_INLINE_CHARS, _INLINE_NESTING = 2000, 60  # a definition inlined in a runner: at most this long, this deep
+_NO_FAULT_BUILTINS = frozenset({"sum", "count", "mean", "min", "max", "any", "all", "distinct", "len", "abs", "year",
+                                "known", "value_or"})  # their implementations raise no EvalFault
+
+
+def _nesting(text: str) -> int:
+    """How deep brackets nest in generated ``text`` (which holds no string literal with a bracket)."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth -= 1
+    return deepest
 
 
 def _divide(a, b, pos):
     if not b:
         raise EvalFault("division by zero", pos)
     return (a if type(a) is Decimal else Decimal(a)) / b
+
+
+def _division_by_zero(pos):
+    raise EvalFault("division by zero", pos)
 
 
 def _index(seq, key, pos):
@@ -53,12 +76,15 @@ class CodeGen:
         self.params = {n: p.value for n, p in checker.policy.parameters.items()}
         self.defs: dict[str, Definition] = checker.defs
         self.ns: dict = {"U": UNKNOWN, "MISS": _MISS, "Decimal": Decimal, "_divide": _divide, "_index": _index,
-                         "_order_key": _order_key, "EvalFault": EvalFault}
+                         "_order_key": _order_key, "EvalFault": EvalFault, "FAULTS": FAULTS,
+                         "_division_by_zero": _division_by_zero, "_quantize": quantize}
         self._consts: dict = {}
         self._ids = itertools.count()
         self._sources: list[str] = []
         self._def_names: dict[str, str] = {}
         self._pending: list = []
+        self._scope: dict | None = None  # inside a decision's runner: its hoisted inputs and definitions
+        self.source: list[str] = []  # every function generated so far, for reading and profiling
 
     # -- public -------------------------------------------------------------------------------------
     def function(self, node: ast.Node, local_names=()):
@@ -67,8 +93,92 @@ class CodeGen:
         self._flush()
         return self.ns[name]
 
+    def name_of(self, node: ast.Node) -> str:
+        """The name the function ``f(doc, cache)`` for ``node`` will have once ``compiled`` is called: so that
+        many functions are compiled at once."""
+        return self._function_for(node, {})
+
+    def compiled(self, name: str):
+        """The function called ``name`` (compiling whatever is pending)."""
+        if self._sources or self._pending:
+            self._flush()
+        return self.ns[name]
+
     def definition(self, name: str):
         fn = self._definition_name(name)
+        self._flush()
+        return self.ns[fn]
+
+    def runner(self, rules, steps, outputs, fallback: str):
+        """One compiled function ``run(doc, cache)`` for a whole decision, for ``doc`` a dict.
+
+        ``rules``: (condition node, advisory?) each; ``steps``: (when node or None for `otherwise`, outcome word)
+        each, in order; ``outputs``: (name, node) each; ``fallback``: the outcome when no step applies or a step
+        faults. The runner reads each input field it names once, holds each definition it uses in a local,
+        counts as it goes and catches each rule's and output's fault where the general path (one function per
+        expression) does, so it returns what that path computes: ``(rule outcomes, [(rule index, fault)] or
+        None, outcome, (step index, fault) or None, outputs, [(output index, fault)] or None)``.
+        """
+        scope = {"inputs": {}, "defs": {}, "specials": {}, "bodies": {}}
+        saved, self._scope = self._scope, scope
+        count = {c: self._new("r_") for c in OUTCOME_COUNTS}
+        body, names = [], []
+        for i, (node, advisory) in enumerate(rules):
+            o = self._new("o_")
+            names.append(o)
+            tally = {w: ([] if advisory and w != "fail" else [f"{count['advisories' if advisory else c]} += 1"])
+                     for w, c in (("pass", "passed"), ("fail", "failed"), ("unknown", "unknown"), ("error", "error"))}
+            body += ["try:",
+                     f"    r_v = {self._expr(node, {}, 0)}",
+                     "except FAULTS as r_e:",
+                     f"    {o} = 'error'",
+                     *("    " + t for t in tally["error"]),
+                     f"    r_faults = (r_faults or []) + [({i}, r_e)]",
+                     "else:",
+                     "    if r_v is True:",
+                     f"        {o} = 'pass'", *("        " + t for t in tally["pass"]),
+                     "    elif r_v is False:",
+                     f"        {o} = 'fail'", *("        " + t for t in tally["fail"]),
+                     "    else:",
+                     f"        {o} = 'unknown'", *("        " + t for t in tally["unknown"])]
+        rules_dict = ", ".join(f"{c!r}: {count[c]}" for c in OUTCOME_COUNTS)
+        body.append(f"r_rules = cache[{self._const('$rules')}] = {{{rules_dict}}}")
+        scope["specials"]["rules"] = "r_rules"
+        body += ["r_outcome = r_ofault = None", "try:"]
+        for i, (node, word) in enumerate(steps):
+            indent = "    " if i == 0 else "        "
+            if i:
+                body.append("    if r_outcome is None:")
+            body.append(f"{indent}r_step = {i}")
+            if node is None:
+                body.append(f"{indent}r_outcome = {self._const(word)}")
+                break
+            body += [f"{indent}if {self._expr(node, {}, 0)} is True:",
+                     f"{indent}    r_outcome = {self._const(word)}"]
+        body += ["    pass",
+                 "except FAULTS as r_e:",
+                 "    r_ofault = (r_step, r_e)",
+                 "if r_outcome is None:",
+                 f"    r_outcome = {self._const(fallback)}",
+                 f"cache[{self._const('$outcome')}] = r_outcome"]
+        scope["specials"]["outcome"] = "r_outcome"
+        body.append("r_oerrors = None")
+        values = []
+        for i, (name, node) in enumerate(outputs):
+            v = self._new("p_")
+            values.append(f"{self._const(name)}: {v}")
+            body += ["try:",
+                     f"    {v} = {self._expr(node, {}, 0)}",
+                     "except FAULTS as r_e:",
+                     f"    {v} = U",
+                     f"    r_oerrors = (r_oerrors or []) + [({i}, r_e)]"]
+        body.append(f"return [{', '.join(names)}], r_faults, r_outcome, r_ofault, {{{', '.join(values)}}}, r_oerrors")
+        self._scope = saved
+        head = [f"{var} = doc.get({self._const(name)}, U)" for name, var in scope["inputs"].items()]
+        head += [f"{var} = MISS" for var in scope["defs"].values()]
+        head += [f"{c} = 0" for c in count.values()] + ["r_faults = None"]
+        fn = self._new("run")
+        self._sources.append(f"def {fn}(doc, cache):\n" + "".join(f"    {line}\n" for line in head + body))
         self._flush()
         return self.ns[fn]
 
@@ -79,7 +189,9 @@ class CodeGen:
     def _function_for(self, node, local: dict) -> str:
         fn = self._new("f")
         params = ", ".join(["doc", "cache", *local.values()])
+        scope, self._scope = self._scope, None  # a function of its own sees no runner's locals
         body = self._expr(node, local, 0)
+        self._scope = scope
         self._sources.append(f"def {fn}({params}):\n    return {body}\n")
         return fn
 
@@ -88,6 +200,7 @@ class CodeGen:
             self._pending.pop()()
         if self._sources:
             code = "\n".join(self._sources)
+            self.source += self._sources
             self._sources = []
             exec(compile(code, "<wqpolicy>", "exec"), self.ns)  # noqa: S102 - our own generated code
 
@@ -98,10 +211,9 @@ class CodeGen:
         self._def_names[name] = fn
         key = self._const(name)
         d = self.defs[name]
-        if d.each is not None:
-            body_fn = self._each(d)
-        else:
-            body_fn = self._function_for(d.expr.node, {})
+        scope, self._scope = self._scope, None
+        body = f"{self._each(d)}(doc, cache)" if d.each is not None else self._expr(d.expr.node, {}, 0)
+        self._scope = scope
         where = self._new("w")  # a fault inside is placed in this definition's text (per-item: at its name)
         self.ns[where] = (d.expr, d.span)
         self._sources.append(
@@ -109,7 +221,7 @@ class CodeGen:
             f"    v = cache.get({key}, MISS)\n"
             f"    if v is MISS:\n"
             f"        try:\n"
-            f"            v = cache[{key}] = {body_fn}(doc, cache)\n"
+            f"            v = cache[{key}] = {body}\n"
             f"        except EvalFault as e:\n"
             f"            raise e.place(*{where})\n"
             f"    return v\n")
@@ -123,6 +235,15 @@ class CodeGen:
             name = self._new("k")
             self.ns[name] = value
             self._consts[key] = name
+        return self._consts[key]
+
+    def _exact_const(self, value: Decimal) -> str:
+        """A constant for a Decimal with its own exponent: ``_const`` takes 0.01 and 0.010 as one (they are
+        equal), but as a step to round to they differ."""
+        key = ("exact", str(value))
+        if key not in self._consts:
+            self._consts[key] = name = self._new("k")
+            self.ns[name] = value
         return self._consts[key]
 
     # -- expressions --------------------------------------------------------------------------------
@@ -142,24 +263,77 @@ class CodeGen:
         name = n.name
         if name in local:
             return local[name]
+        scope = self._scope
         if name in self.defs:
+            d = self.defs[name]
+            if d.each is None and isinstance(d.expr.node, ast.Name) and self._is_input_or_parameter(d.expr.node.name):
+                return self._Name(d.expr.node, {}, depth)  # another name for an input or parameter: read it
             fn, key = self._definition_name(name), self._const(name)
+            if scope is not None:  # the runner holds each definition in a local once it has its value
+                var = scope["defs"].setdefault(name, self._new("y_"))
+                body = self._inline_body(name)
+                if body is None:
+                    return f"({var} if {var} is not MISS else ({var} := {fn}(doc, cache)))"
+                # What the definition's function does, without the call: a value once computed goes to the cache.
+                return (f"({var} if {var} is not MISS else "
+                        f"({var} := (cache[{key}] if {key} in cache else cache.setdefault({key}, {body}))))")
             return f"(cache[{key}] if {key} in cache else {fn}(doc, cache))"
         if name in self.params:
             return self._const(self.params[name])
         if self.checker.input.field(name) is not None:
+            if scope is not None:  # read once at the runner's start: doc is a dict, so .get cannot fault
+                return scope["inputs"].setdefault(name, self._new("x_"))
             return f"doc.get({self._const(name)}, U)"
         if name in ("outcome", "rules"):
+            if scope is not None and name in scope["specials"]:
+                return scope["specials"][name]
             return f"cache.get({self._const('$' + name)}, U)"
         raise AssertionError(f"unchecked name {name}")
+
+    def _is_input_or_parameter(self, name: str) -> bool:
+        return name not in self.defs and (name in self.params or self.checker.input.field(name) is not None)
+
+    def _inline_body(self, name: str) -> str | None:
+        """The runner's text for definition ``name``'s expression, when it may stand in for a call of the
+        definition's function: when nothing in it raises a fault that function would place (the definitions it
+        uses place their own), and the text stays small and shallow. Else None."""
+        bodies = self._scope["bodies"]
+        if name not in bodies:
+            bodies[name] = None  # while it is generated
+            d = self.defs[name]
+            if d.each is None and not self._places_faults(d.expr.node):
+                text = self._expr(d.expr.node, {}, 0)
+                if len(text) <= _INLINE_CHARS and _nesting(text) <= _INLINE_NESTING:
+                    bodies[name] = text
+        return bodies[name]
+
+    def _places_faults(self, n) -> bool:
+        """Whether evaluating ``n`` itself may raise an EvalFault (division, a list position, date arithmetic,
+        round with a computed place count, date()); what the definitions it names raise is theirs to place."""
+        if isinstance(n, ast.Binary):
+            if n.op == "/" and not (self._is_constant(n.right, {}) and type(self._value(n.right)) in (int, Decimal)
+                                    and self._value(n.right)):
+                return True
+            if n.op in ("+", "-") and {self.types.get(id(n.left)), self.types.get(id(n.right))} & {T.DATE, T.DURATION}:
+                return True
+        elif isinstance(n, ast.Index):
+            if not (self._is_constant(n.subject, {}) and type(self._value(n.subject)) is dict):
+                return True
+        elif isinstance(n, ast.Call):
+            if n.func not in _NO_FAULT_BUILTINS and not (
+                    n.func == "round" and self._is_constant(n.args[1], {}) and self._round_step(n.args[1]) is not None):
+                return True
+        return any(self._places_faults(c) for c in ast.children(n))
 
     def _Field(self, n, local, depth):
         # UNKNOWN.get(...) is UNKNOWN, so a chain of .get needs no test between its steps.
         return f"{self._expr(n.subject, local, depth)}.get({self._const(n.name)}, U)"
 
     def _Index(self, n, local, depth):
-        subject, key = self._expr(n.subject, local, depth), self._expr(n.key, local, depth)
-        a, b = self._tmp(), self._tmp()
+        key, b = self._expr(n.key, local, depth), self._tmp()
+        if self._is_constant(n.subject, local) and type(self._value(n.subject)) is dict:
+            return f"(U if ({b} := {key}) is U else {self._const(self._value(n.subject))}.get({b}, U))"
+        subject, a = self._expr(n.subject, local, depth), self._tmp()
         return f"(U if ({a} := {subject}) is U or ({b} := {key}) is U else _index({a}, {b}, {ast.start(n.key)}))"
 
     def _Unary(self, n, local, depth):
@@ -178,8 +352,22 @@ class CodeGen:
             return (f"(True if ({a} := {left}) is True else (True if ({b} := {right}) is True else "
                     f"(U if {a} is U or {b} is U else False)))")
         ta, tb = self.types.get(id(n.left)), self.types.get(id(n.right))
-        if self._is_constant(n.right, local):  # a known value: no unknown test, no temporary
-            return f"(U if ({a} := {left}) is U else {self._operation(op, a, right, ta, tb, n.pos)})"
+        # A known value (a literal, a parameter) needs no unknown test and no temporary.
+        left_known, right_known = self._is_constant(n.left, local), self._is_constant(n.right, local)
+        if right_known and op in ("in", "not in"):
+            members = self._value(n.right)
+            if type(members) is list and members and all(type(m) is str for m in members):
+                # Texts hash as they compare: a set answers as the list would, for a text (anything else: the list).
+                fast = self._const(frozenset(members))
+                return (f"(U if ({a} := {left}) is U else "
+                        f"({a} {op} {fast} if type({a}) is str else {a} {op} {right}))")
+        if left_known and right_known:
+            return f"({self._operation(op, left, right, ta, tb, n.pos, self._value(n.right))})"
+        if right_known:
+            return (f"(U if ({a} := {left}) is U else "
+                    f"{self._operation(op, a, right, ta, tb, n.pos, self._value(n.right))})")
+        if left_known:
+            return f"(U if ({b} := {right}) is U else {self._operation(op, left, b, ta, tb, n.pos)})"
         result = self._operation(op, a, b, ta, tb, n.pos)
         return f"(U if ({a} := {left}) is U or ({b} := {right}) is U else {result})"
 
@@ -188,15 +376,22 @@ class CodeGen:
             return True
         return isinstance(n, ast.Name) and n.name not in local and n.name not in self.defs and n.name in self.params
 
-    def _operation(self, op, a, b, ta, tb, pos) -> str:
+    def _value(self, n):
+        """The value of a node ``_is_constant`` accepts."""
+        return n.value if isinstance(n, ast.Literal) else self.params[n.name]
+
+    def _operation(self, op, a, b, ta, tb, pos, divisor=None) -> str:
         if op == "+" and (ta, tb) == (T.DATE, T.DURATION):
             return f"{b}.add_to({a}, 1, {pos})"
         if op == "+" and (ta, tb) == (T.DURATION, T.DATE):
             return f"{a}.add_to({b}, 1, {pos})"
         if op == "-" and (ta, tb) == (T.DATE, T.DURATION):
             return f"{b}.add_to({a}, -1, {pos})"
-        if op == "/":
-            return f"_divide({a}, {b}, {pos})"
+        if op == "/":  # as _divide does, inline: a Decimal quotient (never int / int -> float), 0 a fault
+            quotient = f"({a} if type({a}) is Decimal else Decimal({a})) / {b}"
+            if type(divisor) in (int, Decimal) and divisor:
+                return quotient
+            return f"(_division_by_zero({pos}) if not {b} else {quotient})"
         return f"{a} {op} {b}"
 
     def _If(self, n, local, depth):
@@ -213,22 +408,44 @@ class CodeGen:
         impl = self._const(fn.impl)
         args = [self._expr(a, local, depth) for a in n.args]
         if fn.collection and len(args) == 1 or fn.strict:
-            temps = [self._tmp() for _ in args]
-            test = " or ".join(f"({t} := {a}) is U" for t, a in zip(temps, args))
-            return f"(U if {test} else {impl}({', '.join(temps)}))"
+            known = [self._is_constant(a, local) for a in n.args]
+            temps = [a if k else self._tmp() for a, k in zip(args, known)]
+            if n.func in ("min", "max") and len(args) > 1:
+                impl = self._const(min if n.func == "min" else max)  # what the builtin does once all are known
+            elif n.func == "round" and known[1] and self._round_step(n.args[1]) is not None:
+                # round(x, 2) is quantize(x, 0.01, half-up) once the places are known to be valid
+                step, half_up = self._exact_const(self._round_step(n.args[1])), self._const(ROUND_HALF_UP)
+                impl = f"_quantize({temps[0]}, {step}, {half_up})"
+                return f"(U if ({temps[0]} := {args[0]}) is U else {impl})" if not known[0] else impl
+            call = f"{impl}({', '.join(temps)})"
+            test = " or ".join(f"({t} := {a}) is U" for t, a, k in zip(temps, args, known) if not k)
+            return f"(U if {test} else {call})" if test else call
         return f"{impl}({', '.join(args)})"
+
+    def _round_step(self, places_node):
+        """The step ``round(x, places)`` rounds to, for a known, valid ``places`` (else None: let it fault)."""
+        places = self._value(places_node)
+        if type(places) not in (int, Decimal) or places != int(places) or not 0 <= places <= 12:
+            return None
+        return Decimal(1).scaleb(-int(places))
 
     def _Aggregate(self, n, local, depth):
         fn = self._new("a")
         var = self._new("v_")
         inner = {**local, n.var: var}
+        scope, self._scope = self._scope, None
         source = self._expr(n.source, local, 0)
         element = self._expr(n.element, inner, 0)
+        builtin = BUILTINS[n.func] if n.func is not None else None
+        # A strict builtin is unknown once an item is: note that as the loop goes, hand it only known items.
+        strict = builtin is not None and builtin.collection and builtin.strict
         lines = [f"def {fn}({', '.join(['doc', 'cache', *local.values()])}):",
                  f"    items = {source}",
                  "    if items is U:",
                  "        return U",
                  "    out = []",
+                 "    append = out.append",
+                 *(["    unknown = False"] if strict else []),
                  f"    for {var} in items:"]
         if n.cond is not None:
             cond = self._expr(n.cond, inner, 0)
@@ -237,13 +454,22 @@ class CodeGen:
                       f"        if {c} is False:",
                       "            continue",
                       f"        if {c} is U:",
-                      "            out.append(U)",
+                      "            unknown = True" if strict else "            append(U)",
                       "            continue"]
-        lines.append(f"        out.append({element})")
-        if n.func is None:
-            lines.append("    return out")
+        self._scope = scope
+        if strict:
+            x = self._tmp()
+            lines += [f"        {x} = {element}",
+                      f"        if {x} is U:",
+                      "            unknown = True",
+                      "        else:",
+                      f"            append({x})",
+                      "    if unknown:",
+                      "        return U",
+                      f"    return {self._const(builtin.known_impl or builtin.impl)}(out)"]
         else:
-            lines.append(f"    return {self._const(BUILTINS[n.func].impl)}(out)")
+            lines.append(f"        append({element})")
+            lines.append("    return out" if builtin is None else f"    return {self._const(builtin.impl)}(out)")
         self._sources.append("\n".join(lines) + "\n")
         return f"{fn}({', '.join(['doc', 'cache', *local.values()])})"
 
@@ -287,4 +513,5 @@ class CodeGen:
         return fn
 
 
-assert all(not keyword.iskeyword(p) for p in ("doc", "cache", "items", "out", "order", "keys", "results"))
+assert all(not keyword.iskeyword(p) for p in ("doc", "cache", "items", "out", "order", "keys", "results", "append",
+                                              "unknown"))

@@ -1,6 +1,8 @@
 """Runs one compiled decision on one input document and builds its decision record."""
 from __future__ import annotations
 
+import threading
+
 from .checker import OUTCOME_COUNTS, Checker, reads
 from .codegen import CodeGen
 from .model import Decision, PolicyVersion
@@ -13,26 +15,78 @@ FALLBACK_OUTCOME = "needs_review"
 
 
 class CompiledDecision:
-    """A decision with every expression compiled to closures; ``run`` evaluates one document."""
+    """A decision compiled to generated Python; ``run`` evaluates one document.
+
+    Two compiled forms give the same record: one function for the whole decision (``run``, the usual path), and
+    one function per rule, outcome step and output (``run_general``, for a document that is not a plain dict,
+    and the reference the first is tested against). The values a rule read are computed on demand by functions
+    of their own, either way.
+    """
 
     def __init__(self, policy: PolicyVersion, decision: Decision, checker: Checker):
         self.policy = policy
         self.decision = decision
         gen = CodeGen(checker)
-        self.rules = []
-        for rule in decision.rules:
+        rules = []
+        for rule in decision.rules:  # every function first, then compiled at once
             paths = reads(rule.condition)
-            value_reads = [(p, gen.function(node)) for p, node in paths]
-            input_reads = [(p, gen.function(node)) for p, node in _input_reads(checker, rule.condition)]
-            kinds = {p: _kind(checker, p) for p, _ in paths}
-            self.rules.append((rule, gen.function(rule.condition.node), (value_reads, input_reads, kinds),
-                               rule.severity == "advise"))
-        self.outcome = [(gen.function(s.when.node) if s.when is not None else None, s.outcome, s.when)
-                        for s in decision.outcome]
-        self.outputs = [(o.name, gen.function(o.expr.node)) for o in decision.outputs.values()]
+            rules.append((rule, [(p, gen.name_of(node)) for p, node in paths],
+                          [(p, gen.name_of(node)) for p, node in _input_reads(checker, rule.condition)],
+                          {p: _kind(checker, p) for p, _ in paths}, gen.name_of(rule.condition.node)))
+        outcome = [(gen.name_of(s.when.node) if s.when is not None else None, s.outcome, s.when)
+                   for s in decision.outcome]
+        outputs = [(o.name, gen.name_of(o.expr.node)) for o in decision.outputs.values()]
+        fn = gen.compiled
+        self.rules = [(rule, fn(condition), ([(p, fn(f)) for p, f in value_reads], [(p, fn(f)) for p, f in input_reads],
+                                             kinds), rule.severity == "advise")
+                      for rule, value_reads, input_reads, kinds, condition in rules]
+        self.outcome = [(fn(when) if when is not None else None, word, source) for when, word, source in outcome]
+        self.outputs = [(name, fn(f)) for name, f in outputs]
         self.output_kinds = {o.name: (o.kind, o.fields) for o in decision.outputs.values()}
+        self._output_exprs = [o.expr for o in decision.outputs.values()]
+        self._rule_reads = [(rule, reads_) for rule, _, reads_, _ in self.rules]
+        self._id, self._version, self._name = policy.id, policy.version, decision.name
+        self._labels = decision.outcome_labels
+        self._gen = gen  # kept for the runner, generated on the first run: loading and checking need none
+        self._runner = None
+        self._lock = threading.Lock()
+
+    @property
+    def source(self) -> list[str]:
+        """The generated Python of this decision's functions, runner included, to read or profile."""
+        self._get_runner()
+        return self._gen.source
+
+    def _get_runner(self):
+        with self._lock:
+            if self._runner is None:
+                d = self.decision
+                self._runner = self._gen.runner(
+                    [(rule.condition.node, rule.severity == "advise") for rule in d.rules],
+                    [(s.when.node if s.when is not None else None, s.outcome) for s in d.outcome],
+                    [(o.name, o.expr.node) for o in d.outputs.values()], FALLBACK_OUTCOME)
+            return self._runner
 
     def run(self, doc: dict, input_name: str | None = None) -> DecisionRecord:
+        """The decision record for ``doc`` (an input document, prepared: dates as dates, numbers exact)."""
+        if type(doc) is not dict:
+            return self.run_general(doc, input_name)
+        cache: dict = {}
+        runner = self._runner or self._get_runner()
+        outcomes, faults, outcome, outcome_fault, outputs, output_faults = runner(doc, cache)
+        errors = output_errors = None
+        if faults is not None:
+            errors = {i: fault_text(e, self.rules[i][0].condition) for i, e in faults}
+        if outcome_fault is not None:
+            outcome_fault = fault_text(outcome_fault[1], self.outcome[outcome_fault[0]][2])
+        if output_faults is not None:
+            output_errors = {self.outputs[i][0]: fault_text(e, self._output_exprs[i]) for i, e in output_faults}
+        return DecisionRecord(self._id, self._version, self._name, outcome, self._labels.get(outcome),
+                              (self._rule_reads, outcomes, (doc, cache), errors), outputs, self.output_kinds,
+                              output_errors, input_name, outcome_fault)
+
+    def run_general(self, doc: dict, input_name: str | None = None) -> DecisionRecord:
+        """What ``run`` returns, evaluated one compiled function per rule, outcome step and output."""
         cache: dict = {}
         env = (doc, cache)
         counts = dict.fromkeys(OUTCOME_COUNTS, 0)

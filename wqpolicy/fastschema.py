@@ -32,6 +32,12 @@ _SIZE = {"minItems": ("list", "<"), "maxItems": ("list", ">"), "minLength": ("st
          "maxLength": ("str", ">"), "minProperties": ("dict", "<"), "maxProperties": ("dict", ">")}
 
 
+def _numbers_only(declared) -> bool:
+    """Whether a ``type`` keyword lets only numbers by (its test: an int, or a finite Decimal)."""
+    kinds = [declared] if isinstance(declared, str) else declared
+    return isinstance(kinds, list) and bool(kinds) and all(t in ("number", "integer") for t in kinds)
+
+
 class _Declined(Exception):
     """The schema uses something this module does not handle."""
 
@@ -61,7 +67,8 @@ class _Compiler:
     def __init__(self, root):
         self.root = root
         self.lines = ["def _true(x):", "    return True", "def _false(x):", "    return False", ""]
-        self.names: dict = {"Decimal": Decimal, "is_multiple": is_multiple, "valid_date": _valid_date}
+        self.names: dict = {"Decimal": Decimal, "is_multiple": is_multiple, "valid_date": _valid_date,
+                            "NoneType": type(None)}
         self.functions: list[str] = []  # constants mapping property names to function names
         self.refs: dict[str, str | None] = {}
         self.count = 0
@@ -90,7 +97,10 @@ class _Compiler:
             return self.ref(schema["$ref"])
         name = f"n{self.count}"
         self.count += 1
-        body = [line for k in sorted(keys) for line in self.keyword(k, schema[k], schema)]
+        # The type first: the checks after it may then skip testing it again (all are tests of one conjunction,
+        # so their order does not change the answer).
+        order = sorted(keys, key=lambda k: (k != "type", k))
+        body = [line for k in order for line in self.keyword(k, schema[k], schema)]
         self.lines += [f"def {name}(x):", *("    " + line for line in body), "    return True", ""]
         return name
 
@@ -136,16 +146,20 @@ class _Compiler:
         if k in _COMPARE or k == "multipleOf":
             if type(v) not in (int, Decimal) or not Decimal(v).is_finite():
                 raise _Declined
-            test = f"is_multiple(x, {self.const(v)})" if k == "multipleOf" else f"x {_COMPARE[k]} {self.const(v)}"
+            test = f"x {_COMPARE[k]} {self.const(v)}" if k != "multipleOf" else f"is_multiple(x, {self.const(v)})"
+            if k == "multipleOf" and v > 0 and is_multiple(1, v):
+                test = f"(type(x) is int or {test})"  # a whole number is a multiple of a step that divides 1
+            if _numbers_only(schema.get("type")):
+                return [f"if not {test}: return False"]  # the type, checked first, let only int and Decimal by
             # numeric keywords ignore what is not a number; anything else numeric (a float) is in doubt
-            return ["if type(x) not in (str, dict, list, bool, type(None)):",
+            return ["if type(x) not in (str, dict, list, bool, NoneType):",
                     f"    if not ({_TYPE_TEST['number']} and {test}): return False"]
         if k in ("enum", "const"):
             options = list(v) if k == "enum" else [v]
             if not all(o is None or type(o) in (str, int) for o in options):
                 raise _Declined
             keyed = self.const(frozenset((type(o), o) for o in options))
-            return [f"if type(x) not in (str, int, type(None)) or (type(x), x) not in {keyed}: return False"]
+            return [f"if type(x) not in (str, int, NoneType) or (type(x), x) not in {keyed}: return False"]
         if k == "pattern":
             return [f"if type(x) is str and {self.const(re.compile(v))}.search(x) is None: return False"]
         if k == "format":

@@ -25,6 +25,7 @@ class Builtin:
     impl: Callable  # (*values) -> value; collection functions get one list
     collection: bool = False  # the single argument is a collection (or a generator form)
     strict: bool = True
+    known_impl: Callable | None = None  # impl for a list known to hold no unknown (generated loops check as they go)
 
 
 def _need(t, want, what):
@@ -74,10 +75,17 @@ def _known_only(values):
 def _sum(xs):
     if not _known_only(xs):
         return UNKNOWN
-    total = Decimal(0)
-    for x in xs:
-        total += x
-    return total
+    return _sum_known(xs)
+
+
+def _sum_known(xs):
+    try:
+        return sum(xs, Decimal(0))  # Decimal(0) + x1 + x2 + …, left to right, in C
+    except TypeError:  # something not a number: fault as the plain loop does, with its message (`+=`)
+        total = Decimal(0)
+        for x in xs:
+            total += x
+        return total
 
 
 def _extreme(pick):
@@ -94,7 +102,11 @@ def _extreme(pick):
 def _mean(xs):
     if not xs or not _known_only(xs):
         return UNKNOWN
-    return _sum(xs) / Decimal(len(xs))
+    return _mean_known(xs)
+
+
+def _mean_known(xs):
+    return _sum_known(xs) / Decimal(len(xs)) if xs else UNKNOWN
 
 
 def _any(xs):
@@ -177,11 +189,12 @@ def _count_type(args):
 
 
 BUILTINS: dict[str, Builtin] = {b.name: b for b in [
-    Builtin("sum", 1, 1, "sum(xs): the total of a list of numbers (0 for none)", _numbers, _sum, collection=True),
+    Builtin("sum", 1, 1, "sum(xs): the total of a list of numbers (0 for none)", _numbers, _sum, collection=True,
+            known_impl=_sum_known),
     Builtin("count", 1, 1, "count(x for x in xs if c): how many items pass (a list of booleans counts its trues)",
             _count_type, _count, collection=True),
     Builtin("mean", 1, 1, "mean(xs): the arithmetic mean; unknown for an empty list", _numbers, _mean,
-            collection=True),
+            collection=True, known_impl=_mean_known),
     Builtin("min", 1, 8, "min(a, b, …) or min(xs): the smallest value; unknown for an empty list", _orderable,
             _extreme(min), collection=True),
     Builtin("max", 1, 8, "max(a, b, …) or max(xs): the largest value; unknown for an empty list", _orderable,

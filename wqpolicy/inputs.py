@@ -79,13 +79,14 @@ def exact_numbers(value):
     t = type(value)
     if t is str or t is int or t is bool or value is None or (t is Decimal and value.is_finite()):
         return value  # the usual leaves, first
-    if isinstance(value, float):
-        return Decimal(repr(value)) if math.isfinite(value) else json.dumps(value)
-    if isinstance(value, Decimal):
-        return json.dumps(float(value)) if not value.is_nan() else "NaN"
+    # Containers next (no type is both a container and a number), and their usual leaves are skipped without a
+    # call: a document is mostly leaves.
     if isinstance(value, dict):
         changed = None
         for k, v in value.items():
+            t = type(v)
+            if t is str or t is int or t is bool or v is None or (t is Decimal and v.is_finite()):
+                continue
             new = exact_numbers(v)
             if new is not v:
                 changed = changed if changed is not None else dict(value)
@@ -94,11 +95,18 @@ def exact_numbers(value):
     if isinstance(value, list):
         out = None
         for i, v in enumerate(value):
+            t = type(v)
+            if t is str or t is int or t is bool or v is None or (t is Decimal and v.is_finite()):
+                continue
             new = exact_numbers(v)
             if new is not v:
                 out = out if out is not None else list(value)
                 out[i] = new
         return value if out is None else out
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else json.dumps(value)
+    if isinstance(value, Decimal):
+        return json.dumps(float(value)) if not value.is_nan() else "NaN"
     return value
 
 

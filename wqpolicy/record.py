@@ -62,15 +62,18 @@ class RuleResult:
         out = {"id": self.id, "clause": self.clause, "severity": self.severity, "outcome": self.outcome,
                "label": self.label.to_json(), "message": self.message.to_json(),
                "values": {k: to_json_value(v) for k, v in self.values.items()}}
-        if self.missing:
-            out["missing"] = list(self.missing)
+        missing = self.missing
+        if missing:
+            out["missing"] = list(missing)
         return out
 
 
 class DecisionRecord:
     """The result of evaluating one input document under one policy version.
 
-    ``rules`` are built on first access from the rows the evaluator recorded (rule, outcome, reads, env, error).
+    ``rules`` are built on first access from the rows the evaluator recorded (rule, outcome, reads, env, error):
+    a list of them, or their parts, for the rows to be made only if asked for: ((rule, reads) each, outcome each,
+    env, {rule index: error} or None).
     """
 
     def __init__(self, policy_id: str, version: str, decision: str, outcome: str, outcome_label: Text | None,
@@ -87,11 +90,21 @@ class DecisionRecord:
     @property
     def rules(self) -> list[RuleResult]:
         if self._rules is None:
-            self._rules = [RuleResult(*row) for row in self._rows]
+            self._rules = [RuleResult(*row) for row in self._row_list()]
         return self._rules
+
+    def _row_list(self) -> list:
+        if type(self._rows) is tuple:
+            rules, outcomes, env, errors = self._rows
+            errors = errors or {}
+            self._rows = [(rule, outcome, reads, env, errors.get(i))
+                          for i, ((rule, reads), outcome) in enumerate(zip(rules, outcomes))]
+        return self._rows
 
     def rule_outcomes(self) -> dict:
         """rule id -> pass | fail | unknown | error, without building the full rule results."""
+        if type(self._rows) is tuple:
+            return {rule.id: outcome for (rule, _), outcome in zip(self._rows[0], self._rows[1])}
         return {row[0].id: row[1] for row in self._rows}
 
     def rule(self, rule_id: str) -> RuleResult:
@@ -123,7 +136,7 @@ class DecisionRecord:
 
 def _read(fn, env):
     try:
-        return fn(*env)
+        return fn(env[0], env[1])
     except Exception:  # a read that faults shows as unknown; the rule itself reports the fault
         return UNKNOWN
 
@@ -145,7 +158,17 @@ def render_value(v, kind: str | None, fields: dict | None = None):
     return to_json_value(v)
 
 
+_PLAIN_INT = 10 ** 27
+
+
 def to_json_value(v):
+    t = type(v)
+    if t is str or t is bool:  # the usual leaves, without the tests below
+        return v
+    if t is int and -_PLAIN_INT < v < _PLAIN_INT:
+        return str(v)  # what decimal_text gives a whole number of fewer than 28 digits
+    if t is Decimal or t is int:
+        return decimal_text(v)
     if v is UNKNOWN or v is None:
         return None
     if isinstance(v, bool):
