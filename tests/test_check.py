@@ -119,3 +119,10 @@ def test_if_branch_type_error_points_at_the_start_of_a_binary_else_branch(tmp_pa
     policy.write_text(text, encoding="utf-8")
     errors, _ = Library([folder]).check()
     assert [(d.code, d.span.line, d.span.col) for d in errors] == expected("type-if-branches")
+
+
+def test_every_diagnostic_code_has_a_chinese_explanation_saying_what_to_do():
+    from wqpolicy.errors import CODES, CODES_ZH, legend
+    assert set(CODES_ZH) == set(CODES)
+    assert all("：" in text for text in CODES_ZH.values())  # what it is：what to do
+    assert legend([]) == []

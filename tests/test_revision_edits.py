@@ -123,3 +123,17 @@ def test_a_new_parameter_must_cite_a_clause(tmp_path):
     assert findings(tmp_path, body) == [("7:3", "error", "WQ-NAME", "parameter `min_drones` is not in 2021-trial: "
                                          "nothing to change (a new parameter needs `value`, `clause`) "
                                          "(did you mean `min_rd_intensity`?)")]
+
+
+def test_check_prints_what_each_code_means_in_chinese_and_english_then_the_summary(tmp_path):
+    from click.testing import CliRunner
+    from wqpolicy.cli import main
+    path = tmp_path / "revision.yaml"
+    path.write_text(HEAD + "parameters:\n  min_rd_intensty: {value: 4%}\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(path)])
+    assert r.exit_code == 1
+    assert r.stdout.splitlines()[-3:] == [
+        "代码说明 What the codes mean:",
+        "  WQ-NAME  名称未定义或找不到要修改的项：检查拼写，提示中给出了最接近的名称 / a name is not defined",
+        "1 个错误，0 个警告，检查了 1 个政策版本 · 1 error, 0 warnings (1 policy version checked)",
+    ]

@@ -119,7 +119,7 @@ def test_cli_eval_with_a_fixture_version_file(tmp_path, version, outcome):
 def test_good_timeline_checks_clean():
     result = run("check", TIMELINE)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("0 errors, 0 warnings")
+    assert result.output.startswith("0 个错误，0 个警告") and "· 0 errors, 0 warnings" in result.output
 
 
 @pytest.mark.parametrize("folder, message", [

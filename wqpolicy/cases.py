@@ -12,7 +12,7 @@ from .inputs import load_input
 from .record import DecisionRecord
 from .schemas import data_dir, error_message, error_path, load_schema, validator
 from .source import Span
-from .yamlload import Marks, load_yaml, read_text
+from .yamlload import Marks, load_yaml, not_special, read_text
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Case:
     marks: object
     expect: dict
     expect_by_version: dict
+    spans: dict = field(default_factory=dict)  # where the case file says `policy`, `version`, `on`
 
     def expectations(self, version: str) -> dict:
         """``expect`` with the entries for ``version`` laid over it."""
@@ -72,7 +73,7 @@ def case_files(paths) -> list[Path]:
     out = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml"))
+            out += sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml") and not x.is_dir())
         else:
             out.append(p)
     return out
@@ -80,6 +81,7 @@ def case_files(paths) -> list[Path]:
 
 def load_case(path: Path) -> Case:
     """One case file, checked against schemas/case.schema.json. Raises WQError."""
+    not_special(path, "give a .yaml case file or a folder of them")
     text = read_text(path)
     doc, marks = load_yaml(text, str(path), dates=False)
     schema_dir = data_dir("schemas")
@@ -89,7 +91,7 @@ def load_case(path: Path) -> Case:
     if problems:
         raise WQError(problems)
     if "input_file" in doc:
-        input_path = path.parent / doc["input_file"]
+        input_path = _input_path(path, doc["input_file"], marks.span(("input_file",)))
         document, input_marks = load_input(input_path)
     else:
         document, input_marks = doc.get("input"), _within(marks, ("input",))
@@ -99,7 +101,35 @@ def load_case(path: Path) -> Case:
     on = doc.get("on")
     return Case(path, doc.get("description", ""), doc.get("policy"), doc.get("version"),
                 datetime.date.fromisoformat(on) if on else None, document, input_marks,
-                doc.get("expect") or {}, doc.get("expect_by_version") or {})
+                doc.get("expect") or {}, doc.get("expect_by_version") or {},
+                {key: marks.span((key,)) for key in ("policy", "version", "on") if key in doc})
+
+
+def _input_path(case: Path, name: str, where: Span | None) -> Path:
+    """The file ``input_file`` names (relative to the case file's folder), checked before it is read; every
+    problem is placed at the case's ``input_file:`` value, so that the case in question is named."""
+    shown = name.replace("\0", "\\0") if len(name) <= 120 else name[:60].replace("\0", "\\0") + "…"
+
+    def bad(code, problem, hint=None):
+        raise WQError([Diagnostic(code, f"input_file `{shown}`: {problem}", where or Span(str(case), 1, 1), hint)])
+
+    if "\0" in name:
+        bad("WQ-CASE", "a file name cannot hold the NUL character")
+    path = case.parent / name
+    try:
+        if not path.exists():
+            bad("WQ-FILE", "no such file", f"the path is relative to the case file's folder: {path}")
+        if path.is_dir():
+            bad("WQ-FILE", "is a directory, not a file", "give the input document's .yaml or .json file")
+        if not path.is_file():
+            bad("WQ-FILE", "not a regular file (a pipe, socket or device)",
+                "give the input document's .yaml or .json file")
+        if path.resolve() == case.resolve():
+            bad("WQ-CASE", "names this case file itself", "give the input document's own file, or write it "
+                "inline under `input:`")
+    except OSError as e:
+        bad("WQ-FILE", f"cannot read: {e.strerror or e}")
+    return path
 
 
 # Keywords that jsonschema reports by printing the whole offending mapping ("… is valid under each of …",
@@ -116,6 +146,10 @@ def _problem(error) -> str:
 
 def load_cases(paths) -> tuple[list[Case], list[Diagnostic]]:
     cases, problems = [], []
+    for p in map(Path, paths):  # a folder named for its cases that holds none: a wrong path, not a pass
+        if p.is_dir() and not case_files([p]):
+            problems.append(Diagnostic("WQ-FILE", "no case files (*.yaml, *.yml) in this folder", Span(str(p), 1, 1),
+                                       hint="give the folder of the case files, or the files themselves"))
     for p in case_files(paths):
         try:
             cases.append(load_case(p))

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .cases import load_cases, run_case
-from .errors import WQError
+from .errors import WQError, legend
 from .inputs import load_input
 from .loader import Library, is_policy_file, load_policy
 from .report import json_report, jsonl_report, text_report
@@ -38,7 +38,7 @@ def _render(diagnostics, err=True) -> None:
             if d.span.file not in texts:
                 try:  # the source line under the message; read_text refuses huge and special files
                     texts[d.span.file] = read_text(d.span.file) if Path(d.span.file).is_file() else None
-                except WQError:
+                except (WQError, OSError, ValueError):  # a name too long for the system, or with a NUL in it
                     texts[d.span.file] = None
             text = texts[d.span.file]
         click.echo(d.render(text), err=err)
@@ -100,9 +100,12 @@ def check(paths, fmt):
                                "warnings": [d.to_json() for d in warnings]}, ensure_ascii=False, indent=2))
     else:
         _render(errors + warnings, err=False)
+        if errors or warnings:
+            click.echo("代码说明 What the codes mean:\n" + "\n".join(legend(errors + warnings)))
         count = sum(1 for v in library.files.values() for pf in v.values()
                     if any(pf.path.resolve() == r.resolve() or r.resolve() in pf.path.resolve().parents for r in roots))
-        click.echo(f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')} "
+        click.echo(f"{len(errors)} 个错误，{len(warnings)} 个警告，检查了 {count} 个政策版本 · "
+                   f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')} "
                    f"({_count(count, 'policy version')} checked)")
     if errors:
         raise click.exceptions.Exit(1)
@@ -188,7 +191,7 @@ def test(paths, policy_ref, on, verbose, policy_dirs):
             policy = fixed or _case_policy(library, case, _date(on))
         except WQError as e:
             failed += 1
-            click.echo(f"FAIL {case.path}: {e.diagnostics[0].message}")
+            click.echo(f"FAIL {_case_problem(case, e.diagnostics[0], _date(on))}")
             continue
         result = run_case(case, policy)
         if result.passed:
@@ -199,11 +202,32 @@ def test(paths, policy_ref, on, verbose, policy_dirs):
         failed += 1
         click.echo(f"FAIL {case.path} [{result.ref}] — {case.description}")
         for what, want, got in result.mismatches:
-            click.echo(f"       {what}: expected {want!s}, got {got!s}")
+            click.echo(f"       {what}: expected {_as_written(want)}, got {_as_written(got)}")
     failed += len({d.span.file if d.span else "" for d in problems})
     click.echo(f"{passed} passed, {failed} failed")
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _as_written(value) -> str:
+    """An expected or actual value as a case file would write it: true, null, [1, 2], {"a": 1} (not Python's
+    True, None, {'a': 1}); numbers and text as they are."""
+    if isinstance(value, (bool, list, dict)) or value is None:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _case_problem(case, d, on) -> str:
+    """Why a case has no policy to run under, placed at what chose the version (the case's `version:`, `on:` or
+    `policy:`), or where the policy itself is at fault."""
+    span = d.span
+    if span is None:
+        key = "version" if case.version else "on" if case.on and not on else "policy"
+        span = case.spans.get(key)
+    text = d.message + (f" ({d.hint})" if d.hint else "")
+    if span is not None and span.file == str(case.path):
+        return f"{span}: {text}"
+    return f"{case.path}: {span}: {text}" if span is not None else f"{case.path}: {text}"
 
 
 def _case_policy(library: Library, case, on):
@@ -254,6 +278,7 @@ def lock(folder):
 
     Afterwards `wqpolicy check` reports every item of a base that changes under a revision, and whether the
     revision inherits it (its meaning changed) or overrides it. Run it again once the revision is reviewed.
+    Exit 1, writing nothing, when FOLDER holds no policy version or a version that does not load.
 
     \b
     Example:
@@ -272,11 +297,14 @@ def lock(folder):
 def list_(policy_dirs):
     """List the bundled policies: versions with their effective dates, and decisions.
 
+    A version that does not load is listed as such, its errors are printed, and the exit is 1.
+
     \b
     Example:
       wqpolicy list
     """
     library = Library.over_bundled(_paths(policy_dirs))
+    problems = []
     for policy_id in sorted(library.files):
         click.echo(policy_id)
         for v in library.versions(policy_id):
@@ -289,6 +317,13 @@ def list_(policy_dirs):
             for name, d in v.decisions.items():
                 label = f"{d.label.zh} / {d.label.en}" if d.label else ""
                 click.echo(f"    - {name:<18} {len(d.rules):>2} rules, {len(d.outputs)} outputs  {label}")
+        for version, errors in library.broken(policy_id).items():  # never left out silently
+            path = library.files[policy_id][version].path
+            click.echo(f"  {version:<20} does not load: {_count(len(errors), 'error')} (see `wqpolicy check {path}`)")
+            problems += errors
+    _render(sorted(set(problems)))
+    if problems:
+        raise click.exceptions.Exit(1)
 
 
 @main.command()
@@ -303,7 +338,8 @@ def diff(old, new, case_paths, fmt, fail_on_change):
 
     OLD and NEW are ID@VERSION refs or policy files. With --cases, each case is evaluated under both (its
     expectations are not consulted) and each case whose outcome, rule outcomes or outputs change is listed,
-    with money differences. Exit 0, or 1 with --fail-on-change when a case changes (or a case cannot be read).
+    with money differences. Exit 0; 1 when a case file cannot be read, and with --fail-on-change when a case
+    changes.
 
     \b
     Examples:
@@ -323,8 +359,8 @@ def diff(old, new, case_paths, fmt, fail_on_change):
         impact = case_impact(before, after, cases)
     result = Diff(before.model, after.model, policy_changes(before.model, after.model), impact)
     click.echo(RENDERERS[fmt](result), nl=False)
-    if fail_on_change and (problems or (impact is not None and impact.changed)):
-        raise click.exceptions.Exit(1)
+    if problems or (fail_on_change and impact is not None and impact.changed):
+        raise click.exceptions.Exit(1)  # a case that cannot be read is left out of the impact: never a silent 0
 
 
 @main.command()

@@ -26,6 +26,31 @@ CODES = {
     "WQ-BASE": "a base version changed under a revision",
 }
 
+# The same, in Chinese, with what to do: the legend under `wqpolicy check`, for policy staff.
+CODES_ZH = {
+    "WQ-YAML": "YAML 格式错误：检查缩进、冒号和引号；含逗号、冒号或 # 的文字请加引号",
+    "WQ-FILE": "文件无法读取：确认路径存在、是文件而不是文件夹，并以 UTF-8 编码保存",
+    "WQ-SCHEMA": "政策文件结构不符：按提示补全或更正所指的字段（字段说明见 schemas/policy.schema.json）",
+    "WQ-SYNTAX": "表达式无法解析：检查括号、运算符和引号是否成对、是否写全",
+    "WQ-NAME": "名称未定义或找不到要修改的项：检查拼写，提示中给出了最接近的名称",
+    "WQ-ARITY": "函数的参数个数不对：按提示给出参数",
+    "WQ-TYPE": "取值类型不符（例如把文字与数字比较）：更正取值，或更正声明的 type",
+    "WQ-CYCLE": "定义之间循环引用：改写其中一个定义，打断这个循环",
+    "WQ-DUPLICATE": "编号或名称重复：删除重复的一项，或改用新的名称",
+    "WQ-CLAUSE": "条款号在指引原文中不存在，或条款映射不全：对照原文更正条款号，或把该条补入 clause_map",
+    "WQ-VERSION": "版本有效期重叠、断档或 extends 无法解析：调整 effective_from / effective_until 或 extends",
+    "WQ-INPUT": "申报材料不符合该决定的输入格式：按提示更正所指字段",
+    "WQ-EVAL": "计算时出错（例如除以零）：检查输入数据，或在表达式中处理这种情况",
+    "WQ-CASE": "测试用例文件格式错误：按提示更正（格式见 schemas/case.schema.json）",
+    "WQ-BASE": "修订所依据的基础版本已改动：逐条核对所列条目，确认无误后运行 wqpolicy lock",
+}
+
+
+def legend(diagnostics: Iterable["Diagnostic"]) -> list[str]:
+    """One line per code that occurs, in Chinese with the English beside it, saying what it means and what to do."""
+    codes = sorted({d.code for d in diagnostics if d.code in CODES})
+    return [f"  {c}  {CODES_ZH[c]} / {CODES[c]}" for c in codes]
+
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:

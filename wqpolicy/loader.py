@@ -13,9 +13,10 @@ from .policyfile import Builder, policy_schema_errors
 from .record import DecisionRecord
 from .schemas import data_dir
 from .source import Span
-from .versions import (LOCK_NAME, PolicyFile, base_changes, in_force, item_hashes, read_policy_file, resolve,
+from .lockfile import LOCK_NAME, read_lock
+from .versions import (PolicyFile, base_changes, in_force, item_hashes, read_policy_file, resolve,
                        timeline_problems)
-from .yamlload import Marks
+from .yamlload import Marks, not_special
 
 
 def check_decisions(version: PolicyVersion) -> tuple[dict[str, InputSchema | None], dict[str, Checker],
@@ -121,6 +122,7 @@ class Library:
         self.files: dict[str, dict[str, PolicyFile]] = {}
         self.problems: list[Diagnostic] = []
         self._loaded: dict[tuple, Policy] = {}
+        self._built: dict[tuple, PolicyVersion | WQError] = {}  # build() once per version, failures too
         self._seen: set = {Path(p).resolve() for p in exclude}
         roots = [Path(p) for p in ([data_dir("policies")] if paths is None else paths)]
         for root in roots:
@@ -136,11 +138,13 @@ class Library:
             files = sorted(find("*.yaml")) + sorted(find("*.yml"))
         else:
             files = [root]
+        self._built.clear()  # a new file may be the base of a version built before
         for path in files:
             if path.resolve() in self._seen:
                 continue
             self._seen.add(path.resolve())
             try:
+                not_special(path)
                 pf = read_policy_file(path)
             except WQError as e:
                 self.problems += e.diagnostics
@@ -166,12 +170,25 @@ class Library:
 
     def add_missing(self, other: "Library") -> None:
         """Take from ``other`` the versions this library lacks (bases of its revisions, say); ours win."""
+        self._built.clear()
         for policy_id, versions in other.files.items():
             for version, pf in versions.items():
                 self.files.setdefault(policy_id, {}).setdefault(version, pf)
 
     def build(self, policy_id: str, version: str) -> PolicyVersion:
-        """Resolve and build one version (no type checks, no compiling)."""
+        """Resolve and build one version (no type checks, no compiling); built once, and a failure raised again."""
+        key = (policy_id, version)
+        if key not in self._built:
+            try:
+                self._built[key] = self._build(policy_id, version)
+            except WQError as e:
+                self._built[key] = e
+        found = self._built[key]
+        if isinstance(found, WQError):
+            raise WQError(found.diagnostics)
+        return found
+
+    def _build(self, policy_id: str, version: str) -> PolicyVersion:
         siblings = self.files[policy_id]
         pf = siblings[version]
         diagnostics = policy_schema_errors(pf.doc, pf.marks)
@@ -199,7 +216,7 @@ class Library:
         return self._loaded[key]
 
     def versions(self, policy_id: str) -> list[PolicyVersion]:
-        """Every version of a policy that builds, oldest first."""
+        """Every version of a policy that builds, oldest first (``broken`` says which do not, and why)."""
         out = []
         for version in self.files.get(policy_id, {}):
             try:
@@ -207,6 +224,16 @@ class Library:
             except WQError:
                 continue
         return sorted(out, key=lambda v: (v.effective_from or datetime.date.min, v.version))
+
+    def broken(self, policy_id: str) -> dict[str, list[Diagnostic]]:
+        """The versions of a policy that do not build, each with its errors."""
+        out = {}
+        for version in sorted(self.files.get(policy_id, {})):
+            try:
+                self.build(policy_id, version)
+            except WQError as e:
+                out[version] = [d for d in e.diagnostics if d.severity == "error"] or e.diagnostics
+        return out
 
     def pick(self, ref: str | None = None, on: datetime.date | None = None) -> tuple[str, str]:
         """(id, version) for ``ID@VERSION``, ``ID`` (in force on ``on``) or None (the only policy)."""
@@ -236,6 +263,15 @@ class Library:
                                           hint="versions: " + ", ".join(sorted(self.files[policy_id])))])
             return policy_id, version
         chosen = in_force(self.versions(policy_id), on)
+        for version, errors in self.broken(policy_id).items():
+            # A version that does not build may be the one in force: say why it fails rather than choose another
+            # (an older version, silently) or none.
+            start, until = (_raw_date(self.files[policy_id][version].doc.get(k))
+                            for k in ("effective_from", "effective_until"))
+            if start is False or until is False or (
+                    (start is None or start <= on) and (until is None or on <= until)
+                    and (chosen is None or start is None or start >= chosen.effective_from)):
+                raise WQError(errors)
         if chosen is None:
             raise WQError([Diagnostic("WQ-VERSION", f"no version of `{policy_id}` is in force on {on.isoformat()}",
                                       hint="see `wqpolicy list` for the timeline, or give --policy ID@VERSION")])
@@ -279,7 +315,11 @@ class Library:
             base = pf.doc.get("extends")
             if not isinstance(base, str) or base not in self.files[policy_id]:  # the schema reports a bad one
                 continue
-            locked = read_lock(pf.path.parent).get(f"{policy_id}@{base}")
+            try:
+                locked = read_lock(pf.path.parent).get(f"{policy_id}@{base}")
+            except WQError as e:  # a lock file that cannot be read guards nothing: say so, never pass over it
+                out += e.diagnostics
+                continue
             if locked is None:
                 continue
             try:
@@ -290,35 +330,52 @@ class Library:
         return out
 
     def write_lock(self, folder: Path) -> Path:
-        """Record the item hashes of every version whose file is in ``folder``; returns the lock file."""
+        """Record the item hashes of every version whose file is in ``folder`` (and of their bases); returns the
+        lock file. Raises WQError when there is nothing to lock, a version does not build, or the file cannot be
+        written."""
         import json
-        entries = {}
+        entries, errors = {}, []
+        here = folder.resolve()
         for policy_id, versions in self.files.items():
             for version, pf in versions.items():
-                resolved = resolve(pf, versions).doc
-                if pf.path.parent.resolve() == folder.resolve() or any(
-                        v.doc.get("extends") == version and v.path.parent.resolve() == folder.resolve()
+                if pf.path.parent.resolve() == here or any(
+                        v.doc.get("extends") == version and v.path.parent.resolve() == here
                         for v in versions.values()):
-                    entries[f"{policy_id}@{version}"] = item_hashes(resolved)
+                    try:  # only a version that builds can be recorded as reviewed (and hashed item by item)
+                        self.build(policy_id, version)
+                        entries[f"{policy_id}@{version}"] = item_hashes(resolve(pf, versions).doc)
+                    except WQError as e:
+                        errors += e.diagnostics
         path = folder / LOCK_NAME
-        path.write_text(json.dumps(entries, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        if errors:
+            raise WQError(errors)
+        if not entries:
+            raise WQError([d for d in self.problems if d.span and Path(d.span.file).parent.resolve() == here] or
+                          [Diagnostic("WQ-FILE", "no policy versions in this folder: nothing to lock",
+                                      Span(str(folder), 1, 1), hint="give the folder that holds the policy files")])
+        not_special(path, "remove it; `wqpolicy lock` writes the lock file itself")
+        try:
+            path.write_text(json.dumps(entries, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+        except OSError as e:
+            raise WQError([Diagnostic("WQ-FILE", f"cannot write: {e.strerror or e}", Span(str(path), 1, 1))]) from None
         return path
+
+
+def _raw_date(value):
+    """``effective_from``/``until`` as written in a file that does not build: a date, None when not given, False
+    when it cannot be read."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return False
 
 
 def _under(file, roots) -> bool:
     here = Path(file).resolve()
     return any(here == r or r in here.parents for r in roots)
-
-
-def read_lock(folder: Path) -> dict:
-    import json
-    path = folder / LOCK_NAME
-    if not path.is_file():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        return {}
 
 
 def load_policy(ref: str | None = None, *, on: datetime.date | None = None, paths=None) -> Policy:
@@ -333,6 +390,7 @@ def load_policy(ref: str | None = None, *, on: datetime.date | None = None, path
     """
     if ref and is_policy_file(ref):
         path = Path(ref)
+        not_special(path)
         pf = read_policy_file(path)  # a missing file, a folder, bad YAML: the right WQ-FILE / WQ-YAML error
         if "id" not in pf.doc or "version" not in pf.doc:
             raise WQError([not_a_policy_file(pf)])
@@ -355,4 +413,4 @@ def not_a_policy_file(pf: PolicyFile) -> Diagnostic:
                       "document cannot be used as --policy")
 
 
-__all__ = ["Policy", "Library", "load_policy", "is_policy_file", "Marks"]
+__all__ = ["Policy", "Library", "load_policy", "is_policy_file", "not_special", "Marks"]

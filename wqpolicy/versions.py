@@ -94,9 +94,6 @@ def timeline_problems(versions: list) -> list[Diagnostic]:
     return out
 
 
-LOCK_NAME = "wqpolicy.lock.json"
-
-
 def item_hashes(doc: dict) -> dict[str, str]:
     """A short hash of every named item of a resolved policy document, by its dotted path."""
     import hashlib

@@ -123,11 +123,28 @@ def read_text(path: str | Path) -> str:
         if p.is_dir():
             raise WQError([Diagnostic("WQ-FILE", "is a directory, not a file", Span(name, 1, 1),
                                       hint="give a .yaml file, or use `wqpolicy check DIR` for a folder")])
+        not_special(p, None, devices_ok=True)  # /dev/stdin, /dev/null and the like may be read; a pipe never
         with p.open("rb") as f:
             data = f.read(MAX_BYTES + 1)  # no more: the file may be huge, or endless (/dev/zero)
     except OSError as e:
         raise WQError([Diagnostic("WQ-FILE", f"cannot read: {e.strerror or e}", Span(name, 1, 1))]) from None
+    except ValueError:  # a NUL character in the name
+        raise WQError([Diagnostic("WQ-FILE", "a file name cannot hold the NUL character", Span(name, 1, 1))]) from None
     return decode_text(data, name)
+
+
+def not_special(path: str | Path, hint: str | None = "give a .yaml file", devices_ok: bool = False) -> None:
+    """Refuse a pipe or socket (and a device, unless ``devices_ok``) before it is read: reading one would block,
+    or never end. A missing file or a folder passes (``read_text`` says so, with its own words)."""
+    path = Path(path)
+    try:
+        special = path.exists() and not path.is_dir() and not path.is_file() and not (
+            devices_ok and path.is_char_device())
+    except (OSError, ValueError):
+        return  # a name the system refuses: read_text words it
+    if special:
+        raise WQError([Diagnostic("WQ-FILE", "not a regular file (a pipe, socket or device)", Span(str(path), 1, 1),
+                                  hint=hint)])
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -1,0 +1,56 @@
+"""The lock file (`wqpolicy.lock.json`) of a folder: the item hashes of each policy version recorded as reviewed,
+read strictly (a lock that cannot be read guards nothing, so it is an error, never taken as absent)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .errors import Diagnostic, WQError
+from .source import Span
+from .yamlload import not_special, read_text
+
+LOCK_NAME = "wqpolicy.lock.json"
+
+
+def read_lock(folder: Path) -> dict:
+    """The lock file of ``folder`` (``{"ID@VERSION": {item path: hash}}``), or {} when there is none.
+    Raises WQError (WQ-FILE) when it cannot be read, is not JSON or not of that shape."""
+    path = folder / LOCK_NAME
+    if not path.exists():
+        return {}
+    hint = "write it again with `wqpolicy lock` once the revisions in this folder are reviewed"
+
+    def bad(message, line=1, col=1):
+        return WQError([Diagnostic("WQ-FILE", message, Span(str(path), line, col), hint)])
+
+    def at(*keys):  # line and column of a key (the first one of its text after the one before), for the message
+        index = 0
+        for key in keys:
+            found = text.find(json.dumps(key, ensure_ascii=False), index)
+            index = found if found >= 0 else index
+        return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+    if path.is_dir():
+        raise bad("is a directory, not a file")
+    not_special(path, hint)
+    text = read_text(path)  # a folder, unreadable, huge, or not UTF-8: WQ-FILE
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise bad(f"not valid JSON: {e.msg}", e.lineno, e.colno) from None
+    except (ValueError, RecursionError):
+        raise bad("not valid JSON (nested too deep, or a number too long)") from None
+    if not isinstance(data, dict):
+        raise bad(f"the lock file must be a JSON object of policy versions, not {_json_kind(data)}")
+    for ref, items in data.items():
+        if not isinstance(items, dict):
+            raise bad(f"`{ref}`: must be an object of item hashes, not {_json_kind(items)}", *at(ref))
+        for item, digest in items.items():
+            if not isinstance(digest, str):
+                raise bad(f"`{ref}`: the hash of `{item}` must be text, not {_json_kind(digest)}", *at(ref, item))
+    return data
+
+
+def _json_kind(value) -> str:
+    return {dict: "an object", list: "an array", str: "text", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number")
