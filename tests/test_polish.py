@@ -155,3 +155,16 @@ def test_expr_rejects_a_non_whole_position_in_a_parameter_list():
     r = run("expr", "--on", "2024-03-01", "eligible_categories[supply_subsidy_ratio]")  # a parameter: known too
     assert r.exit_code == 1
     assert r.stderr.startswith("<expr>:1:21: error[WQ-TYPE]: a list position must be a whole number, not ")
+
+
+def test_money_a_rule_read_has_two_decimals_but_keeps_an_exact_fraction_of_a_fen():
+    from wqpolicy.display import exact_money_text
+    assert [exact_money_text(Decimal(v)) for v in ("12276500", "2350.5", "9999999.995", "-0.00", "7.10")] == [
+        "12276500.00", "2350.50", "9999999.995", "0.00", "7.10"]
+
+
+def test_rule_values_show_declared_money_with_two_decimals():
+    import json
+    r = run("eval", "--format", "json", ROOT / "examples" / "recognition.yaml")
+    [investment] = [rule for rule in json.loads(r.stdout)["rules"] if rule["id"] == "recognition.investment"]
+    assert investment["values"] == {"eligible_investment": "12276500.00", "min_investment": "10000000.00"}

@@ -27,6 +27,14 @@ def money_text(v) -> str:
     return format(unsigned_zero(quantize(v, CENT, ROUND_HALF_UP)), "f")
 
 
+def exact_money_text(v) -> str:
+    """Money as read by a rule: two decimals like every amount (12276500.00), more only when the exact figure has
+    them (9999999.995: a rule compares the exact figure, so its values must show it, not a rounded one)."""
+    d = unsigned_zero(Decimal(v))
+    return format(quantize(d, CENT), "f") if d.as_tuple().exponent >= -2 or d == quantize(d, CENT) \
+        else decimal_text(d)
+
+
 def _cut(d: Decimal, step: str) -> str:
     """A long decimal cut at ``step``, with an ellipsis to say so: 0.33333333…"""
     short = unsigned_zero(quantize(d, Decimal(step)))

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from .model import Text
-from .display import decimal_text, fill, money_text
+from .display import decimal_text, exact_money_text, fill, money_text
 from .values import UNKNOWN, Duration
 
 
@@ -61,7 +61,7 @@ class RuleResult:
     def to_json(self) -> dict:
         out = {"id": self.id, "clause": self.clause, "severity": self.severity, "outcome": self.outcome,
                "label": self.label.to_json(), "message": self.message.to_json(),
-               "values": {k: to_json_value(v) for k, v in self.values.items()}}
+               "values": _values_json(self.values, self.kinds)}
         missing = self.missing
         if missing:
             out["missing"] = list(missing)
@@ -159,6 +159,12 @@ def render_value(v, kind: str | None, fields: dict | None = None):
 
 
 _PLAIN_INT = 10 ** 27
+
+
+def _values_json(values: dict, kinds: dict) -> dict:
+    """The values a rule read in their JSON form; amounts declared money with two decimals at least."""
+    return {k: exact_money_text(v) if kinds.get(k) == "money" and isinstance(v, (int, Decimal))
+            and not isinstance(v, bool) else to_json_value(v) for k, v in values.items()}
 
 
 def to_json_value(v):
