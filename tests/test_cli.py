@@ -64,6 +64,17 @@ def test_eval_json_gives_an_array_for_several_inputs_and_jsonl_one_line_each():
     assert len(lines) == 2 and json.loads(lines[1])["outputs"]["total_eligible"] == "850000.00"
 
 
+def test_eval_json_of_one_input_that_fails_prints_no_record_and_of_several_only_the_evaluated(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("decision: filing\nbogus: 1\n", encoding="utf-8")
+    r = run("eval", "--format", "json", bad)
+    assert (r.exit_code, r.stdout) == (1, "")  # not `[]`: there is no record to give
+    assert f"{bad}:2:1: error[WQ-INPUT]" in r.stderr
+    r = run("eval", "--format", "json", bad, EXAMPLES / "filing.yaml")
+    assert r.exit_code == 1
+    assert [d["input"] for d in json.loads(r.stdout)] == [str(EXAMPLES / "filing.yaml")]
+
+
 def test_eval_reads_standard_input_and_takes_the_decision_from_the_option():
     text = (EXAMPLES / "filing.yaml").read_text(encoding="utf-8").replace("decision: filing\n", "")
     r = run("eval", "--decision", "filing", "--format", "json", "-", input=text)

@@ -122,8 +122,9 @@ def check(paths, fmt):
 def eval_(inputs, policy_ref, on, decision, fmt, policy_dirs):
     """Evaluate input documents (YAML or JSON; `-` reads standard input) under one policy.
 
-    JSON output follows schemas/decision.schema.json: one object for one input, an array for several.
-    Exit 0 when every input was evaluated, 1 when an input or the policy has errors.
+    JSON output follows schemas/decision.schema.json: one object for one input, an array for several (of the
+    inputs that could be evaluated; the errors of the others go to standard error). Exit 0 when every input was
+    evaluated, 1 when an input or the policy has errors.
 
     \b
     Examples:
@@ -148,7 +149,8 @@ def eval_(inputs, policy_ref, on, decision, fmt, policy_dirs):
     for e in failed:
         _render(e.diagnostics)
     if fmt == "json":
-        click.echo(json_report(records, one=len(inputs) == 1), nl=False)
+        if records or len(inputs) > 1:  # one input that failed has no record: nothing on stdout, not `[]`
+            click.echo(json_report(records, one=len(inputs) == 1), nl=False)
     elif fmt == "jsonl":
         click.echo(jsonl_report(records), nl=False)
     else:
