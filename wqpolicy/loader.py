@@ -9,7 +9,7 @@ from .errors import Diagnostic, WQError
 from .evaluate import CompiledDecision
 from .inputs import InputSchema
 from .model import PolicyVersion
-from .policyfile import Builder, policy_schema_errors
+from .policyfile import Builder, date_of, policy_schema_errors
 from .record import DecisionRecord
 from .schemas import data_dir
 from .source import Span
@@ -266,7 +266,7 @@ class Library:
         for version, errors in self.broken(policy_id).items():
             # A version that does not build may be the one in force: say why it fails rather than choose another
             # (an older version, silently) or none.
-            start, until = (_raw_date(self.files[policy_id][version].doc.get(k))
+            start, until = (date_of(self.files[policy_id][version].doc.get(k), bad=False)
                             for k in ("effective_from", "effective_until"))
             if start is False or until is False or (
                     (start is None or start <= on) and (until is None or on <= until)
@@ -360,17 +360,6 @@ class Library:
         except OSError as e:
             raise WQError([Diagnostic("WQ-FILE", f"cannot write: {e.strerror or e}", Span(str(path), 1, 1))]) from None
         return path
-
-
-def _raw_date(value):
-    """``effective_from``/``until`` as written in a file that does not build: a date, None when not given, False
-    when it cannot be read."""
-    if value is None or isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        return False
 
 
 def _under(file, roots) -> bool:

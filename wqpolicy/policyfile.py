@@ -73,7 +73,7 @@ class Builder:
                     decisions[name].rules[:0] = decisions[other].rules
         policy = PolicyVersion(
             id=d["id"], version=str(d["version"]), title=_text(d.get("title")),
-            effective_from=_date(d["effective_from"]), effective_until=_date(d.get("effective_until")),
+            effective_from=date_of(d["effective_from"]), effective_until=date_of(d.get("effective_until")),
             extends=d.get("extends"), gap_before=bool(d.get("gap_before")), parameters=params, definitions=defs,
             decisions=decisions, clause_map=d.get("clause_map") or {}, clauses=clauses,
             metadata=d.get("metadata") or {}, file=self.file, raw=d,
@@ -341,10 +341,11 @@ def _text(raw) -> Text | None:
     return Text(raw["zh"], raw["en"]) if isinstance(raw, dict) and "zh" in raw and "en" in raw else None
 
 
-def _date(v):
+def date_of(v, bad=None):
+    """A policy's date field as written (a date, or text YYYY-MM-DD); None when not given, ``bad`` when unreadable."""
     if v is None or isinstance(v, datetime.date):
         return v
     try:
         return datetime.date.fromisoformat(str(v))
     except ValueError:
-        return None
+        return bad
