@@ -19,7 +19,9 @@ from click.testing import CliRunner
 
 from wqpolicy.cases import load_cases
 from wqpolicy.cli import main
-from wqpolicy.diff import Diff, case_impact, policy_changes, render_json, render_markdown, render_text
+from wqpolicy.diff import Diff, policy_changes
+from wqpolicy.diff_report import render_json, render_markdown, render_text
+from wqpolicy.impact import case_impact
 from wqpolicy.errors import Diagnostic, WQError
 from wqpolicy.loader import load_policy
 

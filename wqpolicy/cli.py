@@ -348,7 +348,9 @@ def diff(old, new, case_paths, fmt, fail_on_change):
       wqpolicy diff wuqing-five-platforms@2021-trial tests/fixtures/revision/2022-hypothetical.yaml
       wqpolicy diff OLD NEW --cases tests/cases --format markdown --fail-on-change
     """
-    from .diff import RENDERERS, Diff, case_impact, policy_changes
+    from .diff import Diff, policy_changes
+    from .diff_report import RENDERERS
+    from .impact import case_impact
     files = [r for r in (old, new) if is_policy_file(r)]
     try:  # an ID@VERSION may be beside a file named here, but never that file itself (an edited copy, say)
         before, after = _load_ref(old, files), _load_ref(new, files)

@@ -1,0 +1,177 @@
+"""The impact of a policy change over test cases: every case evaluated under both compiled versions, and each
+one whose outcome, rule outcomes or outputs move, with money differences (``case_impact(old, new, cases)``)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .errors import WQError
+from .display import display
+
+
+@dataclass
+class OutputChange:
+    name: str
+    kind: str | None
+    before: Any  # JSON form (money as "1500000.00"); None = unknown
+    after: Any
+
+    @property
+    def difference(self) -> Decimal | None:
+        """after - before, for money outputs known on both sides."""
+        if self.kind != "money" or not _is_amount(self.before) or not _is_amount(self.after):
+            return None
+        return Decimal(self.after) - Decimal(self.before)
+
+    def text(self) -> str:
+        out = f"{self.name}: {_value_text(self.before, self.kind)} → {_value_text(self.after, self.kind)}"
+        diff = self.difference
+        return out + (f" ({diff:+,.2f})" if diff is not None else "")
+
+    def to_json(self) -> dict:
+        diff = self.difference
+        return {"name": self.name, "kind": self.kind, "before": self.before, "after": self.after,
+                "difference": format(diff, "f") if diff is not None else None}
+
+
+@dataclass
+class CaseChange:
+    """One case whose result differs. ``before``/``after`` are outcome words or ``error WQ-…``;
+    rules are (id, before, after) with None for a rule absent in that version."""
+
+    case: str
+    decision: str
+    before: str
+    after: str
+    rules: list = field(default_factory=list)
+    outputs: list = field(default_factory=list)
+
+    @property
+    def outcome_changed(self) -> bool:
+        return self.before != self.after
+
+    def to_json(self) -> dict:
+        return {"case": self.case, "decision": self.decision, "before": self.before, "after": self.after,
+                "rules": [{"id": r, "before": b, "after": a} for r, b, a in self.rules],
+                "outputs": [o.to_json() for o in self.outputs]}
+
+
+@dataclass
+class DecisionCount:
+    decision: str
+    cases: int = 0
+    changed: int = 0
+    outcome_changed: int = 0
+    outputs_changed: int = 0
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Impact:
+    cases: int
+    counts: list  # DecisionCount, by decision name
+    changed: list  # CaseChange, by (decision, case)
+    skipped: list  # cases written for another policy
+
+    def to_json(self) -> dict:
+        return {"cases": self.cases, "changed": len(self.changed), "by_decision": [c.to_json() for c in self.counts],
+                "cases_changed": [c.to_json() for c in self.changed], "skipped": list(self.skipped)}
+
+
+def case_impact(old_policy, new_policy, cases: list, base: Path | None = None) -> Impact:
+    """Evaluate each case (``cases.Case``) under both compiled policies; expectations are not consulted.
+
+    A case written for another policy (its ``policy`` names neither) is skipped. Case names are shown
+    relative to ``base`` (default: the working folder) when they lie under it.
+    """
+    base = (base or Path.cwd()).resolve()
+    counts: dict[str, DecisionCount] = {}
+    changed, skipped, total = [], [], 0
+    ids = {old_policy.id, new_policy.id}
+    seen = set()
+    for case in sorted(cases, key=lambda c: str(c.path)):
+        name = _case_name(case.path, base)
+        if name in seen:
+            continue  # the same file named twice (a folder and a file in it)
+        seen.add(name)
+        if case.policy and case.policy not in ids:
+            skipped.append(name)
+            continue
+        total += 1
+        before, after = _run(old_policy, case), _run(new_policy, case)
+        decision = before.decision or after.decision or str(case.input.get("decision") or "?")
+        count = counts.setdefault(decision, DecisionCount(decision))
+        count.cases += 1
+        change = _compare(name, decision, before, after)
+        if change is not None:
+            changed.append(change)
+            count.changed += 1
+            count.outcome_changed += change.outcome_changed
+            count.outputs_changed += bool(change.outputs)
+    changed.sort(key=lambda c: (c.decision, c.case))
+    return Impact(total, [counts[k] for k in sorted(counts)], changed, sorted(skipped))
+
+
+@dataclass
+class _Result:
+    decision: str | None
+    state: str  # outcome word, or "error WQ-…"
+    rules: dict = field(default_factory=dict)
+    outputs: dict = field(default_factory=dict)  # name -> (kind, JSON value)
+
+
+def _run(policy, case) -> _Result:
+    try:
+        rec = policy.evaluate(None, case.input, input_name=str(case.path))
+    except WQError as e:
+        return _Result(None, "error " + ", ".join(sorted({d.code for d in e.diagnostics})))
+    outputs = {n: (rec.output_kinds[n][0], rec.output(n)) for n in rec.outputs}
+    outputs.update({n: (rec.output_kinds.get(n, (None,))[0], "error") for n in rec.output_errors})
+    return _Result(rec.decision, rec.outcome, rec.rule_outcomes(), outputs)
+
+
+def _compare(name, decision, a: _Result, b: _Result) -> CaseChange | None:
+    rules = [(rid, a.rules.get(rid), b.rules.get(rid)) for rid in sorted(set(a.rules) | set(b.rules))
+             if a.rules.get(rid) != b.rules.get(rid)]
+    outputs = []
+    for out in sorted(set(a.outputs) | set(b.outputs)):
+        ka, va = a.outputs.get(out, (None, None))
+        kb, vb = b.outputs.get(out, (None, None))
+        if out not in a.outputs or out not in b.outputs or va != vb:
+            outputs.append(OutputChange(out, kb or ka, va, vb))
+    if a.state == b.state and not rules and not outputs:
+        return None
+    return CaseChange(name, decision, a.state, b.state, rules, outputs)
+
+
+def _case_name(path: Path, base: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(base).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def _value_text(v, kind) -> str:
+    if v is None:
+        return "unknown"
+    if kind == "money" and _is_amount(v):
+        return f"{Decimal(v):,.2f}"
+    if kind == "ratio" and _is_amount(v):
+        return display(Decimal(str(v)), "ratio")
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return str(v).lower() if isinstance(v, bool) else str(v)
+
+
+def _is_amount(v) -> bool:
+    if isinstance(v, bool) or v is None:
+        return False
+    try:
+        return Decimal(str(v)).is_finite()
+    except ArithmeticError:
+        return False
