@@ -104,7 +104,7 @@ def test_an_input_document_given_as_the_policy_is_not_a_policy_file(command):
     assert "Traceback" not in r.output
 
 
-@pytest.mark.parametrize("ref", ["", "@", "wuqing-five-platforms@", "@2021-trial"])
+@pytest.mark.parametrize("ref", ["", "@", "wuqing-five-platforms@", "@2021-trial", "wuqing-five-platforms@2021@trial"])
 def test_a_malformed_reference_is_an_error_not_the_default_policy(ref):
     with pytest.raises(WQError) as e:
         load_policy(ref)

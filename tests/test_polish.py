@@ -168,3 +168,25 @@ def test_rule_values_show_declared_money_with_two_decimals():
     r = run("eval", "--format", "json", ROOT / "examples" / "recognition.yaml")
     [investment] = [rule for rule in json.loads(r.stdout)["rules"] if rule["id"] == "recognition.investment"]
     assert investment["values"] == {"eligible_investment": "12276500.00", "min_investment": "10000000.00"}
+
+
+# ------------------------------------------------------------------------------------ case policy references
+
+def test_a_case_policy_with_a_version_in_it_says_where_the_version_goes(tmp_path):
+    text = f"description: at\npolicy: wuqing-five-platforms@2021-trial\ninput_file: {EXAMPLE}\nexpect: {{outcome: eligible}}\n"
+    assert case_problems(tmp_path, text) == [
+        ("2:9", "WQ-CASE policy: a policy id, without @VERSION: give the version under `version` (default: the "
+                "bundled policy, wuqing-five-platforms)")]
+
+
+def test_a_misspelt_expect_by_version_key_is_a_warning_and_a_version_not_loaded_is_not(tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text(f"description: typo\ninput_file: {EXAMPLE}\nexpect: {{outcome: eligible}}\nexpect_by_version:\n"
+                    "  2021-trail: {outcome: ineligible}\n  2022-hypothetical: {outcome: ineligible}\n",
+                    encoding="utf-8")
+    r = CliRunner().invoke(main, ["test", str(path)])
+    assert r.exit_code == 0 and r.stdout == "1 passed, 0 failed\n"
+    assert r.stderr.splitlines()[0] == (
+        f"{path}:5:3: warning[WQ-CASE]: expect_by_version: `2021-trail` is not a version of this policy, so its "
+        "expectations are never compared (did you mean `2021-trial`?)")
+    assert "2022-hypothetical" not in r.stderr

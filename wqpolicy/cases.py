@@ -26,7 +26,7 @@ class Case:
     marks: object
     expect: dict
     expect_by_version: dict
-    spans: dict = field(default_factory=dict)  # where the case file says `policy`, `version`, `on`
+    spans: dict = field(default_factory=dict)  # where the case file says `policy`, `version`, `on`, each version
 
     def expectations(self, version: str) -> dict:
         """``expect`` with the entries for ``version`` laid over it."""
@@ -102,7 +102,9 @@ def load_case(path: Path) -> Case:
     return Case(path, doc.get("description", ""), doc.get("policy"), doc.get("version"),
                 datetime.date.fromisoformat(on) if on else None, document, input_marks,
                 doc.get("expect") or {}, doc.get("expect_by_version") or {},
-                {key: marks.span((key,)) for key in ("policy", "version", "on") if key in doc})
+                {**{key: marks.span((key,)) for key in ("policy", "version", "on") if key in doc},
+                 **{("expect_by_version", v): marks.key_span(("expect_by_version", v))
+                    for v in doc.get("expect_by_version") or {}}})
 
 
 def _input_path(case: Path, name: str, where: Span | None) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .cases import load_cases, run_case
-from .errors import WQError, legend
+from .errors import Diagnostic, WQError, did_you_mean, legend
 from .inputs import load_input
 from .loader import Library, is_policy_file, load_policy
 from .report import json_report, jsonl_report, text_report
@@ -195,6 +195,7 @@ def test(paths, policy_ref, on, verbose, policy_dirs):
             failed += 1
             click.echo(f"FAIL {_case_problem(case, e.diagnostics[0], _date(on))}")
             continue
+        _render(_misspelt_versions(case, library.files.get(policy.id, {}) if library else {policy.version: None}))
         result = run_case(case, policy)
         if result.passed:
             passed += 1
@@ -230,6 +231,19 @@ def _case_problem(case, d, on) -> str:
     if span is not None and span.file == str(case.path):
         return f"{span}: {text}"
     return f"{case.path}: {span}: {text}" if span is not None else f"{case.path}: {text}"
+
+
+def _misspelt_versions(case, versions) -> list[Diagnostic]:
+    """Warnings for `expect_by_version` keys that name no known version but nearly name one: such expectations
+    would never be compared. (A key for a version not loaded in this run is normal: one corpus serves several.)"""
+    out = []
+    for key in case.expect_by_version:
+        close = did_you_mean(str(key), versions) if key not in versions else None
+        if close:
+            out.append(Diagnostic("WQ-CASE", f"expect_by_version: `{key}` is not a version of this policy, so its "
+                                  "expectations are never compared", case.spans.get(("expect_by_version", key)),
+                                  hint=close, severity="warning"))
+    return out
 
 
 def _case_policy(library: Library, case, on):

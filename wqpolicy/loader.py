@@ -239,7 +239,7 @@ class Library:
         """(id, version) for ``ID@VERSION``, ``ID`` (in force on ``on``) or None (the only policy)."""
         on = on or datetime.date.today()
         policy_id, at, version = (ref or "").partition("@")
-        if ref is not None and (not policy_id or (at and not version)):
+        if ref is not None and (not policy_id or (at and not version) or "@" in version):
             raise WQError([Diagnostic("WQ-VERSION", f"`{ref}` is not a policy reference",
                                       hint="write ID, ID@VERSION or the path of a policy file; `wqpolicy list` "
                                       "shows the ids and versions")])
