@@ -340,7 +340,9 @@ def reads(expr: Expr, local_names=()) -> list[tuple[str, ast.Node]]:
         root = _path_root(n)
         if root is not None:
             if root not in local:
-                out.setdefault(expr.text[n.pos:n.end] if isinstance(n, ast.Index) or _has_index(n) else _dotted(n), n)
+                # `items[i.n].flag` inside `for i in …` has no value of its own: what it reads is `items`
+                head = _free_of(n, local)
+                out.setdefault(expr.text[head.pos:head.end] if _has_index(head) else _dotted(head), head)
             for sub in _index_keys(n):
                 visit(sub, local)
             return
@@ -362,6 +364,20 @@ def _path_root(n) -> str | None:
     while isinstance(n, (ast.Field, ast.Index)):
         n = n.subject
     return n.name if isinstance(n, ast.Name) else None
+
+
+def _free_of(n, local):
+    """The longest head of path ``n`` whose `[key]` steps use no loop variable of ``local``."""
+    head, step = n, n
+    while isinstance(step, (ast.Field, ast.Index)):
+        if isinstance(step, ast.Index) and _uses(step.key, local):
+            head = step.subject
+        step = step.subject
+    return head
+
+
+def _uses(n, names) -> bool:
+    return (isinstance(n, ast.Name) and n.name in names) or any(_uses(c, names) for c in ast.children(n))
 
 
 def _has_index(n) -> bool:

@@ -63,6 +63,16 @@ def _index(seq, key, pos):
     return seq.get(key, UNKNOWN)
 
 
+def _placed(pos, fn, *args):
+    """``fn(*args)``, a fault it raises placed at ``pos`` (the call) when it has no place of its own."""
+    try:
+        return fn(*args)
+    except EvalFault as e:
+        if e.pos is None:
+            e.pos = pos
+        raise
+
+
 def _order_key(key):
     return (1, 0) if key is UNKNOWN else (0, key)
 
@@ -77,7 +87,7 @@ class CodeGen:
         self.defs: dict[str, Definition] = checker.defs
         self.ns: dict = {"U": UNKNOWN, "MISS": _MISS, "Decimal": Decimal, "_divide": _divide, "_index": _index,
                          "_order_key": _order_key, "EvalFault": EvalFault, "FAULTS": FAULTS,
-                         "_division_by_zero": _division_by_zero, "_quantize": quantize}
+                         "_division_by_zero": _division_by_zero, "_quantize": quantize, "_placed": _placed}
         self._consts: dict = {}
         self._ids = itertools.count()
         self._sources: list[str] = []
@@ -418,6 +428,8 @@ class CodeGen:
                 impl = f"_quantize({temps[0]}, {step}, {half_up})"
                 return f"(U if ({temps[0]} := {args[0]}) is U else {impl})" if not known[0] else impl
             call = f"{impl}({', '.join(temps)})"
+            if n.func not in _NO_FAULT_BUILTINS:  # round, date: a fault of theirs is placed at the call
+                call = f"_placed({n.pos}, {impl}, {', '.join(temps)})"
             test = " or ".join(f"({t} := {a}) is U" for t, a, k in zip(temps, args, known) if not k)
             return f"(U if {test} else {call})" if test else call
         return f"{impl}({', '.join(args)})"

@@ -12,7 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
 from . import types as T
-from .values import UNKNOWN, EvalFault, Year, quantize
+from .display import decimal_text
+from .values import UNKNOWN, EvalFault, Year, is_whole, quantize
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def _distinct(xs):
 
 def _round(x, places):
     if places != int(places) or not 0 <= places <= 12:
-        raise EvalFault(f"round: places must be a whole number from 0 to 12, not {places}")
+        raise EvalFault(f"round: places must be a whole number from 0 to 12, not {decimal_text(places)}")
     return quantize(x, Decimal(1).scaleb(-int(places)), ROUND_HALF_UP)
 
 
@@ -160,10 +161,21 @@ def _year(d):
 
 
 def _date(y, m, d):
+    parts = (y, m, d)
+    if not all(is_whole(x) for x in parts):  # never truncate: date(2021, 6, 30.5) is a mistake, not 2021-06-30
+        raise EvalFault(f"date({_parts(parts)}): each part must be a whole number")
     try:
         return datetime.date(int(y), int(m), int(d))
     except ValueError as e:
-        raise EvalFault(f"date({y}, {m}, {d}): {e}") from None
+        raise EvalFault(f"date({_parts(parts)}): {e}") from None
+    except OverflowError:  # a part beyond a C integer (date(10^15, 1, 1)) is out of range, as a smaller one is
+        name, x = next(((n, x) for n, x in zip(("year", "month", "day"), parts) if abs(x) >= 2 ** 31), ("a part", y))
+        raise EvalFault(f"date({_parts(parts)}): {name} {decimal_text(x)} is out of range") from None
+
+
+def _parts(parts) -> str:
+    return ", ".join(decimal_text(x) if isinstance(x, (int, Decimal)) and not isinstance(x, bool) else str(x)
+                     for x in parts)
 
 
 def _value_or(x, default):
