@@ -287,3 +287,12 @@ def test_a_decision_that_is_not_a_name_is_an_input_error_through_the_api(policy,
     with pytest.raises(WQError) as e:
         policy.evaluate(None, {"decision": value})
     assert e.value.diagnostics[0].code == "WQ-INPUT"
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_an_integer_as_json_schema_says(policy, tmp_path):
+    record, _ = evaluate_file(policy, tmp_path, changed("total: 96", "total: 96.0"))
+    assert record.outcome == "eligible"
+    [staff] = [r for r in record.rules if r.id == "recognition.staff"]
+    assert (staff.outcome, str(staff.values["staff.total"])) == ("pass", "96.0")
+    [d] = input_errors(policy, tmp_path, changed("total: 96", "total: 96.5"))
+    assert d.message == "staff.total: 96.5 is not of type 'integer'"

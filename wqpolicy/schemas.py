@@ -53,7 +53,17 @@ def _multiple_of(validator, step, instance, schema):
             yield ValidationError(f"{value} is not a multiple of {step}")
 
 
-_Validator = extend(Draft202012Validator, {"multipleOf": _multiple_of})
+def _is_integer(checker, instance) -> bool:
+    """JSON Schema's integer: any number with no fractional part, so 96.0 is one (numbers arrive as Decimal)."""
+    if isinstance(instance, bool):
+        return False
+    if isinstance(instance, Decimal):
+        return instance.is_finite() and is_multiple(instance, 1)
+    return Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer")
+
+
+_Validator = extend(Draft202012Validator, {"multipleOf": _multiple_of},
+                    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
 
 
 def validator(schema: dict, folder: str | None = None) -> Draft202012Validator:
