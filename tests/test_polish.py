@@ -190,3 +190,11 @@ def test_a_misspelt_expect_by_version_key_is_a_warning_and_a_version_not_loaded_
         f"{path}:5:3: warning[WQ-CASE]: expect_by_version: `2021-trail` is not a version of this policy, so its "
         "expectations are never compared (did you mean `2021-trial`?)")
     assert "2022-hypothetical" not in r.stderr
+
+
+def test_an_output_of_a_numeric_kind_holding_something_else_is_shown_as_it_is_not_a_crash():
+    # only Policy.evaluate(..., validate=False) on a document that fails its schema can give this
+    assert render_value("abc", "money") == "abc"
+    assert render_value(datetime.date(2024, 1, 2), "number") == "2024-01-02"
+    assert render_value([Decimal("1.5")], "integer") == ["1.5"]
+    assert render_value(Decimal("NaN"), "ratio") == "NaN"

@@ -145,12 +145,14 @@ def render_value(v, kind: str | None, fields: dict | None = None):
     """A raw value in its JSON form, following the output's declared kind."""
     if v is UNKNOWN or v is None:
         return None
-    if kind == "money":
-        return money_text(v)
-    if kind in ("ratio", "number") and not isinstance(v, bool):
-        return decimal_text(v)
-    if kind == "integer" and not isinstance(v, bool):
-        return int(v)
+    number = isinstance(v, (int, Decimal)) and not isinstance(v, bool) and (type(v) is int or v.is_finite())
+    if number:  # anything else under a numeric kind (only an unvalidated document can give it) is shown as it is
+        if kind == "money":
+            return money_text(v)
+        if kind in ("ratio", "number"):
+            return decimal_text(v)
+        if kind == "integer":
+            return int(v)
     if kind == "list" and isinstance(v, list):
         fields = fields or {}
         return [{k: render_value(x, fields.get(k)) for k, x in item.items()} if isinstance(item, dict)
