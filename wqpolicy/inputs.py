@@ -106,7 +106,7 @@ def exact_numbers(value):
     if isinstance(value, float):
         return Decimal(repr(value)) if math.isfinite(value) else json.dumps(value)
     if isinstance(value, Decimal):
-        return json.dumps(float(value)) if not value.is_nan() else "NaN"
+        return "NaN" if value.is_nan() else "Infinity" if value > 0 else "-Infinity"  # as JSON spells them
     return value
 
 
