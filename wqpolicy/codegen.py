@@ -21,7 +21,7 @@ from . import ast
 from . import types as T
 from .checker import OUTCOME_COUNTS, Checker
 from .display import display
-from .functions import BUILTINS
+from .functions import BUILTINS, round_step
 from .model import Definition
 from .values import FAULTS, UNKNOWN, EvalFault, is_whole, quantize
 
@@ -42,12 +42,6 @@ def _nesting(text: str) -> int:
         elif ch in ")]}":
             depth -= 1
     return deepest
-
-
-def _divide(a, b, pos):
-    if not b:
-        raise EvalFault("division by zero", pos)
-    return (a if type(a) is Decimal else Decimal(a)) / b
 
 
 def _division_by_zero(pos):
@@ -85,7 +79,7 @@ class CodeGen:
         self.types = checker.types
         self.params = {n: p.value for n, p in checker.policy.parameters.items()}
         self.defs: dict[str, Definition] = checker.defs
-        self.ns: dict = {"U": UNKNOWN, "MISS": _MISS, "Decimal": Decimal, "_divide": _divide, "_index": _index,
+        self.ns: dict = {"U": UNKNOWN, "MISS": _MISS, "Decimal": Decimal, "_index": _index,
                          "_order_key": _order_key, "EvalFault": EvalFault, "FAULTS": FAULTS,
                          "_division_by_zero": _division_by_zero, "_quantize": quantize, "_placed": _placed}
         self._consts: dict = {}
@@ -397,7 +391,7 @@ class CodeGen:
             return f"{a}.add_to({b}, 1, {pos})"
         if op == "-" and (ta, tb) == (T.DATE, T.DURATION):
             return f"{b}.add_to({a}, -1, {pos})"
-        if op == "/":  # as _divide does, inline: a Decimal quotient (never int / int -> float), 0 a fault
+        if op == "/":  # inline: a Decimal quotient (never int / int -> float), 0 a fault
             quotient = f"({a} if type({a}) is Decimal else Decimal({a})) / {b}"
             if type(divisor) in (int, Decimal) and divisor:
                 return quotient
@@ -436,10 +430,7 @@ class CodeGen:
 
     def _round_step(self, places_node):
         """The step ``round(x, places)`` rounds to, for a known, valid ``places`` (else None: let it fault)."""
-        places = self._value(places_node)
-        if type(places) not in (int, Decimal) or places != int(places) or not 0 <= places <= 12:
-            return None
-        return Decimal(1).scaleb(-int(places))
+        return round_step(self._value(places_node))
 
     def _Aggregate(self, n, local, depth):
         fn = self._new("a")

@@ -146,10 +146,19 @@ def _distinct(xs):
     return out
 
 
+def round_step(places) -> Decimal | None:
+    """The step ``round(x, places)`` rounds to (2 -> 0.01), or None when ``places`` is not a whole number from
+    0 to 12."""
+    if not isinstance(places, (int, Decimal)) or places != int(places) or not 0 <= places <= 12:
+        return None
+    return Decimal(1).scaleb(-int(places))
+
+
 def _round(x, places):
-    if places != int(places) or not 0 <= places <= 12:
+    step = round_step(places)
+    if step is None:
         raise EvalFault(f"round: places must be a whole number from 0 to 12, not {decimal_text(places)}")
-    return quantize(x, Decimal(1).scaleb(-int(places)), ROUND_HALF_UP)
+    return quantize(x, step, ROUND_HALF_UP)
 
 
 def _len(x):
