@@ -6,7 +6,6 @@ and collects every problem as a Diagnostic; nothing stops at the first.
 """
 from __future__ import annotations
 
-from decimal import Decimal
 
 from . import ast
 from . import types as T
@@ -14,7 +13,7 @@ from .display import decimal_text
 from .errors import Diagnostic, did_you_mean
 from .functions import BUILTINS
 from .model import Decision, Definition, Expr, PolicyVersion
-from .values import is_whole
+from .values import is_number, is_whole
 
 OUTCOME_COUNTS = ("passed", "failed", "unknown", "error", "advisories")
 RULE_COUNTS = T.Record(tuple((n, T.NUMBER) for n in OUTCOME_COUNTS))
@@ -194,7 +193,7 @@ class Checker:
             v = self.policy.parameters[n.name].value
         else:
             return None
-        return v if isinstance(v, (int, Decimal)) and not isinstance(v, bool) else None
+        return v if is_number(v) else None
 
     def _Unary(self, n, local, specials):
         t = self._visit(n.operand, local, specials)

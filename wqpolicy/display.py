@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from .values import UNKNOWN, Year, quantize
+from .values import UNKNOWN, Year, is_number, quantize
 
 CENT = Decimal("0.01")
 
@@ -47,7 +47,7 @@ def display(v, kind: str | None = None) -> str:
     ratio parameter, 0.03666667… for long decimals."""
     if v is UNKNOWN or v is None:
         return "unknown"
-    if kind == "ratio" and isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+    if kind == "ratio" and is_number(v):
         pct = Decimal(v) * 100
         if pct.as_tuple().exponent < -4:
             return _cut(pct, "1e-4") + "%"

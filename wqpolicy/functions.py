@@ -13,7 +13,7 @@ from typing import Callable
 
 from . import types as T
 from .display import decimal_text
-from .values import UNKNOWN, EvalFault, Year, is_whole, quantize
+from .values import UNKNOWN, EvalFault, Year, is_number, is_whole, quantize
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def _date(y, m, d):
 
 
 def _parts(parts) -> str:
-    return ", ".join(decimal_text(x) if isinstance(x, (int, Decimal)) and not isinstance(x, bool) else str(x)
+    return ", ".join(decimal_text(x) if is_number(x) else str(x)
                      for x in parts)
 
 

@@ -6,11 +6,10 @@ and list items or mapping entries of different kinds. Each problem names its pla
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import NamedTuple
 
 from . import types as T
-from .values import Duration, is_whole
+from .values import Duration, is_number, is_whole
 
 
 class ValueProblem(NamedTuple):
@@ -61,14 +60,10 @@ def _empty_parts(value, at=()):
             yield from _empty_parts(item, at + (key,))
 
 
-def _is_number(v) -> bool:
-    return isinstance(v, (int, Decimal)) and not isinstance(v, bool)
-
-
 _DECLARED = {  # declared type -> (does the value have it, what such a value is)
-    "number": (_is_number, "a number"),
-    "ratio": (_is_number, "a number or percentage"),
-    "money": (_is_number, "an amount"),
+    "number": (is_number, "a number"),
+    "ratio": (is_number, "a number or percentage"),
+    "money": (is_number, "an amount"),
     "integer": (is_whole, "a whole number"),
     "date": (lambda v: isinstance(v, datetime.date), "a date (YYYY-MM-DD)"),
     "duration": (lambda v: isinstance(v, Duration), "a duration such as `6 months`"),

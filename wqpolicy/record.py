@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .model import Text
 from .display import decimal_text, exact_money_text, fill, money_text
-from .values import UNKNOWN, Duration
+from .values import UNKNOWN, Duration, is_number
 
 
 
@@ -145,7 +145,7 @@ def render_value(v, kind: str | None, fields: dict | None = None):
     """A raw value in its JSON form, following the output's declared kind."""
     if v is UNKNOWN or v is None:
         return None
-    number = isinstance(v, (int, Decimal)) and not isinstance(v, bool) and (type(v) is int or v.is_finite())
+    number = is_number(v) and (type(v) is int or v.is_finite())
     if number:  # anything else under a numeric kind (only an unvalidated document can give it) is shown as it is
         if kind == "money":
             return money_text(v)
@@ -165,8 +165,8 @@ _PLAIN_INT = 10 ** 27
 
 def _values_json(values: dict, kinds: dict) -> dict:
     """The values a rule read in their JSON form; amounts declared money with two decimals at least."""
-    return {k: exact_money_text(v) if kinds.get(k) == "money" and isinstance(v, (int, Decimal))
-            and not isinstance(v, bool) else to_json_value(v) for k, v in values.items()}
+    return {k: exact_money_text(v) if kinds.get(k) == "money" and is_number(v) else to_json_value(v)
+            for k, v in values.items()}
 
 
 def to_json_value(v):

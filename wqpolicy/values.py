@@ -111,6 +111,11 @@ def is_multiple(v, step) -> bool:
         return d.remainder_near(s, context=_wide(d, s)) == 0
 
 
+def is_number(v) -> bool:
+    """Whether ``v`` is a number of the language (an int or a Decimal; not true/false, which Python counts)."""
+    return isinstance(v, (int, Decimal)) and not isinstance(v, bool)
+
+
 def is_whole(v) -> bool:
     """Whether ``v`` is a whole number (2, 2.0; not 0.5, not true, not text)."""
-    return isinstance(v, (int, Decimal)) and not isinstance(v, bool) and is_multiple(v, 1)
+    return is_number(v) and is_multiple(v, 1)
