@@ -6,7 +6,6 @@ and collects every problem as a Diagnostic; nothing stops at the first.
 """
 from __future__ import annotations
 
-
 from . import ast
 from . import types as T
 from .display import decimal_text
