@@ -12,7 +12,7 @@ from .inputs import load_input
 from .record import DecisionRecord
 from .schemas import data_dir, error_message, error_path, load_schema, validator
 from .source import Span
-from .yamlload import Marks, load_yaml, not_special, read_text
+from .yamlload import Marks, load_yaml, read_text
 
 
 @dataclass
@@ -81,8 +81,7 @@ def case_files(paths) -> list[Path]:
 
 def load_case(path: Path) -> Case:
     """One case file, checked against schemas/case.schema.json. Raises WQError."""
-    not_special(path, "give a .yaml case file or a folder of them")
-    text = read_text(path)
+    text = read_text(path, regular=True, hint="give a .yaml case file or a folder of them")
     doc, marks = load_yaml(text, str(path), dates=False)
     schema_dir = data_dir("schemas")
     v = validator(load_schema(str(schema_dir / "case.schema.json")), str(schema_dir))

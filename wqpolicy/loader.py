@@ -144,7 +144,6 @@ class Library:
                 continue
             self._seen.add(path.resolve())
             try:
-                not_special(path)
                 pf = read_policy_file(path)
             except WQError as e:
                 self.problems += e.diagnostics
@@ -379,8 +378,7 @@ def load_policy(ref: str | None = None, *, on: datetime.date | None = None, path
     """
     if ref and is_policy_file(ref):
         path = Path(ref)
-        not_special(path)
-        pf = read_policy_file(path)  # a missing file, a folder, bad YAML: the right WQ-FILE / WQ-YAML error
+        pf = read_policy_file(path)  # a missing file, a folder, a pipe, bad YAML: the right WQ-FILE / WQ-YAML error
         if "id" not in pf.doc or "version" not in pf.doc:
             raise WQError([not_a_policy_file(pf)])
         library = Library.over_bundled([path])
@@ -402,4 +400,4 @@ def not_a_policy_file(pf: PolicyFile) -> Diagnostic:
                       "document cannot be used as --policy")
 
 
-__all__ = ["Policy", "Library", "load_policy", "is_policy_file", "not_special", "Marks"]
+__all__ = ["Policy", "Library", "load_policy", "is_policy_file", "Marks"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import Diagnostic, WQError
 from .source import Span
-from .yamlload import not_special, read_text
+from .yamlload import read_text
 
 LOCK_NAME = "wqpolicy.lock.json"
 
@@ -32,8 +32,7 @@ def read_lock(folder: Path) -> dict:
 
     if path.is_dir():
         raise bad("is a directory, not a file")
-    not_special(path, hint)
-    text = read_text(path)  # a folder, unreadable, huge, or not UTF-8: WQ-FILE
+    text = read_text(path, regular=True, hint=hint)  # unreadable, a pipe, huge, or not UTF-8: WQ-FILE
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:

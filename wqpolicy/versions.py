@@ -38,7 +38,7 @@ class Resolved:
 
 
 def read_policy_file(path: Path) -> PolicyFile:
-    text = read_text(path)
+    text = read_text(path, regular=True, hint="give a .yaml file")
     doc, marks = load_yaml(text, str(path), dates=False)
     if not isinstance(doc, dict):
         raise WQError([Diagnostic("WQ-SCHEMA", "a policy file must be a mapping with `id`, `version`, …",

@@ -115,15 +115,17 @@ for _cls in {_Composer, _PyComposer}:
                                list("-+0123456789"))
 
 
-def read_text(path: str | Path) -> str:
-    """Read a UTF-8 file, turning every I/O problem into a WQ-FILE diagnostic."""
+def read_text(path: str | Path, *, regular: bool = False, hint: str | None = None) -> str:
+    """Read a UTF-8 file, turning every I/O problem into a WQ-FILE diagnostic. A pipe or socket is refused (reading
+    it would block); so is a device (/dev/stdin, /dev/null) when the file must be ``regular``, ``hint`` saying
+    what to give instead."""
     name = str(path)
     p = Path(path)
     try:
         if p.is_dir():
             raise WQError([Diagnostic("WQ-FILE", "is a directory, not a file", Span(name, 1, 1),
                                       hint="give a .yaml file, or use `wqpolicy check DIR` for a folder")])
-        not_special(p, None, devices_ok=True)  # /dev/stdin, /dev/null and the like may be read; a pipe never
+        not_special(p, hint, devices_ok=not regular)
         with p.open("rb") as f:
             data = f.read(MAX_BYTES + 1)  # no more: the file may be huge, or endless (/dev/zero)
     except OSError as e:
