@@ -22,14 +22,15 @@ _ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "definitions", 
                           "examples", "enumDescriptions", "markdownDescription", "deprecated", "readOnly",
                           "writeOnly"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-_TYPE_TEST = {
-    "object": "type(x) is dict", "array": "type(x) is list", "string": "type(x) is str",
-    "boolean": "type(x) is bool", "integer": "type(x) is int", "null": "x is None",
-    "number": "(type(x) is int or (type(x) is Decimal and x.is_finite()))",
+_TYPE_TEST = {  # of the value in variable {x}
+    "object": "type({x}) is dict", "array": "type({x}) is list", "string": "type({x}) is str",
+    "boolean": "type({x}) is bool", "integer": "type({x}) is int", "null": "{x} is None",
+    "number": "(type({x}) is int or (type({x}) is Decimal and {x}.is_finite()))",
 }
 _COMPARE = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
-_SIZE = {"minItems": ("list", "<"), "maxItems": ("list", ">"), "minLength": ("str", "<"),
-         "maxLength": ("str", ">"), "minProperties": ("dict", "<"), "maxProperties": ("dict", ">")}
+_PY = {"object": "dict", "array": "list", "string": "str"}
+_SIZE = {"minItems": ("array", "<"), "maxItems": ("array", ">"), "minLength": ("string", "<"),
+         "maxLength": ("string", ">"), "minProperties": ("object", "<"), "maxProperties": ("object", ">")}
 
 
 def _numbers_only(declared) -> bool:
@@ -43,11 +44,12 @@ class _Declined(Exception):
 
 
 def compile_check(schema) -> Check | None:
-    """``check(document)`` True only for documents valid against ``schema`` (numbers as int or Decimal, as
-    ``inputs.exact_numbers`` leaves them); None when the schema is beyond this module (use jsonschema)."""
+    """``check(document)`` True only for documents that are valid against ``schema`` and already exact: no
+    float and no NaN or infinite Decimal anywhere, so ``inputs.exact_numbers`` would leave them as they are.
+    None when the schema is beyond this module (use jsonschema)."""
     try:
         return _Compiler(schema).build()
-    except _Declined:
+    except (_Declined, RecursionError, SyntaxError, MemoryError):  # the last three: a schema too deep to compile
         return None
 
 
@@ -61,132 +63,181 @@ def _valid_date(s: str) -> bool:
     return True
 
 
+def _exact(x) -> bool:
+    """Whether ``x`` holds only the values of an exact document: str, int, bool, None, finite Decimals, and
+    dicts and lists of them (the test for values no keyword of the schema looks at)."""
+    t = type(x)
+    if t is str or t is int or t is bool or x is None:
+        return True
+    if t is Decimal:
+        return x.is_finite()
+    if t is dict:
+        return all(_exact(v) for v in x.values())
+    if t is list:
+        return all(_exact(v) for v in x)
+    return False
+
+
 class _Compiler:
-    """One function ``n<i>(x)`` per schema node, each a list of `if <x breaks a keyword>: return False`."""
+    """The whole schema as one function of nested `if <x breaks a keyword>: return False` blocks, each property
+    read once into a local; a new function only for each branch of anyOf and where the nesting gets deep."""
+
+    MAX_NESTING = 12  # blocks in one function (Python allows 20 loops and 100 indents)
+    MAX_NODES = 20_000  # schema nodes compiled: $refs are inlined, and refs of refs could multiply without end
 
     def __init__(self, root):
         self.root = root
-        self.lines = ["def _true(x):", "    return True", "def _false(x):", "    return False", ""]
+        self.lines: list[str] = []
         self.names: dict = {"Decimal": Decimal, "is_multiple": is_multiple, "valid_date": _valid_date,
-                            "NoneType": type(None)}
-        self.functions: list[str] = []  # constants mapping property names to function names
-        self.refs: dict[str, str | None] = {}
-        self.count = 0
+                            "exact": _exact, "NoneType": type(None), "MISSING": object()}
+        self.count = self.nodes = 0
+        self.expanding: list[str] = []  # the $refs being inlined: one of them again would be recursion
 
     def build(self) -> Check:
-        entry = self.node(self.root)
+        entry = self.function(self.root)
         namespace = dict(self.names)
         exec(compile("\n".join(self.lines), "<wqpolicy input schema>", "exec"), namespace)  # noqa: S102
-        for const in self.functions:
-            namespace[const] = {k: namespace[f] for k, f in namespace[const].items()}
         return namespace[entry]
+
+    def fresh(self, prefix: str) -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
 
     def const(self, value) -> str:
         name = f"c{len(self.names)}"
         self.names[name] = value
         return name
 
-    def node(self, schema) -> str:
-        """The name of the function checking ``schema``."""
+    def function(self, schema) -> str:
+        name = self.fresh("f")
+        body = self.emit(schema, "x", 1)
+        self.lines += [f"def {name}(x):", *("    " + line for line in body), "    return True", ""]
+        return name
+
+    def emit(self, schema, x: str, depth: int) -> list[str]:
+        """Lines that return False when the value in variable ``x`` breaks ``schema`` or is not exact; ``depth``
+        counts the blocks around them."""
+        self.nodes += 1
+        if self.nodes > self.MAX_NODES:
+            raise _Declined
+        if depth > self.MAX_NESTING:
+            return [f"if not {self.function(schema)}({x}): return False"]
         if isinstance(schema, bool):
-            return "_true" if schema else "_false"
+            return [f"if not exact({x}): return False"] if schema else ["return False"]
         if not isinstance(schema, dict) or ("$id" in schema and schema is not self.root):
             raise _Declined  # a nested $id moves the base of $refs
         keys = set(schema) - _ANNOTATIONS
         if keys == {"$ref"}:
-            return self.ref(schema["$ref"])
-        name = f"n{self.count}"
-        self.count += 1
+            return self.ref(schema["$ref"], x, depth)
+        kinds = schema.get("type")
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        lines = []
+        if not keys & {"type", "enum", "const", "$ref", "allOf", "anyOf"}:
+            lines.append(f"if not exact({x}): return False")  # nothing here pins the type: a float could pass
+        elif kinds is not None and not isinstance(kinds, list):
+            raise _Declined
         # The type first: the checks after it may then skip testing it again (all are tests of one conjunction,
         # so their order does not change the answer).
-        order = sorted(keys, key=lambda k: (k != "type", k))
-        body = [line for k in order for line in self.keyword(k, schema[k], schema)]
-        self.lines += [f"def {name}(x):", *("    " + line for line in body), "    return True", ""]
-        return name
+        for k in sorted(keys, key=lambda k: (k != "type", k)):
+            lines += self.keyword(k, schema[k], schema, x, kinds, depth)
+        return lines
 
-    def keyword(self, k: str, v, schema: dict) -> list[str]:  # noqa: C901 - one branch per keyword reads best
+    def keyword(self, k: str, v, schema: dict, x: str, kinds, depth: int) -> list[str]:  # noqa: C901 - one branch per keyword reads best
+        def only(kind: str) -> bool:
+            return kinds == [kind]
+
+        def when(kind: str, body: list[str]) -> list[str]:
+            """``body`` applies to values of one JSON type: guarded by a type test unless the type is known."""
+            if only(kind) or not body:
+                return body
+            return [f"if type({x}) is {_PY[kind]}:", *("    " + line for line in body)]
+
         if k == "type":
-            kinds = [v] if isinstance(v, str) else list(v)
             if not all(t in _TYPE_TEST for t in kinds):
                 raise _Declined
-            return [f"if not ({' or '.join(_TYPE_TEST[t] for t in kinds)}): return False"]
-        if k == "properties":
+            test = " or ".join(_TYPE_TEST[t].format(x=x) for t in kinds)
+            lines = [f"if not ({test}): return False"]
+            for kind in ("object", "array"):  # a container whose members no keyword reads: they must be exact
+                members = ("properties", "additionalProperties") if kind == "object" else ("items",)
+                if kind in kinds and not any(m in schema for m in members):
+                    lines += when(kind, [f"if not exact({x}): return False"])
+            return lines
+        if k == "properties" or (k == "additionalProperties" and "properties" not in schema):
             if "patternProperties" in schema:
                 raise _Declined
-            props = self.const({n: self.node(sub) for n, sub in v.items()})
-            self.functions.append(props)  # names now, the functions once they exist
-            extra = schema.get("additionalProperties", True)
-            other = None if isinstance(extra, bool) else self.node(extra)
-            return ["if type(x) is dict:",
-                    "    for k, v in x.items():",
-                    f"        f = {props}.get(k)",
-                    "        if f is not None:",
-                    "            if not f(v): return False",
-                    *([f"        elif not {other}(v): return False"] if other else [])]
+            return when("object", self.members(schema, x, depth + 1))
         if k == "additionalProperties":
-            if "patternProperties" in schema:
-                raise _Declined
-            known = self.const(frozenset(schema.get("properties", {})))
-            if v is False:
-                return [f"if type(x) is dict and not x.keys() <= {known}: return False"]
-            if "properties" in schema or v is True:
-                return []  # checked with the properties
-            other = self.node(v)
-            return ["if type(x) is dict:", "    for v in x.values():", f"        if not {other}(v): return False"]
+            return []  # with the properties
         if k == "required":
-            return [f"if type(x) is dict and not {self.const(frozenset(v))} <= x.keys(): return False"]
+            return when("object", [f"if not {self.const(frozenset(v))} <= {x}.keys(): return False"])
         if k == "items":
             if "prefixItems" in schema:
                 raise _Declined
-            item = self.node(v)
-            return ["if type(x) is list:", "    for v in x:", f"        if not {item}(v): return False"]
+            item = self.fresh("v")
+            return when("array", [f"for {item} in {x}:", *("    " + line for line in self.emit(v, item, depth + 2))])
         if k in _SIZE:
             kind, broken = _SIZE[k]
-            return [f"if type(x) is {kind} and len(x) {broken} {int(v)}: return False"]
+            return when(kind, [f"if len({x}) {broken} {int(v)}: return False"])
         if k in _COMPARE or k == "multipleOf":
             if type(v) not in (int, Decimal) or not Decimal(v).is_finite():
                 raise _Declined
-            test = f"x {_COMPARE[k]} {self.const(v)}" if k != "multipleOf" else f"is_multiple(x, {self.const(v)})"
+            test = f"{x} {_COMPARE[k]} {self.const(v)}" if k != "multipleOf" else f"is_multiple({x}, {self.const(v)})"
             if k == "multipleOf" and v > 0 and is_multiple(1, v):
-                test = f"(type(x) is int or {test})"  # a whole number is a multiple of a step that divides 1
-            if _numbers_only(schema.get("type")):
+                test = f"(type({x}) is int or {test})"  # a whole number is a multiple of a step that divides 1
+            if _numbers_only(kinds):
                 return [f"if not {test}: return False"]  # the type, checked first, let only int and Decimal by
             # numeric keywords ignore what is not a number; anything else numeric (a float) is in doubt
-            return ["if type(x) not in (str, dict, list, bool, NoneType):",
-                    f"    if not ({_TYPE_TEST['number']} and {test}): return False"]
+            number = _TYPE_TEST["number"].format(x=x)
+            return [f"if type({x}) not in (str, dict, list, bool, NoneType):",
+                    f"    if not ({number} and {test}): return False"]
         if k in ("enum", "const"):
             options = list(v) if k == "enum" else [v]
             if not all(o is None or type(o) in (str, int) for o in options):
                 raise _Declined
             keyed = self.const(frozenset((type(o), o) for o in options))
-            return [f"if type(x) not in (str, int, NoneType) or (type(x), x) not in {keyed}: return False"]
+            return [f"if type({x}) not in (str, int, NoneType) or (type({x}), {x}) not in {keyed}: return False"]
         if k == "pattern":
-            return [f"if type(x) is str and {self.const(re.compile(v))}.search(x) is None: return False"]
+            return when("string", [f"if {self.const(re.compile(v))}.search({x}) is None: return False"])
         if k == "format":
             if v != "date":
                 raise _Declined
-            return ["if type(x) is str and not valid_date(x): return False"]
+            return when("string", [f"if not valid_date({x}): return False"])
         if k == "$ref":
-            return [f"if not {self.ref(v)}(x): return False"]
+            return self.ref(v, x, depth)
         if k == "allOf":
-            return [f"if not {self.node(s)}(x): return False" for s in v]
+            return [line for s in v for line in self.emit(s, x, depth)]
         if k == "anyOf":
-            return [f"if not ({' or '.join(f'{self.node(s)}(x)' for s in v)}): return False"]
+            return [f"if not ({' or '.join(f'{self.function(s)}({x})' for s in v)}): return False"]
         # oneOf and not would need "certainly invalid", which this module never knows; the rest is unknown
         raise _Declined
 
-    def ref(self, ref: str) -> str:
-        if not ref.startswith("#/"):
-            raise _Declined
-        if ref not in self.refs:
-            target = self.root
-            try:
-                for part in ref[2:].split("/"):
-                    target = target[part.replace("~1", "/").replace("~0", "~")]
-            except (KeyError, TypeError):
-                raise _Declined from None
-            self.refs[ref] = None  # while compiling: a reference back to here is recursion, declined
-            self.refs[ref] = self.node(target)
-        if self.refs[ref] is None:
-            raise _Declined
-        return self.refs[ref]
+    def members(self, schema: dict, x: str, depth: int) -> list[str]:
+        """An object's properties, each read once; the keys it may not have; the values of the others."""
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        known = self.const(frozenset(props))
+        lines = [f"if not {x}.keys() <= {known}: return False"] if extra is False else []
+        for name, sub in props.items():
+            v = self.fresh("v")
+            lines += [f"{v} = {x}.get({name!r}, MISSING)", f"if {v} is not MISSING:",
+                      *("    " + line for line in self.emit(sub, v, depth + 1))]
+        if extra is not False:
+            k, v = self.fresh("k"), self.fresh("v")
+            rest = self.emit(extra, v, depth + 2)
+            lines += [f"for {k}, {v} in {x}.items():", f"    if {k} not in {known}:", *("        " + l for l in rest)]
+        return lines
+
+    def ref(self, ref: str, x: str, depth: int) -> list[str]:
+        if not ref.startswith("#/") or ref in self.expanding:
+            raise _Declined  # elsewhere, or recursion
+        target = self.root
+        try:
+            for part in ref[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+        except (KeyError, TypeError, IndexError):
+            raise _Declined from None
+        self.expanding.append(ref)
+        try:
+            return self.emit(target, x, depth)
+        finally:
+            self.expanding.pop()

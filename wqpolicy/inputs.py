@@ -48,10 +48,11 @@ class InputSchema:
 
     def validated(self, doc, marks: Marks | None = None, file: str | None = None) -> dict:
         """``prepare(doc)`` once the document passes its schema; WQError with every violation if it does not."""
-        doc = exact_numbers(doc)
-        problems = self._errors(doc, marks, file)
-        if problems:
-            raise WQError(problems)
+        if self.certainly_valid is None or not self.certainly_valid(doc):  # its yes: valid, and already exact
+            doc = exact_numbers(doc)
+            problems = self._errors(doc, marks, file)
+            if problems:
+                raise WQError(problems)
         return self._convert(doc) if self._convert else doc
 
     def _errors(self, doc, marks: Marks | None, file: str | None) -> list[Diagnostic]:
