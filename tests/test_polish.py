@@ -198,3 +198,14 @@ def test_an_output_of_a_numeric_kind_holding_something_else_is_shown_as_it_is_no
     assert render_value(datetime.date(2024, 1, 2), "number") == "2024-01-02"
     assert render_value([Decimal("1.5")], "integer") == ["1.5"]
     assert render_value(Decimal("NaN"), "ratio") == "NaN"
+
+
+@pytest.mark.parametrize("value, kind, text", [
+    (Decimal("5999999.99") / Decimal("10000000"), "ratio", "59.9999…%"),  # not "60.…%": it fails a 60% test
+    (Decimal(2) / 3, "ratio", "66.6666…%"),
+    (Decimal("0.6") + Decimal("1e-12"), "ratio", "60.0000…%"),  # just over: the zeros stay, then the ellipsis
+    (Decimal(2) / 3, None, "0.66666666…"),
+    (Decimal(-2) / 3, None, "-0.66666666…"),
+])
+def test_long_decimals_are_cut_toward_zero_never_rounded_up(value, kind, text):
+    assert display(value, kind) == text

@@ -2,7 +2,7 @@
 ratios as percentages, and {name} placeholders in messages and labels filled with them."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from .values import UNKNOWN, Year, is_number, quantize
 
@@ -36,10 +36,11 @@ def exact_money_text(v) -> str:
 
 
 def _cut(d: Decimal, step: str) -> str:
-    """A long decimal cut at ``step``, with an ellipsis to say so: 0.33333333…"""
-    short = unsigned_zero(quantize(d, Decimal(step)))
-    text = format(short, "f")
-    return (text.rstrip("0") if short else text) + "…"
+    """A long decimal cut at ``step`` (toward zero, never rounded up), with an ellipsis to say more digits
+    follow: 0.33333333…, 59.9999… (not 60.…: a share just under a threshold must not look as if it met it)."""
+    text = format(unsigned_zero(quantize(d, Decimal(step), ROUND_DOWN)), "f")
+    trimmed = text.rstrip("0")
+    return (text if trimmed.endswith(".") else trimmed) + "…"
 
 
 def display(v, kind: str | None = None) -> str:
