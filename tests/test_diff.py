@@ -218,21 +218,28 @@ def full_diff(base, revision, changes):
 
 def test_text_format(full_diff):
     text = render_text(full_diff)
-    assert text.startswith("Policy diff: wuqing-five-platforms@2021-trial → wuqing-five-platforms@2022-hypothetical\n")
-    assert "  - parameter min_rd_intensity (3.2.3): 3% → 4%\n" in text
-    assert "Case impact: 4 of 5 cases change\n" in text
-    assert "  recognition: 3 cases, 3 changed (outcome 1, outputs 3)\n" in text
+    assert text.startswith("政策对比 Policy diff: wuqing-five-platforms@2021-trial → "
+                           "wuqing-five-platforms@2022-hypothetical\n")
+    assert "  - parameter min_rd_intensity (3.2.3): 3% → 4%  · 近三年平均研发投入强度下限\n" in text
+    assert "  - rule recognition.satisfaction removed (clause 3.2.6)  · 平台使用方满意度高（专家评审）\n" in text
+    assert "\n  - clause 3.2.6 now maps to" in text  # no label: the clause map is not an item with one
+    assert "案例影响 Case impact: 5 个案例中 4 个有变化 · 4 of 5 cases change\n" in text
+    assert "  recognition 认定: 3 cases, 3 changed (outcome 1, outputs 3)\n" in text
     assert ("  tests/fixtures/revision/cases/recognition-20m.yaml [recognition]\n"
-            "    outcome: eligible → eligible (unchanged)\n") in text
-    assert "    output supply_subsidy_total: 5,000,000.00 → 6,000,000.00 (+1,000,000.00)\n" in text
-    assert "    output supply_subsidy_total: 3,600,000.00 → 0.00 (-3,600,000.00)\n" in text
+            "    结论 outcome: eligible（符合认定条件）, unchanged\n") in text
+    assert "    结论 outcome: eligible → ineligible（符合认定条件 → 不符合认定条件）\n" in text
+    assert "    输出 output supply_subsidy_total: 5,000,000.00 → 6,000,000.00 (+1,000,000.00)\n" in text
+    assert "    输出 output supply_subsidy_total: 3,600,000.00 → 0.00 (-3,600,000.00)\n" in text
 
 
 def test_json_format(full_diff):
     data = json.loads(render_json(full_diff))
     assert data["old"]["version"] == "2021-trial" and data["new"]["effective_from"] == "2022-01-01"
     assert len(data["changes"]) == 8
-    assert set(data["changes"][0]) == {"kind", "path", "clause", "before", "after", "message"}
+    assert set(data["changes"][0]) == {"kind", "path", "clause", "before", "after", "message", "label"}
+    threshold = next(c for c in data["changes"] if c["path"] == "parameters.min_rd_intensity")
+    assert threshold["label"] == {"zh": "近三年平均研发投入强度下限", "en": "Minimum mean R&D intensity over recent years"}
+    assert data["changes"][-1]["label"] is None  # the clause map entry
     impact = data["impact"]
     assert (impact["cases"], impact["changed"]) == (5, 4)
     case = next(c for c in impact["cases_changed"] if c["case"].endswith("recognition-20m.yaml"))
@@ -251,10 +258,11 @@ def test_markdown_matches_golden(full_diff):
 
 def test_markdown_shape(full_diff):
     text = render_markdown(full_diff)
-    assert text.startswith("## Policy diff: `wuqing-five-platforms@2021-trial` → "
+    assert text.startswith("## 政策对比 Policy diff: `wuqing-five-platforms@2021-trial` → "
                            "`wuqing-five-platforms@2022-hypothetical`\n")
-    assert "| Change | Item | Clause | Description |" in text
-    assert "| recognition | 3 | 3 | 1 | 3 |" in text
+    assert "| 变更 Change | 项目 Item | 条款 Clause | 说明 Description |" in text
+    assert "| parameter changed | `parameters.min_rd_intensity`<br>近三年平均研发投入强度下限 | 3.2.3 |" in text
+    assert "| recognition 认定 | 3 | 3 | 1 | 3 |" in text
     assert text.count("<details>") == text.count("</details>") == 2
     assert render_markdown(full_diff) == text  # deterministic
 
@@ -282,7 +290,8 @@ def test_cli_fail_on_change_exits_1_when_a_case_changes():
 def test_cli_fail_on_change_exits_0_for_a_version_against_itself():
     result = run("diff", BASE_REF, BASE_REF, "--cases", OWN_CASES, "--fail-on-change")
     assert result.exit_code == 0, result.output
-    assert "Policy changes (0):" in result.output and "Case impact: 0 of 5 cases change" in result.output
+    assert "政策变更 Policy changes (0):\n  （无 none）\n" in result.output
+    assert "0 of 5 cases change" in result.output
 
 
 def test_cli_without_fail_on_change_exits_0_even_with_changes():

@@ -203,7 +203,7 @@ def test_diff_exits_1_when_a_case_file_cannot_be_read_even_without_fail_on_chang
     r = run("diff", BASE_REF, BASE_REF, "--cases", bad)
     assert r.exit_code == 1
     assert f"{bad}:2:1: error[WQ-YAML]:" in r.output
-    assert "Case impact: 0 of 0 cases change" in r.output
+    assert "0 of 0 cases change" in r.output
 
 
 # -- wqpolicy test: where a case's version cannot be had ---------------------------------------------------------

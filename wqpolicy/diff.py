@@ -6,7 +6,7 @@ holds them with the ``Impact`` over cases (impact.py). Nothing here prints: diff
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,10 +27,12 @@ class Change:
     before: Any
     after: Any
     message: str
+    label: Any = None  # the zh/en label (model.Text) of the parameter, rule, output or definition it changes
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "path": self.path, "clause": self.clause, "before": self.before,
-                "after": self.after, "message": self.message}
+                "after": self.after, "message": self.message,
+                "label": self.label.to_json() if self.label is not None else None}
 
 
 @dataclass
@@ -62,11 +64,12 @@ def _parameters(old, new) -> list[Change]:
             how = "removed" if b is None else "added"
             word = f"removed (was {display(p.value, p.kind)})" if b is None else f"added: {display(p.value, p.kind)}"
             out.append(Change(f"parameter.{how}", path, p.clause, _plain(a.value) if a else None,
-                              _plain(b.value) if b else None, f"parameter {name}{_cl(p.clause)} {word}"))
+                              _plain(b.value) if b else None, f"parameter {name}{_cl(p.clause)} {word}", p.label))
             continue
         head = f"parameter {name}{_cl(b.clause)}"
         if isinstance(a.value, (list, dict)) and type(a.value) is type(b.value):
             for change, key in _collection(path, head, b.clause, a.value, b.value, new, old):
+                change = replace(change, label=b.label)
                 out.append(change)
                 if change.kind == "item.removed":
                     removed.append((change, name, key))
@@ -74,13 +77,13 @@ def _parameters(old, new) -> list[Change]:
                     added.append((change, name, key))
         elif not _same(a.value, b.value):
             out.append(Change("parameter.changed", path, b.clause, _plain(a.value), _plain(b.value),
-                              f"{head}: {display(a.value, a.kind)} → {display(b.value, b.kind)}"))
+                              f"{head}: {display(a.value, a.kind)} → {display(b.value, b.kind)}", b.label))
         for attr in ("kind", "clause", "note", "label"):
             x, y = getattr(a, attr), getattr(b, attr)
             if x != y:
                 word = "type" if attr == "kind" else attr
                 out.append(Change("parameter.changed", f"{path}.{word}", b.clause, _plain(x), _plain(y),
-                                  f"{head} {word} changed: {_brief(x)} → {_brief(y)}"))
+                                  f"{head} {word} changed: {_brief(x)} → {_brief(y)}", b.label))
     return _moves(out, removed, added, new)
 
 
@@ -142,10 +145,11 @@ def _definitions(a: dict, b: dict, path: str, owner: str) -> list[Change]:
             text = _def_text(d)
             out.append(Change(f"definition.{how}", f"{path}.{name}", d.clause, text if x else None,
                               text if y else None, f"definition {shown}{_cl(d.clause)} {how}"
-                              + (f": {text}" if y else "")))
+                              + (f": {text}" if y else ""), d.label))
         elif _def_text(x) != _def_text(y):
             out.append(Change("definition.changed", f"{path}.{name}", y.clause, _def_text(x), _def_text(y),
-                              f"definition {shown}{_cl(y.clause)} changed: {_def_text(x)} → {_def_text(y)}"))
+                              f"definition {shown}{_cl(y.clause)} changed: {_def_text(x)} → {_def_text(y)}",
+                              y.label))
     return out
 
 
@@ -213,11 +217,12 @@ def _rules(old, new) -> list[Change]:
         if a is None:
             sev = "" if rule.severity == "require" else f", {rule.severity}"
             out.append(Change("rule.added", path, rule.clause, None, _norm(rule.condition.text),
-                              f"rule {rid} added (clause {rule.clause}{sev}): {_norm(rule.condition.text)}"))
+                              f"rule {rid} added (clause {rule.clause}{sev}): {_norm(rule.condition.text)}",
+                              rule.label))
             continue
         if b is None:
             out.append(Change("rule.removed", path, rule.clause, _norm(rule.condition.text), None,
-                              f"rule {rid} removed (clause {rule.clause})"))
+                              f"rule {rid} removed (clause {rule.clause})", rule.label))
             continue
         x, y = a[1], b[1]
         fields = [("condition", _norm(x.condition.text), _norm(y.condition.text)),
@@ -228,7 +233,7 @@ def _rules(old, new) -> list[Change]:
         for what, before, after in fields:
             if before != after:
                 out.append(Change("rule.changed", f"{path}.{what}", y.clause, before, after,
-                                  f"rule {rid} {what} changed: {_brief(before)} → {_brief(after)}"))
+                                  f"rule {rid} {what} changed: {_brief(before)} → {_brief(after)}", y.label))
     return out
 
 
@@ -242,15 +247,16 @@ def _outputs(dname, a: dict, b: dict) -> list[Change]:
             how = "removed" if y is None else "added"
             out.append(Change(f"output.{how}", path, o.clause, _norm(x.expr.text) if x else None,
                               _norm(y.expr.text) if y else None,
-                              f"output {dname}.{name}{_cl(o.clause)} {how}" + (f": {_norm(y.expr.text)}" if y else "")))
+                              f"output {dname}.{name}{_cl(o.clause)} {how}" + (f": {_norm(y.expr.text)}" if y else ""),
+                              o.label))
             continue
         if _norm(x.expr.text) != _norm(y.expr.text):
             out.append(Change("output.changed", path, y.clause, _norm(x.expr.text), _norm(y.expr.text),
                               f"output {dname}.{name}{_cl(y.clause)} changed: {_norm(x.expr.text)} → "
-                              f"{_norm(y.expr.text)}"))
+                              f"{_norm(y.expr.text)}", y.label))
         if x.kind != y.kind:
             out.append(Change("output.changed", f"{path}.type", y.clause, x.kind, y.kind,
-                              f"output {dname}.{name} type changed: {x.kind} → {y.kind}"))
+                              f"output {dname}.{name} type changed: {x.kind} → {y.kind}", y.label))
     return out
 
 

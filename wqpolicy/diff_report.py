@@ -14,65 +14,69 @@ def render_json(diff: Diff) -> str:
 
 
 def render_text(diff: Diff) -> str:
-    lines = [f"Policy diff: {diff.old.ref} → {diff.new.ref}", f"Effective: {_effective(diff.old)} → "
-             f"{_effective(diff.new)}", "", f"Policy changes ({len(diff.changes)}):"]
-    lines += [f"  - {c.message}" for c in diff.changes] or ["  (none)"]
+    """Plain text for a terminal or a CI log, headings in Chinese with English beside them."""
+    lines = [f"政策对比 Policy diff: {diff.old.ref} → {diff.new.ref}",
+             f"生效期间 Effective: {_effective(diff.old)} → {_effective(diff.new)}", "",
+             f"政策变更 Policy changes ({len(diff.changes)}):"]
+    lines += [f"  - {c.message}" + (f"  · {c.label.zh}" if c.label is not None else "") for c in diff.changes] \
+        or ["  （无 none）"]
     lines.append("")
     impact = diff.impact
     if impact is None:
-        lines.append("Case impact: no cases given (use --cases PATH)")
+        lines.append("案例影响 Case impact: 未给出案例 no cases given (use --cases PATH)")
         return "\n".join(lines) + "\n"
-    lines.append(f"Case impact: {len(impact.changed)} of {impact.cases} cases change")
+    lines.append(f"案例影响 Case impact: {_changed_of(impact)}")
     for c in impact.counts:
-        lines.append(f"  {c.decision}: {c.cases} cases, {c.changed} changed (outcome {c.outcome_changed}, "
-                     f"outputs {c.outputs_changed})")
+        lines.append(f"  {_decision(diff, c.decision)}: {c.cases} cases, {c.changed} changed "
+                     f"(outcome {c.outcome_changed}, outputs {c.outputs_changed})")
     if impact.skipped:
-        lines.append(f"  skipped {len(impact.skipped)} cases of other policies")
+        lines.append(f"  跳过其他政策的案例 skipped {len(impact.skipped)} cases of other policies")
     for ch in impact.changed:
-        lines += ["", f"  {ch.case} [{ch.decision}]", f"    outcome: {ch.before} → {ch.after}"
-                  + ("" if ch.outcome_changed else " (unchanged)")]
-        lines += [f"    rule {r}: {_rule_state(x)} → {_rule_state(y)}" for r, x, y in ch.rules]
-        lines += [f"    output {o.text()}" for o in ch.outputs]
+        lines += ["", f"  {ch.case} [{ch.decision}]", f"    结论 outcome: {_outcome_change(diff, ch)}"]
+        lines += [f"    规则 rule {r}: {_rule_state(x)} → {_rule_state(y)}" for r, x, y in ch.rules]
+        lines += [f"    输出 output {o.text()}" for o in ch.outputs]
     return "\n".join(lines) + "\n"
 
 
 def render_markdown(diff: Diff) -> str:
     """Markdown for a pull request: heading, table of policy changes, changed cases per decision, and a
-    collapsible ``<details>`` per decision with one row per changed case."""
-    lines = [f"## Policy diff: `{diff.old.ref}` → `{diff.new.ref}`", "",
-             f"Effective: {_effective(diff.old)} → {_effective(diff.new)}", "",
-             f"### Policy changes ({len(diff.changes)})", ""]
+    collapsible ``<details>`` per decision with one row per changed case; Chinese with English beside it."""
+    lines = [f"## 政策对比 Policy diff: `{diff.old.ref}` → `{diff.new.ref}`", "",
+             f"生效期间 Effective: {_effective(diff.old)} → {_effective(diff.new)}", "",
+             f"### 政策变更 Policy changes ({len(diff.changes)})", ""]
     if diff.changes:
-        lines += ["| Change | Item | Clause | Description |", "|---|---|---|---|"]
-        lines += [f"| {c.kind.replace('.', ' ')} | `{_md(c.path)}` | {c.clause or '—'} | {_md(c.message)} |"
-                  for c in diff.changes]
+        lines += ["| 变更 Change | 项目 Item | 条款 Clause | 说明 Description |", "|---|---|---|---|"]
+        lines += [f"| {c.kind.replace('.', ' ')} | `{_md(c.path)}`"
+                  + (f"<br>{_md(c.label.zh)}" if c.label is not None else "")
+                  + f" | {c.clause or '—'} | {_md(c.message)} |" for c in diff.changes]
     else:
-        lines.append("No policy changes.")
+        lines.append("无政策变更 No policy changes.")
     lines.append("")
     impact = diff.impact
     if impact is None:
-        lines.append("_No cases given (`--cases PATH`): case impact not computed._")
+        lines.append("_未给出案例 No cases given (`--cases PATH`): case impact not computed._")
         return "\n".join(lines) + "\n"
-    lines += [f"### Case impact: {len(impact.changed)} of {impact.cases} cases change", ""]
+    lines += [f"### 案例影响 Case impact: {_changed_of(impact)}", ""]
     if impact.counts:
-        lines += ["| Decision | Cases | Changed | Outcome changed | Outputs changed |", "|---|---:|---:|---:|---:|"]
-        lines += [f"| {c.decision} | {c.cases} | {c.changed} | {c.outcome_changed} | {c.outputs_changed} |"
-                  for c in impact.counts]
+        lines += ["| 决定 Decision | 案例 Cases | 有变化 Changed | 结论变化 Outcome changed | 输出变化 Outputs changed |",
+                  "|---|---:|---:|---:|---:|"]
+        lines += [f"| {_md(_decision(diff, c.decision))} | {c.cases} | {c.changed} | {c.outcome_changed} | "
+                  f"{c.outputs_changed} |" for c in impact.counts]
         lines.append("")
     if impact.skipped:
-        lines += [f"Skipped {len(impact.skipped)} cases of other policies.", ""]
+        lines += [f"跳过其他政策的案例 Skipped {len(impact.skipped)} cases of other policies.", ""]
     for count in impact.counts:
         rows = [c for c in impact.changed if c.decision == count.decision]
         if not rows:
             continue
         plural = "" if len(rows) == 1 else "s"
-        lines += [f"<details><summary>{count.decision}: {len(rows)} changed case{plural}</summary>", "",
-                  "| Case | Outcome | Rules | Outputs |", "|---|---|---|---|"]
+        lines += [f"<details><summary>{_md(_decision(diff, count.decision))}: {len(rows)} 个案例有变化 "
+                  f"changed case{plural}</summary>", "",
+                  "| 案例 Case | 结论 Outcome | 规则 Rules | 输出 Outputs |", "|---|---|---|---|"]
         for c in rows:
-            outcome = f"{c.before} → {c.after}" if c.outcome_changed else f"{c.after} (unchanged)"
             rules = "<br>".join(f"{r}: {_rule_state(x)} → {_rule_state(y)}" for r, x, y in c.rules) or "—"
             outs = "<br>".join(o.text() for o in c.outputs) or "—"
-            lines.append(f"| `{_md(c.case)}` | {_md(outcome)} | {_md(rules)} | {_md(outs)} |")
+            lines.append(f"| `{_md(c.case)}` | {_md(_outcome_change(diff, c))} | {_md(rules)} | {_md(outs)} |")
         lines += ["", "</details>", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -90,6 +94,30 @@ def _effective(model) -> str:
     start = model.effective_from.isoformat() if model.effective_from else "?"
     end = model.effective_until.isoformat() if model.effective_until else "…"
     return f"{model.version} ({start} – {end})"
+
+
+def _changed_of(impact) -> str:
+    return f"{impact.cases} 个案例中 {len(impact.changed)} 个有变化 · {len(impact.changed)} of {impact.cases} cases change"
+
+
+def _decision(diff: Diff, name: str) -> str:
+    """``recognition 认定``: the decision's name with its Chinese label (from the newer version, else the older)."""
+    d = diff.new.decisions.get(name) or diff.old.decisions.get(name)
+    return f"{name} {d.label.zh}" if d is not None and d.label is not None else name
+
+
+def _outcome_change(diff: Diff, change) -> str:
+    """``eligible → ineligible（符合条件 → 不符合条件）``, or ``eligible（符合条件）, unchanged``."""
+    def zh(model, word):
+        d = model.decisions.get(change.decision)
+        label = d.outcome_labels.get(word) if d is not None and word is not None else None
+        return label.zh if label is not None else None
+
+    before, after = zh(diff.old, change.before), zh(diff.new, change.after)
+    if not change.outcome_changed:
+        return f"{change.after}（{after}）, unchanged" if after else f"{change.after}, unchanged"
+    words = f"{change.before} → {change.after}"
+    return f"{words}（{before or change.before} → {after or change.after}）" if before or after else words
 
 
 def _rule_state(s) -> str:
