@@ -209,3 +209,20 @@ def test_an_output_of_a_numeric_kind_holding_something_else_is_shown_as_it_is_no
 ])
 def test_long_decimals_are_cut_toward_zero_never_rounded_up(value, kind, text):
     assert display(value, kind) == text
+
+
+def test_every_bundled_yaml_file_names_its_schema_for_the_editor():
+    """Editors with the YAML language server complete and check a file from its first-line modeline; the path
+    it names must be the schema of that kind of file."""
+    root = Path(__file__).resolve().parents[1]
+    kinds = {"tests/cases": "case.schema.json", "tests/fixtures/revision/cases": "case.schema.json",
+             "policies": "policy.schema.json", "examples": None}
+    for folder, schema in kinds.items():
+        files = sorted((root / folder).rglob("*.yaml"))
+        assert files, folder
+        for f in files:
+            line = next(x for x in f.read_text(encoding="utf-8").splitlines() if "yaml-language-server" in x)
+            target = (f.parent / line.split("$schema=", 1)[1].strip()).resolve()
+            assert target.is_file(), (f, target)
+            if schema:
+                assert target.name == schema, f
