@@ -110,3 +110,21 @@ def test_expr_says_which_decision_can_evaluate_a_definition():
     assert "try --decision filing or recognition or annual_assessment" in r.stderr
     ok = run("expr", "--decision", "recognition", "supply_subsidy")
     assert ok.exit_code == 0 and ok.stdout.startswith("unknown")
+
+
+def test_evaluation_runs_left_to_right_and_stops_once_the_result_is_settled():
+    """As README says: an operand that cannot change a settled result is not evaluated, so its fault never
+    happens; a fault met before the result is settled is an error."""
+    import pytest
+
+    from wqpolicy.errors import WQError
+    from wqpolicy.expression import evaluate_expression
+    from wqpolicy.values import UNKNOWN
+
+    settled = {"false and 1/0 > 1": False, "true or 1/0 > 1": True, "x + 1/0": UNKNOWN, "x > 1/0": UNKNOWN,
+               "min(x, 1/0)": UNKNOWN}
+    for text, value in settled.items():
+        assert evaluate_expression(text, {}, missing=["x"]) is value, text
+    for text in ("1/0 + x", "x and 1/0 > 1", "1/0 > 1 and false", "x or 1/0 > 1"):
+        with pytest.raises(WQError, match="division by zero"):
+            evaluate_expression(text, {}, missing=["x"])
