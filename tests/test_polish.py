@@ -226,3 +226,30 @@ def test_every_bundled_yaml_file_names_its_schema_for_the_editor():
             assert target.is_file(), (f, target)
             if schema:
                 assert target.name == schema, f
+
+
+def test_a_failing_case_names_the_field_that_differs_not_the_whole_list():
+    from wqpolicy.cases import differences
+
+    got = [{"status": "eligible", "amount": "800000.00", "cap_cut": "0.00"},
+           {"status": "eligible", "amount": "200000.00", "cap_cut": "200000.00"}]
+    assert differences([{"amount": 800000}, {"amount": "200000", "cap_cut": "200000.01"}], got) == [
+        ("[1].cap_cut", "200000.01", "200000.00")]
+    assert differences([{"amount": 800000}, {"status": "pending", "reason": "x"}], got) == [
+        ("[1].status", "pending", "eligible"), ("[1].reason", "x", "(no such field)")]
+    assert differences([{"amount": 800000}], got) == [("", [{"amount": 800000}], got)]  # a count apart: whole
+    assert differences({"a": {"b": 1}}, {"a": {"b": Decimal("1.00")}}) == []
+
+
+def test_wqpolicy_test_prints_the_path_of_a_differing_item(tmp_path):
+    from click.testing import CliRunner
+
+    from wqpolicy.cli import main
+
+    case = ROOT / "tests" / "cases" / "demand_subsidy" / "cap_crossed_mid_purchase.yaml"
+    broken = tmp_path / "case.yaml"
+    broken.write_text(case.read_text(encoding="utf-8").replace('cap_cut: "200000.00"', 'cap_cut: "200000.01"'),
+                      encoding="utf-8")
+    r = CliRunner().invoke(main, ["test", str(broken)])
+    assert r.exit_code == 1
+    assert "       output purchases[1].cap_cut: expected 200000.01, got 200000.00\n" in r.output

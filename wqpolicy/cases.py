@@ -184,9 +184,21 @@ def run_case(case: Case, policy) -> CaseResult:
             result.mismatches.append((f"rule {rid}", want, got))
     for name, want in (expect.get("outputs") or {}).items():
         got = record.output(name) if name in record.outputs else "(no such output)"
-        if not same_value(want, got):
-            result.mismatches.append((f"output {name}", want, got))
+        result.mismatches += [(f"output {name}{where}", e, a) for where, e, a in differences(want, got)]
     return result
+
+
+def differences(expected, actual, where: str = "") -> list[tuple[str, object, object]]:
+    """(where, expected, actual) for each place ``actual`` (JSON form) differs from ``expected`` (from YAML),
+    as deep as both go: `[1].cap_cut` names the field of the second item, not the whole list. Numbers compare
+    as exact decimals; mappings compare the keys the expectation lists; a list must have as many items."""
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        return [d for i, (e, a) in enumerate(zip(expected, actual)) for d in differences(e, a, f"{where}[{i}]")]
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return [d for k, v in expected.items()
+                for d in (differences(v, actual[k], f"{where}.{k}") if k in actual
+                          else [(f"{where}.{k}", v, "(no such field)")])]
+    return [] if same_value(expected, actual) else [(where, expected, actual)]
 
 
 def same_value(expected, actual) -> bool:
