@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -16,7 +17,28 @@ from .report import json_report, jsonl_report, text_report
 from .schemas import data_dir
 from .yamlload import MAX_BYTES, decode_text, read_text
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+class _Date(click.ParamType):
+    """A calendar date written YYYY-MM-DD (ISO 8601): `2021-02-30` and `tomorrow` are usage errors that say so."""
+
+    name = "date"
+
+    def get_metavar(self, param, ctx=None) -> str:  # click 8.1 passes no ctx, 8.2 does
+        return "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx) -> datetime.date:
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError as e:  # 2021-02-30: the right shape, but no such day
+                self.fail(f"{text!r} is not a date: {e}", param, ctx)
+        self.fail(f"{text!r} is not a date written YYYY-MM-DD (e.g. 2021-06-01)", param, ctx)
+
+
+DATE = _Date()
 
 
 def _stdin_text() -> str:
@@ -49,10 +71,6 @@ def _fail(e: WQError):
     raise click.exceptions.Exit(1)
 
 
-def _date(value) -> datetime.date | None:
-    return value.date() if value else None
-
-
 def _policies_option(f):
     return click.option("--policies", "policy_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
                         metavar="DIR", help="Also look for policies in DIR (repeatable); the bundled ones stay.")(f)
@@ -67,25 +85,31 @@ def _paths(policy_dirs) -> list[Path]:
 def main():
     """wqpolicy: versioned YAML policies, an exact evaluator that explains itself.
 
+    Exit codes: 0 done (no errors, no failing cases), 1 errors or failing cases, 2 a malformed command line.
+    Each command's --help has examples, to be run from the repository root.
+
     \b
     Examples:
       wqpolicy check                              # check the bundled policies
       wqpolicy eval examples/recognition.yaml     # decide one application
       wqpolicy test tests/cases                   # run the case files
-      wqpolicy diff wuqing-five-platforms@2021-trial revision.yaml --cases tests/cases
+      wqpolicy diff wuqing-five-platforms@2021-trial tests/fixtures/revision/2022-hypothetical.yaml
     """
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: {\"errors\": [...], \"warnings\": [...]}, each with code, severity, message, "
+              "file, line, col and hint where known.")
 def check(paths, fmt):
     """Check policy files: YAML, schema, expressions, names, types, cycles, clauses, versions.
 
     With no PATH, checks the bundled policies. Every problem is reported as file:line:col.
+    Exit 0 when there are no errors (warnings allowed), 1 when there are.
 
     \b
-    Example:
+    Examples:
       wqpolicy check policies/
       wqpolicy check policies/wuqing-five-platforms/2021-trial.yaml
     """
@@ -117,23 +141,26 @@ def check(paths, fmt):
               help="Policy to use (default: the bundled policy in force on --on).")
 @click.option("--on", type=DATE, help="Evaluation date: picks the version in force (default: today).")
 @click.option("--decision", help="Decision name (default: the document's `decision:` field).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
+              help="text for people; json: an object (one input) or an array; jsonl: one object per line.")
 @_policies_option
 def eval_(inputs, policy_ref, on, decision, fmt, policy_dirs):
     """Evaluate input documents (YAML or JSON; `-` reads standard input) under one policy.
 
-    JSON output follows schemas/decision.schema.json: one object for one input, an array for several (of the
-    inputs that could be evaluated; the errors of the others go to standard error). Exit 0 when every input was
-    evaluated, 1 when an input or the policy has errors.
+    JSON output follows schemas/decision.schema.json: one object for one input, an array for several;
+    jsonl gives one object per line. An input that cannot be read, parsed or validated is reported on standard
+    error as file:line:col and left out; the other inputs are still evaluated and printed. Exit 0 when every
+    input was evaluated, 1 when an input or the policy has errors (or --policy / --decision names nothing),
+    2 when the command line is malformed (an unknown --format, a --on that is not a YYYY-MM-DD date).
 
     \b
     Examples:
       wqpolicy eval examples/recognition.yaml
       wqpolicy eval --on 2021-06-01 --format json examples/*.yaml
-      cat app.json | wqpolicy eval --decision filing -
+      wqpolicy eval --decision filing --format jsonl - < examples/recognition.yaml
     """
     try:
-        policy = load_policy(policy_ref, on=_date(on), paths=_paths(policy_dirs))
+        policy = load_policy(policy_ref, on=on, paths=_paths(policy_dirs))
     except WQError as e:
         _fail(e)
     records, failed = [], []
@@ -169,20 +196,20 @@ def eval_(inputs, policy_ref, on, decision, fmt, policy_dirs):
 def test(paths, policy_ref, on, verbose, policy_dirs):
     """Run YAML case files and compare outcomes, rule outcomes and outputs with their expectations.
 
-    Prints a line per failing case (expected vs actual) and ends with `N passed, N failed`.
-    Exit 1 when any case fails or cannot be read.
+    PATHS are case files or folders of them (default: tests/cases). Prints a line per failing case (expected
+    vs actual) and ends with `N passed, N failed`. Exit 1 when any case fails or cannot be read.
 
     \b
-    Example:
+    Examples:
       wqpolicy test tests/cases
-      wqpolicy test --policy tests/fixtures/revision/2022-hypothetical.yaml tests/cases
+      wqpolicy test --policy tests/fixtures/revision/2022-hypothetical.yaml tests/fixtures/revision/cases
     """
     cases, problems = load_cases(paths or ["tests/cases"])
     _render(problems)
     library = fixed = None
     if policy_ref is not None:
         try:
-            fixed = load_policy(policy_ref, on=_date(on), paths=_paths(policy_dirs))
+            fixed = load_policy(policy_ref, on=on, paths=_paths(policy_dirs))
         except WQError as e:
             _fail(e)
     else:
@@ -190,10 +217,10 @@ def test(paths, policy_ref, on, verbose, policy_dirs):
     passed = failed = 0
     for case in cases:
         try:
-            policy = fixed or _case_policy(library, case, _date(on))
+            policy = fixed or _case_policy(library, case, on)
         except WQError as e:
             failed += 1
-            click.echo(f"FAIL {_case_problem(case, e.diagnostics[0], _date(on))}")
+            click.echo(f"FAIL {_case_problem(case, e.diagnostics[0], on)}")
             continue
         _render(_misspelt_versions(case, library.files.get(policy.id, {}) if library else {policy.version: None}))
         result = run_case(case, policy)
@@ -274,7 +301,7 @@ def expr(expression, input_file, policy_ref, on, decision, policy_dirs):
     from .expression import evaluate_in_decision
     from .display import display
     try:
-        policy = load_policy(policy_ref, on=_date(on), paths=_paths(policy_dirs))
+        policy = load_policy(policy_ref, on=on, paths=_paths(policy_dirs))
         doc = marks = None
         file = "<stdin>" if input_file == "-" else input_file
         if input_file:
@@ -347,7 +374,8 @@ def list_(policy_dirs):
 @click.argument("new", metavar="NEW")
 @click.option("--cases", "case_paths", multiple=True, type=click.Path(exists=True), metavar="PATH",
               help="Case files or folders to evaluate under both versions (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="markdown is ready to paste into a pull request.")
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any case's outcome, rules or outputs change.")
 def diff(old, new, case_paths, fmt, fail_on_change):
     """Compare two policy versions: the policy change in words, and every case it moves.
@@ -360,7 +388,8 @@ def diff(old, new, case_paths, fmt, fail_on_change):
     \b
     Examples:
       wqpolicy diff wuqing-five-platforms@2021-trial tests/fixtures/revision/2022-hypothetical.yaml
-      wqpolicy diff OLD NEW --cases tests/cases --format markdown --fail-on-change
+      wqpolicy diff wuqing-five-platforms@2021-trial tests/fixtures/revision/2022-hypothetical.yaml \\
+          --cases tests/cases --format markdown --fail-on-change    # exit 1: the revision changes cases
     """
     from .diff import Diff, policy_changes
     from .diff_report import RENDERERS
