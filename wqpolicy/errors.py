@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -77,8 +78,10 @@ class Diagnostic:
             src = line_of(text, self.span.line)
             if src:
                 src, col = _clip(src, self.span.col)
-                caret = " " * (col - 1) + "^" * max(1, min(self.span.length, len(src) - col + 1))
-                out += f"\n    {src}\n    {caret}"
+                marked = src[col - 1:col - 1 + max(1, min(self.span.length, len(src) - col + 1))] or " "
+                # a Chinese character takes two columns of a terminal: pad and mark by width, not by count
+                caret = " " * _width(src[:col - 1]) + "^" * _width(marked)
+                out += f"\n    {src.replace(chr(9), ' ')}\n    {caret}"
         return out
 
     def to_json(self) -> dict:
@@ -102,6 +105,11 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """'did you mean `x`?' for the closest candidate, or None."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
+
+
+def _width(text: str) -> int:
+    """Terminal columns ``text`` takes: two for wide (Chinese, full-width) characters, one for the rest."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 _SHOWN = 160  # characters of a long source line shown around the caret

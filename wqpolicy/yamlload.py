@@ -18,7 +18,7 @@ from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
 from .errors import Diagnostic, WQError
-from .source import ScalarMark, Span
+from .source import ScalarMark, Span, line_of
 
 MAX_BYTES = 5_000_000
 MAX_DEPTH = 200
@@ -182,9 +182,7 @@ def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = Tru
         raise WQError([Diagnostic("WQ-YAML", f"character U+{e.character:04X} is not allowed in YAML text",
                                   _index_span(text, file, e.position))]) from None
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
-        raise WQError([Diagnostic("WQ-YAML", _yaml_message(e), span)]) from None
+        raise WQError([_yaml_problem(e, text, file)]) from None
     except yaml.YAMLError as e:
         raise WQError([Diagnostic("WQ-YAML", str(e).splitlines()[0], Span(file, 1, 1))]) from None
     except RecursionError:
@@ -213,6 +211,91 @@ def _index_span(text: str, file: str, index: int) -> Span:
 def _yaml_message(e: yaml.MarkedYAMLError) -> str:
     parts = [p for p in (e.context, e.problem) if p]
     return "; ".join(parts) or "invalid YAML"
+
+
+_QUOTE_HINT = "text holding `: `, `,`, `#`, `{`, `}`, `[`, `]` or a quote must be put in quotes, and every quote closed"
+
+# PyYAML's (and libyaml's) words for the common slips, as people who edit the files would say them:
+# (words in the problem or context, message, hint).
+_PLAIN_WORDS = [
+    ("tab", "a tab character is used for indentation", "indent with spaces only: replace the tab with spaces"),
+    ("mapping values are not allowed", "a `key:` where a value was expected",
+     "a text holding `: ` must be put in quotes; or this line is indented further than the keys it belongs with"),
+    ("did not find expected key", "this line does not line up with the keys above it",
+     "keys of one mapping start with the same number of spaces; a quoted text must end at its closing quote"),
+    ("did not find expected ',' or '}'", "inside `{…}`, a `,` or the closing `}` was expected here", _QUOTE_HINT),
+    ("did not find expected ',' or ']'", "inside `[…]`, a `,` or the closing `]` was expected here", _QUOTE_HINT),
+    ("did not find expected '-' indicator", "a list item here needs `- `, or the line is indented wrongly",
+     "items of one list start with `- `, each with the same number of spaces before it"),
+    ("found unexpected end of stream", "a quote is never closed", "close the text with the same quote it opens with"),
+    ("unknown escape character", "inside double quotes, `\\` starts an escape, and this one is not known",
+     "use single quotes, or write `\\\\` for a backslash"),
+    ("cannot start any token", "a value cannot start with this character", "put the value in quotes"),
+]
+
+
+def _yaml_problem(e: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
+    """One WQ-YAML diagnostic for a YAML syntax error, in plain words where the slip is a common one."""
+    mark = e.problem_mark or e.context_mark
+    said = f"{e.context or ''} {e.problem or ''}"
+    message, hint = _yaml_message(e), None
+    if "could not find expected ':'" in said and e.context_mark is not None:
+        # the key that lacks its colon is where the context mark is; the problem mark is on a later line
+        mark = e.context_mark
+        message = "this line has no `:` after its key; write `key: value`, with a colon and a space"
+        line = line_of(text, mark.line + 1)
+        wide = line.find("\uff1a", mark.column)
+        if wide >= 0:
+            return Diagnostic("WQ-YAML", "`\uff1a` is a full-width colon (全角冒号); write `:` (ASCII, 半角) "
+                              "followed by a space", Span(file, mark.line + 1, wide + 1))
+    else:
+        for words, plain, advice in _PLAIN_WORDS:
+            if words in said:
+                message, hint = plain, advice
+                break
+    if "did not find expected key" in said and mark is not None:
+        line = line_of(text, mark.line + 1)
+        if line[:mark.column].strip():
+            message, hint = "more text after the end of a value", "a quoted text ends at its closing quote: " \
+                "put all of the text inside the quotes"
+    if "cannot start any token" in said and mark is not None and mark.index < len(text):
+        message = f"a value cannot start with `{text[mark.index]}`"
+    if "end of stream" in said and e.context_mark is not None:
+        mark = e.context_mark  # where the quote opens
+    span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
+    opened = _unclosed_quote(text, span.line)
+    if opened is not None:
+        # YAML reads a quoted text on over line breaks to the next quote, and stumbles lines later
+        return Diagnostic("WQ-YAML", "a quote opened here is not closed on its line", Span(file, *opened),
+                          "close the text with the same quote it opens with")
+    return Diagnostic("WQ-YAML", message, span, hint)
+
+
+_QUOTE_START = re.compile(r"""(?:^\s*|:\s+|-\s+|[\[{,]\s*)(["'])""")
+
+
+def _unclosed_quote(text: str, before: int) -> tuple[int, int] | None:
+    """(line, col) of the first quote that opens a value and is not closed on its own line, on a line before line
+    ``before``; None when every quoted value there closes where it opens. Policy files have no reason to quote
+    text over several lines, so such a quote is where a YAML error further on comes from."""
+    for n, line in enumerate(text.splitlines()[:before - 1], start=1):
+        i = 0
+        while True:
+            m = _QUOTE_START.search(line, i)
+            if not m or line[:m.start()].lstrip().startswith("#"):
+                break
+            q = m.group(1)
+            end = m.end()
+            while True:
+                end = line.find(q, end)
+                if end < 0:
+                    return n, m.start(1) + 1
+                if q == '"' and line[end - 1] == "\\" or q == "'" and line[end + 1:end + 2] == "'":
+                    end += 1 if q == '"' else 2
+                    continue
+                break
+            i = end + 1
+    return None
 
 
 def _mark(node, file, text) -> ScalarMark:
@@ -262,8 +345,11 @@ def _span(node, file) -> Span:
 
 
 def _tag_error(node, file) -> Diagnostic:
-    return Diagnostic("WQ-YAML", f"YAML tag `{node.tag}` is not allowed", _span(node, file),
-                      hint="wqpolicy files use plain YAML values only")
+    hint = "wqpolicy files use plain YAML values only"
+    if isinstance(node, ScalarNode) and node.tag.startswith("!") and not node.tag.startswith("!!"):
+        # `condition: !x or y`: YAML reads a value that starts with `!` as a tag
+        hint = "a value that starts with `!` is a YAML tag: write `not x` to negate, or put the value in quotes"
+    return Diagnostic("WQ-YAML", f"YAML tag `{node.tag}` is not allowed", _span(node, file), hint=hint)
 
 
 def _scalar(node: ScalarNode, errors, file, dates):

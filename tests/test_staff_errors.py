@@ -1,0 +1,166 @@
+"""Mistakes policy staff make when they edit a policy file, and the one message each must get.
+
+Each test breaks a copy of the bundled policy the way a person at a Chinese keyboard does (a full-width `＞＝`,
+`且` for `and`, a tab, a misspelt key) and asserts the exact message and its line:col, so that the wording
+staff read cannot drift unnoticed.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wqpolicy.errors import Diagnostic
+from wqpolicy.loader import Library
+from wqpolicy.source import Span
+
+POLICY = Path(__file__).resolve().parent.parent / "policies" / "wuqing-five-platforms"
+FILE = "2021-trial.yaml"
+RD = "condition: rd_intensity >= min_rd_intensity"  # line 417, the expression starts at column 20
+
+
+def broken(tmp_path, old: str, new: str) -> Path:
+    folder = tmp_path / "policy"
+    shutil.copytree(POLICY, folder)
+    path = folder / FILE
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return folder
+
+
+def found(tmp_path, old: str, new: str, severity: str = "error") -> list[tuple]:
+    """(code, line, col, message, hint) of every diagnostic of ``severity`` that check gives the broken copy."""
+    errors, warnings = Library([broken(tmp_path, old, new)]).check()
+    return [(d.code, d.span.line, d.span.col, d.message, d.hint)
+            for d in (errors if severity == "error" else warnings)]
+
+
+# -- expressions: characters a Chinese input method types ---------------------------------------------------------
+@pytest.mark.parametrize("typed, col, message", [
+    ("rd_intensity ＞＝ min_rd_intensity", 33, "`＞＝` is full-width (全角, as a Chinese input method types it); "
+                                               "write `>=` (ASCII, 半角) instead"),
+    ("rd_intensity ≥ min_rd_intensity", 33, "`≥` is not a character of the expression language; write `>=` "
+                                            "(ASCII, 半角) instead"),
+    ("rd_intensity >= ３％", 36, "`３％` is full-width (全角, as a Chinese input method types it); write `3%` "
+                                "(ASCII, 半角) instead"),
+    ("rd_intensity　>= min_rd_intensity", 32, "`　` is a full-width space (全角空格); write an ordinary space instead"),
+    ("rd_intensity >= 3 %", 37, "a space parts `3` from `%`; write `3%` with no space"),
+    ("rd_intensity => min_rd_intensity", 33, "`=>` is not an operator; write `>=`"),
+    ("rd_intensity = min_rd_intensity", 33, "a single `=` does not compare; write `==` (equal to)"),
+    ("rd_intensity >= min_rd_intensity && platform.filed", 53, "`&&` is not an operator; write `and`"),
+    ("rd_intensity >= min_rd_intensity || platform.filed", 53, "`||` is not an operator; write `or`"),
+    ("rd_intensity >= max(min_rd_intensity，1%)", 56, "`，` is full-width (全角, as a Chinese input method types it); "
+                                                      "write `,` (ASCII, 半角) instead"),
+    ("rd_intensity >= max（min_rd_intensity, 1%)", 39, "`（` is full-width (全角, as a Chinese input method types it);"
+                                                       " write `(` (ASCII, 半角) instead"),
+    ("platform。filed", 28, "`。` is not a character of the expression language; write `.` (ASCII, 半角) instead"),
+    ('platform.industry == “biomedicine”', 41, '`“` is a curly quote; write text in straight quotes: "…"'),
+])
+def test_a_character_typed_by_a_chinese_input_method_is_named_with_its_ascii_form(tmp_path, typed, col, message):
+    assert found(tmp_path, RD, f"condition: {typed}") == [("WQ-SYNTAX", 417, col, message, None)]
+
+
+def test_a_full_width_digit_is_not_read_as_a_number_silently(tmp_path):
+    # Before: `\d` took `２` as 2 in an expression, while `２％` elsewhere was an error: one rule for both now.
+    assert found(tmp_path, "partner_cases >= min_partner_cases", "partner_cases >= ２") == [
+        ("WQ-SYNTAX", 478, 37, "`２` is full-width (全角, as a Chinese input method types it); write `2` (ASCII, 半角) "
+         "instead", None)]
+
+
+def test_a_unit_parted_from_its_number_says_to_join_them(tmp_path):
+    assert found(tmp_path, "condition: eligible_investment >= min_investment",
+                 "condition: eligible_investment >= 1000 万元") == [
+        ("WQ-SYNTAX", 424, 47, "a space parts `1000` from `万元`; write `1000万元` with no space", None)]
+
+
+KEYWORDS = "keywords: and, or, not, in, not in, if … then … else …, true, false"
+
+
+@pytest.mark.parametrize("typed, col, message", [
+    ("rd_intensity >= min_rd_intensity 且 platform.filed", 53,
+     "`且` is not a keyword (the expression language is written with English keywords); write `and`"),
+    ("rd_intensity >= min_rd_intensity 或 platform.filed", 53,
+     "`或` is not a keyword (the expression language is written with English keywords); write `or`"),
+    ("rd_intensity >= min_rd_intensity AND platform.filed", 53,
+     "`AND` is not a keyword (keywords are written in lower case); write `and`"),
+    ("如果 platform.filed 那么 true 否则 false", 20,
+     "`如果` is not a keyword (the expression language is written with English keywords); write `if`"),
+])
+def test_a_chinese_or_capitalised_keyword_names_the_keyword_to_write(tmp_path, typed, col, message):
+    assert found(tmp_path, RD, f"condition: {typed}") == [("WQ-SYNTAX", 417, col, message, KEYWORDS)]
+
+
+IF_HINT = "every `if` needs `then` and `else`: `if a > 0 then 1 else 0`"
+
+
+def test_an_if_without_else_says_so(tmp_path):
+    assert found(tmp_path, "then 0 else equipment_investment / eligible_investment", "then 0") == [
+        ("WQ-SYNTAX", 304, 44, "`if … then …` has no `else`; write `else` and the value otherwise", IF_HINT)]
+
+
+def test_an_if_without_then_says_so(tmp_path):
+    assert found(tmp_path, "expr: if eligible_investment == 0 then 0 else", "expr: if eligible_investment == 0 0 else") \
+        == [("WQ-SYNTAX", 304, 39, "`if` needs `then` after its condition, before `0`", IF_HINT)]
+
+
+def test_an_unclosed_bracket_is_shown_where_it_opens(tmp_path):
+    assert found(tmp_path, "len(distinct(platform.functions)) >=", "len(distinct(platform.functions) >=") == [
+        ("WQ-SYNTAX", 375, 23, "`(` is never closed; add `)` where it ends", None)]
+
+
+def test_a_bracket_that_closes_nothing_is_named(tmp_path):
+    assert found(tmp_path, "len(distinct(platform.functions)) >=", "len(distinct(platform.functions))) >=") == [
+        ("WQ-SYNTAX", 375, 53, "`)` closes nothing; remove it, or add the `(` it belongs to", None)]
+
+
+def test_an_expression_cut_short_names_the_word_it_ends_after(tmp_path):
+    [(code, line, col, message, _)] = found(
+        tmp_path, "condition: platform.plan.goals and platform.plan.schedule and platform.plan.safeguards",
+        "condition: platform.plan.goals and platform.plan.schedule and")
+    assert (code, line, col, message) == ("WQ-SYNTAX", 382, 69, "the expression ends too early, after `and`")
+
+
+def test_an_operator_on_the_second_line_of_a_folded_expression_is_placed_on_that_line(tmp_path):
+    assert found(tmp_path, "and platform.premises.research_team and", "and platform.premises.research_team ＆＆") == [
+        ("WQ-SYNTAX", 368, 47, "`＆＆` is full-width (全角, as a Chinese input method types it); write `&&` "
+         "(ASCII, 半角) instead", None)]
+
+
+# -- the caret under the source line -------------------------------------------------------------------------------
+def test_the_caret_lines_up_under_a_line_with_chinese_characters():
+    # Before: the caret was padded one space per character, so after 合作伙伴 it stood four columns too far left.
+    text = 'label: {zh: "合作伙伴{n}个, en: "At least"}\n'
+    rendered = Diagnostic("WQ-YAML", "x", Span("f.yaml", 1, 28)).render(text)
+    assert rendered.splitlines()[1:] == ['    label: {zh: "合作伙伴{n}个, en: "At least"}',
+                                         " " * 36 + "^"]
+
+
+def test_a_full_width_character_is_marked_by_two_carets():
+    rendered = Diagnostic("WQ-SYNTAX", "x", Span("f.yaml", 1, 3, 2)).render("a ＞＝ b\n")
+    assert rendered.splitlines()[1:] == ["    a ＞＝ b", "      ^^^^"]
+
+
+# -- YAML slips ----------------------------------------------------------------------------------------------------
+QUOTES = "text holding `: `, `,`, `#`, `{`, `}`, `[`, `]` or a quote must be put in quotes, and every quote closed"
+
+
+@pytest.mark.parametrize("old, new, where, message, hint", [
+    ("        condition: platform.filed\n", "        condition： platform.filed\n", (407, 18),
+     "`：` is a full-width colon (全角冒号); write `:` (ASCII, 半角) followed by a space", None),
+    ("    value: 20%\n    type: ratio\n", "    value: 20%\n\ttype: ratio\n", (113, 1),
+     "a tab character is used for indentation", "indent with spaces only: replace the tab with spaces"),
+    ("    value: 20%\n    type: ratio\n", "    value: 20%\n     type: ratio\n", (113, 10),
+     "a `key:` where a value was expected",
+     "a text holding `: ` must be put in quotes; or this line is indented further than the keys it belongs with"),
+    ("en: No revenue earned since operation began}", "en: Note: no revenue earned since operation began}", (469, 44),
+     "inside `{…}`, a `,` or the closing `}` was expected here", QUOTES),
+    ("condition: not equipment_intensive or", "condition: !equipment_intensive or", (485, 20),
+     "YAML tag `!equipment_intensive` is not allowed",
+     "a value that starts with `!` is a YAML tag: write `not x` to negate, or put the value in quotes"),
+    ('        clause: "3.2.1"\n', '        clause: "3.2.1\n', (405, 17),
+     "a quote opened here is not closed on its line", "close the text with the same quote it opens with"),
+])
+def test_a_yaml_slip_is_said_in_plain_words_where_it_is(tmp_path, old, new, where, message, hint):
+    assert found(tmp_path, old, new) == [("WQ-YAML", *where, message, hint)]
