@@ -21,7 +21,7 @@ RD = "condition: rd_intensity >= min_rd_intensity"  # line 417, the expression s
 
 
 def broken(tmp_path, old: str, new: str) -> Path:
-    folder = tmp_path / "policy"
+    folder = tmp_path / f"policy{len(list(tmp_path.iterdir()))}"
     shutil.copytree(POLICY, folder)
     path = folder / FILE
     text = path.read_text(encoding="utf-8")
@@ -164,3 +164,74 @@ QUOTES = "text holding `: `, `,`, `#`, `{`, `}`, `[`, `]` or a quote must be put
 ])
 def test_a_yaml_slip_is_said_in_plain_words_where_it_is(tmp_path, old, new, where, message, hint):
     assert found(tmp_path, old, new) == [("WQ-YAML", *where, message, hint)]
+
+
+# -- the policy file's structure -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("old, new, where, message, hint", [
+    ("    expr: min(other_declared, other", "    expresion: min(other_declared, other", (289, 5),
+     "definitions.other_counted: unknown field `expresion` (allowed: as, carry, clause, each, expr, fields, label, "
+     "note, order_by, remove, type)", "did you mean `expr`?"),
+    ("        severity: advise\n        label: {zh: 细分", "        severity: required\n        label: {zh: 细分", (350, 19),
+     "decisions.filing.rules.filing.subsector.severity: 'required' is not one of ['require', 'advise']",
+     "did you mean `require`?"),
+    ("message: {zh: 须先符合入库备案条件并已入库, en: The platform must already be filed}",
+     "message: {zh: 须先符合入库备案条件并已入库}", (408, 9),
+     "decisions.recognition.rules.recognition.filed.message lacks `en`", "add `en: …`"),
+    ("effective_from: 2021-01-01", "effective_from: 2021/1/1", (13, 17),
+     "effective_from: `2021/1/1` is not a date", "write the date as YYYY-MM-DD, e.g. 2021-01-01"),
+    ("rules_from: [filing]", "rules_from: filing", (400, 17),
+     "decisions.recognition.rules_from: `filing` is text, but a list is required", "write it in brackets: [filing]"),
+    ("        condition: platform.filed\n", "        condition:\n", (407, 19),
+     "decisions.recognition.rules.recognition.filed.condition is empty",
+     "write a value after the colon, or remove the line"),
+])
+def test_a_schema_slip_says_what_to_write(tmp_path, old, new, where, message, hint):
+    # Before: a misspelt `expr:` printed the whole definition as a dict "is not of type 'string'"; an empty value
+    # said "None is not of type 'string'"; an enum gave no suggestion.
+    assert found(tmp_path, old, new) == [("WQ-SCHEMA", *where, message, hint)]
+
+
+def test_effective_until_before_effective_from_is_an_error(tmp_path):
+    # Before: accepted without a word; the version was simply never in force.
+    assert found(tmp_path, "effective_from: 2021-01-01", "effective_from: 2021-01-01\neffective_until: 2020-12-31") == [
+        ("WQ-VERSION", 14, 18, "effective_until 2020-12-31 is before effective_from 2021-01-01: this version would "
+         "never be in force", "effective_until is the last day in force, on or after effective_from")]
+
+
+OUTCOMES = "- {otherwise: eligible}\n    outcomes:\n      eligible: {zh: 符合认定条件"
+
+
+def test_a_misspelt_outcome_is_an_error_at_the_word(tmp_path):
+    # Before: a warning at the start of the outcome list, and recognition decided `eligble`, so every output
+    # testing `outcome == "eligible"` paid 0.
+    assert found(tmp_path, OUTCOMES, OUTCOMES.replace("otherwise: eligible", "otherwise: eligble")) == [
+        ("WQ-NAME", 493, 21, "outcome `eligble` has no label in `outcomes`", "did you mean `eligible`?")]
+
+
+def test_a_new_outcome_without_a_label_stays_a_warning(tmp_path):
+    new = OUTCOMES.replace("otherwise: eligible", "otherwise: deferred")
+    assert found(tmp_path, OUTCOMES, new) == []
+    assert found(tmp_path, OUTCOMES, new, "warning") == [
+        ("WQ-NAME", 493, 21, "outcome `deferred` has no label in `outcomes`", None)]
+
+
+def test_a_misspelt_placeholder_in_a_message_is_named_with_what_can_fill_it(tmp_path):
+    # Before: accepted; a failing rule showed `{min_rd_intensty}` to the applicant as written.
+    assert found(tmp_path, "低于 {min_rd_intensity}\n", "低于 {min_rd_intensty}\n") == [
+        ("WQ-NAME", 419, 45, "`{min_rd_intensty}` cannot be filled in: a message's {…} names a value the condition "
+         "reads: rd_intensity, min_rd_intensity", "did you mean `min_rd_intensity`?")]
+
+
+def test_a_misspelt_placeholder_in_a_label_is_named(tmp_path):
+    assert found(tmp_path, '"近三年平均研发投入强度不低于{min_rd_intensity}"', '"近三年平均研发投入强度不低于{min_rd_intensty}"') == [
+        ("WQ-NAME", 416, 36, "`{min_rd_intensty}` cannot be filled in: a label's {…} names a parameter, filled in "
+         "when the policy loads", "did you mean `min_rd_intensity`?")]
+
+
+def test_a_deleted_parameter_is_reported_where_rules_still_read_it(tmp_path):
+    # Before: only the clause map entry was reported; the rule reading it came to light after that was fixed.
+    text = (POLICY / FILE).read_text(encoding="utf-8")
+    start = text.index("  min_partner_cases:\n")
+    block = text[start:text.index("\n\n", start) + 1]
+    assert [(code, line, col) for code, line, col, _, _ in found(tmp_path, block, "")] == [
+        ("WQ-NAME", 471, 30), ("WQ-NAME", 471, 69), ("WQ-NAME", 472, 37), ("WQ-NAME", 694, 35)]

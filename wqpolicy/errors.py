@@ -101,9 +101,9 @@ class WQError(Exception):
         super().__init__("\n".join(d.render() for d in self.diagnostics))
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    """'did you mean `x`?' for the closest candidate, or None."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """'did you mean `x`?' for the closest candidate (at least ``cutoff`` alike, difflib's ratio), or None."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
     return f"did you mean `{close[0]}`?" if close else None
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
+from typing import Iterable, Union
 
 from .checker import Checker
 from .errors import Diagnostic, WQError
@@ -32,12 +34,20 @@ def check_decisions(version: PolicyVersion) -> tuple[dict[str, InputSchema | Non
     return inputs, checkers, found
 
 
+PathLike = Union[str, "os.PathLike[str]"]
+
+
 class Policy:
-    """One loaded, checked and compiled policy version.
+    """One loaded, checked and compiled policy version: made by ``load_policy``, used through ``evaluate``.
+
+    ``id`` and ``version`` name it, ``decisions`` maps each decision's name to its compiled form, ``warnings``
+    holds what the checks found that is not an error, and ``model`` the checked policy itself.
 
     >>> policy = load_policy("wuqing-five-platforms@2021-trial")
-    >>> policy.evaluate("recognition", document).outcome
-    'eligible'
+    >>> policy.id, policy.version, list(policy.decisions)
+    ('wuqing-five-platforms', '2021-trial', ['filing', 'recognition', 'annual_assessment', 'demand_subsidy'])
+    >>> policy.evaluate("filing", {"platform": {"industry": "biomedicine"}}).outcome  # the rest unknown
+    'needs_review'
     """
 
     def __init__(self, version: PolicyVersion, warnings: list[Diagnostic]):
@@ -52,23 +62,46 @@ class Policy:
 
     @property
     def id(self) -> str:
+        """The policy's id, e.g. ``'wuqing-five-platforms'``."""
         return self.model.id
 
     @property
     def version(self) -> str:
+        """The version loaded, e.g. ``'2021-trial'``."""
         return self.model.version
 
-    def validate(self, decision: str, document: dict, marks=None, file: str | None = None) -> list[Diagnostic]:
-        """Schema problems of ``document`` as an input of ``decision`` (empty when it is valid)."""
+    def validate(self, decision: str, document: dict, marks: Marks | None = None,
+                 file: str | None = None) -> list[Diagnostic]:
+        """Schema problems of ``document`` as an input of ``decision``: an empty list when it is valid.
+
+        ``marks`` and ``file`` place each problem at its line (as ``wqpolicy eval`` does); without them a problem
+        carries its JSON path only. Raises WQError when the policy has no such decision.
+
+        >>> [d.message for d in load_policy().validate("filing", {"platform": {"industry": 5}})]
+        ["platform.industry: 5 is not of type 'string'"]
+        """
         self._decision(decision, file)
+        if isinstance(document, dict) and "decision" not in document:
+            document = {"decision": decision, **document}  # as evaluate takes it
         return self.inputs[decision].errors(document, marks, file)
 
-    def evaluate(self, decision: str | None, document: dict, *, validate: bool = True, marks=None,
+    def evaluate(self, decision: str | None, document: dict, *, validate: bool = True, marks: Marks | None = None,
                  input_name: str | None = None) -> DecisionRecord:
-        """Evaluate ``document`` for ``decision`` (default: the document's own ``decision`` field).
+        """Evaluate ``document`` for ``decision`` (None: the document's own ``decision`` field).
 
-        Raises WQError (WQ-INPUT) when the document does not match the decision's input schema.
-        Example: ``load_policy().evaluate("filing", doc).outcome`` -> ``'eligible'``.
+        ``document`` is a mapping as ``json.load`` or ``yaml.safe_load`` gives it: numbers int, Decimal or float
+        (a float is read as the shortest decimal that gives it back: 0.1 is 0.1), dates ``"YYYY-MM-DD"`` or
+        ``datetime.date``. Any field may be left out (the rules that need it are then unknown). ``input_name``
+        names the document in the record (its ``input``) and in error messages; ``validate=False`` skips the
+        schema check, for a document already known to be valid.
+
+        Returns the DecisionRecord; ``record.to_json()`` is what ``wqpolicy eval --format json`` prints.
+        Raises WQError (code WQ-INPUT, with the JSON path of each problem) when the document does not match the
+        decision's input schema, has no decision, or names one the policy lacks.
+
+        >>> record = load_policy().evaluate("filing", {"platform": {"industry": "biomedicine"}})
+        >>> record.outcome, record.rule("filing.industry").outcome
+        ('needs_review', 'pass')
         """
         if not isinstance(document, dict):
             raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields",
@@ -87,7 +120,15 @@ class Policy:
         schema = self.inputs[name]
         if "decision" not in document:
             document = {"decision": name, **document}  # the decision was given apart from the document
-        document = schema.validated(document, marks, input_name) if validate else schema.prepare(document)
+        if not validate:
+            return compiled.run(schema.prepare(document), input_name)
+        try:
+            document = schema.validated(document, marks, input_name)
+        except WQError:
+            dated = _iso_dates(document)
+            if dated is document:
+                raise
+            document = schema.validated(dated, marks, input_name)  # datetime.date values, as yaml.safe_load gives
         return compiled.run(document, input_name)
 
     def _decision(self, name: str, file: str | None, where: Span | None = None) -> CompiledDecision:
@@ -97,6 +138,20 @@ class Policy:
                                       where or (Span(file, 1, 1) if file else None),
                                       did_you_mean(name, self.decisions) or "decisions: " + ", ".join(self.decisions))])
         return self.decisions[name]
+
+
+def _iso_dates(value):
+    """``value`` with ``datetime.date`` values written as the input schemas want dates ("2024-03-01"); ``value``
+    itself when it holds none. Only a document that failed its schema is looked through."""
+    if type(value) is datetime.date:
+        return value.isoformat()
+    if isinstance(value, dict):
+        new = {k: _iso_dates(v) for k, v in value.items()}
+        return value if all(new[k] is v for k, v in value.items()) else new
+    if isinstance(value, list):
+        new = [_iso_dates(v) for v in value]
+        return value if all(a is b for a, b in zip(new, value)) else new
+    return value
 
 
 class _Empty:
@@ -110,15 +165,27 @@ class _Empty:
 _EMPTY = _Empty()
 
 
+# Build errors that leave every parameter, definition and rule in the model, so its expressions can be checked:
+# an expression that does not parse, a clause id, a clause map entry, a name given twice, a date out of order.
+_MODEL_WHOLE = {"WQ-SYNTAX", "WQ-CLAUSE", "WQ-NAME", "WQ-DUPLICATE", "WQ-VERSION"}
+
+
 class Library:
     """Every policy file found under some folders, by policy id and version.
 
     A folder is searched with its subfolders; a single file brings its own folder's files too (not their
     subfolders), where the bases it extends lie. The first file found for an id and version wins; ``exclude``
-    names files to leave out.
+    names files to leave out. With no ``paths``, the bundled policies. ``load_policy`` is the usual way in; a
+    Library is for listing versions and checking policy files.
+
+    >>> library = Library()
+    >>> [v.version for v in library.versions("wuqing-five-platforms")]
+    ['2021-trial']
+    >>> library.load(*library.pick("wuqing-five-platforms")).version
+    '2021-trial'
     """
 
-    def __init__(self, paths=None, exclude=()):
+    def __init__(self, paths: Iterable[PathLike] | None = None, exclude: Iterable[PathLike] = ()):
         self.files: dict[str, dict[str, PolicyFile]] = {}
         self.problems: list[Diagnostic] = []
         self._loaded: dict[tuple, Policy] = {}
@@ -199,8 +266,9 @@ class Library:
         model.origin = resolved.origin
         builder.diagnostics += resolved.problems
         errors = [d for d in builder.diagnostics if d.severity == "error"]
-        if errors and all(d.code == "WQ-SYNTAX" for d in errors):
-            # only some expressions failed to parse: the model is whole, so check the rest too (all at once)
+        if errors and all(d.code in _MODEL_WHOLE for d in errors):
+            # the model is whole (an expression that did not parse is None), so check the rest too, all at once:
+            # a deleted parameter is then reported where a rule still reads it, not only in the clause map
             raise WQError(sorted(set(builder.diagnostics + check_decisions(model)[2])))
         if errors:
             raise WQError(builder.diagnostics)
@@ -208,6 +276,8 @@ class Library:
         return model
 
     def load(self, policy_id: str, version: str) -> Policy:
+        """The version checked and compiled, as a Policy (once per library). Raises WQError when it does not
+        check, KeyError when the library has no such version (``pick`` says which exist)."""
         key = (policy_id, version)
         if key not in self._loaded:
             model = self.build(policy_id, version)
@@ -276,7 +346,7 @@ class Library:
                                       hint="see `wqpolicy list` for the timeline, or give --policy ID@VERSION")])
         return policy_id, chosen.version
 
-    def check(self, only=None) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    def check(self, only: Iterable[PathLike] | None = None) -> tuple[list[Diagnostic], list[Diagnostic]]:
         """(errors, warnings): schema, syntax, names, types, clauses, version timeline, changed bases.
 
         ``only``: check just the versions whose files lie under these paths (their bases may lie elsewhere);
@@ -366,16 +436,29 @@ def _under(file, roots) -> bool:
     return any(here == r or r in here.parents for r in roots)
 
 
-def load_policy(ref: str | None = None, *, on: datetime.date | None = None, paths=None) -> Policy:
-    """Load, check and compile a policy.
+def load_policy(ref: PathLike | None = None, *, on: datetime.date | str | None = None,
+                paths: Iterable[PathLike] | None = None) -> Policy:
+    """Load, check and compile a policy version.
 
-    ``ref`` is ``ID@VERSION``, ``ID`` (the version in force ``on``, today by default), a policy file path, or None
-    (the bundled policy in force). ``paths`` are folders to search before the bundled ``policies/``.
-    Raises WQError with every diagnostic when the policy does not check.
+    ``ref`` is ``ID@VERSION``, ``ID`` (the version in force ``on``), the path of a policy file (str or Path: that
+    file, with the versions it extends beside it or bundled), or None (the only policy, in force ``on``). ``on``
+    is a date (a ``datetime.date``, a datetime's day, or ``"YYYY-MM-DD"``; default today). ``paths`` are folders
+    to search besides the bundled ``policies/`` (theirs win).
+
+    Raises WQError with every diagnostic (code, message, ``span`` with file, line and col) when the policy cannot
+    be found, read or checked, or no version is in force ``on``.
 
     >>> load_policy("wuqing-five-platforms@2021-trial").version
     '2021-trial'
+    >>> load_policy(on=datetime.date(2021, 6, 1)).version
+    '2021-trial'
+    >>> load_policy("wuqing-five-platforms@2019")
+    Traceback (most recent call last):
+    wqpolicy.errors.WQError: error[WQ-VERSION]: policy `wuqing-five-platforms` has no version `2019` (versions: 2021-trial)
     """
+    if ref is not None:
+        ref = os.fspath(ref)
+    on = _day(on)
     if ref and is_policy_file(ref):
         path = Path(ref)
         pf = read_policy_file(path)  # a missing file, a folder, a pipe, bad YAML: the right WQ-FILE / WQ-YAML error
@@ -386,6 +469,24 @@ def load_policy(ref: str | None = None, *, on: datetime.date | None = None, path
     library = Library.over_bundled(paths) if paths else Library()
     policy_id, version = library.pick(ref, on)
     return library.load(policy_id, version)
+
+
+def _day(on) -> datetime.date | None:
+    """``on`` as a date: a datetime's day, "YYYY-MM-DD" read; anything else is a WQError (WQ-VERSION)."""
+    if on is None or type(on) is datetime.date:
+        return on
+    if isinstance(on, datetime.datetime):
+        return on.date()
+    if isinstance(on, datetime.date):
+        return datetime.date(on.year, on.month, on.day)
+    if isinstance(on, str):
+        try:
+            if len(on) == 10:
+                return datetime.date.fromisoformat(on)
+        except ValueError:
+            pass
+    raise WQError([Diagnostic("WQ-VERSION", f"on={on!r} is not a date",
+                              hint="give a datetime.date or a \"YYYY-MM-DD\" string, e.g. \"2021-06-01\"")])
 
 
 def is_policy_file(ref: str) -> bool:

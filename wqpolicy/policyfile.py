@@ -10,13 +10,15 @@ import re
 from pathlib import Path, PurePosixPath
 
 from . import ast, parser
+from .checker import reads
 from .display import fill
-from .errors import Diagnostic, WQError
+from .errors import Diagnostic, WQError, did_you_mean
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text
 from .parameter_values import value_problems
-from .schemas import data_dir, error_message, load_schema, validator
+from .schemas import data_dir, error_message, error_path, load_schema, validator
 from .yamlload import Marks, read_text
 
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _CLAUSE_TAG = re.compile(r"\*\*\[([0-9]+(?:\.[0-9]+)*)\]\*\*\s*(.*)")
 
 
@@ -27,15 +29,39 @@ def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
     out = []
     for e in sorted(v.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         best = _deepest(e)
-        out.append(Diagnostic("WQ-SCHEMA", error_message(best), marks.schema_span(best)))
+        message, hint = _schema_message(best)
+        out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(best), hint))
     return out
 
 
 def _deepest(error):
-    # oneOf/anyOf errors: the sub-error that got furthest says the most.
+    # oneOf/anyOf errors: the sub-error that got furthest says the most; at equal depth, one from a branch of the
+    # value's own type (a misspelt key of a mapping, not "the mapping is not text").
     while error.context:
-        error = max(error.context, key=lambda c: len(c.absolute_path))
+        error = max(error.context, key=lambda c: (len(c.absolute_path), c.validator != "type"))
     return error
+
+
+def _schema_message(error) -> tuple[str, str | None]:
+    """What a schema error means to whoever edits the file, and what to write instead (or None)."""
+    where, value = error_path(error), error.instance
+    if error.validator == "additionalProperties" and isinstance(value, dict):
+        allowed = error.schema.get("properties", {})
+        extra = next((k for k in value if k not in allowed), None)
+        return error_message(error), did_you_mean(str(extra), allowed) if extra is not None else None
+    if error.validator == "enum" and isinstance(value, str):
+        return error_message(error), did_you_mean(value, [str(x) for x in error.validator_value])
+    if error.validator == "format" and error.validator_value == "date":
+        return f"{where}: `{value}` is not a date", "write the date as YYYY-MM-DD, e.g. 2021-01-01"
+    if error.validator == "type" and value is None:
+        return f"{where} is empty", "write a value after the colon, or remove the line"
+    if error.validator == "type" and error.validator_value == "array" and isinstance(value, str):
+        return f"{where}: `{value}` is text, but a list is required", f"write it in brackets: [{value}]"
+    if error.validator == "required" and isinstance(value, dict):
+        missing = next((k for k in error.validator_value if k not in value), None)
+        if missing is not None:
+            return f"{where} lacks `{missing}`", f"add `{missing}: …`"
+    return error_message(error), None
 
 
 def clauses_of(document: Path) -> dict[str, str]:
@@ -80,7 +106,15 @@ class Builder:
             effective_span=self.marks.span(("effective_from",)))
         self._check_names(policy)
         self._check_clauses(policy)
+        self._check_dates(policy)
         return policy
+
+    def _check_dates(self, policy: PolicyVersion) -> None:
+        start, until = policy.effective_from, policy.effective_until
+        if start and until and until < start:
+            self._error("WQ-VERSION", f"effective_until {until} is before effective_from {start}: this version "
+                        "would never be in force", ("effective_until",),
+                        hint="effective_until is the last day in force, on or after effective_from")
 
     # -- pieces -------------------------------------------------------------------------------------
     def _clauses(self) -> dict[str, str]:
@@ -203,8 +237,25 @@ class Builder:
             return None
         condition = self._expr(path + ("condition",), raw["condition"])
         label = _text(raw["label"])
+        self._check_placeholders(path + ("label",), raw["label"], set(self._params),
+                                 "a label's {…} names a parameter, filled in when the policy loads")
+        if condition is not None:
+            self._check_placeholders(path + ("message",), raw["message"], {p for p, _ in reads(condition)},
+                                     "a message's {…} names a value the condition reads: "
+                                     + ", ".join(p for p, _ in reads(condition)))
         return Rule(rid, raw["clause"], self._label(label), condition, raw.get("severity", "require"),
                     _text(raw["message"]), raw.get("note"), self.marks.key_span(path), label)
+
+    def _check_placeholders(self, path, raw, known: set, what: str) -> None:
+        """Each {name} of a rule's label or message must be one that can be filled, or it is shown as written."""
+        for lang, text in (raw.items() if isinstance(raw, dict) else ()):
+            for m in _PLACEHOLDER.finditer(text if isinstance(text, str) else ""):
+                name = m.group(1).strip()
+                if name not in known:
+                    span = self.marks.span(path + (lang,), m.start(), len(m.group(0)), value=text)
+                    self.diagnostics.append(Diagnostic(
+                        "WQ-NAME", f"`{{{name}}}` cannot be filled in: {what}", span,
+                        did_you_mean(name, known) or None))
 
     def _label(self, text: Text | None) -> Text | None:
         """A label with {parameter} placeholders filled, so it stays true when a revision changes the value."""
@@ -251,11 +302,17 @@ class Builder:
                 if name in policy.parameters:
                     self._error("WQ-DUPLICATE", f"`{name}` is both a parameter and a definition",
                                 ("decisions", dname, "definitions", name), key=True)
-            words = {s.outcome for s in decision.outcome}
-            for word in sorted(words - set(decision.outcome_labels)):
-                if decision.outcome_labels:
-                    self._error("WQ-NAME", f"outcome `{word}` has no label in `outcomes`",
-                                ("decisions", dname, "outcome"), severity="warning")
+            labels = decision.outcome_labels
+            unlabelled = {}
+            for i, step in enumerate((self.doc.get("decisions") or {}).get(dname, {}).get("outcome") or []):
+                key = "otherwise" if "otherwise" in step else "then"
+                if labels and step.get(key) not in labels:
+                    unlabelled.setdefault(str(step.get(key)), ("decisions", dname, "outcome", i, key))
+            for word, path in sorted(unlabelled.items()):
+                # a near miss of a labelled outcome is a typo, which would decide under a word no output knows
+                hint = did_you_mean(word, labels, cutoff=0.8)
+                self._error("WQ-NAME", f"outcome `{word}` has no label in `outcomes`", path, hint=hint,
+                            severity="error" if hint else "warning")
 
     def _check_clauses(self, policy: PolicyVersion) -> None:
         clauses = policy.clauses
