@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from .model import Text
 from .display import decimal_text, exact_money_text, fill, money_text
 from .values import UNKNOWN, Duration, is_number
 
 
-
 class RuleResult:
-    """One rule's result. The values it read (and, when unknown, the inputs it missed) are computed only
-    when asked for, so that evaluation stays cheap when only outcomes are needed."""
+    """One rule's result: ``id``, ``clause``, ``severity`` (require | advise), ``outcome`` (pass | fail | unknown |
+    error), ``label`` and ``message`` (each a Text with ``.zh`` and ``.en``), ``values`` it read, and ``missing``
+    inputs when unknown. The values and messages are computed only when asked for, so that evaluation stays
+    cheap when only outcomes are needed.
+
+    >>> rule = load_policy().evaluate("filing", {"platform": {"industry": "biomedicine"}}).rule("filing.entity")
+    >>> rule.clause, rule.outcome, rule.missing[0], rule.message.en[:22]
+    ('3.1.2', 'unknown', 'applicant.registered_in_wuqing', 'Cannot decide; missing')
+    """
 
     __slots__ = ("id", "clause", "severity", "outcome", "label", "template", "error", "_reads", "_env",
                  "_values", "_missing")
@@ -58,7 +65,8 @@ class RuleResult:
             return Text(f"无法判断，缺少：{names}", f"Cannot decide; missing: {', '.join(self.missing) or '—'}")
         return Text(f"计算出错：{self.error}", f"Evaluation error: {self.error}")
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        """The rule as one item of the record's ``rules`` (schemas/decision.schema.json)."""
         out = {"id": self.id, "clause": self.clause, "severity": self.severity, "outcome": self.outcome,
                "label": self.label.to_json(), "message": self.message.to_json(),
                "values": _values_json(self.values, self.kinds)}
@@ -69,12 +77,22 @@ class RuleResult:
 
 
 class DecisionRecord:
-    """The result of evaluating one input document under one policy version.
+    """The result of evaluating one input document under one policy version (``Policy.evaluate`` makes it).
 
-    ``rules`` are built on first access from the rows the evaluator recorded (rule, outcome, reads, env, error):
-    a list of them, or their parts, for the rows to be made only if asked for: ((rule, reads) each, outcome each,
-    env, {rule index: error} or None).
+    ``policy_id``, ``version``, ``decision``, ``outcome`` (a word such as ``'eligible'``), ``outcome_label``
+    (Text), ``outcome_error`` (why the outcome logic faulted, or None), ``rules`` (RuleResult, in policy order),
+    ``outputs`` (name -> raw value; ``output(name)`` gives its JSON form), ``input_name``. ``to_json()`` is the
+    record as ``wqpolicy eval --format json`` prints it.
+
+    >>> record = load_policy().evaluate("filing", {"platform": {"industry": "biomedicine"}})
+    >>> record.decision, record.outcome, record.rule_outcomes()["filing.industry"]
+    ('filing', 'needs_review', 'pass')
+    >>> sorted(record.to_json())
+    ['decision', 'outcome', 'outcome_label', 'outputs', 'policy', 'rules']
     """
+    # ``rules`` are built on first access from the rows the evaluator recorded (rule, outcome, reads, env, error):
+    # a list of them, or their parts, for the rows to be made only if asked for: ((rule, reads) each, outcome
+    # each, env, {rule index: error} or None).
 
     def __init__(self, policy_id: str, version: str, decision: str, outcome: str, outcome_label: Text | None,
                  rule_rows: list, outputs: dict, output_kinds: dict, output_errors: dict | None = None,
@@ -89,6 +107,7 @@ class DecisionRecord:
 
     @property
     def rules(self) -> list[RuleResult]:
+        """Every rule's result, in policy order (built on first access)."""
         if self._rules is None:
             self._rules = [RuleResult(*row) for row in self._row_list()]
         return self._rules
@@ -101,24 +120,36 @@ class DecisionRecord:
                           for i, ((rule, reads), outcome) in enumerate(zip(rules, outcomes))]
         return self._rows
 
-    def rule_outcomes(self) -> dict:
+    def rule_outcomes(self) -> dict[str, str]:
         """rule id -> pass | fail | unknown | error, without building the full rule results."""
         if type(self._rows) is tuple:
             return {rule.id: outcome for (rule, _), outcome in zip(self._rows[0], self._rows[1])}
         return {row[0].id: row[1] for row in self._rows}
 
     def rule(self, rule_id: str) -> RuleResult:
+        """The result of the rule ``rule_id``. Raises KeyError when the decision has no such rule.
+
+        >>> load_policy().evaluate("filing", {}).rule("filing.plan").outcome
+        'unknown'
+        """
         for r in self.rules:
             if r.id == rule_id:
                 return r
         raise KeyError(rule_id)
 
-    def output(self, name: str):
-        """The output value in its JSON form (money as '1234567.80')."""
+    def output(self, name: str) -> Any:
+        """The output ``name`` in its JSON form: money as ``'1234567.80'``, a ratio as a decimal string, unknown as
+        None, a list as a list of mappings. Raises KeyError when the decision has no such output.
+
+        >>> load_policy().evaluate("recognition", {}).output("supply_subsidy_total")
+        '0.00'
+        """
         kind, fields = self.output_kinds[name]
         return render_value(self.outputs[name], kind, fields)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        """The record as schemas/decision.schema.json describes it, keys in a fixed order; what ``wqpolicy eval
+        --format json`` prints is ``json.dumps(record.to_json(), ensure_ascii=False, indent=2)`` and a newline."""
         out = {"policy": {"id": self.policy_id, "version": self.version}, "decision": self.decision}
         if self.input_name:
             out["input"] = self.input_name
