@@ -235,3 +235,71 @@ def test_a_deleted_parameter_is_reported_where_rules_still_read_it(tmp_path):
     block = text[start:text.index("\n\n", start) + 1]
     assert [(code, line, col) for code, line, col, _, _ in found(tmp_path, block, "")] == [
         ("WQ-NAME", 471, 30), ("WQ-NAME", 471, 69), ("WQ-NAME", 472, 37), ("WQ-NAME", 694, 35)]
+
+
+# -- parameter values ----------------------------------------------------------------------------------------------
+DECLARED = "correct the value or the `type`"
+
+
+@pytest.mark.parametrize("old, new, where, message, hint", [
+    ("value: 20%", "value: 20 %", (112, 12), "parameter `min_rd_staff_share`: declared ratio but its value (20 %) is "
+     f"not a number or percentage; {DECLARED}", "write `20%`"),
+    ("value: 20%", "value: 20％", (112, 12), "parameter `min_rd_staff_share`: declared ratio but its value (20％) is "
+     f"not a number or percentage; {DECLARED}", "write `20%`"),
+    ("value: 1000万元", 'value: "1,000万元"', (98, 13), "parameter `min_investment`: declared money but its value "
+     f"(1,000万元) is not an amount; {DECLARED}", "write `1000万元`"),
+    ("value: 500万元", "value: 500万 元", (193, 12), "parameter `supply_subsidy_cap`: declared money but its value "
+     f"(500万 元) is not an amount; {DECLARED}", "write `500万元`"),
+    ("value: 5\n    type: integer", "value: ５\n    type: integer", (117, 12), "parameter `min_services_provided`: "
+     f"declared integer but its value (５) is not a whole number; {DECLARED}", "write `5`"),
+    ("value: 5\n    type: integer", "value: 5家次\n    type: integer", (117, 12), "parameter `min_services_provided`: "
+     f"declared integer but its value (5家次) is not a whole number; {DECLARED}",
+     "`家次` is not a unit of the language (%, 万, 亿, 元); write `5` and say the unit in `unit:` or the label"),
+    ("value: 1 year\n    type: duration\n    clause: \"6.2.2\"", "value: 2021/1/1\n    type: date\n    clause: \"6.2.2\"",
+     (226, 12), f"parameter `settlement_window`: declared date but its value (2021/1/1) is not a date (YYYY-MM-DD); "
+     f"{DECLARED}", "write `2021-01-01`"),
+])
+def test_a_mistyped_number_says_how_to_write_it(tmp_path, old, new, where, message, hint):
+    assert found(tmp_path, old, new)[:1] == [("WQ-TYPE", *where, message, hint)]
+
+
+def test_a_mistyped_number_without_a_declared_type_is_not_taken_as_text(tmp_path):
+    # Before: `value: 20 %` with no `type` stayed the text "20 %", and the rule comparing it failed at the rule.
+    assert found(tmp_path, "value: 20%\n    type: ratio\n", "value: 20 %\n") == [
+        ("WQ-TYPE", 112, 12, "parameter `min_rd_staff_share`: `20 %` is text, not a number", "write `20%`")]
+
+
+def test_codes_joined_by_a_chinese_comma_are_one_item_and_an_error(tmp_path):
+    # Before: accepted as the one category `equipment_hardware，equipment_software`; no investment counted as
+    # equipment, and an equipment-intensive platform failed 6.3.1 without a word about the policy.
+    assert found(tmp_path, "value: [equipment_hardware, equipment_software]",
+                 "value: [equipment_hardware，equipment_software]") == [
+        ("WQ-TYPE", 170, 13, "parameter `equipment_categories`: `value[0]` is one item, "
+         "`equipment_hardware，equipment_software`, holding a Chinese comma",
+         "to list 2 items, separate them with `,` (ASCII): [equipment_hardware, equipment_software]")]
+
+
+def test_chinese_text_holding_a_chinese_comma_is_only_a_warning(tmp_path):
+    new = "value: [智能制造、高端装备制造]"
+    assert found(tmp_path, "value: [智能制造, 高端装备制造]", new) == []
+    assert found(tmp_path, "value: [智能制造, 高端装备制造]", new, "warning") == [
+        ("WQ-TYPE", 179, 13, "parameter `equipment_intensive_subsectors`: `value[0]` is one item, `智能制造、高端装备制造`, "
+         "holding a Chinese comma", "to list 2 items, separate them with `,` (ASCII): [智能制造, 高端装备制造]")]
+
+
+def test_a_list_written_as_one_text_is_an_error_where_in_reads_it(tmp_path):
+    # Before: accepted, and `in` matched parts of the text: `bio` would be "in" `biomedicine, 生物医药`.
+    assert found(tmp_path, "value: [biomedicine]", "value: biomedicine, 生物医药") == [
+        ("WQ-TYPE", 309, 32, "`equipment_intensive_industries` is one text, `biomedicine, 生物医药`, so `in` looks for "
+         "a part of it, not for an item", "write its value as a list: [biomedicine, 生物医药]")]
+
+
+# -- names ---------------------------------------------------------------------------------------------------------
+def test_a_capitalised_true_names_the_keyword(tmp_path):
+    assert found(tmp_path, "        condition: platform.filed\n", "        condition: platform.filed == True\n") == [
+        ("WQ-NAME", 407, 38, "unknown name `True`", "write `true`: keywords are lower-case English")]
+
+
+def test_text_without_quotes_is_suggested_quotes(tmp_path):
+    assert found(tmp_path, 'condition: result == "qualified"', "condition: result == qualified") == [
+        ("WQ-NAME", 550, 30, "unknown name `qualified`", 'if this is text, put it in quotes: "qualified"')]

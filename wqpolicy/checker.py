@@ -11,6 +11,7 @@ from . import types as T
 from .display import decimal_text
 from .errors import Diagnostic, did_you_mean
 from .functions import BUILTINS
+from .parser import keyword_for
 from .model import Decision, Definition, Expr, PolicyVersion
 from .values import is_number, is_whole
 
@@ -137,7 +138,10 @@ class Checker:
         if name in specials:
             return specials[name]
         known = [*local, *self.defs, *self.params, *self.input.names(), *specials]
-        self._error_at(self._expr, n, "WQ-NAME", f"unknown name `{name}`", did_you_mean(name, known))
+        keyword = keyword_for(name)
+        hint = (f"write `{keyword}`: keywords are lower-case English" if keyword else did_you_mean(name, known)
+                or f'if this is text, put it in quotes: "{name}"')
+        self._error_at(self._expr, n, "WQ-NAME", f"unknown name `{name}`", hint)
         return T.ANY
 
     def _Field(self, n, local, specials):
@@ -211,6 +215,7 @@ class Checker:
             self._want(n.right, b, T.BOOL, f"the right side of `{op}`")
             return T.BOOL
         if op in ("in", "not in"):
+            self._text_as_list(n.right, b, op)
             if isinstance(b, T.ListOf):
                 if T.join(a, b.item) is None:
                     self._error_at(self._expr, n, "WQ-TYPE", f"`{op}` looks for {a} in a {b}")
@@ -239,6 +244,17 @@ class Checker:
         self._want(n.left, a, T.NUMBER, f"the left side of `{op}`")
         self._want(n.right, b, T.NUMBER, f"the right side of `{op}`")
         return T.NUMBER
+
+    def _text_as_list(self, n, t, op) -> None:
+        """A parameter meant as a list but written as one text (`value: a, b`): `in` would look for a part of
+        the text, and match `a` in `ab`. A parameter declared `type: string` is text on purpose."""
+        if t != T.STRING or not isinstance(n, ast.Name) or n.name not in self.policy.parameters:
+            return
+        p = self.policy.parameters[n.name]
+        if p.kind != "string" and isinstance(p.value, str) and any(c in p.value for c in ",，、"):
+            items = ", ".join(x.strip() for x in p.value.replace("，", ",").replace("、", ",").split(","))
+            self._error_at(self._expr, n, "WQ-TYPE", f"`{n.name}` is one text, `{p.value}`, so `{op}` looks for a "
+                           "part of it, not for an item", hint=f"write its value as a list: [{items}]")
 
     def _If(self, n, local, specials):
         c = self._visit(n.cond, local, specials)

@@ -6,8 +6,10 @@ and list items or mapping entries of different kinds. Each problem names its pla
 from __future__ import annotations
 
 import datetime
+import re
 from typing import NamedTuple
 
+from . import ast
 from . import types as T
 from .values import Duration, is_number, is_whole
 
@@ -17,6 +19,7 @@ class ValueProblem(NamedTuple):
     at: tuple  # the path inside the value
     message: str
     hint: str | None = None
+    severity: str = "error"
 
 
 def value_problems(value, kind: str | None) -> list[ValueProblem]:
@@ -31,10 +34,67 @@ def value_problems(value, kind: str | None) -> list[ValueProblem]:
     found = list(_empty_parts(value))
     wrong = _not_declared(value, kind)
     if wrong:
-        found.append(ValueProblem("WQ-TYPE", (), wrong))
+        found.append(ValueProblem("WQ-TYPE", (), wrong, number_hint(value) if isinstance(value, str) else None))
+    elif kind is None and isinstance(value, str) and _typed_number(value):
+        # no `type` to check against, but `20 %` or `３` is a number mistyped, which rules would compare as text
+        found.append(ValueProblem("WQ-TYPE", (), f"`{value}` is text, not a number", number_hint(value)))
+    found += _joined_items(value)
     for group in _alike_groups(value):
         found += _unlike(group)
     return found
+
+
+def _typed_number(text: str) -> str | None:
+    """``text`` as the number (or date) it was meant to be, when it is one mistyped: full-width characters,
+    spaces inside it, thousands separators; else None."""
+    from .parser import ascii_for
+    meant = "".join(ascii_for(c) or c for c in text).strip()
+    joined = re.sub(r"\s+", "", meant)
+    date = re.fullmatch(r"([0-9]{4})[/.年-]([0-9]{1,2})[/.月-]([0-9]{1,2})日?", joined)
+    if date:  # 2021/1/1, 2021年1月1日
+        joined = "{}-{:0>2}-{:0>2}".format(*date.groups())
+    grouped = re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\D*", joined)  # 1,000万元; not 1,5 (a decimal comma)
+    for candidate in (meant, joined, joined.replace(",", "") if grouped else joined):
+        if candidate != text and _is_literal(candidate):
+            return candidate
+    return None
+
+
+def _is_literal(text: str) -> bool:
+    from .parser import ParseFailure, parse
+    try:
+        node = parse(text)
+    except ParseFailure:
+        return False
+    if isinstance(node, ast.Unary) and node.op == "-":
+        node = node.operand
+    return isinstance(node, ast.Literal) and node.kind in ("number", "date", "duration")
+
+
+def number_hint(text: str) -> str | None:
+    """What to write for text that was meant as a number (`20 %` -> `20%`), or which part is not a unit."""
+    meant = _typed_number(text)
+    if meant is not None:
+        return f"write `{meant}`"
+    m = re.fullmatch(r"([0-9][0-9_.]*)\s*(\D+)", text.strip())
+    if m:
+        return f"`{m.group(2)}` is not a unit of the language (%, 万, 亿, 元); write `{m.group(1)}` and say the " \
+               "unit in `unit:` or the label"
+    return None
+
+
+def _joined_items(value, at=()):
+    """List items of text joined with a Chinese comma (`[a，b]` is one item, `a，b`): an error for codes, which
+    are never written so, and a warning for other text, which may mean it."""
+    for key, item in _children(value):
+        if isinstance(item, str) and isinstance(value, list) and re.search("[，、]", item):
+            parts = re.split("[，、]", item)
+            codes = all(re.fullmatch(r"[A-Za-z0-9_.]+", p.strip()) for p in parts)
+            yield ValueProblem("WQ-TYPE", at + (key,), f"`{_where(at + (key,))}` is one item, `{item}`, holding "
+                               f"a Chinese comma", f"to list {len(parts)} items, separate them with `,` (ASCII): "
+                               f"[{', '.join(p.strip() for p in parts)}]", "error" if codes else "warning")
+        elif isinstance(item, (list, dict)):
+            yield from _joined_items(item, at + (key,))
 
 
 def _children(value):

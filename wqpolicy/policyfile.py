@@ -145,7 +145,8 @@ class Builder:
         value = raw.get("value") if kind == "string" else literal_value(raw.get("value"))
         if "value" in raw:
             for p in value_problems(value, kind):
-                self._error(p.code, f"parameter `{name}`: {p.message}", path + ("value",) + p.at, hint=p.hint)
+                self._error(p.code, f"parameter `{name}`: {p.message}", path + ("value",) + p.at, hint=p.hint,
+                            severity=p.severity)
         return Parameter(name, value, kind, _text(raw.get("label")), raw.get("clause"), raw.get("note"),
                          self.marks.key_span(path))
 
