@@ -303,3 +303,20 @@ def test_a_capitalised_true_names_the_keyword(tmp_path):
 def test_text_without_quotes_is_suggested_quotes(tmp_path):
     assert found(tmp_path, 'condition: result == "qualified"', "condition: result == qualified") == [
         ("WQ-NAME", 550, 30, "unknown name `qualified`", 'if this is text, put it in quotes: "qualified"')]
+
+
+def test_a_misspelt_name_in_a_condition_does_not_blame_its_message_too(tmp_path):
+    # The message's {min_rd_intensity} is not read by the misspelt condition; saying so (and suggesting the
+    # misspelling) would be a follow-on error: one message, at the misspelt name.
+    assert found(tmp_path, RD, "condition: rd_intensity >= min_rd_intensty") == [
+        ("WQ-NAME", 417, 36, "unknown name `min_rd_intensty`", "did you mean `min_rd_intensity`?")]
+
+
+def test_a_placeholder_the_condition_does_not_read_is_named_without_a_spelling_guess(tmp_path):
+    # the rule now compares with another parameter, so its message's {min_investment} would be shown as written
+    assert found(tmp_path, "condition: eligible_investment >= min_investment",
+                 "condition: eligible_investment >= min_rd_intensity") == [
+        ("WQ-NAME", 426, 53, "`{min_investment}` cannot be filled in: a message's {…} names a value the condition "
+         "reads: eligible_investment, min_rd_intensity", None),
+        ("WQ-NAME", 427, 74, "`{min_investment}` cannot be filled in: a message's {…} names a value the condition "
+         "reads: eligible_investment, min_rd_intensity", None)]

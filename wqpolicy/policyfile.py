@@ -205,8 +205,11 @@ class Builder:
                 schema = load_schema(input_path)
         defs = {n: self._definition(path + ("definitions", n), n, x)
                 for n, x in (raw.get("definitions") or {}).items()}
-        rules = [r for r in (self._rule(path + ("rules", rid), rid, r) for rid, r in (raw.get("rules") or {}).items())
-                 if r is not None]
+        # the names a condition may read, where the schema lists the inputs (else unknown: placeholders unchecked)
+        known = (set(self._params) | set(self.doc.get("definitions") or {}) | set(defs)
+                 | set(schema.get("properties") or {}) | {"rules", "outcome"}) if schema.get("properties") else None
+        rules = [r for r in (self._rule(path + ("rules", rid), rid, r, known)
+                             for rid, r in (raw.get("rules") or {}).items()) if r is not None]
         steps = []
         for i, step in enumerate(raw.get("outcome") or []):
             if "otherwise" in step:
@@ -231,7 +234,7 @@ class Builder:
         return Decision(name, _text(raw.get("label")), input_path or "", schema, rules, defs, steps, labels, outputs,
                         self.marks.key_span(path))
 
-    def _rule(self, path, rid, raw) -> Rule | None:
+    def _rule(self, path, rid, raw, known: set | None = None) -> Rule | None:
         missing = [k for k in ("clause", "label", "condition", "message") if k not in raw]
         if missing:
             self._error("WQ-SCHEMA", f"rule `{rid}` needs {', '.join(f'`{k}`' for k in missing)}", path, key=True)
@@ -240,15 +243,18 @@ class Builder:
         label = _text(raw["label"])
         self._check_placeholders(path + ("label",), raw["label"], set(self._params),
                                  "a label's {…} names a parameter, filled in when the policy loads")
-        if condition is not None:
+        read = {p.split(".")[0].split("[")[0] for p, _ in reads(condition)} if condition is not None else set()
+        if condition is not None and known is not None and read <= known:
+            # a condition that reads a misspelt name is reported by the checker; its message is not blamed too
             self._check_placeholders(path + ("message",), raw["message"], {p for p, _ in reads(condition)},
                                      "a message's {…} names a value the condition reads: "
-                                     + ", ".join(p for p, _ in reads(condition)))
+                                     + ", ".join(p for p, _ in reads(condition)), real=known)
         return Rule(rid, raw["clause"], self._label(label), condition, raw.get("severity", "require"),
                     _text(raw["message"]), raw.get("note"), self.marks.key_span(path), label)
 
-    def _check_placeholders(self, path, raw, known: set, what: str) -> None:
-        """Each {name} of a rule's label or message must be one that can be filled, or it is shown as written."""
+    def _check_placeholders(self, path, raw, known: set, what: str, real: set = frozenset()) -> None:
+        """Each {name} of a rule's label or message must be one that can be filled, or it is shown as written.
+        A name whose root is ``real`` is spelt right but not filled here: no spelling is suggested for it."""
         for lang, text in (raw.items() if isinstance(raw, dict) else ()):
             for m in _PLACEHOLDER.finditer(text if isinstance(text, str) else ""):
                 name = m.group(1).strip()
@@ -256,7 +262,7 @@ class Builder:
                     span = self.marks.span(path + (lang,), m.start(), len(m.group(0)), value=text)
                     self.diagnostics.append(Diagnostic(
                         "WQ-NAME", f"`{{{name}}}` cannot be filled in: {what}", span,
-                        did_you_mean(name, known) or None))
+                        None if re.split(r"[.\[]", name)[0] in real else did_you_mean(name, known)))
 
     def _label(self, text: Text | None) -> Text | None:
         """A label with {parameter} placeholders filled, so it stays true when a revision changes the value."""
