@@ -197,8 +197,10 @@ def test_a_wrong_decision_option_suggests_the_right_one_on_the_command_line(tmp_
     path.write_text(RECOGNITION, encoding="utf-8")
     result = eval_cli("--decision", "recognitoin", str(path))
     assert result.exit_code == 1
-    assert "error[WQ-INPUT]" in result.stderr and "`recognition`" in result.stderr
-    assert str(path) in result.stderr
+    assert result.stderr == ("error[WQ-INPUT]: --decision: policy wuqing-five-platforms@2021-trial has no decision "
+                             "`recognitoin` (did you mean `recognition`?)\n")
+    twice = eval_cli("--decision", "recognitoin", str(path), str(path))  # one error about the option, not per input
+    assert twice.exit_code == 1 and twice.stderr == result.stderr
 
 
 @pytest.mark.parametrize("value", ["5", "[recognition]", "{name: recognition}", "true"])

@@ -163,6 +163,10 @@ def eval_(inputs, policy_ref, on, decision, fmt, policy_dirs):
         policy = load_policy(policy_ref, on=on, paths=_paths(policy_dirs))
     except WQError as e:
         _fail(e)
+    if decision is not None and decision not in policy.decisions:  # one error about the option, not one per input
+        _fail(WQError([Diagnostic("WQ-INPUT", f"--decision: policy {policy.model.ref} has no decision `{decision}`",
+                                  hint=did_you_mean(decision, policy.decisions)
+                                  or "decisions: " + ", ".join(policy.decisions))]))
     records, failed = [], []
     for name in inputs:
         try:
