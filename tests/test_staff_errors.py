@@ -320,3 +320,9 @@ def test_a_placeholder_the_condition_does_not_read_is_named_without_a_spelling_g
          "reads: eligible_investment, min_rd_intensity", None),
         ("WQ-NAME", 427, 74, "`{min_investment}` cannot be filled in: a message's {…} names a value the condition "
          "reads: eligible_investment, min_rd_intensity", None)]
+
+
+def test_a_date_written_with_slashes_in_an_expression_says_how_dates_are_written(tmp_path):
+    assert found(tmp_path, "else if as_of <= p.used_on + settlement_window then", "else if as_of <= 2021/1/1 then") \
+        == [("WQ-TYPE", 618, 27, "cannot order date against number with `<=`",
+             "a date is written YYYY-MM-DD, e.g. 2021-01-01")]

@@ -233,7 +233,9 @@ class Checker:
             return T.BOOL
         if op in ("<", "<=", ">", ">="):
             if T.join(a, b) is None or T.join(a, b) not in (T.NUMBER, T.DATE, T.STRING, T.ANY):
-                self._error_at(self._expr, n, "WQ-TYPE", f"cannot order {a} against {b} with `{op}`")
+                # `2021/1/1` is a division: a date written as people write it by hand
+                hint = "a date is written YYYY-MM-DD, e.g. 2021-01-01" if {a, b} == {T.DATE, T.NUMBER} else None
+                self._error_at(self._expr, n, "WQ-TYPE", f"cannot order {a} against {b} with `{op}`", hint)
             return T.BOOL
         if op == "+" and (a, b) in ((T.DATE, T.DURATION), (T.DURATION, T.DATE)):
             return T.DATE
