@@ -134,7 +134,8 @@ def test_list_shows_the_timeline_and_decisions():
 
 
 def test_the_installed_command_finds_its_policies_from_any_directory(tmp_path):
-    exe = shutil.which("wqpolicy")
+    beside = Path(sys.executable).parent / "wqpolicy"  # the venv's own script, even when its bin is not on PATH
+    exe = str(beside) if beside.is_file() else shutil.which("wqpolicy")
     if exe is None or not Path(exe).resolve().is_relative_to(Path(sys.prefix).resolve()):
         pytest.skip("wqpolicy is not installed in this environment (CI installs it)")
     shutil.copy(EXAMPLES / "recognition.yaml", tmp_path / "app.yaml")
