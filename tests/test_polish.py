@@ -253,3 +253,19 @@ def test_wqpolicy_test_prints_the_path_of_a_differing_item(tmp_path):
     r = CliRunner().invoke(main, ["test", str(broken)])
     assert r.exit_code == 1
     assert "       output purchases[1].cap_cut: expected 200000.01, got 200000.00\n" in r.output
+
+
+def test_the_text_report_labels_each_output_and_says_when_a_decision_has_no_rules():
+    from wqpolicy import load_policy
+    from wqpolicy.inputs import load_input
+    from wqpolicy.report import text_report
+
+    policy = load_policy("wuqing-five-platforms@2021-trial")
+    text = text_report(policy.evaluate(None, load_input(ROOT / "examples" / "recognition.yaml")[0]))
+    assert "  supply_subsidy_total            3,682,950.00 元        供给侧补贴总额 / Supply-side subsidy\n" in text
+    # a long value does not push the labels of the others to the right; Chinese counts two columns
+    assert "  official_name                   武清区生物医药产业五大创新功能平台  统一命名 / Official name\n" in text
+    demand = text_report(policy.evaluate(None, load_input(ROOT / "examples" / "demand_subsidy.yaml")[0]))
+    assert "规则 Rules: 无 none (the outputs decide)\n\n输出 Outputs\n  purchases:  逐笔结果 / Per purchase\n" in demand
+    assert policy.evaluate(None, load_input(ROOT / "examples" / "recognition.yaml")[0]).to_json()["outputs"][
+        "supply_subsidy_total"] == "3682950.00"  # labels are for people: the JSON form is unchanged

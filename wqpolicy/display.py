@@ -2,6 +2,7 @@
 ratios as percentages, and {name} placeholders in messages and labels filled with them."""
 from __future__ import annotations
 
+import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from .values import UNKNOWN, Year, is_number, quantize
@@ -70,6 +71,16 @@ def display(v, kind: str | None = None) -> str:
             return "{" + ", ".join(v) + "}"
         return "{" + ", ".join(f"{k}: {display(x)}" for k, x in v.items()) + "}"
     return str(v)
+
+
+def columns(text: str) -> int:
+    """Terminal columns ``text`` takes: two for wide (Chinese, full-width) characters, one for the rest."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (Chinese counts double), for aligned columns."""
+    return text + " " * max(0, width - columns(text))
 
 
 def fill(template: str, values: dict, kinds: dict) -> str:

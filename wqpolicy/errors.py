@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .display import columns
 from .source import Span, line_of
 
 # Stable codes; tests and tools match on these, never on wording.
@@ -80,7 +80,7 @@ class Diagnostic:
                 src, col = _clip(src, self.span.col)
                 marked = src[col - 1:col - 1 + max(1, min(self.span.length, len(src) - col + 1))] or " "
                 # a Chinese character takes two columns of a terminal: pad and mark by width, not by count
-                caret = " " * _width(src[:col - 1]) + "^" * _width(marked)
+                caret = " " * columns(src[:col - 1]) + "^" * columns(marked)
                 out += f"\n    {src.replace(chr(9), ' ')}\n    {caret}"
         return out
 
@@ -107,9 +107,6 @@ def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> s
     return f"did you mean `{close[0]}`?" if close else None
 
 
-def _width(text: str) -> int:
-    """Terminal columns ``text`` takes: two for wide (Chinese, full-width) characters, one for the rest."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 _SHOWN = 160  # characters of a long source line shown around the caret

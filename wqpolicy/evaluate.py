@@ -43,6 +43,7 @@ class CompiledDecision:
         self.outcome = [(fn(when) if when is not None else None, word, source) for when, word, source in outcome]
         self.outputs = [(name, fn(f)) for name, f in outputs]
         self.output_kinds = {o.name: (o.kind, o.fields) for o in decision.outputs.values()}
+        self.output_labels = {o.name: o.label for o in decision.outputs.values()}
         self._output_exprs = [o.expr for o in decision.outputs.values()]
         self._rule_reads = [(rule, reads_) for rule, _, reads_, _ in self.rules]
         self._id, self._version, self._name = policy.id, policy.version, decision.name
@@ -83,7 +84,7 @@ class CompiledDecision:
             output_errors = {self.outputs[i][0]: fault_text(e, self._output_exprs[i]) for i, e in output_faults}
         return DecisionRecord(self._id, self._version, self._name, outcome, self._labels.get(outcome),
                               (self._rule_reads, outcomes, (doc, cache), errors), outputs, self.output_kinds,
-                              output_errors, input_name, outcome_fault)
+                              output_errors, input_name, outcome_fault, self.output_labels)
 
     def run_general(self, doc: dict, input_name: str | None = None) -> DecisionRecord:
         """What ``run`` returns, evaluated one compiled function per rule, outcome step and output."""
@@ -124,7 +125,8 @@ class CompiledDecision:
                 errors[name] = fault_text(e, self.decision.outputs[name].expr)
         d = self.decision
         return DecisionRecord(self.policy.id, self.policy.version, d.name, outcome, d.outcome_labels.get(outcome),
-                              results, outputs, self.output_kinds, errors, input_name, outcome_error)
+                              results, outputs, self.output_kinds, errors, input_name, outcome_error,
+                              self.output_labels)
 
 
 def _kind(checker: Checker, name: str) -> str | None:

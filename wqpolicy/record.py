@@ -96,7 +96,8 @@ class DecisionRecord:
 
     def __init__(self, policy_id: str, version: str, decision: str, outcome: str, outcome_label: Text | None,
                  rule_rows: list, outputs: dict, output_kinds: dict, output_errors: dict | None = None,
-                 input_name: str | None = None, outcome_error: str | None = None):
+                 input_name: str | None = None, outcome_error: str | None = None,
+                 output_labels: dict | None = None):
         self.policy_id, self.version, self.decision = policy_id, version, decision
         self.outcome, self.outcome_label = outcome, outcome_label
         self._rows, self._rules = rule_rows, None
@@ -104,6 +105,7 @@ class DecisionRecord:
         self.output_errors = output_errors or {}
         self.input_name = input_name
         self.outcome_error = outcome_error  # why the outcome logic could not be evaluated (outcome: its fallback)
+        self.output_labels = output_labels or {}  # name -> Text (or None): for reports, not in the JSON form
 
     @property
     def rules(self) -> list[RuleResult]:

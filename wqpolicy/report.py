@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from .display import display, unsigned_zero
+from .display import columns, display, pad, unsigned_zero
 from .values import quantize
 from .record import DecisionRecord
 
@@ -28,9 +28,12 @@ def text_report(record: DecisionRecord) -> str:
     fails = [r for r in record.rules if r.outcome == "fail" and r.severity == "require"]
     unknown = [r for r in record.rules if r.outcome in ("unknown", "error") and r.severity == "require"]
     warnings = [r for r in record.rules if r.outcome == "fail" and r.severity == "advise"]
-    lines.append(f"规则 Rules: {len(record.rules)} — 不通过 failed {len(fails)}, 待定 undecided {len(unknown)}, "
-                 f"提示 warnings {len(warnings)}")
-    lines.append("")
+    if record.rules:
+        lines.append(f"规则 Rules: {len(record.rules)} — 不通过 failed {len(fails)}, 待定 undecided {len(unknown)}, "
+                     f"提示 warnings {len(warnings)}")
+        lines.append("")
+    else:
+        lines.append("规则 Rules: 无 none (the outputs decide)")
     for r in record.rules:
         mark = _ADVISE_FAIL if (r.severity == "advise" and r.outcome == "fail") else _MARK[r.outcome]
         lines.append(f"  [{mark}] {r.clause:<6} {r.id}")
@@ -46,18 +49,24 @@ def text_report(record: DecisionRecord) -> str:
         lines.append("")
         lines.append("输出 Outputs")
         width = max(len(n) for n in record.outputs)
+        shown = {n: "" if n in record.output_errors else _human(record.output(n), record.output_kinds[n][0])
+                 for n in record.outputs if record.output_kinds[n][0] != "list"}
+        value_width = max((columns(v) for v in shown.values() if columns(v) <= 24), default=0)  # a long text
+        # (an official name) is not let push every label to the right
         for name in record.outputs:
             kind, fields = record.output_kinds[name]
-            value = record.output(name)
+            label = record.output_labels.get(name)
+            about = f"{label.zh} / {label.en}" if label is not None else ""
             if name in record.output_errors:
                 lines.append(f"  {name:<{width}}  出错 error: {record.output_errors[name]}")
-            elif kind == "list" and isinstance(value, list):
-                lines.append(f"  {name}:")
-                for i, item in enumerate(value, 1):
+            elif name not in shown and isinstance(record.output(name), list):
+                lines.append(f"  {name}:" + (f"  {about}" if about else ""))
+                for i, item in enumerate(record.output(name), 1):
                     cells = ", ".join(f"{k}={_human(v, fields.get(k))}" for k, v in item.items())
                     lines.append(f"    {i}. {cells}")
             else:
-                lines.append(f"  {name:<{width}}  {_human(value, kind)}")
+                text = shown.get(name) or _human(record.output(name), kind)
+                lines.append(f"  {name:<{width}}  {pad(text, value_width)}  {about}".rstrip())
     return "\n".join(lines) + "\n"
 
 
