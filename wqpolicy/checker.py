@@ -11,7 +11,7 @@ from . import types as T
 from .display import decimal_text
 from .errors import Diagnostic, did_you_mean
 from .functions import BUILTINS
-from .parser import keyword_for
+from .syntax_errors import keyword_for
 from .model import Decision, Definition, Expr, PolicyVersion
 from .values import is_number, is_whole
 

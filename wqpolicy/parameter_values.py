@@ -47,7 +47,7 @@ def value_problems(value, kind: str | None) -> list[ValueProblem]:
 def _typed_number(text: str) -> str | None:
     """``text`` as the number (or date) it was meant to be, when it is one mistyped: full-width characters,
     spaces inside it, thousands separators; else None."""
-    from .parser import ascii_for
+    from .syntax_errors import ascii_for
     meant = "".join(ascii_for(c) or c for c in text).strip()
     joined = re.sub(r"\s+", "", meant)
     date = re.fullmatch(r"([0-9]{4})[/.年-]([0-9]{1,2})[/.月-]([0-9]{1,2})日?", joined)
