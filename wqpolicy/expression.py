@@ -51,8 +51,9 @@ def evaluate_in_decision(policy, decision: str, text: str, document: dict | None
     the document's fields (``document`` None: every input is unknown). The document must pass the decision's
     input schema (WQ-INPUT otherwise, placed with ``marks`` in ``file``). Returns (value, static type).
 
-    >>> evaluate_in_decision(policy, "recognition", "min_investment / 10000")
-    (Decimal('1000'), number)
+    >>> value, kind = evaluate_in_decision(load_policy(), "recognition", "min_investment / 10000")
+    >>> value, str(kind)
+    (Decimal('1000'), 'number')
     """
     expr = _parse(text, "<expr>")
     schema = policy.inputs[decision]

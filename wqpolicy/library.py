@@ -1,0 +1,300 @@
+"""Policy files found under folders, by id and version: picking the version in force, resolving `extends`,
+building a ``Policy``, checking every version and its timeline, and the lock file of reviewed bases."""
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Iterable
+
+from .errors import Diagnostic, WQError
+from .lockfile import LOCK_NAME, read_lock
+from .model import PolicyVersion
+from .policy import PathLike, Policy, check_decisions
+from .policyfile import Builder, date_of, policy_schema_errors
+from .schemas import data_dir
+from .source import Span
+from .versions import PolicyFile, base_changes, in_force, item_hashes, read_policy_file, resolve, timeline_problems
+from .yamlload import not_special
+
+
+# Build errors that leave every parameter, definition and rule in the model, so its expressions can be checked:
+# an expression that does not parse, a clause id, a clause map entry, a name given twice, a date out of order.
+_MODEL_WHOLE = {"WQ-SYNTAX", "WQ-CLAUSE", "WQ-NAME", "WQ-DUPLICATE", "WQ-VERSION"}
+
+
+class Library:
+    """Every policy file found under some folders, by policy id and version.
+
+    A folder is searched with its subfolders; a single file brings its own folder's files too (not their
+    subfolders), where the bases it extends lie. The first file found for an id and version wins; ``exclude``
+    names files to leave out. With no ``paths``, the bundled policies. ``load_policy`` is the usual way in; a
+    Library is for listing versions and checking policy files.
+
+    >>> library = Library()
+    >>> [v.version for v in library.versions("wuqing-five-platforms")]
+    ['2021-trial']
+    >>> library.load(*library.pick("wuqing-five-platforms")).version
+    '2021-trial'
+    """
+
+    def __init__(self, paths: Iterable[PathLike] | None = None, exclude: Iterable[PathLike] = ()):
+        self.files: dict[str, dict[str, PolicyFile]] = {}
+        self.problems: list[Diagnostic] = []
+        self._loaded: dict[tuple, Policy] = {}
+        self._built: dict[tuple, PolicyVersion | WQError] = {}  # build() once per version, failures too
+        self._seen: set = {Path(p).resolve() for p in exclude}
+        roots = [Path(p) for p in ([data_dir("policies")] if paths is None else paths)]
+        for root in roots:
+            self.add(root)
+        for root in roots:
+            if root.is_file():
+                self.add(root.parent, recursive=False)
+
+    def add(self, root: Path, recursive: bool = True) -> None:
+        """Add every policy file under ``root`` (or the one file ``root``)."""
+        if root.is_dir():
+            find = root.rglob if recursive else root.glob
+            files = sorted(find("*.yaml")) + sorted(find("*.yml"))
+        else:
+            files = [root]
+        self._built.clear()  # a new file may be the base of a version built before
+        for path in files:
+            if path.resolve() in self._seen:
+                continue
+            self._seen.add(path.resolve())
+            try:
+                pf = read_policy_file(path)
+            except WQError as e:
+                self.problems += e.diagnostics
+                continue
+            if "id" not in pf.doc or "version" not in pf.doc:
+                if path == root or "id" in pf.doc or "version" in pf.doc:  # named, or half a policy file
+                    self.problems.append(not_a_policy_file(pf))
+                continue  # not a policy file (a case, an example): folders may hold both
+            versions = self.files.setdefault(pf.id, {})
+            if pf.version in versions:
+                self.problems.append(Diagnostic("WQ-DUPLICATE", f"version `{pf.version}` of `{pf.id}` is also in "
+                                                f"{versions[pf.version].path}", pf.marks.span(("version",))))
+                continue
+            versions[pf.version] = pf
+
+    @classmethod
+    def over_bundled(cls, paths, exclude=()) -> "Library":
+        """The policies under ``paths``, then the bundled ones they lack (the bases of their revisions, say).
+        A version in ``paths`` wins over an installed copy of the same version."""
+        library = cls(paths, exclude)
+        library.add_missing(cls())
+        return library
+
+    def add_missing(self, other: "Library") -> None:
+        """Take from ``other`` the versions this library lacks (bases of its revisions, say); ours win."""
+        self._built.clear()
+        for policy_id, versions in other.files.items():
+            for version, pf in versions.items():
+                self.files.setdefault(policy_id, {}).setdefault(version, pf)
+
+    def build(self, policy_id: str, version: str) -> PolicyVersion:
+        """Resolve and build one version (no type checks, no compiling); built once, and a failure raised again."""
+        key = (policy_id, version)
+        if key not in self._built:
+            try:
+                self._built[key] = self._build(policy_id, version)
+            except WQError as e:
+                self._built[key] = e
+        found = self._built[key]
+        if isinstance(found, WQError):
+            raise WQError(found.diagnostics)
+        return found
+
+    def _build(self, policy_id: str, version: str) -> PolicyVersion:
+        siblings = self.files[policy_id]
+        pf = siblings[version]
+        diagnostics = policy_schema_errors(pf.doc, pf.marks)
+        if diagnostics:
+            raise WQError(diagnostics)
+        resolved = resolve(pf, siblings)
+        builder = Builder(resolved.doc, resolved.marks, str(pf.path), pf.path.parent)
+        model = builder.build()
+        model.origin = resolved.origin
+        builder.diagnostics += resolved.problems
+        errors = [d for d in builder.diagnostics if d.severity == "error"]
+        if errors and all(d.code in _MODEL_WHOLE for d in errors):
+            # the model is whole (an expression that did not parse is None), so check the rest too, all at once:
+            # a deleted parameter is then reported where a rule still reads it, not only in the clause map
+            raise WQError(sorted(set(builder.diagnostics + check_decisions(model)[2])))
+        if errors:
+            raise WQError(builder.diagnostics)
+        model.warnings = [d for d in builder.diagnostics if d.severity != "error"]
+        return model
+
+    def load(self, policy_id: str, version: str) -> Policy:
+        """The version checked and compiled, as a Policy (once per library). Raises WQError when it does not
+        check, KeyError when the library has no such version (``pick`` says which exist)."""
+        key = (policy_id, version)
+        if key not in self._loaded:
+            model = self.build(policy_id, version)
+            self._loaded[key] = Policy(model, list(model.warnings))
+        return self._loaded[key]
+
+    def versions(self, policy_id: str) -> list[PolicyVersion]:
+        """Every version of a policy that builds, oldest first (``broken`` says which do not, and why)."""
+        out = []
+        for version in self.files.get(policy_id, {}):
+            try:
+                out.append(self.build(policy_id, version))
+            except WQError:
+                continue
+        return sorted(out, key=lambda v: (v.effective_from or datetime.date.min, v.version))
+
+    def broken(self, policy_id: str) -> dict[str, list[Diagnostic]]:
+        """The versions of a policy that do not build, each with its errors."""
+        out = {}
+        for version in sorted(self.files.get(policy_id, {})):
+            try:
+                self.build(policy_id, version)
+            except WQError as e:
+                out[version] = [d for d in e.diagnostics if d.severity == "error"] or e.diagnostics
+        return out
+
+    def pick(self, ref: str | None = None, on: datetime.date | None = None) -> tuple[str, str]:
+        """(id, version) for ``ID@VERSION``, ``ID`` (in force on ``on``) or None (the only policy)."""
+        on = on or datetime.date.today()
+        policy_id, at, version = (ref or "").partition("@")
+        if ref is not None and (not policy_id or (at and not version) or "@" in version):
+            raise WQError([Diagnostic("WQ-VERSION", f"`{ref}` is not a policy reference",
+                                      hint="write ID, ID@VERSION or the path of a policy file; `wqpolicy list` "
+                                      "shows the ids and versions")])
+        if not self.files and self.problems:
+            raise WQError(self.problems)  # the policy files could not be read: say why
+        if not policy_id:
+            if len(self.files) != 1:
+                raise WQError([Diagnostic("WQ-VERSION", "several policies are available; choose one with --policy "
+                                          + " | ".join(sorted(self.files)) if self.files else "no policy files found")])
+            policy_id = next(iter(self.files))
+        if policy_id not in self.files:
+            if self.problems:
+                raise WQError(self.problems)
+            from .errors import did_you_mean
+            raise WQError([Diagnostic("WQ-VERSION", f"no policy `{policy_id}`",
+                                      hint=did_you_mean(policy_id, self.files) or
+                                      "known: " + ", ".join(sorted(self.files)))])
+        if version:
+            if version not in self.files[policy_id]:
+                raise WQError([Diagnostic("WQ-VERSION", f"policy `{policy_id}` has no version `{version}`",
+                                          hint="versions: " + ", ".join(sorted(self.files[policy_id])))])
+            return policy_id, version
+        chosen = in_force(self.versions(policy_id), on)
+        for version, errors in self.broken(policy_id).items():
+            # A version that does not build may be the one in force: say why it fails rather than choose another
+            # (an older version, silently) or none.
+            start, until = (date_of(self.files[policy_id][version].doc.get(k), bad=False)
+                            for k in ("effective_from", "effective_until"))
+            if start is False or until is False or (
+                    (start is None or start <= on) and (until is None or on <= until)
+                    and (chosen is None or start is None or start >= chosen.effective_from)):
+                raise WQError(errors)
+        if chosen is None:
+            raise WQError([Diagnostic("WQ-VERSION", f"no version of `{policy_id}` is in force on {on.isoformat()}",
+                                      hint="see `wqpolicy list` for the timeline, or give --policy ID@VERSION")])
+        return policy_id, chosen.version
+
+    def check(self, only: Iterable[PathLike] | None = None) -> tuple[list[Diagnostic], list[Diagnostic]]:
+        """(errors, warnings): schema, syntax, names, types, clauses, version timeline, changed bases.
+
+        ``only``: check just the versions whose files lie under these paths (their bases may lie elsewhere);
+        every diagnostic of a checked version is kept, wherever it points (an inherited item can be at fault).
+        """
+        roots = [Path(p).resolve() for p in only] if only else None
+        problems = [d for d in self.problems if roots is None or d.span is None or _under(d.span.file, roots)]
+        errors = [d for d in problems if d.severity == "error"]
+        warnings = [d for d in problems if d.severity != "error"]
+        for policy_id, versions in self.files.items():
+            built = []
+            for version, pf in versions.items():
+                if roots is not None and not _under(pf.path, roots):
+                    continue
+                try:
+                    policy = self.load(policy_id, version)
+                    built.append(policy.model)
+                    warnings += policy.warnings
+                except WQError as e:
+                    errors += [d for d in e.diagnostics if d.severity == "error"]
+                    warnings += [d for d in e.diagnostics if d.severity != "error"]
+            errors += [d for d in self._base_problems(policy_id) if roots is None or _under(d.span.file, roots)]
+            by_folder: dict = {}
+            for model in built:
+                by_folder.setdefault(str(Path(model.file).parent), []).append(model)
+            for models in by_folder.values():
+                errors += timeline_problems(models)
+        return sorted(set(errors)), sorted(set(warnings))
+
+
+    def _base_problems(self, policy_id: str) -> list[Diagnostic]:
+        """Revisions whose base changed since the folder's lock file recorded it (see `wqpolicy lock`)."""
+        out = []
+        for version, pf in self.files[policy_id].items():
+            base = pf.doc.get("extends")
+            if not isinstance(base, str) or base not in self.files[policy_id]:  # the schema reports a bad one
+                continue
+            try:
+                locked = read_lock(pf.path.parent).get(f"{policy_id}@{base}")
+            except WQError as e:  # a lock file that cannot be read guards nothing: say so, never pass over it
+                out += e.diagnostics
+                continue
+            if locked is None:
+                continue
+            try:
+                base_doc = resolve(self.files[policy_id][base], self.files[policy_id]).doc
+            except WQError:
+                continue
+            out += base_changes(pf, base_doc, locked)
+        return out
+
+    def write_lock(self, folder: Path) -> Path:
+        """Record the item hashes of every version whose file is in ``folder`` (and of their bases); returns the
+        lock file. Raises WQError when there is nothing to lock, a version does not build, or the file cannot be
+        written."""
+        import json
+        entries, errors = {}, []
+        here = folder.resolve()
+        for policy_id, versions in self.files.items():
+            for version, pf in versions.items():
+                if pf.path.parent.resolve() == here or any(
+                        v.doc.get("extends") == version and v.path.parent.resolve() == here
+                        for v in versions.values()):
+                    try:  # only a version that builds can be recorded as reviewed (and hashed item by item)
+                        self.build(policy_id, version)
+                        entries[f"{policy_id}@{version}"] = item_hashes(resolve(pf, versions).doc)
+                    except WQError as e:
+                        errors += e.diagnostics
+        path = folder / LOCK_NAME
+        if errors:
+            raise WQError(errors)
+        if not entries:
+            raise WQError([d for d in self.problems if d.span and Path(d.span.file).parent.resolve() == here] or
+                          [Diagnostic("WQ-FILE", "no policy versions in this folder: nothing to lock",
+                                      Span(str(folder), 1, 1), hint="give the folder that holds the policy files")])
+        not_special(path, "remove it; `wqpolicy lock` writes the lock file itself")
+        try:
+            path.write_text(json.dumps(entries, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+        except OSError as e:
+            raise WQError([Diagnostic("WQ-FILE", f"cannot write: {e.strerror or e}", Span(str(path), 1, 1))]) from None
+        return path
+
+
+def _under(file, roots) -> bool:
+    here = Path(file).resolve()
+    return any(here == r or r in here.parents for r in roots)
+
+
+def not_a_policy_file(pf: PolicyFile) -> Diagnostic:
+    lacks = " and ".join(f"`{k}:`" for k in ("id", "version") if k not in pf.doc)
+    return Diagnostic("WQ-FILE", f"not a policy file: it has no {lacks}", Span(str(pf.path), 1, 1),
+                      "a policy file starts with `id:`, `version:` and `effective_from:`; a case or an input "
+                      "document cannot be used as --policy")
+
+
+def is_policy_file(ref: str) -> bool:
+    """Whether a --policy argument names a file rather than ID[@VERSION]."""
+    return ref.endswith((".yaml", ".yml")) or Path(ref).is_file()

@@ -1,0 +1,160 @@
+"""One loaded policy version: its decisions checked and compiled, and ``Policy``, the API that evaluates
+documents under it."""
+from __future__ import annotations
+
+import datetime
+import os
+from typing import Union
+
+from .checker import Checker
+from .errors import Diagnostic, WQError
+from .evaluate import CompiledDecision
+from .inputs import InputSchema
+from .model import PolicyVersion
+from .record import DecisionRecord
+from .source import Span
+from .yamlload import Marks
+
+
+def check_decisions(version: PolicyVersion) -> tuple[dict[str, InputSchema | None], dict[str, Checker],
+                                                    list[Diagnostic]]:
+    """Each decision's input schema and type checker, and every diagnostic the checkers found. Expressions that
+    did not parse are None in ``version``; the checker takes them as of any type, so the rest is still checked."""
+    inputs, checkers, found = {}, {}, []
+    for name, decision in version.decisions.items():
+        schema = InputSchema(decision.input_schema, decision.input_path) if decision.input_path else None
+        inputs[name] = schema
+        checkers[name] = Checker(version, decision, schema.type if schema else _EMPTY)
+        found += checkers[name].check()
+    return inputs, checkers, found
+
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class Policy:
+    """One loaded, checked and compiled policy version: made by ``load_policy``, used through ``evaluate``.
+
+    ``id`` and ``version`` name it, ``decisions`` maps each decision's name to its compiled form, ``warnings``
+    holds what the checks found that is not an error, and ``model`` the checked policy itself.
+
+    >>> policy = load_policy("wuqing-five-platforms@2021-trial")
+    >>> policy.id, policy.version, list(policy.decisions)
+    ('wuqing-five-platforms', '2021-trial', ['filing', 'recognition', 'annual_assessment', 'demand_subsidy'])
+    >>> policy.evaluate("filing", {"platform": {"industry": "biomedicine"}}).outcome  # the rest unknown
+    'needs_review'
+    """
+
+    def __init__(self, version: PolicyVersion, warnings: list[Diagnostic]):
+        self.model = version
+        self.inputs, checkers, found = check_decisions(version)
+        errors = [d for d in found if d.severity == "error"]
+        if errors:
+            raise WQError(errors)
+        self.warnings = warnings + found
+        self.decisions: dict[str, CompiledDecision] = {
+            name: CompiledDecision(version, decision, checkers[name]) for name, decision in version.decisions.items()}
+
+    @property
+    def id(self) -> str:
+        """The policy's id, e.g. ``'wuqing-five-platforms'``."""
+        return self.model.id
+
+    @property
+    def version(self) -> str:
+        """The version loaded, e.g. ``'2021-trial'``."""
+        return self.model.version
+
+    def validate(self, decision: str, document: dict, marks: Marks | None = None,
+                 file: str | None = None) -> list[Diagnostic]:
+        """Schema problems of ``document`` as an input of ``decision``: an empty list when it is valid.
+
+        ``marks`` and ``file`` place each problem at its line (as ``wqpolicy eval`` does); without them a problem
+        carries its JSON path only. Raises WQError when the policy has no such decision.
+
+        >>> [d.message for d in load_policy().validate("filing", {"platform": {"industry": 5}})]
+        ["platform.industry: 5 is not of type 'string'"]
+        """
+        self._decision(decision, file)
+        if isinstance(document, dict) and "decision" not in document:
+            document = {"decision": decision, **document}  # as evaluate takes it
+        return self.inputs[decision].errors(document, marks, file)
+
+    def evaluate(self, decision: str | None, document: dict, *, validate: bool = True, marks: Marks | None = None,
+                 input_name: str | None = None) -> DecisionRecord:
+        """Evaluate ``document`` for ``decision`` (None: the document's own ``decision`` field).
+
+        ``document`` is a mapping as ``json.load`` or ``yaml.safe_load`` gives it: numbers int, Decimal or float
+        (a float is read as the shortest decimal that gives it back: 0.1 is 0.1), dates ``"YYYY-MM-DD"`` or
+        ``datetime.date``. Any field may be left out (the rules that need it are then unknown). ``input_name``
+        names the document in the record (its ``input``) and in error messages; ``validate=False`` skips the
+        schema check, for a document already known to be valid.
+
+        Returns the DecisionRecord; ``record.to_json()`` is what ``wqpolicy eval --format json`` prints.
+        Raises WQError (code WQ-INPUT, with the JSON path of each problem) when the document does not match the
+        decision's input schema, has no decision, or names one the policy lacks.
+
+        >>> record = load_policy().evaluate("filing", {"platform": {"industry": "biomedicine"}})
+        >>> record.outcome, record.rule("filing.industry").outcome
+        ('needs_review', 'pass')
+        """
+        if not isinstance(document, dict):
+            raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields",
+                                      Span(input_name, 1, 1) if input_name else None)])
+        name = document.get("decision") if decision is None else decision
+        where = (marks.span(("decision",)) if marks is not None and decision is None and "decision" in document
+                 else None) or \
+            (Span(input_name, 1, 1) if input_name else None)
+        if name is None:
+            raise WQError([Diagnostic("WQ-INPUT", "the document has no `decision:` field; give the decision "
+                                      f"(one of {', '.join(self.decisions)})", where)])
+        if not isinstance(name, str):
+            raise WQError([Diagnostic("WQ-INPUT", f"decision: {name!r} is not the name of a decision "
+                                      f"(one of {', '.join(self.decisions)})", where)])
+        compiled = self._decision(name, input_name, where)
+        schema = self.inputs[name]
+        if "decision" not in document:
+            document = {"decision": name, **document}  # the decision was given apart from the document
+        if not validate:
+            return compiled.run(schema.prepare(document), input_name)
+        try:
+            document = schema.validated(document, marks, input_name)
+        except WQError:
+            dated = _iso_dates(document)
+            if dated is document:
+                raise
+            document = schema.validated(dated, marks, input_name)  # datetime.date values, as yaml.safe_load gives
+        return compiled.run(document, input_name)
+
+    def _decision(self, name: str, file: str | None, where: Span | None = None) -> CompiledDecision:
+        if name not in self.decisions:
+            from .errors import did_you_mean
+            raise WQError([Diagnostic("WQ-INPUT", f"policy {self.model.ref} has no decision `{name}`",
+                                      where or (Span(file, 1, 1) if file else None),
+                                      did_you_mean(name, self.decisions) or "decisions: " + ", ".join(self.decisions))])
+        return self.decisions[name]
+
+
+def _iso_dates(value):
+    """``value`` with ``datetime.date`` values written as the input schemas want dates ("2024-03-01"); ``value``
+    itself when it holds none. Only a document that failed its schema is looked through."""
+    if type(value) is datetime.date:
+        return value.isoformat()
+    if isinstance(value, dict):
+        new = {k: _iso_dates(v) for k, v in value.items()}
+        return value if all(new[k] is v for k, v in value.items()) else new
+    if isinstance(value, list):
+        new = [_iso_dates(v) for v in value]
+        return value if all(a is b for a, b in zip(new, value)) else new
+    return value
+
+
+class _Empty:
+    def field(self, name):
+        return None
+
+    def names(self):
+        return []
+
+
+_EMPTY = _Empty()
