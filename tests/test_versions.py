@@ -273,6 +273,10 @@ def test_show_cli_text(revision):
     assert any(line.split()[:3] == ["added", "recognition.partners_strong", "3.2.8"] for line in lines)
     assert any(line.split()[:2] == ["inherited", "recognition.partners"] for line in lines)
     assert "  removed   decisions.recognition.rules.recognition.satisfaction" in lines
+    assert lines[2] == "标记 marks: own 本版 · inherited 继承 · changed 修改 · added 新增 · removed 删除"
+    assert any(line.startswith("  changed   min_rd_intensity ") and line.endswith(" 4%  · 近三年平均研发投入强度下限")
+               for line in lines)
+    assert "参数 Parameters (32)" in lines and "删除 Removed (1)" in lines
     base_out = run("show", BASE_REF).output
     assert "\n  inherited " not in base_out and "\n  own       min_rd_intensity" in base_out
 
@@ -297,6 +301,9 @@ def test_show_cli_json(revision):
     assert statuses["decisions.recognition.rules.recognition.partners_strong"] == "added"
     assert statuses["decisions.filing.rules.filing.industry"] == "inherited"
     assert data["removed"] == ["decisions.recognition.rules.recognition.satisfaction"]
+    labels = {i["path"]: i["label"] for i in data["items"]}
+    assert labels["parameters.min_rd_intensity"]["zh"] == "近三年平均研发投入强度下限"
+    assert labels["clause_map.3.2.6"] is None
     assert data["document"]["parameters"]["min_rd_intensity"]["value"] == "4%"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import yaml
 
@@ -27,10 +28,12 @@ class Item:
     status: str
     clause: str | None
     summary: str
+    label: Any = None  # its zh/en label (model.Text), when it has one
 
     def to_json(self) -> dict:
         return {"section": self.section, "path": ".".join(map(str, self.path)), "name": self.name,
-                "status": self.status, "clause": self.clause, "summary": self.summary}
+                "status": self.status, "clause": self.clause, "summary": self.summary,
+                "label": self.label.to_json() if self.label is not None else None}
 
 
 def status_of(model, path: tuple) -> str:
@@ -51,10 +54,10 @@ def items(model) -> list[Item]:
     out = []
     for name, p in model.parameters.items():
         out.append(Item("parameter", ("parameters", name), name, status_of(model, ("parameters", name)),
-                        p.clause, display(p.value, p.kind)))
+                        p.clause, display(p.value, p.kind), p.label))
     for name, d in model.definitions.items():
         out.append(Item("definition", ("definitions", name), name, status_of(model, ("definitions", name)),
-                        d.clause, _def_summary(d)))
+                        d.clause, _def_summary(d), d.label))
     raw_decisions = model.raw.get("decisions") or {}
     for dname, decision in model.decisions.items():
         own = (raw_decisions.get(dname) or {}).get("rules") or {}
@@ -64,15 +67,15 @@ def items(model) -> list[Item]:
             path = ("decisions", dname, "rules", rule.id)
             sev = "" if rule.severity == "require" else f"[{rule.severity}] "
             out.append(Item("rule", path, rule.id, status_of(model, path), rule.clause,
-                            sev + " ".join(rule.condition.text.split())))
+                            sev + " ".join(rule.condition.text.split()), rule.label))
         for name, d in decision.definitions.items():
             path = ("decisions", dname, "definitions", name)
             out.append(Item("definition", path, f"{dname}.{name}", status_of(model, path), d.clause,
-                            _def_summary(d)))
+                            _def_summary(d), d.label))
         for name, o in decision.outputs.items():
             path = ("decisions", dname, "outputs", name)
             out.append(Item("output", path, f"{dname}.{name}", status_of(model, path), o.clause,
-                            f"({o.kind}) " + " ".join(o.expr.text.split())))
+                            f"({o.kind}) " + " ".join(o.expr.text.split()), o.label))
     for clause, entry in model.clause_map.items():
         path = ("clause_map", clause)
         text = (f"not computable: {entry['not_computable']}" if isinstance(entry, dict)
@@ -101,17 +104,22 @@ def _def_summary(d) -> str:
 def _header(model) -> list[str]:
     title = f" — {model.title.zh} / {model.title.en}" if model.title else ""
     until = model.effective_until.isoformat() if model.effective_until else "…"
-    base = f"extends {model.extends}" if model.extends else "no base (every item is its own)"
-    return [f"{model.ref}{title}", f"effective {model.effective_from} → {until}; {base}"]
+    base = f"基于 extends {model.extends}" if model.extends else "无基础版本 no base (every item is its own)"
+    return [f"{model.ref}{title}", f"生效 effective {model.effective_from} → {until}; {base}"]
+
+
+_MARKS_ZH = {"own": "本版", "inherited": "继承", "changed": "修改", "added": "新增", "removed": "删除"}
 
 
 # -- renderers -------------------------------------------------------------------------------------------
 def render_text(model) -> str:
-    lines = _header(model) + [f"marks: {', '.join(STATUSES)}", ""]
+    """Each item on a line: its mark, name, clause, value or expression, and its Chinese label."""
+    legend = " · ".join(f"{m} {_MARKS_ZH[m]}" for m in STATUSES)
+    lines = _header(model) + [f"标记 marks: {legend}", ""]
     found = items(model)
     width = max((len(i.name) for i in found), default=10)
-    sections = [("parameter", "Parameters"), ("definition", "Definitions"), ("rule", "Rules"),
-                ("output", "Outputs"), ("clause", "Clause map"), ("metadata", "Metadata")]
+    sections = [("parameter", "参数 Parameters"), ("definition", "定义 Definitions"), ("rule", "规则 Rules"),
+                ("output", "输出 Outputs"), ("clause", "条款映射 Clause map"), ("metadata", "元数据 Metadata")]
     for section, title in sections:
         rows = [i for i in found if i.section == section]
         if not rows:
@@ -119,11 +127,12 @@ def render_text(model) -> str:
         lines.append(f"{title} ({len(rows)})")
         for i in rows:
             clause = i.clause or "—"
-            lines.append(f"  {i.status:<9} {i.name:<{width}}  {clause:<7} {i.summary}")
+            label = f"  · {i.label.zh}" if i.label is not None else ""
+            lines.append(f"  {i.status:<9} {i.name:<{width}}  {clause:<7} {i.summary}{label}")
         lines.append("")
     gone = removed(model)
     if gone:
-        lines.append(f"Removed ({len(gone)})")
+        lines.append(f"删除 Removed ({len(gone)})")
         lines += [f"  removed   {p}" for p in gone]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
