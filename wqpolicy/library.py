@@ -228,7 +228,6 @@ class Library:
                 errors += timeline_problems(models)
         return sorted(set(errors)), sorted(set(warnings))
 
-
     def _base_problems(self, policy_id: str) -> list[Diagnostic]:
         """Revisions whose base changed since the folder's lock file recorded it (see `wqpolicy lock`)."""
         out = []
