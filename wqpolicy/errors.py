@@ -107,8 +107,6 @@ def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> s
     return f"did you mean `{close[0]}`?" if close else None
 
 
-
-
 _SHOWN = 160  # characters of a long source line shown around the caret
 
 

@@ -224,7 +224,8 @@ class _Compiler:
         if extra is not False:
             k, v = self.fresh("k"), self.fresh("v")
             rest = self.emit(extra, v, depth + 2)
-            lines += [f"for {k}, {v} in {x}.items():", f"    if {k} not in {known}:", *("        " + l for l in rest)]
+            lines += [f"for {k}, {v} in {x}.items():", f"    if {k} not in {known}:",
+                      *("        " + line for line in rest)]
         return lines
 
     def ref(self, ref: str, x: str, depth: int) -> list[str]:

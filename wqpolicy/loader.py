@@ -30,9 +30,9 @@ def load_policy(ref: PathLike | None = None, *, on: datetime.date | str | None =
     '2021-trial'
     >>> load_policy(on=datetime.date(2021, 6, 1)).version
     '2021-trial'
-    >>> load_policy("wuqing-five-platforms@2019")
+    >>> load_policy("wuqing-five-platforms@2019")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    wqpolicy.errors.WQError: error[WQ-VERSION]: policy `wuqing-five-platforms` has no version `2019` (versions: 2021-trial)
+    wqpolicy.errors.WQError: error[WQ-VERSION]: policy `wuqing-five-platforms` has no version `2019` (versions: ...)
     """
     if ref is not None:
         ref = os.fspath(ref)

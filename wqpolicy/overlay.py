@@ -141,8 +141,9 @@ class _Overlay:
             remove = None
         if add is not None and not isinstance(add, dict if is_map else list):
             want = "a mapping of new entries (`key: value`)" if is_map else "a list of new items"
-            self.problem(f"`add` of parameter `{name}` takes {want}, as its value is a {'mapping' if is_map else 'list'}",
-                         here + ("add",), code="WQ-SCHEMA")
+            kind = "mapping" if is_map else "list"
+            self.problem(f"`add` of parameter `{name}` takes {want}, as its value is a {kind}", here + ("add",),
+                         code="WQ-SCHEMA")
             add = None
         value = copy.deepcopy(value)
         for i, x in enumerate(remove or []):

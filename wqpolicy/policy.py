@@ -16,8 +16,8 @@ from .source import Span
 from .yamlload import Marks
 
 
-def check_decisions(version: PolicyVersion) -> tuple[dict[str, InputSchema | None], dict[str, Checker],
-                                                    list[Diagnostic]]:
+def check_decisions(
+        version: PolicyVersion) -> tuple[dict[str, InputSchema | None], dict[str, Checker], list[Diagnostic]]:
     """Each decision's input schema and type checker, and every diagnostic the checkers found. Expressions that
     did not parse are None in ``version``; the checker takes them as of any type, so the rest is still checked."""
     inputs, checkers, found = {}, {}, []
