@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from .errors import Diagnostic, WQError
 from .fastschema import compile_check
 from .schemas import error_message, resolver, validator
 from .source import Span
-from .yamlload import Marks, load_yaml, read_text
+from .yamlload import MAX_DEPTH, MAX_NUMBER_DIGITS, LazyMarks, Marks, load_yaml, read_text
 
 
 def load_input(path: str | Path, text: str | None = None):
@@ -21,6 +22,9 @@ def load_input(path: str | Path, text: str | None = None):
     name = str(path)
     if text is None:
         text = read_text(path)
+    doc = _json_document(text)
+    if doc is not None:  # what the bureau's systems send: read without marks, found only if an error needs them
+        return doc, LazyMarks(lambda: load_yaml(text, name, dates=False)[1])
     doc, marks = load_yaml(text, name, dates=False)
     if not isinstance(doc, dict):
         raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields", Span(name, 1, 1))])
@@ -29,6 +33,66 @@ def load_input(path: str | Path, text: str | None = None):
         raise WQError([Diagnostic("WQ-INPUT", f"decision: {decision!r} is not the name of a decision",
                                   marks.span(("decision",)))])
     return doc, marks
+
+
+def _json_document(text: str) -> dict | None:
+    """``text`` read as one JSON object, to the same values ``load_yaml`` gives (exact Decimals, ints, no dates),
+    when it is one that ``load_yaml`` accepts as it is; None for anything else — not JSON, not an object, a
+    duplicate key, NaN, a number too long, nesting near the limit — which ``load_yaml`` then reads and words."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        doc = json.loads(text, parse_float=_json_number, parse_int=_json_number, parse_constant=_refuse,
+                         object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as are the hooks' refusals
+        return None
+    return doc if isinstance(doc, dict) and _plain(doc) else None
+
+
+def _json_number(raw: str):
+    digits = raw.lstrip("-")
+    if "." not in raw and "e" not in raw.lower():
+        if len(digits) > MAX_NUMBER_DIGITS:
+            raise ValueError(raw)
+        return int(raw)
+    value = Decimal(raw)
+    if len(raw) > MAX_NUMBER_DIGITS or (value and abs(value.adjusted()) >= MAX_NUMBER_DIGITS):
+        raise ValueError(raw)
+    return value
+
+
+def _refuse(raw: str):
+    raise ValueError(raw)  # NaN, Infinity: load_yaml says why they are not allowed
+
+
+def _unique_keys(pairs) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")  # load_yaml says which, and where
+    return out
+
+
+# What YAML allows in text (its printable set): a string with anything else, which JSON escapes allow (a lone
+# surrogate, a control character), is left to load_yaml to refuse or read.
+_NOT_YAML_TEXT = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _plain(value) -> bool:
+    """Whether ``value`` nests less deeply than load_yaml allows and holds only text YAML allows."""
+    stack = [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if d >= MAX_DEPTH - 1:
+            return False
+        if isinstance(v, dict):
+            if any(_NOT_YAML_TEXT.search(k) for k in v):
+                return False
+            stack += [(x, d + 1) for x in v.values()]
+        elif isinstance(v, list):
+            stack += [(x, d + 1) for x in v]
+        elif isinstance(v, str) and _NOT_YAML_TEXT.search(v):
+            return False
+    return True
 
 
 class InputSchema:

@@ -102,16 +102,18 @@ class Policy:
             raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields",
                                       Span(input_name, 1, 1) if input_name else None)])
         name = document.get("decision") if decision is None else decision
-        where = (marks.span(("decision",)) if marks is not None and decision is None and "decision" in document
-                 else None) or \
-            (Span(input_name, 1, 1) if input_name else None)
+
+        def where() -> Span | None:  # only an error asks: marks may be found only when asked for
+            return (marks.span(("decision",)) if marks is not None and decision is None and "decision" in document
+                    else None) or (Span(input_name, 1, 1) if input_name else None)
+
         if name is None:
             raise WQError([Diagnostic("WQ-INPUT", "the document has no `decision:` field; give the decision "
-                                      f"(one of {', '.join(self.decisions)})", where)])
+                                      f"(one of {', '.join(self.decisions)})", where())])
         if not isinstance(name, str):
             raise WQError([Diagnostic("WQ-INPUT", f"decision: {name!r} is not the name of a decision "
-                                      f"(one of {', '.join(self.decisions)})", where)])
-        compiled = self._decision(name, input_name, where)
+                                      f"(one of {', '.join(self.decisions)})", where())])
+        compiled = self.decisions.get(name) or self._decision(name, input_name, where())
         schema = self.inputs[name]
         if "decision" not in document:
             document = {"decision": name, **document}  # the decision was given apart from the document

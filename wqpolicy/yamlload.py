@@ -60,6 +60,28 @@ class Marks(dict):
         return self.span(path)
 
 
+class LazyMarks:
+    """The marks of a document read without them (``inputs.load_input`` reads JSON with ``json.loads``, many
+    times faster), found by ``load`` the first time an error asks where something is."""
+
+    def __init__(self, load):
+        self._load, self._marks = load, None
+
+    def _real(self) -> Marks:
+        if self._marks is None:
+            self._marks = self._load()
+        return self._marks
+
+    def span(self, path: tuple, offset: int = 0, length: int = 1, value: str | None = None) -> Span | None:
+        return self._real().span(path, offset, length, value)
+
+    def key_span(self, path: tuple) -> Span | None:
+        return self._real().key_span(path)
+
+    def schema_span(self, error) -> Span | None:
+        return self._real().schema_span(error)
+
+
 class _Checks:
     """Composer hooks shared by both parsers: no aliases, bounded depth."""
 

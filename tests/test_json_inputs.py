@@ -1,0 +1,132 @@
+"""JSON input documents are read with json.loads (many times faster than YAML with marks) to exactly the values
+the YAML reader gives; whatever the YAML reader would refuse or word differently goes to it; and the marks an
+error needs are found only then, still pointing at the line and column."""
+from __future__ import annotations
+
+import json
+import random
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from wqpolicy import load_policy
+from wqpolicy.errors import WQError
+from wqpolicy.inputs import _json_document, load_input
+from wqpolicy.yamlload import LazyMarks, load_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def as_json(doc, indent=None) -> str:
+    text = json.dumps(doc, ensure_ascii=False, indent=indent, default=lambda d: f"\0{d}\0")
+    return re.sub(r'"\x00(.*?)\x00"', r"\1", text.replace("\\u0000", "\0"))
+
+
+def _documents():
+    docs = [load_input(p)[0] for p in sorted((ROOT / "examples").glob("*.yaml"))]
+    for p in sorted((ROOT / "tests" / "cases").rglob("*.yaml")):
+        case, _ = load_yaml(p.read_text(encoding="utf-8"), str(p), dates=False)
+        docs.append(case["input"])
+    return docs
+
+
+DOCUMENTS = _documents()
+
+
+def same(a, b) -> bool:
+    """Equal, and of the same types all the way down (1 is not Decimal('1'), nor True)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b and str(a) == str(b)
+
+
+def test_every_example_and_case_input_reads_the_same_both_ways():
+    for doc in DOCUMENTS:
+        for text in (as_json(doc), as_json(doc, indent=2)):
+            fast = _json_document(text)
+            assert fast is not None and same(fast, load_yaml(text, "x.json", dates=False)[0]), text[:80]
+
+
+@pytest.mark.parametrize("value", ["1e5", "1.5E+3", "-0.0", "0", "-7", "12345678901234567890", "0.000001",
+                                   '"2024-02-29"', '"é\\u00e9\\n"', "true", "null", "[]", "{}", '[1, "a", null]'])
+def test_values_read_the_same_both_ways(value):
+    text = '{"a": ' + value + "}"
+    fast = _json_document(text)
+    assert fast is not None and same(fast, load_yaml(text, "x.json", dates=False)[0])
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": 1, "a": 2}',  # a duplicate key: the YAML reader names it and its line
+    '{"a": NaN}', '{"a": Infinity}', '{"a": -Infinity}',
+    '{"a": 1' + "0" * 40 + "}", '{"a": 1e400}', '{"a": 0.' + "0" * 40 + "1}",
+    '{"a": ' + "[" * 250 + "]" * 250 + "}",
+    "[1, 2]", '"text"', '{"a": 1} trailing', '{"a": 1,}', "{'a': 1}", "decision: filing",
+    '{"a": "\\ud800"}', '{"a": "\\u0000"}', '{"\\u0001": 1}',  # text YAML does not allow (JSON escapes do)
+])
+def test_what_the_yaml_reader_would_refuse_or_word_is_left_to_it(text):
+    assert _json_document(text) is None
+
+
+def test_a_refused_json_document_gets_the_yaml_readers_error_at_its_place(tmp_path):
+    path = tmp_path / "dup.json"
+    path.write_text('{\n  "decision": "filing",\n  "decision": "recognition"\n}\n', encoding="utf-8")
+    with pytest.raises(WQError) as e:
+        load_input(path)
+    assert str(e.value).startswith(f"{path}:3:3: error[WQ-DUPLICATE]: duplicate key `decision` (first at line 2)")
+
+
+def test_a_schema_error_in_a_json_document_is_placed_at_its_line_and_column(tmp_path):
+    doc, _ = load_input(ROOT / "examples" / "recognition.yaml")
+    doc["investment"][1]["amount"] = -5
+    path = tmp_path / "app.json"
+    path.write_text(as_json(doc, indent=2), encoding="utf-8")
+    loaded, marks = load_input(path)
+    assert isinstance(marks, LazyMarks) and marks._marks is None  # read by json.loads, no marks yet
+    with pytest.raises(WQError) as e:
+        load_policy().evaluate(None, loaded, marks=marks, input_name=str(path))
+    line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "-5" in text)
+    assert str(e.value) .startswith(f"{path}:{line}:17: error[WQ-INPUT]: investment[1].amount: -5 is less than "
+                                    "the minimum of 0")
+
+
+def test_a_valid_json_document_never_builds_its_marks(tmp_path):
+    doc, _ = load_input(ROOT / "examples" / "recognition.yaml")
+    path = tmp_path / "app.json"
+    path.write_text(as_json(doc, indent=2), encoding="utf-8")
+    loaded, marks = load_input(path)
+    record = load_policy().evaluate(None, loaded, marks=marks, input_name=str(path))
+    assert record.outcome == "eligible" and marks._marks is None
+
+
+def test_mutated_json_documents_read_the_same_both_ways_or_go_to_the_yaml_reader():
+    rng = random.Random(7)
+    fast_count = 0
+    odd = ["1e5", "-0", "1E+39", "1e40", "NaN", '"\\ud800"', '"\\u0000"', "0.1", "9" * 41, '"a\\"b"', "[[[[1]]]]",
+           '{"x": 1, "x": 2}', "tru", "", ",", '"\\t"']
+    for _ in range(600):
+        doc = rng.choice(DOCUMENTS)
+        text = as_json(doc, indent=rng.choice([None, 1]))
+        numbers = [m.start() for m in re.finditer(r"(?<=: )-?\d[\d.eE+-]*", text)]
+        if numbers:
+            at = rng.choice(numbers)
+            end = re.match(r"-?\d[\d.eE+-]*", text[at:]).end() + at
+            text = text[:at] + rng.choice(odd) + text[end:]
+        fast = _json_document(text)
+        if fast is None:
+            continue
+        slow = load_yaml(text, "x.json", dates=False)[0]  # it must accept what the fast path accepted
+        assert same(fast, slow), text
+        fast_count += 1
+    assert 150 < fast_count < 590  # both paths are taken
+
+
+def test_a_big_json_document_is_read_without_marks():
+    doc = {"decision": "recognition", "investment": [{"category": "other", "amount": Decimal("1.50")}] * 20_000}
+    fast = _json_document(as_json(doc))
+    assert same(fast, doc)
