@@ -269,3 +269,22 @@ def test_the_text_report_labels_each_output_and_says_when_a_decision_has_no_rule
     assert "规则 Rules: 无 none (the outputs decide)\n\n输出 Outputs\n  purchases:  逐笔结果 / Per purchase\n" in demand
     assert policy.evaluate(None, load_input(ROOT / "examples" / "recognition.yaml")[0]).to_json()["outputs"][
         "supply_subsidy_total"] == "3682950.00"  # labels are for people: the JSON form is unchanged
+
+
+def test_a_record_lists_what_is_missing_once_for_the_outcome():
+    from wqpolicy import load_policy
+    from wqpolicy.inputs import load_input
+    from wqpolicy.report import text_report
+
+    policy = load_policy("wuqing-five-platforms@2021-trial")
+    record = policy.evaluate(None, load_input(ROOT / "examples" / "recognition_missing_review.yaml")[0])
+    want = ["expert_review.equipment_and_service", "expert_review.satisfaction", "expert_review.market_mechanism"]
+    assert record.missing() == want and record.to_json()["missing"] == want
+    assert "\n待补材料 Missing: " + ", ".join(want) + "\n" in text_report(record)
+    # an advisory rule's missing input does not hold the outcome up, so it is not listed
+    filing = policy.evaluate("filing", {"platform": {"industry": "biomedicine"}})
+    assert filing.rule("filing.subsector").missing == ["platform.subsector"]
+    assert "platform.subsector" not in filing.missing() and filing.missing()[0] == "applicant.registered_in_wuqing"
+    complete = policy.evaluate(None, load_input(ROOT / "examples" / "recognition.yaml")[0])
+    assert complete.missing() == [] and "missing" not in complete.to_json()
+    assert "待补材料" not in text_report(complete)

@@ -88,7 +88,7 @@ class DecisionRecord:
     >>> record.decision, record.outcome, record.rule_outcomes()["filing.industry"]
     ('filing', 'needs_review', 'pass')
     >>> sorted(record.to_json())
-    ['decision', 'outcome', 'outcome_label', 'outputs', 'policy', 'rules']
+    ['decision', 'missing', 'outcome', 'outcome_label', 'outputs', 'policy', 'rules']
     """
     # ``rules`` are built on first access from the rows the evaluator recorded (rule, outcome, reads, env, error):
     # a list of them, or their parts, for the rows to be made only if asked for: ((rule, reads) each, outcome
@@ -121,6 +121,20 @@ class DecisionRecord:
             self._rows = [(rule, outcome, reads, env, errors.get(i))
                           for i, ((rule, reads), outcome) in enumerate(zip(rules, outcomes))]
         return self._rows
+
+    def missing(self) -> list[str]:
+        """Every input that a required rule left unknown needed and did not have, once each, in rule order: what
+        to ask the applicant (or the experts) for before the outcome can be decided (advisory rules, which never
+        decide it, are left out).
+
+        >>> load_policy().evaluate("filing", {"platform": {"industry": "biomedicine"}}).missing()[:2]
+        ['applicant.registered_in_wuqing', 'applicant.operating_in_wuqing']
+        """
+        seen: dict[str, None] = {}
+        for r in self.rules:
+            if r.outcome == "unknown" and r.severity == "require":
+                seen.update(dict.fromkeys(r.missing))
+        return list(seen)
 
     def rule_outcomes(self) -> dict[str, str]:
         """rule id -> pass | fail | unknown | error, without building the full rule results."""
@@ -161,6 +175,9 @@ class DecisionRecord:
         if self.outcome_error:
             out["outcome_error"] = self.outcome_error
         out["rules"] = [r.to_json() for r in self.rules]
+        missing = self.missing()
+        if missing:
+            out["missing"] = missing
         out["outputs"] = {name: self.output(name) for name in self.outputs}
         if self.output_errors:
             out["output_errors"] = dict(self.output_errors)

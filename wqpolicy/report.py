@@ -31,6 +31,9 @@ def text_report(record: DecisionRecord) -> str:
     if record.rules:
         lines.append(f"规则 Rules: {len(record.rules)} — 不通过 failed {len(fails)}, 待定 undecided {len(unknown)}, "
                      f"提示 warnings {len(warnings)}")
+        missing = record.missing()
+        if missing:
+            lines.append(f"待补材料 Missing: {', '.join(missing)}")
         lines.append("")
     else:
         lines.append("规则 Rules: 无 none (the outputs decide)")
