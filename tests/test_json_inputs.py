@@ -130,3 +130,20 @@ def test_a_big_json_document_is_read_without_marks():
     doc = {"decision": "recognition", "investment": [{"category": "other", "amount": Decimal("1.50")}] * 20_000}
     fast = _json_document(as_json(doc))
     assert same(fast, doc)
+
+
+def test_nan_and_infinity_are_named_as_such_not_as_text(tmp_path):
+    # Before: `"amount": Infinity` (what Python's json writes for an infinite float) said "'Infinity' is text".
+    path = tmp_path / "inf.json"
+    path.write_text('{"decision": "recognition", "service_area_m2": Infinity, "staff": {"total": -Infinity},\n'
+                    ' "revenue_since_operation": NaN}', encoding="utf-8")
+    doc, marks = load_input(path)
+    with pytest.raises(WQError) as e:
+        load_policy().evaluate(None, doc, marks=marks, input_name=str(path))
+    assert [(d.span.line, d.span.col, d.message) for d in e.value.diagnostics] == [
+        (1, 48, "service_area_m2: Infinity is not a finite number (NaN and Infinity are not allowed)"),
+        (1, 77, "staff.total: -Infinity is not a finite number (NaN and Infinity are not allowed)"),
+        (2, 29, "revenue_since_operation: NaN is not a finite number (NaN and Infinity are not allowed)")]
+    floats = {"service_area_m2": float("inf"), "staff": {"total": float("nan")}}  # from the API, as floats
+    with pytest.raises(WQError, match="service_area_m2: Infinity is not a finite number"):
+        load_policy().evaluate("recognition", floats)

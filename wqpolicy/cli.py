@@ -418,7 +418,8 @@ def diff(old, new, case_paths, fmt, fail_on_change):
 @click.argument("ref", metavar="ID@VERSION|FILE")
 @click.option("--format", "fmt", type=click.Choice(["text", "yaml", "json"]), default="text", show_default=True)
 def show(ref, fmt):
-    """Print a policy version resolved (`extends` applied), each item marked own, inherited, changed or added.
+    """Print a policy version resolved (`extends` applied), each item marked own, inherited, changed or added
+    (and what the revision removed, listed as removed).
 
     \b
     Examples:

@@ -101,6 +101,10 @@ def error_path(error) -> str:
     return out or "(document)"
 
 
+# What JSON writers put for a float that is no number (Python's json: NaN, Infinity), and YAML's spellings.
+_NOT_FINITE = {"nan", "infinity", "inf", ".nan", ".inf"}
+
+
 def error_message(error) -> str:
     """A short message: the path, then what is wrong, with the offending value shown briefly."""
     where = error_path(error)
@@ -109,6 +113,9 @@ def error_message(error) -> str:
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         return f"{where}: unknown field {', '.join(f'`{x}`' for x in extra)} (allowed: {allowed})"
     if error.validator == "type" and isinstance(error.instance, str):
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        if error.instance.lstrip("+-").lower() in _NOT_FINITE and {"number", "integer"} & set(wanted):
+            return f"{where}: {error.instance} is not a finite number (NaN and Infinity are not allowed)"
         return f"{where}: {error.instance!r} is text, but {error.validator_value} is required"
     msg = _DECIMAL_REPR.sub(r"\1", error.message)  # jsonschema writes Decimal('1.005'); people read 1.005
     if len(msg) > 200:
