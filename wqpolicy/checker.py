@@ -11,8 +11,9 @@ from . import types as T
 from .display import decimal_text
 from .errors import Diagnostic, did_you_mean
 from .functions import BUILTINS
-from .syntax_errors import keyword_for
 from .model import Decision, Definition, Expr, PolicyVersion
+from .source import Span
+from .syntax_errors import keyword_for
 from .values import is_number, is_whole
 
 OUTCOME_COUNTS = ("passed", "failed", "unknown", "error", "advisories")
@@ -216,6 +217,8 @@ class Checker:
             return T.BOOL
         if op in ("in", "not in"):
             self._text_as_list(n.right, b, op)
+            if isinstance(a, T.Codes):
+                self._never_held(n.left, a, n.right, op)
             if isinstance(b, T.ListOf):
                 if T.join(a, b.item) is None:
                     self._error_at(self._expr, n, "WQ-TYPE", f"`{op}` looks for {a} in a {b}")
@@ -227,6 +230,10 @@ class Checker:
                 self._error_at(self._expr, n, "WQ-TYPE", f"the right side of `{op}` must be a list, not {b}")
             return T.BOOL
         if op in ("==", "!="):
+            if isinstance(a, T.Codes) and isinstance(n.right, ast.Literal) \
+                    or isinstance(b, T.Codes) and isinstance(n.left, ast.Literal):
+                field, codes, other = (n.left, a, n.right) if isinstance(a, T.Codes) else (n.right, b, n.left)
+                self._never_held(field, codes, other, op)
             if T.join(a, b) is None:
                 self._error_at(self._expr, n, "WQ-TYPE", f"comparing {a} with {b} is always false",
                                hint="compare values of the same type")
@@ -246,6 +253,50 @@ class Checker:
         self._want(n.left, a, T.NUMBER, f"the left side of `{op}`")
         self._want(n.right, b, T.NUMBER, f"the right side of `{op}`")
         return T.NUMBER
+
+    def _never_held(self, field, codes: T.Codes, n, op) -> None:
+        """A warning for each text in ``n`` (a literal, a list of them, or a list or mapping parameter) that
+        ``field`` can never hold, its input schema listing the codes it may: a code misspelt in the policy, or one
+        a revision added to a parameter but not to the schema, so that no input can ever match it."""
+        if isinstance(n, ast.Literal):
+            texts = [n.value]
+        elif isinstance(n, ast.ListExpr) and all(isinstance(x, ast.Literal) for x in n.items):
+            texts = [x.value for x in n.items]
+        elif isinstance(n, ast.Name) and n.name in self.policy.parameters:
+            value = self.policy.parameters[n.name].value
+            texts = list(value) if isinstance(value, (list, dict)) else []
+        else:
+            return
+        never = [t for t in texts if isinstance(t, str) and t not in codes.values]
+        if not never:
+            return
+        allowed = ", ".join(sorted(codes.values))
+        name = _dotted(field) or "the left side"
+        hint = "add the code to the field's `enum` in the input schema, or correct it here"
+        if not isinstance(n, ast.Name):
+            shown = ", ".join(f"`{t}`" for t in never)
+            self._error_at(self._expr, n, "WQ-TYPE", f"this is {shown}, which `{name}` can never be: its input "
+                           f"schema allows only {allowed}", did_you_mean(never[0], codes.values) or hint,
+                           severity="warning")
+            return
+        read_at = self._expr.span(n.pos, max(1, n.end - n.pos))
+        for text in never:  # at the item itself, where it is fixed (in a revision, when the revision added it)
+            where = self._item_span(n.name, text) or read_at
+            self.diagnostics.append(Diagnostic(
+                "WQ-TYPE", f"`{text}` in `{n.name}` is never a value of `{name}` (read at {read_at}): its input "
+                f"schema allows only {allowed}", where, did_you_mean(text, codes.values) or hint, "warning"))
+
+    def _item_span(self, parameter: str, item: str) -> Span | None:
+        """Where ``item`` of a list or mapping parameter is written, when the policy's marks are known."""
+        marks, value = self.policy.marks, self.policy.parameters[parameter].value
+        if not marks:
+            return None
+        if isinstance(value, dict):
+            mark = marks.get(("<key>", "parameters", parameter, "value", item))
+        else:
+            index = next((i for i, x in enumerate(value) if x == item), None)
+            mark = marks.get(("parameters", parameter, "value", index)) if index is not None else None
+        return mark.span(0, len(item)) if mark else None
 
     def _text_as_list(self, n, t, op) -> None:
         """A parameter meant as a list but written as one text (`value: a, b`): `in` would look for a part of
@@ -332,10 +383,10 @@ class Checker:
         if not T.fits(actual, want):
             self._error_at(self._expr, node, "WQ-TYPE", f"{what} must be {want}, not {actual}")
 
-    def _error_at(self, expr: Expr, node, code, message, hint=None, offset=None, length=None):
+    def _error_at(self, expr: Expr, node, code, message, hint=None, offset=None, length=None, severity="error"):
         start = node.pos if offset is None else offset
         size = length if length is not None else max(1, node.end - start)
-        self.diagnostics.append(Diagnostic(code, message, expr.span(start, size), hint))
+        self.diagnostics.append(Diagnostic(code, message, expr.span(start, size), hint, severity))
 
 
 def _dotted(n) -> str | None:

@@ -116,6 +116,7 @@ class Library:
         builder = Builder(resolved.doc, resolved.marks, str(pf.path), pf.path.parent)
         model = builder.build()
         model.origin = resolved.origin
+        model.marks = resolved.marks
         builder.diagnostics += resolved.problems
         errors = [d for d in builder.diagnostics if d.severity == "error"]
         if errors and all(d.code in _MODEL_WHOLE for d in errors):

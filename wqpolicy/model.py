@@ -129,6 +129,7 @@ class PolicyVersion:
     file: str
     raw: dict = field(repr=False, default_factory=dict)  # the resolved document, for show and diff
     origin: dict = field(repr=False, default_factory=dict)  # item path -> 'changed' | 'added' | 'removed'
+    marks: Any = field(repr=False, default=None)  # the resolved document's marks (yamlload.Marks), where known
     warnings: list = field(repr=False, default_factory=list)
     effective_span: Span | None = None  # where effective_from is written, for timeline errors
 

@@ -20,6 +20,20 @@ NUMBER, BOOL, STRING, DATE, DURATION, ANY = (Simple(n) for n in ("number", "bool
                                                                  "any"))
 
 
+@dataclass(frozen=True, eq=False)
+class Codes(Simple):
+    """Text that an input schema limits to listed ``values`` (its ``enum``). A string for every purpose (equal to
+    STRING, hashed alike); only the checker looks at the values, to warn of a code the field can never hold."""
+
+    values: frozenset = frozenset()
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Simple) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash((self.name,))
+
+
 @dataclass(frozen=True)
 class ListOf:
     item: object
@@ -71,6 +85,13 @@ def fits(actual, expected) -> bool:
 
 def join(a, b):
     """The type of a value that is either ``a`` or ``b`` (for if/else and list literals)."""
+    if isinstance(a, Codes) or isinstance(b, Codes):
+        if a == ANY or b == ANY:
+            return b if a == ANY else a
+        if a != b:
+            return None
+        both = isinstance(a, Codes) and isinstance(b, Codes)
+        return Codes("string", a.values | b.values) if both else STRING  # either text, or any text
     if a == b:
         return a
     if a == ANY:
@@ -99,7 +120,12 @@ def from_schema(schema: dict, resolve=None):
     if kind == "boolean":
         return BOOL
     if kind == "string":
-        return DATE if schema.get("format") == "date" else STRING
+        if schema.get("format") == "date":
+            return DATE
+        values = schema["enum"] if "enum" in schema else [schema["const"]] if "const" in schema else None
+        if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
+            return Codes("string", frozenset(values))
+        return STRING
     if kind == "array":
         return ListOf(from_schema(schema.get("items", {}), resolve))
     if kind == "object" or "properties" in schema:

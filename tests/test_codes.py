@@ -1,0 +1,70 @@
+"""Codes an input schema lists (an `enum`): the checker warns of a code that a field can never hold — one a
+revision added to a parameter but not to the schema, so no input could ever match it, or a misspelt literal —
+at the place it is written."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from wqpolicy import types as T
+from wqpolicy.loader import Library
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY = ROOT / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
+
+REVISION = """\
+id: wuqing-five-platforms
+version: 2022-codes
+extends: 2021-trial
+title: {zh: 假设的修订（测试用）, en: hypothetical revision (a test)}
+effective_from: 2022-01-01
+parameters:
+  eligible_categories: {add: [testing_fees]}
+decisions:
+  annual_assessment:
+    outcome:
+      - {when: result == "qualifed", then: continue_support}
+      - {otherwise: rectify_or_revoke}
+"""
+
+
+def warnings_of(tmp_path, text: str) -> list[tuple]:
+    path = tmp_path / "2022-codes.yaml"
+    path.write_text(text, encoding="utf-8")
+    errors, warnings = Library.over_bundled([path]).check([path])
+    assert errors == []
+    return [(d.span.file == str(path), d.span.line, d.span.col, d.message, d.hint) for d in warnings]
+
+
+def test_a_code_a_revision_adds_but_the_schema_lacks_is_a_warning_at_the_added_item(tmp_path):
+    line = next(n for n, t in enumerate(POLICY.read_text(encoding="utf-8").splitlines(), 1)
+                if "i.category in eligible_categories" in t)
+    found = warnings_of(tmp_path, REVISION)
+    assert found[0] == (
+        True, 7, 31, f"`testing_fees` in `eligible_categories` is never a value of `i.category` (read at {POLICY}:"
+        f"{line}:67): its input schema allows only building_construction, decoration, design, equipment_hardware, "
+        "equipment_software, installation, land, materials, other, property_purchase, rent, working_capital",
+        "add the code to the field's `enum` in the input schema, or correct it here")
+
+
+def test_a_misspelt_code_in_a_comparison_is_a_warning_with_the_likely_code(tmp_path):
+    found = warnings_of(tmp_path, REVISION)
+    assert found[1] == (True, 11, 26, "this is `qualifed`, which `result` can never be: its input schema allows only "
+                        "qualified, unqualified", "did you mean `qualified`?")
+    assert len(found) == 2  # each once, though three decisions read the definition
+
+
+def test_codes_the_schema_lists_give_no_warning(tmp_path):
+    fixed = REVISION.replace("{add: [testing_fees]}", "{remove: [decoration]}").replace("qualifed", "qualified")
+    assert warnings_of(tmp_path, fixed) == []
+
+
+def test_codes_are_text_for_every_other_purpose():
+    codes = T.Codes("string", frozenset({"a", "b"}))
+    assert codes == T.STRING and T.STRING == codes and hash(codes) == hash(T.STRING)
+    assert T.fits(codes, T.STRING) and T.fits(T.STRING, codes)
+    assert T.join(codes, T.Codes("string", frozenset({"c"}))).values == {"a", "b", "c"}
+    assert type(T.join(codes, T.STRING)) is T.Simple  # any text: no longer a closed list
+    assert T.join(codes, T.NUMBER) is None and T.join(codes, T.ANY) is codes
+    assert T.from_schema({"enum": ["x", "y"]}).values == {"x", "y"}
+    assert T.from_schema({"type": "string", "const": "x"}).values == {"x"}
+    assert type(T.from_schema({"enum": ["x", 1]})) is T.Simple  # mixed: no kind, any
