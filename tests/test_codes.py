@@ -41,16 +41,18 @@ def test_a_code_a_revision_adds_but_the_schema_lacks_is_a_warning_at_the_added_i
     found = warnings_of(tmp_path, REVISION)
     assert found[0] == (
         True, 7, 31, f"`testing_fees` in `eligible_categories` is never a value of `i.category` (read at {POLICY}:"
-        f"{line}:67): its input schema allows only building_construction, decoration, design, equipment_hardware, "
+        f"{line}:67): the input schema of decision `annual_assessment` allows only building_construction, decoration, design, equipment_hardware, "
         "equipment_software, installation, land, materials, other, property_purchase, rent, working_capital",
         "add the code to the field's `enum` in the input schema, or correct it here")
 
 
 def test_a_misspelt_code_in_a_comparison_is_a_warning_with_the_likely_code(tmp_path):
     found = warnings_of(tmp_path, REVISION)
-    assert found[1] == (True, 11, 26, "this is `qualifed`, which `result` can never be: its input schema allows only "
-                        "qualified, unqualified", "did you mean `qualified`?")
-    assert len(found) == 2  # each once, though three decisions read the definition
+    assert found[-1] == (True, 11, 26, "this is `qualifed`, which `result` can never be: the input schema of decision "
+                         "`annual_assessment` allows only qualified, unqualified", "did you mean `qualified`?")
+    # the added code, once for each decision that reads the definition and whose schema lacks it; then the literal
+    assert [message.split("decision ")[1][:20] for _, _, _, message, _ in found] == [
+        "`annual_assessment` ", "`recognition` allows", "`annual_assessment` "]
 
 
 def test_codes_the_schema_lists_give_no_warning(tmp_path):
@@ -68,3 +70,39 @@ def test_codes_are_text_for_every_other_purpose():
     assert T.from_schema({"enum": ["x", "y"]}).values == {"x", "y"}
     assert T.from_schema({"type": "string", "const": "x"}).values == {"x"}
     assert type(T.from_schema({"enum": ["x", 1]})) is T.Simple  # mixed: no kind, any
+
+
+def test_a_revision_can_bring_its_own_input_schema_with_a_new_code_and_a_new_field(tmp_path):
+    """No Python changes: the revision points `recognition` at a schema of its own that lists the new cost
+    category and a new field its new rule reads; only the decisions still on the old schema are warned about."""
+    import json
+
+    from wqpolicy import load_policy
+    from wqpolicy.inputs import load_input
+
+    schema = json.loads((ROOT / "schemas" / "inputs" / "application.schema.json").read_text(encoding="utf-8"))
+    schema["$id"] = "https://example.org/application-2022.schema.json"
+    schema["$defs"]["cost_category"]["enum"].append("testing_fees")
+    schema["$defs"]["cost_category"]["enumDescriptions"].append("eligible: testing fees (hypothetical)")
+    schema["properties"]["credit_ok"] = {"type": "boolean", "description": "good credit (hypothetical)"}
+    (tmp_path / "application-2022.schema.json").write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    revision = REVISION.split("decisions:")[0] + """decisions:
+  recognition:
+    input: application-2022.schema.json
+    rules:
+      recognition.credit:
+        clause: "3.2.2"
+        label: {zh: 信用良好, en: Good credit}
+        condition: credit_ok
+        message: {zh: 信用不良, en: Bad credit}
+"""
+    found = warnings_of(tmp_path, revision)
+    assert [message.split("decision ")[1][:20] for _, _, _, message, _ in found] == ["`annual_assessment` "]
+    doc, _ = load_input(ROOT / "examples" / "recognition.yaml")
+    doc["investment"].append({"category": "testing_fees", "amount": 100000})
+    policy = load_policy(tmp_path / "2022-codes.yaml")
+    record = policy.evaluate(None, {**doc, "credit_ok": False})
+    assert record.rule("recognition.credit").outcome == "fail" and record.outcome == "ineligible"
+    # declared eligible 12,550,000 + 100,000 testing fees = 12,650,000; `other` counts up to 3% of it, 379,500
+    # (of 650,000): 12,650,000 - 650,000 + 379,500 (the trial version: 12,276,500.00)
+    assert record.output("eligible_investment") == "12379500.00"

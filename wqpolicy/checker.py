@@ -275,16 +275,18 @@ class Checker:
         hint = "add the code to the field's `enum` in the input schema, or correct it here"
         if not isinstance(n, ast.Name):
             shown = ", ".join(f"`{t}`" for t in never)
-            self._error_at(self._expr, n, "WQ-TYPE", f"this is {shown}, which `{name}` can never be: its input "
-                           f"schema allows only {allowed}", did_you_mean(never[0], codes.values) or hint,
+            self._error_at(self._expr, n, "WQ-TYPE", f"this is {shown}, which `{name}` can never be: the input "
+                           f"schema of decision `{self.decision.name}` allows only {allowed}",
+                           did_you_mean(never[0], codes.values) or hint,
                            severity="warning")
             return
         read_at = self._expr.span(n.pos, max(1, n.end - n.pos))
         for text in never:  # at the item itself, where it is fixed (in a revision, when the revision added it)
             where = self._item_span(n.name, text) or read_at
             self.diagnostics.append(Diagnostic(
-                "WQ-TYPE", f"`{text}` in `{n.name}` is never a value of `{name}` (read at {read_at}): its input "
-                f"schema allows only {allowed}", where, did_you_mean(text, codes.values) or hint, "warning"))
+                "WQ-TYPE", f"`{text}` in `{n.name}` is never a value of `{name}` (read at {read_at}): the input "
+                f"schema of decision `{self.decision.name}` allows only {allowed}", where,
+                did_you_mean(text, codes.values) or hint, "warning"))
 
     def _item_span(self, parameter: str, item: str) -> Span | None:
         """Where ``item`` of a list or mapping parameter is written, when the policy's marks are known."""
