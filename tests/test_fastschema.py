@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from corpus import input_documents
 from wqpolicy import load_policy
 from wqpolicy.fastschema import compile_check
 from wqpolicy.inputs import exact_numbers, load_input
 from wqpolicy.schemas import validator
-from wqpolicy.yamlload import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,15 +25,7 @@ def policy():
     return load_policy("wuqing-five-platforms@2021-trial")
 
 
-def _documents():
-    docs = [load_input(p)[0] for p in sorted((ROOT / "examples").glob("*.yaml"))]
-    for p in sorted((ROOT / "tests" / "cases").rglob("*.yaml")):
-        case, _ = load_yaml(p.read_text(encoding="utf-8"), str(p), dates=False)
-        docs.append(case["input"])
-    return docs
-
-
-DOCUMENTS = _documents()
+DOCUMENTS = input_documents()
 ODD_VALUES = [None, True, False, 0, -1, 7, 10**20, Decimal("-0.01"), Decimal("0.001"), Decimal("12.50"),
               Decimal("1E+3"), Decimal("999999999999999.99"), Decimal("1000000000000000"), 1.5, "", "text",
               "2024-02-29", "2023-02-29", "２０２４-01-01", "2024-1-1", [], {}, [{}], {"x": 1},

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus import input_documents
 from wqpolicy import load_policy
 from wqpolicy.errors import WQError
 from wqpolicy.inputs import _json_document, load_input
@@ -24,15 +25,7 @@ def as_json(doc, indent=None) -> str:
     return re.sub(r'"\x00(.*?)\x00"', r"\1", text.replace("\\u0000", "\0"))
 
 
-def _documents():
-    docs = [load_input(p)[0] for p in sorted((ROOT / "examples").glob("*.yaml"))]
-    for p in sorted((ROOT / "tests" / "cases").rglob("*.yaml")):
-        case, _ = load_yaml(p.read_text(encoding="utf-8"), str(p), dates=False)
-        docs.append(case["input"])
-    return docs
-
-
-DOCUMENTS = _documents()
+DOCUMENTS = input_documents()
 
 
 def same(a, b) -> bool:
