@@ -81,6 +81,9 @@ POLICY_TEXTS = {
     "10,000-digit number in YAML": POLICY.replace("    value: 3%\n", "    value: " + "9" * 10_000 + "\n"),
     "10,000-digit number in an expression": with_condition("rd_intensity >= " + "9" * 10_000),
     "5,000-digit number in an expression": with_condition("rd_intensity >= " + "9" * 5_000),
+    # wording these two once scanned back from the error with an end-anchored regex: quadratic in the length
+    "a 9,000-letter name before a stray bracket": with_condition("a" * 9_000 + " + )"),
+    "a 9,000-digit number before a spaced unit": with_condition("rd_intensity >= " + "1" * 9_000 + " %"),
     "control character": POLICY.replace("    value: 3%\n", "    value: 3%\x00\n"),
     "empty file": "",
     "only a comment": "# nothing here\n",

@@ -61,9 +61,32 @@ def test_values_read_the_same_both_ways(value):
     '{"a": ' + "[" * 250 + "]" * 250 + "}",
     "[1, 2]", '"text"', '{"a": 1} trailing', '{"a": 1,}', "{'a': 1}", "decision: filing",
     '{"a": "\\ud800"}', '{"a": "\\u0000"}', '{"\\u0001": 1}',  # text YAML does not allow (JSON escapes do)
+    '{"a": "a\u0085b"}', '{"a": "a\u2028b"}',  # line breaks YAML folds
 ])
 def test_what_the_yaml_reader_would_refuse_or_word_is_left_to_it(text):
     assert _json_document(text) is None
+
+
+def test_a_json_document_the_yaml_reader_refuses_still_gets_its_schema_errors(tmp_path):
+    # Before: an astral character, which Python's json.dumps writes as a surrogate pair (\ud840\udc00), made the
+    # YAML reader fail when an error asked for marks, and that failure replaced the real error.
+    doc = {"decision": "filing", "applicant": {"name": "天津\U00020000科技有限公司"}, "platform": {"functions": "rd_design"}}
+    path = tmp_path / "astral.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    loaded, marks = load_input(path)
+    assert loaded["applicant"]["name"] == "天津\U00020000科技有限公司"
+    with pytest.raises(WQError) as e:
+        load_policy().evaluate(None, loaded, marks=marks, input_name=str(path))
+    assert str(e.value).startswith(f"{path}:1:1: error[WQ-INPUT]: platform.functions: 'rd_design' is text, but array")
+    assert load_policy().evaluate(None, {**loaded, "platform": {}}).outcome == "needs_review"
+
+
+def test_a_json_decision_that_is_not_text_is_an_input_error_at_it(tmp_path):
+    path = tmp_path / "d5.json"
+    path.write_text('{"decision": 5}', encoding="utf-8")
+    with pytest.raises(WQError) as e:
+        load_input(path)
+    assert str(e.value).startswith(f"{path}:1:14: error[WQ-INPUT]: decision: 5 is not the name of a decision")
 
 
 def test_a_refused_json_document_gets_the_yaml_readers_error_at_its_place(tmp_path):

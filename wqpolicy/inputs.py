@@ -24,8 +24,9 @@ def load_input(path: str | Path, text: str | None = None):
         text = read_text(path)
     doc = _json_document(text)
     if doc is not None:  # what the bureau's systems send: read without marks, found only if an error needs them
-        return doc, LazyMarks(lambda: load_yaml(text, name, dates=False)[1])
-    doc, marks = load_yaml(text, name, dates=False)
+        marks = LazyMarks(lambda: _marks_of(text, name))
+    else:
+        doc, marks = load_yaml(text, name, dates=False)
     if not isinstance(doc, dict):
         raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields", Span(name, 1, 1))])
     decision = doc.get("decision")
@@ -33,6 +34,15 @@ def load_input(path: str | Path, text: str | None = None):
         raise WQError([Diagnostic("WQ-INPUT", f"decision: {decision!r} is not the name of a decision",
                                   marks.span(("decision",)))])
     return doc, marks
+
+
+def _marks_of(text: str, name: str) -> Marks:
+    """The marks of a JSON document ``_json_document`` read; none (errors then at line 1) in the rare case that the
+    YAML reader refuses what JSON allows (a key over 1,024 characters)."""
+    try:
+        return load_yaml(text, name, dates=False)[1]
+    except WQError:
+        return Marks()
 
 
 def _json_document(text: str) -> dict | None:
@@ -72,9 +82,9 @@ def _unique_keys(pairs) -> dict:
     return out
 
 
-# What YAML allows in text (its printable set): a string with anything else, which JSON escapes allow (a lone
-# surrogate, a control character), is left to load_yaml to refuse or read.
-_NOT_YAML_TEXT = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What YAML reads as it is (its printable set, less the line breaks NEL, LS and PS, which it folds): a string
+# with anything else, which JSON escapes allow (a lone surrogate, a control character), is left to load_yaml.
+_NOT_YAML_TEXT = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _plain(value) -> bool:

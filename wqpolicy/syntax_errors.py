@@ -106,11 +106,23 @@ def _spaced_unit(text: str, at: int, ch: str) -> ParseFailure | None:
     """`3 %`, `1000 万`: a unit parted from its number by a space."""
     if ch not in ("%", "万", "亿", "元", "万元", "亿元"):
         return None
-    m = re.search(r"([0-9][0-9_.]*)(\s+)$", text[:at])
-    if not m:
+    space = _run_before(text, at, str.isspace)
+    start = _run_before(text, space, lambda c: c in "0123456789_.")
+    while start < space and text[start] not in "0123456789":  # the number starts at its first digit
+        start += 1
+    if space == at or start == space:
         return None
-    return ParseFailure(f"a space parts `{m.group(1)}` from `{ch}`; write `{m.group(1)}{ch}` with no space",
-                        m.start(2), len(m.group(2)))
+    number = text[start:space]
+    return ParseFailure(f"a space parts `{number}` from `{ch}`; write `{number}{ch}` with no space", space, at - space)
+
+
+def _run_before(text: str, end: int, belongs) -> int:
+    """Where the run of characters that ``belongs`` ending at ``end`` starts (a scan back, linear: a regex anchored
+    at the end would be tried from every start, quadratic in a 10,000-character expression)."""
+    start = end
+    while start > 0 and belongs(text[start - 1]):
+        start -= 1
+    return start
 
 
 # Words people write for the language's keywords: Chinese, or English keywords in capitals (`AND`, `If`).
@@ -131,9 +143,10 @@ def keyword_for(word: str) -> str | None:
 def _foreign_word(text: str, tok: Token) -> ParseFailure | None:
     """A Chinese or capitalised keyword is read as a name, so the parser stops at it or just after it."""
     candidates = [(tok.start_pos, str(tok))] if tok.type == "NAME" else []
-    before = re.search(r"(\w+)\s*$", text[:tok.start_pos])
-    if before:
-        candidates.append((before.start(1), before.group(1)))
+    end = len(text[:tok.start_pos].rstrip())
+    start = _run_before(text, end, lambda c: c.isalnum() or c == "_")
+    if start < end:
+        candidates.append((start, text[start:end]))
     for at, word in candidates:
         keyword = keyword_for(word)
         if keyword:
