@@ -328,3 +328,25 @@ def test_a_date_written_with_slashes_in_an_expression_says_how_dates_are_written
     assert found(tmp_path, "else if as_of <= p.used_on + settlement_window then", "else if as_of <= 2021/1/1 then") \
         == [("WQ-TYPE", 618, 27, "cannot order date against number with `<=`",
              "a date is written YYYY-MM-DD, e.g. 2021-01-01")]
+
+
+@pytest.mark.parametrize("harmless", [
+    ('every year listed counts (the form', 'the form says: "every year listed counts, as the'),  # in a `>-` note
+    ("  min_rd_intensity:\n    value: 3%\n", "  min_rd_intensity:\n    value: 3%  # see: \"the form\n"),  # comment
+])
+def test_a_quote_left_open_in_a_note_or_a_comment_is_not_blamed_for_an_error_further_on(tmp_path, harmless):
+    # Before: any earlier line with `: "` and no closing quote took the blame, 300 lines above the real slip.
+    folder = broken(tmp_path, *harmless)
+    path = folder / FILE
+    text = path.read_text(encoding="utf-8")
+    assert Library([folder]).check()[0] == []  # valid as it is
+    path.write_text(text.replace(RD, "condition: rd_intensity: >= min_rd_intensity"), encoding="utf-8")
+    [error] = Library([folder]).check()[0]
+    line = next(n for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "rd_intensity: >=" in t)
+    assert (error.code, error.span.line, error.span.col) == ("WQ-YAML", line, 32)
+    assert error.message.startswith("a `key:` where a value was expected")
+
+
+def test_a_tab_that_starts_a_line_is_named_as_a_tab(tmp_path):
+    assert found(tmp_path, "        " + RD, "\t        " + RD)[0][:4] == (
+        "WQ-YAML", 417, 1, "a tab character is used for indentation")

@@ -7,6 +7,7 @@ Floats become exact ``Decimal``s; NaN and Infinity are rejected.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -239,8 +240,9 @@ _QUOTE_HINT = "text holding `: `, `,`, `#`, `{`, `}`, `[`, `]` or a quote must b
 
 # PyYAML's (and libyaml's) words for the common slips, as people who edit the files would say them:
 # (words in the problem or context, message, hint).
+_TAB = ("a tab character is used for indentation", "indent with spaces only: replace the tab with spaces")
 _PLAIN_WORDS = [
-    ("tab", "a tab character is used for indentation", "indent with spaces only: replace the tab with spaces"),
+    ("tab", *_TAB),
     ("mapping values are not allowed", "a `key:` where a value was expected",
      "a text holding `: ` must be put in quotes; or this line is indented further than the keys it belongs with"),
     ("did not find expected key", "this line does not line up with the keys above it",
@@ -281,11 +283,15 @@ def _yaml_problem(e: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
             message, hint = "more text after the end of a value", "a quoted text ends at its closing quote: " \
                 "put all of the text inside the quotes"
     if "cannot start any token" in said and mark is not None and mark.index < len(text):
-        message = f"a value cannot start with `{text[mark.index]}`"
+        if text[mark.index] == "\t":
+            message, hint = _TAB
+        else:
+            message = f"a value cannot start with `{text[mark.index]}`"
     if "end of stream" in said and e.context_mark is not None:
         mark = e.context_mark  # where the quote opens
     span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
-    opened = _unclosed_quote(text, span.line)
+    opened = next((q for q in itertools.islice(_unclosed_quotes(text, span.line), 5) if _is_cause(text, q, span.line)),
+                  None)
     if opened is not None:
         # YAML reads a quoted text on over line breaks to the next quote, and stumbles lines later
         return Diagnostic("WQ-YAML", "a quote opened here is not closed on its line", Span(file, *opened),
@@ -296,10 +302,10 @@ def _yaml_problem(e: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
 _QUOTE_START = re.compile(r"""(?:^\s*|:\s+|-\s+|[\[{,]\s*)(["'])""")
 
 
-def _unclosed_quote(text: str, before: int) -> tuple[int, int] | None:
-    """(line, col) of the first quote that opens a value and is not closed on its own line, on a line before line
-    ``before``; None when every quoted value there closes where it opens. Policy files have no reason to quote
-    text over several lines, so such a quote is where a YAML error further on comes from."""
+def _unclosed_quotes(text: str, before: int):
+    """(line, col) of each quote that opens a value and is not closed on its own line, on the lines before line
+    ``before``. Policy files have no reason to quote text over several lines, so such a quote is likely where a
+    YAML error further on comes from — but only likely: ``_is_cause`` decides."""
     for n, line in enumerate(text.splitlines()[:before - 1], start=1):
         i = 0
         while True:
@@ -311,13 +317,35 @@ def _unclosed_quote(text: str, before: int) -> tuple[int, int] | None:
             while True:
                 end = line.find(q, end)
                 if end < 0:
-                    return n, m.start(1) + 1
+                    yield n, m.start(1) + 1
+                    break
                 if q == '"' and line[end - 1] == "\\" or q == "'" and line[end + 1:end + 2] == "'":
                     end += 1 if q == '"' else 2
                     continue
                 break
+            if end < 0:
+                break
             i = end + 1
-    return None
+
+
+def _is_cause(text: str, quote: tuple[int, int], error_line: int) -> bool:
+    """Whether closing the quote at ``quote`` on its own line mends the document up to ``error_line``: then the
+    quote (which YAML read on over the line breaks) is the cause. A quote in a comment or inside a block of text
+    (`note: >-`) is no cause: closing it changes nothing."""
+    if len(text) > 1_000_000:  # reading it again is not worth the wait: the plain error stands
+        return False
+    lines = text.splitlines(keepends=True)
+    n, col = quote
+    body = lines[n - 1].rstrip("\r\n")
+    mended = "".join(lines[:n - 1]) + body + body[col - 1] + lines[n - 1][len(body):] + "".join(lines[n:])
+    try:
+        yaml.compose(mended, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        return mark is not None and mark.line + 1 > error_line
+    except (yaml.YAMLError, RecursionError):
+        return False
+    return True
 
 
 def _mark(node, file, text) -> ScalarMark:
