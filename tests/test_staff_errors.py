@@ -350,3 +350,10 @@ def test_a_quote_left_open_in_a_note_or_a_comment_is_not_blamed_for_an_error_fur
 def test_a_tab_that_starts_a_line_is_named_as_a_tab(tmp_path):
     assert found(tmp_path, "        " + RD, "\t        " + RD)[0][:4] == (
         "WQ-YAML", 417, 1, "a tab character is used for indentation")
+
+
+def test_a_placeholder_with_spaces_inside_its_braces_is_named(tmp_path):
+    # Before: accepted, as the name is right; but only `{name}` is filled, so `{ name }` was shown as written.
+    assert found(tmp_path, '"近三年平均研发投入强度不低于{min_rd_intensity}"', '"近三年平均研发投入强度不低于{ min_rd_intensity }"') == [
+        ("WQ-NAME", 416, 36, "`{ min_rd_intensity }` is not filled in: a placeholder has no spaces inside its braces",
+         "write `{min_rd_intensity}`")]

@@ -258,8 +258,12 @@ class Builder:
         for lang, text in (raw.items() if isinstance(raw, dict) else ()):
             for m in _PLACEHOLDER.finditer(text if isinstance(text, str) else ""):
                 name = m.group(1).strip()
-                if name not in known:
-                    span = self.marks.span(path + (lang,), m.start(), len(m.group(0)), value=text)
+                span = self.marks.span(path + (lang,), m.start(), len(m.group(0)), value=text)
+                if name != m.group(1) and name in known:  # `{ name }`: filled only as written, `{name}`
+                    self.diagnostics.append(Diagnostic(
+                        "WQ-NAME", f"`{m.group(0)}` is not filled in: a placeholder has no spaces inside its braces",
+                        span, f"write `{{{name}}}`"))
+                elif name not in known:
                     self.diagnostics.append(Diagnostic(
                         "WQ-NAME", f"`{{{name}}}` cannot be filled in: {what}", span,
                         None if re.split(r"[.\[]", name)[0] in real else did_you_mean(name, known)))
