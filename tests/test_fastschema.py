@@ -126,6 +126,7 @@ def test_no_mutation_is_called_valid_that_jsonschema_rejects(policy):
     ({"properties": {"a": {"type": "integer"}}}, [{"a": 1, "b": "x"}, 7], [{"a": 1, "b": 0.5}, 0.5]),
     ({"type": "object", "additionalProperties": {"type": "integer"}}, [{"a": 1}], [{"a": 1.5}]),
     ({"type": "array", "items": True}, [[1]], [[1.5]]),
+    ({"allOf": []}, [1, "x"], [1.5, Decimal("NaN")]),  # an empty allOf pins nothing
 ])
 def test_keywords_say_yes_only_to_valid_exact_values(schema, yes, doubt):
     check = compile_check(schema)
@@ -147,6 +148,9 @@ def test_keywords_say_yes_only_to_valid_exact_values(schema, yes, doubt):
     {"enum": [[1], {"a": 1}]},
     {"prefixItems": [{"type": "string"}]},
     {"type": "number", "multipleOf": 0.01},  # a float in the schema itself
+    {"type": "string", "pattern": "("},  # not a regular expression: jsonschema says so
+    {"type": "array", "minItems": Decimal("1.5")},  # a fraction where a count goes
+    {"$defs": {"a b": {"type": "integer"}}, "$ref": "#/$defs/a%20b"},  # a %-escaped reference
 ])
 def test_schemas_beyond_the_fast_check_are_left_to_jsonschema(schema):
     assert compile_check(schema) is None

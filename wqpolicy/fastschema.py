@@ -51,6 +51,8 @@ def compile_check(schema) -> Check | None:
         return _Compiler(schema).build()
     except (_Declined, RecursionError, SyntaxError, MemoryError):  # the last three: a schema too deep to compile
         return None
+    except re.error:  # a pattern Python cannot compile: jsonschema reports it
+        return None
 
 
 def _valid_date(s: str) -> bool:
@@ -132,7 +134,7 @@ class _Compiler:
         kinds = schema.get("type")
         kinds = [kinds] if isinstance(kinds, str) else kinds
         lines = []
-        if not keys & {"type", "enum", "const", "$ref", "allOf", "anyOf"}:
+        if not (keys & {"type", "enum", "const", "$ref"} or schema.get("allOf") or schema.get("anyOf")):
             lines.append(f"if not exact({x}): return False")  # nothing here pins the type: a float could pass
         elif kinds is not None and not isinstance(kinds, list):
             raise _Declined
@@ -176,6 +178,8 @@ class _Compiler:
             item = self.fresh("v")
             return when("array", [f"for {item} in {x}:", *("    " + line for line in self.emit(v, item, depth + 2))])
         if k in _SIZE:
+            if type(v) is not int:
+                raise _Declined  # 1.5 or 2.0: jsonschema's reading of a fraction is its own
             kind, broken = _SIZE[k]
             return when(kind, [f"if len({x}) {broken} {int(v)}: return False"])
         if k in _COMPARE or k == "multipleOf":
@@ -229,7 +233,7 @@ class _Compiler:
         return lines
 
     def ref(self, ref: str, x: str, depth: int) -> list[str]:
-        if not ref.startswith("#/") or ref in self.expanding:
+        if not ref.startswith("#/") or "%" in ref or ref in self.expanding:  # %-escapes: jsonschema's to decode
             raise _Declined  # elsewhere, or recursion
         target = self.root
         try:
