@@ -288,3 +288,20 @@ def test_a_record_lists_what_is_missing_once_for_the_outcome():
     complete = policy.evaluate(None, load_input(ROOT / "examples" / "recognition.yaml")[0])
     assert complete.missing() == [] and "missing" not in complete.to_json()
     assert "待补材料" not in text_report(complete)
+
+
+def test_a_field_missing_inside_a_list_item_is_named_with_its_place():
+    # Before: the rule said "missing: —" and the record listed nothing, though a field of an item was missing.
+    from wqpolicy import load_policy
+    from wqpolicy.inputs import load_input
+
+    policy = load_policy("wuqing-five-platforms@2021-trial")
+    doc, _ = load_input(ROOT / "examples" / "recognition.yaml")
+    del doc["finances"][0]["rd_expense"]
+    del doc["investment"][2]["amount"]
+    record = policy.evaluate(None, doc)
+    assert record.rule("recognition.rd_intensity").missing == ["finances[0].rd_expense"]
+    assert record.rule("recognition.investment").missing == ["investment[2].amount"]
+    assert record.missing() == ["finances[0].rd_expense", "investment[2].amount"]
+    general = policy.decisions["recognition"].run_general(policy.inputs["recognition"].validated(doc))
+    assert general.missing() == record.missing()

@@ -429,6 +429,64 @@ def reads(expr: Expr, local_names=()) -> list[tuple[str, ast.Node]]:
     return list(out.items())
 
 
+def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tuple[str, str]]:
+    """(input list path, field) for each field of an input list's items that ``expr`` reads in a loop over it
+    (`f.rd_expense for f in finances` -> ("finances", "rd_expense")), following definitions transitively and
+    through aliases (`investment_items: investment`): where a missing field inside an item is named from."""
+    seen = set() if seen is None else seen
+    out: dict[tuple[str, str], None] = {}
+
+    def source_path(n) -> str | None:
+        path = _dotted(n)
+        if path is None:
+            return None
+        root = path.split(".")[0]
+        d = checker.defs.get(root)
+        if d is not None:
+            return source_path(d.expr.node) if d.expr is not None and "." not in path else None
+        return path if root not in checker.params and checker.input.field(root) is not None else None
+
+    def fields_of(var: str, path: str, nodes) -> None:
+        for node in nodes:
+            for n in _walk(node):
+                if isinstance(n, ast.Field) and isinstance(n.subject, ast.Name) and n.subject.name == var:
+                    out.setdefault((path, n.name))
+
+    def definition(name: str) -> None:
+        if name in seen or name not in checker.defs:
+            return
+        seen.add(name)
+        d = checker.defs[name]
+        for e in ([d.expr] if d.expr is not None else []):
+            out.update(dict.fromkeys(item_reads(checker, e, seen)))
+        if d.each is not None:
+            e = d.each
+            parts = [x for x in [e.order_by, *e.fields.values(), *(y for pair in e.carry.values() for y in pair)]
+                     if x is not None]
+            path = source_path(e.source.node)
+            if path is not None:
+                fields_of(e.var, path, [x.node for x in parts])
+            for x in [e.source, *parts]:
+                out.update(dict.fromkeys(item_reads(checker, x, seen)))
+
+    for n in _walk(expr.node):
+        if isinstance(n, ast.Aggregate):
+            path = source_path(n.source)
+            if path is not None:
+                fields_of(n.var, path, [c for c in (n.element, n.cond) if c is not None])
+        elif isinstance(n, ast.Name):
+            definition(n.name)
+    return list(out)
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(ast.children(n))
+
+
 def _path_root(n) -> str | None:
     while isinstance(n, (ast.Field, ast.Index)):
         n = n.subject

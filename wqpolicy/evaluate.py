@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from .checker import OUTCOME_COUNTS, Checker, reads
+from .checker import OUTCOME_COUNTS, Checker, item_reads, reads
 from .codegen import CodeGen
 from .model import Decision, PolicyVersion
 from .record import DecisionRecord
@@ -38,7 +38,7 @@ class CompiledDecision:
         outputs = [(o.name, gen.name_of(o.expr.node)) for o in decision.outputs.values()]
         fn = gen.compiled
         self.rules = [(rule, fn(condition), ([(p, fn(f)) for p, f in value_reads], [(p, fn(f)) for p, f in input_reads],
-                                             kinds), rule.severity == "advise")
+                                             kinds, item_reads(checker, rule.condition)), rule.severity == "advise")
                       for rule, value_reads, input_reads, kinds, condition in rules]
         self.outcome = [(fn(when) if when is not None else None, word, source) for when, word, source in outcome]
         self.outputs = [(name, fn(f)) for name, f in outputs]

@@ -46,10 +46,15 @@ class RuleResult:
 
     @property
     def missing(self) -> list:
-        """The input paths an unknown rule needed and did not have."""
+        """The input paths an unknown rule needed and did not have: fields (`expert_review.satisfaction`), and
+        fields of list items it reads in a loop (`finances[0].rd_expense`)."""
         if self._missing is None:
             self._missing = [p for p, f in self._reads[1] if _read(f, self._env) is UNKNOWN] \
                 if self.outcome == "unknown" else []
+            if self.outcome == "unknown":
+                self._missing += [f"{path}[{i}].{name}" for path, name in self._reads[3]
+                                  for i, item in enumerate(_list_at(self._env[0], path))
+                                  if isinstance(item, dict) and item.get(name) is None]
         return self._missing
 
     @property
@@ -182,6 +187,13 @@ class DecisionRecord:
         if self.output_errors:
             out["output_errors"] = dict(self.output_errors)
         return out
+
+
+def _list_at(doc, path: str) -> list:
+    """The list at dotted ``path`` of the input document, or [] when there is none there."""
+    for part in path.split("."):
+        doc = doc.get(part) if isinstance(doc, dict) else None
+    return doc if isinstance(doc, list) else []
 
 
 def _read(fn, env):
