@@ -81,20 +81,18 @@ def test_a_json_document_the_yaml_reader_refuses_still_gets_its_schema_errors(tm
     assert load_policy().evaluate(None, {**loaded, "platform": {}}).outcome == "needs_review"
 
 
-def test_a_json_decision_that_is_not_text_is_an_input_error_at_it(tmp_path):
-    path = tmp_path / "d5.json"
-    path.write_text('{"decision": 5}', encoding="utf-8")
+@pytest.mark.parametrize("text, error", [
+    ('{"decision": 5}', "1:14: error[WQ-INPUT]: decision: 5 is not the name of a decision"),
+    # refused by the JSON reader, read by the YAML reader, which names the duplicate and where it is
+    ('{\n  "decision": "filing",\n  "decision": "recognition"\n}\n',
+     "3:3: error[WQ-DUPLICATE]: duplicate key `decision` (first at line 2)"),
+])
+def test_a_json_document_with_an_error_in_its_reading_gets_it_at_its_place(tmp_path, text, error):
+    path = tmp_path / "input.json"
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(WQError) as e:
         load_input(path)
-    assert str(e.value).startswith(f"{path}:1:14: error[WQ-INPUT]: decision: 5 is not the name of a decision")
-
-
-def test_a_refused_json_document_gets_the_yaml_readers_error_at_its_place(tmp_path):
-    path = tmp_path / "dup.json"
-    path.write_text('{\n  "decision": "filing",\n  "decision": "recognition"\n}\n', encoding="utf-8")
-    with pytest.raises(WQError) as e:
-        load_input(path)
-    assert str(e.value).startswith(f"{path}:3:3: error[WQ-DUPLICATE]: duplicate key `decision` (first at line 2)")
+    assert str(e.value).startswith(f"{path}:{error}")
 
 
 def test_a_schema_error_in_a_json_document_is_placed_at_its_line_and_column(tmp_path):
