@@ -161,3 +161,13 @@ def test_nan_and_infinity_are_named_as_such_not_as_text(tmp_path):
     floats = {"service_area_m2": float("inf"), "staff": {"total": float("nan")}}  # from the API, as floats
     with pytest.raises(WQError, match="service_area_m2: Infinity is not a finite number"):
         load_policy().evaluate("recognition", floats)
+
+
+def test_an_unknown_field_with_a_very_long_name_is_shown_cut(tmp_path):
+    path = tmp_path / "long.json"
+    path.write_text('{"decision": "filing", "platform": {"' + "k" * 1100 + '": 1}}', encoding="utf-8")
+    doc, marks = load_input(path)
+    with pytest.raises(WQError) as e:
+        load_policy().evaluate(None, doc, marks=marks, input_name=str(path))
+    [d] = e.value.diagnostics
+    assert d.message.startswith("platform: unknown field `" + "k" * 60 + "…` (allowed: ") and len(d.message) < 200

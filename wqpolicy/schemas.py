@@ -111,7 +111,8 @@ def error_message(error) -> str:
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        return f"{where}: unknown field {', '.join(f'`{x}`' for x in extra)} (allowed: {allowed})"
+        shown = ", ".join(f"`{x if len(x) <= 60 else x[:60] + '…'}`" for x in extra)
+        return f"{where}: unknown field {shown} (allowed: {allowed})"
     if error.validator == "type" and isinstance(error.instance, str):
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         if error.instance.lstrip("+-").lower() in _NOT_FINITE and {"number", "integer"} & set(wanted):
