@@ -279,8 +279,16 @@ def test_test_under_the_timeline_builds_each_version_once(tmp_path):
 
 # -- wqpolicy lock --------------------------------------------------------------------------------------------------
 @pytest.fixture
-def locked(tmp_path):
-    folder = policy_copy(tmp_path)
+def locked(tmp_path, locked_once):
+    """A folder of its own holding the policy copy and its lock file (copied: locking takes a while)."""
+    folder = tmp_path / "locked"
+    shutil.copytree(locked_once, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def locked_once(tmp_path_factory):
+    folder = policy_copy(tmp_path_factory.mktemp("lock"))
     assert run("lock", folder).exit_code == 0
     assert run("check", folder).exit_code == 0
     return folder
@@ -309,7 +317,12 @@ def test_a_corrupt_or_hand_edited_lock_file_is_an_error_of_check(locked, text, w
     assert r.exit_code == 1, r.output
     assert f"{lock}:{where}: error[WQ-FILE]: {message} {HINT}" in r.output
     assert r.output.endswith("1 error, 0 warnings (2 policy versions checked)\n")
-    assert run("lock", locked).exit_code == 0  # writing it again mends it
+
+
+def test_a_corrupt_lock_file_is_mended_by_writing_it_again(locked):
+    (locked / "wqpolicy.lock.json").write_text("[1, 2]", encoding="utf-8")
+    assert run("check", locked).exit_code == 1
+    assert run("lock", locked).exit_code == 0
     assert run("check", locked).exit_code == 0
 
 
