@@ -105,6 +105,9 @@ def _plain(value) -> bool:
     return True
 
 
+_UNBUILT = object()
+
+
 class InputSchema:
     """One decision's input schema, compiled once."""
 
@@ -112,9 +115,17 @@ class InputSchema:
         folder = str(Path(path).parent.parent) if Path(path).parent.name == "inputs" else str(Path(path).parent)
         self.path = path
         self.validator = validator(schema, folder)
-        self.certainly_valid = compile_check(schema)  # a fast yes for the usual, valid document
+        self._schema, self._check = schema, _UNBUILT
         self.type = T.from_schema(schema, resolver(schema, folder))
         self._convert = _date_converter(self.type)
+
+    @property
+    def certainly_valid(self):
+        """The fast yes for the usual, valid document (fastschema), compiled on the first document, not at load:
+        loading and checking a policy need none; None when the schema is beyond it."""
+        if self._check is _UNBUILT:
+            self._check = compile_check(self._schema)
+        return self._check
 
     def errors(self, doc, marks: Marks | None = None, file: str | None = None) -> list[Diagnostic]:
         """Every schema violation, as `investment[2].amount: -5 is less than the minimum of 0`."""
