@@ -52,24 +52,24 @@ def text_report(record: DecisionRecord) -> str:
         lines.append("")
         lines.append("输出 Outputs")
         width = max(len(n) for n in record.outputs)
-        shown = {n: "" if n in record.output_errors else _human(record.output(n), record.output_kinds[n][0])
-                 for n in record.outputs if record.output_kinds[n][0] != "list"}
+        values = {n: record.output(n) for n in record.outputs if n not in record.output_errors}
+        shown = {n: _human(v, record.output_kinds[n][0]) for n, v in values.items()
+                 if not (record.output_kinds[n][0] == "list" and isinstance(v, list))}  # lists: an item a line
         value_width = max((columns(v) for v in shown.values() if columns(v) <= 24), default=0)  # a long text
         # (an official name) is not let push every label to the right
         for name in record.outputs:
-            kind, fields = record.output_kinds[name]
             label = record.output_labels.get(name)
             about = f"{label.zh} / {label.en}" if label is not None else ""
             if name in record.output_errors:
                 lines.append(f"  {name:<{width}}  出错 error: {record.output_errors[name]}")
-            elif name not in shown and isinstance(record.output(name), list):
+            elif name in shown:
+                lines.append(f"  {name:<{width}}  {pad(shown[name], value_width)}  {about}".rstrip())
+            else:
+                fields = record.output_kinds[name][1]
                 lines.append(f"  {name}:" + (f"  {about}" if about else ""))
-                for i, item in enumerate(record.output(name), 1):
+                for i, item in enumerate(values[name], 1):
                     cells = ", ".join(f"{k}={_human(v, fields.get(k))}" for k, v in item.items())
                     lines.append(f"    {i}. {cells}")
-            else:
-                text = shown.get(name) or _human(record.output(name), kind)
-                lines.append(f"  {name:<{width}}  {pad(text, value_width)}  {about}".rstrip())
     return "\n".join(lines) + "\n"
 
 
