@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 from typing import Callable
 
-from .values import is_multiple
+from .values import exact_numbers, is_multiple
 
 Check = Callable[[object], bool]
 
@@ -45,7 +45,7 @@ class _Declined(Exception):
 
 def compile_check(schema) -> Check | None:
     """``check(document)`` True only for documents that are valid against ``schema`` and already exact: no
-    float and no NaN or infinite Decimal anywhere, so ``inputs.exact_numbers`` would leave them as they are.
+    float and no NaN or infinite Decimal anywhere, so ``values.exact_numbers`` would leave them as they are.
     None when the schema is beyond this module (use jsonschema)."""
     try:
         return _Compiler(schema).build()
@@ -66,18 +66,9 @@ def _valid_date(s: str) -> bool:
 
 
 def _exact(x) -> bool:
-    """Whether ``x`` holds only the values of an exact document: str, int, bool, None, finite Decimals, and
-    dicts and lists of them (the test for values no keyword of the schema looks at)."""
-    t = type(x)
-    if t is str or t is int or t is bool or x is None:
-        return True
-    if t is Decimal:
-        return x.is_finite()
-    if t is dict:
-        return all(_exact(v) for v in x.values())
-    if t is list:
-        return all(_exact(v) for v in x)
-    return False
+    """Whether ``x`` is already exact: nothing in it that ``exact_numbers`` would change (the test for values no
+    keyword of the schema looks at)."""
+    return exact_numbers(x) is x
 
 
 class _Compiler:

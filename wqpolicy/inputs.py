@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import math
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +13,7 @@ from .errors import Diagnostic, WQError
 from .fastschema import compile_check
 from .schemas import error_message, resolver, validator
 from .source import Span
+from .values import exact_numbers
 from .yamlload import MAX_DEPTH, MAX_NUMBER_DIGITS, LazyMarks, Marks, load_yaml, read_text
 
 
@@ -156,44 +156,6 @@ class InputSchema:
         changes)."""
         doc = exact_numbers(doc)
         return self._convert(doc) if self._convert else doc
-
-
-def exact_numbers(value):
-    """``value`` with Python floats (a document from ``json.load`` or ``yaml.safe_load``) as exact Decimals, the
-    shortest that read back as the float (0.1 -> Decimal('0.1')); NaN and Infinity, float or Decimal, become the
-    text JSON writes for them, which the schema then rejects. Returns ``value`` itself when nothing changes."""
-    t = type(value)
-    if t is str or t is int or t is bool or value is None or (t is Decimal and value.is_finite()):
-        return value  # the usual leaves, first
-    # Containers next (no type is both a container and a number), and their usual leaves are skipped without a
-    # call: a document is mostly leaves.
-    if isinstance(value, dict):
-        changed = None
-        for k, v in value.items():
-            t = type(v)
-            if t is str or t is int or t is bool or v is None or (t is Decimal and v.is_finite()):
-                continue
-            new = exact_numbers(v)
-            if new is not v:
-                changed = changed if changed is not None else dict(value)
-                changed[k] = new
-        return value if changed is None else changed
-    if isinstance(value, list):
-        out = None
-        for i, v in enumerate(value):
-            t = type(v)
-            if t is str or t is int or t is bool or v is None or (t is Decimal and v.is_finite()):
-                continue
-            new = exact_numbers(v)
-            if new is not v:
-                out = out if out is not None else list(value)
-                out[i] = new
-        return value if out is None else out
-    if isinstance(value, float):
-        return Decimal(repr(value)) if math.isfinite(value) else json.dumps(value)
-    if isinstance(value, Decimal):
-        return "NaN" if value.is_nan() else "Infinity" if value > 0 else "-Infinity"  # as JSON spells them
-    return value
 
 
 def _date_converter(t):

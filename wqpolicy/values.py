@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import json
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
@@ -119,3 +121,41 @@ def is_number(v) -> bool:
 def is_whole(v) -> bool:
     """Whether ``v`` is a whole number (2, 2.0; not 0.5, not true, not text)."""
     return is_number(v) and is_multiple(v, 1)
+
+
+def exact_numbers(value):
+    """``value`` with Python floats (a document from ``json.load`` or ``yaml.safe_load``) as exact Decimals, the
+    shortest that read back as the float (0.1 -> Decimal('0.1')); NaN and Infinity, float or Decimal, become the
+    text JSON writes for them, which the schema then rejects. Returns ``value`` itself when nothing changes."""
+    t = type(value)
+    if t is str or t is int or t is bool or value is None or (t is Decimal and value.is_finite()):
+        return value  # the usual leaves, first
+    # Containers next (no type is both a container and a number), and their usual leaves are skipped without a
+    # call: a document is mostly leaves.
+    if isinstance(value, dict):
+        changed = None
+        for k, v in value.items():
+            t = type(v)
+            if t is str or t is int or t is bool or v is None or (t is Decimal and v.is_finite()):
+                continue
+            new = exact_numbers(v)
+            if new is not v:
+                changed = changed if changed is not None else dict(value)
+                changed[k] = new
+        return value if changed is None else changed
+    if isinstance(value, list):
+        out = None
+        for i, v in enumerate(value):
+            t = type(v)
+            if t is str or t is int or t is bool or v is None or (t is Decimal and v.is_finite()):
+                continue
+            new = exact_numbers(v)
+            if new is not v:
+                out = out if out is not None else list(value)
+                out[i] = new
+        return value if out is None else out
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else json.dumps(value)
+    if isinstance(value, Decimal):
+        return "NaN" if value.is_nan() else "Infinity" if value > 0 else "-Infinity"  # as JSON spells them
+    return value
