@@ -96,6 +96,15 @@ def children(n: Node) -> tuple:
     return ()
 
 
+def walk(node: Node):
+    """``node`` and every node under it (in no particular order)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(children(n))
+
+
 def start(n: Node) -> int:
     """Offset of the first character of ``n``'s text (a binary node's own ``pos`` is its operator)."""
     while isinstance(n, Binary):

@@ -448,7 +448,7 @@ def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tu
 
     def fields_of(var: str, path: str, nodes) -> None:
         for node in nodes:
-            for n in _walk(node):
+            for n in ast.walk(node):
                 if isinstance(n, ast.Field) and isinstance(n.subject, ast.Name) and n.subject.name == var:
                     out.setdefault((path, n.name))
 
@@ -469,7 +469,7 @@ def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tu
             for x in [e.source, *parts]:
                 out.update(dict.fromkeys(item_reads(checker, x, seen)))
 
-    for n in _walk(expr.node):
+    for n in ast.walk(expr.node):
         if isinstance(n, ast.Aggregate):
             path = source_path(n.source)
             if path is not None:
@@ -477,14 +477,6 @@ def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tu
         elif isinstance(n, ast.Name):
             definition(n.name)
     return list(out)
-
-
-def _walk(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(ast.children(n))
 
 
 def _path_root(n) -> str | None:

@@ -101,7 +101,12 @@ class WQError(Exception):
         super().__init__("\n".join(d.render() for d in self.diagnostics))
 
 
-def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+# How alike (difflib's ratio, 0 to 1) a known name must be to a misspelt one to be suggested for it; an engine
+# setting, not a number of any policy. TYPO: alike enough to be taken for a slip of the same word.
+ALIKE, TYPO = 0.6, 0.8
+
+
+def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> str | None:
     """'did you mean `x`?' for the closest candidate (at least ``cutoff`` alike, difflib's ratio), or None."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
     return f"did you mean `{close[0]}`?" if close else None

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from . import ast, parser
 from .checker import reads
 from .display import fill
-from .errors import Diagnostic, WQError, did_you_mean
+from .errors import TYPO, Diagnostic, WQError, did_you_mean
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text
 from .parameter_values import value_problems
 from .schemas import data_dir, error_message, error_path, load_schema, validator
@@ -321,7 +321,7 @@ class Builder:
                     unlabelled.setdefault(str(step.get(key)), ("decisions", dname, "outcome", i, key))
             for word, path in sorted(unlabelled.items()):
                 # a near miss of a labelled outcome is a typo, which would decide under a word no output knows
-                hint = did_you_mean(word, labels, cutoff=0.8)
+                hint = did_you_mean(word, labels, cutoff=TYPO)
                 self._error("WQ-NAME", f"outcome `{word}` has no label in `outcomes`", path, hint=hint,
                             severity="error" if hint else "warning")
 

@@ -21,9 +21,10 @@ from yaml.resolver import Resolver
 from .errors import Diagnostic, WQError
 from .source import ScalarMark, Span, line_of
 
-MAX_BYTES = 5_000_000
-MAX_DEPTH = 200
-MAX_NUMBER_DIGITS = 40
+# Limits on what a file may hold, so that hostile input fails fast (engine limits, not numbers of any policy):
+MAX_BYTES = 5_000_000  # bytes in one file
+MAX_DEPTH = 200  # nesting of mappings and lists
+MAX_NUMBER_DIGITS = 40  # digits in one number
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STD = "tag:yaml.org,2002:"
