@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from decimal import Decimal
 from pathlib import Path
 
 from . import types as T
@@ -14,7 +13,7 @@ from .fastschema import compile_check
 from .schemas import error_message, resolver, validator
 from .source import Span
 from .values import exact_numbers
-from .yamlload import MAX_DEPTH, MAX_NUMBER_DIGITS, LazyMarks, Marks, load_yaml, read_text
+from .yamlload import MAX_DEPTH, LazyMarks, Marks, decimal_number, load_yaml, read_text, whole_number
 
 
 def load_input(path: str | Path, text: str | None = None):
@@ -52,23 +51,11 @@ def _json_document(text: str) -> dict | None:
     if not text.lstrip().startswith("{"):
         return None
     try:
-        doc = json.loads(text, parse_float=_json_number, parse_int=_json_number, parse_constant=_refuse,
+        doc = json.loads(text, parse_float=decimal_number, parse_int=whole_number, parse_constant=_refuse,
                          object_pairs_hook=_unique_keys)
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as are the hooks' refusals
         return None
     return doc if isinstance(doc, dict) and _plain(doc) else None
-
-
-def _json_number(raw: str):
-    digits = raw.lstrip("-")
-    if "." not in raw and "e" not in raw.lower():
-        if len(digits) > MAX_NUMBER_DIGITS:
-            raise ValueError(raw)
-        return int(raw)
-    value = Decimal(raw)
-    if len(raw) > MAX_NUMBER_DIGITS or (value and abs(value.adjusted()) >= MAX_NUMBER_DIGITS):
-        raise ValueError(raw)
-    return value
 
 
 def _refuse(raw: str):

@@ -403,6 +403,36 @@ def _tag_error(node, file) -> Diagnostic:
     return Diagnostic("WQ-YAML", f"YAML tag `{node.tag}` is not allowed", _span(node, file), hint=hint)
 
 
+def whole_number(raw: str) -> int:
+    """The whole number ``raw`` writes (`1_000`, `0x10`), within the digits any reader allows; ValueError saying
+    what is wrong. The JSON reader of input documents keeps the same limits (inputs._json_document)."""
+    digits = raw.replace("_", "").lstrip("+-")
+    if len(digits) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"number with {len(digits)} digits is too long")
+    try:
+        return int(raw.replace("_", ""), 0) if not digits.isdigit() else int(raw.replace("_", ""))
+    except ValueError:
+        raise ValueError(f"`{raw}` is not a number") from None
+
+
+def decimal_number(raw: str) -> Decimal:
+    """The exact decimal ``raw`` writes (`0.03`, `1.5e3`), finite and within range; ValueError saying what is
+    wrong."""
+    text = raw.replace("_", "")
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise ValueError("number is too long")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise ValueError(f"`{raw}` is not a finite number (NaN and Infinity are not allowed)")
+    if value and abs(value.adjusted()) >= MAX_NUMBER_DIGITS:  # 1e999999999 is short text but no amount
+        raise ValueError(f"`{raw}` is out of range: write at most {MAX_NUMBER_DIGITS} digits before or after the "
+                         "decimal point")
+    return value
+
+
 def _scalar(node: ScalarNode, errors, file, dates):
     tag, raw = node.tag, node.value
     if tag == _STD + "str":
@@ -411,34 +441,12 @@ def _scalar(node: ScalarNode, errors, file, dates):
         return None
     if tag == _STD + "bool":
         return raw.lower() in ("true", "yes", "on")
-    if tag == _STD + "int":
-        digits = raw.replace("_", "").lstrip("+-")
-        if len(digits) > MAX_NUMBER_DIGITS:
-            errors.append(Diagnostic("WQ-YAML", f"number with {len(digits)} digits is too long", _span(node, file)))
-            return None
+    if tag in (_STD + "int", _STD + "float"):
         try:
-            return int(raw.replace("_", ""), 0) if not digits.isdigit() else int(raw.replace("_", ""))
-        except ValueError:
-            errors.append(Diagnostic("WQ-YAML", f"`{raw}` is not a number", _span(node, file)))
+            return whole_number(raw) if tag == _STD + "int" else decimal_number(raw)
+        except ValueError as e:
+            errors.append(Diagnostic("WQ-YAML", str(e), _span(node, file)))
             return None
-    if tag == _STD + "float":
-        text = raw.replace("_", "")
-        if len(text) > MAX_NUMBER_DIGITS:
-            errors.append(Diagnostic("WQ-YAML", "number is too long", _span(node, file)))
-            return None
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite():
-            errors.append(Diagnostic("WQ-YAML", f"`{raw}` is not a finite number (NaN and Infinity are not allowed)",
-                                     _span(node, file)))
-            return None
-        if value and abs(value.adjusted()) >= MAX_NUMBER_DIGITS:  # 1e999999999 is short text but no amount
-            errors.append(Diagnostic("WQ-YAML", f"`{raw}` is out of range: write at most {MAX_NUMBER_DIGITS} digits "
-                                     "before or after the decimal point", _span(node, file)))
-            return None
-        return value
     if tag == _STD + "timestamp":
         if dates and _TIMESTAMP.match(raw):
             try:
