@@ -218,7 +218,7 @@ class Checker:
         if op in ("in", "not in"):
             self._text_as_list(n.right, b, op)
             if isinstance(a, T.Codes):
-                self._never_held(n.left, a, n.right, op)
+                self._never_held(n.left, a, n.right)
             if isinstance(b, T.ListOf):
                 if T.join(a, b.item) is None:
                     self._error_at(self._expr, n, "WQ-TYPE", f"`{op}` looks for {a} in a {b}")
@@ -233,7 +233,7 @@ class Checker:
             if isinstance(a, T.Codes) and isinstance(n.right, ast.Literal) \
                     or isinstance(b, T.Codes) and isinstance(n.left, ast.Literal):
                 field, codes, other = (n.left, a, n.right) if isinstance(a, T.Codes) else (n.right, b, n.left)
-                self._never_held(field, codes, other, op)
+                self._never_held(field, codes, other)
             if T.join(a, b) is None:
                 self._error_at(self._expr, n, "WQ-TYPE", f"comparing {a} with {b} is always false",
                                hint="compare values of the same type")
@@ -254,7 +254,7 @@ class Checker:
         self._want(n.right, b, T.NUMBER, f"the right side of `{op}`")
         return T.NUMBER
 
-    def _never_held(self, field, codes: T.Codes, n, op) -> None:
+    def _never_held(self, field, codes: T.Codes, n) -> None:
         """A warning for each text in ``n`` (a literal, a list of them, or a list or mapping parameter) that
         ``field`` can never hold, its input schema listing the codes it may: a code misspelt in the policy, or one
         a revision added to a parameter but not to the schema, so that no input can ever match it."""
@@ -270,22 +270,19 @@ class Checker:
         never = [t for t in texts if isinstance(t, str) and t not in codes.values]
         if not never:
             return
-        allowed = ", ".join(sorted(codes.values))
+        allowed = f"the input schema of decision `{self.decision.name}` allows only {', '.join(sorted(codes.values))}"
         name = _dotted(field) or "the left side"
         hint = "add the code to the field's `enum` in the input schema, or correct it here"
+        read_at = self._expr.span(n.pos, max(1, n.end - n.pos))
         if not isinstance(n, ast.Name):
             shown = ", ".join(f"`{t}`" for t in never)
-            self._error_at(self._expr, n, "WQ-TYPE", f"this is {shown}, which `{name}` can never be: the input "
-                           f"schema of decision `{self.decision.name}` allows only {allowed}",
-                           did_you_mean(never[0], codes.values) or hint,
-                           severity="warning")
+            self.diagnostics.append(Diagnostic("WQ-TYPE", f"this is {shown}, which `{name}` can never be: {allowed}",
+                                               read_at, did_you_mean(never[0], codes.values) or hint, "warning"))
             return
-        read_at = self._expr.span(n.pos, max(1, n.end - n.pos))
         for text in never:  # at the item itself, where it is fixed (in a revision, when the revision added it)
             where = self._item_span(n.name, text) or read_at
             self.diagnostics.append(Diagnostic(
-                "WQ-TYPE", f"`{text}` in `{n.name}` is never a value of `{name}` (read at {read_at}): the input "
-                f"schema of decision `{self.decision.name}` allows only {allowed}", where,
+                "WQ-TYPE", f"`{text}` in `{n.name}` is never a value of `{name}` (read at {read_at}): {allowed}", where,
                 did_you_mean(text, codes.values) or hint, "warning"))
 
     def _item_span(self, parameter: str, item: str) -> Span | None:
@@ -385,10 +382,10 @@ class Checker:
         if not T.fits(actual, want):
             self._error_at(self._expr, node, "WQ-TYPE", f"{what} must be {want}, not {actual}")
 
-    def _error_at(self, expr: Expr, node, code, message, hint=None, offset=None, length=None, severity="error"):
+    def _error_at(self, expr: Expr, node, code, message, hint=None, offset=None, length=None):
         start = node.pos if offset is None else offset
         size = length if length is not None else max(1, node.end - start)
-        self.diagnostics.append(Diagnostic(code, message, expr.span(start, size), hint, severity))
+        self.diagnostics.append(Diagnostic(code, message, expr.span(start, size), hint))
 
 
 def _dotted(n) -> str | None:
