@@ -140,7 +140,7 @@ def test_mutated_json_documents_read_the_same_both_ways_or_go_to_the_yaml_reader
     assert 150 < fast_count < 590  # both paths are taken
 
 
-def test_a_big_json_document_is_read_without_marks():
+def test_a_big_json_document_is_taken_by_the_json_reader():  # not refused as too big or too deep for it
     doc = {"decision": "recognition", "investment": [{"category": "other", "amount": Decimal("1.50")}] * 20_000}
     fast = _json_document(as_json(doc))
     assert same(fast, doc)
