@@ -137,3 +137,39 @@ def test_check_prints_what_each_code_means_in_chinese_and_english_then_the_summa
         "  WQ-NAME  名称未定义或找不到要修改的项：检查拼写，提示中给出了最接近的名称 / a name is not defined",
         "1 个错误，0 个警告，检查了 1 个政策版本 · 1 error, 0 warnings (1 policy version checked)",
     ]
+
+
+def inherited_findings(tmp_path: Path, body: str) -> list[tuple]:
+    """(file name, message, hint) of `check`'s errors on a revision of the bundled policy."""
+    path = tmp_path / "revision.yaml"
+    path.write_text(HEAD + textwrap.dedent(body), encoding="utf-8")
+    errors, _ = Library.over_bundled([path]).check(only=[path])
+    return [(Path(d.span.file).name, d.message, d.hint) for d in errors]
+
+
+def test_a_removal_that_breaks_an_inherited_line_is_blamed_on_the_revision_not_a_did_you_mean(tmp_path):
+    found = inherited_findings(tmp_path, "decisions:\n  recognition:\n    rules:\n"
+                                         "      recognition.satisfaction: {remove: true}\n")
+    assert found == [("2021-trial.yaml", "clause 3.2.6 maps to `recognition.satisfaction`, which is not a parameter, "
+                      "definition, rule, output, decision or metadata item",
+                      f"`recognition.satisfaction` is removed by 2022-edits ({tmp_path / 'revision.yaml'}:9:7), but "
+                      "this line, inherited from 2021-trial, still names it: restate its item in 2022-edits without "
+                      "it")]
+
+
+def test_a_removed_parameter_still_read_by_inherited_rules_names_the_revision_at_each_place(tmp_path):
+    found = inherited_findings(tmp_path, "parameters:\n  min_partner_cases: {remove: true}\n")
+    assert len(found) >= 3 and all(f[0] == "2021-trial.yaml" for f in found)
+    assert {f[2] for f in found} == {
+        f"`min_partner_cases` is removed by 2022-edits ({tmp_path / 'revision.yaml'}:7:3), but this line, "
+        "inherited from 2021-trial, still names it: restate its item in 2022-edits without it"}
+    assert any(f[1] == "unknown name `min_partner_cases`" for f in found)
+
+
+def test_a_changed_condition_that_no_longer_fits_the_inherited_message_is_blamed_on_the_changed_rule(tmp_path):
+    found = inherited_findings(tmp_path, "decisions:\n  recognition:\n    rules:\n"
+                                         "      recognition.partners: {condition: partner_cases >= 3}\n")
+    assert found and {f[2] for f in found} == {
+        f"2022-edits changes rule `recognition.partners` ({tmp_path / 'revision.yaml'}:9:7) and this line, "
+        "inherited from 2021-trial, no longer fits it: restate it in 2022-edits too"}
+    assert all(f[1].startswith("`{min_partner_cases}` cannot be filled in") for f in found)

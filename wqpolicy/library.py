@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 from typing import Iterable
 
+from .blame import blame_revision
 from .errors import Diagnostic, WQError
 from .lockfile import LOCK_NAME, read_lock
 from .model import PolicyVersion
@@ -118,11 +119,12 @@ class Library:
         model.origin = resolved.origin
         model.marks = resolved.marks
         builder.diagnostics += resolved.problems
+        builder.diagnostics = _blamed(pf, model, builder.diagnostics)
         errors = [d for d in builder.diagnostics if d.severity == "error"]
         if errors and all(d.code in _MODEL_WHOLE for d in errors):
             # the model is whole (an expression that did not parse is None), so check the rest too, all at once:
             # a deleted parameter is then reported where a rule still reads it, not only in the clause map
-            raise WQError(sorted(set(builder.diagnostics + check_decisions(model)[2])))
+            raise WQError(sorted(set(builder.diagnostics + _blamed(pf, model, check_decisions(model)[2]))))
         if errors:
             raise WQError(builder.diagnostics)
         model.warnings = [d for d in builder.diagnostics if d.severity != "error"]
@@ -134,7 +136,13 @@ class Library:
         key = (policy_id, version)
         if key not in self._loaded:
             model = self.build(policy_id, version)
-            self._loaded[key] = Policy(model, list(model.warnings))
+            pf = self.files[policy_id][version]
+            try:
+                policy = Policy(model, list(model.warnings))
+            except WQError as e:
+                raise WQError(_blamed(pf, model, e.diagnostics)) from None
+            policy.warnings = _blamed(pf, model, policy.warnings)
+            self._loaded[key] = policy
         return self._loaded[key]
 
     def versions(self, policy_id: str) -> list[PolicyVersion]:
@@ -281,6 +289,14 @@ class Library:
         except OSError as e:
             raise WQError([Diagnostic("WQ-FILE", f"cannot write: {e.strerror or e}", Span(str(path), 1, 1))]) from None
         return path
+
+
+def _blamed(pf: PolicyFile, model: PolicyVersion, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A revision's ``diagnostics``, those in lines it inherits saying which of its edits broke them."""
+    base = pf.doc.get("extends")
+    if not base:
+        return diagnostics
+    return blame_revision(diagnostics, str(pf.path), pf.marks, model.marks, model.origin, pf.version, str(base))
 
 
 def _under(file, roots) -> bool:

@@ -14,7 +14,7 @@ from .yamlload import Marks
 # Sections whose entries are named items: a revision merges them entry by entry.
 _NAMED = ("parameters", "definitions", "decisions", "clause_map", "metadata")
 DECISION_NAMED = ("rules", "outputs", "definitions", "outcomes")
-_WHAT = {"parameters": "parameter", "definitions": "definition", "decisions": "decision", "rules": "rule",
+WHAT = {"parameters": "parameter", "definitions": "definition", "decisions": "decision", "rules": "rule",
          "outputs": "output", "outcomes": "outcome", "clause_map": "clause-map entry", "metadata": "metadata entry"}
 
 # Keys a new item must have: a revision entry that lacks one edits an item, which must be in the base.
@@ -83,7 +83,7 @@ class _Overlay:
 
     def named(self, base: dict, rev: dict, path: tuple) -> dict:
         out = dict(base)
-        what = _WHAT.get(path[-1], "entry")
+        what = WHAT.get(path[-1], "entry")
         for name, entry in rev.items():
             here = path + (name,)
             if isinstance(entry, dict) and entry.get("remove") is True:
