@@ -41,7 +41,8 @@ def test_a_code_a_revision_adds_but_the_schema_lacks_is_a_warning_at_the_added_i
     found = warnings_of(tmp_path, REVISION)
     assert found[0] == (
         True, 7, 31, f"`testing_fees` in `eligible_categories` is never a value of `i.category` (read at {POLICY}:"
-        f"{line}:67): the input schema of decision `annual_assessment` allows only building_construction, decoration, design, equipment_hardware, "
+        f"{line}:67): the input schema of decisions `recognition`, `annual_assessment` allows only building_construction, "
+        "decoration, design, equipment_hardware, "
         "equipment_software, installation, land, materials, other, property_purchase, rent, working_capital",
         "add the code to the field's `enum` in the input schema, or correct it here")
 
@@ -50,9 +51,19 @@ def test_a_misspelt_code_in_a_comparison_is_a_warning_with_the_likely_code(tmp_p
     found = warnings_of(tmp_path, REVISION)
     assert found[-1] == (True, 11, 26, "this is `qualifed`, which `result` can never be: the input schema of decision "
                          "`annual_assessment` allows only qualified, unqualified", "did you mean `qualified`?")
-    # the added code, once for each decision that reads the definition and whose schema lacks it; then the literal
-    assert [message.split("decision ")[1][:20] for _, _, _, message, _ in found] == [
-        "`annual_assessment` ", "`recognition` allows", "`annual_assessment` "]
+    # the added code, once, naming each decision that reads the definition and whose schema lacks it; then the
+    # literal
+    assert [message.split("input schema of ")[1][:56] for _, _, _, message, _ in found] == [
+        "decisions `recognition`, `annual_assessment` allows only",
+        "decision `annual_assessment` allows only qualified, unqu"]
+
+
+def test_a_misspelt_code_moved_to_the_excluded_categories_is_a_warning_too(tmp_path):
+    """`excluded_categories` is read by the `excluded_investment` output, so its codes are checked like the rest."""
+    found = warnings_of(tmp_path, REVISION.split("parameters:")[0]
+                        + "parameters:\n  excluded_categories: {add: [desgin]}\n")
+    assert [(line, col, message.split(" is never")[0], hint) for _, line, col, message, hint in found] == [
+        (7, 31, "`desgin` in `excluded_categories`", "did you mean `design`?")]
 
 
 def test_codes_the_schema_lists_give_no_warning(tmp_path):

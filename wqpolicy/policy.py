@@ -2,8 +2,10 @@
 documents under it."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
+import re
 from typing import Union
 
 from .checker import Checker
@@ -26,7 +28,27 @@ def check_decisions(
         inputs[name] = schema
         checkers[name] = Checker(version, decision, schema.type if schema else _EMPTY)
         found += checkers[name].check()
-    return inputs, checkers, found
+    return inputs, checkers, _merged(found)
+
+
+_DECISION = re.compile(r"decision `([^`]+)`")
+
+
+def _merged(found: list[Diagnostic]) -> list[Diagnostic]:
+    """One diagnostic for the findings that differ only in the decision they name (a definition two decisions
+    share reads the same field), naming those decisions together, in the order found."""
+    groups: dict = {}
+    for d in found:
+        groups.setdefault((d.code, d.span_key, _DECISION.sub("decision", d.message)), []).append(d)
+    out = []
+    for same in groups.values():
+        names = list(dict.fromkeys(n for d in same for n in _DECISION.findall(d.message)))
+        if len(names) < 2:
+            out.append(same[0])
+            continue
+        listed = "decisions " + ", ".join(f"`{n}`" for n in names)
+        out.append(dataclasses.replace(same[0], message=_DECISION.sub(listed, same[0].message, count=1)))
+    return out
 
 
 PathLike = Union[str, "os.PathLike[str]"]
