@@ -138,6 +138,17 @@ def test_an_unknown_start_makes_every_amount_unknown(policy):
     assert r.output("granted") is None
 
 
+def test_an_item_of_unknown_place_in_the_order_makes_what_is_carried_unknown(policy):
+    """A claim without a date could come first: what the others have used of the cap is then unknown (it used to
+    be put last, and the others' amounts stated as if it came after them)."""
+    doc = {"prior": 0, "claims": [{"fee": 80}, {"on": "2023-01-01", "fee": 50}]}
+    r = policy.evaluate("demo", doc)
+    assert r.output("grants") == [{"on": None, "amount": None}, {"on": "2023-01-01", "amount": None}]
+    dated = policy.evaluate("demo", {"prior": 0, "claims": [{"on": "2023-02-01", "fee": 80},
+                                                            {"on": "2023-01-01", "fee": 50}]})
+    assert [g["amount"] for g in dated.output("grants")] == ["50.00", "50.00"]
+
+
 def test_the_record_is_plain_json(policy):
     r = policy.evaluate("demo", {"a": 1, "b": 3, "flag": True})
     text = json.dumps(r.to_json())

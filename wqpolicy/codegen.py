@@ -496,6 +496,9 @@ class CodeGen:
                       "    order.sort(key=keys.__getitem__)"]
         for name, (start, _) in each.carry.items():
             lines.append(f"    {carry[name]} = {self._expr(start.node, {}, 0)}")
+        if each.order_by is not None and each.carry:
+            # an item of unknown place may come first: what is carried to any item is then unknown
+            lines += ["    if keys and max(keys)[0]:", *(f"        {c} = U" for c in carry.values())]
         lines += ["    results = [None] * len(items)",
                   "    for i in order:",
                   f"        {var} = items[i]"]
