@@ -1,6 +1,7 @@
 """The evaluator on a small policy of its own: faults, unknowns, advisories, messages, per-item definitions."""
 from __future__ import annotations
 
+import datetime
 import json
 from decimal import Decimal
 
@@ -147,6 +148,29 @@ def test_an_item_of_unknown_place_in_the_order_makes_what_is_carried_unknown(pol
     dated = policy.evaluate("demo", {"prior": 0, "claims": [{"on": "2023-02-01", "fee": 80},
                                                             {"on": "2023-01-01", "fee": 50}]})
     assert [g["amount"] for g in dated.output("grants")] == ["50.00", "50.00"]
+
+
+def test_an_unknown_output_names_the_inputs_it_asked_for_and_lacked_in_missing(policy):
+    r = policy.evaluate("demo", {"a": 1, "b": 1, "flag": True, "claims": [{"on": "2023-01-01", "fee": 80}]})
+    assert r.outcome == "granted" and r.output("granted") is None
+    assert r.missing() == r.to_json()["missing"] == ["prior"]
+    r = policy.evaluate("demo", {"a": 1, "b": 1, "flag": True, "prior": 0,
+                                 "claims": [{"on": "2023-01-01"}, {"on": "2023-02-01", "fee": 5}]})
+    assert r.missing() == ["claims[0].fee"]  # min(unknown fee, 100): the first grant, and the rest after it
+
+
+def test_missing_names_only_fields_the_branches_taken_asked_for():
+    """A purchaser in the district never needs `settled_on`: it is not asked for when a purchase's date is."""
+    from wqpolicy import load_policy as bundled
+    doc = {"purchaser": {"name": "甲", "in_wuqing": True}, "year": 2023, "as_of": datetime.date(2024, 3, 1),
+           "prior_subsidy_this_year": 0, "purchases": [{"platform": "乙", "platform_recognized": True,
+                                                          "service_fee": 1000}]}
+    r = bundled().evaluate("demand_subsidy", doc)
+    assert (r.outcome, r.missing()) == ("needs_review", ["purchases[0].used_on"])
+    del doc["purchaser"]["in_wuqing"]
+    doc["purchases"][0]["used_on"] = datetime.date(2023, 5, 1)
+    r = bundled().evaluate("demand_subsidy", doc)
+    assert (r.outcome, r.missing()) == ("needs_review", ["purchaser.in_wuqing", "purchaser.settled_on"])
 
 
 def test_the_record_is_plain_json(policy):

@@ -42,6 +42,7 @@ class CompiledDecision:
                       for rule, value_reads, input_reads, kinds, condition in rules]
         self.outcome = [(fn(when) if when is not None else None, word, source) for when, word, source in outcome]
         self.outputs = [(name, fn(f)) for name, f in outputs]
+        self._output_fns = dict(self.outputs)
         self.output_kinds = {o.name: (o.kind, o.fields) for o in decision.outputs.values()}
         self.output_labels = {o.name: o.label for o in decision.outputs.values()}
         self._output_exprs = [o.expr for o in decision.outputs.values()]
@@ -84,7 +85,8 @@ class CompiledDecision:
             output_errors = {self.outputs[i][0]: fault_text(e, self._output_exprs[i]) for i, e in output_faults}
         return DecisionRecord(self._id, self._version, self._name, outcome, self._labels.get(outcome),
                               (self._rule_reads, outcomes, (doc, cache), errors), outputs, self.output_kinds,
-                              output_errors, input_name, outcome_fault, self.output_labels)
+                              output_errors, input_name, outcome_fault, self.output_labels,
+                              (self._output_fns, (doc, cache)))
 
     def run_general(self, doc: dict, input_name: str | None = None) -> DecisionRecord:
         """What ``run`` returns, evaluated one compiled function per rule, outcome step and output."""
@@ -126,7 +128,7 @@ class CompiledDecision:
         d = self.decision
         return DecisionRecord(self.policy.id, self.policy.version, d.name, outcome, d.outcome_labels.get(outcome),
                               results, outputs, self.output_kinds, errors, input_name, outcome_error,
-                              self.output_labels)
+                              self.output_labels, (self._output_fns, env))
 
 
 def _kind(checker: Checker, name: str) -> str | None:
@@ -142,20 +144,27 @@ def fault_text(e: Exception, expr) -> str:
     return f"{fault_message(e)} at {span}" if span is not None else fault_message(e)
 
 
-def _input_reads(checker: Checker, expr, seen=None):
-    """Dotted input paths read by ``expr``, following definitions transitively."""
+def _input_reads(checker: Checker, expr, seen=None, local=()):
+    """Dotted input paths read by ``expr``, following definitions transitively (a per-item definition's fields
+    too, its item, carried and field names being its own)."""
     seen = set() if seen is None else seen
     out = []
-    for path, node in reads(expr):
+    for path, node in reads(expr, local):
         root = path.split(".")[0].split("[")[0]
         if root in checker.defs:
             if root in seen:
                 continue
             seen.add(root)
             d = checker.defs[root]
-            exprs = [d.expr] if d.expr is not None else [d.each.source]
-            for e in exprs:
-                out.extend(_input_reads(checker, e, seen))
+            if d.expr is not None:
+                out.extend(_input_reads(checker, d.expr, seen))
+                continue
+            each = d.each
+            own = (each.var, *each.carry, *each.fields)
+            for e in [each.source, each.order_by, *each.fields.values(), *(x for pair in each.carry.values()
+                                                                           for x in pair)]:
+                if e is not None:
+                    out.extend(_input_reads(checker, e, seen, own))
         elif root not in checker.params and checker.input.field(root) is not None:
             out.append((path, node))
     unique = {}

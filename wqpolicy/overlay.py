@@ -15,7 +15,7 @@ from .yamlload import Marks
 _NAMED = ("parameters", "definitions", "decisions", "clause_map", "metadata")
 DECISION_NAMED = ("rules", "outputs", "definitions", "outcomes")
 WHAT = {"parameters": "parameter", "definitions": "definition", "decisions": "decision", "rules": "rule",
-         "outputs": "output", "outcomes": "outcome", "clause_map": "clause-map entry", "metadata": "metadata entry"}
+        "outputs": "output", "outcomes": "outcome", "clause_map": "clause-map entry", "metadata": "metadata entry"}
 
 # Keys a new item must have: a revision entry that lacks one edits an item, which must be in the base.
 _NEW_ITEM_KEYS = {"parameters": ("value", "clause"), "decisions": ("input", "outcome"),

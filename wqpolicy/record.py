@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from .absent import absent_reads
 from .model import Text
 from .display import decimal_text, exact_money_text, fill, money_text
 from .values import UNKNOWN, Duration, is_number
@@ -49,12 +50,7 @@ class RuleResult:
         """The input paths an unknown rule needed and did not have: fields (`expert_review.satisfaction`), and
         fields of list items it reads in a loop (`finances[0].rd_expense`)."""
         if self._missing is None:
-            self._missing = [p for p, f in self._reads[1] if _read(f, self._env) is UNKNOWN] \
-                if self.outcome == "unknown" else []
-            if self.outcome == "unknown":
-                self._missing += [f"{path}[{i}].{name}" for path, name in self._reads[3]
-                                  for i, item in enumerate(_list_at(self._env[0], path))
-                                  if isinstance(item, dict) and item.get(name) is None]
+            self._missing = _absent(self._reads[1], self._reads[3], self._env) if self.outcome == "unknown" else []
         return self._missing
 
     @property
@@ -102,7 +98,7 @@ class DecisionRecord:
     def __init__(self, policy_id: str, version: str, decision: str, outcome: str, outcome_label: Text | None,
                  rule_rows: list, outputs: dict, output_kinds: dict, output_errors: dict | None = None,
                  input_name: str | None = None, outcome_error: str | None = None,
-                 output_labels: dict | None = None):
+                 output_labels: dict | None = None, output_fns: tuple | None = None):
         self.policy_id, self.version, self.decision = policy_id, version, decision
         self.outcome, self.outcome_label = outcome, outcome_label
         self._rows, self._rules = rule_rows, None
@@ -111,6 +107,9 @@ class DecisionRecord:
         self.input_name = input_name
         self.outcome_error = outcome_error  # why the outcome logic could not be evaluated (outcome: its fallback)
         self.output_labels = output_labels or {}  # name -> Text (or None): for reports, not in the JSON form
+        # ({output name: its compiled function}, (document, cache)): for `missing`, to find what an unknown
+        # output asked for and did not have
+        self._output_fns = output_fns
 
     @property
     def rules(self) -> list[RuleResult]:
@@ -128,9 +127,10 @@ class DecisionRecord:
         return self._rows
 
     def missing(self) -> list[str]:
-        """Every input that a required rule left unknown needed and did not have, once each, in rule order: what
-        to ask the applicant (or the experts) for before the outcome can be decided (advisory rules, which never
-        decide it, are left out).
+        """Every input that a required rule left unknown, or an output left unknown (wholly or in a field of one
+        of its items), needed and did not have, once each, rules first: what to ask the applicant (or the
+        experts) for before the outcome and the amounts can be decided (advisory rules, which never decide
+        anything, are left out).
 
         >>> load_policy().evaluate("filing", {"platform": {"industry": "biomedicine"}}).missing()[:2]
         ['applicant.registered_in_wuqing', 'applicant.operating_in_wuqing']
@@ -139,6 +139,11 @@ class DecisionRecord:
         for r in self.rules:
             if r.outcome == "unknown" and r.severity == "require":
                 seen.update(dict.fromkeys(r.missing))
+        if self._output_fns:
+            fns, (doc, cache) = self._output_fns
+            for name, value in self.outputs.items():
+                if name in fns and _unsettled(value):
+                    seen.update(dict.fromkeys(absent_reads(fns[name], doc, cache)))
         return list(seen)
 
     def rule_outcomes(self) -> dict[str, str]:
@@ -187,6 +192,22 @@ class DecisionRecord:
         if self.output_errors:
             out["output_errors"] = dict(self.output_errors)
         return out
+
+
+def _absent(fields, items, env) -> list[str]:
+    """Of the input ``fields`` ((path, reader) each) and list ``items`` fields ((list path, field) each) a rule
+    reads, those the document (``env[0]``) does not have."""
+    out = [p for p, f in fields if _read(f, env) is UNKNOWN]
+    out += [f"{path}[{i}].{name}" for path, name in items for i, item in enumerate(_list_at(env[0], path))
+            if isinstance(item, dict) and item.get(name) is None]
+    return out
+
+
+def _unsettled(value) -> bool:
+    """An output value that is unknown, or a list with an unknown field in one of its items."""
+    if value is UNKNOWN or value is None:
+        return True
+    return type(value) is list and any(type(x) is dict and any(v is UNKNOWN for v in x.values()) for x in value)
 
 
 def _list_at(doc, path: str) -> list:

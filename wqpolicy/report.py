@@ -31,12 +31,13 @@ def text_report(record: DecisionRecord) -> str:
     if record.rules:
         lines.append(f"规则 Rules: {len(record.rules)} — 不通过 failed {len(fails)}, 待定 undecided {len(unknown)}, "
                      f"提示 warnings {len(warnings)}")
-        missing = record.missing()
-        if missing:
-            lines.append(f"待补材料 Missing: {', '.join(missing)}")
-        lines.append("")
     else:
         lines.append("规则 Rules: 无 none (the outputs decide)")
+    missing = record.missing()
+    if missing:
+        lines.append(f"待补材料 Missing: {', '.join(missing)}")
+    if record.rules:
+        lines.append("")
     for r in record.rules:
         mark = _ADVISE_FAIL if (r.severity == "advise" and r.outcome == "fail") else _MARK[r.outcome]
         lines.append(f"  [{mark}] {r.clause:<6} {r.id}")
