@@ -173,3 +173,39 @@ def test_a_changed_condition_that_no_longer_fits_the_inherited_message_is_blamed
         f"2022-edits changes rule `recognition.partners` ({tmp_path / 'revision.yaml'}:9:7) and this line, "
         "inherited from 2021-trial, no longer fits it: restate it in 2022-edits too"}
     assert all(f[1].startswith("`{min_partner_cases}` cannot be filled in") for f in found)
+
+
+def test_change_edits_one_entry_of_a_mapping_in_place_and_the_diff_names_only_what_changed(tmp_path):
+    """One subsector added to an industry without restating the industry (it used to take remove and re-add)."""
+    from wqpolicy.diff import policy_changes
+
+    path = tmp_path / "revision.yaml"
+    path.write_text(HEAD + "parameters:\n  industries:\n    change:\n"
+                    "      intelligent_tech: {subsectors: {add: [低空经济], remove: [网络传媒]}, en: Smart tech}\n",
+                    encoding="utf-8")
+    old, new = load_policy("wuqing-five-platforms@2021-trial"), load_policy(str(path))
+    before = old.model.parameters["industries"].value["intelligent_tech"]
+    after = new.model.parameters["industries"].value["intelligent_tech"]
+    assert after["subsectors"] == [s for s in before["subsectors"] if s != "网络传媒"] + ["低空经济"]
+    assert (after["en"], after["zh"]) == ("Smart tech", before["zh"])
+    assert list(new.model.parameters["industries"].value) == list(old.model.parameters["industries"].value)
+    assert new.evaluate("filing", {"platform": {"industry": "intelligent_tech", "subsector": "低空经济"}}
+                        ).rule("filing.subsector").outcome == "pass"
+    assert [c.message for c in policy_changes(old.model, new.model)] == [
+        "parameter industries (2.2): changed intelligent_tech (智能科技): en: Intelligent technology → Smart tech, "
+        "subsectors: added 低空经济; removed 网络传媒"]
+
+
+@pytest.mark.parametrize("change, expected", [
+    ("intelligent_tec: {subsectors: {add: [低空经济]}}",
+     ("9:7", "error", "WQ-NAME", "`intelligent_tec` is not in parameter `industries` of 2021-trial: nothing to "
+      "change (did you mean `intelligent_tech`?)")),
+    ("intelligent_tech: {subsectors: {remove: [网络媒体]}}",
+     ("9:48", "error", "WQ-NAME", "`网络媒体` is not in parameter `industries.intelligent_tech.subsectors` of "
+      "2021-trial: nothing to remove (did you mean `网络传媒`?)")),
+    ("intelligent_tech: [低空经济]",
+     ("9:25", "error", "WQ-SCHEMA", "`change` of `intelligent_tech` in parameter `industries` takes a mapping of "
+      "the fields to change")),
+])
+def test_a_change_that_finds_nothing_to_change_is_reported_where_the_revision_wrote_it(tmp_path, change, expected):
+    assert findings(tmp_path, f"parameters:\n  industries:\n    change:\n      {change}\n") == [expected]

@@ -312,9 +312,15 @@ def _item(key, value, model) -> str:
 
 
 def _fields_diff(a, b) -> str:
+    if isinstance(a, list) and isinstance(b, list):
+        added = [x for x in b if x not in a]
+        removed = [x for x in a if x not in b]
+        if added or removed:  # the items that changed, not the whole of both lists
+            return "; ".join(f"{word} {', '.join(map(display, xs))}"
+                             for word, xs in (("added", added), ("removed", removed)) if xs)
     if not (isinstance(a, dict) and isinstance(b, dict)):
         return f"{display(a)} → {display(b)}"
-    return ", ".join(f"{k}: {display(a.get(k))} → {display(b.get(k))}"
+    return ", ".join(f"{k}: {_fields_diff(a.get(k), b.get(k))}"
                      for k in sorted(set(a) | set(b), key=str) if not _same(a.get(k), b.get(k)))
 
 

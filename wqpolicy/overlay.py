@@ -17,6 +17,9 @@ DECISION_NAMED = ("rules", "outputs", "definitions", "outcomes")
 WHAT = {"parameters": "parameter", "definitions": "definition", "decisions": "decision", "rules": "rule",
         "outputs": "output", "outcomes": "outcome", "clause_map": "clause-map entry", "metadata": "metadata entry"}
 
+# How a revision edits a parameter's list or mapping in place.
+EDITS = ("add", "remove", "change")
+
 # Keys a new item must have: a revision entry that lacks one edits an item, which must be in the base.
 _NEW_ITEM_KEYS = {"parameters": ("value", "clause"), "decisions": ("input", "outcome"),
                   "rules": ("clause", "label", "condition", "message")}
@@ -119,16 +122,16 @@ class _Overlay:
                         self.origin[here + (key,)] = "changed"
                 out[name] = merged
                 continue
-            if path == ("parameters",) and ("add" in entry or "remove" in entry):
+            if path == ("parameters",) and any(k in entry for k in EDITS):
                 merged["value"] = self.edit(name, merged.get("value"), entry, here)
-                entry = {k: v for k, v in entry.items() if k not in ("add", "remove")}
+                entry = {k: v for k, v in entry.items() if k not in EDITS}
             merged.update(copy.deepcopy(entry))
             out[name] = merged
             self.origin[here] = "changed"
         return out
 
     def edit(self, name, value, entry: dict, here: tuple):
-        """A parameter's list or mapping with ``entry``'s ``remove`` then ``add`` applied."""
+        """A parameter's list or mapping with ``entry``'s ``remove``, ``add`` then ``change`` applied."""
         if not isinstance(value, (list, dict)):
             self.problem(f"`add` and `remove` edit a list or a mapping; parameter `{name}` is neither", here,
                          "give the new `value` instead", code="WQ-TYPE", key=True)
@@ -164,7 +167,33 @@ class _Overlay:
                 value[key] = copy.deepcopy(x)
             elif x not in value:
                 value.append(copy.deepcopy(x))
+        if "change" in entry:
+            self.change(name, value, entry["change"], here + ("change",))
         return value
+
+    def change(self, name, value, change, here: tuple) -> None:
+        """Entries of a mapping ``value`` changed in place, field by field: a field given as ``{add: …}`` /
+        ``{remove: …}`` is itself edited (`intelligent_tech: {subsectors: {add: [低空经济]}}`), any other value
+        replaces the field."""
+        if not isinstance(value, dict) or not isinstance(change, dict):
+            self.problem(f"`change` of parameter `{name}` takes a mapping of its entries to change, each with the "
+                         "fields that change (`key: {field: new value}`)", here, code="WQ-SCHEMA")
+            return
+        for key, fields in change.items():
+            if not (isinstance(key, Hashable) and key in value):
+                self.problem(f"`{key}` is not in parameter `{name}` of {self.base}: nothing to change", here + (key,),
+                             did_you_mean(str(key), map(str, value)), key=True)
+            elif not isinstance(fields, dict) or not isinstance(value[key], dict):
+                self.problem(f"`change` of `{key}` in parameter `{name}` takes a mapping of the fields to change",
+                             here + (key,), code="WQ-SCHEMA")
+            else:
+                for field_name, new in fields.items():
+                    old = value[key].get(field_name)
+                    if isinstance(new, dict) and new and set(new) <= set(EDITS) and isinstance(old, (list, dict)):
+                        value[key][field_name] = self.edit(f"{name}.{key}.{field_name}", old, new,
+                                                           here + (key, field_name))
+                    else:
+                        value[key][field_name] = copy.deepcopy(new)
 
 
 def _holds(value, x) -> bool:
