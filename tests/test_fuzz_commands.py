@@ -212,7 +212,7 @@ def test_an_unknown_case_version_is_placed_at_the_cases_version_key(tmp_path):
     case = case_with(tmp_path, FILING + "version: nope\ninput: {decision: filing}\n")
     r = run("test", case)
     assert r.exit_code == 1
-    assert (f"FAIL {case}:3:10: policy `wuqing-five-platforms` has no version `nope` (versions: 2021-trial)"
+    assert (f"FAIL 未通过 {case}:3:10: policy `wuqing-five-platforms` has no version `nope` (versions: 2021-trial)"
             in r.output)
 
 
@@ -220,7 +220,7 @@ def test_a_case_date_with_no_version_in_force_is_placed_at_the_cases_on_key(tmp_
     case = case_with(tmp_path, FILING + '"on": 1900-01-01\ninput: {decision: filing}\n')
     r = run("test", case)
     assert r.exit_code == 1
-    assert (f"FAIL {case}:3:7: no version of `wuqing-five-platforms` is in force on 1900-01-01 (see `wqpolicy list` "
+    assert (f"FAIL 未通过 {case}:3:7: no version of `wuqing-five-platforms` is in force on 1900-01-01 (see `wqpolicy list` "
             "for the timeline, or give --policy ID@VERSION)") in r.output
 
 
@@ -230,9 +230,9 @@ def test_expected_values_are_shown_as_a_case_file_writes_them(tmp_path):
                                "expect: {outcome: needs_review, outputs: {a: true, b: null, c: {d: 1}}}\n")
     r = run("test", case)
     assert r.exit_code == 1
-    assert "output a: expected true, got (no such output)" in r.output
-    assert "output b: expected null, got (no such output)" in r.output
-    assert 'output c: expected {"d": 1}, got (no such output)' in r.output
+    assert "output a: 应为 expected true, 实际 got (无此输出 no such output)" in r.output
+    assert "output b: 应为 expected null, 实际 got (无此输出 no such output)" in r.output
+    assert 'output c: 应为 expected {"d": 1}, 实际 got (无此输出 no such output)' in r.output
 
 
 # -- choosing the version in force ---------------------------------------------------------------------------------

@@ -236,7 +236,7 @@ def test_a_failing_case_names_the_field_that_differs_not_the_whole_list():
     assert differences([{"amount": 800000}, {"amount": "200000", "cap_cut": "200000.01"}], got) == [
         ("[1].cap_cut", "200000.01", "200000.00")]
     assert differences([{"amount": 800000}, {"status": "pending", "reason": "x"}], got) == [
-        ("[1].status", "pending", "eligible"), ("[1].reason", "x", "(no such field)")]
+        ("[1].status", "pending", "eligible"), ("[1].reason", "x", "(无此字段 no such field)")]
     assert differences([{"amount": 800000}], got) == [("", [{"amount": 800000}], got)]  # a count apart: whole
     assert differences({"a": {"b": 1}}, {"a": {"b": Decimal("1.00")}}) == []
 
@@ -252,7 +252,7 @@ def test_wqpolicy_test_prints_the_path_of_a_differing_item(tmp_path):
                       encoding="utf-8")
     r = CliRunner().invoke(main, ["test", str(broken)])
     assert r.exit_code == 1
-    assert "       output purchases[1].cap_cut: expected 200000.01, got 200000.00\n" in r.output
+    assert "       output purchases[1].cap_cut: 应为 expected 200000.01, 实际 got 200000.00\n" in r.output
 
 
 def test_the_text_report_labels_each_output_and_says_when_a_decision_has_no_rules():

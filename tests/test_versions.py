@@ -159,6 +159,21 @@ def test_revision_checks_with_the_bundled_base():
     assert "0 errors" in result.output
 
 
+def test_one_corpus_of_cases_tests_the_base_and_the_revision_with_expectations_per_version(tmp_path):
+    cases = FIXTURES / "revision" / "cases"
+    for policy in (BASE_REF, REVISION):
+        result = run("test", cases, "--policy", policy)
+        assert (result.exit_code, result.output) == (0, "5 passed, 0 failed\n")
+    # `absent`: the revision removes recognition.satisfaction; under the base, the rule is there and fails `absent`
+    case = tmp_path / "case.yaml"
+    text = (cases / "recognition-rd-intensity.yaml").read_text(encoding="utf-8")
+    case.write_text(text.replace("recognition.satisfaction: pass", "recognition.satisfaction: absent"),
+                    encoding="utf-8")
+    result = run("test", case, "--policy", BASE_REF)
+    assert result.exit_code == 1
+    assert "       rule recognition.satisfaction: 应为 expected absent, 实际 got pass\n" in result.output
+
+
 def test_revision_resolves_with_exactly_the_named_parameter_changes(base, revision):
     old, new = base.model.parameters, revision.model.parameters
     assert set(old) == set(new)

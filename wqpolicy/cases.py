@@ -179,11 +179,11 @@ def run_case(case: Case, policy) -> CaseResult:
         result.mismatches.append(("outcome", expect["outcome"], record.outcome))
     outcomes = {r.id: r.outcome for r in record.rules}
     for rid, want in (expect.get("rules") or {}).items():
-        got = outcomes.get(rid, "(no such rule)")
+        got = outcomes.get(rid, "absent" if want == "absent" else "(无此规则 no such rule)")
         if got != want:
             result.mismatches.append((f"rule {rid}", want, got))
     for name, want in (expect.get("outputs") or {}).items():
-        got = record.output(name) if name in record.outputs else "(no such output)"
+        got = record.output(name) if name in record.outputs else "(无此输出 no such output)"
         result.mismatches += [(f"output {name}{where}", e, a) for where, e, a in differences(want, got)]
     return result
 
@@ -197,7 +197,7 @@ def differences(expected, actual, where: str = "") -> list[tuple[str, object, ob
     if isinstance(expected, dict) and isinstance(actual, dict):
         return [d for k, v in expected.items()
                 for d in (differences(v, actual[k], f"{where}.{k}") if k in actual
-                          else [(f"{where}.{k}", v, "(no such field)")])]
+                          else [(f"{where}.{k}", v, "(无此字段 no such field)")])]
     return [] if _same_scalar(expected, actual) else [(where, expected, actual)]
 
 

@@ -224,7 +224,7 @@ def test(paths, policy_ref, on, verbose, policy_dirs):
             policy = fixed or _case_policy(library, case, on)
         except WQError as e:
             failed += 1
-            click.echo(f"FAIL {_case_problem(case, e.diagnostics[0], on)}")
+            click.echo(f"FAIL 未通过 {_case_problem(case, e.diagnostics[0], on)}")
             continue
         _render(_misspelt_versions(case, library.files.get(policy.id, {}) if library else {policy.version: None}))
         result = run_case(case, policy)
@@ -234,9 +234,9 @@ def test(paths, policy_ref, on, verbose, policy_dirs):
                 click.echo(f"ok   {case.path} [{result.ref}]")
             continue
         failed += 1
-        click.echo(f"FAIL {case.path} [{result.ref}] — {case.description}")
+        click.echo(f"FAIL 未通过 {case.path} [{result.ref}] — {case.description}")
         for what, want, got in result.mismatches:
-            click.echo(f"       {what}: expected {_as_written(want)}, got {_as_written(got)}")
+            click.echo(f"       {what}: 应为 expected {_as_written(want)}, 实际 got {_as_written(got)}")
     failed += len({d.span.file if d.span else "" for d in problems})
     click.echo(f"{passed} passed, {failed} failed")
     if failed:
