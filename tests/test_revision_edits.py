@@ -209,3 +209,30 @@ def test_change_edits_one_entry_of_a_mapping_in_place_and_the_diff_names_only_wh
 ])
 def test_a_change_that_finds_nothing_to_change_is_reported_where_the_revision_wrote_it(tmp_path, change, expected):
     assert findings(tmp_path, f"parameters:\n  industries:\n    change:\n      {change}\n") == [expected]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('parameters:\n  partner_cases: {value: 99, clause: "3.2.8"}\n',
+     ("7:3", "error", "WQ-DUPLICATE", "parameter `partner_cases` has the name of a field of the input of decisions "
+      "`filing`, `recognition`: expressions would read the parameter in its place (give it another name)")),
+    ('definitions:\n  outcome: {expr: "\\"eligible\\"", clause: "3.2.1"}\n',
+     ("7:3", "error", "WQ-DUPLICATE", "definition `outcome` has the name of the decision's `outcome`, which outputs "
+      "and outcome steps read: expressions would read the definition in its place (give it another name)")),
+    ('decisions:\n  recognition:\n    definitions:\n      service_area_m2: {expr: "5000", clause: "3.2.3"}\n',
+     ("9:7", "error", "WQ-DUPLICATE", "definition `service_area_m2` has the name of a field of the input of "
+      "decision `recognition`: expressions would read the definition in its place (give it another name)")),
+])
+def test_a_name_that_would_hide_an_input_field_or_the_outcome_is_an_error(tmp_path, body, expected):
+    """Before, each passed `check` and silently replaced the applicant's value (a parameter `partner_cases: 99`
+    decided every application on 99)."""
+    assert findings(tmp_path, body) == [expected]
+
+
+def test_a_list_parameter_a_revision_writes_as_one_text_is_an_error_where_in_reads_it(tmp_path):
+    """`x in 高端装备制造` would look for a part of the text: subsector 制造 would count as equipment-intensive."""
+    found = inherited_findings(tmp_path, "parameters:\n  equipment_intensive_subsectors: {value: 高端装备制造}\n")
+    assert [(f[0], f[1]) for f in found] == [("2021-trial.yaml", "`equipment_intensive_subsectors` is one text, "
+                                              "`高端装备制造`, so `in` looks for a part of it, not for an item")]
+    assert found[0][2] == (f"2022-edits changes parameter `equipment_intensive_subsectors` ({tmp_path / 'revision.yaml'}"
+                           ":7:3), and this line, inherited from 2021-trial, reads it: write its value as a list, "
+                           "[高端装备制造], or declare `type: string` if a part of the text is meant")

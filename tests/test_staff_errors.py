@@ -293,7 +293,8 @@ def test_a_list_written_as_one_text_is_an_error_where_in_reads_it(tmp_path):
     # Before: accepted, and `in` matched parts of the text: `bio` would be "in" `biomedicine, 生物医药`.
     assert found(tmp_path, "value: [biomedicine]", "value: biomedicine, 生物医药") == [
         ("WQ-TYPE", 309, 32, "`equipment_intensive_industries` is one text, `biomedicine, 生物医药`, so `in` looks for "
-         "a part of it, not for an item", "write its value as a list: [biomedicine, 生物医药]")]
+         "a part of it, not for an item",
+         "write its value as a list, [biomedicine, 生物医药], or declare `type: string` if a part of the text is meant")]
 
 
 # -- names ---------------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ def blame_revision(diagnostics: list[Diagnostic], rev_file: str, rev_marks: Mark
     """``diagnostics`` of the resolved revision ``version`` (file ``rev_file``), those in inherited lines with a
     hint naming the revision's edit that broke them (``origin``: item path -> 'changed' | 'added' | 'removed')."""
     removed = {path[-1]: path for path, how in origin.items() if how == "removed"}
+    changed = {path[-1]: path for path, how in origin.items() if how == "changed" and len(path) == 2}
     at_line = _items_by_line(merged)
     out = []
     for d in diagnostics:
@@ -33,6 +34,11 @@ def blame_revision(diagnostics: list[Diagnostic], rev_file: str, rev_marks: Mark
             if name in removed:
                 hint = (f"`{name}` is removed by {version}{_at(rev_marks, removed[name])}, but this line, inherited "
                         f"from {base}, still names it: restate its item in {version} without it")
+                break
+        for name in _QUOTED.findall(d.message) if hint is None else ():
+            if name in changed:
+                hint = (f"{version} changes {_what(changed[name])} `{name}`{_at(rev_marks, changed[name])}, and this "
+                        f"line, inherited from {base}, reads it" + (f": {d.hint}" if d.hint else ""))
                 break
         item = at_line.get((d.span.file, d.span.line))
         if hint is None and item is not None and origin.get(item) == "changed":

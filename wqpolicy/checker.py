@@ -41,6 +41,7 @@ class Checker:
     # -- entry points -------------------------------------------------------------------------------
     def check(self) -> list[Diagnostic]:
         """Check every rule, the outcome steps and the outputs of the decision."""
+        self._check_shadowing()
         for rule in self.decision.rules:
             self.expect(rule.condition, T.BOOL, "a rule's condition")
         for step in self.decision.outcome:
@@ -56,6 +57,25 @@ class Checker:
             elif want is not None:
                 self.expect(out.expr, want, f"output `{out.name}` ({out.kind})", {"outcome": T.STRING})
         return self.diagnostics
+
+    def _check_shadowing(self) -> None:
+        """A parameter or definition named like a field of the input, or like `outcome` or `rules`, would be read
+        in its place, silently: `partner_cases: {value: 99}` would decide every application on 99."""
+        named = [("parameters", n) for n in self.policy.parameters]
+        named += [("definitions", n) for n in self.policy.definitions]
+        named += [("decisions", self.decision.name, "definitions", n) for n in self.decision.definitions]
+        for path in named:
+            name, what = path[-1], "parameter" if path[0] == "parameters" else "definition"
+            if self.input.field(name) is not None:
+                clash = f"a field of the input of decision `{self.decision.name}`"
+            elif name in ("outcome", "rules"):
+                clash = f"the decision's `{name}`, which outputs and outcome steps read"
+            else:
+                continue
+            where = self.policy.marks.key_span(path) if self.policy.marks else None
+            self.diagnostics.append(Diagnostic(
+                "WQ-DUPLICATE", f"{what} `{name}` has the name of {clash}: expressions would read the {what} in "
+                f"its place", where, "give it another name"))
 
     def expect(self, expr: Expr, want, what: str, specials: dict | None = None):
         t = self.expr(expr, specials=specials)
@@ -303,10 +323,11 @@ class Checker:
         if t != T.STRING or not isinstance(n, ast.Name) or n.name not in self.policy.parameters:
             return
         p = self.policy.parameters[n.name]
-        if p.kind != "string" and isinstance(p.value, str) and any(c in p.value for c in ",，、"):
+        if p.kind != "string" and isinstance(p.value, str):
             items = ", ".join(x.strip() for x in p.value.replace("，", ",").replace("、", ",").split(","))
             self._error_at(self._expr, n, "WQ-TYPE", f"`{n.name}` is one text, `{p.value}`, so `{op}` looks for a "
-                           "part of it, not for an item", hint=f"write its value as a list: [{items}]")
+                           "part of it, not for an item", hint=f"write its value as a list, [{items}], or declare "
+                           "`type: string` if a part of the text is meant")
 
     def _If(self, n, local, specials):
         c = self._visit(n.cond, local, specials)
