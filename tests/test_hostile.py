@@ -277,3 +277,21 @@ def test_eval_reports_non_utf8_standard_input():
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 1
     assert result.stderr.startswith("<stdin>:2:") and "error[WQ-FILE]" in result.stderr
+
+
+def test_a_symbolic_link_loop_in_a_policy_folder_is_a_file_error_not_a_traceback(tmp_path):
+    import shutil
+
+    from wqpolicy.loader import load_policy
+    bundled = Path(__file__).resolve().parent.parent / "policies" / "wuqing-five-platforms"
+    for name in ("2021-trial.yaml", "guideline.zh.md"):
+        shutil.copy(bundled / name, tmp_path / name)
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    r = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert r.exit_code == 1
+    assert f"{tmp_path / 'a.yaml'}:1:1: error[WQ-FILE]: cannot read: a symbolic link that leads round in a loop " \
+           "(remove it, or point it at a file)" in r.output
+    assert "Traceback" not in r.output
+    # the API takes one folder as a str, not as the characters of its name
+    assert load_policy(paths=str(tmp_path)).version == "2021-trial"

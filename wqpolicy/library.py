@@ -3,6 +3,7 @@ building a ``Policy``, checking every version and its timeline, and the lock fil
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 from typing import Iterable
 
@@ -44,6 +45,8 @@ class Library:
         self._loaded: dict[tuple, Policy] = {}
         self._built: dict[tuple, PolicyVersion | WQError] = {}  # build() once per version, failures too
         self._seen: set = {Path(p).resolve() for p in exclude}
+        if isinstance(paths, (str, os.PathLike)):  # one folder or file, not the characters of its name
+            paths = [paths]
         roots = [Path(p) for p in ([data_dir("policies")] if paths is None else paths)]
         for root in roots:
             self.add(root)
@@ -60,9 +63,15 @@ class Library:
             files = [root]
         self._built.clear()  # a new file may be the base of a version built before
         for path in files:
-            if path.resolve() in self._seen:
+            try:
+                real = path.resolve()
+            except (OSError, RuntimeError):  # RuntimeError before Python 3.13, OSError (ELOOP) from it on
+                self.problems.append(Diagnostic("WQ-FILE", "cannot read: a symbolic link that leads round in a loop",
+                                                Span(str(path), 1, 1), "remove it, or point it at a file"))
                 continue
-            self._seen.add(path.resolve())
+            if real in self._seen:
+                continue
+            self._seen.add(real)
             try:
                 pf = read_policy_file(path)
             except WQError as e:
@@ -300,8 +309,16 @@ def _blamed(pf: PolicyFile, model: PolicyVersion, diagnostics: list[Diagnostic])
 
 
 def _under(file, roots) -> bool:
-    here = Path(file).resolve()
+    here = _real(Path(file))
     return any(here == r or r in here.parents for r in roots)
+
+
+def _real(path: Path) -> Path:
+    """``path`` resolved; a symbolic link that leads round in a loop (reported where it is found) as it stands."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def not_a_policy_file(pf: PolicyFile) -> Diagnostic:

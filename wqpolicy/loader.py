@@ -34,6 +34,10 @@ def load_policy(ref: PathLike | None = None, *, on: datetime.date | str | None =
     Traceback (most recent call last):
     wqpolicy.errors.WQError: error[WQ-VERSION]: policy `wuqing-five-platforms` has no version `2019` (versions: ...)
     """
+    if ref is not None and not isinstance(ref, (str, os.PathLike)) or isinstance(ref, os.PathLike) and not \
+            isinstance(os.fspath(ref), str):
+        raise TypeError(f"load_policy: ref must be an ID@VERSION, an ID or a policy file's path (str or Path), "
+                        f"not {type(ref).__name__}")
     if ref is not None:
         ref = os.fspath(ref)
     on = _day(on)
