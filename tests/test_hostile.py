@@ -295,3 +295,34 @@ def test_a_symbolic_link_loop_in_a_policy_folder_is_a_file_error_not_a_traceback
     assert "Traceback" not in r.output
     # the API takes one folder as a str, not as the characters of its name
     assert load_policy(paths=str(tmp_path)).version == "2021-trial"
+
+
+def test_definitions_built_on_one_another_too_deeply_are_an_error_not_a_recursion_error(tmp_path):
+    """Each step is followed on Python's stack: 170 steps ended in RecursionError; now an engine limit says so."""
+    from wqpolicy.checker import MAX_CHAIN
+    from wqpolicy.loader import Library
+    steps = "".join(f"  z{i}: {{expr: z{i - 1} + 1, clause: \"3.2.8\"}}\n" for i in range(1, 3 * MAX_CHAIN))
+    path = tmp_path / "revision.yaml"
+    path.write_text("id: wuqing-five-platforms\nversion: 2022-deep\nextends: 2021-trial\neffective_from: 2022-01-01\n"
+                    f"definitions:\n  z0: {{expr: '1', clause: \"3.2.8\"}}\n{steps}decisions:\n  filing:\n    rules:\n"
+                    f"      filing.deep: {{clause: \"3.2.8\", label: {{zh: 深, en: deep}}, condition: z{3 * MAX_CHAIN - 1} > 0, "
+                    "message: {zh: 深, en: deep}}\n", encoding="utf-8")
+    errors, _ = Library.over_bundled([path]).check(only=[path])
+    assert errors and {d.code for d in errors} == {"WQ-CYCLE"}
+    assert errors[0].message.startswith(f"definitions are built on one another more than {MAX_CHAIN} deep: ")
+    assert errors[0].span.file == str(path)
+
+
+def test_running_out_of_stack_while_checking_is_one_error_at_the_file(monkeypatch):
+    """The last resort behind the limits on expressions and definitions: whatever their worst together does."""
+    from wqpolicy import library
+    from wqpolicy.errors import WQError
+
+    def too_deep(*args):
+        raise RecursionError("maximum recursion depth exceeded")
+    monkeypatch.setattr(library, "Policy", too_deep)
+    with pytest.raises(WQError) as e:
+        library.Library().load("wuqing-five-platforms", "2021-trial")
+    (d,) = e.value.diagnostics
+    assert (d.code, d.span.line, d.span.file.endswith("2021-trial.yaml")) == ("WQ-CYCLE", 1, True)
+    assert d.message == "the definitions and expressions of this version nest too deeply to check (an engine limit)"

@@ -23,6 +23,11 @@ _OUTPUT_KINDS = {"money": T.NUMBER, "ratio": T.NUMBER, "number": T.NUMBER, "inte
                  "bool": T.BOOL, "date": T.DATE}
 
 
+# Definitions built on definitions, at most (an engine limit, far above any guideline's: checking and
+# evaluating follow each step on Python's stack).
+MAX_CHAIN = 48
+
+
 class Checker:
     """Types and names for one decision. ``types`` maps id(node) -> type once ``check`` has run."""
 
@@ -101,6 +106,11 @@ class Checker:
             loop = self._in_progress[self._in_progress.index(name):] + [name]
             self._error_at(expr, node, "WQ-CYCLE", "definitions depend on each other in a circle: "
                            + " → ".join(loop), hint="a definition may not use itself, directly or through others")
+            return T.ANY
+        if len(self._in_progress) >= MAX_CHAIN:
+            self._error_at(expr, node, "WQ-CYCLE", f"definitions are built on one another more than {MAX_CHAIN} "
+                           f"deep: {' → '.join(self._in_progress[:3])} → … → {name}",
+                           hint="an engine limit: compute the value in fewer steps")
             return T.ANY
         self._in_progress.append(name)
         try:

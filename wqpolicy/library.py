@@ -111,6 +111,8 @@ class Library:
                 self._built[key] = self._build(policy_id, version)
             except WQError as e:
                 self._built[key] = e
+            except RecursionError:
+                self._built[key] = _too_deep(self.files[policy_id][version])
         found = self._built[key]
         if isinstance(found, WQError):
             raise WQError(found.diagnostics)
@@ -150,6 +152,8 @@ class Library:
                 policy = Policy(model, list(model.warnings))
             except WQError as e:
                 raise WQError(_blamed(pf, model, e.diagnostics)) from None
+            except RecursionError:
+                raise _too_deep(pf) from None
             policy.warnings = _blamed(pf, model, policy.warnings)
             self._loaded[key] = policy
         return self._loaded[key]
@@ -306,6 +310,14 @@ def _blamed(pf: PolicyFile, model: PolicyVersion, diagnostics: list[Diagnostic])
     if not base:
         return diagnostics
     return blame_revision(diagnostics, str(pf.path), pf.marks, model.marks, model.origin, pf.version, str(base))
+
+
+def _too_deep(pf: PolicyFile) -> WQError:
+    """What to say when checking or compiling a version runs out of Python's stack: the limits on expressions and
+    on definitions built on definitions keep a policy far from it, so only their worst together gets here."""
+    return WQError([Diagnostic("WQ-CYCLE", "the definitions and expressions of this version nest too deeply to "
+                               "check (an engine limit)", Span(str(pf.path), 1, 1),
+                               "build fewer definitions on one another, and nest fewer brackets in each")])
 
 
 def _under(file, roots) -> bool:
