@@ -3,6 +3,7 @@ schema with JSON paths and line numbers, and turning date strings into dates."""
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import re
 from pathlib import Path
@@ -10,7 +11,9 @@ from pathlib import Path
 from . import types as T
 from .errors import Diagnostic, WQError
 from .fastschema import compile_check
-from .schemas import error_message, resolver, validator
+from .jsonmarks import JsonMarks
+from .jsonmarks import usable as json_lines
+from .schemas import error_message, inlined, resolver, validator
 from .source import Span
 from .values import exact_numbers
 from .yamlload import MAX_DEPTH, LazyMarks, Marks, decimal_number, load_yaml, read_text, whole_number
@@ -23,7 +26,7 @@ def load_input(path: str | Path, text: str | None = None):
         text = read_text(path)
     doc = _json_document(text)
     if doc is not None:  # what the bureau's systems send: read without marks, found only if an error needs them
-        marks = LazyMarks(lambda: _marks_of(text, name))
+        marks = JsonMarks(text, name) if json_lines(text) else LazyMarks(lambda: _marks_of(text, name))
     else:
         doc, marks = load_yaml(text, name, dates=False)
     if not isinstance(doc, dict):
@@ -94,6 +97,9 @@ def _plain(value) -> bool:
 
 _UNBUILT = object()
 
+# Errors reported for one input document, at most (an engine setting): 50,000 wrong amounts took minutes to word.
+MAX_INPUT_ERRORS = 50
+
 
 class InputSchema:
     """One decision's input schema, compiled once."""
@@ -101,7 +107,7 @@ class InputSchema:
     def __init__(self, schema: dict, path: str):
         folder = str(Path(path).parent.parent) if Path(path).parent.name == "inputs" else str(Path(path).parent)
         self.path = path
-        self.validator = validator(schema, folder)
+        self.validator = validator(inlined(schema), folder)
         self._schema, self._check = schema, _UNBUILT
         self.type = T.from_schema(schema, resolver(schema, folder))
         self._convert = _date_converter(self.type)
@@ -131,11 +137,15 @@ class InputSchema:
         if self.certainly_valid is not None and self.certainly_valid(doc):
             return []
         out = []
-        for e in self.validator.iter_errors(doc):
+        for e in itertools.islice(self.validator.iter_errors(doc), MAX_INPUT_ERRORS + 1):
             span = marks.schema_span(e) if marks is not None else None
             if span is None and file:
                 span = Span(file, 1, 1)
             out.append(Diagnostic("WQ-INPUT", error_message(e), span))
+        if len(out) > MAX_INPUT_ERRORS:  # a document wrong throughout: the first errors say what to mend
+            out = sorted(out[:MAX_INPUT_ERRORS])
+            return out + [Diagnostic("WQ-INPUT", f"more errors not shown: the first {MAX_INPUT_ERRORS} are above",
+                                     Span(file, 1, 1) if file else None, "correct them and run again")]
         return sorted(out)
 
     def prepare(self, doc: dict) -> dict:

@@ -1,6 +1,7 @@
 """Source positions: where a piece of policy text came from, 1-based, for error messages."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -133,5 +134,11 @@ def _align(value: str, units, offset: int, fallback: int) -> int:
 
 def line_of(text: str, line: int) -> str:
     """The 1-based ``line`` of ``text``, without its line break ('' past the end)."""
-    lines = text.splitlines()
+    lines = _lines(text)
     return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _lines(text: str) -> list[str]:
+    """The lines of a file's text, split once for all the errors shown from it (a str keeps its hash)."""
+    return text.splitlines()
