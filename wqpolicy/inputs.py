@@ -143,9 +143,9 @@ class InputSchema:
                 span = Span(file, 1, 1)
             out.append(Diagnostic("WQ-INPUT", error_message(e), span))
         if len(out) > MAX_INPUT_ERRORS:  # a document wrong throughout: the first errors say what to mend
-            out = sorted(out[:MAX_INPUT_ERRORS])
+            out = sorted(out[:MAX_INPUT_ERRORS])  # the line saying so at the last error shown, to come after it
             return out + [Diagnostic("WQ-INPUT", f"more errors not shown: the first {MAX_INPUT_ERRORS} are above",
-                                     Span(file, 1, 1) if file else None, "correct them and run again")]
+                                     out[-1].span, "correct them and run again")]
         return sorted(out)
 
     def prepare(self, doc: dict) -> dict:
