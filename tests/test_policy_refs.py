@@ -149,3 +149,18 @@ def test_a_version_extending_itself_names_the_circle(tmp_path):
     (tmp_path / "v2.yaml").write_text(text, encoding="utf-8")
     r = run("check", tmp_path)
     assert "`extends` goes round in a circle: v2 → v2" in r.stdout
+
+
+def test_one_version_in_two_given_folders_is_an_error_not_the_first_folder_given(tmp_path):
+    """Before: `eval --policies a --policies b` used a's copy and `--policies b --policies a` b's, silently."""
+    text = (BUNDLED / "2021-trial.yaml").read_text(encoding="utf-8")
+    for name, ratio in (("a", "30%"), ("b", "35%")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "2021-trial.yaml").write_text(text.replace("value: 30%", f"value: {ratio}", 1),
+                                                          encoding="utf-8")
+        (tmp_path / name / "guideline.zh.md").write_text((BUNDLED / "guideline.zh.md").read_text(encoding="utf-8"),
+                                                         encoding="utf-8")
+    for order in (("a", "b"), ("b", "a")):
+        r = run("eval", "--policies", tmp_path / order[0], "--policies", tmp_path / order[1], EXAMPLE)
+        assert r.exit_code == 1 and "error[WQ-DUPLICATE]: version `2021-trial` of `wuqing-five-platforms` is also " \
+                                    f"in {tmp_path / order[0] / '2021-trial.yaml'}" in r.output, r.output

@@ -210,6 +210,11 @@ def test_a_misspelt_outcome_is_an_error_at_the_word(tmp_path):
         ("WQ-NAME", 493, 21, "outcome `eligble` has no label in `outcomes`", "did you mean `eligible`?")]
 
 
+def test_an_outcome_word_cut_short_is_an_error_too(tmp_path):
+    assert found(tmp_path, OUTCOMES, OUTCOMES.replace("otherwise: eligible", "otherwise: eligi")) == [
+        ("WQ-NAME", 493, 21, "outcome `eligi` has no label in `outcomes`", "did you mean `eligible`?")]
+
+
 def test_a_new_outcome_without_a_label_stays_a_warning(tmp_path):
     new = OUTCOMES.replace("otherwise: eligible", "otherwise: deferred")
     assert found(tmp_path, OUTCOMES, new) == []

@@ -44,6 +44,7 @@ class Library:
         self.problems: list[Diagnostic] = []
         self._loaded: dict[tuple, Policy] = {}
         self._built: dict[tuple, PolicyVersion | WQError] = {}  # build() once per version, failures too
+        self._twice: dict[tuple, list[Diagnostic]] = {}  # versions found in two files: neither is used
         self._seen: set = {Path(p).resolve() for p in exclude}
         if isinstance(paths, (str, os.PathLike)):  # one folder or file, not the characters of its name
             paths = [paths]
@@ -52,10 +53,11 @@ class Library:
             self.add(root)
         for root in roots:
             if root.is_file():
-                self.add(root.parent, recursive=False)
+                self.add(root.parent, recursive=False, beside=True)
 
-    def add(self, root: Path, recursive: bool = True) -> None:
-        """Add every policy file under ``root`` (or the one file ``root``)."""
+    def add(self, root: Path, recursive: bool = True, beside: bool = False) -> None:
+        """Add every policy file under ``root`` (or the one file ``root``); ``beside``: the files beside a policy
+        file named on its own, which wins over a copy of its version there."""
         if root.is_dir():
             find = root.rglob if recursive else root.glob
             files = sorted(find("*.yaml")) + sorted(find("*.yml"))
@@ -83,8 +85,12 @@ class Library:
                 continue  # not a policy file (a case, an example): folders may hold both
             versions = self.files.setdefault(pf.id, {})
             if pf.version in versions:
-                self.problems.append(Diagnostic("WQ-DUPLICATE", f"version `{pf.version}` of `{pf.id}` is also in "
-                                                f"{versions[pf.version].path}", pf.marks.span(("version",))))
+                twice = Diagnostic("WQ-DUPLICATE", f"version `{pf.version}` of `{pf.id}` is also in "
+                                   f"{versions[pf.version].path}", pf.marks.span(("version",)),
+                                   "which one to use is not clear: rename one version, or give one folder")
+                self.problems.append(twice)
+                if not beside:
+                    self._twice.setdefault((pf.id, pf.version), []).append(twice)
                 continue
             versions[pf.version] = pf
 
@@ -106,6 +112,8 @@ class Library:
     def build(self, policy_id: str, version: str) -> PolicyVersion:
         """Resolve and build one version (no type checks, no compiling); built once, and a failure raised again."""
         key = (policy_id, version)
+        if key in self._twice:  # which file to use would depend on the order the folders were given
+            raise WQError(self._twice[key])
         if key not in self._built:
             try:
                 self._built[key] = self._build(policy_id, version)

@@ -321,7 +321,8 @@ class Builder:
                     unlabelled.setdefault(str(step.get(key)), ("decisions", dname, "outcome", i, key))
             for word, path in sorted(unlabelled.items()):
                 # a near miss of a labelled outcome is a typo, which would decide under a word no output knows
-                hint = did_you_mean(word, labels, cutoff=TYPO)
+                hint = did_you_mean(word, labels, cutoff=TYPO) or next(  # or cut short: `inelig`
+                    (f"did you mean `{x}`?" for x in labels if len(word) >= 3 and x.startswith(word)), None)
                 self._error("WQ-NAME", f"outcome `{word}` has no label in `outcomes`", path, hint=hint,
                             severity="error" if hint else "warning")
 
