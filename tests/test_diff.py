@@ -309,3 +309,39 @@ def test_cli_unknown_version_is_an_error():
     result = run("diff", BASE_REF, "wuqing-five-platforms@1999")
     assert result.exit_code == 1
     assert "WQ-VERSION" in result.output
+
+
+def test_cli_fail_on_change_without_cases_is_a_usage_error():
+    """Without cases nothing can change: it used to exit 0 and guard nothing."""
+    result = run("diff", BASE_REF, REVISION, "--fail-on-change")
+    assert result.exit_code == 2
+    assert "--fail-on-change needs --cases" in result.output
+
+
+def test_cli_versions_of_two_policies_are_not_compared():
+    result = run("diff", BASE_REF, "tests/fixtures/timeline/v1.yaml")
+    assert result.exit_code == 1
+    assert ("error[WQ-VERSION]: OLD is a version of `wuqing-five-platforms` and NEW of `timeline-demo`: diff "
+            "compares two versions of one policy") in result.output
+
+
+def test_a_copy_of_a_version_elsewhere_is_no_change_but_an_edited_input_schema_is(tmp_path):
+    """Input schemas are compared by what they say: a copy of the policy in another folder (its schemas by
+    other paths) used to show every decision's input schema as changed."""
+    import shutil
+
+    def copy(name: str, edit=None) -> Path:
+        folder = tmp_path / name / "policy"
+        shutil.copytree(ROOT / "policies" / "wuqing-five-platforms", folder)
+        shutil.copytree(ROOT / "schemas", tmp_path / name / "schemas")
+        text = (folder / "2021-trial.yaml").read_text(encoding="utf-8").replace("../../schemas/", "../schemas/")
+        (folder / "2021-trial.yaml").write_text(text, encoding="utf-8")
+        if edit:
+            schema = tmp_path / name / "schemas" / "inputs" / "demand_subsidy.schema.json"
+            schema.write_text(edit(schema.read_text(encoding="utf-8")), encoding="utf-8")
+        return folder / "2021-trial.yaml"
+
+    result = run("diff", BASE_REF, copy("same"))
+    assert "政策变更 Policy changes (0):" in result.output, result.output
+    result = run("diff", BASE_REF, copy("edited", lambda t: t.replace('"minimum": 0', '"minimum": 1', 1)))
+    assert "decision demand_subsidy input schema changed: demand_subsidy.schema.json edited" in result.output

@@ -384,10 +384,10 @@ def list_(policy_dirs):
 def diff(old, new, case_paths, fmt, fail_on_change):
     """Compare two policy versions: the policy change in words, and every case it moves.
 
-    OLD and NEW are ID@VERSION refs or policy files. With --cases, each case is evaluated under both (its
-    expectations are not consulted) and each case whose outcome, rule outcomes or outputs change is listed,
-    with money differences. Exit 0; 1 when a case file cannot be read, and with --fail-on-change when a case
-    changes.
+    OLD and NEW are ID@VERSION refs or policy files, two versions of one policy. With --cases, each case is
+    evaluated under both (its expectations are not consulted) and each case whose outcome, rule outcomes or
+    outputs change is listed, with money differences. Exit 0; 1 when a version does not load or a case file
+    cannot be read, and with --fail-on-change (which needs --cases) when a case changes.
 
     \b
     Examples:
@@ -398,11 +398,16 @@ def diff(old, new, case_paths, fmt, fail_on_change):
     from .diff import Diff, policy_changes
     from .diff_report import RENDERERS
     from .impact import case_impact
+    if fail_on_change and not case_paths:  # no cases, nothing could change: a guard that guards nothing
+        raise click.UsageError("--fail-on-change needs --cases: the cases whose change it fails on")
     files = [r for r in (old, new) if is_policy_file(r)]
     try:  # an ID@VERSION may be beside a file named here, but never that file itself (an edited copy, say)
         before, after = _load_ref(old, files), _load_ref(new, files)
     except WQError as e:
         _fail(e)
+    if before.id != after.id:
+        _fail(WQError([Diagnostic("WQ-VERSION", f"OLD is a version of `{before.id}` and NEW of `{after.id}`: diff "
+                                  "compares two versions of one policy")]))
     impact, problems = None, []
     if case_paths:
         cases, problems = load_cases(case_paths)

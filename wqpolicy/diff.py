@@ -185,10 +185,11 @@ def _decisions(old, new) -> list[Change]:
             how = "removed" if b is None else "added"
             out.append(Change(f"decision.{how}", path, None, None, None, f"decision {dname} {how}"))
             continue
-        if a.input_path != b.input_path:
-            out.append(Change("decision.changed", f"{path}.input", None, Path(a.input_path).name,
-                              Path(b.input_path).name, f"decision {dname} input schema changed: "
-                              f"{Path(a.input_path).name} → {Path(b.input_path).name}"))
+        if a.input_schema != b.input_schema:  # what it says, not where it lies: a copy elsewhere is the same
+            was, now = Path(a.input_path or "").name, Path(b.input_path or "").name
+            out.append(Change("decision.changed", f"{path}.input", None, was, now,
+                              f"decision {dname} input schema changed: "
+                              + (f"{was} → {now}" if was != now else f"{now} edited")))
         ra = ((old.raw.get("decisions") or {}).get(dname) or {}).get("rules_from") or []
         rb = ((new.raw.get("decisions") or {}).get(dname) or {}).get("rules_from") or []
         if ra != rb:
