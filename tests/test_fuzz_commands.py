@@ -389,3 +389,17 @@ def test_lock_and_check_still_record_and_report_a_changed_base(locked):
     trial.write_text(trial.read_text(encoding="utf-8").replace("value: 30%", "value: 31%", 1), encoding="utf-8")
     r = run("check", locked)
     assert r.exit_code == 1 and "error[WQ-BASE]:" in r.output
+
+
+def test_a_case_expecting_null_fails_when_the_output_could_not_be_computed(tmp_path):
+    """null is "unknown"; an output that faulted also shows null in JSON, and used to pass such a case."""
+    case = tmp_path / "case.yaml"
+    case.write_text("description: the window runs past the calendar\ninput:\n  decision: demand_subsidy\n"
+                    "  purchaser: {name: 甲, in_wuqing: false}\n  year: 9999\n  as_of: 9999-12-31\n"
+                    "  prior_subsidy_this_year: 0\n  purchases:\n"
+                    "    - {platform: 乙, platform_recognized: true, used_on: 9999-01-10, service_fee: 1000}\n"
+                    "expect: {outputs: {total_eligible: null}}\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["test", str(case)])
+    assert r.exit_code == 1
+    assert ("       output total_eligible: 应为 expected null, 实际 got (计算出错 error: 9999-01-10 + 1 year is "
+            "outside the calendar (0001-01-01 to 9999-12-31) at ") in r.output

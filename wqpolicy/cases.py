@@ -184,6 +184,8 @@ def run_case(case: Case, policy) -> CaseResult:
             result.mismatches.append((f"rule {rid}", want, got))
     for name, want in (expect.get("outputs") or {}).items():
         got = record.output(name) if name in record.outputs else "(无此输出 no such output)"
+        if name in record.output_errors:  # its null means "could not be computed", never what the case expects
+            got = f"(计算出错 error: {record.output_errors[name]})"
         result.mismatches += [(f"output {name}{where}", e, a) for where, e, a in differences(want, got)]
     return result
 
