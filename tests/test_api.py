@@ -160,3 +160,49 @@ def test_validate_takes_the_decision_apart_from_the_document_as_evaluate_does():
     assert policy.validate("filing", {"platform": {"industry": "biomedicine"}}) == []
     problems = policy.validate("filing", {"platform": {"industry": 5}})
     assert [d.code for d in problems] == ["WQ-INPUT"]
+
+
+def _holding_itself() -> dict:
+    doc = {"decision": "recognition", "platform": {}}
+    doc["platform"]["platform"] = doc["platform"]
+    return doc
+
+
+def _deep() -> dict:
+    doc = top = {"decision": "recognition"}
+    for _ in range(5000):
+        doc["x"] = {}
+        doc = doc["x"]
+    return top
+
+
+@pytest.mark.parametrize("document, message", [
+    ({1: 2}, "(document): the key 1 is not text"),  # what yaml.safe_load gives for `1: 2`
+    ({"platform": {None: 2}}, "platform: the key None is not text"),
+    ({"platform": {"functions": {"rd_design"}}}, "platform.functions: a set is no JSON value"),
+    ({"partner_cases": 1j}, "partner_cases: a complex is no JSON value"),
+    (_holding_itself(), "platform.platform.platform."),
+    (_deep(), "x.x.x.x."),
+])
+def test_a_document_that_is_no_json_document_is_an_input_error_not_a_traceback(document, message):
+    """Before: TypeError from inside jsonschema, RecursionError from a document that holds itself or nests 5,000
+    deep."""
+    p = wqpolicy.load_policy("wuqing-five-platforms@2021-trial")
+    for call in (lambda: p.evaluate("recognition", document), lambda: p.validate("recognition", document)):
+        try:
+            found = call()
+        except wqpolicy.WQError as e:
+            found = e.diagnostics
+        assert [d.code for d in found] == ["WQ-INPUT"] and found[0].message.startswith(message), found
+
+
+def test_arguments_of_the_wrong_kind_say_what_is_wanted():
+    p = wqpolicy.load_policy("wuqing-five-platforms@2021-trial")
+    with pytest.raises(wqpolicy.WQError, match=r"decision: \['x'\] is not the name of a decision"):
+        p.validate(["x"], {})
+    with pytest.raises(TypeError, match="ref must be an ID@VERSION, an ID or a policy file's path"):
+        wqpolicy.load_policy(5)
+    with pytest.raises(TypeError, match="paths must be folders or policy files"):
+        wqpolicy.load_policy(paths=5)
+    with pytest.raises(TypeError, match="marks must be the marks load_input gives, not dict"):
+        p.evaluate("filing", {"partner_cases": -1}, marks={})

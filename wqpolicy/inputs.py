@@ -6,6 +6,7 @@ import datetime
 import itertools
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from . import types as T
@@ -95,6 +96,36 @@ def _plain(value) -> bool:
     return True
 
 
+_JSON_LEAVES = (str, int, float, Decimal, bool, type(None), datetime.date)
+
+
+def not_json(doc, file: str | None = None) -> Diagnostic | None:
+    """What makes a document given through the API no JSON document, if anything: a key that is not text (YAML
+    reads `1: x` with the key 1), a value of no JSON kind (a set, bytes, a complex number, an object), or nesting
+    past the limit, which a document that holds itself reaches too. Looked at without recursion."""
+    stack = [(doc, "", 1)]
+    while stack:
+        v, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            problem = f"nested more than {MAX_DEPTH} deep (a document that holds itself is, without end)"
+        elif type(v) is dict:
+            bad = next((k for k in v if type(k) is not str), _UNBUILT)
+            if bad is _UNBUILT:
+                stack += [(x, f"{path}.{k}" if path else k, depth + 1) for k, x in v.items()]
+                continue
+            problem = f"the key {bad!r} is not text"
+        elif type(v) is list:
+            stack += [(x, f"{path}[{i}]", depth + 1) for i, x in enumerate(v)]
+            continue
+        elif isinstance(v, _JSON_LEAVES):
+            continue
+        else:
+            problem = f"a {type(v).__name__} is no JSON value"
+        shown = path if len(path) <= 80 else path[:80] + "…"
+        return Diagnostic("WQ-INPUT", f"{shown or '(document)'}: {problem}", Span(file, 1, 1) if file else None)
+    return None
+
+
 _UNBUILT = object()
 
 # Errors reported for one input document, at most (an engine setting): 50,000 wrong amounts took minutes to word.
@@ -122,11 +153,15 @@ class InputSchema:
 
     def errors(self, doc, marks: Marks | None = None, file: str | None = None) -> list[Diagnostic]:
         """Every schema violation, as `investment[2].amount: -5 is less than the minimum of 0`."""
-        return self._errors(exact_numbers(doc), marks, file)
+        problem = not_json(doc, file)
+        return [problem] if problem else self._errors(exact_numbers(doc), marks, file)
 
     def validated(self, doc, marks: Marks | None = None, file: str | None = None) -> dict:
         """``prepare(doc)`` once the document passes its schema; WQError with every violation if it does not."""
         if self.certainly_valid is None or not self.certainly_valid(doc):  # its yes: valid, and already exact
+            problem = not_json(doc, file)
+            if problem:
+                raise WQError([problem])
             doc = exact_numbers(doc)
             problems = self._errors(doc, marks, file)
             if problems:
@@ -137,6 +172,8 @@ class InputSchema:
         if self.certainly_valid is not None and self.certainly_valid(doc):
             return []
         out = []
+        if marks is not None and not hasattr(marks, "schema_span"):
+            raise TypeError(f"marks must be the marks load_input gives, not {type(marks).__name__}")
         for e in itertools.islice(self.validator.iter_errors(doc), MAX_INPUT_ERRORS + 1):
             span = marks.schema_span(e) if marks is not None else None
             if span is None and file:

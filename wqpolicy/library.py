@@ -48,6 +48,10 @@ class Library:
         self._seen: set = {Path(p).resolve() for p in exclude}
         if isinstance(paths, (str, os.PathLike)):  # one folder or file, not the characters of its name
             paths = [paths]
+        if paths is not None:
+            paths = list(paths) if isinstance(paths, Iterable) else None
+            if paths is None or not all(isinstance(p, (str, os.PathLike)) for p in paths):
+                raise TypeError("paths must be folders or policy files (str or Path), or a list of them")
         roots = [Path(p) for p in ([data_dir("policies")] if paths is None else paths)]
         for root in roots:
             self.add(root)

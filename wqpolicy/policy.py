@@ -11,7 +11,7 @@ from typing import Union
 from .checker import Checker
 from .errors import Diagnostic, WQError
 from .evaluate import CompiledDecision
-from .inputs import InputSchema
+from .inputs import InputSchema, not_json
 from .model import PolicyVersion
 from .record import DecisionRecord
 from .source import Span
@@ -144,6 +144,8 @@ class Policy:
         try:
             document = schema.validated(document, marks, input_name)
         except WQError:
+            if not_json(document):  # no JSON document: nothing more to try
+                raise
             dated = _iso_dates(document)
             if dated is document:
                 raise
@@ -151,6 +153,10 @@ class Policy:
         return compiled.run(document, input_name)
 
     def _decision(self, name: str, file: str | None, where: Span | None = None) -> CompiledDecision:
+        if not isinstance(name, str):
+            raise WQError([Diagnostic("WQ-INPUT", f"decision: {name!r} is not the name of a decision "
+                                      f"(one of {', '.join(self.decisions)})", where or (Span(file, 1, 1) if file
+                                                                                           else None))])
         if name not in self.decisions:
             from .errors import did_you_mean
             raise WQError([Diagnostic("WQ-INPUT", f"policy {self.model.ref} has no decision `{name}`",
