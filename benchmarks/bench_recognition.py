@@ -26,6 +26,7 @@ CENT = Decimal("0.01")
 def handwritten(P):
     """The recognition rules of the 2021 trial, by hand, closed over the policy's parameter values."""
     industries, eligible, equipment = P["industries"], set(P["eligible_categories"]), set(P["equipment_categories"])
+    excluded = set(P["excluded_categories"])
     other = P["other_category"]
 
     def and3(*xs):
@@ -42,8 +43,9 @@ def handwritten(P):
         review, staff, track = doc.get("expert_review", {}), doc.get("staff", {}), doc.get("track_record", {})
         items = doc.get("investment")
         if items is None:
-            declared = other_declared = equip = U
+            declared = other_declared = equip = excluded_declared = U
         else:
+            excluded_declared = sum((i["amount"] for i in items if i["category"] in excluded), Decimal(0))
             declared = sum((i["amount"] for i in items if i["category"] in eligible), Decimal(0))
             other_declared = sum((i["amount"] for i in items if i["category"] == other), Decimal(0))
             equip = sum((i["amount"] for i in items if i["category"] in equipment), Decimal(0))
@@ -97,7 +99,9 @@ def handwritten(P):
             first = (subsidy * P["first_tranche_share"]).quantize(CENT, ROUND_HALF_UP)
         name = industries.get(industry)
         return outcome, rules, {
-            "eligible_investment": U if inv is U else inv.quantize(CENT, ROUND_HALF_UP), "rd_intensity": rd,
+            "eligible_investment": U if inv is U else inv.quantize(CENT, ROUND_HALF_UP),
+            "excluded_investment": U if excluded_declared is U else excluded_declared.quantize(CENT, ROUND_HALF_UP),
+            "rd_intensity": rd,
             "rd_staff_share": U if total is U or rdt is U else (Decimal(0) if total == 0 else Decimal(rdt) / total),
             "equipment_share": share, "supply_subsidy_total": subsidy, "tranche_on_recognition": first,
             "tranche_after_first_assessment": subsidy - first,

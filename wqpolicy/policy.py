@@ -154,9 +154,9 @@ class Policy:
 
     def _decision(self, name: str, file: str | None, where: Span | None = None) -> CompiledDecision:
         if not isinstance(name, str):
+            where = where or (Span(file, 1, 1) if file else None)
             raise WQError([Diagnostic("WQ-INPUT", f"decision: {name!r} is not the name of a decision "
-                                      f"(one of {', '.join(self.decisions)})", where or (Span(file, 1, 1) if file
-                                                                                           else None))])
+                                      f"(one of {', '.join(self.decisions)})", where)])
         if name not in self.decisions:
             from .errors import did_you_mean
             raise WQError([Diagnostic("WQ-INPUT", f"policy {self.model.ref} has no decision `{name}`",
