@@ -326,3 +326,26 @@ def test_show_cli_unknown_ref_is_an_error():
     result = run("show", "wuqing-five-platforms@1999")
     assert result.exit_code == 1
     assert "WQ-VERSION" in result.output
+
+
+def test_a_long_line_of_revisions_is_resolved_once_each_without_recursion(tmp_path, monkeypatch):
+    """Each revision used to resolve its whole chain again (n squared overlays: 400 revisions took over a minute),
+    recursively; and `eval --on` built every version to choose one."""
+    from wqpolicy import versions
+    calls = []
+    real = versions.apply
+    monkeypatch.setattr(versions, "apply", lambda *a: calls.append(a[-1]) or real(*a))
+    n = 150
+    for i in range(1, n + 1):
+        base = "2021-trial" if i == 1 else f"r{i - 1:03}"
+        day = datetime.date(2022, 1, 1) + datetime.timedelta(days=i)
+        until = f"effective_until: {day.isoformat()}\n" if i < n else ""
+        (tmp_path / f"r{i:03}.yaml").write_text(
+            f"id: wuqing-five-platforms\nversion: r{i:03}\nextends: {base}\neffective_from: {day.isoformat()}\n"
+            f"{until}parameters:\n  min_partner_cases: {{value: {i}}}\n", encoding="utf-8")
+    library = Library.over_bundled([tmp_path])
+    assert library.pick("wuqing-five-platforms", on=datetime.date(2030, 1, 1)) == ("wuqing-five-platforms", f"r{n}")
+    assert len(calls) == n  # the newest built: every overlay once, none built twice
+    assert library.build("wuqing-five-platforms", f"r{n}").parameters["min_partner_cases"].value == n
+    library.build("wuqing-five-platforms", "r075")
+    assert len(calls) == n

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -45,6 +46,7 @@ class Library:
         self._loaded: dict[tuple, Policy] = {}
         self._built: dict[tuple, PolicyVersion | WQError] = {}  # build() once per version, failures too
         self._twice: dict[tuple, list[Diagnostic]] = {}  # versions found in two files: neither is used
+        self._resolved: dict[str, dict] = {}  # policy id -> version -> Resolved (`extends` applied once each)
         self._seen: set = {Path(p).resolve() for p in exclude}
         if isinstance(paths, (str, os.PathLike)):  # one folder or file, not the characters of its name
             paths = [paths]
@@ -68,6 +70,7 @@ class Library:
         else:
             files = [root]
         self._built.clear()  # a new file may be the base of a version built before
+        self._resolved.clear()
         for path in files:
             try:
                 real = path.resolve()
@@ -136,7 +139,7 @@ class Library:
         diagnostics = policy_schema_errors(pf.doc, pf.marks)
         if diagnostics:
             raise WQError(diagnostics)
-        resolved = resolve(pf, siblings)
+        resolved = resolve(pf, siblings, self._resolved.setdefault(policy_id, {}))
         builder = Builder(resolved.doc, resolved.marks, str(pf.path), pf.path.parent)
         model = builder.build()
         model.origin = resolved.origin
@@ -217,19 +220,20 @@ class Library:
                 raise WQError([Diagnostic("WQ-VERSION", f"policy `{policy_id}` has no version `{version}`",
                                           hint="versions: " + ", ".join(sorted(self.files[policy_id])))])
             return policy_id, version
-        chosen = in_force(self.versions(policy_id), on)
-        for version, errors in self.broken(policy_id).items():
-            # A version that does not build may be the one in force: say why it fails rather than choose another
-            # (an older version, silently) or none.
-            start, until = (date_of(self.files[policy_id][version].doc.get(k), bad=False)
-                            for k in ("effective_from", "effective_until"))
-            if start is False or until is False or (
-                    (start is None or start <= on) and (until is None or on <= until)
-                    and (chosen is None or start is None or start >= chosen.effective_from)):
-                raise WQError(errors)
+        # Chosen by the dates as written (every version states its own `effective_from`), and only the one chosen
+        # is built: a long line of revisions is not all built to decide one document. A version whose dates
+        # cannot be read may be the one in force: its errors are raised, never an older version chosen silently.
+        dated = []
+        for version, pf in self.files[policy_id].items():
+            start, until = (date_of(pf.doc.get(k), bad=False) for k in ("effective_from", "effective_until"))
+            if start is None or start is False or until is False:
+                self.build(policy_id, version)  # raises its errors (a missing or unreadable date among them)
+            dated.append(_Dates(version, start, until))
+        chosen = in_force(dated, on)
         if chosen is None:
             raise WQError([Diagnostic("WQ-VERSION", f"no version of `{policy_id}` is in force on {on.isoformat()}",
                                       hint="see `wqpolicy list` for the timeline, or give --policy ID@VERSION")])
+        self.build(policy_id, chosen.version)  # one that does not build is not passed over: its errors are raised
         return policy_id, chosen.version
 
     def check(self, only: Iterable[PathLike] | None = None) -> tuple[list[Diagnostic], list[Diagnostic]]:
@@ -322,6 +326,13 @@ def _blamed(pf: PolicyFile, model: PolicyVersion, diagnostics: list[Diagnostic])
     if not base:
         return diagnostics
     return blame_revision(diagnostics, str(pf.path), pf.marks, model.marks, model.origin, pf.version, str(base))
+
+
+@dataclass
+class _Dates:
+    version: str
+    effective_from: datetime.date
+    effective_until: datetime.date | None
 
 
 def _too_deep(pf: PolicyFile) -> WQError:

@@ -46,22 +46,37 @@ def read_policy_file(path: Path) -> PolicyFile:
     return PolicyFile(path, doc, marks, text)
 
 
-def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], _seen=()) -> Resolved:
-    """Apply ``extends``: the base (resolved first) overlaid with this file's entries."""
-    base_name = pf.doc.get("extends")
-    if not base_name:
-        return Resolved(pf.doc, pf.marks, {}, [pf.version])
-    if base_name in _seen or base_name == pf.version:
-        raise WQError([Diagnostic("WQ-VERSION", "`extends` goes round in a circle: "
-                                  + " → ".join(_seen + (pf.version, str(base_name))), pf.marks.span(("extends",)))])
-    base_file = siblings.get(str(base_name))
-    if base_file is None or base_file.id != pf.id:
-        raise WQError([Diagnostic("WQ-VERSION", f"`extends: {base_name}`: no version `{base_name}` of policy "
-                                  f"`{pf.id}` beside this file", pf.marks.span(("extends",)),
-                                  hint="versions known: " + ", ".join(sorted(siblings)) if siblings else None)])
-    base = resolve(base_file, siblings, _seen + (pf.version,))
-    applied = apply(base.doc, base.marks, base_file.path.parent, pf.doc, pf.marks, str(base_name))
-    return Resolved(applied.doc, applied.marks, applied.origin, [pf.version] + base.chain, applied.problems)
+def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None = None) -> Resolved:
+    """Apply ``extends``: the base (resolved first) overlaid with this file's entries. The chain is followed
+    without recursion, and each version resolved once when ``cache`` (version -> Resolved) is kept between
+    calls: a chain of n revisions costs n overlays, not n squared."""
+    cache = {} if cache is None else cache
+    chain = [pf]  # this version, its base, …, down to one that is cached or extends nothing
+    while chain[-1].version not in cache and chain[-1].doc.get("extends"):
+        here, base_name = chain[-1], chain[-1].doc.get("extends")
+        seen = [f.version for f in chain]
+        if base_name in seen:
+            raise WQError([Diagnostic("WQ-VERSION", "`extends` goes round in a circle: "
+                                      + " → ".join(seen + [str(base_name)]), here.marks.span(("extends",)))])
+        base_file = siblings.get(str(base_name))
+        if base_file is None or base_file.id != here.id:
+            raise WQError([Diagnostic("WQ-VERSION", f"`extends: {base_name}`: no version `{base_name}` of policy "
+                                      f"`{here.id}` beside this file", here.marks.span(("extends",)),
+                                      hint="versions known: " + ", ".join(sorted(siblings)) if siblings else None)])
+        chain.append(base_file)
+    for i in range(len(chain) - 1, -1, -1):
+        f = chain[i]
+        if f.version in cache:
+            continue
+        base_name = f.doc.get("extends")
+        if not base_name:
+            cache[f.version] = Resolved(f.doc, f.marks, {}, [f.version])
+            continue
+        base, base_file = cache[str(base_name)], chain[i + 1]
+        applied = apply(base.doc, base.marks, base_file.path.parent, f.doc, f.marks, str(base_name))
+        cache[f.version] = Resolved(applied.doc, applied.marks, applied.origin, [f.version] + base.chain,
+                                    applied.problems)
+    return cache[pf.version]
 
 
 def in_force(versions: list, on: datetime.date):
