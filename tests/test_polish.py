@@ -305,3 +305,10 @@ def test_a_field_missing_inside_a_list_item_is_named_with_its_place():
     assert record.missing() == ["finances[0].rd_expense", "investment[2].amount"]
     general = policy.decisions["recognition"].run_general(policy.inputs["recognition"].validated(doc))
     assert general.missing() == record.missing()
+
+
+@pytest.mark.parametrize("value, shown", [(Decimal(7) / 2, "3.5"), (Decimal(5) / 2, "2.5"), (Decimal("1.00"), 1),
+                                          (Decimal(1) / 3, "0.3333333333333333333333333333")])
+def test_an_integer_output_holding_a_fraction_is_shown_as_it_is_not_rounded_unseen(value, shown):
+    """Before: 7/2 became 3 and 5/2 became 2 under `type: integer`, with nothing to say so."""
+    assert render_value(value, "integer") == shown

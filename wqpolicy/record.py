@@ -9,7 +9,7 @@ from typing import Any
 from .absent import absent_reads
 from .model import Text
 from .display import decimal_text, exact_money_text, fill, money_text
-from .values import UNKNOWN, Duration, is_number
+from .values import UNKNOWN, Duration, is_number, is_whole
 
 
 class RuleResult:
@@ -234,8 +234,8 @@ def render_value(v, kind: str | None, fields: dict | None = None):
             return money_text(v)
         if kind in ("ratio", "number"):
             return decimal_text(v)
-        if kind == "integer":
-            return int(v)
+        if kind == "integer":  # a fraction is shown as it is, never cut or rounded to a whole number unseen
+            return int(v) if is_whole(v) else decimal_text(v)
     if kind == "list" and isinstance(v, list):
         fields = fields or {}
         return [{k: render_value(x, fields.get(k)) for k, x in item.items()} if isinstance(item, dict)
