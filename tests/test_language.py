@@ -70,3 +70,10 @@ def test_false_and_a_fault_is_false_because_the_fault_is_never_evaluated():
 
 def test_a_year_after_29_february_is_28_february():
     assert evaluate_expression("d + 1 year", {"d": datetime.date(2024, 2, 29)}) == datetime.date(2025, 2, 28)
+
+
+def test_a_character_that_cannot_be_seen_is_named_by_its_code():
+    with pytest.raises(WQError) as info:
+        evaluate_expression("1 +\u200b 2", {})
+    assert info.value.diagnostics[0].message == ("unexpected character U+200B zero width space (it cannot be seen: "
+                                                 "delete it)")

@@ -262,3 +262,14 @@ def test_a_parameter_that_cites_no_clause_is_an_error_at_its_name(tmp_path):
     assert error.hint.startswith('add `clause: "…"`')
     line = path.read_text(encoding="utf-8").splitlines().index("  sectors: {value: [software]}") + 1
     assert (error.span.line, error.span.col) == (line, 3)
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("-1 year", "a duration cannot be negative: give how long, as `1 year`"),
+    ("0.5 year", "a duration is whole years, months or days: write `6 months`, not `0.5 year`"),
+    ("20 %", "write `20%`"),
+])
+def test_what_to_write_for_a_duration_or_number_written_wrongly(text, hint):
+    """Before: `-1 year` was told to write `-1year` (refused as well), `0.5 year` that `year` is no unit."""
+    from wqpolicy.parameter_values import number_hint
+    assert number_hint(text) == hint

@@ -73,6 +73,10 @@ def _is_literal(text: str) -> bool:
 
 def number_hint(text: str) -> str | None:
     """What to write for text that was meant as a number (`20 %` -> `20%`), or which part is not a unit."""
+    if re.fullmatch(r"\s*-\s*[0-9]+\s*(years?|months?|days?)\s*", text):
+        return "a duration cannot be negative: give how long, as `1 year`"
+    if re.fullmatch(r"\s*[0-9]*\.[0-9]+\s*(years?|months?|days?)\s*", text):
+        return "a duration is whole years, months or days: write `6 months`, not `0.5 year`"
     meant = _typed_number(text)
     if meant is not None:
         return f"write `{meant}`"

@@ -112,6 +112,9 @@ def duration_value(raw: str) -> Duration:
     return Duration(**{unit + "s": n})
 
 
+# The escapes text in an expression may hold: \\ \" \' \n \t, and \uXXXX.
+_ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "t": "\t"}
+
 class _Builder:
     def __init__(self, text: str):
         self.text = text
@@ -139,8 +142,20 @@ class _Builder:
 
     def _string(self, t, a, b):
         raw = str(t.children[0])[1:-1]
-        return ast.Literal(a, b, re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), raw),
-                           "string")
+
+        def escape(m):
+            if m.group(1) is not None:  # \u4e2d: the character of that code; half a UTF-16 pair is none
+                code = int(m.group(1), 16)
+                if 0xD800 <= code <= 0xDFFF:
+                    raise ParseFailure(f"`\\u{m.group(1)}` is half of a UTF-16 pair, not a character",
+                                       a + 1 + m.start(), 6, hint="write the character itself")
+                return chr(code)
+            said = _ESCAPES.get(m.group(2))
+            if said is None:  # never dropped silently: `"a\qb"` is a mistake, not `aqb`
+                raise ParseFailure(f"`\\{m.group(2)}` is not an escape in text", a + 1 + m.start(), 2,
+                                   hint="write `\\\\` for a backslash; the escapes are \\\\ \\\" \\' \\n \\t \\uXXXX")
+            return said
+        return ast.Literal(a, b, re.sub(r"\\(?:u([0-9a-fA-F]{4})|(.))", escape, raw), "string")
 
     def _true(self, t, a, b):
         return ast.Literal(a, b, True, "bool")

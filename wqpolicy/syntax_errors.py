@@ -4,6 +4,7 @@ parted from its number, an `if` without `then` or `else` — each named where it
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -30,13 +31,21 @@ def _expected(names) -> str:
     return ", ".join(words[:8])
 
 
+def _shown(ch: str) -> str:
+    """A character as an error names it: itself in backticks, or, when it cannot be seen (a zero-width space,
+    a byte-order mark, a direction mark, a control character), its code and name."""
+    if ch and (unicodedata.category(ch)[0] in "CZ" and ch != " "):
+        return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character').lower()} (it cannot be seen: delete it)"
+    return f"`{ch}`"
+
+
 def failure(e: UnexpectedInput, text: str) -> ParseFailure:
     """The failed parse of ``text`` worded for people: what is wrong, where, and what to write instead."""
     if isinstance(e, UnexpectedCharacters):
         at = e.pos_in_stream
         ch = text[at] if at < len(text) else ""
         return (_lookalike(text, at) or _wrong_operator(text, at) or _spaced_unit(text, at, ch) or
-                ParseFailure(f"unexpected character `{ch}`", at,
+                ParseFailure(f"unexpected character {_shown(ch)}", at,
                              hint=f"expected {_expected(e.allowed)}" if e.allowed else None))
     if isinstance(e, UnexpectedEOF):
         return _early_end(text, e.expected)
