@@ -115,6 +115,7 @@ def duration_value(raw: str) -> Duration:
 # The escapes text in an expression may hold: \\ \" \' \n \t, and \uXXXX.
 _ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "t": "\t"}
 
+
 class _Builder:
     def __init__(self, text: str):
         self.text = text
