@@ -127,3 +127,17 @@ def test_the_on_option_shows_its_format_in_help():
 ])
 def test_the_other_commands_keep_the_same_rule(args, code):
     assert run(*args).exit_code == code
+
+
+def test_check_of_a_folder_with_no_policy_files_is_an_error_not_zero_versions_passed():
+    r = run("check", ROOT / "examples")
+    assert r.exit_code == 1
+    assert (f"{ROOT / 'examples'}:1:1: error[WQ-FILE]: no policy files here (a policy file starts with `id:` and "
+            "`version:`) (give the folder of the policy files, or a policy file)") in r.output
+
+
+def test_test_with_no_paths_and_no_tests_cases_folder_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run("test")
+    assert r.exit_code == 2
+    assert "no PATHS given and no tests/cases folder here" in r.output

@@ -15,6 +15,7 @@ from .inputs import load_input
 from .loader import Library, is_policy_file, load_policy
 from .report import json_report, jsonl_report, text_report
 from .schemas import data_dir
+from .source import Span
 from .yamlload import MAX_BYTES, decode_text, read_text
 
 
@@ -119,6 +120,11 @@ def check(paths, fmt):
         raise click.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="PATH")
     library = Library.over_bundled(roots)  # bases named by `extends` may be bundled ones
     errors, warnings = library.check(only=roots)
+    held = {r: [pf for v in library.files.values() for pf in v.values()
+                if pf.path.resolve() == r.resolve() or r.resolve() in pf.path.resolve().parents] for r in roots}
+    errors += [Diagnostic("WQ-FILE", "no policy files here (a policy file starts with `id:` and `version:`)",
+                          Span(str(r), 1, 1), "give the folder of the policy files, or a policy file")
+               for r, found in held.items() if not found and not any(_under_path(d, r) for d in errors)]
     if fmt == "json":
         click.echo(json.dumps({"errors": [d.to_json() for d in errors],
                                "warnings": [d.to_json() for d in warnings]}, ensure_ascii=False, indent=2))
@@ -126,8 +132,7 @@ def check(paths, fmt):
         _render(errors + warnings, err=False)
         if errors or warnings:
             click.echo("代码说明 What the codes mean:\n" + "\n".join(legend(errors + warnings)))
-        count = sum(1 for v in library.files.values() for pf in v.values()
-                    if any(pf.path.resolve() == r.resolve() or r.resolve() in pf.path.resolve().parents for r in roots))
+        count = len({pf.path for found in held.values() for pf in found})
         click.echo(f"{len(errors)} 个错误，{len(warnings)} 个警告，检查了 {count} 个政策版本 · "
                    f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')} "
                    f"({_count(count, 'policy version')} checked)")
@@ -208,6 +213,8 @@ def test(paths, policy_ref, on, verbose, policy_dirs):
       wqpolicy test tests/cases
       wqpolicy test --policy tests/fixtures/revision/2022-hypothetical.yaml tests/fixtures/revision/cases
     """
+    if not paths and not Path("tests/cases").is_dir():
+        raise click.UsageError("no PATHS given and no tests/cases folder here: give the case files or their folder")
     cases, problems = load_cases(paths or ["tests/cases"])
     _render(problems)
     library = fixed = None
@@ -262,6 +269,14 @@ def _case_problem(case, d, on) -> str:
     if span is not None and span.file == str(case.path):
         return f"{span}: {text}"
     return f"{case.path}: {span}: {text}" if span is not None else f"{case.path}: {text}"
+
+
+def _under_path(d: Diagnostic, root: Path) -> bool:
+    """Whether ``d`` is about a file at or under ``root`` (one that could not be read, say)."""
+    if d.span is None:
+        return False
+    file = Path(d.span.file).absolute()
+    return file == root.absolute() or root.absolute() in file.parents
 
 
 def _misspelt_versions(case, versions) -> list[Diagnostic]:
