@@ -207,3 +207,16 @@ def test_an_error_late_in_a_big_json_document_is_placed_without_reading_it_again
     span = marks.span(("investment", 100_000, "amount"))
     assert (span.line, path.read_text(encoding="utf-8")[span.col - 1:span.col + 1]) == (1, "-5")
     assert len(marks._found) == 1
+
+
+@pytest.mark.parametrize("text, error", [
+    ('{"decision": "filing", "partner_cases": 0x10}', "1:42: error[WQ-INPUT]: not valid JSON: Expecting ',' delimiter"),
+    ('{"decision": "filing"} {"decision": "filing"}', "1:24: error[WQ-INPUT]: not valid JSON: Extra data"),
+])
+def test_a_json_file_that_is_not_json_is_not_read_as_yaml(tmp_path, text, error):
+    """Before: the YAML reader took `0x10` in a .json file for 16."""
+    path = tmp_path / "input.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(WQError) as e:
+        load_input(path)
+    assert str(e.value).startswith(f"{path}:{error}")

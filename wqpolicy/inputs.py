@@ -29,6 +29,8 @@ def load_input(path: str | Path, text: str | None = None):
     if doc is not None:  # what the bureau's systems send: read without marks, found only if an error needs them
         marks = JsonMarks(text, name) if json_lines(text) else LazyMarks(lambda: _marks_of(text, name))
     else:
+        if name.lower().endswith(".json"):
+            _json_syntax(text, name)  # not read as YAML, which takes `0x10` for 16 and `yes` for true
         doc, marks = load_yaml(text, name, dates=False)
     if not isinstance(doc, dict):
         raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields", Span(name, 1, 1))])
@@ -37,6 +39,18 @@ def load_input(path: str | Path, text: str | None = None):
         raise WQError([Diagnostic("WQ-INPUT", f"decision: {decision!r} is not the name of a decision",
                                   marks.span(("decision",)))])
     return doc, marks
+
+
+def _json_syntax(text: str, name: str) -> None:
+    """Raise the syntax error of a .json file's text, if it has one, where it is; what JSON allows but
+    ``_json_document`` leaves to the YAML reader (a duplicate key, NaN, a long number) passes, to be worded there."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as e:
+        raise WQError([Diagnostic("WQ-INPUT", f"not valid JSON: {e.msg}", Span(name, e.lineno, e.colno),
+                                  "a .json file must be JSON (numbers in decimal, text in double quotes)")]) from None
+    except (ValueError, RecursionError):
+        pass
 
 
 def _marks_of(text: str, name: str) -> Marks:
