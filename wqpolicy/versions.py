@@ -99,8 +99,9 @@ def timeline_problems(versions: list) -> list[Diagnostic]:
             until = f"until {prev.effective_until}" if prev.effective_until else "it has no `effective_until`"
             out.append(Diagnostic("WQ-VERSION", f"{cur.ref} starts {cur.effective_from} while {prev.ref} is still in "
                                   f"force ({until})", where,
-                                  hint=f"set `effective_until` of {prev.version} to the day before "
-                                       f"{cur.effective_from}"))
+                                  hint=f"set `effective_until: "
+                                       f"{cur.effective_from - datetime.timedelta(days=1)}` in {prev.version}, the "
+                                       f"day before {cur.version} starts"))
         elif prev.effective_until + datetime.timedelta(days=1) < cur.effective_from and not cur.gap_before:
             out.append(Diagnostic("WQ-VERSION", f"no version of {cur.id} is in force from "
                                   f"{prev.effective_until + datetime.timedelta(days=1)} to "
