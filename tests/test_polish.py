@@ -312,3 +312,10 @@ def test_a_field_missing_inside_a_list_item_is_named_with_its_place():
 def test_an_integer_output_holding_a_fraction_is_shown_as_it_is_not_rounded_unseen(value, shown):
     """Before: 7/2 became 3 and 5/2 became 2 under `type: integer`, with nothing to say so."""
     assert render_value(value, "integer") == shown
+
+
+def test_a_long_quotient_is_grouped_like_any_amount():
+    """Before: 1,234,567.5 was grouped but 10000000/3 showed as 3333333.33333333…"""
+    assert display(Decimal(10_000_000) / 3) == "3,333,333.33333333…"
+    assert display(Decimal(-10_000_000) / 3) == "-3,333,333.33333333…"
+    assert display(Decimal(1) / 3) == "0.33333333…"

@@ -58,9 +58,14 @@ def display(v, kind: str | None = None) -> str:
         return "true" if v else "false"
     if isinstance(v, (int, Decimal)):
         d = Decimal(v)
+        grouped = d and d.adjusted() >= 3 and not isinstance(v, Year)  # four digits or more: group the thousands
         if d.as_tuple().exponent < -10:
-            return _cut(d, "1e-8")
-        if d and d.adjusted() >= 3 and not isinstance(v, Year):  # four digits or more: group the thousands
+            text = _cut(d, "1e-8")
+            if grouped:  # 3,333,333.33333333…
+                whole, _, rest = text.partition(".")
+                return f"{int(whole):,}.{rest}" if rest else text
+            return text
+        if grouped:
             text = f"{d:,f}"
             return text.rstrip("0").rstrip(".") if "." in text else text
         return decimal_text(d)

@@ -76,7 +76,7 @@ def text_report(record: DecisionRecord) -> str:
 
 def _human(value, kind) -> str:
     if value is None:
-        return "unknown（未知）"
+        return "未知 unknown"
     if kind == "money":
         return f"{Decimal(value):,.2f} 元"
     if kind == "ratio":
