@@ -351,3 +351,14 @@ def test_a_long_line_of_revisions_is_resolved_once_each_without_recursion(tmp_pa
     assert library.build("wuqing-five-platforms", f"r{n}").parameters["min_partner_cases"].value == n
     library.build("wuqing-five-platforms", "r075")
     assert len(calls) == n
+
+
+def test_show_lines_up_a_chinese_name_by_the_columns_it_takes(tmp_path):
+    from wqpolicy.display import columns
+    path = tmp_path / "rev.yaml"
+    path.write_text("id: wuqing-five-platforms\nversion: r1\nextends: 2021-trial\neffective_from: 2022-01-01\n"
+                    "definitions:\n  人均投入: {expr: staff.total, clause: \"3.2.4\"}\n", encoding="utf-8")
+    out = run("show", path).output.splitlines()
+    (chinese,) = [line for line in out if "人均投入" in line]
+    (ascii_,) = [line for line in out if line.startswith("  inherited eligible_declared ")]
+    assert columns(chinese[:chinese.index(" 3.2.4 ")]) == columns(ascii_[:ascii_.index(" 6.3.1 ")])

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .display import display
+from .display import columns, display, pad
 
 STATUSES = ("own", "inherited", "changed", "added", "removed")
 _DECISION_SECTIONS = ("rules", "definitions", "outputs")
@@ -117,7 +117,7 @@ def render_text(model) -> str:
     legend = " · ".join(f"{m} {_MARKS_ZH[m]}" for m in STATUSES)
     lines = _header(model) + [f"标记 marks: {legend}", ""]
     found = items(model)
-    width = max((len(i.name) for i in found), default=10)
+    width = max((columns(i.name) for i in found), default=10)  # a Chinese name takes two columns a character
     sections = [("parameter", "参数 Parameters"), ("definition", "定义 Definitions"), ("rule", "规则 Rules"),
                 ("output", "输出 Outputs"), ("clause", "条款映射 Clause map"), ("metadata", "元数据 Metadata")]
     for section, title in sections:
@@ -128,7 +128,7 @@ def render_text(model) -> str:
         for i in rows:
             clause = i.clause or "—"
             label = f"  · {i.label.zh}" if i.label is not None else ""
-            lines.append(f"  {i.status:<9} {i.name:<{width}}  {clause:<7} {i.summary}{label}")
+            lines.append(f"  {i.status:<9} {pad(i.name, width)}  {clause:<7} {i.summary}{label}")
         lines.append("")
     gone = removed(model)
     if gone:
