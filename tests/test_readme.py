@@ -1,0 +1,71 @@
+"""README's walk-through shows what the tool prints: each sample block is checked against a real run, line by line
+in order ("…" stands for lines left out), so that a policy officer following it sees what it says."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wqpolicy.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def block_after(marker: str, n: int = 1) -> list[str]:
+    """The lines of the ``n``-th fenced block after ``marker`` in README."""
+    at = README.index(marker)
+    for _ in range(n):
+        start = README.index("\n```", at) + 1
+        start = README.index("\n", start) + 1  # past the fence and its language
+        at = README.index("\n```", start) + 4
+    return README[start:at - 4].splitlines()
+
+
+def shown_in_order(sample: list[str], output: str) -> None:
+    """Every line of ``sample`` is a line of ``output``, in the same order; `…` lines stand for any lines."""
+    lines = output.splitlines()
+    at = 0
+    for n, want in enumerate(sample):
+        if want.strip() == "…":
+            continue
+        found = next((i for i in range(at, len(lines)) if lines[i] == want), None)
+        assert found is not None, f"README shows a line the tool does not print (in order):\n{want}"
+        if n and found != at and sample[n - 1].strip() != "…":
+            pytest.fail(f"README leaves out lines before this one without a `…`:\n{want}")
+        at = found + 1
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_the_sample_report_is_what_eval_prints(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    sample = block_after("### 2. Deciding an application", 2)
+    shown_in_order(sample, run("eval", "examples/recognition_missing_review.yaml").output)
+
+
+def test_the_revision_walk_through_prints_what_readme_says(tmp_path, monkeypatch):
+    """Step 3 as an officer does it: the revision file README gives, beside a copy of the trial version with
+    `effective_until` added; then the diff and the test run it shows."""
+    folder = tmp_path / "policies" / "wuqing-five-platforms"
+    shutil.copytree(ROOT / "policies" / "wuqing-five-platforms", folder)
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    shutil.copytree(ROOT / "tests" / "cases", tmp_path / "tests" / "cases")
+    revision = re.search(r"```yaml\n(# policies/wuqing-five-platforms/2022-revision.yaml\n.*?)```", README, re.S)
+    (folder / "2022-revision.yaml").write_text(revision.group(1), encoding="utf-8")
+    trial = folder / "2021-trial.yaml"
+    text = trial.read_text(encoding="utf-8")
+    trial.write_text(re.sub(r"^effective_from: (.*)$", r"effective_from: \1\neffective_until: 2021-12-31", text,
+                            count=1, flags=re.M), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("check", "policies/").exit_code == 0
+    diff = run("diff", "wuqing-five-platforms@2021-trial", "policies/wuqing-five-platforms/2022-revision.yaml",
+               "--cases", "tests/cases").output
+    shown_in_order(block_after("What the `wqpolicy diff` above prints"), diff)
+    tested = run("test", "tests/cases", "--policies", "policies").output.splitlines()[-1]
+    assert f"(`{tested}` here)" in README
