@@ -69,6 +69,10 @@ def run(*args):
 # -- the policy diff ------------------------------------------------------------------------------------
 def test_each_kind_of_change_is_listed_once_and_nothing_else(changes):
     assert [(c.kind, c.path, c.clause, c.before, c.after) for c in changes] == [
+        ("policy.changed", "title", None,
+         {"zh": "武清区“五大创新平台”认定管理指南（试行）",
+          "en": 'Wuqing District "Five Innovation Platforms" recognition guideline (trial)'},
+         {"zh": "假设的修订（非武清区政策）", "en": "hypothetical revision — not bureau policy"}),
         ("item.moved", "parameters.excluded_categories[decoration]", "6.3.1", "eligible_categories",
          "excluded_categories"),
         ("item.added", "parameters.industries.low_altitude", "2.2", None,
@@ -88,6 +92,8 @@ def test_each_kind_of_change_is_listed_once_and_nothing_else(changes):
 
 def test_change_messages_are_plain_words(changes):
     assert [c.message for c in changes] == [
+        'title changed: 武清区“五大创新平台”认定管理指南（试行） / Wuqing District "Five Innovation Platforms" '
+        "recognition guideline (trial) → 假设的修订（非武清区政策） / hypothetical revision — not bureau policy",
         "item decoration (场地装修费) moved from eligible_categories to excluded_categories",
         "parameter industries (2.2): added low_altitude (低空经济)",
         "parameter min_rd_intensity (3.2.3): 3% → 4%",
@@ -235,7 +241,7 @@ def test_text_format(full_diff):
 def test_json_format(full_diff):
     data = json.loads(render_json(full_diff))
     assert data["old"]["version"] == "2021-trial" and data["new"]["effective_from"] == "2022-01-01"
-    assert len(data["changes"]) == 8
+    assert len(data["changes"]) == 9
     assert set(data["changes"][0]) == {"kind", "path", "clause", "before", "after", "message", "label"}
     threshold = next(c for c in data["changes"] if c["path"] == "parameters.min_rd_intensity")
     assert threshold["label"] == {"zh": "近三年平均研发投入强度下限", "en": "Minimum mean R&D intensity over recent years"}
@@ -301,7 +307,8 @@ def test_cli_without_fail_on_change_exits_0_even_with_changes():
 def test_cli_diff_of_two_fixture_files():
     result = run("diff", "tests/fixtures/timeline/v1.yaml", "tests/fixtures/timeline/v2.yaml", "--format", "json")
     assert result.exit_code == 0, result.output
-    [change] = json.loads(result.output)["changes"]
+    title, change = json.loads(result.output)["changes"]
+    assert title["message"] == "title changed: 时间线示例 v1 / Timeline demo v1 → 时间线示例 v2 / Timeline demo v2"
     assert change["message"] == "parameter min_revenue (2): 1,000,000 → 2,000,000"
 
 
@@ -345,3 +352,20 @@ def test_a_copy_of_a_version_elsewhere_is_no_change_but_an_edited_input_schema_i
     assert "政策变更 Policy changes (0):" in result.output, result.output
     result = run("diff", BASE_REF, copy("edited", lambda t: t.replace('"minimum": 0', '"minimum": 1', 1)))
     assert "decision demand_subsidy input schema changed: demand_subsidy.schema.json edited" in result.output
+
+
+def test_a_new_title_and_what_reports_call_an_outcome_are_changes(tmp_path):
+    """Before: a revision that renamed an outcome (what every report shows) diffed as no change at all."""
+    from wqpolicy import load_policy
+    from wqpolicy.diff import policy_changes
+    path = tmp_path / "rev.yaml"
+    path.write_text("id: wuqing-five-platforms\nversion: 2022-words\nextends: 2021-trial\n"
+                    "title: {zh: 新标题, en: New title}\neffective_from: 2022-01-01\n"
+                    "decisions:\n  recognition:\n    outcomes:\n      refer: {zh: 一事一议, en: Referred}\n",
+                    encoding="utf-8")
+    base = load_policy(BASE_REF).model
+    changes = policy_changes(base, load_policy(str(path)).model)
+    assert [(c.kind, c.path) for c in changes] == [("policy.changed", "title"),
+                                                   ("outcome.changed", "decisions.recognition.outcomes.refer")]
+    assert changes[1].message == ("decision recognition outcome refer label changed: 提请“一事一议” / Referred for "
+                                  "case-by-case decision (3.2.10) → 一事一议 / Referred")

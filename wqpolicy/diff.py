@@ -13,13 +13,14 @@ from typing import Any
 
 from .display import decimal_text, display
 from .impact import Impact
+from .model import Text
 from .values import Duration
 
 
 @dataclass(frozen=True)
 class Change:
     """One change to the policy. ``kind`` is ``<what>.<how>``: what is parameter, item, rule, definition,
-    output, outcome, decision, clause_map or metadata; how is added, removed, changed or moved."""
+    output, outcome, decision, clause_map, metadata or policy (its title); how is added, removed, changed or moved."""
 
     kind: str
     path: str
@@ -46,7 +47,11 @@ class Diff:
 def policy_changes(old, new) -> list[Change]:
     """Every change from ``old`` to ``new`` (two PolicyVersion models), in a fixed order: parameters,
     definitions, decisions (rules, outputs, definitions, outcome), clause map, metadata; names sorted."""
-    out = _parameters(old, new)
+    out = []
+    if not _same(old.title, new.title):
+        out.append(Change("policy.changed", "title", None, _plain(old.title), _plain(new.title),
+                          f"title changed: {_brief(old.title)} → {_brief(new.title)}"))
+    out += _parameters(old, new)
     out += _definitions(old.definitions, new.definitions, "definitions", "")
     out += _decisions(old, new)
     out += _clause_map(old.clause_map, new.clause_map)
@@ -205,6 +210,15 @@ def _decisions(old, new) -> list[Change]:
         if sa != sb:
             out.append(Change("outcome.changed", f"{path}.outcome", None, sa, sb,
                               f"decision {dname} outcome steps changed: {'; '.join(sa)} → {'; '.join(sb)}"))
+        if not _same(a.label, b.label):
+            out.append(Change("decision.changed", f"{path}.label", None, _plain(a.label), _plain(b.label),
+                              f"decision {dname} label changed: {_brief(a.label)} → {_brief(b.label)}"))
+        for word in sorted(set(a.outcome_labels) | set(b.outcome_labels)):  # what reports call each outcome
+            x, y = a.outcome_labels.get(word), b.outcome_labels.get(word)
+            if not _same(x, y):
+                how = "added" if x is None else "removed" if y is None else "changed"
+                out.append(Change(f"outcome.{how}", f"{path}.outcomes.{word}", None, _plain(x), _plain(y),
+                                  f"decision {dname} outcome {word} label {how}: {_brief(x)} → {_brief(y)}"))
     return out
 
 
@@ -340,6 +354,8 @@ def _brief(v) -> str:
         return "(none)"
     if isinstance(v, dict) and set(v) == {"zh", "en"}:
         return f"{v['zh']} / {v['en']}"
+    if isinstance(v, Text):
+        return f"{v.zh} / {v.en}"
     return display(v) if not isinstance(v, str) else v
 
 
