@@ -369,3 +369,26 @@ def test_a_new_title_and_what_reports_call_an_outcome_are_changes(tmp_path):
                                                    ("outcome.changed", "decisions.recognition.outcomes.refer")]
     assert changes[1].message == ("decision recognition outcome refer label changed: 提请“一事一议” / Referred for "
                                   "case-by-case decision (3.2.10) → 一事一议 / Referred")
+
+
+def test_a_list_output_is_compared_item_by_item_and_money_is_summed_per_decision(tmp_path):
+    """Before: a changed `purchases` list was shown as two whole JSON lists, and no total said what a revision
+    costs or saves."""
+    from wqpolicy import load_policy
+    from wqpolicy.impact import case_impact
+    path = tmp_path / "rev.yaml"
+    path.write_text("id: wuqing-five-platforms\nversion: 2022-ratio\nextends: 2021-trial\neffective_from: 2022-01-01\n"
+                    "parameters:\n  demand_subsidy_ratio: {value: 50%}\n", encoding="utf-8")
+    cases, _ = load_cases([ROOT / "tests/cases/demand_subsidy/cap_crossed_mid_purchase.yaml"])
+    impact = case_impact(load_policy(BASE_REF), load_policy(str(path)), cases, base=ROOT)
+    [change] = impact.changed
+    assert [o.text() for o in change.outputs] == [
+        "cap_remaining: 0.00 → 250,000.00 (+250,000.00)",
+        "purchases[0].amount: 800,000.00 → 500,000.00 (-300,000.00)",
+        "purchases[0].requested: 800,000.00 → 500,000.00 (-300,000.00)",
+        "purchases[1].amount: 200,000.00 → 250,000.00 (+50,000.00)",
+        "purchases[1].cap_cut: 200,000.00 → 0.00 (-200,000.00)",
+        "purchases[1].requested: 400,000.00 → 250,000.00 (-150,000.00)",
+        "total_eligible: 1,000,000.00 → 750,000.00 (-250,000.00)"]
+    [count] = impact.counts
+    assert count.to_json()["money"] == {"cap_remaining": "250000.00", "total_eligible": "-250000.00"}

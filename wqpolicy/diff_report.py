@@ -29,6 +29,8 @@ def render_text(diff: Diff) -> str:
     for c in impact.counts:
         lines.append(f"  {_decision(diff, c.decision)}: {c.cases} cases, {c.changed} changed "
                      f"(outcome {c.outcome_changed}, outputs {c.outputs_changed})")
+        if c.money:
+            lines.append(f"    金额合计 money in all: {_money(c)}")
     if impact.skipped:
         lines.append(f"  跳过其他政策的案例 skipped {len(impact.skipped)} cases of other policies")
     for ch in impact.changed:
@@ -58,10 +60,10 @@ def render_markdown(diff: Diff) -> str:
         return "\n".join(lines) + "\n"
     lines += [f"### 案例影响 Case impact: {_changed_of(impact)}", ""]
     if impact.counts:
-        lines += ["| 决定 Decision | 案例 Cases | 有变化 Changed | 结论变化 Outcome changed | 输出变化 Outputs changed |",
-                  "|---|---:|---:|---:|---:|"]
+        lines += ["| 决定 Decision | 案例 Cases | 有变化 Changed | 结论变化 Outcome changed | 输出变化 Outputs changed "
+                  "| 金额合计 Money in all |", "|---|---:|---:|---:|---:|---|"]
         lines += [f"| {_md(_decision(diff, c.decision))} | {c.cases} | {c.changed} | {c.outcome_changed} | "
-                  f"{c.outputs_changed} |" for c in impact.counts]
+                  f"{c.outputs_changed} | {_md(_money(c, '<br>')) or '—'} |" for c in impact.counts]
         lines.append("")
     if impact.skipped:
         lines += [f"跳过其他政策的案例 Skipped {len(impact.skipped)} cases of other policies.", ""]
@@ -118,6 +120,11 @@ def _outcome_change(diff: Diff, change) -> str:
         return f"{change.after}（{after}）, unchanged" if after else f"{change.after}, unchanged"
     words = f"{change.before} → {change.after}"
     return f"{words}（{before or change.before} → {after or change.after}）" if before or after else words
+
+
+def _money(count, sep: str = ", ") -> str:
+    """``supply_subsidy_total -7,239,600.00``: each money output's differences summed over the decision's cases."""
+    return sep.join(f"{name} {total:+,.2f}" for name, total in sorted(count.money.items()))
 
 
 def _rule_state(s) -> str:

@@ -66,9 +66,11 @@ class DecisionCount:
     changed: int = 0
     outcome_changed: int = 0
     outputs_changed: int = 0
+    money: dict = field(default_factory=dict)  # money output -> the sum of its differences over the cases
 
     def to_json(self) -> dict:
-        return dict(self.__dict__)
+        return {**{k: v for k, v in self.__dict__.items() if k != "money"},
+                "money": {name: format(total, "f") for name, total in sorted(self.money.items())}}
 
 
 @dataclass
@@ -113,6 +115,9 @@ def case_impact(old_policy, new_policy, cases: list, base: Path | None = None) -
             count.changed += 1
             count.outcome_changed += change.outcome_changed
             count.outputs_changed += bool(change.outputs)
+            for o in change.outputs:  # the outputs themselves, not the fields of a list's items (totals sum those)
+                if o.difference is not None and "[" not in o.name:
+                    count.money[o.name] = count.money.get(o.name, Decimal(0)) + o.difference
     changed.sort(key=lambda c: (c.decision, c.case))
     return Impact(total, [counts[k] for k in sorted(counts)], changed, sorted(skipped))
 
@@ -130,8 +135,8 @@ def _run(policy, case) -> _Result:
         rec = policy.evaluate(None, case.input, input_name=str(case.path))
     except WQError as e:
         return _Result(None, "error " + ", ".join(sorted({d.code for d in e.diagnostics})))
-    outputs = {n: (rec.output_kinds[n][0], rec.output(n)) for n in rec.outputs}
-    outputs.update({n: (rec.output_kinds.get(n, (None,))[0], "error") for n in rec.output_errors})
+    outputs = {n: (*rec.output_kinds[n], rec.output(n)) for n in rec.outputs}
+    outputs.update({n: (rec.output_kinds.get(n, (None,))[0], None, "error") for n in rec.output_errors})
     return _Result(rec.decision, rec.outcome, rec.rule_outcomes(), outputs)
 
 
@@ -140,13 +145,26 @@ def _compare(name, decision, a: _Result, b: _Result) -> CaseChange | None:
              if a.rules.get(rid) != b.rules.get(rid)]
     outputs = []
     for out in sorted(set(a.outputs) | set(b.outputs)):
-        ka, va = a.outputs.get(out, (None, None))
-        kb, vb = b.outputs.get(out, (None, None))
-        if out not in a.outputs or out not in b.outputs or va != vb:
+        ka, fa, va = a.outputs.get(out, (None, None, None))
+        kb, fb, vb = b.outputs.get(out, (None, None, None))
+        if out in a.outputs and out in b.outputs and va == vb:
+            continue
+        if _same_rows(va, vb):  # a list of records: the fields that changed, each with its own kind
+            fields = fb or fa or {}
+            outputs += [OutputChange(f"{out}[{i}].{k}", fields.get(k), x.get(k), y.get(k))
+                        for i, (x, y) in enumerate(zip(va, vb)) for k in sorted(set(x) | set(y), key=str)
+                        if x.get(k) != y.get(k)]
+        else:
             outputs.append(OutputChange(out, kb or ka, va, vb))
     if a.state == b.state and not rules and not outputs:
         return None
     return CaseChange(name, decision, a.state, b.state, rules, outputs)
+
+
+def _same_rows(a, b) -> bool:
+    """Whether ``a`` and ``b`` are lists of records, as many on each side."""
+    return (isinstance(a, list) and isinstance(b, list) and len(a) == len(b)
+            and all(isinstance(x, dict) for x in a + b))
 
 
 def _case_name(path: Path, base: Path) -> str:
