@@ -363,3 +363,53 @@ def test_a_placeholder_with_spaces_inside_its_braces_is_named(tmp_path):
     assert found(tmp_path, '"近三年平均研发投入强度不低于{min_rd_intensity}"', '"近三年平均研发投入强度不低于{ min_rd_intensity }"') == [
         ("WQ-NAME", 416, 36, "`{ min_rd_intensity }` is not filled in: a placeholder has no spaces inside its braces",
          "write `{min_rd_intensity}`")]
+
+
+# -- a revision file, as staff write one (README, "Changing a threshold") ------------------------------------------
+REVISION = """id: wuqing-five-platforms
+version: 2023-revision
+extends: 2021-trial
+effective_from: 2022-01-01
+parameters:
+  min_rd_intensity: {value: 4%}
+  eligible_categories: {remove: [design]}
+  excluded_categories: {add: [design]}
+  demand_subsidy_cap_per_year: {value: 150万元}
+decisions:
+  recognition:
+    rules:
+      recognition.filed:
+        clause: "3.2.1"
+"""
+
+
+def revised(tmp_path, old: str, new: str) -> list[tuple]:
+    """(code, line, col, message, hint) of every error that check gives REVISION, with ``old`` replaced by
+    ``new``, beside a copy of the frozen policy (given the `effective_until` a revision needs)."""
+    folder = broken(tmp_path, "effective_from: 2021-01-01", "effective_from: 2021-01-01\neffective_until: 2021-12-31")
+    assert REVISION.count(old) == 1, old
+    (folder / "2023-revision.yaml").write_text(REVISION.replace(old, new), encoding="utf-8")
+    errors, _ = Library([folder]).check()
+    return [(d.code, d.span.line, d.span.col, d.message, d.hint) for d in errors]
+
+
+def test_the_revision_checks_as_it_is(tmp_path):
+    assert revised(tmp_path, "150万元", "150万元") == []
+
+
+@pytest.mark.parametrize("new, where", [
+    ("  min_rd_intensity：4%", (6, 19)),  # read as text going on into the next line's key
+    ("  min_rd_intensity：\n    value: 4%", (6, 19)),
+    ('  min_rd_intensity: {value: 4%}\n  min_rd_staff_share:\n    label：{zh: 研发人员, en: R&D staff}', (8, 10)),
+])
+def test_a_full_width_colon_that_yaml_stumbles_over_later_is_named_where_it_is(tmp_path, new, where):
+    # Before: "a `key:` where a value was expected", on the line after or at the next `: `.
+    assert revised(tmp_path, "  min_rd_intensity: {value: 4%}", new) == [
+        ("WQ-YAML", *where, "`：` is a full-width colon (全角冒号); write `:` (ASCII, 半角) followed by a space", None)]
+
+
+def test_a_chinese_comma_between_the_entries_of_braces_is_named_where_it_is(tmp_path):
+    # Before: at the `:` after `note` (column 51), "a `,` or the closing `}` was expected here".
+    assert revised(tmp_path, "{value: 150万元}", "{value: 150万元， note: 2023年提高}") == [
+        ("WQ-YAML", 9, 45, "`，` is a full-width comma (全角逗号); write `,` (ASCII, 半角) between the entries of `{…}`",
+         None)]

@@ -237,6 +237,33 @@ def _yaml_message(e: yaml.MarkedYAMLError) -> str:
     return "; ".join(parts) or "invalid YAML"
 
 
+FULL_WIDTH_COLON = "`\uff1a` is a full-width colon (全角冒号); write `:` (ASCII, 半角) followed by a space"
+FULL_WIDTH_COMMA = "`\uff0c` is a full-width comma (全角逗号); write `,` (ASCII, 半角) between the {}"
+
+
+def _colon_before(text: str, line: int, column: int) -> tuple[int, int] | None:
+    """(line, col) of the `：` that left a key without its colon, where YAML found a `:` it did not expect at
+    ``column`` of ``line``: in this line's key (`label：{zh: …, en: …}` reads the key `label：{zh`), or on the line
+    above, when this line's key is read as the rest of that line's text (`min_rd_intensity：4%`)."""
+    head = line_of(text, line)[:column]
+    key = head.split(": ")[0] if ": " in head else None
+    if key is None:
+        above = next((n for n in range(line - 1, 0, -1) if line_of(text, n).strip()), 0)
+        key, line = (line_of(text, above), above) if above and ":" not in line_of(text, above) else ("", line)
+    wide = key.find("\uff1a")
+    return (line, wide + 1) if wide >= 0 else None
+
+
+def _full_width_comma(line: str, column: int) -> int | None:
+    """The column (0-based) of the `，` that ends the last value before ``column`` of a `{…}` or `[…]` where
+    YAML wanted a `,`: `{value: 150万元， note: …}` reads `150万元， note` as one text and stumbles at its `:`.
+    Only when just a key stands between the two, so a `，` inside Chinese text is not blamed."""
+    comma = line.rfind("\uff0c", 0, column)
+    if comma < 0 or not re.fullmatch(r"\s*[^\W\d][\w.]*\s*", line[comma + 1:column]):
+        return None
+    return comma
+
+
 _QUOTE_HINT = "text holding `: `, `,`, `#`, `{`, `}`, `[`, `]` or a quote must be put in quotes, and every quote closed"
 
 # PyYAML's (and libyaml's) words for the common slips, as people who edit the files would say them:
@@ -271,8 +298,7 @@ def _yaml_problem(e: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
         line = line_of(text, mark.line + 1)
         wide = line.find("\uff1a", mark.column)
         if wide >= 0:
-            return Diagnostic("WQ-YAML", "`\uff1a` is a full-width colon (全角冒号); write `:` (ASCII, 半角) "
-                              "followed by a space", Span(file, mark.line + 1, wide + 1))
+            return Diagnostic("WQ-YAML", FULL_WIDTH_COLON, Span(file, mark.line + 1, wide + 1))
     else:
         for words, plain, advice in _PLAIN_WORDS:
             if words in said:
@@ -288,6 +314,15 @@ def _yaml_problem(e: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
             message, hint = _TAB
         else:
             message = f"a value cannot start with `{text[mark.index]}`"
+    if "mapping values are not allowed" in said and mark is not None:
+        wide = _colon_before(text, mark.line + 1, mark.column)
+        if wide is not None:
+            return Diagnostic("WQ-YAML", FULL_WIDTH_COLON, Span(file, *wide))
+    if "did not find expected ','" in said and mark is not None:
+        comma = _full_width_comma(line_of(text, mark.line + 1), mark.column)
+        if comma is not None:
+            between = "entries of `{…}`" if "'}'" in said else "items of `[…]`"
+            return Diagnostic("WQ-YAML", FULL_WIDTH_COMMA.format(between), Span(file, mark.line + 1, comma + 1))
     if "end of stream" in said and e.context_mark is not None:
         mark = e.context_mark  # where the quote opens
     span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
