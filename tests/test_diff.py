@@ -226,9 +226,9 @@ def test_text_format(full_diff):
     text = render_text(full_diff)
     assert text.startswith("政策对比 Policy diff: wuqing-five-platforms@2021-trial → "
                            "wuqing-five-platforms@2022-hypothetical\n")
-    assert "  - parameter min_rd_intensity (3.2.3): 3% → 4%  · 近三年平均研发投入强度下限\n" in text
-    assert "  - rule recognition.satisfaction removed (clause 3.2.6)  · 平台使用方满意度高（专家评审）\n" in text
-    assert "\n  - clause 3.2.6 now maps to" in text  # no label: the clause map is not an item with one
+    assert "  - 修改参数 parameter min_rd_intensity (3.2.3): 3% → 4%  · 近三年平均研发投入强度下限\n" in text
+    assert "  - 删除规则 rule recognition.satisfaction removed (clause 3.2.6)  · 平台使用方满意度高（专家评审）\n" in text
+    assert "\n  - 修改条款映射 clause 3.2.6 now maps to" in text  # no label: the clause map is not an item with one
     assert "案例影响 Case impact: 5 个案例中 4 个有变化 · 4 of 5 cases change\n" in text
     assert "  recognition 认定: 3 cases, 3 changed (outcome 1, outputs 3)\n" in text
     assert ("  tests/fixtures/revision/cases/recognition-20m.yaml [recognition]\n"
@@ -267,7 +267,7 @@ def test_markdown_shape(full_diff):
     assert text.startswith("## 政策对比 Policy diff: `wuqing-five-platforms@2021-trial` → "
                            "`wuqing-five-platforms@2022-hypothetical`\n")
     assert "| 变更 Change | 项目 Item | 条款 Clause | 说明 Description |" in text
-    assert "| parameter changed | `parameters.min_rd_intensity`<br>近三年平均研发投入强度下限 | 3.2.3 |" in text
+    assert "| 修改参数 parameter changed | `parameters.min_rd_intensity`<br>近三年平均研发投入强度下限 | 3.2.3 |" in text
     assert "| recognition 认定 | 3 | 3 | 1 | 3 |" in text
     assert text.count("<details>") == text.count("</details>") == 2
     assert render_markdown(full_diff) == text  # deterministic

@@ -18,8 +18,8 @@ def render_text(diff: Diff) -> str:
     lines = [f"政策对比 Policy diff: {diff.old.ref} → {diff.new.ref}",
              f"生效期间 Effective: {_effective(diff.old)} → {_effective(diff.new)}", "",
              f"政策变更 Policy changes ({len(diff.changes)}):"]
-    lines += [f"  - {c.message}" + (f"  · {c.label.zh}" if c.label is not None else "") for c in diff.changes] \
-        or ["  （无 none）"]
+    lines += [f"  - {kind_zh(c.kind)} {c.message}" + (f"  · {c.label.zh}" if c.label is not None else "")
+              for c in diff.changes] or ["  （无 none）"]
     lines.append("")
     impact = diff.impact
     if impact is None:
@@ -48,7 +48,7 @@ def render_markdown(diff: Diff) -> str:
              f"### 政策变更 Policy changes ({len(diff.changes)})", ""]
     if diff.changes:
         lines += ["| 变更 Change | 项目 Item | 条款 Clause | 说明 Description |", "|---|---|---|---|"]
-        lines += [f"| {c.kind.replace('.', ' ')} | `{_md(c.path)}`"
+        lines += [f"| {kind_zh(c.kind)} {c.kind.replace('.', ' ')} | `{_md(c.path)}`"
                   + (f"<br>{_md(c.label.zh)}" if c.label is not None else "")
                   + f" | {c.clause or '—'} | {_md(c.message)} |" for c in diff.changes]
     else:
@@ -84,6 +84,16 @@ def render_markdown(diff: Diff) -> str:
 
 
 RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}
+
+_WHAT_ZH = {"policy": "标题", "parameter": "参数", "item": "条目", "rule": "规则", "definition": "定义",
+            "output": "输出", "outcome": "结论", "decision": "决定", "clause_map": "条款映射", "metadata": "元数据"}
+_HOW_ZH = {"added": "新增", "removed": "删除", "changed": "修改", "moved": "移动"}
+
+
+def kind_zh(kind: str) -> str:
+    """A change's kind in Chinese, for the officer reading beside the English: parameter.changed -> 修改参数."""
+    what, _, how = kind.partition(".")
+    return f"{_HOW_ZH.get(how, how)}{_WHAT_ZH.get(what, what)}"
 
 
 def _ref_json(model) -> dict:
