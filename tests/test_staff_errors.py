@@ -408,6 +408,12 @@ def test_a_full_width_colon_that_yaml_stumbles_over_later_is_named_where_it_is(t
         ("WQ-YAML", *where, "`：` is a full-width colon (全角冒号); write `:` (ASCII, 半角) followed by a space", None)]
 
 
+def test_a_thousands_separator_in_an_expression_is_named(tmp_path):
+    # Before: "unexpected `,`".
+    assert found(tmp_path, RD, "condition: rd_intensity >= 1,000万") == [
+        ("WQ-SYNTAX", 417, 37, "`1,000万` holds a thousands separator; write `1000万`, without commas", None)]
+
+
 def test_a_chinese_comma_between_the_entries_of_braces_is_named_where_it_is(tmp_path):
     # Before: at the `:` after `note` (column 51), "a `,` or the closing `}` was expected here".
     assert revised(tmp_path, "{value: 150万元}", "{value: 150万元， note: 2023年提高}") == [

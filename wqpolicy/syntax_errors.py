@@ -54,7 +54,7 @@ def failure(e: UnexpectedInput, text: str) -> ParseFailure:
         expected = e.accepts or e.expected
         if tok.type == "$END":
             return _early_end(text, expected)
-        return (_foreign_word(text, tok) or _unmatched(text, tok.start_pos) or
+        return (_foreign_word(text, tok) or _unmatched(text, tok.start_pos) or _thousands(text, tok.start_pos) or
                 _spaced_unit(text, tok.start_pos, str(tok)) or _missing_then(text, tok, expected) or
                 ParseFailure(f"unexpected `{tok}`", tok.start_pos, len(str(tok)),
                              hint=f"expected {_expected(expected)}"))
@@ -123,6 +123,29 @@ def _spaced_unit(text: str, at: int, ch: str) -> ParseFailure | None:
         return None
     number = text[start:space]
     return ParseFailure(f"a space parts `{number}` from `{ch}`; write `{number}{ch}` with no space", space, at - space)
+
+
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?(?:万元|亿元|[%万亿元])?")
+
+
+def grouped_number(text: str, at: int) -> str | None:
+    """The number written with thousands separators (`1,000万`) whose first `,` is at ``at``, else None."""
+    start = _run_before(text, at, str.isdigit)
+    m = _GROUPED.match(text, start)
+    if start == at or not m or start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_."):
+        return None
+    return m.group(0)
+
+
+def without_separators(number: str) -> str:
+    """What to write for a number with thousands separators: the same number, with no commas."""
+    return f"`{number}` holds a thousands separator; write `{number.replace(',', '')}`, without commas"
+
+
+def _thousands(text: str, at: int) -> ParseFailure | None:
+    """`1,000万`: the comma ends the number, and the parser stops at it."""
+    number = grouped_number(text, at) if text[at:at + 1] == "," else None
+    return ParseFailure(without_separators(number), at) if number else None
 
 
 def _run_before(text: str, end: int, belongs) -> int:
