@@ -206,3 +206,8 @@ def test_arguments_of_the_wrong_kind_say_what_is_wanted():
         wqpolicy.load_policy(paths=5)
     with pytest.raises(TypeError, match="marks must be the marks load_input gives, not dict"):
         p.evaluate("filing", {"partner_cases": -1}, marks={})
+
+
+def test_a_policy_says_what_it_is_when_printed():
+    assert repr(wqpolicy.load_policy("wuqing-five-platforms@2021-trial")) == (
+        "<Policy wuqing-five-platforms@2021-trial: filing, recognition, annual_assessment, demand_subsidy>")

@@ -77,6 +77,9 @@ class Policy:
         self.decisions: dict[str, CompiledDecision] = {
             name: CompiledDecision(version, decision, checkers[name]) for name, decision in version.decisions.items()}
 
+    def __repr__(self) -> str:
+        return f"<Policy {self.model.ref}: {', '.join(self.decisions)}>"
+
     @property
     def id(self) -> str:
         """The policy's id, e.g. ``'wuqing-five-platforms'``."""
