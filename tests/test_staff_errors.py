@@ -414,6 +414,23 @@ def test_a_thousands_separator_in_an_expression_is_named(tmp_path):
         ("WQ-SYNTAX", 417, 37, "`1,000万` holds a thousands separator; write `1000万`, without commas", None)]
 
 
+def test_a_percentage_written_in_words_in_a_revision_says_how_to_write_it(tmp_path):
+    # Before: "correct the value or the `type`" and nothing to write.
+    assert revised(tmp_path, "{value: 4%}", "{value: 百分之四}") == [
+        ("WQ-TYPE", 6, 29, f"parameter `min_rd_intensity`: declared ratio but its value (百分之四) is not a number or "
+         f"percentage; {DECLARED}", "write `4%`")]
+
+
+@pytest.mark.parametrize("words, write", [
+    ("百分之三", "3%"), ("百分之五", "5%"), ("百分之十", "10%"), ("百分之二十", "20%"), ("百分之三十", "30%"),
+    ("百分之六十", "60%"), ("百分之八十", "80%"), ("百分之二十五", "25%"), ("百分之三点五", "3.5%"), ("百分之3", "3%"),
+    ("百分之 ２.５", "2.5%")])
+def test_a_percentage_written_in_words_is_given_in_figures(tmp_path, words, write):
+    assert found(tmp_path, "value: 20%", f"value: {words}")[:1] == [
+        ("WQ-TYPE", 112, 12, f"parameter `min_rd_staff_share`: declared ratio but its value ({words}) is not a number "
+         f"or percentage; {DECLARED}", f"write `{write}`")]
+
+
 def test_a_chinese_comma_between_the_entries_of_braces_is_named_where_it_is(tmp_path):
     # Before: at the `:` after `note` (column 51), "a `,` or the closing `}` was expected here".
     assert revised(tmp_path, "{value: 150万元}", "{value: 150万元， note: 2023年提高}") == [

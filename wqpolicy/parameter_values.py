@@ -50,6 +50,10 @@ def _typed_number(text: str) -> str | None:
     from .syntax_errors import ascii_for
     meant = "".join(ascii_for(c) or c for c in text).strip()
     joined = re.sub(r"\s+", "", meant)
+    percent = re.fullmatch("百分之(.+)", joined)
+    if percent:  # 百分之四, 百分之3.5
+        number = chinese_number(percent.group(1))
+        return f"{number}%" if number else None
     date = re.fullmatch(r"([0-9]{4})[/.年-]([0-9]{1,2})[/.月-]([0-9]{1,2})日?", joined)
     if date:  # 2021/1/1, 2021年1月1日
         joined = "{}-{:0>2}-{:0>2}".format(*date.groups())
@@ -58,6 +62,29 @@ def _typed_number(text: str) -> str | None:
         if candidate != text and _is_literal(candidate):
             return candidate
     return None
+
+
+_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "两": "2"}
+
+
+def chinese_number(text: str) -> str | None:
+    """A number from 0 to 100 written in Chinese (`四`, `二十五`, `三点五`, `一百`) or in digits (`3.5`), in digits;
+    else None."""
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+        return text
+    whole, _, fraction = text.partition("点")
+    if fraction and not all(c in _DIGITS for c in fraction):
+        return None
+    tens, ten, ones = whole.rpartition("十")
+    if whole == "一百":
+        number = "100"
+    elif ten and tens in ("", *_DIGITS) and tens != "零" and ones in ("", *_DIGITS):
+        number = str(int(_DIGITS.get(tens, "1")) * 10 + int(_DIGITS.get(ones, "0")))
+    elif not ten and len(whole) == 1 and whole in _DIGITS:
+        number = _DIGITS[whole]
+    else:
+        return None
+    return number + ("." + "".join(_DIGITS[c] for c in fraction) if fraction else "")
 
 
 def _is_literal(text: str) -> bool:
