@@ -73,6 +73,9 @@ def _known_only(values):
     return True
 
 
+_ZERO = Decimal(0)
+
+
 def _sum(xs):
     if not _known_only(xs):
         return UNKNOWN
@@ -81,7 +84,7 @@ def _sum(xs):
 
 def _sum_known(xs):
     try:
-        return sum(xs, Decimal(0))  # Decimal(0) + x1 + x2 + …, left to right, in C
+        return sum(xs, _ZERO)  # 0 + x1 + x2 + …, left to right, in C (a Decimal is immutable: one zero serves)
     except TypeError:  # something not a number: fault as the plain loop does, with its message (`+=`)
         total = Decimal(0)
         for x in xs:
