@@ -397,6 +397,12 @@ def test_the_revision_checks_as_it_is(tmp_path):
     assert revised(tmp_path, "150万元", "150万元") == []
 
 
+def test_a_full_width_colon_after_a_parameter_name_is_named(tmp_path):
+    # Before: the name's pattern `^[^\W\d][\w.]*$` and "'4%}' is text, but object is required".
+    assert revised(tmp_path, "min_rd_intensity: {value", "min_rd_intensity：{value") == [
+        ("WQ-YAML", 6, 19, "`：` is a full-width colon (全角冒号); write `:` (ASCII, 半角) followed by a space", None)]
+
+
 @pytest.mark.parametrize("new, where", [
     ("  min_rd_intensity：4%", (6, 19)),  # read as text going on into the next line's key
     ("  min_rd_intensity：\n    value: 4%", (6, 19)),
@@ -406,6 +412,20 @@ def test_a_full_width_colon_that_yaml_stumbles_over_later_is_named_where_it_is(t
     # Before: "a `key:` where a value was expected", on the line after or at the next `: `.
     assert revised(tmp_path, "  min_rd_intensity: {value: 4%}", new) == [
         ("WQ-YAML", *where, "`：` is a full-width colon (全角冒号); write `:` (ASCII, 半角) followed by a space", None)]
+
+
+def test_a_parameter_given_its_value_alone_is_shown_the_mapping_to_write(tmp_path):
+    # Before: "'4%' is text, but object is required".
+    assert revised(tmp_path, "min_rd_intensity: {value: 4%}", "min_rd_intensity: 4%") == [
+        ("WQ-SCHEMA", 6, 21, "parameters.min_rd_intensity: a parameter's value is written after `value:`",
+         "write `min_rd_intensity: {value: 4%}`")]
+
+
+def test_a_thousands_separator_inside_braces_is_named_at_the_comma(tmp_path):
+    # Before: "unknown field `500万元`": inside {…} YAML read `value: 1` and a key `500万元`.
+    assert revised(tmp_path, "{value: 150万元}", "{value: 1,500万元}") == [
+        ("WQ-SCHEMA", 9, 41, "`1,500万元` holds a thousands separator; write `1500万元`, without commas",
+         "inside `{…}` a comma ends a value: this was read as `1` and a field `500万元`")]
 
 
 def test_a_thousands_separator_in_an_expression_is_named(tmp_path):
@@ -436,3 +456,10 @@ def test_a_chinese_comma_between_the_entries_of_braces_is_named_where_it_is(tmp_
     assert revised(tmp_path, "{value: 150万元}", "{value: 150万元， note: 2023年提高}") == [
         ("WQ-YAML", 9, 45, "`，` is a full-width comma (全角逗号); write `,` (ASCII, 半角) between the entries of `{…}`",
          None)]
+
+
+def test_a_clause_id_read_as_a_number_is_told_to_be_quoted(tmp_path):
+    # Before: "6.1 is not of type 'string'".
+    assert revised(tmp_path, 'clause: "3.2.1"', "clause: 6.1") == [
+        ("WQ-SCHEMA", 14, 17, "decisions.recognition.rules.recognition.filed.clause: `6.1` is read as a number, but "
+         "text is required", 'put it in quotes: `clause: "6.1"`')]

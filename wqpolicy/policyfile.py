@@ -16,21 +16,31 @@ from .errors import TYPO, Diagnostic, WQError, did_you_mean
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text
 from .parameter_values import value_problems
 from .schemas import data_dir, error_message, error_path, load_schema, validator
-from .yamlload import Marks, read_text
+from .source import Span
+from .syntax_errors import grouped_number, without_separators
+from .values import is_number
+from .yamlload import FULL_WIDTH_COLON, Marks, read_text
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _CLAUSE_TAG = re.compile(r"\*\*\[([0-9]+(?:\.[0-9]+)*)\]\*\*\s*(.*)")
 
 
 def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
-    """The policy document against schemas/policy.schema.json, one diagnostic per problem."""
+    """The policy document against schemas/policy.schema.json, one diagnostic per problem: a slip that causes
+    several schema errors (a full-width colon) is one diagnostic, at the slip."""
     schema_dir = data_dir("schemas")
-    v = validator(load_schema(str(schema_dir / "policy.schema.json")), str(schema_dir))
-    out = []
-    for e in sorted(v.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
-        best = _deepest(e)
-        message, hint = _schema_message(best)
-        out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(best), hint))
+    schema = load_schema(str(schema_dir / "policy.schema.json"))
+    v = validator(schema, str(schema_dir))
+    errors = [_deepest(e) for e in sorted(v.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))]
+    slips = [_full_width_colon(e, marks) or _split_number(e, marks) for e in errors]
+    out: list[Diagnostic] = []
+    covered = [path for slip in slips if slip for path in slip[1]]
+    for e, slip in zip(errors, slips):
+        if slip is not None:
+            out += [slip[0]] if slip[0] not in out else []
+        elif not any(tuple(e.absolute_path)[:len(c)] == c for c in covered):
+            message, hint = _schema_message(e, marks, "extends" in doc)
+            out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(e), hint))
     return out
 
 
@@ -42,9 +52,9 @@ def _deepest(error):
     return error
 
 
-def _schema_message(error) -> tuple[str, str | None]:
+def _schema_message(error, marks: Marks, revision: bool) -> tuple[str, str | None]:
     """What a schema error means to whoever edits the file, and what to write instead (or None)."""
-    where, value = error_path(error), error.instance
+    where, value, path = error_path(error), error.instance, tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(value, dict):
         allowed = error.schema.get("properties", {})
         extra = next((k for k in value if k not in allowed), None)
@@ -57,11 +67,70 @@ def _schema_message(error) -> tuple[str, str | None]:
         return f"{where} is empty", "write a value after the colon, or remove the line"
     if error.validator == "type" and error.validator_value == "array" and isinstance(value, str):
         return f"{where}: `{value}` is text, but a list is required", f"write it in brackets: [{value}]"
+    if error.validator == "type" and "string" in _wanted(error) and is_number(value):
+        written = _written(marks, path) or str(value)
+        key = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+        return f"{where}: `{written}` is read as a number, but text is required", \
+            f'put it in quotes: `{key}"{written}"`'
+    if error.validator == "type" and error.validator_value == "object" and len(path) == 2 \
+            and path[0] == "parameters":
+        written, clause = _written(marks, path), "" if revision else ', clause: "…"'
+        return f"{where}: a parameter's value is written after `value:`", \
+            f"write `{path[1]}: {{value: {written}{clause}}}`" if written else \
+            f"write `value:` on the line below `{path[1]}:`, indented, and indent the value under it"
     if error.validator == "required" and isinstance(value, dict):
         missing = next((k for k in error.validator_value if k not in value), None)
         if missing is not None:
             return f"{where} lacks `{missing}`", f"add `{missing}: …`"
     return error_message(error), None
+
+
+def _wanted(error) -> list:
+    return error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+
+
+def _written(marks: Marks, path: tuple) -> str | None:
+    """A scalar as the file writes it (`6.10`, not 6.1), when it is on one line."""
+    mark = marks.get(tuple(path))
+    written = mark.text[mark.start:mark.end] if mark else ""
+    return written if written and "\n" not in written and len(written) <= 60 else None
+
+
+def _full_width_colon(error, marks: Marks):
+    """`min_rd_intensity：{value: 4%}`: YAML reads a key up to the first `: `, so a full-width colon leaves a key
+    `min_rd_intensity：{value` and the errors of its value. One diagnostic, at the `：`."""
+    path = tuple(error.absolute_path)
+    keys = [(path[:i], k) for i, k in enumerate(path)]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        keys += [(path, k) for k in error.instance if k not in error.schema.get("properties", {})]
+    if "propertyNames" in error.absolute_schema_path:
+        keys.append((path, error.instance))
+    found = next(((holder, k) for holder, k in keys if isinstance(k, str) and "\uff1a" in k), None)
+    if found is None:
+        return None
+    holder, key = found
+    mark = marks.get(("<key>",) + holder + (key,))
+    span = mark.span(key.index("\uff1a"), 1, value=key) if mark else marks.span(holder)
+    return Diagnostic("WQ-YAML", FULL_WIDTH_COLON, span), [holder + (key,)]
+
+
+def _split_number(error, marks: Marks):
+    """`{value: 1,500万元}`: inside `{…}` the comma ends the value, leaving `value: 1` and a key `500万元`."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return None
+    path = tuple(error.absolute_path)
+    extras = [k for k in error.instance if k not in error.schema.get("properties", {})]
+    found = [grouped_number(m.text, m.start - 1) if m and error.instance[k] is None and m.start else None
+             for k, m in ((k, marks.get(("<key>",) + path + (k,))) for k in extras)]
+    if not found or None in found:
+        return None
+    mark = marks.get(("<key>",) + path + (extras[0],))
+    comma = mark.text.rindex(",", 0, mark.start)
+    line, col = mark.text.count("\n", 0, comma) + 1, comma - mark.text.rfind("\n", 0, comma)
+    first = mark.text[comma - len(found[0].split(",")[0]):comma]
+    return Diagnostic("WQ-SCHEMA", without_separators(found[0]), Span(mark.file, line, col),
+                      f"inside `{{…}}` a comma ends a value: this was read as `{first}` and a field `{extras[0]}`"), \
+        [path]
 
 
 def clauses_of(document: Path) -> dict[str, str]:
