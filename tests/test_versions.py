@@ -301,7 +301,14 @@ def test_show_cli_text(revision):
 def test_show_cli_yaml_is_the_resolved_document_with_marks(revision):
     result = run("show", REVISION, "--format", "yaml")
     assert result.exit_code == 0, result.output
-    assert yaml.safe_load(result.output) == revision.model.raw
+    shown = yaml.safe_load(result.output)
+    # the inherited files are named relative to the revision's folder, as a copy saved beside it needs them
+    assert shown["source"]["document"] == "../../../policies/wuqing-five-platforms/guideline.zh.md"
+    assert shown["decisions"]["recognition"]["input"] == "../../../schemas/inputs/application.schema.json"
+    shown["source"]["document"] = str((REVISION.parent / shown["source"]["document"]).resolve())
+    for d in shown["decisions"].values():
+        d["input"] = str((REVISION.parent / d["input"]).resolve())
+    assert shown == revision.model.raw
     assert "  min_rd_intensity:  # changed\n    value: 4%\n" in result.output
     assert "      recognition.partners_strong:  # added\n" in result.output
     assert "      recognition.partners:  # inherited\n" in result.output

@@ -5,8 +5,10 @@ are listed as ``removed``. ``items(model)`` computes the marks; the ``render_*``
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -152,7 +154,7 @@ def render_yaml(model) -> str:
     marks = {i.path: i.status for i in items(model)}
     lines = [f"# {line}" for line in _header(model)]
     lines.append("# Each item is marked: " + " | ".join(STATUSES[:4]) + "; removed items are listed at the end.")
-    for key, value in model.raw.items():
+    for key, value in _relative_paths(model).items():
         if key in ("parameters", "definitions", "clause_map", "metadata") and isinstance(value, dict):
             lines.append(f"{key}:")
             for name, entry in value.items():
@@ -174,6 +176,22 @@ def render_yaml(model) -> str:
     if gone:
         lines.append("# removed: " + ", ".join(gone))
     return "\n".join(lines) + "\n"
+
+
+def _relative_paths(model) -> dict:
+    """The resolved document with the files it names (the source text, input schemas), which a revision inherits
+    made absolute, written relative to the shown version's own folder again: a saved copy works beside it."""
+    doc, folder = dict(model.raw), Path(model.file).parent
+
+    def rel(value):
+        return os.path.relpath(value, folder) if isinstance(value, str) and os.path.isabs(value) else value
+
+    if isinstance(doc.get("source"), dict):
+        doc["source"] = {**doc["source"], "document": rel(doc["source"].get("document"))}
+    if isinstance(doc.get("decisions"), dict):
+        doc["decisions"] = {name: {**d, "input": rel(d["input"])} if isinstance(d, dict) and "input" in d else d
+                            for name, d in doc["decisions"].items()}
+    return doc
 
 
 def _marked(entry: dict, mark: str | None, indent: int) -> list[str]:
