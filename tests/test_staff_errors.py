@@ -463,3 +463,21 @@ def test_a_clause_id_read_as_a_number_is_told_to_be_quoted(tmp_path):
     assert revised(tmp_path, 'clause: "3.2.1"', "clause: 6.1") == [
         ("WQ-SCHEMA", 14, 17, "decisions.recognition.rules.recognition.filed.clause: `6.1` is read as a number, but "
          "text is required", 'put it in quotes: `clause: "6.1"`')]
+
+
+@pytest.mark.parametrize("old, new, where, message, hint", [
+    # Before: "demand_subsidy_cap_per_year is empty" and "parameters.value: '150万元' is text, but object is required".
+    ("  demand_subsidy_cap_per_year: {value: 150万元}", "  demand_subsidy_cap_per_year:\n  value: 150万元", (10, 3),
+     "`value:` is indented less than the item it belongs to",
+     "indent it under `demand_subsidy_cap_per_year:` (line 9), with 4 spaces before it"),
+    # Before: "(document): unknown field `demand_subsidy_cap_per_year`".
+    ("  demand_subsidy_cap_per_year: {value: 150万元}", "demand_subsidy_cap_per_year: {value: 150万元}", (9, 1),
+     "`demand_subsidy_cap_per_year:` is indented less than the item it belongs to",
+     "indent it under `parameters:` (line 5), with 2 spaces before it"),
+    # Before: "decisions.recognition: unknown field `recognition.positioning`".
+    ('        clause: "3.2.1"\n', '        clause: "3.2.1"\n    recognition.positioning:\n        clause: "3.2.2"\n',
+     (15, 5), "`recognition.positioning:` is indented less than the item it belongs to",
+     "indent it under `rules:` (line 12), with 6 spaces before it"),
+])
+def test_a_line_indented_too_little_is_told_where_it_belongs(tmp_path, old, new, where, message, hint):
+    assert revised(tmp_path, old, new) == [("WQ-SCHEMA", *where, message, hint)]

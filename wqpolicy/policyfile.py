@@ -27,12 +27,13 @@ _CLAUSE_TAG = re.compile(r"\*\*\[([0-9]+(?:\.[0-9]+)*)\]\*\*\s*(.*)")
 
 def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
     """The policy document against schemas/policy.schema.json, one diagnostic per problem: a slip that causes
-    several schema errors (a full-width colon) is one diagnostic, at the slip."""
+    several schema errors (a full-width colon, a dedented line) is one diagnostic, at the slip."""
     schema_dir = data_dir("schemas")
     schema = load_schema(str(schema_dir / "policy.schema.json"))
     v = validator(schema, str(schema_dir))
     errors = [_deepest(e) for e in sorted(v.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))]
-    slips = [_full_width_colon(e, marks) or _split_number(e, marks) for e in errors]
+    slips = [_full_width_colon(e, marks) or _split_number(e, marks) or _dedented(e, doc, marks, schema)
+             for e in errors]
     out: list[Diagnostic] = []
     covered = [path for slip in slips if slip for path in slip[1]]
     for e, slip in zip(errors, slips):
@@ -131,6 +132,82 @@ def _split_number(error, marks: Marks):
     return Diagnostic("WQ-SCHEMA", without_separators(found[0]), Span(mark.file, line, col),
                       f"inside `{{…}}` a comma ends a value: this was read as `{first}` and a field `{extras[0]}`"), \
         [path]
+
+
+def _dedented(error, doc, marks: Marks, root: dict):
+    """A line indented less than the item it belongs to: `value:` level with its parameter's name, a parameter
+    level with `parameters:`, a rule level with `rules:`. It is read as an entry of the mapping above, where it
+    is unknown or of the wrong shape; it belongs under the entry before it."""
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        extras = [k for k in error.instance if k not in error.schema.get("properties", {})]
+        if len(extras) != 1:
+            return None
+        holder, key = path, extras[0]
+    elif path and isinstance(path[-1], str) and path[-1] not in (_schema_at(root, path[:-1]) or {}).get(
+            "properties", {}):
+        holder, key = path[:-1], path[-1]
+    else:
+        return None
+    mapping = _value_at(doc, holder)
+    names = list(mapping) if isinstance(mapping, dict) else []
+    before = names[:names.index(key)] if key in names else []
+    owner = next((k for k in reversed(before) if mapping[k] is None or isinstance(mapping[k], dict)), None)
+    if owner is None or not all(_belongs(root, holder + (owner,), mapping[owner], k, mapping[k])
+                                for k in names[names.index(owner) + 1:names.index(key) + 1]):
+        return None
+    at, above = marks.get(("<key>",) + holder + (key,)), marks.get(("<key>",) + holder + (owner,))
+    if at is None or above is None or at.line == above.line or at.text[at.start - at.col:at.start].strip() \
+            or at.col > above.col:
+        return None
+    entries = mapping[owner] and marks.get(("<key>",) + holder + (owner, next(iter(mapping[owner]))))
+    spaces = entries.col if entries and entries.line > above.line else above.col + 2
+    return Diagnostic("WQ-SCHEMA", f"`{key}:` is indented less than the item it belongs to", at.span(),
+                      f"indent it under `{owner}:` (line {above.line + 1}), with {spaces} spaces before it"), \
+        [holder + (key,), holder + (owner,)] if mapping[owner] is None else [holder + (key,)]
+
+
+def _belongs(root: dict, owner_path: tuple, owner, key, value) -> bool:
+    """Whether ``key: value`` would be a right entry of the mapping ``owner``, at ``owner_path``."""
+    schema = _schema_at(root, owner_path) or {}
+    if key in schema.get("properties", {}):
+        return not (isinstance(owner, dict) and key in owner)
+    entry = schema.get("additionalProperties")
+    return isinstance(entry, dict) and validator(dict(entry, **{"$defs": root.get("$defs", {})})).is_valid(value)
+
+
+def _schema_at(root: dict, path: tuple) -> dict | None:
+    """The (sub)schema of the policy schema that applies at ``path`` of a document, $refs followed."""
+    node = _resolved(root, root)
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        if isinstance(key, int):
+            node = node.get("items")
+        elif key in node.get("properties", {}):
+            node = node["properties"][key]
+        else:
+            node = node.get("additionalProperties")
+        node = _resolved(root, node)
+    return node if isinstance(node, dict) else None
+
+
+def _resolved(root: dict, node):
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/$defs/"):
+        node = root.get("$defs", {}).get(node["$ref"][len("#/$defs/"):])
+    if isinstance(node, dict) and ("oneOf" in node or "anyOf" in node):  # a definition: text, or a mapping
+        branches = [_resolved(root, b) for b in node.get("oneOf", node.get("anyOf"))]
+        node = next((b for b in branches if isinstance(b, dict) and "properties" in b), node)
+    return node
+
+
+def _value_at(doc, path: tuple):
+    for key in path:
+        if isinstance(doc, dict):
+            doc = doc.get(key)
+        else:
+            doc = doc[key] if isinstance(doc, list) and isinstance(key, int) and key < len(doc) else None
+    return doc
 
 
 def clauses_of(document: Path) -> dict[str, str]:
