@@ -451,6 +451,17 @@ def test_a_percentage_written_in_words_is_given_in_figures(tmp_path, words, writ
          f"or percentage; {DECLARED}", f"write `{write}`")]
 
 
+def test_codes_joined_by_a_chinese_comma_in_remove_are_named_as_in_add(tmp_path):
+    # Before: `remove` said "`design，installation` is not in parameter … (did you mean `installation`?)", while
+    # `add` named the comma.
+    assert revised(tmp_path, "{remove: [design]}", "{remove: [design，installation]}") == [
+        ("WQ-TYPE", 7, 34, "parameter `eligible_categories`: `remove[0]` is one item, `design，installation`, holding "
+         "a Chinese comma", "to list 2 items, separate them with `,` (ASCII): [design, installation]")]
+    assert revised(tmp_path, "{add: [design]}", "{add: [design，installation]}") == [
+        ("WQ-TYPE", 8, 31, "parameter `excluded_categories`: `add[0]` is one item, `design，installation`, holding "
+         "a Chinese comma", "to list 2 items, separate them with `,` (ASCII): [design, installation]")]
+
+
 def test_a_chinese_comma_between_the_entries_of_braces_is_named_where_it_is(tmp_path):
     # Before: at the `:` after `note` (column 51), "a `,` or the closing `}` was expected here".
     assert revised(tmp_path, "{value: 150万元}", "{value: 150万元， note: 2023年提高}") == [

@@ -38,7 +38,7 @@ def value_problems(value, kind: str | None) -> list[ValueProblem]:
     elif kind is None and isinstance(value, str) and _typed_number(value):
         # no `type` to check against, but `20 %` or `３` is a number mistyped, which rules would compare as text
         found.append(ValueProblem("WQ-TYPE", (), f"`{value}` is text, not a number", number_hint(value)))
-    found += _joined_items(value)
+    found += joined_items(value)
     for group in _alike_groups(value):
         found += _unlike(group)
     return found
@@ -114,18 +114,19 @@ def number_hint(text: str) -> str | None:
     return None
 
 
-def _joined_items(value, at=()):
+def joined_items(value, name: str = "value", at=()):
     """List items of text joined with a Chinese comma (`[a，b]` is one item, `a，b`): an error for codes, which
-    are never written so, and a warning for other text, which may mean it."""
+    are never written so, and a warning for other text, which may mean it. ``name`` is what the list is
+    called in the messages (`value`, `remove`)."""
     for key, item in _children(value):
         if isinstance(item, str) and isinstance(value, list) and re.search("[，、]", item):
             parts = re.split("[，、]", item)
             codes = all(re.fullmatch(r"[A-Za-z0-9_.]+", p.strip()) for p in parts)
-            yield ValueProblem("WQ-TYPE", at + (key,), f"`{_where(at + (key,))}` is one item, `{item}`, holding "
-                               f"a Chinese comma", f"to list {len(parts)} items, separate them with `,` (ASCII): "
-                               f"[{', '.join(p.strip() for p in parts)}]", "error" if codes else "warning")
+            yield ValueProblem("WQ-TYPE", at + (key,), f"`{_where(at + (key,), name)}` is one item, `{item}`, "
+                               f"holding a Chinese comma", f"to list {len(parts)} items, separate them with `,` "
+                               f"(ASCII): [{', '.join(p.strip() for p in parts)}]", "error" if codes else "warning")
         elif isinstance(item, (list, dict)):
-            yield from _joined_items(item, at + (key,))
+            yield from joined_items(item, name, at + (key,))
 
 
 def _children(value):
@@ -134,8 +135,8 @@ def _children(value):
     return value.items() if isinstance(value, dict) else ()
 
 
-def _where(at: tuple) -> str:
-    return "value" + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in at)
+def _where(at: tuple, name: str = "value") -> str:
+    return name + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in at)
 
 
 def _empty_parts(value, at=()):

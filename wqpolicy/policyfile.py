@@ -14,7 +14,7 @@ from .checker import reads
 from .display import fill
 from .errors import TYPO, Diagnostic, WQError, did_you_mean
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text
-from .parameter_values import value_problems
+from .parameter_values import joined_items, value_problems
 from .schemas import data_dir, error_message, error_path, load_schema, validator
 from .source import Span
 from .syntax_errors import grouped_number, without_separators
@@ -42,7 +42,7 @@ def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
         elif not any(tuple(e.absolute_path)[:len(c)] == c for c in covered):
             message, hint = _schema_message(e, marks, "extends" in doc)
             out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(e), hint))
-    return out
+    return out + _joined_edits(doc, marks)
 
 
 def _deepest(error):
@@ -208,6 +208,20 @@ def _value_at(doc, path: tuple):
         else:
             doc = doc[key] if isinstance(doc, list) and isinstance(key, int) and key < len(doc) else None
     return doc
+
+
+def _joined_edits(doc, marks: Marks) -> list[Diagnostic]:
+    """Codes joined by a Chinese comma in a revision's `remove: […]` or `add: […]` (`[design，installation]`): one
+    item, which `remove` would not find and `add` would add as a new code."""
+    out = []
+    for name, entry in (doc.get("parameters") or {}).items() if isinstance(doc.get("parameters"), dict) else ():
+        for edit in ("remove", "add"):
+            items = entry.get(edit) if isinstance(entry, dict) else None
+            for p in joined_items(items, edit) if isinstance(items, list) else ():
+                if p.severity == "error":
+                    out.append(Diagnostic(p.code, f"parameter `{name}`: {p.message}",
+                                          marks.span(("parameters", name, edit) + p.at), p.hint))
+    return out
 
 
 def clauses_of(document: Path) -> dict[str, str]:
