@@ -69,3 +69,16 @@ def test_the_revision_walk_through_prints_what_readme_says(tmp_path, monkeypatch
     shown_in_order(block_after("What the `wqpolicy diff` above prints"), diff)
     tested = run("test", "tests/cases", "--policies", "policies").output.splitlines()[-1]
     assert f"(`{tested}` here)" in README
+
+
+def test_the_sample_check_error_is_what_check_prints(tmp_path, monkeypatch):
+    """README's example of an error: `rd_intensity` misspelt in a rule's condition, at its line and column."""
+    shutil.copytree(ROOT / "policies", tmp_path / "policies")
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    trial = tmp_path / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
+    text = trial.read_text(encoding="utf-8")
+    trial.write_text(text.replace("condition: rd_intensity >= min_rd_intensity",
+                                  "condition: rd_intensty >= min_rd_intensity", 1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    sample = block_after("with `rd_intensity` misspelt in a rule's condition")
+    shown_in_order(sample, run("check", "policies/").output)
