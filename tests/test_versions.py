@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -369,3 +370,20 @@ def test_show_lines_up_a_chinese_name_by_the_columns_it_takes(tmp_path):
     (chinese,) = [line for line in out if "人均投入" in line]
     (ascii_,) = [line for line in out if line.startswith("  inherited eligible_declared ")]
     assert columns(chinese[:chinese.index(" 3.2.4 ")]) == columns(ascii_[:ascii_.index(" 6.3.1 ")])
+
+
+def test_suggest_gives_the_entry_that_makes_a_case_pass_under_a_revision(tmp_path):
+    """The officer's step after a revision: each failing case gets the `expect_by_version` entry it lacks, to
+    check by hand; added as it is, the case passes under the revision (and still under the base)."""
+    case = tmp_path / "case.yaml"
+    shutil.copy(ROOT / "tests" / "cases" / "recognition" / "baseline_fully_eligible.yaml", case)
+    r = run("test", case, "--policy", REVISION, "--suggest")
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    start = lines.index("       建议 suggested (check it by hand before adding it to the case):") + 1
+    block = [line[9:] for line in lines[start:] if line.startswith("         ")]
+    assert block[:4] == ["expect_by_version:", "  2022-hypothetical:", "    outcome: ineligible",
+                         "    rules: {recognition.rd_intensity: fail, recognition.satisfaction: absent}"]
+    case.write_text(case.read_text(encoding="utf-8") + "\n".join(block) + "\n", encoding="utf-8")
+    assert run("test", case, "--policy", REVISION).output == "1 passed, 0 failed\n"
+    assert run("test", case, "--policy", BASE_REF).output == "1 passed, 0 failed\n"

@@ -3,9 +3,12 @@ Returns results; prints nothing (the CLI renders them)."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+import yaml
 
 from .errors import Diagnostic, WQError
 from .inputs import load_input
@@ -188,6 +191,29 @@ def run_case(case: Case, policy) -> CaseResult:
             got = f"(计算出错 error: {record.output_errors[name]})"
         result.mismatches += [(f"output {name}{where}", e, a) for where, e, a in differences(want, got)]
     return result
+
+
+def suggestion(result: CaseResult, version: str) -> str:
+    """What the case would say under ``version`` to pass, as YAML to add to it by hand once checked: an
+    ``expect_by_version`` entry with the outcome, rule outcomes and whole outputs that differ, as evaluated."""
+    record, entry = result.record, {}
+    if record is None:  # an input error where the case expected a decision
+        codes = sorted({d.code for d in result.diagnostics})
+        entry["error"] = codes[0] if codes else "WQ-INPUT"
+    else:
+        outcomes = {r.id: r.outcome for r in record.rules}
+        for what, _, _ in result.mismatches:
+            if what == "outcome":
+                entry["outcome"] = record.outcome
+            elif what.startswith("rule "):
+                rule = what[len("rule "):]
+                entry.setdefault("rules", {})[rule] = outcomes.get(rule, "absent")
+            elif what.startswith("output "):
+                name = re.split(r"[.\[]", what[len("output "):], maxsplit=1)[0]
+                if name in record.outputs:
+                    entry.setdefault("outputs", {})[name] = record.output(name)
+    return yaml.safe_dump({"expect_by_version": {version: entry}}, allow_unicode=True, sort_keys=False,
+                          default_flow_style=None, width=1000)
 
 
 def differences(expected, actual, where: str = "") -> list[tuple[str, object, object]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .cases import load_cases, run_case
+from .cases import load_cases, run_case, suggestion
 from .errors import Diagnostic, WQError, did_you_mean, legend
 from .inputs import load_input
 from .loader import Library, is_policy_file, load_policy
@@ -201,8 +201,10 @@ def eval_(inputs, policy_ref, on, decision, fmt, policy_dirs):
               help="Run every case under this version (default: each case's own `version`, else the one in force).")
 @click.option("--on", type=DATE, help="Date that picks the version in force (default: each case's `on`, else today).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the cases that pass.")
+@click.option("--suggest", is_flag=True, help="Under each failing case, the `expect_by_version` entry that would "
+              "make it pass under that version, as evaluated: to check by hand, then add to the case file.")
 @_policies_option
-def test(paths, policy_ref, on, verbose, policy_dirs):
+def test(paths, policy_ref, on, verbose, suggest, policy_dirs):
     """Run YAML case files and compare outcomes, rule outcomes and outputs with their expectations.
 
     PATHS are case files or folders of them (default: tests/cases). Prints a line per failing case (expected
@@ -212,6 +214,7 @@ def test(paths, policy_ref, on, verbose, policy_dirs):
     Examples:
       wqpolicy test tests/cases
       wqpolicy test --policy tests/fixtures/revision/2022-hypothetical.yaml tests/fixtures/revision/cases
+      wqpolicy test --policy tests/fixtures/revision/2022-hypothetical.yaml --suggest tests/cases    # exit 1
     """
     if not paths and not Path("tests/cases").is_dir():
         raise click.UsageError("no PATHS given and no tests/cases folder here: give the case files or their folder")
@@ -244,6 +247,10 @@ def test(paths, policy_ref, on, verbose, policy_dirs):
         click.echo(f"FAIL 未通过 {case.path} [{result.ref}] — {case.description}")
         for what, want, got in result.mismatches:
             click.echo(f"       {what}: 应为 expected {_as_written(want)}, 实际 got {_as_written(got)}")
+        if suggest:
+            click.echo("       建议 suggested (check it by hand before adding it to the case):")
+            click.echo("".join(f"         {line}\n" for line in suggestion(result, policy.version).splitlines()),
+                       nl=False)
     failed += len({d.span.file if d.span else "" for d in problems})
     click.echo(f"{passed} passed, {failed} failed")
     if failed:
