@@ -13,7 +13,8 @@ from .errors import Diagnostic, WQError
 from .lockfile import LOCK_NAME, read_lock
 from .model import PolicyVersion
 from .policy import PathLike, Policy, check_decisions
-from .policyfile import Builder, date_of, policy_schema_errors
+from .policy_schema import policy_schema_errors
+from .policyfile import Builder, date_of
 from .schemas import data_dir
 from .source import Span
 from .versions import PolicyFile, base_changes, in_force, item_hashes, read_policy_file, resolve, timeline_problems

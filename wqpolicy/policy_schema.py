@@ -1,0 +1,211 @@
+"""A policy file against schemas/policy.schema.json, its errors worded for the staff who edit it: the YAML slips
+behind a schema error (a full-width colon, a thousands separator, a line indented too little, a Chinese comma in a
+list) named where they are, with what to write, instead of jsonschema's own words."""
+from __future__ import annotations
+
+from .errors import Diagnostic, did_you_mean
+from .parameter_values import joined_items
+from .schemas import data_dir, error_message, error_path, load_schema, validator
+from .source import Span
+from .syntax_errors import grouped_number, without_separators
+from .values import is_number
+from .yamlload import FULL_WIDTH_COLON, Marks
+
+
+def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
+    """The policy document against schemas/policy.schema.json, one diagnostic per problem: a slip that causes
+    several schema errors (a full-width colon, a dedented line) is one diagnostic, at the slip."""
+    schema_dir = data_dir("schemas")
+    schema = load_schema(str(schema_dir / "policy.schema.json"))
+    v = validator(schema, str(schema_dir))
+    errors = [_deepest(e) for e in sorted(v.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))]
+    slips = [_full_width_colon(e, marks) or _split_number(e, marks) or _dedented(e, doc, marks, schema)
+             for e in errors]
+    out: list[Diagnostic] = []
+    covered = [path for slip in slips if slip for path in slip[1]]
+    for e, slip in zip(errors, slips):
+        if slip is not None:
+            out += [slip[0]] if slip[0] not in out else []
+        elif not any(tuple(e.absolute_path)[:len(c)] == c for c in covered):
+            message, hint = _schema_message(e, marks, "extends" in doc)
+            out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(e), hint))
+    return out + _joined_edits(doc, marks)
+
+
+def _deepest(error):
+    # oneOf/anyOf errors: the sub-error that got furthest says the most; at equal depth, one from a branch of the
+    # value's own type (a misspelt key of a mapping, not "the mapping is not text").
+    while error.context:
+        error = max(error.context, key=lambda c: (len(c.absolute_path), c.validator != "type"))
+    return error
+
+
+def _schema_message(error, marks: Marks, revision: bool) -> tuple[str, str | None]:
+    """What a schema error means to whoever edits the file, and what to write instead (or None)."""
+    where, value, path = error_path(error), error.instance, tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(value, dict):
+        allowed = error.schema.get("properties", {})
+        extra = next((k for k in value if k not in allowed), None)
+        return error_message(error), did_you_mean(str(extra), allowed) if extra is not None else None
+    if error.validator == "enum" and isinstance(value, str):
+        return error_message(error), did_you_mean(value, [str(x) for x in error.validator_value])
+    if error.validator == "format" and error.validator_value == "date":
+        return f"{where}: `{value}` is not a date", "write the date as YYYY-MM-DD, e.g. 2021-01-01"
+    if error.validator == "type" and value is None:
+        return f"{where} is empty", "write a value after the colon, or remove the line"
+    if error.validator == "type" and error.validator_value == "array" and isinstance(value, str):
+        return f"{where}: `{value}` is text, but a list is required", f"write it in brackets: [{value}]"
+    if error.validator == "type" and "string" in _wanted(error) and is_number(value):
+        written = _written(marks, path) or str(value)
+        key = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+        return f"{where}: `{written}` is read as a number, but text is required", \
+            f'put it in quotes: `{key}"{written}"`'
+    if error.validator == "type" and error.validator_value == "object" and len(path) == 2 \
+            and path[0] == "parameters":
+        written, clause = _written(marks, path), "" if revision else ', clause: "…"'
+        return f"{where}: a parameter's value is written after `value:`", \
+            f"write `{path[1]}: {{value: {written}{clause}}}`" if written else \
+            f"write `value:` on the line below `{path[1]}:`, indented, and indent the value under it"
+    if error.validator == "required" and isinstance(value, dict):
+        missing = next((k for k in error.validator_value if k not in value), None)
+        if missing is not None:
+            return f"{where} lacks `{missing}`", f"add `{missing}: …`"
+    return error_message(error), None
+
+
+def _wanted(error) -> list:
+    return error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+
+
+def _written(marks: Marks, path: tuple) -> str | None:
+    """A scalar as the file writes it (`6.10`, not 6.1), when it is on one line."""
+    mark = marks.get(tuple(path))
+    written = mark.text[mark.start:mark.end] if mark else ""
+    return written if written and "\n" not in written and len(written) <= 60 else None
+
+
+def _full_width_colon(error, marks: Marks):
+    """`min_rd_intensity：{value: 4%}`: YAML reads a key up to the first `: `, so a full-width colon leaves a key
+    `min_rd_intensity：{value` and the errors of its value. One diagnostic, at the `：`."""
+    path = tuple(error.absolute_path)
+    keys = [(path[:i], k) for i, k in enumerate(path)]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        keys += [(path, k) for k in error.instance if k not in error.schema.get("properties", {})]
+    if "propertyNames" in error.absolute_schema_path:
+        keys.append((path, error.instance))
+    found = next(((holder, k) for holder, k in keys if isinstance(k, str) and "\uff1a" in k), None)
+    if found is None:
+        return None
+    holder, key = found
+    mark = marks.get(("<key>",) + holder + (key,))
+    span = mark.span(key.index("\uff1a"), 1, value=key) if mark else marks.span(holder)
+    return Diagnostic("WQ-YAML", FULL_WIDTH_COLON, span), [holder + (key,)]
+
+
+def _split_number(error, marks: Marks):
+    """`{value: 1,500万元}`: inside `{…}` the comma ends the value, leaving `value: 1` and a key `500万元`."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return None
+    path = tuple(error.absolute_path)
+    extras = [k for k in error.instance if k not in error.schema.get("properties", {})]
+    found = [grouped_number(m.text, m.start - 1) if m and error.instance[k] is None and m.start else None
+             for k, m in ((k, marks.get(("<key>",) + path + (k,))) for k in extras)]
+    if not found or None in found:
+        return None
+    mark = marks.get(("<key>",) + path + (extras[0],))
+    comma = mark.text.rindex(",", 0, mark.start)
+    line, col = mark.text.count("\n", 0, comma) + 1, comma - mark.text.rfind("\n", 0, comma)
+    first = mark.text[comma - len(found[0].split(",")[0]):comma]
+    return Diagnostic("WQ-SCHEMA", without_separators(found[0]), Span(mark.file, line, col),
+                      f"inside `{{…}}` a comma ends a value: this was read as `{first}` and a field `{extras[0]}`"), \
+        [path]
+
+
+def _dedented(error, doc, marks: Marks, root: dict):
+    """A line indented less than the item it belongs to: `value:` level with its parameter's name, a parameter
+    level with `parameters:`, a rule level with `rules:`. It is read as an entry of the mapping above, where it
+    is unknown or of the wrong shape; it belongs under the entry before it."""
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        extras = [k for k in error.instance if k not in error.schema.get("properties", {})]
+        if len(extras) != 1:
+            return None
+        holder, key = path, extras[0]
+    elif path and isinstance(path[-1], str) and path[-1] not in (_schema_at(root, path[:-1]) or {}).get(
+            "properties", {}):
+        holder, key = path[:-1], path[-1]
+    else:
+        return None
+    mapping = _value_at(doc, holder)
+    names = list(mapping) if isinstance(mapping, dict) else []
+    before = names[:names.index(key)] if key in names else []
+    owner = next((k for k in reversed(before) if mapping[k] is None or isinstance(mapping[k], dict)), None)
+    if owner is None or not all(_belongs(root, holder + (owner,), mapping[owner], k, mapping[k])
+                                for k in names[names.index(owner) + 1:names.index(key) + 1]):
+        return None
+    at, above = marks.get(("<key>",) + holder + (key,)), marks.get(("<key>",) + holder + (owner,))
+    if at is None or above is None or at.line == above.line or at.text[at.start - at.col:at.start].strip() \
+            or at.col > above.col:
+        return None
+    entries = mapping[owner] and marks.get(("<key>",) + holder + (owner, next(iter(mapping[owner]))))
+    spaces = entries.col if entries and entries.line > above.line else above.col + 2
+    return Diagnostic("WQ-SCHEMA", f"`{key}:` is indented less than the item it belongs to", at.span(),
+                      f"indent it under `{owner}:` (line {above.line + 1}), with {spaces} spaces before it"), \
+        [holder + (key,), holder + (owner,)] if mapping[owner] is None else [holder + (key,)]
+
+
+def _belongs(root: dict, owner_path: tuple, owner, key, value) -> bool:
+    """Whether ``key: value`` would be a right entry of the mapping ``owner``, at ``owner_path``."""
+    schema = _schema_at(root, owner_path) or {}
+    if key in schema.get("properties", {}):
+        return not (isinstance(owner, dict) and key in owner)
+    entry = schema.get("additionalProperties")
+    return isinstance(entry, dict) and validator(dict(entry, **{"$defs": root.get("$defs", {})})).is_valid(value)
+
+
+def _schema_at(root: dict, path: tuple) -> dict | None:
+    """The (sub)schema of the policy schema that applies at ``path`` of a document, $refs followed."""
+    node = _resolved(root, root)
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        if isinstance(key, int):
+            node = node.get("items")
+        elif key in node.get("properties", {}):
+            node = node["properties"][key]
+        else:
+            node = node.get("additionalProperties")
+        node = _resolved(root, node)
+    return node if isinstance(node, dict) else None
+
+
+def _resolved(root: dict, node):
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/$defs/"):
+        node = root.get("$defs", {}).get(node["$ref"][len("#/$defs/"):])
+    if isinstance(node, dict) and ("oneOf" in node or "anyOf" in node):  # a definition: text, or a mapping
+        branches = [_resolved(root, b) for b in node.get("oneOf", node.get("anyOf"))]
+        node = next((b for b in branches if isinstance(b, dict) and "properties" in b), node)
+    return node
+
+
+def _value_at(doc, path: tuple):
+    for key in path:
+        if isinstance(doc, dict):
+            doc = doc.get(key)
+        else:
+            doc = doc[key] if isinstance(doc, list) and isinstance(key, int) and key < len(doc) else None
+    return doc
+
+
+def _joined_edits(doc, marks: Marks) -> list[Diagnostic]:
+    """Codes joined by a Chinese comma in a revision's `remove: […]` or `add: […]` (`[design，installation]`): one
+    item, which `remove` would not find and `add` would add as a new code."""
+    out = []
+    for name, entry in (doc.get("parameters") or {}).items() if isinstance(doc.get("parameters"), dict) else ():
+        for edit in ("remove", "add"):
+            items = entry.get(edit) if isinstance(entry, dict) else None
+            for p in joined_items(items, edit) if isinstance(items, list) else ():
+                if p.severity == "error":
+                    out.append(Diagnostic(p.code, f"parameter `{name}`: {p.message}",
+                                          marks.span(("parameters", name, edit) + p.at), p.hint))
+    return out
