@@ -77,3 +77,10 @@ def test_a_character_that_cannot_be_seen_is_named_by_its_code():
         evaluate_expression("1 +\u200b 2", {})
     assert info.value.diagnostics[0].message == ("unexpected character U+200B zero width space (it cannot be seen: "
                                                  "delete it)")
+
+
+def test_a_percentage_in_chinese_words_is_told_how_to_write_it():
+    with pytest.raises(WQError) as info:
+        evaluate_expression("n > 百分之五", {"n": 1})
+    d = info.value.diagnostics[0]
+    assert (d.message, d.hint, d.span.col) == ("unknown name `百分之五`", "write `5%`", 5)

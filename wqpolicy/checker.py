@@ -12,6 +12,7 @@ from .display import decimal_text
 from .errors import Diagnostic, did_you_mean
 from .functions import BUILTINS
 from .model import Decision, Definition, Expr, PolicyVersion
+from .parameter_values import number_hint
 from .source import Span
 from .syntax_errors import keyword_for
 from .values import is_number, is_whole
@@ -171,7 +172,7 @@ class Checker:
         known = [*local, *self.defs, *self.params, *self.input.names(), *specials]
         keyword = keyword_for(name)
         hint = (f"write `{keyword}`: keywords are lower-case English" if keyword else did_you_mean(name, known)
-                or f'if this is text, put it in quotes: "{name}"')
+                or number_hint(name) or f'if this is text, put it in quotes: "{name}"')
         self._error_at(self._expr, n, "WQ-NAME", f"unknown name `{name}`", hint)
         return T.ANY
 
