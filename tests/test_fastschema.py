@@ -213,7 +213,7 @@ def test_the_inlined_schema_finds_the_same_errors_at_the_same_paths_as_the_schem
     assert all("$ref" not in str({k: v for k, v in s.validator.schema.items() if k != "$defs"})
                for s in policy.inputs.values())
     compared = 0
-    for _ in range(800):
+    for _ in range(500):
         doc = exact_numbers(_mutate(rng.choice(DOCUMENTS), rng))
         name = doc.get("decision") if isinstance(doc.get("decision"), str) else "recognition"
         name = name if name in policy.inputs else "recognition"
@@ -223,7 +223,7 @@ def test_the_inlined_schema_finds_the_same_errors_at_the_same_paths_as_the_schem
         errors = found(policy.inputs[name].validator)
         assert errors == found(plain[name])
         compared += bool(errors)
-    assert compared > 400
+    assert compared > 250
     recursive = {"$defs": {"n": {"type": "array", "items": {"$ref": "#/$defs/n"}}}, "$ref": "#/$defs/n"}
     assert inlined(recursive)["allOf"][0]["items"] == {"$ref": "#/$defs/n"}  # recursion stays a $ref, once in
     nested = {"properties": {"a": {"$id": "https://x/", "$ref": "#/b"}}}

@@ -179,10 +179,10 @@ def test_an_unknown_field_with_a_very_long_name_is_shown_cut(tmp_path):
 
 def test_json_marks_place_every_key_and_value_where_the_yaml_reader_does():
     """JsonMarks finds a place by skipping the values before it; the YAML reader marks every node. Both must give
-    the same line and column for every key and value of every corpus document, laid out three ways."""
+    the same line and column for every key and value of every corpus document, laid out two ways."""
     checked = 0
     for doc in DOCUMENTS:
-        for indent in (None, 1, 4):
+        for indent in (None, 2):
             text = as_json(doc, indent=indent)
             _, yaml_marks = load_yaml(text, "d.json", dates=False)
             marks = JsonMarks(text, "d.json")
@@ -193,7 +193,7 @@ def test_json_marks_place_every_key_and_value_where_the_yaml_reader_does():
                 assert marks.get(path).span() == yaml_marks[path].span(), (path, indent)
                 checked += 1
             assert marks.get(("no_such_field",)) is None and ("investment", 10 ** 6) not in marks
-    assert checked > 10_000
+    assert checked > 7_000
 
 
 def test_an_error_late_in_a_big_json_document_is_placed_without_reading_it_again(tmp_path):
