@@ -211,3 +211,10 @@ def test_arguments_of_the_wrong_kind_say_what_is_wanted():
 def test_a_policy_says_what_it_is_when_printed():
     assert repr(wqpolicy.load_policy("wuqing-five-platforms@2021-trial")) == (
         "<Policy wuqing-five-platforms@2021-trial: filing, recognition, annual_assessment, demand_subsidy>")
+
+
+def test_a_document_that_is_an_ordered_dict_or_any_mapping_type_is_evaluated():
+    from collections import OrderedDict
+    p = wqpolicy.load_policy("wuqing-five-platforms@2021-trial")
+    doc = OrderedDict(decision="filing", platform=OrderedDict(industry="biomedicine"))
+    assert p.evaluate(None, doc).rule("filing.industry").outcome == "pass"

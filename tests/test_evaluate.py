@@ -170,7 +170,10 @@ def test_missing_names_only_fields_the_branches_taken_asked_for():
     del doc["purchaser"]["in_wuqing"]
     doc["purchases"][0]["used_on"] = datetime.date(2023, 5, 1)
     r = bundled().evaluate("demand_subsidy", doc)
-    assert (r.outcome, r.missing()) == ("needs_review", ["purchaser.in_wuqing", "purchaser.settled_on"])
+    # settled_on is only asked about (`known(…)`: left out, it means not settled), never needed
+    assert (r.outcome, r.missing()) == ("needs_review", ["purchaser.in_wuqing"])
+    doc["purchaser"]["settled_on"] = datetime.date(2023, 6, 1)  # settled within the window: in_wuqing not needed
+    assert bundled().evaluate("demand_subsidy", doc).missing() == []
 
 
 def test_the_record_is_plain_json(policy):

@@ -339,3 +339,4 @@ def test_a_document_wrong_throughout_gets_the_first_fifty_errors_and_a_line_sayi
     assert errors[0].endswith("investment[0].amount: -1 is less than the minimum of 0")
     assert errors[-1].endswith(f"error[WQ-INPUT]: more errors not shown: the first {MAX_INPUT_ERRORS} are above "
                                "(correct them and run again)")
+    assert errors[-2].endswith(f"investment[{MAX_INPUT_ERRORS - 1}].amount: -1 is less than the minimum of 0")

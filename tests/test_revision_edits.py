@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from wqpolicy import load_policy
+from wqpolicy.errors import WQError
 from wqpolicy.loader import Library
 
 HEAD = """\
@@ -236,3 +237,39 @@ def test_a_list_parameter_a_revision_writes_as_one_text_is_an_error_where_in_rea
     assert found[0][2] == (f"2022-edits changes parameter `equipment_intensive_subsectors` ({tmp_path / 'revision.yaml'}"
                            ":7:3), and this line, inherited from 2021-trial, reads it: write its value as a list, "
                            "[高端装备制造], or declare `type: string` if a part of the text is meant")
+
+
+def test_a_misspelt_field_under_change_is_an_error_not_new_data(tmp_path):
+    found = findings(tmp_path, "parameters:\n  industries:\n    change:\n      intelligent_tech:\n"
+                               "        subsector: {add: [低空经济]}\n")
+    assert found == [("10:9", "error", "WQ-NAME", "`intelligent_tech` in parameter `industries` has no field "
+                      "`subsector`: nothing to change (did you mean `subsectors`?)")]
+
+
+def test_an_item_added_under_change_is_placed_in_the_revision_and_its_hint_said_once(tmp_path):
+    found = findings(tmp_path, "parameters:\n  industries:\n    change:\n      intelligent_tech:\n"
+                               "        subsectors: {add: [低空经济，无人机]}\n")
+    assert [(f[0], f[1]) for f in found] == [("10:28", "warning")]
+    assert found[0][3].count("to list 2 items") == 1 and "inherited" not in found[0][3]
+
+
+def test_extends_written_as_a_number_that_goes_round_is_an_error_not_a_hang(tmp_path):
+    """`extends: 2021` is read as a number; the circle test compared it with text versions and never matched."""
+    (tmp_path / "a.yaml").write_text('id: p\nversion: a\nextends: "2021"\neffective_from: 2022-01-01\n',
+                                     encoding="utf-8")
+    (tmp_path / "base.yaml").write_text('id: p\nversion: "2021"\nextends: 2021\neffective_from: 2021-01-01\n',
+                                        encoding="utf-8")
+    with pytest.raises(WQError) as e:
+        Library([tmp_path]).build("p", "a")
+    assert [d.message for d in e.value.diagnostics] == ["`extends` goes round in a circle: a → 2021 → 2021"]
+
+
+def test_a_base_found_in_two_given_folders_is_an_error_for_its_revisions_too(tmp_path):
+    text = (Path(__file__).resolve().parent.parent / "policies" / "wuqing-five-platforms" / "2021-trial.yaml")
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "2021-trial.yaml").write_text(text.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "b" / "rev.yaml").write_text(HEAD, encoding="utf-8")
+    with pytest.raises(WQError) as e:
+        Library([tmp_path / "a", tmp_path / "b"]).load("wuqing-five-platforms", "2022-edits")
+    assert [d.code for d in e.value.diagnostics] == ["WQ-DUPLICATE"]

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
 from . import types as T
+from .absent import unread
 from .display import decimal_text
 from .values import UNKNOWN, EvalFault, Year, is_number, is_whole, quantize
 
@@ -191,7 +192,17 @@ def _parts(parts) -> str:
 
 
 def _value_or(x, default):
-    return default if x is UNKNOWN else x
+    if x is UNKNOWN:
+        unread()  # asked about, not needed: never named as missing
+        return default
+    return x
+
+
+def _known(x) -> bool:
+    if x is UNKNOWN:
+        unread()
+        return False
+    return True
 
 
 def _same(args):
@@ -240,6 +251,6 @@ BUILTINS: dict[str, Builtin] = {b.name: b for b in [
     Builtin("date", 3, 3, "date(y, m, d): the date of a year, month and day",
             lambda a: ([_need(x, T.NUMBER, "each part") for x in a], T.DATE)[-1], _date),
     Builtin("known", 1, 1, "known(x): true when x has a value, false when it is missing (never unknown)",
-            lambda a: T.BOOL, lambda x: x is not UNKNOWN, strict=False),
+            lambda a: T.BOOL, _known, strict=False),
     Builtin("value_or", 2, 2, "value_or(x, d): x, or d when x is missing", _same, _value_or, strict=False),
 ]}

@@ -122,13 +122,13 @@ def not_json(doc, file: str | None = None) -> Diagnostic | None:
         v, path, depth = stack.pop()
         if depth > MAX_DEPTH:
             problem = f"nested more than {MAX_DEPTH} deep (a document that holds itself is, without end)"
-        elif type(v) is dict:
+        elif isinstance(v, dict):  # an OrderedDict, a CommentedMap: mappings too
             bad = next((k for k in v if type(k) is not str), _UNBUILT)
             if bad is _UNBUILT:
                 stack += [(x, f"{path}.{k}" if path else k, depth + 1) for k, x in v.items()]
                 continue
             problem = f"the key {bad!r} is not text"
-        elif type(v) is list:
+        elif isinstance(v, list):
             stack += [(x, f"{path}[{i}]", depth + 1) for i, x in enumerate(v)]
             continue
         elif isinstance(v, _JSON_LEAVES):
@@ -194,9 +194,11 @@ class InputSchema:
                 span = Span(file, 1, 1)
             out.append(Diagnostic("WQ-INPUT", error_message(e), span))
         if len(out) > MAX_INPUT_ERRORS:  # a document wrong throughout: the first errors say what to mend
-            out = sorted(out[:MAX_INPUT_ERRORS])  # the line saying so at the last error shown, to come after it
+            out = sorted(out[:MAX_INPUT_ERRORS])
+            last = out[-1].span  # the line saying so placed just after the last error shown, to be read after it
+            after = Span(last.file, last.line, last.col + 1) if last is not None else None
             return out + [Diagnostic("WQ-INPUT", f"more errors not shown: the first {MAX_INPUT_ERRORS} are above",
-                                     out[-1].span, "correct them and run again")]
+                                     after, "correct them and run again")]
         return sorted(out)
 
     def prepare(self, doc: dict) -> dict:

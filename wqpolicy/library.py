@@ -141,6 +141,9 @@ class Library:
         if diagnostics:
             raise WQError(diagnostics)
         resolved = resolve(pf, siblings, self._resolved.setdefault(policy_id, {}))
+        for base in resolved.chain[1:]:  # a base found in two folders: which one a revision means is not clear
+            if (policy_id, base) in self._twice:
+                raise WQError(self._twice[(policy_id, base)])
         builder = Builder(resolved.doc, resolved.marks, str(pf.path), pf.path.parent)
         model = builder.build()
         model.origin = resolved.origin
@@ -165,12 +168,12 @@ class Library:
             model = self.build(policy_id, version)
             pf = self.files[policy_id][version]
             try:
-                policy = Policy(model, list(model.warnings))
+                policy = Policy(model, [])
             except WQError as e:
                 raise WQError(_blamed(pf, model, e.diagnostics)) from None
             except RecursionError:
                 raise _too_deep(pf) from None
-            policy.warnings = _blamed(pf, model, policy.warnings)
+            policy.warnings = list(model.warnings) + _blamed(pf, model, policy.warnings)  # the model's: blamed
             self._loaded[key] = policy
         return self._loaded[key]
 

@@ -188,6 +188,11 @@ class _Overlay:
                              here + (key,), code="WQ-SCHEMA")
             else:
                 for field_name, new in fields.items():
+                    if field_name not in value[key]:  # a misspelt field would be added as data, silently
+                        self.problem(f"`{key}` in parameter `{name}` has no field `{field_name}`: nothing to change",
+                                     here + (key, field_name), did_you_mean(str(field_name), map(str, value[key]))
+                                     or "fields: " + ", ".join(map(str, value[key])), key=True)
+                        continue
                     old = value[key].get(field_name)
                     if isinstance(new, dict) and new and set(new) <= set(EDITS) and isinstance(old, (list, dict)):
                         value[key][field_name] = self.edit(f"{name}.{key}.{field_name}", old, new,
@@ -209,16 +214,24 @@ def _place_added_items(marks: Marks, rev_marks: Marks, rev_doc: dict, doc: dict)
     for path, mark in list(rev_marks.items()):
         keyed = path[:1] == ("<key>",)
         inner = path[1:] if keyed else path
-        if len(inner) < 4 or inner[0] != "parameters" or inner[2] != "add":
+        if len(inner) < 4 or inner[0] != "parameters":
             continue
-        name, item = inner[1], inner[3]
-        value = ((doc.get("parameters") or {}).get(name) or {}).get("value")
-        if isinstance(item, int) and isinstance(value, list):  # where it was appended (or already stood)
-            added = rev_doc["parameters"][name]["add"][item]
-            if added not in value:
+        # where the edit is (`add` of the parameter, or of a field of an entry it changes) and where it lands
+        at, target = 2, ("parameters", inner[1], "value")
+        while len(inner) > at + 2 and inner[at] == "change":
+            at, target = at + 3, target + inner[at + 1:at + 3]
+        if len(inner) <= at + 1 or inner[at] != "add":
+            continue
+        item, value, edit = inner[at + 1], doc, rev_doc
+        for step in target:
+            value = value.get(step) if isinstance(value, dict) else None
+        for step in inner[:at + 1]:
+            edit = edit.get(step) if isinstance(edit, dict) else None
+        if isinstance(item, int) and isinstance(value, list) and isinstance(edit, list) and item < len(edit):
+            if edit[item] not in value:  # where it was appended (or already stood)
                 continue
-            item = value.index(added)
+            item = value.index(edit[item])
         elif not (isinstance(value, dict) and item in value):
             continue
-        target = ("parameters", name, "value", item) + inner[4:]
+        target = target + (item,) + inner[at + 2:]
         marks[("<key>",) + target if keyed else target] = mark

@@ -53,7 +53,7 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None 
     cache = {} if cache is None else cache
     chain = [pf]  # this version, its base, …, down to one that is cached or extends nothing
     while chain[-1].version not in cache and chain[-1].doc.get("extends"):
-        here, base_name = chain[-1], chain[-1].doc.get("extends")
+        here, base_name = chain[-1], str(chain[-1].doc.get("extends"))  # `extends: 2021` is read as a number
         seen = [f.version for f in chain]
         if base_name in seen:
             raise WQError([Diagnostic("WQ-VERSION", "`extends` goes round in a circle: "
