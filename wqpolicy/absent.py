@@ -62,17 +62,21 @@ def _noting(value, path: str, absent: _Notes):
     return value
 
 
-def absent_reads(fn, doc: dict, cache: dict) -> list[str]:
-    """The paths of the fields ``fn(doc, cache)`` asks for and ``doc`` lacks, first asked first. ``cache`` is the
-    evaluation's: its rule counts and outcome (which an output may read) are kept, its definitions computed again."""
+def absent_reads(fns: list, doc: dict, cache: dict) -> list[str]:
+    """The paths of the fields the functions ``fn(doc, cache)`` ask for and ``doc`` lacks, first asked first, in
+    one pass: a definition they share is computed once. ``cache`` is the evaluation's: its rule counts and outcome
+    (which an output may read) are kept, its definitions computed again over the noting view."""
     if not isinstance(doc, dict):
         return []
     notes, again = _Notes(), {k: v for k, v in cache.items() if type(k) is str and k.startswith("$")}
+    view = _Noting(doc, "", notes)
     outer, _local.notes = getattr(_local, "notes", None), notes
     try:
-        fn(_Noting(doc, "", notes), again)
-    except Exception:  # noqa: BLE001 - a fault was reported when the output was computed; what was read still counts
-        pass
+        for fn in fns:
+            try:
+                fn(view, again)
+            except Exception:  # noqa: BLE001 - a fault was reported when the output was computed; its reads count
+                pass
     finally:
         _local.notes = outer
     return list(notes.paths)

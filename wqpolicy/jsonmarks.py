@@ -1,6 +1,6 @@
 """Where a path of a JSON input document sits in its text, found only when an error asks: the values before it
-are skipped by json's own decoder (C speed), so placing an error in a 4 MB document takes milliseconds, where
-reading the whole of it again for YAML marks took seconds."""
+are skipped by json's own decoder (C speed), each place passed kept for the next path, so placing the errors of a
+4 MB document takes a walk along it, where reading the whole of it again for YAML marks took seconds."""
 from __future__ import annotations
 
 import json
@@ -11,6 +11,7 @@ from .yamlload import Marks
 
 _SKIP = json.JSONDecoder().raw_decode
 _SPACE = " \t\n\r"
+_FURTHEST = object()  # a key of _find's places: the furthest item of a list reached
 
 
 class JsonMarks(Marks):
@@ -21,6 +22,7 @@ class JsonMarks(Marks):
         super().__init__()
         self._text, self._file = text, file
         self._found: dict = {}
+        self._passed: dict = {}  # places passed on the way to those found (see _find)
 
     def __contains__(self, path) -> bool:
         return self.get(path) is not None
@@ -34,7 +36,7 @@ class JsonMarks(Marks):
 
     def _locate(self, path: tuple) -> ScalarMark | None:
         keyed = path[:1] == ("<key>",)
-        place = _find(self._text, path[1:] if keyed else path)
+        place = _find(self._text, path[1:] if keyed else path, self._passed)
         if place is None or (keyed and place[0] is None):
             return None
         start, end, style = (place[0], place[1], '"') if keyed else place[2:]
@@ -54,11 +56,21 @@ def _space(text: str, i: int) -> int:
     return i
 
 
-def _find(text: str, path: tuple):
+def _find(text: str, path: tuple, seen: dict):
     """(key start, key end, value start, value end, value style) of ``path`` in the JSON ``text``; the key's
-    places are None for the document and list items; None when the path is not there."""
-    i, key = _space(text, 0), (None, None)
-    for step in path:
+    places are None for the document and list items; None when the path is not there. ``seen`` (path -> key
+    start, key end, value start) keeps every place passed on the way, so the next path starts from the longest
+    of them already found: fifty errors at the end of a long list cost one walk along it, not fifty."""
+    n = len(path)
+    while n and path[:n] not in seen:
+        n -= 1
+    if n:
+        key_start, key_end, i = seen[path[:n]]
+        key = (key_start, key_end)
+    else:
+        i, key = _space(text, 0), (None, None)
+    for depth in range(n, len(path)):
+        step, here = path[depth], path[:depth]
         if i >= len(text):
             return None
         if text[i] == "{" and isinstance(step, str):
@@ -67,18 +79,20 @@ def _find(text: str, path: tuple):
                 if i >= len(text) or text[i] != '"':
                     return None
                 name, end = scanstring(text, i + 1)
-                found = name == step
                 key = (i, end)
                 i = _space(text, _space(text, end) + 1)  # past the colon
-                if found:
+                seen[here + (name,)] = (*key, i)
+                if name == step:
                     break
                 i = _space(text, _SKIP(text, i)[1])
                 if i >= len(text) or text[i] != ",":
                     return None
                 i = _space(text, i + 1)
         elif text[i] == "[" and isinstance(step, int) and not isinstance(step, bool):
-            i = _space(text, i + 1)
-            for _ in range(step):
+            far = seen.get(here + (_FURTHEST,))  # the furthest item of this list reached so far, and where
+            first, i = far if far is not None and far[0] <= step else (0, _space(text, i + 1))
+            for j in range(first, step):
+                seen[here + (j,)] = (None, None, i)
                 i = _space(text, _SKIP(text, i)[1])
                 if i >= len(text) or text[i] != ",":
                     return None
@@ -86,6 +100,9 @@ def _find(text: str, path: tuple):
             if i >= len(text) or text[i] == "]":
                 return None
             key = (None, None)
+            seen[here + (step,)] = (*key, i)
+            if far is None or far[0] < step:
+                seen[here + (_FURTHEST,)] = (step, i)
         else:
             return None
     if i >= len(text):

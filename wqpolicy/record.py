@@ -110,6 +110,7 @@ class DecisionRecord:
         # ({output name: its compiled function}, (document, cache)): for `missing`, to find what an unknown
         # output asked for and did not have
         self._output_fns = output_fns
+        self._missing = None
 
     @property
     def rules(self) -> list[RuleResult]:
@@ -135,16 +136,18 @@ class DecisionRecord:
         >>> load_policy().evaluate("filing", {"platform": {"industry": "biomedicine"}}).missing()[:2]
         ['applicant.registered_in_wuqing', 'applicant.operating_in_wuqing']
         """
-        seen: dict[str, None] = {}
-        for r in self.rules:
-            if r.outcome == "unknown" and r.severity == "require":
-                seen.update(dict.fromkeys(r.missing))
-        if self._output_fns:
-            fns, (doc, cache) = self._output_fns
-            for name, value in self.outputs.items():
-                if name in fns and _unsettled(value):
-                    seen.update(dict.fromkeys(absent_reads(fns[name], doc, cache)))
-        return list(seen)
+        if self._missing is None:
+            seen: dict[str, None] = {}
+            for r in self.rules:
+                if r.outcome == "unknown" and r.severity == "require":
+                    seen.update(dict.fromkeys(r.missing))
+            if self._output_fns:
+                fns, (doc, cache) = self._output_fns
+                unsettled = [fns[name] for name, value in self.outputs.items() if name in fns and _unsettled(value)]
+                if unsettled:
+                    seen.update(dict.fromkeys(absent_reads(unsettled, doc, cache)))
+            self._missing = list(seen)  # found once: to_json and the report both ask
+        return list(self._missing)
 
     def rule_outcomes(self) -> dict[str, str]:
         """rule id -> pass | fail | unknown | error, without building the full rule results."""
