@@ -228,3 +228,5 @@ def test_the_inlined_schema_finds_the_same_errors_at_the_same_paths_as_the_schem
     assert inlined(recursive)["allOf"][0]["items"] == {"$ref": "#/$defs/n"}  # recursion stays a $ref, once in
     nested = {"properties": {"a": {"$id": "https://x/", "$ref": "#/b"}}}
     assert inlined(nested) is nested
+    through_a_list = {"properties": {"a": {"allOf": [{"type": "integer"}]}, "b": {"$ref": "#/properties/a/allOf/0"}}}
+    assert inlined(through_a_list)["properties"]["b"] == {"type": "integer"}

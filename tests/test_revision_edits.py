@@ -47,7 +47,7 @@ def findings(tmp_path: Path, body: str) -> list[tuple]:
      ("7:21", "error", "WQ-SCHEMA", "`add` of parameter `industries` takes a mapping of new entries "
       "(`key: value`), as its value is a mapping")),
     ("parameters:\n  min_rd_intensity: {add: [5%]}\n",
-     ("7:3", "error", "WQ-TYPE", "`add` and `remove` edit a list or a mapping; parameter `min_rd_intensity` is "
+     ("7:3", "error", "WQ-TYPE", "`add`, `remove` and `change` edit a list or a mapping; parameter `min_rd_intensity` is "
       "neither (give the new `value` instead)")),
     ("decisions:\n  recognition:\n    rules:\n      recognition.satisfacton: {remove: true}\n",
      ("9:7", "error", "WQ-NAME", "rule `recognition.satisfacton` is not in 2021-trial: nothing to remove "
@@ -273,3 +273,16 @@ def test_a_base_found_in_two_given_folders_is_an_error_for_its_revisions_too(tmp
     with pytest.raises(WQError) as e:
         Library([tmp_path / "a", tmp_path / "b"]).load("wuqing-five-platforms", "2022-edits")
     assert [d.code for d in e.value.diagnostics] == ["WQ-DUPLICATE"]
+
+
+def test_an_edit_in_a_file_that_extends_nothing_is_an_error_not_passed_over(tmp_path):
+    base = Path(__file__).resolve().parent.parent / "policies" / "wuqing-five-platforms"
+    text = (base / "2021-trial.yaml").read_text(encoding="utf-8").replace(
+        "  excluded_categories:\n", "  excluded_categories:\n    add: [testing_fees]\n", 1)
+    (tmp_path / "2021-trial.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "guideline.zh.md").write_text((base / "guideline.zh.md").read_text(encoding="utf-8"),
+                                              encoding="utf-8")
+    errors, _ = Library([tmp_path]).check()
+    assert [(d.code, d.message) for d in errors] == [
+        ("WQ-SCHEMA", "parameter `excluded_categories`: `add` edits the version a revision extends, and this file "
+         "extends none")]

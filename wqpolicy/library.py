@@ -12,6 +12,7 @@ from .blame import blame_revision
 from .errors import Diagnostic, WQError
 from .lockfile import LOCK_NAME, read_lock
 from .model import PolicyVersion
+from .overlay import edits_without_base
 from .policy import PathLike, Policy, check_decisions
 from .policy_schema import policy_schema_errors
 from .policyfile import Builder, date_of
@@ -138,6 +139,8 @@ class Library:
         siblings = self.files[policy_id]
         pf = siblings[version]
         diagnostics = policy_schema_errors(pf.doc, pf.marks)
+        if not pf.doc.get("extends"):
+            diagnostics += edits_without_base(pf.doc, pf.marks)
         if diagnostics:
             raise WQError(diagnostics)
         resolved = resolve(pf, siblings, self._resolved.setdefault(policy_id, {}))

@@ -133,7 +133,7 @@ class _Overlay:
     def edit(self, name, value, entry: dict, here: tuple):
         """A parameter's list or mapping with ``entry``'s ``remove``, ``add`` then ``change`` applied."""
         if not isinstance(value, (list, dict)):
-            self.problem(f"`add` and `remove` edit a list or a mapping; parameter `{name}` is neither", here,
+            self.problem(f"`add`, `remove` and `change` edit a list or a mapping; parameter `{name}` is neither", here,
                          "give the new `value` instead", code="WQ-TYPE", key=True)
             return value
         is_map = isinstance(value, dict)
@@ -199,6 +199,19 @@ class _Overlay:
                                                            here + (key, field_name))
                     else:
                         value[key][field_name] = copy.deepcopy(new)
+
+
+def edits_without_base(doc: dict, marks: Marks) -> list[Diagnostic]:
+    """`add`, `remove` or `change` in a policy file that extends nothing: there is no value to edit, and they would
+    be passed over in silence."""
+    out = []
+    for name, entry in (doc.get("parameters") or {}).items() if isinstance(doc.get("parameters"), dict) else ():
+        for key in EDITS if isinstance(entry, dict) else ():
+            if key in entry:
+                out.append(Diagnostic("WQ-SCHEMA", f"parameter `{name}`: `{key}` edits the version a revision "
+                                      "extends, and this file extends none", marks.key_span(("parameters", name, key)),
+                                      "give the parameter its whole `value:`, or add `extends:` naming the base"))
+    return out
 
 
 def _holds(value, x) -> bool:

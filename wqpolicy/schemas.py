@@ -85,7 +85,8 @@ def inlined(schema: dict) -> dict:
     def target(ref: str):
         node = schema
         for part in ref[2:].split("/"):
-            node = node[part.replace("~1", "/").replace("~0", "~")]
+            part = part.replace("~1", "/").replace("~0", "~")
+            node = node[int(part)] if isinstance(node, list) and part.isdigit() else node[part]
         return node
 
     def walk(node, expanding: tuple):
