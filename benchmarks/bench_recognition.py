@@ -86,6 +86,9 @@ def handwritten(P):
             "recognition.partners": ge(doc.get("partner_cases", U), P["min_partner_cases"]),
             "recognition.equipment_share": True if not intensive else ge(share, P["min_equipment_share"]),
         }
+        # the advisory rule (a warning only, never the outcome): the engine evaluates it too
+        advice = {"filing.subsector": U if industry is U or subsector is U or industry not in industries
+                  else subsector in industries[industry]["subsectors"]}
         values = rules.values()
         if any(v is False for v in values):
             outcome = "refer" if doc.get("special_case") is True else "ineligible"
@@ -98,7 +101,7 @@ def handwritten(P):
             subsidy = min((P["supply_subsidy_ratio"] * inv).quantize(CENT, ROUND_HALF_UP), P["supply_subsidy_cap"])
             first = (subsidy * P["first_tranche_share"]).quantize(CENT, ROUND_HALF_UP)
         name = industries.get(industry)
-        return outcome, rules, {
+        return outcome, {**rules, **advice}, {
             "eligible_investment": U if inv is U else inv.quantize(CENT, ROUND_HALF_UP),
             "excluded_investment": U if excluded_declared is U else excluded_declared.quantize(CENT, ROUND_HALF_UP),
             "rd_intensity": rd,
@@ -128,12 +131,16 @@ def main(rounds: int = 400) -> dict:
     docs = [policy.inputs["recognition"].prepare(doc) for doc in raw]
     compiled = policy.decisions["recognition"]
     baseline = handwritten(params)
-    for d in docs:  # the two must agree before their speeds are compared
-        outcome, rules, _ = baseline(d)
+    for d in docs:  # the two must agree before their speeds are compared: outcome, every rule, every output
+        outcome, rules, outputs = baseline(d)
         record = compiled.run(d)
         assert record.outcome == outcome, (record.outcome, outcome)
-        assert {r.id: r.outcome for r in record.rules if r.severity == "require"} == {
+        assert {r.id: r.outcome for r in record.rules} == {
             k: {True: "pass", False: "fail", None: "unknown"}[v] for k, v in rules.items()}
+        assert set(record.outputs) == set(outputs)
+        for name, value in outputs.items():
+            got = record.outputs[name]
+            assert (got is wqpolicy.UNKNOWN and value is U) or got == value, (name, got, value)
     t_base = _time(baseline, docs, rounds)
     t_engine = _time(compiled.run, docs, rounds)
     t_valid = _time(lambda d: policy.evaluate("recognition", d), raw, rounds // 4)
