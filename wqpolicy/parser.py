@@ -58,10 +58,7 @@ def parse(text: str) -> ast.Node:
         raise ParseFailure(f"expression is {len(text)} characters long; the limit is {MAX_CHARS}", 0,
                            hint="split it into named definitions")
     _check_bracket_depth(text)
-    try:
-        tree = _lark().parse(text)
-    except UnexpectedInput as e:
-        raise failure(e, text) from None
+    tree = _tree(text)
     try:
         node = _Builder(text).build(tree)
     except RecursionError:
@@ -71,6 +68,16 @@ def parse(text: str) -> ast.Node:
         raise ParseFailure(f"expression is nested {depth} levels deep; the limit is {MAX_DEPTH}", 0,
                            hint="split it into named definitions")
     return node
+
+
+@lru_cache(maxsize=4096)
+def _tree(text: str):
+    """The parse tree of ``text``, kept for the same text (a revision repeats most of its base's expressions, and
+    checking both parses them once); each parse still builds nodes of its own, as the checker keys types by node."""
+    try:
+        return _lark().parse(text)
+    except UnexpectedInput as e:
+        raise failure(e, text) from None
 
 
 def _check_bracket_depth(text: str) -> None:
