@@ -82,3 +82,19 @@ def test_the_sample_check_error_is_what_check_prints(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     sample = block_after("with `rd_intensity` misspelt in a rule's condition")
     shown_in_order(sample, run("check", "policies/").output)
+
+
+def test_the_python_example_runs_and_gives_what_its_comments_say(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code = README[README.index("```python\n") + len("```python\n"):]
+    code = code[:code.index("```")]
+    ns: dict = {}
+    exec(compile(code, "README.md", "exec"), ns)  # noqa: S102 - README's own example
+    record = ns["record"]
+    assert record.outcome == "eligible"
+    assert (record.rule("recognition.rd_intensity").outcome, record.output("supply_subsidy_total")) == (
+        "pass", "3682950.00")
+    assert record.missing() == []
+    again = ns["policy"].evaluate("recognition", ns["document"], input_name="examples/recognition.yaml")
+    printed = run("eval", "--format", "json", "examples/recognition.yaml").output
+    assert printed == ns["json"].dumps(again.to_json(), ensure_ascii=False, indent=2) + "\n"
