@@ -7,6 +7,7 @@ Floats become exact ``Decimal``s; NaN and Infinity are rejected.
 from __future__ import annotations
 
 import datetime
+import errno
 import itertools
 import re
 from decimal import Decimal, InvalidOperation
@@ -153,6 +154,9 @@ def read_text(path: str | Path, *, regular: bool = False, hint: str | None = Non
         with p.open("rb") as f:
             data = f.read(MAX_BYTES + 1)  # no more: the file may be huge, or endless (/dev/zero)
     except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise WQError([Diagnostic("WQ-FILE", "cannot read: a symbolic link that leads round in a loop",
+                                      Span(name, 1, 1), "remove it, or point it at a file")]) from None
         raise WQError([Diagnostic("WQ-FILE", f"cannot read: {e.strerror or e}", Span(name, 1, 1))]) from None
     except ValueError:  # a NUL character in the name
         raise WQError([Diagnostic("WQ-FILE", "a file name cannot hold the NUL character", Span(name, 1, 1))]) from None
