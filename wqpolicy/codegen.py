@@ -498,7 +498,7 @@ class CodeGen:
             lines.append(f"    {carry[name]} = {self._expr(start.node, {}, 0)}")
         if each.order_by is not None and each.carry:
             # an item of unknown place may come first: what is carried to any item is then unknown
-            lines += ["    if keys and max(keys)[0]:", *(f"        {c} = U" for c in carry.values())]
+            lines += ["    if any(k[0] for k in keys):", *(f"        {c} = U" for c in carry.values())]
         lines += ["    results = [None] * len(items)",
                   "    for i in order:",
                   f"        {var} = items[i]"]

@@ -205,12 +205,12 @@ def edits_without_base(doc: dict, marks: Marks) -> list[Diagnostic]:
     """`add`, `remove` or `change` in a policy file that extends nothing: there is no value to edit, and they would
     be passed over in silence."""
     out = []
-    for name, entry in (doc.get("parameters") or {}).items() if isinstance(doc.get("parameters"), dict) else ():
-        for key in EDITS if isinstance(entry, dict) else ():
-            if key in entry:
-                out.append(Diagnostic("WQ-SCHEMA", f"parameter `{name}`: `{key}` edits the version a revision "
-                                      "extends, and this file extends none", marks.key_span(("parameters", name, key)),
-                                      "give the parameter its whole `value:`, or add `extends:` naming the base"))
+    parameters = doc.get("parameters")
+    for name, entry in parameters.items() if isinstance(parameters, dict) else ():
+        for key in (k for k in EDITS if isinstance(entry, dict) and k in entry):
+            out.append(Diagnostic("WQ-SCHEMA", f"parameter `{name}`: `{key}` edits the version a revision "
+                                  "extends, and this file extends none", marks.key_span(("parameters", name, key)),
+                                  "give the parameter its whole `value:`, or add `extends:` naming the base"))
     return out
 
 

@@ -132,28 +132,18 @@ def exact_numbers(value):
         return value  # the usual leaves, first
     # Containers next (no type is both a container and a number), and their usual leaves are skipped without a
     # call: a document is mostly leaves.
-    if isinstance(value, dict):
+    if isinstance(value, (dict, list)):
         changed = None
-        for k, v in value.items():
+        for k, v in value.items() if isinstance(value, dict) else enumerate(value):
             t = type(v)
             if t is str or t is int or t is bool or v is None or (t is Decimal and v.is_finite()):
                 continue
             new = exact_numbers(v)
             if new is not v:
-                changed = changed if changed is not None else dict(value)
+                if changed is None:
+                    changed = dict(value) if isinstance(value, dict) else list(value)
                 changed[k] = new
         return value if changed is None else changed
-    if isinstance(value, list):
-        out = None
-        for i, v in enumerate(value):
-            t = type(v)
-            if t is str or t is int or t is bool or v is None or (t is Decimal and v.is_finite()):
-                continue
-            new = exact_numbers(v)
-            if new is not v:
-                out = out if out is not None else list(value)
-                out[i] = new
-        return value if out is None else out
     if isinstance(value, float):
         return Decimal(repr(value)) if math.isfinite(value) else json.dumps(value)
     if isinstance(value, Decimal):
