@@ -330,13 +330,14 @@ def test_running_out_of_stack_while_checking_is_one_error_at_the_file(monkeypatc
 
 def test_a_document_wrong_throughout_gets_the_first_fifty_errors_and_a_line_saying_more(tmp_path):
     from wqpolicy.inputs import MAX_INPUT_ERRORS
-    doc = {"decision": "recognition", "investment": [{"category": "other", "amount": -1}] * (MAX_INPUT_ERRORS + 10)}
+    # `purchases[…]` sorts after "more errors…": the line saying so must still come last
+    doc = {"decision": "demand_subsidy", "purchases": [{"service_fee": -1}] * (MAX_INPUT_ERRORS + 10)}
     path = tmp_path / "wrong.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     r = CliRunner().invoke(main, ["eval", str(path)])
     errors = [line for line in r.output.splitlines() if "error[WQ-INPUT]" in line]
     assert r.exit_code == 1 and len(errors) == MAX_INPUT_ERRORS + 1
-    assert errors[0].endswith("investment[0].amount: -1 is less than the minimum of 0")
+    assert errors[0].endswith("purchases[0].service_fee: -1 is less than the minimum of 0")
     assert errors[-1].endswith(f"error[WQ-INPUT]: more errors not shown: the first {MAX_INPUT_ERRORS} are above "
                                "(correct them and run again)")
-    assert errors[-2].endswith(f"investment[{MAX_INPUT_ERRORS - 1}].amount: -1 is less than the minimum of 0")
+    assert errors[-2].endswith(f"purchases[{MAX_INPUT_ERRORS - 1}].service_fee: -1 is less than the minimum of 0")
