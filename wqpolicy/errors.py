@@ -53,9 +53,32 @@ def legend(diagnostics: Iterable["Diagnostic"]) -> list[str]:
     return [f"  {c}  {CODES_ZH[c]} / {CODES[c]}" for c in codes]
 
 
+@dataclass(frozen=True)
+class Related:
+    """A second place a diagnostic points at: the inherited line beside a revision's edit, the other definition of
+    a name given twice. ``message`` in English, ``zh`` in Chinese (None until worded)."""
+
+    span: Span
+    message: str
+    zh: str | None = None
+
+    def to_json(self) -> dict:
+        d = {"file": self.span.file, "line": self.span.line, "col": self.span.col, "message": self.message}
+        if self.zh:
+            d["message_zh"] = self.zh
+        return d
+
+
+LANGS = ("both", "zh", "en")
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One finding: ``code`` from CODES, a message, and where it is (``span`` may be None)."""
+    """One finding, as facts: ``code`` from CODES, ``severity`` (error | warning), ``message`` (English) and ``zh``
+    (Chinese, None where not yet worded), ``span`` (where; may be None), ``hint`` / ``hint_zh`` (what to do),
+    ``subject`` (the rule id, parameter, definition, output or input field path it is about), ``decision`` (the
+    decision it concerns), and ``related`` places. Code that reads a diagnostic reads these fields, never the
+    wording."""
 
     span_key: tuple = field(init=False, repr=False, compare=True)
     code: str = field(compare=True)
@@ -63,17 +86,21 @@ class Diagnostic:
     span: Span | None = field(default=None, compare=False)
     hint: str | None = field(default=None, compare=False)
     severity: str = field(default="error", compare=False)
+    subject: str | None = field(default=None, compare=False)
+    decision: str | None = field(default=None, compare=False)
+    zh: str | None = field(default=None, compare=False)
+    hint_zh: str | None = field(default=None, compare=False)
+    related: tuple[Related, ...] = field(default=(), compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         s = self.span
         object.__setattr__(self, "span_key", (s.file, s.line, s.col) if s else ("", 0, 0))
 
-    def render(self, text: str | None = None) -> str:
-        """Compiler-style text; with the file ``text``, adds the source line and a caret."""
+    def render(self, text: str | None = None, lang: str = "en") -> str:
+        """Compiler-style text; with the file ``text``, adds the source line and a caret. ``lang``: en (the
+        English wording alone), zh (Chinese, English where no Chinese is given), both (Chinese, then English)."""
         where = f"{self.span}: " if self.span else ""
-        out = f"{where}{self.severity}[{self.code}]: {self.message}"
-        if self.hint:
-            out += f" ({self.hint})"
+        out = f"{where}{self.severity}[{self.code}]: {self.worded(lang)}"
         if text is not None and self.span is not None:
             src = line_of(text, self.span.line)
             if src:
@@ -82,14 +109,35 @@ class Diagnostic:
                 # a Chinese character takes two columns of a terminal: pad and mark by width, not by count
                 caret = " " * columns(src[:col - 1]) + "^" * columns(marked)
                 out += f"\n    {src.replace(chr(9), ' ')}\n    {caret}"
+        for r in self.related:
+            msg = r.message if lang == "en" or not r.zh else r.zh if lang == "zh" else f"{r.zh} / {r.message}"
+            out += f"\n  {r.span}: note: {msg}"
         return out
 
+    def worded(self, lang: str = "en") -> str:
+        """The message with its hint, in ``lang`` (see ``render``)."""
+        en = self.message + (f" ({self.hint})" if self.hint else "")
+        if lang == "en" or self.zh is None:
+            return en
+        zh = self.zh + (f"（{self.hint_zh}）" if self.hint_zh else f" ({self.hint})" if self.hint else "")
+        return zh if lang == "zh" else f"{zh}\n    {en}"
+
     def to_json(self) -> dict:
-        d = {"code": self.code, "severity": self.severity, "message": self.message}
+        d: dict = {"code": self.code, "severity": self.severity, "message": self.message}
+        if self.zh:
+            d["message_zh"] = self.zh
         if self.span:
             d.update(file=self.span.file, line=self.span.line, col=self.span.col)
         if self.hint:
             d["hint"] = self.hint
+        if self.hint_zh:
+            d["hint_zh"] = self.hint_zh
+        if self.subject:
+            d["subject"] = self.subject
+        if self.decision:
+            d["decision"] = self.decision
+        if self.related:
+            d["related"] = [r.to_json() for r in self.related]
         return d
 
 
