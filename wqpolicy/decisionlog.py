@@ -227,7 +227,7 @@ class DecisionLog:
         page, seen = 500, 0
         while limit is None or seen < limit:
             take = page if limit is None else min(page, limit - seen)
-            where, args = "seq > ?", [after]
+            where, args = "seq > ?", list[Any]([after])
             if decision is not None:
                 where += " AND decision = ?"
                 args.append(decision)
