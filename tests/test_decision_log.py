@@ -143,3 +143,12 @@ def test_entries_are_paged_and_filtered(tmp_path):
     assert sum(1 for _ in log.entries()) == 1201
     assert [e.decision for e in log.entries(decision="filing")] == ["filing"]
     assert [e.seq for e in log.entries(after=1198, limit=2)] == [1199, 1200]
+
+
+def test_the_module_example_runs():
+    import doctest
+
+    import wqpolicy.decisionlog
+
+    found = doctest.testmod(wqpolicy.decisionlog)
+    assert found.attempted > 0 and found.failed == 0
