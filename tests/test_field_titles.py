@@ -72,3 +72,17 @@ def test_the_module_examples_run():
 
     found = doctest.testmod(wqpolicy.fieldtitles)
     assert found.attempted > 0 and found.failed == 0
+
+
+def test_every_field_of_the_bundled_input_schemas_has_a_chinese_and_an_english_title():
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "schemas" / "inputs"
+    for path in sorted(folder.glob("*.schema.json")):
+        titles = FieldTitles(json.loads(path.read_text(encoding="utf-8")))
+        untitled = [f for f in titles.fields() if titles.title(f.replace("[]", "[0]")) is None]
+        assert untitled == [], path.name
+    application = FieldTitles(json.loads((folder / "application.schema.json").read_text(encoding="utf-8")))
+    assert application.material("expert_review.satisfaction").zh == "专家评审意见：平台使用方满意度"
+    assert application.enum_label("investment[1].category", "rent") == Text("场地租赁费用", "Premises rent")
