@@ -91,7 +91,7 @@ def test_a_revision_can_bring_its_own_input_schema_with_a_new_code_and_a_new_fie
     from wqpolicy import load_policy
     from wqpolicy.inputs import load_input
 
-    schema = json.loads((ROOT / "schemas" / "inputs" / "application.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((POLICY.parent / "inputs" / "application.schema.json").read_text(encoding="utf-8"))
     schema["$id"] = "https://example.org/application-2022.schema.json"
     schema["$defs"]["cost_category"]["enum"].append("testing_fees")
     schema["$defs"]["cost_category"]["enumDescriptions"].append("eligible: testing fees (hypothetical)")

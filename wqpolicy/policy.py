@@ -24,7 +24,8 @@ def check_decisions(
     did not parse are None in ``version``; the checker takes them as of any type, so the rest is still checked."""
     inputs, checkers, found = {}, {}, []
     for name, decision in version.decisions.items():
-        schema = InputSchema(decision.input_schema, decision.input_path) if decision.input_path else None
+        schema = InputSchema(decision.input_schema, decision.input_path, decision.input_refs) \
+            if decision.input_path else None
         inputs[name] = schema
         checkers[name] = Checker(version, decision, schema.type if schema else _EMPTY)
         found += checkers[name].check()
