@@ -214,8 +214,9 @@ def test_a_change_that_finds_nothing_to_change_is_reported_where_the_revision_wr
 
 @pytest.mark.parametrize("body, expected", [
     ('parameters:\n  partner_cases: {value: 99, clause: "3.2.8"}\n',
-     ("7:3", "error", "WQ-DUPLICATE", "parameter `partner_cases` has the name of a field of the input of decisions "
-      "`filing`, `recognition`: expressions would read the parameter in its place (give it another name)")),
+     ("7:3", "error", "WQ-DUPLICATE", "parameter `partner_cases` has the name of a field of a decision's input "
+      "(each named as a related place): expressions would read the parameter in its place (give it another "
+      "name)")),
     ('definitions:\n  outcome: {expr: "\\"eligible\\"", clause: "3.2.1"}\n',
      ("7:3", "error", "WQ-DUPLICATE", "definition `outcome` has the name of the decision's `outcome`, which outputs "
       "and outcome steps read: expressions would read the definition in its place (give it another name)")),

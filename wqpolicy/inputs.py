@@ -149,7 +149,7 @@ MAX_INPUT_ERRORS = 50
 # Bounds on an input document where its schema declares none (engine settings, not numbers of any policy): items
 # of a list, characters of a text, fields of a mapping. A schema's own `maxItems`, `maxLength` or `maxProperties`
 # replaces them; the checker's cost estimate reads the same bounds (types.ListOf.bound).
-MAX_LIST_ITEMS = 100_000
+MAX_LIST_ITEMS = T.MAX_LIST_ITEMS
 MAX_TEXT_CHARS = 1_000
 MAX_FIELDS = 1_000
 _DEFAULT_BOUNDS = {"maxItems": MAX_LIST_ITEMS, "maxLength": MAX_TEXT_CHARS, "maxProperties": MAX_FIELDS}
