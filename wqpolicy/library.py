@@ -332,7 +332,8 @@ def _blamed(pf: PolicyFile, model: PolicyVersion, diagnostics: list[Diagnostic])
     base = pf.doc.get("extends")
     if not base:
         return diagnostics
-    return blame_revision(diagnostics, str(pf.path), pf.marks, model.marks, model.origin, pf.version, str(base))
+    return blame_revision(diagnostics, str(pf.path), pf.marks, model.marks, model.origin, pf.version, str(base),
+                          model)
 
 
 @dataclass
