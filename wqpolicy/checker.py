@@ -15,6 +15,7 @@ from .confusables import confusion
 from .cost import MAX_COST, each_cost, node_cost, too_costly
 from .cost import words as cost_words
 from .errors import Diagnostic, Related, did_you_mean
+from .schemas import excerpt
 from .functions import BUILTINS
 from .model import Decision, Definition, Expr, PolicyVersion
 from .parameter_values import number_hint
@@ -28,6 +29,9 @@ RULE_COUNTS = T.Record(tuple((n, T.NUMBER) for n in OUTCOME_COUNTS))
 _OUTPUT_KINDS = {"money": T.NUMBER, "ratio": T.NUMBER, "number": T.NUMBER, "integer": T.NUMBER, "string": T.STRING,
                  "bool": T.BOOL, "date": T.DATE}
 
+
+# Codes of a parameter named one by one in never-a-value warnings, at most; the rest are counted in one.
+_NAMED_CODES = 20
 
 # Definitions built on definitions, at most (an engine limit, far above any guideline's: checking and
 # evaluating follow each step on Python's stack).
@@ -379,12 +383,19 @@ class Checker:
                                                subject=self._subject, decision=self.decision.name, related=related))
             return
         positions = self._item_positions(n.name)
-        for text in never:  # at the item itself, where it is fixed (in a revision, when the revision added it)
+        for text in never[:_NAMED_CODES]:  # at the item, where it is fixed (in a revision, when it added it)
             where = self._item_span(n.name, text, positions) or read_at
             self.diagnostics.append(Diagnostic(
-                "WQ-TYPE", f"`{text}` in `{n.name}` is never a value of `{name}` (read at {read_at}): {allowed}", where,
-                did_you_mean(text, codes.values) or hint, "warning", subject=n.name, decision=self.decision.name,
-                related=related))
+                "WQ-TYPE", f"`{excerpt(text)}` in `{n.name}` is never a value of `{name}` (read at {read_at}): "
+                f"{allowed}", where, did_you_mean(text, codes.values) or hint, "warning", subject=n.name,
+                decision=self.decision.name, related=related))
+        if len(never) > _NAMED_CODES:  # the rest counted, after the last named: a list of 100,000 is not named
+            last = self._item_span(n.name, never[_NAMED_CODES], positions) or read_at
+            self.diagnostics.append(Diagnostic(
+                "WQ-TYPE", f"{len(never) - _NAMED_CODES:,} more items of `{n.name}` are never a value of `{name}` "
+                f"(read at {read_at}): {allowed}", last, hint, "warning", subject=n.name, decision=self.decision.name,
+                zh=f"`{n.name}` 中另有 {len(never) - _NAMED_CODES:,} 项不可能是 `{name}` 的取值",
+                hint_zh="把这些代码加入输入格式中该字段的 enum，或在此更正", related=related))
 
     def _item_positions(self, parameter: str) -> dict:
         """Each text item of a list parameter -> its first position: found once per parameter, so that naming each

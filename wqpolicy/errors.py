@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -158,9 +159,18 @@ class WQError(Exception):
 ALIKE, TYPO = 0.6, 0.8
 
 
+# Names a suggestion is looked for among, at most (an engine setting): a search of a list of 100,000 codes for
+# each of as many misspelt ones would take hours.
+MAX_CANDIDATES = 2_000
+
+
 def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> str | None:
-    """'did you mean `x`?' for the closest candidate (at least ``cutoff`` alike, difflib's ratio), or None."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
+    """'did you mean `x`?' for the closest candidate (at least ``cutoff`` alike, difflib's ratio), or None; None
+    also when there are more than MAX_CANDIDATES to choose from, or the name is long."""
+    candidates = list(itertools.islice(candidates, MAX_CANDIDATES + 1))
+    if len(candidates) > MAX_CANDIDATES or len(name) > 200:
+        return None
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
     return f"did you mean `{close[0]}`?" if close else None
 
 
