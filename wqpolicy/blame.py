@@ -48,11 +48,13 @@ def blame_revision(diagnostics: list[Diagnostic], rev_file: str, rev_marks: Mark
         if own:  # the item the revision changed is the one at fault, in a part it inherits
             hint = (f"{version} {did} {item} here, and its part inherited from {base} (noted below) no longer fits "
                     f"it: restate that part in {version} too")
-            hint_zh = f"{version} 在此{did_zh}{item_zh}，而其继承自 {base} 的部分（见下方注）已与之不符：请在 {version} 中一并改写"
+            hint_zh = (f"{version} 在此{did_zh}{item_zh}，而其继承自 {base} 的部分（见下方注）已与之不符："
+                       f"请在 {version} 中一并改写")
         elif how == "removed":
             hint = (f"{version} removes {item} here, but what it inherits from {base} (noted below) still names it: "
                     f"restate those items in {version} without it")
-            hint_zh = f"{version} 在此删除了{item_zh}，但继承自 {base} 的内容（见下方注）仍引用它：请在 {version} 中改写这些项"
+            hint_zh = (f"{version} 在此删除了{item_zh}，但继承自 {base} 的内容（见下方注）仍引用它："
+                       f"请在 {version} 中改写这些项")
         else:
             hint = (f"{version} {did} {item} here, and what it inherits from {base} (noted below) reads it"
                     + (f": {d.hint}" if d.hint else ""))
@@ -66,7 +68,7 @@ def blame_revision(diagnostics: list[Diagnostic], rev_file: str, rev_marks: Mark
 
 def _cause(d: Diagnostic, edits: dict, at_line: dict, model: PolicyVersion | None) -> tuple[tuple, bool] | None:
     """(the revision's edit that explains ``d``, whether it is the item at fault itself), or None."""
-    if not edits:
+    if not edits or d.span is None:
         return None
     subject, decision = d.subject, d.decision
     # the item it is about was edited: a clause map naming a removed rule, a changed rule's inherited message
@@ -99,7 +101,7 @@ def _in_decision(path: tuple, decision: str | None) -> bool:
 
 
 def _holds(at_line: dict, d: Diagnostic, path: tuple) -> bool:
-    return at_line.get((d.span.file, d.span.line)) == path
+    return d.span is not None and at_line.get((d.span.file, d.span.line)) == path
 
 
 def _read_by(model: PolicyVersion, subject: str | None, decision: str | None) -> set[str]:
@@ -108,7 +110,7 @@ def _read_by(model: PolicyVersion, subject: str | None, decision: str | None) ->
         return set()
     dec = model.decisions.get(decision) if decision else None
     defs = {**model.definitions, **(dec.definitions if dec else {})}
-    exprs = []
+    exprs: list = []
     if dec is not None:
         exprs += [r.condition for r in dec.rules if r.id == subject]
         exprs += [o.expr for n, o in dec.outputs.items() if n == subject]
@@ -162,7 +164,7 @@ def _words(path: tuple) -> tuple[str, str]:
 
 def _items_by_line(marks: Marks) -> dict:
     """(file, 1-based line) -> the item (a named entry of the policy) whose text holds that line."""
-    out = {}
+    out: dict = {}
     for path, mark in marks.items():
         if not path or path[0] == "<key>":
             continue

@@ -10,15 +10,15 @@ import re
 
 from . import ast
 from . import types as T
-from .display import decimal_text
 from .confusables import confusion
 from .cost import MAX_COST, each_cost, node_cost, too_costly
 from .cost import words as cost_words
+from .display import decimal_text
 from .errors import Diagnostic, Related, did_you_mean
-from .schemas import excerpt
 from .functions import BUILTINS
 from .model import Decision, Definition, Expr, PolicyVersion
 from .parameter_values import number_hint
+from .schemas import excerpt
 from .source import Span
 from .syntax_errors import keyword_for
 from .values import is_number, is_whole
@@ -103,7 +103,7 @@ class Checker:
         named += [("decisions", self.decision.name, "definitions", n) for n in self.decision.definitions]
         for path in named:
             name, what = path[-1], "parameter" if path[0] == "parameters" else "definition"
-            related = ()
+            related: tuple[Related, ...] = ()
             if self.input.field(name) is not None:
                 # said once for a parameter or definition of the policy, whichever decisions' inputs have the
                 # field: each decision's input is a related place (policy._merged joins them)
@@ -175,6 +175,7 @@ class Checker:
 
     def _each_type(self, d: Definition):
         each = d.each
+        assert each is not None
         source = self.expr(each.source)
         if not isinstance(source, T.ListOf) and source != T.ANY:
             self._error_at(each.source, each.source.node, "WQ-TYPE", f"`each` needs a list, not {source}")
@@ -199,10 +200,11 @@ class Checker:
             if T.join(t, local[name]) is None:
                 self._error_at(nxt, nxt.node, "WQ-TYPE", f"carry `{name}` starts as {local[name]} but `next` gives {t}")
         most = source.most if isinstance(source, T.ListOf) else T.MAX_LIST_ITEMS
-        per_item = [e for e in [each.order_by, *each.fields.values(), *(n for _, n in each.carry.values())] if e]
+        per_item = [e for e in [each.order_by, *each.fields.values(), *(n for _, n in each.carry.values())]
+                    if e is not None]
+        once = [e for e in [each.source, *(s for s, _ in each.carry.values())] if e is not None]
         total = each_cost(most, sum(node_cost(e.node, self.types) for e in per_item),
-                          sum(node_cost(e.node, self.types) for e in [each.source, *(s for s, _ in each.carry.values())]
-                              if e))
+                          sum(node_cost(e.node, self.types) for e in once))
         if total > MAX_COST:
             message, zh, hint, hint_zh = cost_words(total, [most])
             where = self.policy.marks.key_span(self._def_path(d.name)) if self.policy.marks else None
@@ -374,6 +376,7 @@ class Checker:
         allowed = f"its input schema allows only {', '.join(sorted(codes.values))}"
         name = _dotted(field) or "the left side"
         hint = "add the code to the field's `enum` in the input schema, or correct it here"
+        assert self._expr is not None
         read_at = self._expr.span(n.pos, max(1, n.end - n.pos))
         related = self._input_named()
         if not isinstance(n, ast.Name):
@@ -515,6 +518,7 @@ class Checker:
 
     def _loop_name_span(self, n: ast.Aggregate) -> Span:
         """Where the item name of the loop ``n`` is written: after `for`, between its element and its list."""
+        assert self._expr is not None
         text = self._expr.text
         found = re.search(rf"\bfor\s+({re.escape(n.var)})(?!\w)", text[n.element.end:ast.start(n.source)])
         at = n.element.end + found.start(1) if found else n.pos

@@ -42,7 +42,8 @@ def _named(ch: str) -> str:
     return f"`{ch}` (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')})"
 
 
-_RETYPE = ("retype the name in one alphabet, on an English keyboard layout", "切换到英文输入法，用同一种字母重新输入该名称")
+_RETYPE = ("retype the name in one alphabet, on an English keyboard layout",
+           "切换到英文输入法，用同一种字母重新输入该名称")
 
 
 def confusion(name: str) -> Confusion | None:
@@ -78,7 +79,8 @@ def confusion(name: str) -> Confusion | None:
     if letters and all(ch in _LOOKS_LATIN for ch in letters) and not any(
             ch.isalpha() and _alphabet(ch) is None for ch in name):
         latin = "".join(_LOOKS_LATIN.get(ch, ch) for ch in name)
-        return Confusion(f"is written in {_alphabet(letters[0]).title()} letters that look like Latin ones: it "
-                         f"reads `{latin}` but is not", f"由形似拉丁字母的{'西里尔' if _alphabet(letters[0]) == 'CYRILLIC' else '希腊'}"
-                         f"字母写成：看似 `{latin}`，实则不同", *_RETYPE)
+        alphabet = _alphabet(letters[0]) or ""
+        zh = "西里尔" if alphabet == "CYRILLIC" else "希腊"
+        return Confusion(f"is written in {alphabet.title()} letters that look like Latin ones: it reads `{latin}` but "
+                         "is not", f"由形似拉丁字母的{zh}字母写成：看似 `{latin}`，实则不同", *_RETYPE)
     return None

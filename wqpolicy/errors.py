@@ -34,7 +34,8 @@ CODES = {
 CODES_ZH = {
     "WQ-YAML": "YAML 格式错误：检查缩进、冒号和引号；含逗号、冒号或 # 的文字请加引号",
     "WQ-FILE": "文件无法读取：确认路径存在、是文件而不是文件夹，并以 UTF-8 编码保存",
-    "WQ-SCHEMA": "政策文件或输入格式（JSON Schema）结构不符：按提示补全或更正所指的字段（字段说明见 schemas/policy.schema.json）",
+    "WQ-SCHEMA": "政策文件或输入格式（JSON Schema）结构不符：按提示补全或更正所指的字段"
+                 "（字段说明见 schemas/policy.schema.json）",
     "WQ-SYNTAX": "表达式无法解析：检查括号、运算符和引号是否成对、是否写全",
     "WQ-NAME": "名称未定义或找不到要修改的项：检查拼写，提示中给出了最接近的名称",
     "WQ-ARITY": "函数的参数个数不对：按提示给出参数",

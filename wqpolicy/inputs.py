@@ -17,7 +17,7 @@ from .jsonmarks import usable as json_lines
 from .schemas import error_message, error_path, excerpt, inlined, resolver, validator
 from .source import Span
 from .values import exact_numbers
-from .yamlload import MAX_DEPTH, LazyMarks, Marks, decimal_number, load_yaml, read_text, whole_number
+from .yamlload import MAX_DEPTH, MAX_VALUES, LazyMarks, Marks, decimal_number, load_yaml, read_text, whole_number
 
 
 def load_input(path: str | Path, text: str | None = None):
@@ -25,7 +25,7 @@ def load_input(path: str | Path, text: str | None = None):
     name = str(path)
     if text is None:
         text = read_text(path)
-    doc = _json_document(text)
+    doc = _json_document(text, name)
     if doc is not None:  # what the bureau's systems send: read without marks, found only if an error needs them
         marks = JsonMarks(text, name) if json_lines(text) else LazyMarks(lambda: _marks_of(text, name))
     else:
@@ -62,7 +62,7 @@ def _marks_of(text: str, name: str) -> Marks:
         return Marks()
 
 
-def _json_document(text: str) -> dict | None:
+def _json_document(text: str, name: str = "") -> dict | None:
     """``text`` read as one JSON object, to the same values ``load_yaml`` gives (exact Decimals, ints, no dates),
     when it is one that ``load_yaml`` accepts as it is; None for anything else — not JSON, not an object, a
     duplicate key, NaN, a number too long, nesting near the limit — which ``load_yaml`` then reads and words."""
@@ -73,7 +73,24 @@ def _json_document(text: str) -> dict | None:
                          object_pairs_hook=_unique_keys)
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as are the hooks' refusals
         return None
+    if isinstance(doc, dict) and _count(doc) > MAX_VALUES:  # said here: read again as YAML, it would take 1 GB
+        raise WQError([Diagnostic("WQ-INPUT", f"more than {MAX_VALUES:,} values in one document", Span(name, 1, 1),
+                                  "an engine limit: send the application in parts", zh=f"一份文件中的值超过 "
+                                  f"{MAX_VALUES:,} 个", hint_zh="这是引擎的限制：请分批提交")])
     return doc if isinstance(doc, dict) and _plain(doc) else None
+
+
+def _count(value) -> int:
+    """The values ``value`` holds, itself included, counted without recursion."""
+    count, stack = 0, [value]
+    while stack:
+        v = stack.pop()
+        count += 1
+        if isinstance(v, dict):
+            stack += v.values()
+        elif isinstance(v, list):
+            stack += v
+    return count
 
 
 def _refuse(raw: str):

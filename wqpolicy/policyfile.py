@@ -9,15 +9,14 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import ast, parser
 from .checker import reads
-from .display import fill
 from .confusables import confusion
+from .display import fill
 from .errors import TYPO, Diagnostic, Related, WQError, did_you_mean
-from .model import (Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text,
-                    item_of)
+from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text, item_of
 from .parameter_values import value_problems
 from .schema_files import Refusal, SchemaFile, inside, load_input_schema
 from .schemas import data_dir, excerpt
@@ -89,9 +88,10 @@ class Builder:
         folder, doc = self._written(("source", "document"), doc)
         found = inside(doc, folder, str(folder))
         if isinstance(found, Refusal) or not found[0].is_file():
-            why = found if isinstance(found, Refusal) else Refusal("not found beside the policy", "在政策文件旁找不到")
-            self._error("WQ-FILE", f"source document `{excerpt(doc)}`: {why.en}", ("source", "document"),
-                        hint="keep the source document in the policy's folder", zh=f"原文文件 `{excerpt(doc)}`：{why.zh}",
+            why = found if isinstance(found, Refusal) else Refusal(f"`{excerpt(doc)}` is not there",
+                                                                   f"`{excerpt(doc)}` 不存在")
+            self._error("WQ-FILE", f"source document {why.en}", ("source", "document"),
+                        hint="keep the source document in the policy's folder", zh=f"原文文件 {why.zh}",
                         hint_zh="把原文文件放在政策文件夹内")
             return {}
         path = found[0]
@@ -259,11 +259,12 @@ class Builder:
                     found = again
                     break
         if isinstance(found, Refusal):
-            self._error("WQ-FILE", f"input schema `{excerpt(ref)}`: {found.en}", path,
+            self._error("WQ-FILE", f"input schema {found.en}", path,
                         hint="keep the input schemas in the policy's folder and name them by their path in it, "
                              "e.g. `input: inputs/application.schema.json`",
-                        zh=f"输入格式 `{excerpt(ref)}`：{found.zh}",
-                        hint_zh="把输入格式放在政策文件夹内，并用其相对路径引用，例如 `input: inputs/application.schema.json`")
+                        zh=f"输入格式 {found.zh}",
+                        hint_zh="把输入格式放在政策文件夹内，并用其相对路径引用，"
+                                "例如 `input: inputs/application.schema.json`")
             return None
         self.diagnostics += found.problems
         return None if any(d.severity == "error" for d in found.problems) else found
@@ -323,7 +324,8 @@ class Builder:
                                 lambda here, there: (
                                     f"definition `{name}` of decision `{dname}` has the name of a definition of the "
                                     "policy: in this decision, expressions would read the decision's in its place",
-                                    f"决定 `{dname}` 的定义 `{name}` 与政策级定义同名：在该决定中，表达式会读取决定自己的定义",
+                                    f"决定 `{dname}` 的定义 `{name}` 与政策级定义同名："
+                                    "在该决定中，表达式会读取决定自己的定义",
                                     "give one of them another name", "给其中一个改用别的名称"))
             labels = decision.outcome_labels
             unlabelled = {}
@@ -355,19 +357,20 @@ class Builder:
     def _check_confusables(self) -> None:
         """Names that are not what they look like (confusables.py): each where it is written."""
         d = self.doc
-        named = [(("parameters", n), "parameter") for n in d.get("parameters") or {}]
+        named: list[tuple[tuple, str]] = [(("parameters", n), "parameter") for n in d.get("parameters") or {}]
         named += [(("definitions", n), "definition") for n in d.get("definitions") or {}]
         named += [(("metadata", n), "metadata item") for n in d.get("metadata") or {}]
         for dname, raw in (d.get("decisions") or {}).items():
             named.append((("decisions", dname), "decision"))
-            for section, what in (("rules", "rule id"), ("outputs", "output"), ("definitions", "definition"),
-                                  ("outcomes", "outcome")):
-                named += [(("decisions", dname, section, n), what) for n in raw.get(section) or {}]
+            for kind, what in (("rules", "rule id"), ("outputs", "output"), ("definitions", "definition"),
+                               ("outcomes", "outcome")):
+                named += [(("decisions", dname, kind, n), what) for n in raw.get(kind) or {}]
             for i, step in enumerate(raw.get("outcome") or []):
                 for key in ("then", "otherwise"):
                     if isinstance(step, dict) and isinstance(step.get(key), str):
                         named.append((("decisions", dname, "outcome", i, key), "outcome"))
-        for section in [("definitions",)] + [("decisions", n, "definitions") for n in d.get("decisions") or {}]:
+        sections: list[tuple] = [("definitions",)] + [("decisions", n, "definitions") for n in d.get("decisions") or {}]
+        for section in sections:
             holder = d
             for step in section:
                 holder = (holder or {}).get(step) or {}

@@ -81,7 +81,7 @@ def inside(ref: str, folder: Path, shown_folder: str) -> tuple[Path, str] | Refu
         return Refusal(f"`{excerpt(ref)}` cannot be followed (a symbolic link that leads round in a loop)",
                        f"`{excerpt(ref)}` 无法读取（符号链接循环）")
     if target != root and root not in target.parents:
-        return Refusal(f"`{excerpt(ref)}` lies outside the policy folder, and is not read",
+        return Refusal(f"`{excerpt(ref)}` lies outside the policy folder, so it is not read",
                        f"`{excerpt(ref)}` 位于政策文件夹之外，不予读取")
     shown = os.path.normpath(os.path.join(shown_folder, os.path.relpath(target, root)))
     return target, shown
@@ -97,7 +97,7 @@ def load_input_schema(ref: str, folder: Path, shown_folder: str) -> SchemaFile |
     path, shown = found
     try:
         if not path.is_file():
-            return Refusal("not found", "找不到该文件", missing=True)
+            return Refusal(f"`{excerpt(ref)}` is not there", f"`{excerpt(ref)}` 不存在", missing=True)
         stat = path.stat()
     except OSError as e:
         return Refusal(f"cannot read: {e.strerror or e}", "无法读取")
@@ -118,7 +118,7 @@ def _checked(path: str, shown: str, root: str, _mtime: int, _size: int) -> Schem
         out.problems = [Diagnostic("WQ-SCHEMA", "an input schema must be a JSON object (`{\"type\": \"object\", …}`)",
                                    Span(shown, 1, 1), zh="输入格式必须是一个 JSON 对象（`{\"type\": \"object\", …}`）")]
         return out
-    base = out.schema.get("$id") if isinstance(out.schema.get("$id"), str) else ""
+    base: str = out.schema["$id"] if isinstance(out.schema.get("$id"), str) else ""
     todo = [(Path(path), shown, out.schema, text, base)]
     seen = {Path(path)}
     while todo:
@@ -140,7 +140,7 @@ def _checked(path: str, shown: str, root: str, _mtime: int, _size: int) -> Schem
             contents, ref_text = loaded
             uri = urljoin(base, ref.split("#")[0])
             out.resources[uri] = contents
-            inner = contents.get("$id") if isinstance(contents, dict) and isinstance(contents.get("$id"), str) else uri
+            inner: str = contents["$id"] if isinstance(contents, dict) and isinstance(contents.get("$id"), str) else uri
             if inner != uri:
                 out.resources[inner] = contents
             todo.append((target[0], target[1], contents, ref_text, inner))
@@ -178,8 +178,11 @@ class _Twice(ValueError):
 def _unique(pairs) -> dict:
     out = dict(pairs)
     if len(out) != len(pairs):
-        seen = set()
-        raise _Twice(next(k for k, _ in pairs if k in seen or seen.add(k)))
+        seen: set = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _Twice(k)
+            seen.add(k)
     return out
 
 
@@ -230,7 +233,8 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
             out.append(_at(marks, shown, path + (word,), "WQ-SCHEMA",
                            f"`{excerpt(word)}` is not a JSON Schema keyword: it is passed over", close
                            or "remove it, or name an annotation `x-…`",
-                           (f"`{excerpt(word)}` 不是 JSON Schema 关键字，会被忽略", close or "删除它，或以 `x-` 开头命名注释"),
+                           (f"`{excerpt(word)}` 不是 JSON Schema 关键字，会被忽略",
+                            close or "删除它，或以 `x-` 开头命名注释"),
                            "warning", key=True))
     return out
 
@@ -286,12 +290,13 @@ def _follow(ref, file: Path, shown: str, schema, root: Path, base: str):
     if address:
         found = inside(unquote(address), file.parent, os.path.dirname(shown))
         if not isinstance(found, Refusal) and not _within(found[0], root):
-            found = Refusal(f"`{excerpt(ref)}` lies outside the policy folder, and is not read",
+            found = Refusal(f"`{excerpt(ref)}` lies outside the policy folder, so it is not read",
                             f"`{excerpt(ref)}` 位于政策文件夹之外，不予读取")
         if isinstance(found, Refusal):
             return (f"`$ref` may name only a schema file in the policy folder: {found.en}",
                     "copy the schema it names into the policy folder and name it by its relative path",
-                    (f"`$ref` 只能指向政策文件夹内的格式文件：{found.zh}", "把所引用的格式文件复制到政策文件夹中，并用相对路径引用")), None
+                    (f"`$ref` 只能指向政策文件夹内的格式文件：{found.zh}",
+                     "把所引用的格式文件复制到政策文件夹中，并用相对路径引用")), None
         if not found[0].is_file():
             return (f"`$ref` names `{excerpt(address)}`, which is not there", None,
                     (f"`$ref` 所指的 `{excerpt(address)}` 不存在", None)), None

@@ -227,9 +227,10 @@ def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = Tru
     except _TooMany as e:
         mark = e.problem_mark
         raise WQError([Diagnostic(
-            "WQ-YAML", e.problem, Span(file, mark.line + 1, mark.column + 1),
+            "WQ-YAML", e.problem or "", Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1),
             "an engine limit: split the file, or give a long list in fewer items", subject=None,
-            zh=f"一个文件中的键和值超过 {max_values:,} 个", hint_zh="这是引擎的限制：拆分文件，或减少列表的项数")]) from None
+            zh=f"一个文件中的键和值超过 {max_values:,} 个",
+            hint_zh="这是引擎的限制：拆分文件，或减少列表的项数")]) from None
     except yaml.MarkedYAMLError as e:
         raise WQError([_yaml_problem(e, text, file)]) from None
     except yaml.YAMLError as e:
