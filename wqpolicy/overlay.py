@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostic, did_you_mean
+from .model import item_of
 from .schemas import excerpt
 from .yamlload import Marks
 
@@ -72,7 +73,8 @@ class _Overlay:
     def problem(self, message: str, path: tuple, hint: str | None = None, severity: str = "error",
                 code: str = "WQ-NAME", key: bool = False) -> None:
         span = self.marks.key_span(path) if key else self.marks.span(path)
-        self.problems.append(Diagnostic(code, message, span, hint, severity))
+        subject, decision = item_of(path)
+        self.problems.append(Diagnostic(code, message, span, hint, severity, subject, decision))
 
     def document(self, base: dict, rev: dict) -> dict:
         out = copy.deepcopy(base)
@@ -219,7 +221,8 @@ def edits_without_base(doc: dict, marks: Marks) -> list[Diagnostic]:
         for key in (k for k in EDITS if isinstance(entry, dict) and k in entry):
             out.append(Diagnostic("WQ-SCHEMA", f"parameter `{name}`: `{key}` edits the version a revision "
                                   "extends, and this file extends none", marks.key_span(("parameters", name, key)),
-                                  "give the parameter its whole `value:`, or add `extends:` naming the base"))
+                                  "give the parameter its whole `value:`, or add `extends:` naming the base",
+                                  subject=str(name)))
     return out
 
 

@@ -4,6 +4,7 @@ list) named where they are, with what to write, instead of jsonschema's own word
 from __future__ import annotations
 
 from .errors import Diagnostic, did_you_mean
+from .model import item_of
 from .parameter_values import joined_items
 from .schemas import data_dir, error_message, error_path, load_schema, validator
 from .source import Span
@@ -28,7 +29,8 @@ def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
             out += [slip[0]] if slip[0] not in out else []
         elif not any(tuple(e.absolute_path)[:len(c)] == c for c in covered):
             message, hint = _schema_message(e, marks, "extends" in doc)
-            out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(e), hint))
+            subject, decision = item_of(tuple(e.absolute_path))
+            out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(e), hint, subject=subject, decision=decision))
     return out + _joined_edits(doc, marks)
 
 
@@ -207,5 +209,5 @@ def _joined_edits(doc, marks: Marks) -> list[Diagnostic]:
             for p in joined_items(items, edit) if isinstance(items, list) else ():
                 if p.severity == "error":
                     out.append(Diagnostic(p.code, f"parameter `{name}`: {p.message}",
-                                          marks.span(("parameters", name, edit) + p.at), p.hint))
+                                          marks.span(("parameters", name, edit) + p.at), p.hint, subject=str(name)))
     return out
