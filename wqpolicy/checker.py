@@ -13,12 +13,11 @@ from . import types as T
 from .confusables import confusion
 from .cost import MAX_COST, each_cost, node_cost, too_costly
 from .cost import words as cost_words
-from .display import decimal_text
+from .display import decimal_text, excerpt
 from .errors import Diagnostic, Related, did_you_mean
 from .functions import BUILTINS
 from .model import Decision, Definition, Expr, PolicyVersion
 from .parameter_values import number_hint
-from .schemas import excerpt
 from .source import Span
 from .syntax_errors import keyword_for
 from .values import is_number, is_whole
@@ -429,10 +428,10 @@ class Checker:
             return
         p = self.policy.parameters[n.name]
         if p.kind != "string" and isinstance(p.value, str):
-            items = ", ".join(x.strip() for x in p.value.replace("，", ",").replace("、", ",").split(","))
-            self._error_at(self._expr, n, "WQ-TYPE", f"`{n.name}` is one text, `{p.value}`, so `{op}` looks for a "
-                           "part of it, not for an item", hint=f"write its value as a list, [{items}], or declare "
-                           "`type: string` if a part of the text is meant")
+            items = excerpt(", ".join(x.strip() for x in p.value.replace("，", ",").replace("、", ",").split(",")))
+            self._error_at(self._expr, n, "WQ-TYPE", f"`{n.name}` is one text, `{excerpt(p.value)}`, so `{op}` looks "
+                           "for a part of it, not for an item", hint=f"write its value as a list, [{items}], or "
+                           "declare `type: string` if a part of the text is meant")
 
     def _If(self, n, local, specials):
         c = self._visit(n.cond, local, specials)

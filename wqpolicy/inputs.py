@@ -10,11 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import types as T
+from .display import excerpt
 from .errors import Diagnostic, WQError
 from .fastschema import compile_check
 from .jsonmarks import JsonMarks
 from .jsonmarks import usable as json_lines
-from .schemas import error_message, error_path, excerpt, inlined, resolver, validator
+from .schemas import error_message, error_path, inlined, resolver, validator
 from .source import Span
 from .values import exact_numbers
 from .yamlload import MAX_DEPTH, MAX_VALUES, LazyMarks, Marks, decimal_number, load_yaml, read_text, whole_number

@@ -8,9 +8,9 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .display import excerpt
 from .errors import Diagnostic, did_you_mean
 from .model import item_of
-from .schemas import excerpt
 from .yamlload import Marks
 
 # Sections whose entries are named items: a revision merges them entry by entry.

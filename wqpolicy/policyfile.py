@@ -14,12 +14,12 @@ from pathlib import Path
 from . import ast, parser
 from .checker import reads
 from .confusables import confusion
-from .display import fill
+from .display import excerpt, fill
 from .errors import TYPO, Diagnostic, Related, WQError, did_you_mean
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text, item_of
 from .parameter_values import value_problems
 from .schema_files import Refusal, SchemaFile, inside, load_input_schema
-from .schemas import data_dir, excerpt
+from .schemas import data_dir
 from .source import Span
 from .yamlload import Marks, read_text
 

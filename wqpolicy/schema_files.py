@@ -17,9 +17,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 from jsonschema import Draft202012Validator
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 
+from .display import excerpt
 from .errors import Diagnostic, WQError, did_you_mean
 from .jsonmarks import JsonMarks, usable
-from .schemas import excerpt, inlined
+from .schemas import inlined
 from .source import Span
 from .yamlload import read_text
 

@@ -12,6 +12,7 @@ from jsonschema.validators import extend
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .display import excerpt
 from .errors import Diagnostic, WQError
 from .source import Span
 from .values import is_multiple
@@ -24,20 +25,6 @@ def data_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     return here.parent / name
-
-
-# Characters of a value shown in a message, at most (an engine setting): a 512 KiB value is not echoed back.
-EXCERPT = 60
-
-
-def excerpt(value, limit: int = EXCERPT) -> str:
-    """``value`` as text, cut to ``limit`` characters and `…` when longer.
-
-    >>> excerpt("x" * 100, 10)
-    'xxxxxxxxxx…'
-    """
-    text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @lru_cache(maxsize=64)
