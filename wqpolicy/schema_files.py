@@ -241,10 +241,10 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
         path = tuple(e.absolute_path)
         if e.validator == "format" and e.validator_value == "regex":
             message = f"`{excerpt(e.instance)}` is not a regular expression"
-            zh = (f"`{excerpt(e.instance)}` 不是有效的正则表达式", None)
+            zh = (f"`{excerpt(e.instance)}` 不是有效的正则表达式", "参见 JSON Schema 2020-12 规范")
         else:
             message = excerpt(e.message, 200)
-            zh = None
+            zh = (f"不符合 JSON Schema 2020-12 的规定：{message}", "参见 JSON Schema 2020-12 规范")
         out.append(_at(marks, shown, path, "WQ-SCHEMA", message, "see the JSON Schema 2020-12 specification", zh))
     dialect = schema.get("$schema") if isinstance(schema, dict) else None
     if dialect is not None and dialect.rstrip("#") != DIALECT:
