@@ -109,6 +109,30 @@ def test_a_ref_to_a_schema_file_in_the_policy_folder_is_followed(tmp_path):
     assert [(d.code, d.subject) for d in e.value.diagnostics] == [("WQ-INPUT", "applicant.name")]
 
 
+def test_refs_from_file_to_file_inside_the_policy_folder_are_followed_and_checked(tmp_path):
+    """A schema in a subfolder naming one up a level (still in the policy folder), which names another: each is
+    registered by the address jsonschema looks it up by, so evaluating never meets an unresolvable ref."""
+    folder = grant_folder(tmp_path, input_line="inputs/app.schema.json")
+    (folder / "inputs").mkdir()
+    (folder / "common").mkdir()
+    (folder / "input.schema.json").rename(folder / "inputs" / "app.schema.json")
+    app = json.loads((folder / "inputs" / "app.schema.json").read_text(encoding="utf-8"))
+    app["properties"]["applicant"]["properties"]["revenue"] = {"$ref": "../common/money.schema.json"}
+    (folder / "inputs" / "app.schema.json").write_text(json.dumps(app), encoding="utf-8")
+    (folder / "common" / "money.schema.json").write_text(json.dumps({"$ref": "defs.schema.json#/$defs/money"}),
+                                                         encoding="utf-8")
+    (folder / "common" / "defs.schema.json").write_text(json.dumps({"$defs": {"nope": {}}}), encoding="utf-8")
+    errors, _ = Library([folder]).check()
+    assert [(d.code, Path(d.span.file).name, d.subject) for d in errors] == [
+        ("WQ-SCHEMA", "money.schema.json", "$ref")]  # `#/$defs/money` is not in defs.schema.json
+    (folder / "common" / "defs.schema.json").write_text(json.dumps(
+        {"$defs": {"money": {"type": "number", "minimum": 0}}}), encoding="utf-8")
+    assert Library([folder]).check()[0] == []  # the files it read are looked at again
+    with pytest.raises(WQError) as e:
+        load_policy(str(folder / "policy.yaml")).evaluate("grant", {"applicant": {"revenue": -1}})
+    assert [(d.code, d.subject) for d in e.value.diagnostics] == [("WQ-INPUT", "applicant.revenue")]
+
+
 def test_a_ref_to_nothing_in_its_own_file_is_an_error(tmp_path):
     folder = grant_folder(tmp_path, schema_with(name={"$ref": "#/$defs/nowhere"}))
     errors, _ = Library([folder]).check()

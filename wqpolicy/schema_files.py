@@ -9,7 +9,6 @@ import json
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
@@ -76,6 +75,7 @@ class SchemaFile:
     schema: dict
     resources: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)  # Diagnostics; the schema is unusable when one is an error
+    read: list = field(default_factory=list)  # every file read for it, itself first
 
 
 class Refusal(NamedTuple):
@@ -87,9 +87,10 @@ class Refusal(NamedTuple):
     missing: bool = False
 
 
-def inside(ref: str, folder: Path, shown_folder: str) -> tuple[Path, str] | Refusal:
+def inside(ref: str, folder: Path, shown_folder: str, root: Path | None = None) -> tuple[Path, str] | Refusal:
     """``ref`` (a path written in a file in ``folder``) as (resolved path, path shown as given), when it names a
-    place inside ``folder``; else why it is refused. Nothing outside ``folder`` is opened or even tested."""
+    place inside ``root`` (``folder`` itself by default); else why it is refused. Nothing outside is opened or
+    even tested."""
     if not isinstance(ref, str) or not ref.strip():
         return Refusal("a file name is needed", "需要文件名")
     scheme = urlsplit(ref).scheme
@@ -99,15 +100,16 @@ def inside(ref: str, folder: Path, shown_folder: str) -> tuple[Path, str] | Refu
     if "\0" in ref:
         return Refusal("a file name cannot hold the NUL character", "文件名不能含有 NUL 字符")
     try:
-        root = folder.resolve()
+        here = folder.resolve()
+        allowed = root.resolve() if root is not None else here
         target = (folder / ref).resolve()
     except (OSError, RuntimeError):  # a symbolic link that leads round in a loop
         return Refusal(f"`{excerpt(ref)}` cannot be followed (a symbolic link that leads round in a loop)",
                        f"`{excerpt(ref)}` 无法读取（符号链接循环）")
-    if target != root and root not in target.parents:
+    if not _within(target, allowed):
         return Refusal(f"`{excerpt(ref)}` lies outside the policy folder, so it is not read",
                        f"`{excerpt(ref)}` 位于政策文件夹之外，不予读取")
-    shown = os.path.normpath(os.path.join(shown_folder, os.path.relpath(target, root)))
+    shown = os.path.normpath(os.path.join(shown_folder, os.path.relpath(target, here)))
     return target, shown
 
 
@@ -122,17 +124,37 @@ def load_input_schema(ref: str, folder: Path, shown_folder: str) -> SchemaFile |
     try:
         if not path.is_file():
             return Refusal(f"`{excerpt(ref)}` is not there", f"`{excerpt(ref)}` 不存在", missing=True)
-        stat = path.stat()
     except OSError as e:
         return Refusal(f"cannot read: {e.strerror or e}", "无法读取")
-    return _checked(str(path), shown, str(folder.resolve()), stat.st_mtime_ns, stat.st_size)
+    key = (path, shown, folder.resolve())
+    cached = _CHECKED.get(key)
+    if cached is not None and cached[0] == _versions(cached[1].read):
+        return cached[1]
+    checked = _checked(str(path), shown, str(folder.resolve()))
+    if len(_CHECKED) >= 64:
+        _CHECKED.clear()
+    _CHECKED[key] = (_versions(checked.read), checked)
+    return checked
 
 
-@lru_cache(maxsize=64)
-def _checked(path: str, shown: str, root: str, _mtime: int, _size: int) -> SchemaFile:
-    """One input schema with the files its refs name, checked; once per file version (a revision checks the
-    schema its base names again)."""
-    out = SchemaFile(Path(path), shown, {})
+# Input schemas checked, kept while none of the files read for one changes (a revision checks its base's again).
+_CHECKED: dict = {}
+
+
+def _versions(paths) -> tuple:
+    out = []
+    for p in paths:
+        try:
+            stat = p.stat()
+            out.append((stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
+
+def _checked(path: str, shown: str, root: str) -> SchemaFile:
+    """One input schema with the files its refs name, checked."""
+    out = SchemaFile(Path(path), shown, {}, read=[Path(path)])
     read = _read(Path(path), shown)
     if isinstance(read, list):
         out.problems = read
@@ -144,31 +166,47 @@ def _checked(path: str, shown: str, root: str, _mtime: int, _size: int) -> Schem
         return out
     base: str = out.schema["$id"] if isinstance(out.schema.get("$id"), str) else ""
     todo = [(Path(path), shown, out.schema, text, base)]
-    seen = {Path(path)}
+    files: dict[Path, object] = {Path(path): out.schema}  # each file read once, whatever refs name it
     while todo:
         file, name, schema, text, base = todo.pop()
         marks = JsonMarks(text, name) if usable(text) else None
         out.problems += _meta_problems(schema, marks, name)
         for ref, at in _refs(schema, ()):
             problem, target = _follow(ref, file, name, schema, Path(root), base)
+            if problem is None and target is not None:
+                if target[0] not in files:
+                    out.read.append(target[0])
+                    loaded = _read(target[0], target[1])
+                    if isinstance(loaded, list):
+                        out.problems += loaded
+                        continue
+                    files[target[0]] = loaded[0]
+                    inner = loaded[0].get("$id") if isinstance(loaded[0], dict) else None
+                    todo.append((target[0], target[1], loaded[0], loaded[1],
+                                 inner if isinstance(inner, str) else urljoin(base, ref.split("#")[0])))
+                contents = files[target[0]]
+                # registered by the URI jsonschema will look it up by, from this file (and by its own `$id`)
+                out.resources[urljoin(base, ref.split("#")[0])] = contents
+                if isinstance(contents, dict) and isinstance(contents.get("$id"), str):
+                    out.resources[contents["$id"]] = contents
+                problem = _in_target(ref, contents)
             if problem is not None:
                 out.problems.append(_at(marks, name, at, "WQ-SCHEMA", problem[0], problem[1], problem[2]))
-                continue
-            if target is None or target[0] in seen:
-                continue
-            seen.add(target[0])
-            loaded = _read(target[0], target[1])
-            if isinstance(loaded, list):
-                out.problems += loaded
-                continue
-            contents, ref_text = loaded
-            uri = urljoin(base, ref.split("#")[0])
-            out.resources[uri] = contents
-            inner: str = contents["$id"] if isinstance(contents, dict) and isinstance(contents.get("$id"), str) else uri
-            if inner != uri:
-                out.resources[inner] = contents
-            todo.append((target[0], target[1], contents, ref_text, inner))
     return out
+
+
+def _in_target(ref: str, contents) -> tuple | None:
+    """The problem with the `#…` part of a `$ref` to another file, when it points at nothing there."""
+    fragment = ref.partition("#")[2]
+    if not fragment:
+        return None
+    if fragment.startswith("/"):
+        found = _pointer(contents, fragment) is not _MISSING
+    else:
+        found = fragment in {n.get("$anchor") for _, n in _subschemas(contents, ())} | {
+            n.get("$dynamicAnchor") for _, n in _subschemas(contents, ())}
+    return None if found else (f"`$ref` points at nothing in the file it names: `{excerpt(ref)}`", None,
+                               (f"`$ref` 在所指文件中指向的位置不存在：`{excerpt(ref)}`", None))
 
 
 def _read(path: Path, shown: str):
@@ -312,10 +350,7 @@ def _follow(ref, file: Path, shown: str, schema, root: Path, base: str):
         return None, None  # the meta-schema says it must be text
     address, _, fragment = ref.partition("#")
     if address:
-        found = inside(unquote(address), file.parent, os.path.dirname(shown))
-        if not isinstance(found, Refusal) and not _within(found[0], root):
-            found = Refusal(f"`{excerpt(ref)}` lies outside the policy folder, so it is not read",
-                            f"`{excerpt(ref)}` 位于政策文件夹之外，不予读取")
+        found = inside(unquote(address), file.parent, os.path.dirname(shown), root)
         if isinstance(found, Refusal):
             return (f"`$ref` may name only a schema file in the policy folder: {found.en}",
                     "copy the schema it names into the policy folder and name it by its relative path",
