@@ -14,7 +14,7 @@ from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from jsonschema import Draft202012Validator
-from jsonschema_specifications import REGISTRY as SPECIFICATIONS
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
 
 from .display import excerpt
 from .errors import Diagnostic, WQError, did_you_mean
@@ -142,7 +142,7 @@ _CHECKED: dict = {}
 
 
 def _versions(paths) -> tuple:
-    out = []
+    out: list[tuple[int, int] | None] = []
     for p in paths:
         try:
             stat = p.stat()
