@@ -80,7 +80,7 @@ class Checker:
         self._subject = None
         return self.diagnostics
 
-    def _check_cost(self, expr: Expr | None, extra: int = 0) -> None:
+    def _check_cost(self, expr: Expr | None) -> None:
         """WQ-COST where ``expr`` (type-checked already) may take more steps than an expression may."""
         if expr is None:
             return

@@ -76,8 +76,9 @@ def _json_document(text: str, name: str = "") -> dict | None:
         return None
     if isinstance(doc, dict) and _count(doc) > MAX_VALUES:  # said here: read again as YAML, it would take 1 GB
         raise WQError([Diagnostic("WQ-INPUT", f"more than {MAX_VALUES:,} values in one document", Span(name, 1, 1),
-                                  "an engine limit: send the application in parts", zh=f"一份文件中的值超过 "
-                                  f"{MAX_VALUES:,} 个", hint_zh="这是引擎的限制：请分批提交")])
+                                  "an engine limit, far above what an application holds: check what produced it",
+                                  zh=f"一份文件中的值超过 {MAX_VALUES:,} 个",
+                                  hint_zh="这是引擎的限制，远超一份申请所需：请检查生成该文件的程序")])
     return doc if isinstance(doc, dict) and _plain(doc) else None
 
 
