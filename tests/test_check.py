@@ -17,15 +17,20 @@ from wqpolicy.loader import Library
 
 INVALID = Path(__file__).resolve().parent / "fixtures" / "invalid"
 FIXTURES = sorted(p.name for p in INVALID.iterdir() if (p / "policy.yaml").is_file())
-EXPECT = re.compile(r"^# expect: (WQ-[A-Z]+) (\d+):(\d+)$", re.M)
+EXPECT = re.compile(r"^# expect: (WQ-[A-Z]+) (\d+):(\d+)(?: (\S+))?$", re.M)  # the file, when not policy.yaml
 REPORTED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): error\[(?P<code>WQ-[A-Z]+)\]", re.M)
 
 
 def expected(name: str) -> list[tuple[str, int, int]]:
     text = (INVALID / name / "policy.yaml").read_text(encoding="utf-8")
-    found = [(code, int(line), int(col)) for code, line, col in EXPECT.findall(text)]
+    found = [(code, int(line), int(col)) for code, line, col, _ in EXPECT.findall(text)]
     assert found, f"{name}/policy.yaml has no `# expect:` header"
     return found
+
+
+def expected_files(name: str) -> set[Path]:
+    text = (INVALID / name / "policy.yaml").read_text(encoding="utf-8")
+    return {(INVALID / name / (file or "policy.yaml")).resolve() for *_, file in EXPECT.findall(text)}
 
 
 def check_cli(*paths: str):
@@ -42,7 +47,7 @@ def test_every_failure_mode_has_a_fixture():
 def test_library_check_reports_the_expected_code_at_the_expected_place(name):
     errors, _ = Library([INVALID / name]).check()
     assert [(d.code, d.span.line, d.span.col) for d in errors] == expected(name)
-    assert {Path(d.span.file).resolve() for d in errors} == {(INVALID / name / "policy.yaml").resolve()}
+    assert {Path(d.span.file).resolve() for d in errors} == expected_files(name)
 
 
 @pytest.mark.parametrize("name", FIXTURES)
@@ -52,7 +57,7 @@ def test_check_command_reports_the_expected_code_at_the_expected_place_and_exits
     reported = [(m["code"], int(m["line"]), int(m["col"])) for m in REPORTED.finditer(result.stdout)]
     assert reported == expected(name)
     files = {Path(m["file"]).resolve() for m in REPORTED.finditer(result.stdout)}
-    assert files == {(INVALID / name / "policy.yaml").resolve()}
+    assert files == expected_files(name)
     assert "Traceback" not in result.output
 
 

@@ -21,7 +21,7 @@ SCHEMA = {
         "app": {"type": "object", "additionalProperties": False, "properties": {
             "revenue": {"type": "number"}, "kind": {"type": "string"}, "ok": {"type": "boolean"},
             "start": {"type": "string", "format": "date"}}},
-        "items": {"type": "array", "items": {"type": "object", "additionalProperties": False, "properties": {
+        "items": {"type": "array", "maxItems": 10, "items": {"type": "object", "additionalProperties": False, "properties": {
             "amount": {"type": "number"}, "n": {"type": "integer"}, "flag": {"type": "boolean"},
             "kind": {"type": "string"}}}},
     },
@@ -180,7 +180,7 @@ class _Gen:
             return r.choice(self.LEAVES[t] + [f"{v}.{f}" for v in loc for f, ft in
                                               (("amount", "n"), ("n", "n"), ("flag", "b"), ("kind", "s")) if ft == t])
         sub = lambda tt=t: self.e(tt, depth - 1, loc)  # noqa: E731
-        agg_var = r.choice(["i", "项"])
+        agg_var = r.choice([v for v in ("i", "项", "j", "k") if v not in loc])  # a loop never hides another's item
         inner = (*loc, agg_var)
         cond = f" if {self.e('b', depth - 1, inner)}" if r.random() < 0.5 else ""
         forms = {

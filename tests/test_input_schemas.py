@@ -19,11 +19,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
+POLICY_DIR = ROOT / "policies" / "wuqing-five-platforms"  # the policy's own folder holds its input schemas (inputs/)
 EXAMPLES = ROOT / "examples"
 ID_BASE = "https://wqpolicy.dev/schemas/"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
-ALL_SCHEMAS = sorted(p.relative_to(SCHEMAS).as_posix() for p in SCHEMAS.rglob("*.schema.json"))
+ALL_SCHEMAS = sorted([p.relative_to(SCHEMAS).as_posix() for p in SCHEMAS.rglob("*.schema.json")]
+                     + [p.relative_to(POLICY_DIR).as_posix() for p in POLICY_DIR.glob("inputs/*.schema.json")])
 INPUT_SCHEMAS = [p for p in ALL_SCHEMAS if p.startswith("inputs/")]
 # the schemas written for the input/output contract (the style checks below apply to these)
 CONTRACT_SCHEMAS = INPUT_SCHEMAS + ["decision.schema.json", "case.schema.json"]
@@ -63,7 +65,8 @@ def example(name: str):
 
 @functools.lru_cache(maxsize=None)
 def schema(rel: str) -> dict:
-    return json.loads((SCHEMAS / rel).read_text(encoding="utf-8"), parse_float=Decimal)
+    folder = POLICY_DIR if rel.startswith("inputs/") else SCHEMAS
+    return json.loads((folder / rel).read_text(encoding="utf-8"), parse_float=Decimal)
 
 
 @functools.lru_cache(maxsize=None)
@@ -180,7 +183,7 @@ def test_example_validates(name):
     assert errors(rel, doc) == []
     text = (EXAMPLES / name).read_text(encoding="utf-8")
     assert text.startswith("# "), "a comment at the top says what the example shows"
-    assert f"# yaml-language-server: $schema=../schemas/{rel}" in text
+    assert f"# yaml-language-server: $schema=../policies/wuqing-five-platforms/{rel}" in text
 
 
 def test_examples_exercise_what_they_claim():

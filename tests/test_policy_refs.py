@@ -13,7 +13,6 @@ from wqpolicy import load_policy
 from wqpolicy.cli import main
 from wqpolicy.errors import WQError
 from wqpolicy.loader import Library
-from wqpolicy.schemas import data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "policies" / "wuqing-five-platforms"
@@ -73,7 +72,7 @@ def test_a_revision_file_finds_its_base_beside_it():
     assert r.stdout.endswith("0 errors, 0 warnings (1 policy version checked)\n")
 
 
-def test_a_revision_beside_an_edited_copy_extends_the_copy_and_finds_the_bundled_schemas(copy):
+def test_a_revision_beside_an_edited_copy_extends_the_copy_and_finds_its_schemas(copy):
     revision = copy.parent / "2022-hypothetical.yaml"
     shutil.copy(ROOT / "tests" / "fixtures" / "revision" / "2022-hypothetical.yaml", revision)
     r = run("check", revision)
@@ -82,7 +81,7 @@ def test_a_revision_beside_an_edited_copy_extends_the_copy_and_finds_the_bundled
     parameters = policy.model.parameters
     assert str(parameters["min_rd_intensity"].value) == "0.04"  # the revision's own value
     recognition = policy.model.decisions["recognition"]
-    assert Path(recognition.input_path) == data_dir("schemas") / "inputs" / "application.schema.json"
+    assert Path(recognition.input_path) == (copy.parent / "inputs" / "application.schema.json").resolve()
     assert "applicant" in recognition.input_schema["properties"]
 
 

@@ -141,39 +141,56 @@ def test_check_prints_what_each_code_means_in_chinese_and_english_then_the_summa
 
 
 def inherited_findings(tmp_path: Path, body: str) -> list[tuple]:
-    """(file name, message, hint) of `check`'s errors on a revision of the bundled policy."""
+    """(place, message, hint, related places) of `check`'s errors on a revision of the bundled policy, each place
+    as file name:line:col."""
     path = tmp_path / "revision.yaml"
     path.write_text(HEAD + textwrap.dedent(body), encoding="utf-8")
     errors, _ = Library.over_bundled([path]).check(only=[path])
-    return [(Path(d.span.file).name, d.message, d.hint) for d in errors]
+    return [(_place(d.span), d.message, d.hint, [_place(r.span) for r in d.related]) for d in errors]
+
+
+def _place(span) -> str:
+    return f"{Path(span.file).name}:{span.line}:{span.col}"
+
+
+def _bundled_line(text: str) -> int:
+    lines = (Path(__file__).resolve().parents[1] / "policies" / "wuqing-five-platforms" / "2021-trial.yaml").read_text(
+        encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
 
 
 def test_a_removal_that_breaks_an_inherited_line_is_blamed_on_the_revision_not_a_did_you_mean(tmp_path):
     found = inherited_findings(tmp_path, "decisions:\n  recognition:\n    rules:\n"
                                          "      recognition.satisfaction: {remove: true}\n")
-    assert found == [("2021-trial.yaml", "clause 3.2.6 maps to `recognition.satisfaction`, which is not a parameter, "
-                      "definition, rule, output, decision or metadata item",
-                      f"`recognition.satisfaction` is removed by 2022-edits ({tmp_path / 'revision.yaml'}:9:7), but "
-                      "this line, inherited from 2021-trial, still names it: restate its item in 2022-edits without "
-                      "it")]
+    line = _bundled_line('"3.2.6": [')
+    assert [(f[0], f[1], f[2], [r.split(":")[:2] for r in f[3]]) for f in found] == [(
+        "revision.yaml:9:7", "clause 3.2.6 maps to `recognition.satisfaction`, which is not a parameter, "
+        "definition, rule, output, decision or metadata item",
+        "2022-edits removes rule `recognition.satisfaction` here, but what it inherits from 2021-trial (noted below) "
+        "still names it: restate those items in 2022-edits without it", [["2021-trial.yaml", str(line)]])]
 
 
 def test_a_removed_parameter_still_read_by_inherited_rules_names_the_revision_at_each_place(tmp_path):
     found = inherited_findings(tmp_path, "parameters:\n  min_partner_cases: {remove: true}\n")
-    assert len(found) >= 3 and all(f[0] == "2021-trial.yaml" for f in found)
+    assert len(found) >= 3 and all(f[0] == "revision.yaml:7:3" for f in found)
     assert {f[2] for f in found} == {
-        f"`min_partner_cases` is removed by 2022-edits ({tmp_path / 'revision.yaml'}:7:3), but this line, "
-        "inherited from 2021-trial, still names it: restate its item in 2022-edits without it"}
+        "2022-edits removes parameter `min_partner_cases` here, but what it inherits from 2021-trial (noted below) "
+        "still names it: restate those items in 2022-edits without it"}
     assert any(f[1] == "unknown name `min_partner_cases`" for f in found)
+    # each inherited line that names it is a related place: the rule's label and condition, the clause map
+    related = {r.rsplit(":", 1)[0] for f in found for r in f[3]}
+    assert related == {f"2021-trial.yaml:{_bundled_line(text)}" for text in (
+        "condition: partner_cases >= min_partner_cases", '"3.2.8": [', "label: {zh: \"合作伙伴成功案例{min_partner_cases}")}
 
 
 def test_a_changed_condition_that_no_longer_fits_the_inherited_message_is_blamed_on_the_changed_rule(tmp_path):
     found = inherited_findings(tmp_path, "decisions:\n  recognition:\n    rules:\n"
                                          "      recognition.partners: {condition: partner_cases >= 3}\n")
-    assert found and {f[2] for f in found} == {
-        f"2022-edits changes rule `recognition.partners` ({tmp_path / 'revision.yaml'}:9:7) and this line, "
-        "inherited from 2021-trial, no longer fits it: restate it in 2022-edits too"}
+    assert found and {(f[0], f[2]) for f in found} == {(
+        "revision.yaml:9:7", "2022-edits changes rule `recognition.partners` here, and its part inherited from "
+        "2021-trial (noted below) no longer fits it: restate that part in 2022-edits too")}
     assert all(f[1].startswith("`{min_partner_cases}` cannot be filled in") for f in found)
+    assert all(r.startswith("2021-trial.yaml:") for f in found for r in f[3])
 
 
 def test_change_edits_one_entry_of_a_mapping_in_place_and_the_diff_names_only_what_changed(tmp_path):
@@ -214,8 +231,9 @@ def test_a_change_that_finds_nothing_to_change_is_reported_where_the_revision_wr
 
 @pytest.mark.parametrize("body, expected", [
     ('parameters:\n  partner_cases: {value: 99, clause: "3.2.8"}\n',
-     ("7:3", "error", "WQ-DUPLICATE", "parameter `partner_cases` has the name of a field of the input of decisions "
-      "`filing`, `recognition`: expressions would read the parameter in its place (give it another name)")),
+     ("7:3", "error", "WQ-DUPLICATE", "parameter `partner_cases` has the name of a field of a decision's input "
+      "(each named as a related place): expressions would read the parameter in its place (give it another "
+      "name)")),
     ('definitions:\n  outcome: {expr: "\\"eligible\\"", clause: "3.2.1"}\n',
      ("7:3", "error", "WQ-DUPLICATE", "definition `outcome` has the name of the decision's `outcome`, which outputs "
       "and outcome steps read: expressions would read the definition in its place (give it another name)")),
@@ -232,11 +250,13 @@ def test_a_name_that_would_hide_an_input_field_or_the_outcome_is_an_error(tmp_pa
 def test_a_list_parameter_a_revision_writes_as_one_text_is_an_error_where_in_reads_it(tmp_path):
     """`x in 高端装备制造` would look for a part of the text: subsector 制造 would count as equipment-intensive."""
     found = inherited_findings(tmp_path, "parameters:\n  equipment_intensive_subsectors: {value: 高端装备制造}\n")
-    assert [(f[0], f[1]) for f in found] == [("2021-trial.yaml", "`equipment_intensive_subsectors` is one text, "
-                                              "`高端装备制造`, so `in` looks for a part of it, not for an item")]
-    assert found[0][2] == (f"2022-edits changes parameter `equipment_intensive_subsectors` ({tmp_path / 'revision.yaml'}"
-                           ":7:3), and this line, inherited from 2021-trial, reads it: write its value as a list, "
-                           "[高端装备制造], or declare `type: string` if a part of the text is meant")
+    line = _bundled_line("in equipment_intensive_subsectors")
+    assert [(f[0], f[1], [r.split(":")[:2] for r in f[3]]) for f in found] == [(
+        "revision.yaml:7:3", "`equipment_intensive_subsectors` is one text, `高端装备制造`, so `in` looks for a part "
+        "of it, not for an item", [["2021-trial.yaml", str(line)]])]
+    assert found[0][2] == ("2022-edits changes parameter `equipment_intensive_subsectors` here, and what it inherits "
+                           "from 2021-trial (noted below) reads it: write its value as a list, [高端装备制造], or "
+                           "declare `type: string` if a part of the text is meant")
 
 
 def test_a_misspelt_field_under_change_is_an_error_not_new_data(tmp_path):

@@ -94,3 +94,17 @@ def fill(template: str, values: dict, kinds: dict) -> str:
     for k, v in values.items():
         template = template.replace("{" + k + "}", display(v, kinds.get(k)))
     return template
+
+
+# Characters of a value shown in a message, at most (an engine setting): a 512 KiB value is not echoed back.
+EXCERPT = 60
+
+
+def excerpt(value, limit: int = EXCERPT) -> str:
+    """``value`` as text, cut to ``limit`` characters and `…` when longer.
+
+    >>> excerpt("x" * 100, 10)
+    'xxxxxxxxxx…'
+    """
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"

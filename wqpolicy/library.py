@@ -21,7 +21,6 @@ from .source import Span
 from .versions import PolicyFile, base_changes, in_force, item_hashes, read_policy_file, resolve, timeline_problems
 from .yamlload import not_special
 
-
 # Build errors that leave every parameter, definition and rule in the model, so its expressions can be checked:
 # an expression that does not parse, a clause id, a clause map entry, a name given twice, a date out of order.
 _MODEL_WHOLE = {"WQ-SYNTAX", "WQ-CLAUSE", "WQ-NAME", "WQ-DUPLICATE", "WQ-VERSION"}
@@ -332,7 +331,8 @@ def _blamed(pf: PolicyFile, model: PolicyVersion, diagnostics: list[Diagnostic])
     base = pf.doc.get("extends")
     if not base:
         return diagnostics
-    return blame_revision(diagnostics, str(pf.path), pf.marks, model.marks, model.origin, pf.version, str(base))
+    return blame_revision(diagnostics, str(pf.path), pf.marks, model.marks, model.origin, pf.version, str(base),
+                          model)
 
 
 @dataclass

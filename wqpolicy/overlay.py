@@ -8,7 +8,9 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .display import excerpt
 from .errors import Diagnostic, did_you_mean
+from .model import item_of
 from .yamlload import Marks
 
 # Sections whose entries are named items: a revision merges them entry by entry.
@@ -71,7 +73,8 @@ class _Overlay:
     def problem(self, message: str, path: tuple, hint: str | None = None, severity: str = "error",
                 code: str = "WQ-NAME", key: bool = False) -> None:
         span = self.marks.key_span(path) if key else self.marks.span(path)
-        self.problems.append(Diagnostic(code, message, span, hint, severity))
+        subject, decision = item_of(path)
+        self.problems.append(Diagnostic(code, message, span, hint, severity, subject, decision))
 
     def document(self, base: dict, rev: dict) -> dict:
         out = copy.deepcopy(base)
@@ -149,24 +152,32 @@ class _Overlay:
                          code="WQ-SCHEMA")
             add = None
         value = copy.deepcopy(value)
+        members = _Members(value)  # what the value holds, looked up at once: an edit of n items costs n, not n²
+        removed = _Members([])
         for i, x in enumerate(remove or []):
-            if not _holds(value, x):
-                self.problem(f"`{x}` is not in parameter `{name}` of {self.base}: nothing to remove",
+            if x not in members:
+                self.problem(f"`{excerpt(str(x))}` is not in parameter `{name}` of {self.base}: nothing to remove",
                              here + ("remove", i), did_you_mean(str(x), map(str, value)))
             elif is_map:
                 del value[x]
+                members.discard(x)
             else:
-                value = [v for v in value if v != x]
+                removed.add(x)
+                members.discard(x)
+        if removed:
+            value = [v for v in value if v not in removed]
         for key, x in (add or {}).items() if is_map else enumerate(add or []):
             shown = key if is_map else x
-            if _holds(value, shown):
+            if shown in members:
                 change = "`add` replaces its entry" if is_map else "adding it again changes nothing"
-                self.problem(f"`{shown}` is already in parameter `{name}`; {change}",
+                self.problem(f"`{excerpt(str(shown))}` is already in parameter `{name}`; {change}",
                              here + ("add", key), severity="warning", key=is_map)
             if is_map:
                 value[key] = copy.deepcopy(x)
-            elif x not in value:
+                members.add(key)
+            elif x not in members:
                 value.append(copy.deepcopy(x))
+                members.add(x)
         if "change" in entry:
             self.change(name, value, entry["change"], here + ("change",))
         return value
@@ -210,7 +221,8 @@ def edits_without_base(doc: dict, marks: Marks) -> list[Diagnostic]:
         for key in (k for k in EDITS if isinstance(entry, dict) and k in entry):
             out.append(Diagnostic("WQ-SCHEMA", f"parameter `{name}`: `{key}` edits the version a revision "
                                   "extends, and this file extends none", marks.key_span(("parameters", name, key)),
-                                  "give the parameter its whole `value:`, or add `extends:` naming the base"))
+                                  "give the parameter its whole `value:`, or add `extends:` naming the base",
+                                  subject=str(name)))
     return out
 
 
@@ -220,10 +232,50 @@ def _holds(value, x) -> bool:
     return x in value
 
 
+class _Members:
+    """The items of a list (or the keys of a mapping) for membership by equality, as `in` on the list has it:
+    hashable ones in a set, the few others (a mapping item) in a list."""
+
+    def __init__(self, items):
+        self._hashed: set = set()
+        self._other: list = []
+        for x in items:
+            self.add(x)
+
+    def __contains__(self, x) -> bool:
+        if _hashable(x):
+            return x in self._hashed
+        return x in self._other
+
+    def __bool__(self) -> bool:
+        return bool(self._hashed or self._other)
+
+    def add(self, x) -> None:
+        if _hashable(x):
+            self._hashed.add(x)
+        else:
+            self._other.append(x)
+
+    def discard(self, x) -> None:
+        if _hashable(x):
+            self._hashed.discard(x)
+        elif x in self._other:
+            self._other.remove(x)
+
+
+def _hashable(x) -> bool:
+    try:
+        hash(x)
+    except TypeError:
+        return False
+    return True
+
+
 def _place_added_items(marks: Marks, rev_marks: Marks, rev_doc: dict, doc: dict) -> None:
     """Give the items a revision adds to a parameter's list or mapping (``add:``) the revision's marks at the
     place they take in the resolved ``value``, so a problem in one is reported in the revision, where it was
     written, not at the base's ``value:``."""
+    positions: dict = {}
     for path, mark in list(rev_marks.items()):
         keyed = path[:1] == ("<key>",)
         inner = path[1:] if keyed else path
@@ -241,9 +293,17 @@ def _place_added_items(marks: Marks, rev_marks: Marks, rev_doc: dict, doc: dict)
         for step in inner[:at + 1]:
             edit = edit.get(step) if isinstance(edit, dict) else None
         if isinstance(item, int) and isinstance(value, list) and isinstance(edit, list) and item < len(edit):
-            if edit[item] not in value:  # where it was appended (or already stood)
+            firsts = positions.get(target)
+            if firsts is None:  # each item's first place in the resolved list, found once per list
+                firsts = positions[target] = {}
+                for i, x in enumerate(value):
+                    if _hashable(x):
+                        firsts.setdefault(x, i)
+            found = firsts.get(edit[item]) if _hashable(edit[item]) else next(
+                (i for i, x in enumerate(value) if x == edit[item]), None)
+            if found is None:  # where it was appended (or already stood)
                 continue
-            item = value.index(edit[item])
+            item = found
         elif not (isinstance(value, dict) and item in value):
             continue
         target = target + (item,) + inner[at + 2:]

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from . import ast
 from . import types as T
+from .display import excerpt
 from .values import Duration, is_number, is_whole
 
 
@@ -37,7 +38,7 @@ def value_problems(value, kind: str | None) -> list[ValueProblem]:
         found.append(ValueProblem("WQ-TYPE", (), wrong, number_hint(value) if isinstance(value, str) else None))
     elif kind is None and isinstance(value, str) and _typed_number(value):
         # no `type` to check against, but `20 %` or `３` is a number mistyped, which rules would compare as text
-        found.append(ValueProblem("WQ-TYPE", (), f"`{value}` is text, not a number", number_hint(value)))
+        found.append(ValueProblem("WQ-TYPE", (), f"`{excerpt(value)}` is text, not a number", number_hint(value)))
     found += joined_items(value)
     for group in _alike_groups(value):
         found += _unlike(group)
@@ -169,7 +170,7 @@ _DECLARED = {  # declared type -> (does the value have it, what such a value is)
 def _not_declared(value, kind) -> str | None:
     if kind not in _DECLARED or _DECLARED[kind][0](value):
         return None
-    shown = T.of_value(value) if isinstance(value, (list, dict)) else _scalar_text(value)
+    shown = T.of_value(value) if isinstance(value, (list, dict)) else excerpt(_scalar_text(value))
     return f"declared {kind} but its value ({shown}) is not {_DECLARED[kind][1]}; correct the value or the `type`"
 
 

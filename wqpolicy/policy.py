@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
-import re
 from typing import Union
 
 from .checker import Checker
@@ -24,30 +23,29 @@ def check_decisions(
     did not parse are None in ``version``; the checker takes them as of any type, so the rest is still checked."""
     inputs, checkers, found = {}, {}, []
     for name, decision in version.decisions.items():
-        schema = InputSchema(decision.input_schema, decision.input_path) if decision.input_path else None
+        schema = InputSchema(decision.input_schema, decision.input_path, decision.input_refs) \
+            if decision.input_path else None
         inputs[name] = schema
         checkers[name] = Checker(version, decision, schema.type if schema else _EMPTY)
         found += checkers[name].check()
     return inputs, checkers, _merged(found)
 
 
-_DECISION = re.compile(r"decision `([^`]+)`")
-
-
 def _merged(found: list[Diagnostic]) -> list[Diagnostic]:
-    """One diagnostic for the findings that differ only in the decision they name (a definition two decisions
-    share reads the same field), naming those decisions together, in the order found."""
+    """One diagnostic for the findings that differ only in the decision they concern (a definition that several
+    decisions share is checked in each): not tied to one decision, with the related places of each (where a
+    decision names its input schema, when that is what the finding is about), in the order found."""
     groups: dict = {}
     for d in found:
-        groups.setdefault((d.code, d.span_key, _DECISION.sub("decision", d.message)), []).append(d)
+        groups.setdefault((d.code, d.span_key, d.message, d.subject, d.severity, d.hint), []).append(d)
     out = []
     for same in groups.values():
-        names = list(dict.fromkeys(n for d in same for n in _DECISION.findall(d.message)))
-        if len(names) < 2:
+        decisions = list(dict.fromkeys(d.decision for d in same))
+        if len(decisions) < 2:
             out.append(same[0])
             continue
-        listed = "decisions " + ", ".join(f"`{n}`" for n in names)
-        out.append(dataclasses.replace(same[0], message=_DECISION.sub(listed, same[0].message, count=1)))
+        related = tuple(dict.fromkeys(r for d in same for r in d.related))
+        out.append(dataclasses.replace(same[0], decision=None, related=related))
     return out
 
 

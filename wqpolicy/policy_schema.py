@@ -3,7 +3,9 @@ behind a schema error (a full-width colon, a thousands separator, a line indente
 list) named where they are, with what to write, instead of jsonschema's own words."""
 from __future__ import annotations
 
+from .display import excerpt
 from .errors import Diagnostic, did_you_mean
+from .model import item_of
 from .parameter_values import joined_items
 from .schemas import data_dir, error_message, error_path, load_schema, validator
 from .source import Span
@@ -28,7 +30,8 @@ def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
             out += [slip[0]] if slip[0] not in out else []
         elif not any(tuple(e.absolute_path)[:len(c)] == c for c in covered):
             message, hint = _schema_message(e, marks, "extends" in doc)
-            out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(e), hint))
+            subject, decision = item_of(tuple(e.absolute_path))
+            out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(e), hint, subject=subject, decision=decision))
     return out + _joined_edits(doc, marks)
 
 
@@ -50,11 +53,12 @@ def _schema_message(error, marks: Marks, revision: bool) -> tuple[str, str | Non
     if error.validator == "enum" and isinstance(value, str):
         return error_message(error), did_you_mean(value, [str(x) for x in error.validator_value])
     if error.validator == "format" and error.validator_value == "date":
-        return f"{where}: `{value}` is not a date", "write the date as YYYY-MM-DD, e.g. 2021-01-01"
+        return f"{where}: `{excerpt(value)}` is not a date", "write the date as YYYY-MM-DD, e.g. 2021-01-01"
     if error.validator == "type" and value is None:
         return f"{where} is empty", "write a value after the colon, or remove the line"
     if error.validator == "type" and error.validator_value == "array" and isinstance(value, str):
-        return f"{where}: `{value}` is text, but a list is required", f"write it in brackets: [{value}]"
+        return f"{where}: `{excerpt(value)}` is text, but a list is required", \
+            f"write it in brackets: [{excerpt(value)}]"
     if error.validator == "type" and "string" in _wanted(error) and is_number(value):
         written = _written(marks, path) or str(value)
         key = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
@@ -207,5 +211,5 @@ def _joined_edits(doc, marks: Marks) -> list[Diagnostic]:
             for p in joined_items(items, edit) if isinstance(items, list) else ():
                 if p.severity == "error":
                     out.append(Diagnostic(p.code, f"parameter `{name}`: {p.message}",
-                                          marks.span(("parameters", name, edit) + p.at), p.hint))
+                                          marks.span(("parameters", name, edit) + p.at), p.hint, subject=str(name)))
     return out

@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import Diagnostic, WQError
 from .overlay import DECISION_NAMED, apply
 from .source import Span
-from .yamlload import Marks, load_yaml, read_text
+from .yamlload import MAX_POLICY_VALUES, Marks, load_yaml, read_text
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Resolved:
 
 def read_policy_file(path: Path) -> PolicyFile:
     text = read_text(path, regular=True, hint="give a .yaml file")
-    doc, marks = load_yaml(text, str(path), dates=False)
+    doc, marks = load_yaml(text, str(path), dates=False, max_values=MAX_POLICY_VALUES)
     if not isinstance(doc, dict):
         raise WQError([Diagnostic("WQ-SCHEMA", "a policy file must be a mapping with `id`, `version`, …",
                                   Span(str(path), 1, 1))])

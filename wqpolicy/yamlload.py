@@ -26,6 +26,8 @@ from .source import ScalarMark, Span, line_of
 MAX_BYTES = 5_000_000  # bytes in one file
 MAX_DEPTH = 200  # nesting of mappings and lists
 MAX_NUMBER_DIGITS = 40  # digits in one number
+MAX_VALUES = 500_000  # keys and values in one document (an input; reading 500,000 takes some 450 MB)
+MAX_POLICY_VALUES = 100_000  # keys and values in one policy file (the bundled one has some 6,000)
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STD = "tag:yaml.org,2002:"
@@ -85,14 +87,24 @@ class LazyMarks:
         return self._real().schema_span(error)
 
 
+class _TooMany(yaml.MarkedYAMLError):
+    """A file holds more keys and values than a reader allows."""
+
+
 class _Checks:
-    """Composer hooks shared by both parsers: no aliases, bounded depth."""
+    """Composer hooks shared by both parsers: no aliases, bounded depth and size."""
+
+    max_values = MAX_VALUES
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.events.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(None, None, "YAML aliases (*name) are not allowed in wqpolicy files; "
                                        "write the value out", event.start_mark)
+        self._values = getattr(self, "_values", 0) + 1
+        if self._values > self.max_values:  # refused before more is read: memory grows with every value
+            raise _TooMany(None, None, f"more than {self.max_values:,} keys and values in one file",
+                           self.peek_event().start_mark)
         self._depth = getattr(self, "_depth", 0) + 1
         if self._depth > MAX_DEPTH:
             raise yaml.MarkedYAMLError(None, None, f"nesting deeper than {MAX_DEPTH} levels",
@@ -190,10 +202,12 @@ def decode_text(data: bytes, name: str) -> str:
                                   Span(name, line, col), hint="save the file as UTF-8")]) from None
 
 
-def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = True, _composer=None):
+def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = True, max_values: int = MAX_VALUES,
+              _composer=None):
     """Parse one YAML document into (value, Marks). Raises WQError with WQ-YAML diagnostics.
 
-    ``dates=False`` keeps ``2021-01-01`` as a string (input documents validate dates as strings).
+    ``dates=False`` keeps ``2021-01-01`` as a string (input documents validate dates as strings); ``max_values``
+    bounds the keys and values read (a file past it is refused where it passes it).
     """
     if not text.strip():
         if empty_ok:
@@ -202,6 +216,7 @@ def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = Tru
     loader = None
     try:
         loader = (_composer or _Composer)(text)
+        loader.max_values = max_values
         node = loader.get_single_node()
     except UnicodeEncodeError as e:  # undecodable bytes from standard input, kept as surrogates
         raise WQError([Diagnostic("WQ-FILE", "not UTF-8 text", _index_span(text, file, e.start),
@@ -209,6 +224,13 @@ def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = Tru
     except ReaderError as e:  # a control character
         raise WQError([Diagnostic("WQ-YAML", f"character U+{e.character:04X} is not allowed in YAML text",
                                   _index_span(text, file, e.position))]) from None
+    except _TooMany as e:
+        mark = e.problem_mark
+        raise WQError([Diagnostic(
+            "WQ-YAML", e.problem or "", Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1),
+            "an engine limit: split the file, or give a long list in fewer items", subject=None,
+            zh=f"一个文件中的键和值超过 {max_values:,} 个",
+            hint_zh="这是引擎的限制：拆分文件，或减少列表的项数")]) from None
     except yaml.MarkedYAMLError as e:
         raise WQError([_yaml_problem(e, text, file)]) from None
     except yaml.YAMLError as e:
@@ -417,7 +439,8 @@ def _build(node, path, marks, errors, file, text, dates):
                 first = marks.get(("<key>",) + path + (key,))
                 where = f" (first at line {first.line + 1})" if first else ""
                 errors.append(Diagnostic("WQ-DUPLICATE", f"duplicate key `{key}`{where}", _span(key_node, file),
-                                         hint="each key may appear once in a mapping"))
+                                         hint="each key may appear once in a mapping",
+                                         subject=dotted(path + (key,))))
                 continue
             marks[("<key>",) + path + (key,)] = _mark(key_node, file, text)
             out[key] = _build(value_node, path + (key,), marks, errors, file, text, dates)
@@ -427,7 +450,7 @@ def _build(node, path, marks, errors, file, text, dates):
             errors.append(_tag_error(node, file))
             return None
         return [_build(child, path + (i,), marks, errors, file, text, dates) for i, child in enumerate(node.value)]
-    return _scalar(node, errors, file, dates)
+    return _scalar(node, errors, file, dates, path)
 
 
 def _span(node, file) -> Span:
@@ -472,7 +495,17 @@ def decimal_number(raw: str) -> Decimal:
     return value
 
 
-def _scalar(node: ScalarNode, errors, file, dates):
+def dotted(path: tuple) -> str:
+    """A path of a document as people read it: `investment[2].amount` (a key's own path, `<key>`, as its key)."""
+    out = ""
+    for part in path:
+        if part == "<key>":
+            continue
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _scalar(node: ScalarNode, errors, file, dates, path=()):
     tag, raw = node.tag, node.value
     if tag == _STD + "str":
         return raw
@@ -483,15 +516,19 @@ def _scalar(node: ScalarNode, errors, file, dates):
     if tag in (_STD + "int", _STD + "float"):
         try:
             return whole_number(raw) if tag == _STD + "int" else decimal_number(raw)
-        except ValueError as e:
-            errors.append(Diagnostic("WQ-YAML", str(e), _span(node, file)))
+        except ValueError as e:  # said with the field's path, as a schema error would be
+            where = dotted(path)
+            errors.append(Diagnostic("WQ-YAML", f"{where}: {e}" if where else str(e), _span(node, file),
+                                     subject=where or None))
             return None
     if tag == _STD + "timestamp":
         if dates and _TIMESTAMP.match(raw):
             try:
                 return datetime.date.fromisoformat(raw)
             except ValueError:
-                errors.append(Diagnostic("WQ-YAML", f"`{raw}` is not a valid date", _span(node, file)))
+                where = dotted(path)
+                errors.append(Diagnostic("WQ-YAML", f"{where + ': ' if where else ''}`{raw}` is not a valid date",
+                                         _span(node, file), subject=where or None))
                 return None
         return raw
     errors.append(_tag_error(node, file))
