@@ -78,7 +78,7 @@ def test_every_field_of_the_bundled_input_schemas_has_a_chinese_and_an_english_t
     import json
     from pathlib import Path
 
-    folder = Path(__file__).resolve().parent.parent / "schemas" / "inputs"
+    folder = Path(__file__).resolve().parent.parent / "policies" / "wuqing-five-platforms" / "inputs"
     for path in sorted(folder.glob("*.schema.json")):
         titles = FieldTitles(json.loads(path.read_text(encoding="utf-8")))
         untitled = [f for f in titles.fields() if titles.title(f.replace("[]", "[0]")) is None]
