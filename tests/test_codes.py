@@ -3,12 +3,10 @@ revision added to a parameter but not to the schema, so no input could ever matc
 at the place it is written."""
 from __future__ import annotations
 
-from pathlib import Path
-
+from conftest import ROOT
 from wqpolicy import types as T
 from wqpolicy.loader import Library
 
-ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
 
 REVISION = """\
@@ -41,8 +39,8 @@ def test_a_code_a_revision_adds_but_the_schema_lacks_is_a_warning_at_the_added_i
     found = warnings_of(tmp_path, REVISION)
     assert found[0] == (
         True, 7, 31, f"`testing_fees` in `eligible_categories` is never a value of `i.category` (read at {POLICY}:"
-        f"{line}:67): the input schema of decisions `recognition`, `annual_assessment` allows only building_construction, "
-        "decoration, design, equipment_hardware, "
+        f"{line}:67): the input schema of decisions `recognition`, `annual_assessment` allows only "
+        "building_construction, decoration, design, equipment_hardware, "
         "equipment_software, installation, land, materials, other, property_purchase, rent, working_capital",
         "add the code to the field's `enum` in the input schema, or correct it here")
 
@@ -73,7 +71,7 @@ def test_codes_the_schema_lists_give_no_warning(tmp_path):
 
 def test_codes_are_text_for_every_other_purpose():
     codes = T.Codes("string", frozenset({"a", "b"}))
-    assert codes == T.STRING and T.STRING == codes and hash(codes) == hash(T.STRING)
+    assert codes == T.STRING and codes == T.STRING and hash(codes) == hash(T.STRING)
     assert T.fits(codes, T.STRING) and T.fits(T.STRING, codes)
     assert T.join(codes, T.Codes("string", frozenset({"c"}))).values == {"a", "b", "c"}
     assert type(T.join(codes, T.STRING)) is T.Simple  # any text: no longer a closed list

@@ -11,15 +11,14 @@ import copy
 import functools
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import EXAMPLES, ROOT
+
 SCHEMAS = ROOT / "schemas"
-EXAMPLES = ROOT / "examples"
 ID_BASE = "https://wqpolicy.dev/schemas/"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -49,10 +48,10 @@ _Loader.add_constructor("tag:yaml.org,2002:float",
 
 
 def load_yaml(text: str):
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=_Loader)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _example(name: str):
     return load_yaml((EXAMPLES / name).read_text(encoding="utf-8"))
 
@@ -61,12 +60,12 @@ def example(name: str):
     return copy.deepcopy(_example(name))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def schema(rel: str) -> dict:
     return json.loads((SCHEMAS / rel).read_text(encoding="utf-8"), parse_float=Decimal)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(rel: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema(rel), format_checker=jsonschema.FormatChecker())
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run
 from wqpolicy import load_policy
 from wqpolicy.errors import WQError
 from wqpolicy.loader import Library
@@ -47,8 +48,8 @@ def findings(tmp_path: Path, body: str) -> list[tuple]:
      ("7:21", "error", "WQ-SCHEMA", "`add` of parameter `industries` takes a mapping of new entries "
       "(`key: value`), as its value is a mapping")),
     ("parameters:\n  min_rd_intensity: {add: [5%]}\n",
-     ("7:3", "error", "WQ-TYPE", "`add`, `remove` and `change` edit a list or a mapping; parameter `min_rd_intensity` is "
-      "neither (give the new `value` instead)")),
+     ("7:3", "error", "WQ-TYPE", "`add`, `remove` and `change` edit a list or a mapping; parameter "
+      "`min_rd_intensity` is neither (give the new `value` instead)")),
     ("decisions:\n  recognition:\n    rules:\n      recognition.satisfacton: {remove: true}\n",
      ("9:7", "error", "WQ-NAME", "rule `recognition.satisfacton` is not in 2021-trial: nothing to remove "
       "(did you mean `recognition.satisfaction`?)")),
@@ -127,11 +128,9 @@ def test_a_new_parameter_must_cite_a_clause(tmp_path):
 
 
 def test_check_prints_what_each_code_means_in_chinese_and_english_then_the_summary(tmp_path):
-    from click.testing import CliRunner
-    from wqpolicy.cli import main
     path = tmp_path / "revision.yaml"
     path.write_text(HEAD + "parameters:\n  min_rd_intensty: {value: 4%}\n", encoding="utf-8")
-    r = CliRunner().invoke(main, ["check", str(path)])
+    r = run("check", path)
     assert r.exit_code == 1
     assert r.stdout.splitlines()[-3:] == [
         "代码说明 What the codes mean:",
@@ -234,9 +233,10 @@ def test_a_list_parameter_a_revision_writes_as_one_text_is_an_error_where_in_rea
     found = inherited_findings(tmp_path, "parameters:\n  equipment_intensive_subsectors: {value: 高端装备制造}\n")
     assert [(f[0], f[1]) for f in found] == [("2021-trial.yaml", "`equipment_intensive_subsectors` is one text, "
                                               "`高端装备制造`, so `in` looks for a part of it, not for an item")]
-    assert found[0][2] == (f"2022-edits changes parameter `equipment_intensive_subsectors` ({tmp_path / 'revision.yaml'}"
-                           ":7:3), and this line, inherited from 2021-trial, reads it: write its value as a list, "
-                           "[高端装备制造], or declare `type: string` if a part of the text is meant")
+    assert found[0][2] == ("2022-edits changes parameter `equipment_intensive_subsectors` "
+                           f"({tmp_path / 'revision.yaml'}:7:3), and this line, inherited from 2021-trial, reads "
+                           "it: write its value as a list, [高端装备制造], or declare `type: string` if a part of the "
+                           "text is meant")
 
 
 def test_a_misspelt_field_under_change_is_an_error_not_new_data(tmp_path):
