@@ -8,7 +8,9 @@ import path, and the module they get is the one pytest loaded.
 """
 from __future__ import annotations
 
+import errno
 import inspect
+import io
 import os
 import pickle
 import shutil
@@ -93,6 +95,35 @@ def bundled_policy() -> Policy:
     """The bundled 2021 trial policy, loaded once for the session. Only for tests that read it and evaluate with
     it; a test that changes a policy object (or must load one itself) calls load_policy."""
     return load_policy(BUNDLED_REF)
+
+
+@pytest.fixture
+def fill_the_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Call it, and every file opened for writing from then on fails to take its bytes, as on a full disk (after
+    `open` has truncated it, as a real `w` open does)."""
+    real_open = io.open
+
+    class Full:
+        def __init__(self, f):
+            self._f = f
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._f.close()
+
+        def __getattr__(self, name):
+            return getattr(self._f, name)
+
+    def full_open(file, mode="r", *args, **kwargs):
+        f = real_open(file, mode, *args, **kwargs)
+        return Full(f) if set(mode) & set("wax+") else f
+
+    return lambda: monkeypatch.setattr(io, "open", full_open)
 
 
 # -- the YAML reader, remembered --------------------------------------------------------------------------------

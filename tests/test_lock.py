@@ -125,3 +125,16 @@ def test_lock_and_check_still_record_and_report_a_changed_base(locked):
     trial.write_text(trial.read_text(encoding="utf-8").replace("value: 30%", "value: 31%", 1), encoding="utf-8")
     r = run("check", locked)
     assert r.exit_code == 1 and "error[WQ-BASE]:" in r.output
+
+
+def test_a_lock_that_cannot_be_written_leaves_the_previous_lock_intact(locked, fill_the_disk):
+    # Before: the lock was opened for writing (emptied) and then the disk was full: the previous lock was gone,
+    # and with it the guard on every base it recorded.
+    lock = locked / "wqpolicy.lock.json"
+    before = lock.read_bytes()
+    fill_the_disk()
+    r = run("lock", locked)
+    assert r.exit_code == 1
+    assert f"{lock}:1:1: error[WQ-FILE]: cannot write: No space left on device" in r.stderr
+    assert lock.read_bytes() == before
+    assert not [p.name for p in locked.iterdir() if p.name.endswith(".tmp")]
