@@ -106,7 +106,8 @@ def run_cases(paths: Sequence[PathLike], policy: PathLike | None = None, on: dat
     """
     cases, problems = load_cases(paths)
     report = TestReport(problems)
-    library = fixed = None
+    library: Library | None = None
+    fixed: Policy | None = None
     if policy is not None:
         try:
             fixed = load_policy(policy, on=on, paths=list(policy_dirs))
@@ -117,14 +118,15 @@ def run_cases(paths: Sequence[PathLike], policy: PathLike | None = None, on: dat
         library = Library.over_bundled(list(policy_dirs))
     for case in cases:
         try:
-            chosen = fixed or _case_policy(library, case, on)
+            chosen = fixed if fixed is not None else _case_policy(library, case, on)
         except WQError as e:
             report.runs.append(CaseRun(case, problem=_case_problem(case, e.diagnostics[0], on)))
             continue
-        known = library.files.get(chosen.id, {}) if library else {chosen.version: None}
-        run = CaseRun(case, run_case(case, chosen), warnings=_misspelt_versions(case, known))
-        if suggest and not run.passed:
-            run.suggestion = suggestion(run.result, chosen.version)
+        known = library.files.get(chosen.id, {}) if library is not None else {chosen.version: None}
+        result = run_case(case, chosen)
+        run = CaseRun(case, result, warnings=_misspelt_versions(case, known))
+        if suggest and not result.passed:
+            run.suggestion = suggestion(result, chosen.version)
         report.runs.append(run)
     return report
 
@@ -163,7 +165,8 @@ def _misspelt_versions(case: Case, versions: dict) -> list[Diagnostic]:
     return out
 
 
-def _case_policy(library: Library, case: Case, on: datetime.date | None) -> Policy:
+def _case_policy(library: Library | None, case: Case, on: datetime.date | None) -> Policy:
+    assert library is not None  # no --policy: the cases pick their versions from a library
     ref = case.policy or (next(iter(library.files)) if len(library.files) == 1 else None)
     if case.version:
         return library.load(*library.pick(f"{ref}@{case.version}" if ref else None))

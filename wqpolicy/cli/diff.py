@@ -44,7 +44,8 @@ def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, fail_on_chan
     if before.id != after.id:
         fail(WQError([Diagnostic("WQ-VERSION", f"OLD is a version of `{before.id}` and NEW of `{after.id}`: diff "
                                  "compares two versions of one policy")]))
-    impact, problems = None, []
+    impact = None
+    problems: list[Diagnostic] = []
     if case_paths:
         cases, problems = load_cases(case_paths)
         render(problems)

@@ -57,8 +57,8 @@ def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | N
             records.append(policy.evaluate(decision, doc, marks=marks, input_name=name if name != "-" else "<stdin>"))
         except WQError as e:
             failed.append(e)
-    for e in failed:
-        render(e.diagnostics)
+    for error in failed:
+        render(error.diagnostics)
     if fmt == "json":
         if records or len(inputs) > 1:  # one input that failed has no record: nothing on stdout, not `[]`
             out(json_report(records, one=len(inputs) == 1))

@@ -36,8 +36,10 @@ def expr(expression: str, input_file: str | None, policy_ref: str | None, on: da
         policy = load_policy(policy_ref, on=on, paths=paths(policy_dirs))
         doc = marks = None
         file = "<stdin>" if input_file == "-" else input_file
-        if input_file:
-            doc, marks = load_input(file, stdin_text()) if input_file == "-" else load_input(file)
+        if input_file == "-":
+            doc, marks = load_input("<stdin>", stdin_text())
+        elif input_file:
+            doc, marks = load_input(input_file)
         name = decision or (doc.get("decision") if isinstance(doc, dict) else None) or next(iter(policy.decisions))
         policy._decision(name, file)
         value, kind = evaluate_in_decision(policy, name, expression, doc, marks, file)
