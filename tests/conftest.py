@@ -40,11 +40,15 @@ UPDATE_GOLDEN = "WQPOLICY_UPDATE_GOLDEN"
 _RUNNER_OPTIONS = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
 
 
+def runner() -> CliRunner:
+    """click's test runner, keeping standard output and standard error apart on every click version."""
+    return CliRunner(**_RUNNER_OPTIONS)
+
+
 def run(*args: object, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
     """`wqpolicy ARGS…` in this process: ``.exit_code``, ``.stdout`` and ``.stderr`` apart (``.output``: both, as
     a terminal shows them), ``.exception``. Arguments may be paths; they are passed as text."""
-    return CliRunner(**_RUNNER_OPTIONS).invoke(main, [str(a) for a in args], input=input, env=env,
-                                               prog_name="wqpolicy")
+    return runner().invoke(main, [str(a) for a in args], input=input, env=env, prog_name="wqpolicy")
 
 
 def run_process(*args: object, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 60,

@@ -20,6 +20,7 @@ from ..diagnostic_text import render_diagnostics
 from ..errors import Diagnostic, WQError
 from ..library import Library, is_policy_file
 from ..loader import load_policy
+from ..outfile import write_file
 from ..policy import Policy
 from ..yamlload import MAX_BYTES, decode_text
 from ._output import GuardedOutput, OutputFault, stdout_closed
@@ -60,6 +61,26 @@ def stdin_text() -> str:
 def out(text: str) -> None:
     """Print ``text`` on standard output as it is (no newline added)."""
     click.echo(text, nl=False)
+
+
+def out_file_option(f: F) -> F:
+    """`--out FILE`: write the command's output to FILE (whole or not at all) instead of standard output."""
+    return click.option("--out", "out_path", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True),
+                        help="Write the output to FILE (written whole: a failure leaves FILE as it was); "
+                        "`-` or none: standard output.")(f)
+
+
+def write_output(text: str, out_path: str | None = None) -> None:
+    """``text`` to standard output, or to ``out_path`` (the `--out FILE` of a command) through
+    ``outfile.write_file``: a temporary file beside it, synced and renamed, so a full disk leaves the previous
+    file intact. A file that cannot be written is an error (exit 1)."""
+    if out_path is None or out_path == "-":
+        out(text)
+        return
+    try:
+        write_file(out_path, text)
+    except WQError as e:
+        fail(e)
 
 
 def render(diagnostics: Iterable[Diagnostic], err: bool = True) -> None:
