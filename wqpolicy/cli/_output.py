@@ -34,11 +34,12 @@ class OutputFault(click.ClickException):
     def show(self, file: Any = None) -> None:
         """The one line on standard error; and the failed descriptor pointed at the null device, so that the
         interpreter's own flush at exit cannot fail again (it would print "Exception ignored …" and exit 120)."""
-        click.echo(self.message, err=True)
+        try:
+            click.echo(self.message, err=True)
+        except OSError:  # standard error is the same broken pipe (`2>&1 | head`): nothing can be said
+            _to_null(sys.stderr)
         if self.fd is not None:
-            null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, self.fd)
-            os.close(null)
+            _to_null(self.fd)
 
 
 class GuardedOutput:
@@ -83,6 +84,18 @@ class GuardedOutput:
         except (OSError, ValueError):  # click's test runner: no descriptor, and nothing left to flush at exit
             fd = None
         return OutputFault(e.errno or errno.EIO, e.strerror, fd)
+
+
+def _to_null(target: TextIO | int | None) -> None:
+    """Point a stream's descriptor at the null device, so that what it still holds is flushed there at exit."""
+    try:
+        fd = target if isinstance(target, int) else target.fileno() if target is not None else None
+    except (OSError, ValueError):
+        return
+    if fd is not None:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
 
 
 def stdout_closed() -> bool:
