@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from conftest import POLICY_FILE, run
 from wqpolicy import load_policy
 from wqpolicy.errors import WQError
 from wqpolicy.loader import Library
@@ -265,7 +265,7 @@ def test_extends_written_as_a_number_that_goes_round_is_an_error_not_a_hang(tmp_
 
 
 def test_a_base_found_in_two_given_folders_is_an_error_for_its_revisions_too(tmp_path):
-    text = (Path(__file__).resolve().parent.parent / "policies" / "wuqing-five-platforms" / "2021-trial.yaml")
+    text = POLICY_FILE
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "2021-trial.yaml").write_text(text.read_text(encoding="utf-8"), encoding="utf-8")
@@ -276,7 +276,7 @@ def test_a_base_found_in_two_given_folders_is_an_error_for_its_revisions_too(tmp
 
 
 def test_an_edit_in_a_file_that_extends_nothing_is_an_error_not_passed_over(tmp_path):
-    base = Path(__file__).resolve().parent.parent / "policies" / "wuqing-five-platforms"
+    base = POLICY_FILE.parent
     text = (base / "2021-trial.yaml").read_text(encoding="utf-8").replace(
         "  excluded_categories:\n", "  excluded_categories:\n    add: [testing_fees]\n", 1)
     (tmp_path / "2021-trial.yaml").write_text(text, encoding="utf-8")
