@@ -66,7 +66,8 @@ def handwritten(P):
                                   applicant.get("independent_legal_person", U)),
             "filing.operations": and3(*(premises.get(k, U) for k in ("fixed_office", "equipment", "research_team",
                                                                      "management_team"))),
-            "filing.services": U if "functions" not in platform else len(set(platform["functions"])) >= P["min_functions"],
+            "filing.services": U if "functions" not in platform
+            else len(set(platform["functions"])) >= P["min_functions"],
             "filing.plan": and3(*(plan.get(k, U) for k in ("goals", "schedule", "safeguards"))),
             "recognition.filed": platform.get("filed", U),
             "recognition.positioning": review.get("positioning", U),
@@ -108,7 +109,8 @@ def handwritten(P):
             "rd_staff_share": U if total is U or rdt is U else (Decimal(0) if total == 0 else Decimal(rdt) / total),
             "equipment_share": share, "supply_subsidy_total": subsidy, "tranche_on_recognition": first,
             "tranche_after_first_assessment": subsidy - first,
-            "official_name": None if name is None else P["official_name_prefix"] + name["zh"] + P["official_name_suffix"],
+            "official_name": None if name is None
+            else P["official_name_prefix"] + name["zh"] + P["official_name_suffix"],
         }
     return run
 

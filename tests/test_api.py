@@ -8,21 +8,20 @@ import inspect
 import json
 import pydoc
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml
 
 import wqpolicy
+from conftest import EXAMPLES, ROOT
 from wqpolicy import expression, library, loader, parser, policy, record
 from wqpolicy.inputs import load_input
 
-ROOT = Path(__file__).resolve().parent.parent
 POLICY_FILE = ROOT / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
-EXAMPLES = ROOT / "examples"
 
 
-@pytest.mark.parametrize("module", [wqpolicy, loader, policy, library, record, parser, expression], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [wqpolicy, loader, policy, library, record, parser, expression],
+                         ids=lambda m: m.__name__)
 def test_the_docstring_examples_run(module):
     found = doctest.testmod(module, extraglobs={"load_policy": wqpolicy.load_policy}, report=True)
     assert found.attempted > 0 and found.failed == 0

@@ -3,9 +3,10 @@ examples exactly as the engine does (speed itself is measured by running the ben
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+from conftest import ROOT
+
+BENCH = ROOT / "benchmarks"
 
 
 def _load(name):

@@ -10,12 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from wqpolicy.cli import main
+from conftest import ROOT, run
 from wqpolicy.loader import Library
 
-INVALID = Path(__file__).resolve().parent / "fixtures" / "invalid"
+INVALID = ROOT / "tests" / "fixtures" / "invalid"
 FIXTURES = sorted(p.name for p in INVALID.iterdir() if (p / "policy.yaml").is_file())
 EXPECT = re.compile(r"^# expect: (WQ-[A-Z]+) (\d+):(\d+)(?: (\S+))?$", re.M)  # the file, when not policy.yaml
 REPORTED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): error\[(?P<code>WQ-[A-Z]+)\]", re.M)
@@ -34,7 +33,7 @@ def expected_files(name: str) -> set[Path]:
 
 
 def check_cli(*paths: str):
-    return CliRunner().invoke(main, ["check", *paths])
+    return run("check", *paths)
 
 
 def test_every_failure_mode_has_a_fixture():
@@ -109,7 +108,7 @@ def test_the_bundled_policies_check_clean():
 
 
 def test_a_copy_of_the_bundled_policy_edited_elsewhere_still_finds_the_bundled_input_schemas(tmp_path):
-    shutil.copytree(Path(__file__).resolve().parents[1] / "policies" / "wuqing-five-platforms", tmp_path / "draft")
+    shutil.copytree(ROOT / "policies" / "wuqing-five-platforms", tmp_path / "draft")
     result = check_cli(str(tmp_path / "draft"))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith("0 errors, 0 warnings (1 policy version checked)")
@@ -131,3 +130,10 @@ def test_every_diagnostic_code_has_a_chinese_explanation_saying_what_to_do():
     assert set(CODES_ZH) == set(CODES)
     assert all("：" in text for text in CODES_ZH.values())  # what it is：what to do
     assert legend([]) == []
+
+
+def test_check_passes_on_the_bundled_policies():
+    r = run("check")
+    assert r.exit_code == 0
+    assert r.stdout.strip().endswith("checked)")
+    assert r.stdout == "0 个错误，0 个警告，检查了 1 个政策版本 · 0 errors, 0 warnings (1 policy version checked)\n"

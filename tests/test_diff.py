@@ -3,29 +3,26 @@ output formats and the exit codes.
 
 The Markdown output is compared with tests/golden/diff.md. After an intended change of the format, regenerate it:
 
-    WQPOLICY_REGEN_GOLDEN=1 python -m pytest tests/test_diff.py -k golden
+    WQPOLICY_UPDATE_GOLDEN=1 python -m pytest tests/test_diff.py -k golden
 
 and review the golden file's diff before committing it.
 """
 from __future__ import annotations
 
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from conftest import ROOT, golden, run
 from wqpolicy.cases import load_cases
-from wqpolicy.cli import main
 from wqpolicy.diff import Diff, policy_changes
 from wqpolicy.diff_report import render_json, render_markdown, render_text
-from wqpolicy.impact import case_impact
 from wqpolicy.errors import Diagnostic, WQError
+from wqpolicy.impact import case_impact
 from wqpolicy.loader import load_policy
 
-ROOT = Path(__file__).resolve().parent.parent
 REVISION = "tests/fixtures/revision/2022-hypothetical.yaml"
 OWN_CASES = "tests/fixtures/revision/cases"
 BASE_REF = "wuqing-five-platforms@2021-trial"
@@ -42,8 +39,8 @@ def at_root(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def base():
-    return load_policy(BASE_REF)
+def base(bundled_policy):
+    return bundled_policy
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +57,6 @@ def impact_of(base, revision, *paths):
     cases, problems = load_cases([ROOT / p for p in paths])
     assert problems == []
     return case_impact(base, revision, cases, base=ROOT)
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 # -- the policy diff ------------------------------------------------------------------------------------
@@ -227,7 +220,8 @@ def test_text_format(full_diff):
     assert text.startswith("政策对比 Policy diff: wuqing-five-platforms@2021-trial → "
                            "wuqing-five-platforms@2022-hypothetical\n")
     assert "  - 修改参数 parameter min_rd_intensity (3.2.3): 3% → 4%  · 近三年平均研发投入强度下限\n" in text
-    assert "  - 删除规则 rule recognition.satisfaction removed (clause 3.2.6)  · 平台使用方满意度高（专家评审）\n" in text
+    assert ("  - 删除规则 rule recognition.satisfaction removed (clause 3.2.6)  · 平台使用方满意度高（专家评审）\n"
+            in text)
     assert "\n  - 修改条款映射 clause 3.2.6 now maps to" in text  # no label: the clause map is not an item with one
     assert "案例影响 Case impact: 5 个案例中 4 个有变化 · 4 of 5 cases change\n" in text
     assert "  recognition 认定: 3 cases, 3 changed (outcome 1, outputs 3)\n" in text
@@ -244,7 +238,8 @@ def test_json_format(full_diff):
     assert len(data["changes"]) == 9
     assert set(data["changes"][0]) == {"kind", "path", "clause", "before", "after", "message", "label"}
     threshold = next(c for c in data["changes"] if c["path"] == "parameters.min_rd_intensity")
-    assert threshold["label"] == {"zh": "近三年平均研发投入强度下限", "en": "Minimum mean R&D intensity over recent years"}
+    assert threshold["label"] == {"zh": "近三年平均研发投入强度下限",
+                                  "en": "Minimum mean R&D intensity over recent years"}
     assert data["changes"][-1]["label"] is None  # the clause map entry
     impact = data["impact"]
     assert (impact["cases"], impact["changed"]) == (5, 4)
@@ -256,10 +251,7 @@ def test_json_format(full_diff):
 
 
 def test_markdown_matches_golden(full_diff):
-    text = render_markdown(full_diff)
-    if os.environ.get("WQPOLICY_REGEN_GOLDEN"):
-        GOLDEN.write_text(text, encoding="utf-8")
-    assert text == GOLDEN.read_text(encoding="utf-8")
+    golden("diff.md", render_markdown(full_diff))
 
 
 def test_markdown_shape(full_diff):
@@ -267,7 +259,8 @@ def test_markdown_shape(full_diff):
     assert text.startswith("## 政策对比 Policy diff: `wuqing-five-platforms@2021-trial` → "
                            "`wuqing-five-platforms@2022-hypothetical`\n")
     assert "| 变更 Change | 项目 Item | 条款 Clause | 说明 Description |" in text
-    assert "| 修改参数 parameter changed | `parameters.min_rd_intensity`<br>近三年平均研发投入强度下限 | 3.2.3 |" in text
+    assert ("| 修改参数 parameter changed | `parameters.min_rd_intensity`<br>近三年平均研发投入强度下限 | 3.2.3 |"
+            in text)
     assert "| recognition 认定 | 3 | 3 | 1 | 3 |" in text
     assert text.count("<details>") == text.count("</details>") == 2
     assert render_markdown(full_diff) == text  # deterministic
@@ -389,3 +382,13 @@ def test_a_list_output_is_compared_item_by_item_and_money_is_summed_per_decision
         "total_eligible: 1,000,000.00 → 750,000.00 (-250,000.00)"]
     [count] = impact.counts
     assert count.to_json()["money"] == {"cap_remaining": "250000.00", "total_eligible": "-250000.00"}
+
+
+def test_diff_exits_1_when_a_case_file_cannot_be_read_even_without_fail_on_change(tmp_path):
+    # Before: the unreadable case was left out of "N of M cases change" and the exit was 0.
+    bad = tmp_path / "case.yaml"
+    bad.write_text("description: [unclosed\n", encoding="utf-8")
+    r = run("diff", BASE_REF, BASE_REF, "--cases", bad)
+    assert r.exit_code == 1
+    assert f"{bad}:2:1: error[WQ-YAML]:" in r.output
+    assert "0 of 0 cases change" in r.output

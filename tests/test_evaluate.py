@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import run
 from wqpolicy import load_policy
 
 GUIDE = "# Demo\n\n- **[1]** Ratio must be at least the minimum.\n- **[2]** Grants are capped each year.\n"
@@ -194,21 +195,17 @@ parameters:
 
 
 def test_a_base_edited_after_the_lock_is_reported_for_each_item_with_inherited_or_overridden(tmp_path):
-    from click.testing import CliRunner
-
-    from wqpolicy.cli import main
     (tmp_path / "guide.md").write_text(GUIDE, encoding="utf-8")
     (tmp_path / "input.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
     (tmp_path / "v1.yaml").write_text(POLICY.replace("version: v1\n", "version: v1\neffective_until: 2021-12-31\n"),
                                       encoding="utf-8")
     (tmp_path / "v2.yaml").write_text(REVISION, encoding="utf-8")
-    runner = CliRunner()
-    assert runner.invoke(main, ["lock", str(tmp_path)]).exit_code == 0
-    assert runner.invoke(main, ["check", str(tmp_path)]).exit_code == 0
+    assert run("lock", tmp_path).exit_code == 0
+    assert run("check", tmp_path).exit_code == 0
     base = (tmp_path / "v1.yaml").read_text(encoding="utf-8")
     (tmp_path / "v1.yaml").write_text(base.replace("value: 50%", "value: 60%").replace("value: 100", "value: 150"),
                                       encoding="utf-8")
-    r = runner.invoke(main, ["check", str(tmp_path)])
+    r = run("check", tmp_path)
     assert r.exit_code == 1
     assert "error[WQ-BASE]: `parameters.min_ratio` changed in base v1 since the lock (inherited" in r.stdout
     assert "error[WQ-BASE]: `parameters.cap` changed in base v1 since the lock (overridden" in r.stdout

@@ -4,19 +4,12 @@ bad value, and a good input beside a bad one."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from wqpolicy.cli import main
+from conftest import ROOT, run
 
-ROOT = Path(__file__).resolve().parent.parent
 FILING = str(ROOT / "examples" / "filing.yaml")
-
-
-def run(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input, prog_name="wqpolicy")
 
 
 @pytest.mark.parametrize("args, needle", [

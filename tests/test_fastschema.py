@@ -7,22 +7,19 @@ from __future__ import annotations
 import copy
 import random
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from corpus import input_documents
-from wqpolicy import load_policy
 from wqpolicy.fastschema import compile_check
 from wqpolicy.inputs import exact_numbers, load_input
 from wqpolicy.schemas import validator
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
-def policy():
-    return load_policy("wuqing-five-platforms@2021-trial")
+def policy(bundled_policy):
+    return bundled_policy
 
 
 DOCUMENTS = input_documents()
@@ -112,7 +109,8 @@ def test_no_mutation_is_called_valid_that_jsonschema_rejects(policy):
     ({"multipleOf": Decimal("0.01")}, [Decimal("1" + "0" * 39 + ".01"), 3], [Decimal("0.001")]),
     ({"enum": ["a", 1, None]}, ["a", 1, None], ["b", True, Decimal(1), 1.0]),
     ({"const": 0}, [0], [False, Decimal(0)]),
-    ({"type": "string", "format": "date"}, ["2024-02-29"], ["2023-02-29", "２０２４-01-01", "2024-1-1", "2024-01-01\n"]),
+    ({"type": "string", "format": "date"}, ["2024-02-29"],
+     ["2023-02-29", "２０２４-01-01", "2024-1-1", "2024-01-01\n"]),
     ({"type": "string", "pattern": "^[a-z]+$", "minLength": 2}, ["ab"], ["a", "AB"]),
     ({"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"], "additionalProperties": False},
      [{"a": 1}], [{}, {"a": "1"}, {"a": 1, "b": 2}, []]),
@@ -218,7 +216,7 @@ def test_the_inlined_schema_finds_the_same_errors_at_the_same_paths_as_the_schem
         name = doc.get("decision") if isinstance(doc.get("decision"), str) else "recognition"
         name = name if name in policy.inputs else "recognition"
 
-        def found(v):
+        def found(v, doc=doc):
             return sorted((list(e.absolute_path), e.validator, e.message) for e in v.iter_errors(doc))
         errors = found(policy.inputs[name].validator)
         assert errors == found(plain[name])

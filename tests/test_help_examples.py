@@ -15,17 +15,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from conftest import ROOT, run
 from wqpolicy.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ["examples", "policies", "schemas", "tests/cases", "tests/fixtures"]
 COMMANDS = [()] + [(name,) for name in sorted(main.commands)]
 
 
 def help_text(command: tuple) -> str:
-    r = CliRunner().invoke(main, [*command, "--help"])
+    r = run(*command, "--help")
     assert r.exit_code == 0, r.output
     return r.stdout
 
@@ -106,7 +105,7 @@ CASES = [(command, example) for command in COMMANDS for example in examples(help
 def test_each_help_example_runs_as_written_from_the_repository_root(command, example, repository, monkeypatch):
     monkeypatch.chdir(repository)
     args, stdin = argv(example, repository)
-    r = CliRunner().invoke(main, args, input=stdin)
+    r = run(*args, input=stdin)
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
     assert r.exit_code == expected_exit(example), f"{example}\n{r.stdout}\n{r.stderr}"
     assert r.stdout.strip(), "an example that prints nothing shows nothing"
@@ -120,7 +119,14 @@ def test_each_help_example_runs_as_written_from_the_repository_root(command, exa
 
 def test_the_lock_example_writes_its_lock_file_in_the_folder_it_names(repository, monkeypatch):
     monkeypatch.chdir(repository)
-    r = CliRunner().invoke(main, ["lock", "policies/wuqing-five-platforms"])
+    r = run("lock", "policies/wuqing-five-platforms")
     assert r.exit_code == 0, r.output
     assert (repository / "policies" / "wuqing-five-platforms" / "wqpolicy.lock.json").is_file()
     assert not (ROOT / "policies" / "wuqing-five-platforms" / "wqpolicy.lock.json").exists()
+
+
+@pytest.mark.parametrize("command", ["check", "eval", "test", "list", "expr", "lock"])
+def test_every_command_has_help_with_an_example(command):
+    r = run(command, "--help")
+    assert r.exit_code == 0
+    assert "Example" in r.stdout and "wqpolicy " + command in r.stdout

@@ -11,16 +11,15 @@ import copy
 import functools
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import EXAMPLES, ROOT
+
 SCHEMAS = ROOT / "schemas"
 POLICY_DIR = ROOT / "policies" / "wuqing-five-platforms"  # the policy's own folder holds its input schemas (inputs/)
-EXAMPLES = ROOT / "examples"
 ID_BASE = "https://wqpolicy.dev/schemas/"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -51,10 +50,10 @@ _Loader.add_constructor("tag:yaml.org,2002:float",
 
 
 def load_yaml(text: str):
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=_Loader)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _example(name: str):
     return load_yaml((EXAMPLES / name).read_text(encoding="utf-8"))
 
@@ -63,13 +62,13 @@ def example(name: str):
     return copy.deepcopy(_example(name))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def schema(rel: str) -> dict:
     folder = POLICY_DIR if rel.startswith("inputs/") else SCHEMAS
     return json.loads((folder / rel).read_text(encoding="utf-8"), parse_float=Decimal)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(rel: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema(rel), format_checker=jsonschema.FormatChecker())
 

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from wqpolicy import WQError, load_policy
-from wqpolicy.cli import main
+from conftest import ROOT, run
+from wqpolicy import WQError
 from wqpolicy.inputs import load_input
 
-ROOT = Path(__file__).resolve().parents[1]
 RECOGNITION = (ROOT / "examples" / "recognition.yaml").read_text(encoding="utf-8")
 POLICY = "wuqing-five-platforms@2021-trial"
 
 
 @pytest.fixture(scope="module")
-def policy():
-    return load_policy(POLICY)
+def policy(bundled_policy):
+    return bundled_policy
 
 
 def position(text: str, needle: str) -> tuple[int, int]:
@@ -48,7 +45,7 @@ def input_errors(policy, tmp_path, text: str, name: str = "input.yaml", decision
 
 
 def eval_cli(*args: str):
-    return CliRunner().invoke(main, ["eval", "--policy", POLICY, *args])
+    return run("eval", "--policy", POLICY, *args)
 
 
 def test_the_example_is_valid_and_eligible(policy, tmp_path):
@@ -124,7 +121,7 @@ def test_a_json_input_with_nan_and_infinity_is_an_input_error(tmp_path):
 
 @pytest.mark.parametrize("amount", ["1000000000000000", "1e35", "100000000000000000000000000000000000.01"])
 def test_an_amount_past_the_schema_maximum_is_an_input_error_not_a_crash(policy, tmp_path, amount):
-    text = changed("{category: rent, amount: 900000}", "{category: rent, amount: %s}" % amount)
+    text = changed("{category: rent, amount: 900000}", f"{{category: rent, amount: {amount}}}")
     [d] = input_errors(policy, tmp_path, text)
     assert d.message.startswith("investment[7].amount: ") and d.span.line == 35
     assert "greater than the maximum of 999999999999999.99" in d.message and "Decimal(" not in d.message

@@ -7,18 +7,15 @@ import json
 import random
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from corpus import input_documents
-from wqpolicy import load_policy
 from wqpolicy.errors import WQError
 from wqpolicy.inputs import _json_document, load_input
 from wqpolicy.jsonmarks import JsonMarks
 from wqpolicy.yamlload import load_yaml
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def as_json(doc, indent=None) -> str:
@@ -68,21 +65,22 @@ def test_what_the_yaml_reader_would_refuse_or_word_is_left_to_it(text):
     assert _json_document(text) is None
 
 
-def test_a_json_document_the_yaml_reader_refuses_still_gets_its_schema_errors(tmp_path):
+def test_a_json_document_the_yaml_reader_refuses_still_gets_its_schema_errors(tmp_path, bundled_policy):
     # Before: an astral character, which Python's json.dumps writes as a surrogate pair (\ud840\udc00), made the
     # YAML reader fail when an error asked for marks, and that failure replaced the real error.
-    doc = {"decision": "filing", "applicant": {"name": "天津\U00020000科技有限公司"}, "platform": {"functions": "rd_design"}}
+    doc = {"decision": "filing", "applicant": {"name": "天津\U00020000科技有限公司"},
+           "platform": {"functions": "rd_design"}}
     path = tmp_path / "astral.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     loaded, marks = load_input(path)
     assert loaded["applicant"]["name"] == "天津\U00020000科技有限公司"
     with pytest.raises(WQError) as e:
-        load_policy().evaluate(None, loaded, marks=marks, input_name=str(path))
+        bundled_policy.evaluate(None, loaded, marks=marks, input_name=str(path))
     # now placed without the YAML reader: after the quote of "rd_design" (1-based)
     col = path.read_text(encoding="utf-8").index('"rd_design"') + 2
     assert str(e.value).startswith(f"{path}:1:{col}: error[WQ-INPUT]: platform.functions: 'rd_design' is text, but "
                                    "array")
-    assert load_policy().evaluate(None, {**loaded, "platform": {}}).outcome == "needs_review"
+    assert bundled_policy.evaluate(None, {**loaded, "platform": {}}).outcome == "needs_review"
 
 
 @pytest.mark.parametrize("text, error", [
@@ -99,7 +97,7 @@ def test_a_json_document_with_an_error_in_its_reading_gets_it_at_its_place(tmp_p
     assert str(e.value).startswith(f"{path}:{error}")
 
 
-def test_a_schema_error_in_a_json_document_is_placed_at_its_line_and_column(tmp_path):
+def test_a_schema_error_in_a_json_document_is_placed_at_its_line_and_column(tmp_path, bundled_policy):
     doc, _ = load_input(ROOT / "examples" / "recognition.yaml")
     doc["investment"][1]["amount"] = -5
     path = tmp_path / "app.json"
@@ -107,18 +105,18 @@ def test_a_schema_error_in_a_json_document_is_placed_at_its_line_and_column(tmp_
     loaded, marks = load_input(path)
     assert isinstance(marks, JsonMarks) and marks._found == {}  # read by json.loads, no marks yet
     with pytest.raises(WQError) as e:
-        load_policy().evaluate(None, loaded, marks=marks, input_name=str(path))
+        bundled_policy.evaluate(None, loaded, marks=marks, input_name=str(path))
     line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "-5" in text)
     assert str(e.value) .startswith(f"{path}:{line}:17: error[WQ-INPUT]: investment[1].amount: -5 is less than "
                                     "the minimum of 0")
 
 
-def test_a_valid_json_document_never_builds_its_marks(tmp_path):
+def test_a_valid_json_document_never_builds_its_marks(tmp_path, bundled_policy):
     doc, _ = load_input(ROOT / "examples" / "recognition.yaml")
     path = tmp_path / "app.json"
     path.write_text(as_json(doc, indent=2), encoding="utf-8")
     loaded, marks = load_input(path)
-    record = load_policy().evaluate(None, loaded, marks=marks, input_name=str(path))
+    record = bundled_policy.evaluate(None, loaded, marks=marks, input_name=str(path))
     assert record.outcome == "eligible" and marks._found == {}
 
 
@@ -150,29 +148,29 @@ def test_a_big_json_document_is_taken_by_the_json_reader():  # not refused as to
     assert same(fast, doc)
 
 
-def test_nan_and_infinity_are_named_as_such_not_as_text(tmp_path):
+def test_nan_and_infinity_are_named_as_such_not_as_text(tmp_path, bundled_policy):
     # Before: `"amount": Infinity` (what Python's json writes for an infinite float) said "'Infinity' is text".
     path = tmp_path / "inf.json"
     path.write_text('{"decision": "recognition", "service_area_m2": Infinity, "staff": {"total": -Infinity},\n'
                     ' "revenue_since_operation": NaN}', encoding="utf-8")
     doc, marks = load_input(path)
     with pytest.raises(WQError) as e:
-        load_policy().evaluate(None, doc, marks=marks, input_name=str(path))
+        bundled_policy.evaluate(None, doc, marks=marks, input_name=str(path))
     assert [(d.span.line, d.span.col, d.message) for d in e.value.diagnostics] == [
         (1, 48, "service_area_m2: Infinity is not a finite number (NaN and Infinity are not allowed)"),
         (1, 77, "staff.total: -Infinity is not a finite number (NaN and Infinity are not allowed)"),
         (2, 29, "revenue_since_operation: NaN is not a finite number (NaN and Infinity are not allowed)")]
     floats = {"service_area_m2": float("inf"), "staff": {"total": float("nan")}}  # from the API, as floats
     with pytest.raises(WQError, match="service_area_m2: Infinity is not a finite number"):
-        load_policy().evaluate("recognition", floats)
+        bundled_policy.evaluate("recognition", floats)
 
 
-def test_an_unknown_field_with_a_very_long_name_is_shown_cut(tmp_path):
+def test_an_unknown_field_with_a_very_long_name_is_shown_cut(tmp_path, bundled_policy):
     path = tmp_path / "long.json"
     path.write_text('{"decision": "filing", "platform": {"' + "k" * 1100 + '": 1}}', encoding="utf-8")
     doc, marks = load_input(path)
     with pytest.raises(WQError) as e:
-        load_policy().evaluate(None, doc, marks=marks, input_name=str(path))
+        bundled_policy.evaluate(None, doc, marks=marks, input_name=str(path))
     [d] = e.value.diagnostics
     assert d.message.startswith("platform: unknown field `" + "k" * 60 + "…` (allowed: ") and len(d.message) < 200
 
@@ -204,7 +202,7 @@ def test_an_error_late_in_a_big_json_document_is_placed_without_reading_it_again
     doc["investment"] = [{"category": "materials", "amount": 1}] * 100_000 + [{"category": "other", "amount": -5}]
     path = tmp_path / "big.json"
     path.write_text(as_json(doc), encoding="utf-8")
-    loaded, marks = load_input(path)
+    _, marks = load_input(path)
     span = marks.span(("investment", 100_000, "amount"))
     assert (span.line, path.read_text(encoding="utf-8")[span.col - 1:span.col + 1]) == (1, "-5")
     assert len(marks._found) == 1

@@ -13,14 +13,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-import wqpolicy
+from conftest import ROOT, run
 from wqpolicy.cases import load_cases
-from wqpolicy.cli import main
 from wqpolicy.inputs import load_input
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
 CASES, _ = load_cases([ROOT / "tests" / "cases"])
 SCHEMA = jsonschema.Draft202012Validator(
@@ -51,10 +48,6 @@ CONTRACT = {
     "demand_subsidy": {"rules": {}, "outcomes": {"eligible", "pending", "ineligible", "needs_review"},
                        "money": ["total_eligible", "total_pending", "cap_remaining"], "ratio": [], "text": []},
 }
-
-
-def run(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input)
 
 
 def as_json_text(doc) -> str:
@@ -190,8 +183,8 @@ def test_json_from_standard_input_alone_is_one_object():
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: Path(p).name)
-def test_the_api_records_to_json_is_what_the_cli_prints(path):
+def test_the_api_records_to_json_is_what_the_cli_prints(path, bundled_policy):
     doc, marks = load_input(path)
-    record = wqpolicy.load_policy().evaluate(None, doc, marks=marks, input_name=path)
+    record = bundled_policy.evaluate(None, doc, marks=marks, input_name=path)
     printed = run("eval", "--format", "json", path).stdout
     assert json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n" == printed

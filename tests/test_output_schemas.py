@@ -3,15 +3,12 @@ schemas/check.schema.json (as the decision record is by decision.schema.json), s
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-from wqpolicy.cli import main
+from conftest import ROOT, run
 
-ROOT = Path(__file__).resolve().parent.parent
 REVISION = "tests/fixtures/revision/2022-hypothetical.yaml"
 
 
@@ -19,10 +16,6 @@ def schema(name):
     data = json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(data)
     return jsonschema.Draft202012Validator(data, format_checker=jsonschema.FormatChecker())
-
-
-def run(*args):
-    return CliRunner().invoke(main, list(args))
 
 
 @pytest.mark.parametrize("args, changes, impact", [
@@ -53,7 +46,8 @@ def test_the_diff_schema_is_not_a_formality():
 
 
 @pytest.mark.parametrize("path, errors", [
-    ("policies", 0), ("tests/fixtures/invalid/name-did-you-mean", 1), ("tests/fixtures/invalid/several-load-errors", 3)])
+    ("policies", 0), ("tests/fixtures/invalid/name-did-you-mean", 1),
+    ("tests/fixtures/invalid/several-load-errors", 3)])
 def test_check_json_follows_its_schema(monkeypatch, path, errors):
     monkeypatch.chdir(ROOT)
     r = run("check", "--format", "json", path)

@@ -7,21 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from conftest import ROOT, run
 from wqpolicy import load_policy
-from wqpolicy.cli import main
 from wqpolicy.errors import WQError
 from wqpolicy.loader import Library
 
-ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "policies" / "wuqing-five-platforms"
 TIMELINE = ROOT / "tests" / "fixtures" / "timeline"
 EXAMPLE = ROOT / "examples" / "recognition.yaml"
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from wqpolicy.cli import main
+from conftest import ROOT, run
 
-ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -37,10 +34,6 @@ def shown_in_order(sample: list[str], output: str) -> None:
         if n and found != at and sample[n - 1].strip() != "…":
             pytest.fail(f"README leaves out lines before this one without a `…`:\n{want}")
         at = found + 1
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def test_the_sample_report_is_what_eval_prints(monkeypatch):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import POLICY_FILE, run
 from wqpolicy import load_policy
 from wqpolicy.errors import WQError
 from wqpolicy.loader import Library
@@ -47,8 +48,8 @@ def findings(tmp_path: Path, body: str) -> list[tuple]:
      ("7:21", "error", "WQ-SCHEMA", "`add` of parameter `industries` takes a mapping of new entries "
       "(`key: value`), as its value is a mapping")),
     ("parameters:\n  min_rd_intensity: {add: [5%]}\n",
-     ("7:3", "error", "WQ-TYPE", "`add`, `remove` and `change` edit a list or a mapping; parameter `min_rd_intensity` is "
-      "neither (give the new `value` instead)")),
+     ("7:3", "error", "WQ-TYPE", "`add`, `remove` and `change` edit a list or a mapping; parameter "
+      "`min_rd_intensity` is neither (give the new `value` instead)")),
     ("decisions:\n  recognition:\n    rules:\n      recognition.satisfacton: {remove: true}\n",
      ("9:7", "error", "WQ-NAME", "rule `recognition.satisfacton` is not in 2021-trial: nothing to remove "
       "(did you mean `recognition.satisfaction`?)")),
@@ -127,11 +128,9 @@ def test_a_new_parameter_must_cite_a_clause(tmp_path):
 
 
 def test_check_prints_what_each_code_means_in_chinese_and_english_then_the_summary(tmp_path):
-    from click.testing import CliRunner
-    from wqpolicy.cli import main
     path = tmp_path / "revision.yaml"
     path.write_text(HEAD + "parameters:\n  min_rd_intensty: {value: 4%}\n", encoding="utf-8")
-    r = CliRunner().invoke(main, ["check", str(path)])
+    r = run("check", path)
     assert r.exit_code == 1
     assert r.stdout.splitlines()[-3:] == [
         "代码说明 What the codes mean:",
@@ -285,7 +284,7 @@ def test_extends_written_as_a_number_that_goes_round_is_an_error_not_a_hang(tmp_
 
 
 def test_a_base_found_in_two_given_folders_is_an_error_for_its_revisions_too(tmp_path):
-    text = (Path(__file__).resolve().parent.parent / "policies" / "wuqing-five-platforms" / "2021-trial.yaml")
+    text = POLICY_FILE
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "2021-trial.yaml").write_text(text.read_text(encoding="utf-8"), encoding="utf-8")
@@ -296,7 +295,7 @@ def test_a_base_found_in_two_given_folders_is_an_error_for_its_revisions_too(tmp
 
 
 def test_an_edit_in_a_file_that_extends_nothing_is_an_error_not_passed_over(tmp_path):
-    base = Path(__file__).resolve().parent.parent / "policies" / "wuqing-five-platforms"
+    base = POLICY_FILE.parent
     text = (base / "2021-trial.yaml").read_text(encoding="utf-8").replace(
         "  excluded_categories:\n", "  excluded_categories:\n    add: [testing_fees]\n", 1)
     (tmp_path / "2021-trial.yaml").write_text(text, encoding="utf-8")

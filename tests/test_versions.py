@@ -10,26 +10,19 @@ import datetime
 import json
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
+from conftest import ROOT, policy_copy, run
 from wqpolicy import show
-from wqpolicy.cli import main
 from wqpolicy.errors import WQError
 from wqpolicy.loader import Library, load_policy
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 TIMELINE = FIXTURES / "timeline"
 REVISION = FIXTURES / "revision" / "2022-hypothetical.yaml"
 BASE_REF = "wuqing-five-platforms@2021-trial"
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +31,8 @@ def timeline():
 
 
 @pytest.fixture(scope="module")
-def base():
-    return load_policy(BASE_REF)
+def base(bundled_policy):
+    return bundled_policy
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +107,34 @@ def test_cli_eval_with_a_fixture_version_file(tmp_path, version, outcome):
     record = json.loads(result.output)
     assert record["policy"] == {"id": "timeline-demo", "version": version}
     assert record["outcome"] == outcome
+
+
+def test_a_version_that_does_not_build_is_reported_not_passed_over(tmp_path):
+    # Before: a revision with a schema error was left out of the timeline silently, so on a date in its range
+    # `eval` said "no version … is in force" (or decided under an older version).
+    folder = policy_copy(tmp_path)
+    revision = folder / REVISION.name
+    revision.write_text(revision.read_text(encoding="utf-8").replace("severity: advise", "severity: sometimes"),
+                        encoding="utf-8")
+    r = run("eval", "--policies", folder, "--on", "2022-06-01", ROOT / "examples" / "filing.yaml")
+    assert r.exit_code == 1
+    assert (f"{revision}:24:19: error[WQ-SCHEMA]: decisions.recognition.rules.recognition.partners_strong.severity: "
+            "'sometimes' is not one of ['require', 'advise']") in r.output
+    before = run("eval", "--policies", folder, "--on", "2021-06-01", ROOT / "examples" / "filing.yaml")
+    assert before.exit_code == 0 and "wuqing-five-platforms@2021-trial · filing" in before.output
+
+
+def test_test_under_the_timeline_builds_each_version_once(tmp_path):
+    # Before: each case rebuilt every version to find the one in force (~30 ms a case: 5 s for tests/cases).
+    from wqpolicy.loader import Library
+    library = Library.over_bundled([policy_copy(tmp_path)])
+    calls = []
+    build = library._build
+    library._build = lambda *a: calls.append(a) or build(*a)
+    for _ in range(5):
+        library.pick("wuqing-five-platforms")
+        library.versions("wuqing-five-platforms")
+    assert sorted(calls) == [("wuqing-five-platforms", "2021-trial"), ("wuqing-five-platforms", "2022-hypothetical")]
 
 
 # -- bad timelines ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from wqpolicy.errors import WQError
 from wqpolicy.yamlload import load_yaml, read_text
 
@@ -272,7 +273,7 @@ def test_the_libyaml_and_pure_python_parsers_give_the_same_values_and_marks(text
 @pytest.mark.skipif(not __import__("yaml").__with_libyaml__, reason="PyYAML without libyaml")
 def test_the_bundled_policy_loads_the_same_with_either_parser():
     from wqpolicy import yamlload
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     for path in [*(root / "policies").rglob("*.yaml"), *(root / "examples").glob("*.yaml")]:
         text = path.read_text(encoding="utf-8")
         assert _outcome(text, yamlload._CComposer) == _outcome(text, yamlload._PyComposer), path

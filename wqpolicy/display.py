@@ -78,6 +78,11 @@ def display(v, kind: str | None = None) -> str:
     return str(v)
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless one: "1 error", "2 warnings", "0 policy versions"."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def columns(text: str) -> int:
     """Terminal columns ``text`` takes: two for wide (Chinese, full-width) characters, one for the rest."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -12,6 +12,7 @@ from .blame import blame_revision
 from .errors import Diagnostic, WQError
 from .lockfile import LOCK_NAME, read_lock
 from .model import PolicyVersion
+from .outfile import write_file
 from .overlay import edits_without_base
 from .policy import PathLike, Policy, check_decisions
 from .policy_schema import policy_schema_errors
@@ -318,12 +319,8 @@ class Library:
                           [Diagnostic("WQ-FILE", "no policy versions in this folder: nothing to lock",
                                       Span(str(folder), 1, 1), hint="give the folder that holds the policy files")])
         not_special(path, "remove it; `wqpolicy lock` writes the lock file itself")
-        try:
-            path.write_text(json.dumps(entries, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                            encoding="utf-8")
-        except OSError as e:
-            raise WQError([Diagnostic("WQ-FILE", f"cannot write: {e.strerror or e}", Span(str(path), 1, 1))]) from None
-        return path
+        # whole or not at all: a full disk leaves the previous lock as it was
+        return write_file(path, json.dumps(entries, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def _blamed(pf: PolicyFile, model: PolicyVersion, diagnostics: list[Diagnostic]) -> list[Diagnostic]:

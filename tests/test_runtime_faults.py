@@ -8,19 +8,12 @@ from pathlib import Path
 
 import jsonschema
 import yaml
-from click.testing import CliRunner
 
+from conftest import EXAMPLES, ROOT, run
 from wqpolicy import load_policy
-from wqpolicy.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
 POLICY = ROOT / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
 FIXTURE = ROOT / "tests" / "fixtures" / "invalid" / "cycle"
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def demand_example() -> dict:
@@ -40,8 +33,8 @@ def line_of(text: str, path: Path) -> int:
     return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
 
 
-def test_a_fault_in_the_outcome_logic_gives_the_fallback_outcome_and_says_why():
-    record = load_policy("wuqing-five-platforms@2021-trial").evaluate("demand_subsidy", far_future_demand())
+def test_a_fault_in_the_outcome_logic_gives_the_fallback_outcome_and_says_why(bundled_policy):
+    record = bundled_policy.evaluate("demand_subsidy", far_future_demand())
     assert record.outcome == "needs_review"  # not `ineligible` from falling through to `otherwise`
     assert record.outcome_error.startswith("9999-12-31 + 1 year is outside the calendar (0001-01-01 to 9999-12-31)")
     # placed at the per-item definition that computes the settlement window
@@ -63,8 +56,8 @@ def test_the_outcome_error_is_in_the_json_and_the_text_report(tmp_path):
     assert "结论无法判定 the outcome could not be decided: 9999-12-31 + 1 year is outside the calendar" in text
 
 
-def test_no_outcome_error_when_the_outcome_logic_runs():
-    record = load_policy("wuqing-five-platforms@2021-trial").evaluate(
+def test_no_outcome_error_when_the_outcome_logic_runs(bundled_policy):
+    record = bundled_policy.evaluate(
         None, demand_example())
     assert record.outcome == "eligible" and record.outcome_error is None
     assert "outcome_error" not in record.to_json()
@@ -92,24 +85,6 @@ def test_expr_reports_a_date_past_the_calendar_as_an_evaluation_error():
         assert r.exit_code == 1, r.output
         assert f"<expr>:1:{col}: error[WQ-EVAL]: " in r.stderr and "outside the calendar" in r.stderr
         assert "Traceback" not in r.output
-
-
-def test_expr_checks_its_input_against_the_decisions_schema(tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("decision: recognition\napplicant: 5\n", encoding="utf-8")
-    r = run("expr", "eligible_investment", bad)
-    assert r.exit_code == 1
-    assert f"{bad}:2:12: error[WQ-INPUT]: applicant: 5 is not of type 'object'" in r.stderr
-
-
-def test_expr_says_which_decision_can_evaluate_a_definition():
-    r = run("expr", "--decision", "demand_subsidy", "supply_subsidy")
-    assert r.exit_code == 1
-    assert r.stderr.startswith("<expr>:1:1: error[WQ-NAME]: this expression uses definitions that decision "
-                               "`demand_subsidy` cannot evaluate: unknown name `investment_items` at ")
-    assert "try --decision filing or recognition or annual_assessment" in r.stderr
-    ok = run("expr", "--decision", "recognition", "supply_subsidy")
-    assert ok.exit_code == 0 and ok.stdout.startswith("unknown")
 
 
 def test_evaluation_runs_left_to_right_and_stops_once_the_result_is_settled():

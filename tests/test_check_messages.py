@@ -1,4 +1,5 @@
-"""Mistakes policy staff make when they edit a policy file, and the one message each must get.
+"""`wqpolicy check`'s messages for the mistakes policy staff make when they edit a policy file: the one message each
+must get.
 
 Each test breaks a copy of the bundled policy the way a person at a Chinese keyboard does (a full-width `＞＝`,
 `且` for `and`, a tab, a misspelt key) and asserts the exact message and its line:col, so that the wording
@@ -103,8 +104,9 @@ def test_an_if_without_else_says_so(tmp_path):
 
 
 def test_an_if_without_then_says_so(tmp_path):
-    assert found(tmp_path, "expr: if eligible_investment == 0 then 0 else", "expr: if eligible_investment == 0 0 else") \
-        == [("WQ-SYNTAX", 304, 39, "`if` needs `then` after its condition, before `0`", IF_HINT)]
+    old, new = "expr: if eligible_investment == 0 then 0 else", "expr: if eligible_investment == 0 0 else"
+    assert found(tmp_path, old, new) == [
+        ("WQ-SYNTAX", 304, 39, "`if` needs `then` after its condition, before `0`", IF_HINT)]
 
 
 def test_an_unclosed_bracket_is_shown_where_it_opens(tmp_path):
@@ -173,7 +175,8 @@ def test_a_yaml_slip_is_said_in_plain_words_where_it_is(tmp_path, old, new, wher
     ("    expr: min(other_declared, other", "    expresion: min(other_declared, other", (289, 5),
      "definitions.other_counted: unknown field `expresion` (allowed: as, carry, clause, each, expr, fields, label, "
      "note, order_by, remove, type)", "did you mean `expr`?"),
-    ("        severity: advise\n        label: {zh: 细分", "        severity: required\n        label: {zh: 细分", (350, 19),
+    ("        severity: advise\n        label: {zh: 细分", "        severity: required\n        label: {zh: 细分",
+     (350, 19),
      "decisions.filing.rules.filing.subsector.severity: 'required' is not one of ['require', 'advise']",
      "did you mean `require`?"),
     ("message: {zh: 须先符合入库备案条件并已入库, en: The platform must already be filed}",
@@ -230,7 +233,8 @@ def test_a_misspelt_placeholder_in_a_message_is_named_with_what_can_fill_it(tmp_
 
 
 def test_a_misspelt_placeholder_in_a_label_is_named(tmp_path):
-    assert found(tmp_path, '"近三年平均研发投入强度不低于{min_rd_intensity}"', '"近三年平均研发投入强度不低于{min_rd_intensty}"') == [
+    assert found(tmp_path, '"近三年平均研发投入强度不低于{min_rd_intensity}"',
+                 '"近三年平均研发投入强度不低于{min_rd_intensty}"') == [
         ("WQ-NAME", 416, 36, "`{min_rd_intensty}` cannot be filled in: a label's {…} names a parameter, filled in "
          "when the policy loads", "did you mean `min_rd_intensity`?")]
 
@@ -262,7 +266,8 @@ DECLARED = "correct the value or the `type`"
     ("value: 5\n    type: integer", "value: 5家次\n    type: integer", (117, 12), "parameter `min_services_provided`: "
      f"declared integer but its value (5家次) is not a whole number; {DECLARED}",
      "`家次` is not a unit of the language (%, 万, 亿, 元); write `5` and say the unit in `unit:` or the label"),
-    ("value: 1 year\n    type: duration\n    clause: \"6.2.2\"", "value: 2021/1/1\n    type: date\n    clause: \"6.2.2\"",
+    ("value: 1 year\n    type: duration\n    clause: \"6.2.2\"",
+     "value: 2021/1/1\n    type: date\n    clause: \"6.2.2\"",
      (226, 12), f"parameter `settlement_window`: declared date but its value (2021/1/1) is not a date (YYYY-MM-DD); "
      f"{DECLARED}", "write `2021-01-01`"),
 ])
@@ -290,8 +295,9 @@ def test_chinese_text_holding_a_chinese_comma_is_only_a_warning(tmp_path):
     new = "value: [智能制造、高端装备制造]"
     assert found(tmp_path, "value: [智能制造, 高端装备制造]", new) == []
     assert found(tmp_path, "value: [智能制造, 高端装备制造]", new, "warning") == [
-        ("WQ-TYPE", 179, 13, "parameter `equipment_intensive_subsectors`: `value[0]` is one item, `智能制造、高端装备制造`, "
-         "holding a Chinese comma", "to list 2 items, separate them with `,` (ASCII): [智能制造, 高端装备制造]")]
+        ("WQ-TYPE", 179, 13, "parameter `equipment_intensive_subsectors`: `value[0]` is one item, "
+         "`智能制造、高端装备制造`, holding a Chinese comma",
+         "to list 2 items, separate them with `,` (ASCII): [智能制造, 高端装备制造]")]
 
 
 def test_a_list_written_as_one_text_is_an_error_where_in_reads_it(tmp_path):
@@ -299,7 +305,8 @@ def test_a_list_written_as_one_text_is_an_error_where_in_reads_it(tmp_path):
     assert found(tmp_path, "value: [biomedicine]", "value: biomedicine, 生物医药") == [
         ("WQ-TYPE", 309, 32, "`equipment_intensive_industries` is one text, `biomedicine, 生物医药`, so `in` looks for "
          "a part of it, not for an item",
-         "write its value as a list, [biomedicine, 生物医药], or declare `type: string` if a part of the text is meant")]
+         "write its value as a list, [biomedicine, 生物医药], or declare `type: string` if a part of the text is "
+         "meant")]
 
 
 # -- names ---------------------------------------------------------------------------------------------------------
@@ -360,7 +367,8 @@ def test_a_tab_that_starts_a_line_is_named_as_a_tab(tmp_path):
 
 def test_a_placeholder_with_spaces_inside_its_braces_is_named(tmp_path):
     # Before: accepted, as the name is right; but only `{name}` is filled, so `{ name }` was shown as written.
-    assert found(tmp_path, '"近三年平均研发投入强度不低于{min_rd_intensity}"', '"近三年平均研发投入强度不低于{ min_rd_intensity }"') == [
+    assert found(tmp_path, '"近三年平均研发投入强度不低于{min_rd_intensity}"',
+                 '"近三年平均研发投入强度不低于{ min_rd_intensity }"') == [
         ("WQ-NAME", 416, 36, "`{ min_rd_intensity }` is not filled in: a placeholder has no spaces inside its braces",
          "write `{min_rd_intensity}`")]
 
@@ -465,8 +473,8 @@ def test_codes_joined_by_a_chinese_comma_in_remove_are_named_as_in_add(tmp_path)
 def test_a_chinese_comma_between_the_entries_of_braces_is_named_where_it_is(tmp_path):
     # Before: at the `:` after `note` (column 51), "a `,` or the closing `}` was expected here".
     assert revised(tmp_path, "{value: 150万元}", "{value: 150万元， note: 2023年提高}") == [
-        ("WQ-YAML", 9, 45, "`，` is a full-width comma (全角逗号); write `,` (ASCII, 半角) between the entries of `{…}`",
-         None)]
+        ("WQ-YAML", 9, 45, "`，` is a full-width comma (全角逗号); write `,` (ASCII, 半角) between the entries of "
+         "`{…}`", None)]
 
 
 def test_a_clause_id_read_as_a_number_is_told_to_be_quoted(tmp_path):

@@ -11,16 +11,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-from wqpolicy.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-
-
-def run(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+from conftest import EXAMPLES, ROOT, run
 
 
 def test_eval_prints_the_outcome_first_then_rules_with_clauses_then_outputs():
@@ -111,28 +103,6 @@ def test_usage_errors_exit_2():
     assert run("nosuchcommand").exit_code == 2
 
 
-@pytest.mark.parametrize("command", ["check", "eval", "test", "list", "expr", "lock"])
-def test_every_command_has_help_with_an_example(command):
-    r = run(command, "--help")
-    assert r.exit_code == 0
-    assert "Example" in r.stdout and "wqpolicy " + command in r.stdout
-
-
-def test_check_passes_on_the_bundled_policies():
-    r = run("check")
-    assert r.exit_code == 0
-    assert r.stdout.strip().endswith("checked)")
-    assert r.stdout == "0 个错误，0 个警告，检查了 1 个政策版本 · 0 errors, 0 warnings (1 policy version checked)\n"
-
-
-def test_list_shows_the_timeline_and_decisions():
-    r = run("list")
-    assert r.exit_code == 0
-    assert "2021-trial" in r.stdout and "2021-01-01 → …" in r.stdout
-    for decision in ("filing", "recognition", "annual_assessment", "demand_subsidy"):
-        assert f"- {decision}" in r.stdout
-
-
 def test_the_installed_command_finds_its_policies_from_any_directory(tmp_path):
     beside = Path(sys.executable).parent / "wqpolicy"  # the venv's own script, even when its bin is not on PATH
     exe = str(beside) if beside.is_file() else shutil.which("wqpolicy")
@@ -144,15 +114,3 @@ def test_the_installed_command_finds_its_policies_from_any_directory(tmp_path):
                           text=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["outputs"]["supply_subsidy_total"] == "3682950.00"
-
-
-def test_expr_evaluates_in_a_decisions_scope_with_an_input():
-    r = run("expr", "eligible_investment - min_investment", EXAMPLES / "recognition.yaml")
-    assert r.exit_code == 0
-    assert r.stdout.startswith("2,276,500")
-
-
-def test_expr_reports_an_unknown_name_with_a_suggestion():
-    r = run("expr", "rd_intensty >= 3%")
-    assert r.exit_code == 1
-    assert "<expr>:1:1: error[WQ-NAME]: unknown name `rd_intensty` (did you mean `rd_intensity`?)" in r.stderr

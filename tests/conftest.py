@@ -1,0 +1,164 @@
+"""What the tests share: ``ROOT``; ``run`` (the command line in this process, through click's runner, stdout and
+stderr apart), ``run_process`` and ``run_timed`` (a real process); ``policy_copy`` (the bundled policy and the
+hypothetical revision in a folder of their own); the bundled policy loaded once per session (``bundled_policy``);
+``golden`` files; and a memo of the YAML reader for policy and case files.
+
+Test modules import the helpers by name (``from conftest import ROOT, run``): pytest puts this folder on the
+import path, and the module they get is the one pytest loaded.
+"""
+from __future__ import annotations
+
+import errno
+import inspect
+import io
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from wqpolicy.cli import main
+from wqpolicy.loader import load_policy
+from wqpolicy.policy import Policy
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+BUNDLED_REF = "wuqing-five-platforms@2021-trial"
+POLICY_FILE = ROOT / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
+REVISION = ROOT / "tests" / "fixtures" / "revision" / "2022-hypothetical.yaml"
+GOLDEN = ROOT / "tests" / "golden"
+UPDATE_GOLDEN = "WQPOLICY_UPDATE_GOLDEN"
+
+# click 8.1 mixes stderr into stdout unless told not to; 8.2 keeps them apart and has no such option
+_RUNNER_OPTIONS = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
+
+
+def runner() -> CliRunner:
+    """click's test runner, keeping standard output and standard error apart on every click version."""
+    return CliRunner(**_RUNNER_OPTIONS)
+
+
+def run(*args: object, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
+    """`wqpolicy ARGS…` in this process: ``.exit_code``, ``.stdout`` and ``.stderr`` apart (``.output``: both, as
+    a terminal shows them), ``.exception``. Arguments may be paths; they are passed as text."""
+    return runner().invoke(main, [str(a) for a in args], input=input, env=env, prog_name="wqpolicy")
+
+
+def run_process(*args: object, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 60,
+                **options: Any) -> subprocess.CompletedProcess:
+    """`python -m wqpolicy ARGS…` in a real process, from ``cwd`` (text, stdout and stderr captured); ``env``
+    replaces the environment (PYTHONPATH set to this tree unless given). ``options`` go to subprocess.run."""
+    env = dict(os.environ if env is None else env)
+    env.setdefault("PYTHONPATH", str(ROOT))
+    options.setdefault("capture_output", "stdout" not in options)
+    return subprocess.run([sys.executable, "-m", "wqpolicy", *map(str, args)], cwd=cwd, env=env, timeout=timeout,
+                          text=True, **options)
+
+
+def run_timed(*args: object, timeout: float = 60) -> tuple[subprocess.CompletedProcess, float]:
+    """``run_process`` with the seconds it took (to guard against a hang: a pipe blocks only in a real process)."""
+    start = time.monotonic()
+    result = run_process(*args, timeout=timeout)
+    return result, time.monotonic() - start
+
+
+def golden(name: str, text: str) -> None:
+    """Assert that ``text`` is the golden file tests/golden/``name``, byte for byte. With WQPOLICY_UPDATE_GOLDEN=1
+    in the environment, write it instead: then review the file's diff (`git diff tests/golden`) before committing,
+    so that every change of wording is seen."""
+    path = GOLDEN / name
+    if os.environ.get(UPDATE_GOLDEN):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"no golden file {path}: run once with {UPDATE_GOLDEN}=1 and review it"
+    assert text == path.read_text(encoding="utf-8"), f"differs from {path} (regenerate: {UPDATE_GOLDEN}=1)"
+
+
+def policy_copy(tmp_path: Path, with_revision: bool = True) -> Path:
+    """The bundled policy (closed at 2021-12-31) and the hypothetical revision, in a folder of their own."""
+    folder = tmp_path / "policy"
+    shutil.copytree(POLICY_FILE.parent, folder)
+    trial = folder / "2021-trial.yaml"
+    trial.write_text(trial.read_text(encoding="utf-8").replace(
+        "effective_from: 2021-01-01\n", "effective_from: 2021-01-01\neffective_until: 2021-12-31\n", 1),
+        encoding="utf-8")
+    if with_revision:
+        shutil.copy(REVISION, folder / REVISION.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def bundled_policy() -> Policy:
+    """The bundled 2021 trial policy, loaded once for the session. Only for tests that read it and evaluate with
+    it; a test that changes a policy object (or must load one itself) calls load_policy."""
+    return load_policy(BUNDLED_REF)
+
+
+@pytest.fixture
+def fill_the_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Call it, and every file opened for writing from then on fails to take its bytes, as on a full disk (after
+    `open` has truncated it, as a real `w` open does)."""
+    real_open = io.open
+
+    class Full:
+        def __init__(self, f):
+            self._f = f
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._f.close()
+
+        def __getattr__(self, name):
+            return getattr(self._f, name)
+
+    def full_open(file, mode="r", *args, **kwargs):
+        f = real_open(file, mode, *args, **kwargs)
+        return Full(f) if set(mode) & set("wax+") else f
+
+    return lambda: monkeypatch.setattr(io, "open", full_open)
+
+
+# -- the YAML reader, remembered --------------------------------------------------------------------------------
+# Nearly every command a test runs reads the bundled policy file again (over a thousand times a run). Reading is
+# a function of the text alone, so the result for a text already read is taken from a pickled copy: equal and
+# fresh each time (nothing is shared between tests). WQPOLICY_TEST_NO_MEMO=1 turns this off.
+_READERS = ("wqpolicy.versions", "wqpolicy.cases")
+
+
+def _remembered(read: Callable[..., Any], memo: dict) -> Callable[..., Any]:
+    def load_yaml(text: str, *args: Any, **kwargs: Any) -> Any:
+        key = (text, args, tuple(sorted(kwargs.items())))
+        if key not in memo:
+            result = read(text, *args, **kwargs)  # an error is raised each time, never remembered
+            memo[key] = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+            return result
+        return pickle.loads(memo[key])
+    load_yaml.__wrapped__ = read  # type: ignore[attr-defined]
+    return load_yaml
+
+
+@pytest.fixture(scope="session", autouse=True)
+def remembered_yaml() -> Iterator[dict]:
+    memo: dict = {}
+    if os.environ.get("WQPOLICY_TEST_NO_MEMO"):
+        yield memo
+        return
+    import importlib
+    with pytest.MonkeyPatch.context() as patch:
+        for name in _READERS:
+            module = importlib.import_module(name)
+            if hasattr(module, "load_yaml"):  # a reader that moved elsewhere is simply read each time
+                patch.setattr(module, "load_yaml", _remembered(module.load_yaml, memo))
+        yield memo

@@ -1,0 +1,173 @@
+"""``run_cases``: case files run as `wqpolicy test` runs them — each under one version, or the version its file
+names or its date puts in force — into a TestReport that counts passes and failures, knows its exit code and
+renders itself (as black's ``Report`` does; the command only prints it)."""
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from .cases import Case, CaseResult, load_cases, run_case, suggestion
+from .diagnostic_text import render_diagnostics
+from .errors import Diagnostic, WQError, did_you_mean
+from .library import Library
+from .loader import load_policy
+from .policy import PathLike, Policy
+
+
+@dataclass
+class CaseRun:
+    """One case: its ``result`` under the version it ran under, or, when no version could be had for it, the
+    ``problem`` saying why (placed where the case chose the version); ``warnings`` about the case file itself
+    (an `expect_by_version` key that nearly names a version); with ``suggest``, the ``suggestion`` that would make
+    a failing case pass."""
+
+    case: Case
+    result: CaseResult | None = None
+    problem: str | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)
+    suggestion: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.result is not None and self.result.passed
+
+    def render_text(self, verbose: bool = False) -> str:
+        """The case's lines: `FAIL` with each expected/got difference under it (and the suggestion), `ok` for a
+        pass when ``verbose``, else nothing."""
+        case, result = self.case, self.result
+        if result is None:
+            return f"FAIL 未通过 {self.problem}\n"
+        if result.passed:
+            return f"ok   {case.path} [{result.ref}]\n" if verbose else ""
+        text = f"FAIL 未通过 {case.path} [{result.ref}] — {case.description}\n"
+        for what, want, got in result.mismatches:
+            text += f"       {what}: 应为 expected {as_written(want)}, 实际 got {as_written(got)}\n"
+        if self.suggestion is not None:
+            text += "       建议 suggested (check it by hand before adding it to the case):\n"
+            text += "".join(f"         {line}\n" for line in self.suggestion.splitlines())
+        return text
+
+
+@dataclass
+class TestReport:
+    """What `wqpolicy test` found: ``problems`` (case files that could not be read: each such file counts as one
+    failure), each case's ``runs``, and ``policy_errors`` when the one version asked for does not load (then no
+    case runs). ``return_code`` is 1 when anything failed, else 0."""
+
+    __test__ = False  # a library class, not a pytest test class
+
+    problems: list[Diagnostic] = field(default_factory=list)
+    runs: list[CaseRun] = field(default_factory=list)
+    policy_errors: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        return sum(run.passed for run in self.runs)
+
+    @property
+    def failed(self) -> int:
+        unreadable = len({d.span.file if d.span else "" for d in self.problems})
+        return sum(not run.passed for run in self.runs) + unreadable
+
+    @property
+    def return_code(self) -> int:
+        return 1 if self.failed or self.policy_errors else 0
+
+    def chunks(self, verbose: bool = False) -> Iterator[tuple[str, bool]]:
+        """(text, on standard error?) in the order they are printed: the problems first, then each case's
+        warnings beside its lines, then `N passed, N failed` — or, when the version asked for does not load, its
+        errors and no count."""
+        yield render_diagnostics(self.problems), True
+        if self.policy_errors:
+            yield render_diagnostics(self.policy_errors), True
+            return
+        for run in self.runs:
+            yield render_diagnostics(run.warnings), True
+            yield run.render_text(verbose), False
+        yield f"{self.passed} passed, {self.failed} failed\n", False
+
+    def render_text(self, verbose: bool = False) -> str:
+        """What `wqpolicy test` prints on standard output: a `FAIL` line per failing case (and `ok` per passing
+        one when ``verbose``), ending with `N passed, N failed`."""
+        return "".join(text for text, to_stderr in self.chunks(verbose) if not to_stderr)
+
+
+def run_cases(paths: Sequence[PathLike], policy: PathLike | None = None, on: datetime.date | None = None,
+              policy_dirs: Sequence[PathLike] = (), suggest: bool = False) -> TestReport:
+    """Run the case files at ``paths`` (files or folders). Each case runs under ``policy`` (ID[@VERSION] or a
+    policy file) when given, else under the version it names, or the one in force on ``on`` (else on its own
+    `on:` date, else today) among the bundled policies and those under ``policy_dirs``.
+
+    >>> report = run_cases(["tests/cases/filing"])
+    >>> report.return_code, report.failed, report.render_text().splitlines()[-1] == f"{report.passed} passed, 0 failed"
+    (0, 0, True)
+    """
+    cases, problems = load_cases(paths)
+    report = TestReport(problems)
+    library: Library | None = None
+    fixed: Policy | None = None
+    if policy is not None:
+        try:
+            fixed = load_policy(policy, on=on, paths=list(policy_dirs))
+        except WQError as e:
+            report.policy_errors = e.diagnostics
+            return report
+    else:
+        library = Library.over_bundled(list(policy_dirs))
+    for case in cases:
+        try:
+            chosen = fixed if fixed is not None else _case_policy(library, case, on)
+        except WQError as e:
+            report.runs.append(CaseRun(case, problem=_case_problem(case, e.diagnostics[0], on)))
+            continue
+        known = library.files.get(chosen.id, {}) if library is not None else {chosen.version: None}
+        result = run_case(case, chosen)
+        run = CaseRun(case, result, warnings=_misspelt_versions(case, known))
+        if suggest and not result.passed:
+            run.suggestion = suggestion(result, chosen.version)
+        report.runs.append(run)
+    return report
+
+
+def as_written(value: object) -> str:
+    """An expected or actual value as a case file would write it: true, null, [1, 2], {"a": 1} (not Python's
+    True, None, {'a': 1}); numbers and text as they are."""
+    if isinstance(value, (bool, list, dict)) or value is None:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _case_problem(case: Case, d: Diagnostic, on: datetime.date | None) -> str:
+    """Why a case has no policy to run under, placed at what chose the version (the case's `version:`, `on:` or
+    `policy:`), or where the policy itself is at fault."""
+    span = d.span
+    if span is None:
+        key = "version" if case.version else "on" if case.on and not on else "policy"
+        span = case.spans.get(key)
+    text = d.message + (f" ({d.hint})" if d.hint else "")
+    if span is not None and span.file == str(case.path):
+        return f"{span}: {text}"
+    return f"{case.path}: {span}: {text}" if span is not None else f"{case.path}: {text}"
+
+
+def _misspelt_versions(case: Case, versions: dict) -> list[Diagnostic]:
+    """Warnings for `expect_by_version` keys that name no known version but nearly name one: such expectations
+    would never be compared. (A key for a version not loaded in this run is normal: one corpus serves several.)"""
+    out = []
+    for key in case.expect_by_version:
+        close = did_you_mean(str(key), versions) if key not in versions else None
+        if close:
+            out.append(Diagnostic("WQ-CASE", f"expect_by_version: `{key}` is not a version of this policy, so its "
+                                  "expectations are never compared", case.spans.get(("expect_by_version", key)),
+                                  hint=close, severity="warning"))
+    return out
+
+
+def _case_policy(library: Library | None, case: Case, on: datetime.date | None) -> Policy:
+    assert library is not None  # no --policy: the cases pick their versions from a library
+    ref = case.policy or (next(iter(library.files)) if len(library.files) == 1 else None)
+    if case.version:
+        return library.load(*library.pick(f"{ref}@{case.version}" if ref else None))
+    return library.load(*library.pick(ref, on or case.on))

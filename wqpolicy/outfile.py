@@ -1,0 +1,81 @@
+"""Files the tool writes (the lock file; the files of `--out FILE` options): written whole to a temporary file in
+the same folder, flushed, synced to the disk and renamed over the target, so that a failure — a full disk, a
+folder that cannot be written — leaves the previous file exactly as it was."""
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from pathlib import Path
+
+from .errors import Diagnostic, WQError
+from .source import Span
+
+
+def write_file(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` whole or not at all; returns the path. A symbolic link is written
+    through (its target replaced, the link kept). A new file gets the usual permissions (0666 less the umask),
+    a replaced one keeps its own.
+
+    Raises WQError (WQ-FILE, at the path) when the file cannot be written; the previous file, if any, is then
+    untouched and no temporary file is left behind.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_file(folder / "out.json", "{}\\n").read_text(encoding="utf-8")
+    '{}\\n'
+    """
+    path = Path(path)
+    target = Path(os.path.realpath(path))  # a link's target is what the user means by the file
+    try:
+        _write(target, text.encode("utf-8"))
+    except OSError as e:
+        reason = e.strerror or str(e)
+        raise WQError([Diagnostic("WQ-FILE", f"cannot write: {reason}", Span(str(path), 1, 1),
+                                  zh=f"无法写入：{reason}",
+                                  hint_zh="确认文件夹存在、可写，且磁盘有剩余空间；原有文件未被改动")]) from None
+    return path
+
+
+def _write(target: Path, data: bytes) -> None:
+    try:
+        mode: int | None = target.stat().st_mode & 0o7777
+    except OSError:  # no file yet (or one we cannot look at: the rename below will say so)
+        mode = None
+    for _ in range(100):  # a name of our own beside the target (O_EXCL: never someone else's file)
+        temporary = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+            break
+        except FileExistsError:
+            continue
+    else:  # pragma: no cover - 100 collisions of 48 random bits
+        raise FileExistsError(errno.EEXIST, "no free temporary name beside the file")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if mode is not None:
+                os.fchmod(f.fileno(), mode)
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); where a folder cannot be opened for that, the rename stands."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
