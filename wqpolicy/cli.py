@@ -14,6 +14,7 @@ from .errors import Diagnostic, WQError, did_you_mean, legend
 from .inputs import load_input
 from .loader import Library, is_policy_file, load_policy
 from .report import json_report, jsonl_report, text_report
+from .words import ERROR
 from .schemas import data_dir
 from .source import Span
 from .yamlload import MAX_BYTES, decode_text, read_text
@@ -155,8 +156,9 @@ def eval_(inputs, policy_ref, on, decision, fmt, policy_dirs):
     JSON output follows schemas/decision.schema.json: one object for one input, an array for several;
     jsonl gives one object per line. An input that cannot be read, parsed or validated is reported on standard
     error as file:line:col and left out; the other inputs are still evaluated and printed. Exit 0 when every
-    input was evaluated, 1 when an input or the policy has errors (or --policy / --decision names nothing),
-    2 when the command line is malformed (an unknown --format, a --on that is not a YYYY-MM-DD date).
+    input was evaluated, 1 when an input or the policy has errors (or --policy / --decision names nothing) or an
+    evaluation faulted (outcome `error`, its faults also on standard error), 2 when the command line is malformed
+    (an unknown --format, a --on that is not a YYYY-MM-DD date).
 
     \b
     Examples:
@@ -184,6 +186,9 @@ def eval_(inputs, policy_ref, on, decision, fmt, policy_dirs):
             failed.append(e)
     for e in failed:
         _render(e.diagnostics)
+    faulted = [r for r in records if r.outcome == ERROR]  # fails closed: a fault is never an exit 0
+    for r in faulted:
+        _render(sorted(set(r.faults)))  # a fault several outputs share, once
     if fmt == "json":
         if records or len(inputs) > 1:  # one input that failed has no record: nothing on stdout, not `[]`
             click.echo(json_report(records, one=len(inputs) == 1), nl=False)
@@ -191,7 +196,7 @@ def eval_(inputs, policy_ref, on, decision, fmt, policy_dirs):
         click.echo(jsonl_report(records), nl=False)
     else:
         click.echo("\n".join(text_report(r) for r in records), nl=False)
-    if failed:
+    if failed or faulted:
         raise click.exceptions.Exit(1)
 
 
@@ -333,7 +338,7 @@ def expr(expression, input_file, policy_ref, on, decision, policy_dirs):
         if input_file:
             doc, marks = load_input(file, _stdin_text()) if input_file == "-" else load_input(file)
         name = decision or (doc.get("decision") if isinstance(doc, dict) else None) or next(iter(policy.decisions))
-        policy._decision(name, file)
+        policy.decision(name, file)
         value, kind = evaluate_in_decision(policy, name, expression, doc, marks, file)
     except WQError as e:
         _fail(e)

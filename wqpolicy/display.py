@@ -8,6 +8,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from .values import UNKNOWN, Year, is_number, quantize
 
 CENT = Decimal("0.01")
+# Characters of a value a message shows, at most (an engine setting): a value as long as a document is never echoed.
+EXCERPT = 80
 
 
 def unsigned_zero(d: Decimal) -> Decimal:
@@ -88,9 +90,18 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - columns(text))
 
 
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """``text``, or its first ``limit`` characters and an ellipsis when it is longer."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def fill(template: str, values: dict, kinds: dict) -> str:
+    """``template`` with each ``{name}`` replaced by the value ``name`` as people read it (at most EXCERPT
+    characters of it)."""
     if "{" not in template:
         return template
     for k, v in values.items():
-        template = template.replace("{" + k + "}", display(v, kinds.get(k)))
+        placeholder = "{" + k + "}"
+        if placeholder in template:
+            template = template.replace(placeholder, excerpt(display(v, kinds.get(k))))
     return template
