@@ -18,6 +18,7 @@ call, so evaluation without a recorder costs nothing for the hook.
 """
 from __future__ import annotations
 
+import datetime
 import itertools
 import keyword
 import re
@@ -31,7 +32,7 @@ from .context import SKIPPED, Site
 from .display import display, excerpt
 from .functions import BUILTINS, round_step
 from .model import Definition, Expr
-from .values import FAULTS, UNKNOWN, EvalFault, is_whole, quantize
+from .values import FAULTS, UNKNOWN, Duration, EvalFault, Year, is_whole, quantize
 from .words import ERROR, RuleOutcome
 
 
@@ -80,6 +81,14 @@ def _nesting(text: str) -> int:
 def _division_by_zero(pos):
     raise EvalFault("division by zero", pos, "除数为零", "say what the expression gives when the divisor is 0: "
                     "`if x == 0 then … else … / x`", "写明除数为零时的结果：`if x == 0 then … else … / x`")
+
+
+def negative_payout(name: str, value):
+    """Raise the fault of an amount of money ``value`` below zero, at ``name``."""
+    shown = excerpt(display(value))
+    raise EvalFault(f"negative payout: {name} = {shown}", None, f"金额为负数：{name} = {shown}",
+                    "an amount of money is never below zero: correct the input, or the expression (a cap or a deduction "
+                    "taken twice?)", "金额不能小于零：请核对申报数据，或检查计算式（是否重复扣减、上限是否有误）")
 
 
 def _index(seq, key, pos):
@@ -133,6 +142,8 @@ def own(value):
     own, never a part of the caller's document."""
     t = type(value)
     if t is list:
+        if _LEAVES.issuperset(map(type, value)):  # the usual list, of texts or numbers: one copy, in C
+            return value[:]
         return [own(x) for x in value]
     if t is tuple:
         return tuple(own(x) for x in value)
@@ -141,6 +152,7 @@ def own(value):
     return value
 
 
+_LEAVES = frozenset({str, int, bool, Decimal, Year, float, type(None), datetime.date, Duration, type(UNKNOWN)})
 # Static types whose values are immutable leaves: a value of one is kept as it is, not copied.
 _LEAF_TYPES = (T.NUMBER, T.BOOL, T.STRING, T.DATE, T.DURATION)
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">=", "in", "not in"})
@@ -159,7 +171,8 @@ class CodeGen:
         self.ns: dict = {"U": UNKNOWN, "MISS": _MISS, "Decimal": Decimal, "_index": _index,
                          "_order_key": _order_key, "EvalFault": EvalFault, "FAULTS": FAULTS,
                          "_division_by_zero": _division_by_zero, "_quantize": quantize, "_placed": _placed,
-                         "_seen": _seen, "SKIPPED": SKIPPED, "_own": own, "RunResult": RunResult, "Caught": Caught}
+                         "_seen": _seen, "SKIPPED": SKIPPED, "_own": own, "RunResult": RunResult, "Caught": Caught,
+                         "_negative": negative_payout}
         self._consts: dict = {}
         self._ids = itertools.count()
         self._sources: list[str] = []
@@ -200,19 +213,23 @@ class CodeGen:
         self._flush()
         return self.ns[fn]
 
-    def runner(self, rules, steps, outputs, fallback: str, reads):
+    def runner(self, rules, steps, outputs, fallback: str, reads, lazy: str | None = None, money=frozenset()):
         """One compiled function ``run(ctx)`` for a whole decision, for ``ctx.doc`` a dict; it returns a RunResult.
 
         ``rules``: (condition Expr, advisory?) each; ``steps``: (when Expr or None for `otherwise`, outcome word)
         each, in order; ``outputs``: (name, Expr) each; ``fallback``: the outcome when no step applies;
         ``reads``: per rule, the (path, node) pairs whose values explain it (checker.reads), read at the end.
+        ``money``: the names of the outputs of kind money: one that comes out below zero is a fault of that
+        output (EvalFault "negative payout"). ``lazy``: the name, in this generator's namespace, of a runner to hand the context to when the document
+        is not shaped as its schema says (a field that should hold a record holds a list): this one then reads
+        every field of an input it names at its start, once, and the other reads each where it is used.
         A fault in a rule or a step makes the outcome ``error`` (the steps are then not evaluated), caught where
         it happens so that every other rule and output is still evaluated. The runner reads each input field it
         names once, holds each definition it uses in a local and counts the rule outcomes as it goes.
         """
-        scope = {"inputs": {}, "defs": {}, "specials": {}, "bodies": {}}
+        scope = {"inputs": {}, "fields": {}, "defs": {}, "specials": {}, "bodies": {}, "eager": lazy is not None}
         saved, self._scope = self._scope, scope
-        count = {c: self._new("r_") for c in OUTCOME_COUNTS}
+        count = scope["counts"] = {c: self._new("r_") for c in OUTCOME_COUNTS}
         words = {w: self._const(w) for w in RuleOutcome}
         body, names = [], []
         for i, (expr, advisory) in enumerate(rules):
@@ -269,6 +286,8 @@ class CodeGen:
                 text = f"_own({text})"
             body += ["try:",
                      f"    {v} = {text}",
+                     *([f"    if (type({v}) is Decimal or type({v}) is int) and {v} < 0:",
+                        f"        _negative({self._const(name)}, {v})"] if name in money else []),
                      "except FAULTS as r_e:",
                      f"    {v} = U",
                      f"    r_oerrors = (r_oerrors or []) + [Caught({i}, r_e)]"]
@@ -278,6 +297,9 @@ class CodeGen:
         self._scope = saved
         head = ["doc = ctx.doc", "cache = ctx.cache"]
         head += [f"{var} = doc.get({self._const(name)}, U)" for name, var in scope["inputs"].items()]
+        fields = [f"{var} = {read}" for var, read in scope["fields"].values()]
+        if fields:  # a field of a record that is no record: the runner that reads where it is used says so
+            head += ["try:", *("    " + f for f in fields), "except FAULTS:", f"    return {lazy}(ctx)"]
         head += [f"{var} = MISS" for var in scope["defs"].values()]
         head += [f"{c} = 0" for c in count.values()] + ["r_faults = None"]
         fn = self._new("run")
@@ -305,14 +327,24 @@ class CodeGen:
                 if self._is_constant(node, {}):
                     got[path] = self._const(self._value(node))
                     continue
-                var = got[path] = self._new("q_")
                 text = self._expr(node, {}, 0)
-                if self.types.get(id(node)) not in _LEAF_TYPES:
+                if self.types.get(id(node)) not in _LEAF_TYPES and not self._in_parameter(node):
                     text = f"_own({text})"
+                elif text.isidentifier():  # a local: an input or a field read at the start
+                    got[path] = text
+                    continue
+                var = got[path] = self._new("q_")
                 lines += ["try:", f"    {var} = {text}", "except FAULTS:", f"    {var} = U"]
         tuples = ["(" + "".join(f"{got[p]}, " for p, _ in rule_reads) + ")" for rule_reads in reads]
         lines.append(f"r_values = ({''.join(t + ', ' for t in tuples)})")
         return lines
+
+    def _in_parameter(self, node) -> bool:
+        """Whether ``node`` reads a part of a parameter (`industries[platform.industry].subsectors`): the policy's
+        own value, the same in every record, not the document's."""
+        while isinstance(node, (ast.Field, ast.Index)):
+            node = node.subject
+        return self._is_constant(node, {})
 
     # -- functions ----------------------------------------------------------------------------------
     def _new(self, prefix: str) -> str:
@@ -463,8 +495,32 @@ class CodeGen:
         return any(self._places_faults(c) for c in ast.children(n))
 
     def _Field(self, n, local, depth):
+        scope = self._scope
+        if (scope is not None and "rules" in scope["specials"] and isinstance(n.subject, ast.Name)
+                and n.subject.name == "rules" and "rules" not in local and n.name in scope["counts"]
+                and "rules" not in self.defs and "rules" not in self.params and self.checker.input.field("rules") is None):
+            return scope["counts"][n.name]  # rules.failed: the runner's own count
         # UNKNOWN.get(...) is UNKNOWN, so a chain of .get needs no test between its steps.
-        return f"{self._expr(n.subject, local, depth)}.get({self._const(n.name)}, U)"
+        read = f"{self._expr(n.subject, local, depth)}.get({self._const(n.name)}, U)"
+        path = self._input_path(n, local) if scope is not None and scope["eager"] else None
+        if path is None:
+            return read
+        # A runner reads each field of an input once, at its start, into a local: the rules that read it and the
+        # values read at the end take it from there (a field's prefix is registered, and so read, first).
+        if path not in scope["fields"]:
+            scope["fields"][path] = (self._new("g_"), read)
+        return scope["fields"][path][0]
+
+    def _input_path(self, n, local) -> str | None:
+        """`a.b.c` for a chain of fields of the input `a`, else None."""
+        names = []
+        while isinstance(n, ast.Field):
+            names.append(n.name)
+            n = n.subject
+        if (not isinstance(n, ast.Name) or n.name in local or n.name in self.defs or n.name in self.params
+                or self.checker.input.field(n.name) is None):
+            return None
+        return ".".join([n.name, *reversed(names)])
 
     def _Index(self, n, local, depth):
         key, b = self._expr(n.key, local, depth), self._tmp()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 from typing import Any
 
 from .absent import Missing, absent_reads
 from .checker import Checker, item_reads, reads
-from .codegen import CodeGen, RunResult
+from .codegen import CodeGen, RunResult, negative_payout
 from .context import Context, Recorder
 from .display import display, exact_money_text, excerpt
 from .errors import Diagnostic
@@ -34,7 +35,7 @@ class CompiledDecision:
         self._checker = checker
         self._gen = CodeGen(checker)
         self._lock = threading.Lock()
-        self._runner = self._observing = None
+        self._runner = self._observing = self._lazy_runner = None
         self._absent_fns: tuple | None = None  # (per rule: input reads; per output: its function), when first asked
         self._reads = [reads(rule.condition) for rule in decision.rules]
         self._item_reads = [[(path, name, f"{path}[].{name}") for path, name in item_reads(checker, rule.condition)]
@@ -45,6 +46,7 @@ class CompiledDecision:
         self._outputs = list(decision.outputs.values())
         self._output_index = {o.name: i for i, o in enumerate(self._outputs)}
         self._money = [o.name for o in self._outputs if o.kind == Kind.MONEY]
+        self._list_outputs = [o.name for o in self._outputs if o.kind == Kind.LIST]
         self._money_fields = [(o.name, [f for f, k in o.fields.items() if k == Kind.MONEY]) for o in self._outputs
                               if o.kind == Kind.LIST and any(k == Kind.MONEY for k in o.fields.values())]
         self.info = DecisionInfo(
@@ -75,16 +77,27 @@ class CompiledDecision:
     def _compile_runner(self, observe: bool = False):
         with self._lock:
             if (self._observing if observe else self._runner) is None:
-                d = self.decision
-                gen = CodeGen(self._checker, observe=True) if observe else self._gen
-                runner = gen.runner([(rule.condition, rule.severity == Severity.ADVISE) for rule in d.rules],
-                                    [(s.when, s.outcome) for s in d.outcome],
-                                    [(o.name, o.expr) for o in self._outputs], FALLBACK_OUTCOME, self._reads)
                 if observe:
-                    self._observing = runner
+                    self._observing = self._generate(CodeGen(self._checker, observe=True))
                 else:
-                    self._runner = runner
+                    self._gen.ns["_lazy"] = self._lazy
+                    self._runner = self._generate(self._gen, "_lazy")
             return self._observing if observe else self._runner
+
+    def _generate(self, gen: CodeGen, lazy: str | None = None):
+        d = self.decision
+        return gen.runner([(rule.condition, rule.severity == Severity.ADVISE) for rule in d.rules],
+                          [(s.when, s.outcome) for s in d.outcome], [(o.name, o.expr) for o in self._outputs],
+                          FALLBACK_OUTCOME, self._reads, lazy, frozenset(self._money))
+
+    def _lazy(self, ctx: Context) -> RunResult:
+        """The runner for a document not shaped as its schema says (only one not validated can be): each field
+        read where it is used, so that a fault is that rule's or output's. Compiled on first need."""
+        if self._lazy_runner is None:
+            with self._lock:
+                if self._lazy_runner is None:
+                    self._lazy_runner = self._generate(CodeGen(self._checker))
+        return self._lazy_runner(ctx)
 
     def run(self, doc: dict, input_name: str | None = None, recorder: Recorder | None = None) -> DecisionRecord:
         """The decision record for ``doc`` (an input document, prepared: dates as dates, numbers exact).
@@ -101,57 +114,63 @@ class CompiledDecision:
 
     def _record(self, result: RunResult, ctx: Context, input_name: str | None) -> DecisionRecord:
         outcome, outputs, outcomes = result.outcome, result.outputs, result.outcomes
-        name = self.decision.name
+        output_faults = self._output_faults(result)
+        if RuleOutcome.UNKNOWN in outcomes or _any_unknown(outputs) or self._unsettled_lists(outputs):
+            rule_missing, missing = self._missing(outcomes, result.values, outputs, ctx)
+            shown, count = tuple(missing.shown), missing.count
+        else:  # the usual record: nothing missing
+            rule_missing, shown, count = (), (), 0
         rule_faults: tuple = ()
         outcome_fault = None
-        output_faults: list = []
         if result.rule_faults is not None:
             rule_faults = tuple((c.index, fault_diagnostic(c.error, self._exprs[c.index],
-                                                           self.decision.rules[c.index].id, name))
+                                                           self.decision.rules[c.index].id, self.decision.name))
                                 for c in result.rule_faults)
         if result.outcome_fault is not None:
             c = result.outcome_fault
-            outcome_fault = fault_diagnostic(c.error, self._steps[c.index], "outcome", name)
-        if result.output_faults is not None:
-            output_faults = [(self._outputs[c.index].name,
-                              fault_diagnostic(c.error, self._outputs[c.index].expr, self._outputs[c.index].name, name))
-                             for c in result.output_faults]
-        for o in self._money:
-            v = outputs[o]
-            if v is not UNKNOWN and is_number(v) and v < 0:
-                output_faults.append((o, self._negative(o, v)))
-        for o, money_fields in self._money_fields:
-            rows = outputs[o]
-            if type(rows) is list:
-                for i, row in enumerate(rows):
-                    bad = next((f for f in money_fields if is_number(row.get(f)) and row[f] < 0), None) \
-                        if type(row) is dict else None
-                    if bad is not None:
-                        output_faults.append((o, self._negative(o, row[bad], f"{o}[{i}].{bad}")))
-                        break
-
-        rule_missing: tuple = ()
-        missing = Missing()
-        if RuleOutcome.UNKNOWN in outcomes or any(_unsettled(outputs[o.name]) for o in self._outputs):
-            rule_missing, missing = self._missing(outcomes, outputs, ctx)
+            outcome_fault = fault_diagnostic(c.error, self._steps[c.index], "outcome", self.decision.name)
         if output_faults:
             outcome = ERROR
-            output_faults.sort(key=lambda pair: self._output_index[pair[0]])
         if outcome == ERROR:  # fail closed: no amount of a faulted evaluation is given
             outputs = self._without_money(outputs)
         return DecisionRecord(self.info, outcome, input_name, tuple(outcomes), result.values, outputs, rule_missing,
-                              tuple(missing.shown), missing.count, rule_faults, outcome_fault, tuple(output_faults))
+                              shown, count, rule_faults, outcome_fault, output_faults)
 
-    def _negative(self, output: str, value, where: str | None = None) -> Diagnostic:
-        """A money output (or a money field of one of its items, at ``where``) that came out below zero."""
-        shown = excerpt(display(value))
-        what = where or output
-        expr = self.decision.outputs[output].expr
-        return Diagnostic("WQ-EVAL", f"negative payout: {what} = {shown}", expr.span(0, len(expr.text)),
-                          "an amount of money is never below zero: correct the input, or the expression (a cap or a "
-                          "deduction taken twice?)", subject=output, decision=self.decision.name,
-                          zh=f"金额为负数：{what} = {shown}",
-                          hint_zh="金额不能小于零：请核对申报数据，或检查计算式（是否重复扣减、上限是否有误）")
+    def _output_faults(self, result: RunResult) -> tuple:
+        """(output name, WQ-EVAL Diagnostic) for each output that faulted or, money, came out below zero, in
+        output order."""
+        if result.output_faults is None and not self._money_fields:
+            return ()
+        outputs, found = result.outputs, []
+        if result.output_faults is not None:
+            name = self.decision.name
+            found = [(self._outputs[c.index].name,
+                      fault_diagnostic(c.error, self._outputs[c.index].expr, self._outputs[c.index].name, name))
+                     for c in result.output_faults]
+        for o, money_fields in self._money_fields:
+            rows = outputs[o]
+            for i, row in enumerate(rows if type(rows) is list else ()):
+                bad = next((f for f in money_fields if is_number(row.get(f)) and row[f] < 0), None) \
+                    if type(row) is dict else None
+                if bad is not None:
+                    found.append((o, self._negative(o, row[bad], f"{o}[{i}].{bad}")))
+                    break
+        if len(found) > 1:
+            found.sort(key=lambda pair: self._output_index[pair[0]])
+        return tuple(found)
+
+    def _unsettled_lists(self, outputs: dict) -> bool:
+        """Whether a list output has an item with an unknown field."""
+        return any(_unsettled(outputs[name]) for name in self._list_outputs)
+
+    def _negative(self, output: str, value, where: str) -> Diagnostic:
+        """A money field of an item of a list output (at ``where``) that came out below zero (a money output itself
+        is checked by the runner)."""
+        try:
+            negative_payout(where, value)
+        except EvalFault as e:
+            return fault_diagnostic(e, self.decision.outputs[output].expr, output, self.decision.name)
+        raise AssertionError("negative_payout returned")
 
     def _without_money(self, outputs: dict) -> dict:
         out = dict(outputs)
@@ -164,10 +183,10 @@ class CompiledDecision:
                              for row in rows]
         return out
 
-    def _missing(self, outcomes, outputs: dict, ctx: Context) -> tuple[tuple, Missing]:
+    def _missing(self, outcomes, values: tuple, outputs: dict, ctx: Context) -> tuple[tuple, Missing]:
         """Per rule, what an unknown rule lacks (None for the others); and what the record lacks in all: the
         required rules' first, then what unknown outputs asked for."""
-        input_fns, output_fns = self._absent_functions()
+        input_reads, output_fns = self._absent_functions()
         doc = ctx.doc
         plain = Context(doc, ctx.cache)
         everything = Missing()
@@ -177,8 +196,9 @@ class CompiledDecision:
                 continue
             own = Missing()
             into = (own, everything) if self._required[i] else (own,)
-            for path, fn in input_fns[i]:
-                if _read(fn, plain) is UNKNOWN:
+            read = values[i]
+            for path, at, fn in input_reads[i]:  # a path the rule's values hold is not read again
+                if (read[at] if at is not None else _read(fn, plain)) is UNKNOWN:
                     for m in into:
                         m.add_text(path)
             for path, name, shape in self._item_reads[i]:
@@ -189,21 +209,28 @@ class CompiledDecision:
             per_rule[i] = (tuple(own.shown), own.count)
         unsettled = [fn for o, fn in zip(self._outputs, output_fns) if _unsettled(outputs[o.name])]
         if unsettled:
-            absent_reads(unsettled, doc, ctx.cache, everything)
+            # What the outputs ask for, evaluated again over a noting view of the document: the definitions
+            # already settled are taken as they are (reading them again could only name what did not matter).
+            settled = {k: v for k, v in ctx.cache.items() if type(k) is str and (k.startswith("$") or _settled(v))}
+            absent_reads(unsettled, doc, settled, everything)
         return tuple(per_rule), everything
 
     def _absent_functions(self) -> tuple:
-        """Compiled on first use: per rule, (input path, function) for each input it reads, following definitions;
-        per output, its own function (run again over a noting view by absent_reads)."""
+        """Compiled on first use: per rule, (input path, its index among the rule's values or None, function)
+        for each input it reads, following definitions; per output, its own function (run again over a noting
+        view by absent_reads)."""
         if self._absent_fns is None:
             with self._lock:
                 if self._absent_fns is None:
                     gen = self._gen
-                    inputs = [[(p, gen.name_of(node)) for p, node in _input_reads(self._checker, rule.condition)]
-                              for rule in self.decision.rules]
+                    inputs = []
+                    for rule, info in zip(self.decision.rules, self.info.rules):
+                        at = {p: i for i, p in enumerate(info.paths)}
+                        inputs.append([(p, at.get(p), None if p in at else gen.name_of(node))
+                                       for p, node in _input_reads(self._checker, rule.condition)])
                     outputs = [gen.name_of(o.expr.node, o.expr) for o in self._outputs]
-                    self._absent_fns = ([[(p, gen.compiled(f)) for p, f in rule] for rule in inputs],
-                                        [gen.compiled(f) for f in outputs])
+                    self._absent_fns = ([[(p, at, gen.compiled(f) if f else None) for p, at, f in rule]
+                                         for rule in inputs], [gen.compiled(f) for f in outputs])
         return self._absent_fns
 
 
@@ -240,6 +267,26 @@ def _read(fn, ctx: Context) -> Any:
         return fn(ctx)
     except Exception:  # noqa: BLE001 - a read that faults shows as unknown; the rule itself reports the fault
         return UNKNOWN
+
+
+def _any_unknown(outputs: dict) -> bool:
+    """Whether an output is unknown (compared by identity: `UNKNOWN in values` would ask each Decimal, slowly,
+    whether it equals it)."""
+    for v in outputs.values():
+        if v is UNKNOWN or v is None:
+            return True
+    return False
+
+
+def _settled(value) -> bool:
+    """A value with nothing unknown in it, however deep."""
+    if value is UNKNOWN:
+        return False
+    if type(value) is list:
+        return all(_settled(x) for x in value)
+    if type(value) is dict:
+        return all(_settled(x) for x in value.values())
+    return True
 
 
 def _unsettled(value) -> bool:

@@ -40,8 +40,12 @@ class RuleInfo:
     def __post_init__(self) -> None:
         passed = Text(f"符合：{self.label.zh}", f"Met: {self.label.en}")
         object.__setattr__(self, "pass_message", passed)
-        object.__setattr__(self, "_json", (str(self.severity), self.label.to_json(), passed.to_json(),
-                                           tuple(self.kinds.get(p) is Kind.MONEY for p in self.paths)))
+        # How each value read is written: its JSON worked out here (a parameter's), as money, or as it is.
+        plan = tuple((p, _CONSTANT, self.constants[p]) if p in self.constants else
+                     (p, _MONEY if self.kinds.get(p) is Kind.MONEY else _PLAIN, None) for p in self.paths)
+        label, passed_json = self.label.to_json(), passed.to_json()
+        head = {"id": self.id, "clause": self.clause, "severity": str(self.severity)}
+        object.__setattr__(self, "_json", (head, label, passed_json, plan))
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ def fault_text(d: Diagnostic) -> str:
     return f"{d.message} at {d.span}" if d.span is not None else d.message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RuleResult:
     """One rule's result: ``outcome`` (a RuleOutcome: pass, fail, unknown or error), ``values`` (path -> value the
     rule read, UNKNOWN where missing; its own copies), ``missing`` (the first inputs it needed and did not have, at
@@ -93,9 +97,15 @@ class RuleResult:
     info: RuleInfo
     outcome: RuleOutcome
     values: dict[str, Any]
-    missing: list[str] = field(default_factory=list)
-    missing_count: int = 0
-    fault: Diagnostic | None = None
+    missing: list[str]
+    missing_count: int
+    fault: Diagnostic | None
+
+    def __init__(self, info: RuleInfo, outcome: RuleOutcome, values: dict[str, Any], missing: list[str] | None = None,
+                 missing_count: int = 0, fault: Diagnostic | None = None):
+        # Frozen: set once, here, straight into the instance (records build many: this is their hot path).
+        self.__dict__.update(info=info, outcome=outcome, values=values, missing=[] if missing is None else missing,
+                             missing_count=missing_count, fault=fault)
 
     @property
     def id(self) -> str:
@@ -148,22 +158,10 @@ class RuleResult:
 
     def to_json(self) -> dict[str, Any]:
         """The rule as one item of the record's ``rules`` (schemas/decision.schema.json)."""
-        severity, label, passed, money = self.info._json
-        outcome = self.outcome
-        out = {"id": self.info.id, "clause": self.info.clause, "severity": severity, "outcome": outcome.value,
-               "label": dict(label),
-               "message": dict(passed) if outcome is RuleOutcome.PASS else self.message.to_json(),
-               "values": _values_json(self.info, self.values, money)}
-        if self.missing:
-            out["missing"] = list(self.missing)
-            if self.missing_count > len(self.missing):
-                out["missing_count"] = self.missing_count
-        if self.fault is not None:
-            out["fault"] = self.fault.to_json()
-        return out
+        return _rule_json(self.info, self.outcome, tuple(self.values.values()), self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class DecisionRecord:
     """The result of evaluating one input document under one policy version (``Policy.evaluate`` makes it): plain
     data of its own, which pickles and compares by value.
@@ -195,6 +193,15 @@ class DecisionRecord:
     rule_faults: tuple[tuple[int, Diagnostic], ...] = ()
     outcome_fault: Diagnostic | None = None
     output_faults: tuple[tuple[str, Diagnostic], ...] = ()
+
+    def __init__(self, info: DecisionInfo, outcome: str, input_name: str | None, outcomes: tuple, values: tuple,
+                 outputs: dict, rule_missing: tuple = (), missing_shown: tuple = (), missing_count: int = 0,
+                 rule_faults: tuple = (), outcome_fault: Diagnostic | None = None, output_faults: tuple = ()):
+        # Frozen: set once, here, straight into the instance (one record per evaluation: this is its hot path).
+        self.__dict__.update(info=info, outcome=outcome, input_name=input_name, outcomes=outcomes, values=values,
+                             outputs=outputs, rule_missing=rule_missing, missing_shown=missing_shown,
+                             missing_count=missing_count, rule_faults=rule_faults, outcome_fault=outcome_fault,
+                             output_faults=output_faults)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -312,7 +319,18 @@ class DecisionRecord:
             out["outcome_label"] = label.to_json()
         if self.outcome_fault is not None:
             out["outcome_error"] = fault_text(self.outcome_fault)
-        out["rules"] = [r.to_json() for r in self.rules]
+        # Each rule's JSON straight from the values read, the constant parts worked out once; a rule that did not
+        # pass has its message, missing inputs and fault worked out by its RuleResult.
+        missing, faults = self.rule_missing, dict(self.rule_faults)
+        rules = []
+        for i, (rule, outcome, values) in enumerate(zip(info.rules, self.outcomes, self.values)):
+            result = None
+            if outcome is not RuleOutcome.PASS:
+                m = missing[i] if missing else None
+                result = RuleResult(rule, outcome, dict(zip(rule.paths, values)), list(m[0]) if m else [],
+                                    m[1] if m else 0, faults.get(i))
+            rules.append(_rule_json(rule, outcome, values, result))
+        out["rules"] = rules
         if self.missing_shown:
             out["missing"] = list(self.missing_shown)
             if self.missing_count > len(self.missing_shown):
@@ -329,6 +347,11 @@ class DecisionRecord:
 
 def render_value(v, kind: str | None, fields: dict | None = None):
     """A raw value in its JSON form, following the output's declared kind."""
+    if type(v) is Decimal and v.is_finite():  # the usual output first
+        if kind == "money":
+            return money_text(v)
+        if kind == "ratio" or kind == "number":
+            return decimal_text(v)
     if v is UNKNOWN or v is None:
         return None
     number = is_number(v) and (type(v) is int or v.is_finite())
@@ -347,21 +370,47 @@ def render_value(v, kind: str | None, fields: dict | None = None):
 
 
 _PLAIN_INT = 10 ** 27
+_CONSTANT, _MONEY, _PLAIN = range(3)
+_OUTCOME_TEXT = {w: w.value for w in RuleOutcome}
 
 
-def _values_json(info: RuleInfo, values: dict, money: tuple) -> dict:
-    """The values a rule read in their JSON form (parameters' worked out once); amounts declared money with two
-    decimals at least."""
-    constants = info.constants
-    out = {}
-    for (path, value), is_money in zip(values.items(), money):
-        if path in constants:
-            c = constants[path]
-            out[path] = c if type(c) is str or c is None else _copied(c)
-        elif is_money and is_number(value):
-            out[path] = exact_money_text(value)
+def _rule_json(info: RuleInfo, outcome: RuleOutcome, values: tuple, result: RuleResult | None = None) -> dict:
+    """One rule's JSON from what the record holds (``result`` for a rule that did not pass: its message,
+    missing inputs and fault)."""
+    head, label, passed, plan = info._json
+    read = {}
+    for (path, how, constant), value in zip(plan, values):
+        t = type(value)
+        if how == _CONSTANT:
+            read[path] = constant if type(constant) is str or constant is None else _copied(constant)
+        elif how == _MONEY and (t is Decimal or t is int):
+            read[path] = exact_money_text(value)
+        elif t is str or t is bool:  # the usual leaves first
+            read[path] = value
+        elif t is Decimal:
+            read[path] = decimal_text(value)
+        elif value is UNKNOWN:
+            read[path] = None
         else:
-            out[path] = to_json_value(value)
+            read[path] = to_json_value(value)
+    if outcome is RuleOutcome.PASS:
+        message = passed.copy()
+    else:
+        if result is None:
+            result = RuleResult(info, outcome, dict(zip(info.paths, values)))
+        message = result.message.to_json()
+    out = head.copy()  # id, clause, severity: in the record's key order
+    out["outcome"] = _OUTCOME_TEXT[outcome]
+    out["label"] = label.copy()
+    out["message"] = message
+    out["values"] = read
+    if result is not None:
+        if result.missing:
+            out["missing"] = list(result.missing)
+            if result.missing_count > len(result.missing):
+                out["missing_count"] = result.missing_count
+        if result.fault is not None:
+            out["fault"] = result.fault.to_json()
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from .display import columns, display, excerpt, pad, unsigned_zero
+from .display import READ_EXCERPT, columns, display, excerpt, pad, unsigned_zero
 from .record import DecisionRecord, fault_text
 from .values import quantize
 from .words import ERROR, Kind, RuleOutcome, Severity
@@ -57,7 +57,7 @@ def text_report(record: DecisionRecord) -> str:
             lines.append(f"      → {msg.zh}")
             lines.append(f"        {msg.en}")
         if r.values:
-            shown = ", ".join(f"{k} = {excerpt(display(v, r.kinds.get(k)))}" for k, v in r.values.items())
+            shown = ", ".join(f"{k} = {excerpt(display(v, r.kinds.get(k)), READ_EXCERPT)}" for k, v in r.values.items())
             lines.append(f"      读取 read: {shown}")
     if record.outputs:
         lines.append("")
