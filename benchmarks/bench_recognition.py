@@ -152,10 +152,12 @@ def handwritten(P):
             "eligible_investment": U if inv is U else inv.quantize(CENT, ROUND_HALF_UP),
             "excluded_investment": U if excluded_declared is U else excluded_declared.quantize(CENT, ROUND_HALF_UP),
             "rd_intensity": rd,
-            "rd_staff_share": U if people is U else Decimal(0) if people == 0 else U if rdt is U else Decimal(rdt) / people,
+            "rd_staff_share": (U if people is U else Decimal(0) if people == 0 else U if rdt is U
+                               else Decimal(rdt) / people),
             "equipment_share": share, "supply_subsidy_total": subsidy, "tranche_on_recognition": first,
             "tranche_after_first_assessment": subsidy - first,
-            "official_name": None if name is None else P["official_name_prefix"] + name["zh"] + P["official_name_suffix"],
+            "official_name": (None if name is None
+                              else P["official_name_prefix"] + name["zh"] + P["official_name_suffix"]),
         }
     return run
 

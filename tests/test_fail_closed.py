@@ -98,7 +98,8 @@ def test_a_fault_in_a_rule_makes_the_outcome_error_and_the_rule_carries_it(tmp_p
     assert rule.outcome == "error" and rule.fault.subject == "grant.costs" and rule.fault.zh == "除数为零"
     assert [d.subject for d in record.faults] == ["grant.costs", "per_head"]
     out = record.to_json()
-    assert out["rules"][0]["fault"]["code"] == "WQ-EVAL" and out["rules"][0]["message"]["zh"].startswith("计算出错：除数为零")
+    assert out["rules"][0]["fault"]["code"] == "WQ-EVAL"
+    assert out["rules"][0]["message"]["zh"].startswith("计算出错：除数为零")
     validate(out)
 
 

@@ -27,23 +27,25 @@ class Missing:
     given as its shape and list positions; a shape with one position keeps its positions as a bit set (one byte an
     item at most), so a list of a million empty items costs megabytes, not gigabytes."""
 
+    __slots__ = ("limit", "shown", "count", "_plain", "_single", "_other")
+
     def __init__(self, shown: int = MISSING_SHOWN):
         self.limit = shown
         self.shown: list[str] = []
         self.count = 0
         self._plain: set[str] = set()
-        self._single: dict[str, bytearray] = {}
-        self._other: set[tuple] = set()
+        self._single: dict[str, bytearray] | None = None  # made when first needed: most records have no list path
+        self._other: set[tuple] | None = None
 
     def has(self, shape: str, positions: tuple = ()) -> bool:
         """Whether the path is one added already."""
         if not positions:
             return shape in self._plain
         if len(positions) == 1 and type(positions[0]) is int and positions[0] >= 0:
-            bits = self._single.get(shape)
+            bits = self._single.get(shape) if self._single is not None else None
             byte, bit = divmod(positions[0], 8)
             return bits is not None and byte < len(bits) and bool(bits[byte] >> bit & 1)
-        return (shape, positions) in self._other
+        return self._other is not None and (shape, positions) in self._other
 
     def add(self, shape: str, positions: tuple = ()) -> None:
         if not positions:
@@ -51,6 +53,8 @@ class Missing:
                 return
             self._plain.add(shape)
         elif len(positions) == 1 and type(positions[0]) is int and positions[0] >= 0:
+            if self._single is None:
+                self._single = {}
             bits, i = self._single.get(shape), positions[0]
             if bits is None:
                 bits = self._single[shape] = bytearray()
@@ -61,6 +65,8 @@ class Missing:
                 return
             bits[byte] |= 1 << bit
         else:
+            if self._other is None:
+                self._other = set()
             key = (shape, positions)
             if key in self._other:
                 return
@@ -71,7 +77,13 @@ class Missing:
 
     def add_text(self, path: str) -> None:
         """A path given as text (`expert_review.satisfaction`, `finances[0].rd_expense`)."""
-        self.add(*_shape_of(path))
+        if "[" in path:
+            self.add(*_shape_of(path))
+        elif path not in self._plain:  # the usual path, without the calls
+            self._plain.add(path)
+            self.count += 1
+            if len(self.shown) < self.limit:
+                self.shown.append(path)
 
     def update(self, paths: Iterable[str]) -> None:
         for p in paths:

@@ -37,9 +37,9 @@ from .words import ERROR, RuleOutcome
 
 
 class Caught(NamedTuple):
-    """A fault caught while evaluating the ``index``-th rule, outcome step or output."""
+    """A fault caught while evaluating the ``at``-th rule, outcome step or output."""
 
-    index: int
+    at: int
     error: Exception
 
 
@@ -87,15 +87,17 @@ def negative_payout(name: str, value):
     """Raise the fault of an amount of money ``value`` below zero, at ``name``."""
     shown = excerpt(display(value))
     raise EvalFault(f"negative payout: {name} = {shown}", None, f"金额为负数：{name} = {shown}",
-                    "an amount of money is never below zero: correct the input, or the expression (a cap or a deduction "
-                    "taken twice?)", "金额不能小于零：请核对申报数据，或检查计算式（是否重复扣减、上限是否有误）")
+                    "an amount of money is never below zero: correct the input, or the expression (a cap or a "
+                    "deduction taken twice?)",
+                    "金额不能小于零：请核对申报数据，或检查计算式（是否重复扣减、上限是否有误）")
 
 
 def _index(seq, key, pos):
     if type(seq) is list:
         if not is_whole(key):  # never truncate: xs[0.5] is a mistake, not xs[0]
             shown = excerpt(display(key))
-            raise EvalFault(f"a list position must be a whole number, not {shown}", pos, f"列表位置须为整数，而不是 {shown}")
+            raise EvalFault(f"a list position must be a whole number, not {shown}", pos,
+                            f"列表位置须为整数，而不是 {shown}")
         i = int(key)
         return seq[i] if 0 <= i < len(seq) else UNKNOWN
     return seq.get(key, UNKNOWN)
@@ -220,14 +222,16 @@ class CodeGen:
         each, in order; ``outputs``: (name, Expr) each; ``fallback``: the outcome when no step applies;
         ``reads``: per rule, the (path, node) pairs whose values explain it (checker.reads), read at the end.
         ``money``: the names of the outputs of kind money: one that comes out below zero is a fault of that
-        output (EvalFault "negative payout"). ``lazy``: the name, in this generator's namespace, of a runner to hand the context to when the document
-        is not shaped as its schema says (a field that should hold a record holds a list): this one then reads
-        every field of an input it names at its start, once, and the other reads each where it is used.
+        output (EvalFault "negative payout"). ``lazy``: the name, in this generator's namespace, of a runner to
+        hand the context to when the document is not shaped as its schema says (a field that should hold a record
+        holds a list): this one then reads every field of an input it names at its start, once, and the other
+        reads each where it is used.
         A fault in a rule or a step makes the outcome ``error`` (the steps are then not evaluated), caught where
         it happens so that every other rule and output is still evaluated. The runner reads each input field it
         names once, holds each definition it uses in a local and counts the rule outcomes as it goes.
         """
-        scope = {"inputs": {}, "fields": {}, "defs": {}, "specials": {}, "bodies": {}, "eager": lazy is not None}
+        scope: dict[str, Any] = {"inputs": {}, "fields": {}, "defs": {}, "specials": {}, "bodies": {},
+                                 "eager": lazy is not None}
         saved, self._scope = self._scope, scope
         count = scope["counts"] = {c: self._new("r_") for c in OUTCOME_COUNTS}
         words = {w: self._const(w) for w in RuleOutcome}
@@ -377,7 +381,11 @@ class CodeGen:
         d = self.defs[name]
         scope, self._scope = self._scope, None
         where, self._where = self._where, d.expr
-        body = f"{self._each(d)}(ctx)" if d.each is not None else self._expr(d.expr.node, {}, 0)
+        if d.each is not None:
+            body = f"{self._each(d)}(ctx)"
+        else:
+            assert d.expr is not None  # a definition has an expression or is per item
+            body = self._expr(d.expr.node, {}, 0)
         self._scope, self._where = scope, where
         place = self._new("w")  # a fault inside is placed in this definition's text (per-item: at its name)
         self.ns[place] = (d.expr, d.span)
@@ -464,11 +472,12 @@ class CodeGen:
         """The runner's text for definition ``name``'s expression, when it may stand in for a call of the
         definition's function: when nothing in it raises a fault that function would place (the definitions it
         uses place their own), and the text stays small and shallow. Else None."""
+        assert self._scope is not None  # only a runner inlines
         bodies = self._scope["bodies"]
         if name not in bodies:
             bodies[name] = None  # while it is generated
             d = self.defs[name]
-            if d.each is None and not self._places_faults(d.expr.node):
+            if d.each is None and d.expr is not None and not self._places_faults(d.expr.node):
                 where, self._where = self._where, d.expr
                 text = self._expr(d.expr.node, {}, 0)
                 self._where = where
@@ -498,7 +507,8 @@ class CodeGen:
         scope = self._scope
         if (scope is not None and "rules" in scope["specials"] and isinstance(n.subject, ast.Name)
                 and n.subject.name == "rules" and "rules" not in local and n.name in scope["counts"]
-                and "rules" not in self.defs and "rules" not in self.params and self.checker.input.field("rules") is None):
+                and "rules" not in self.defs and "rules" not in self.params
+                and self.checker.input.field("rules") is None):
             return scope["counts"][n.name]  # rules.failed: the runner's own count
         # UNKNOWN.get(...) is UNKNOWN, so a chain of .get needs no test between its steps.
         read = f"{self._expr(n.subject, local, depth)}.get({self._const(n.name)}, U)"
@@ -705,6 +715,7 @@ class CodeGen:
 
     def _each(self, d: Definition) -> str:
         each = d.each
+        assert each is not None
         fn = self._new("e")
         var = self._new("v_")
         local = {each.var: var}

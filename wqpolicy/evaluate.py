@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import threading
-from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from .absent import Missing, absent_reads
 from .checker import Checker, item_reads, reads
 from .codegen import CodeGen, RunResult, negative_payout
 from .context import Context, Recorder
-from .display import display, exact_money_text, excerpt
+from .display import exact_money_text
 from .errors import Diagnostic
 from .model import Decision, Expr, PolicyVersion
 from .record import ERROR_LABEL, DecisionInfo, DecisionRecord, OutputInfo, RuleInfo, to_json_value
@@ -35,7 +34,9 @@ class CompiledDecision:
         self._checker = checker
         self._gen = CodeGen(checker)
         self._lock = threading.Lock()
-        self._runner = self._observing = self._lazy_runner = None
+        self._runner: Callable[[Context], RunResult] | None = None
+        self._observing: Callable[[Context], RunResult] | None = None
+        self._lazy_runner: Callable[[Context], RunResult] | None = None
         self._absent_fns: tuple | None = None  # (per rule: input reads; per output: its function), when first asked
         self._reads = [reads(rule.condition) for rule in decision.rules]
         self._item_reads = [[(path, name, f"{path}[].{name}") for path, name in item_reads(checker, rule.condition)]
@@ -97,7 +98,9 @@ class CompiledDecision:
             with self._lock:
                 if self._lazy_runner is None:
                     self._lazy_runner = self._generate(CodeGen(self._checker))
-        return self._lazy_runner(ctx)
+        runner = self._lazy_runner
+        assert runner is not None
+        return runner(ctx)
 
     def run(self, doc: dict, input_name: str | None = None, recorder: Recorder | None = None) -> DecisionRecord:
         """The decision record for ``doc`` (an input document, prepared: dates as dates, numbers exact).
@@ -123,12 +126,11 @@ class CompiledDecision:
         rule_faults: tuple = ()
         outcome_fault = None
         if result.rule_faults is not None:
-            rule_faults = tuple((c.index, fault_diagnostic(c.error, self._exprs[c.index],
-                                                           self.decision.rules[c.index].id, self.decision.name))
-                                for c in result.rule_faults)
+            rule_faults = tuple((c.at, fault_diagnostic(c.error, self._exprs[c.at], self.decision.rules[c.at].id,
+                                                        self.decision.name)) for c in result.rule_faults)
         if result.outcome_fault is not None:
             c = result.outcome_fault
-            outcome_fault = fault_diagnostic(c.error, self._steps[c.index], "outcome", self.decision.name)
+            outcome_fault = fault_diagnostic(c.error, self._steps[c.at], "outcome", self.decision.name)
         if output_faults:
             outcome = ERROR
         if outcome == ERROR:  # fail closed: no amount of a faulted evaluation is given
@@ -144,8 +146,8 @@ class CompiledDecision:
         outputs, found = result.outputs, []
         if result.output_faults is not None:
             name = self.decision.name
-            found = [(self._outputs[c.index].name,
-                      fault_diagnostic(c.error, self._outputs[c.index].expr, self._outputs[c.index].name, name))
+            found = [(self._outputs[c.at].name,
+                      fault_diagnostic(c.error, self._outputs[c.at].expr, self._outputs[c.at].name, name))
                      for c in result.output_faults]
         for o, money_fields in self._money_fields:
             rows = outputs[o]
@@ -319,6 +321,7 @@ def _input_reads(checker: Checker, expr, seen=None, local=()):
                 out.extend(_input_reads(checker, d.expr, seen))
                 continue
             each = d.each
+            assert each is not None  # a definition has an expression or is per item
             own = (each.var, *each.carry, *each.fields)
             for e in [each.source, each.order_by, *each.fields.values(), *(x for pair in each.carry.values()
                                                                            for x in pair)]:
@@ -326,7 +329,7 @@ def _input_reads(checker: Checker, expr, seen=None, local=()):
                     out.extend(_input_reads(checker, e, seen, own))
         elif root not in checker.params and checker.input.field(root) is not None:
             out.append((path, node))
-    unique = {}
+    unique: dict[str, Any] = {}
     for p, n in out:
         unique.setdefault(p, n)
     return list(unique.items())

@@ -178,7 +178,8 @@ class Policy:
             from .errors import did_you_mean
             raise WQError([Diagnostic("WQ-INPUT", f"policy {self.model.ref} has no decision `{name}`", where,
                                       did_you_mean(name, self.decisions) or f"decisions: {names}", subject=name,
-                                      zh=f"政策 {self.model.ref} 没有名为 `{name}` 的决定", hint_zh=f"可用的决定：{names}")])
+                                      zh=f"政策 {self.model.ref} 没有名为 `{name}` 的决定",
+                                      hint_zh=f"可用的决定：{names}")])
         return self.decisions[name]
 
 

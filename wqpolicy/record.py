@@ -321,14 +321,14 @@ class DecisionRecord:
             out["outcome_error"] = fault_text(self.outcome_fault)
         # Each rule's JSON straight from the values read, the constant parts worked out once; a rule that did not
         # pass has its message, missing inputs and fault worked out by its RuleResult.
-        missing, faults = self.rule_missing, dict(self.rule_faults)
+        missing, rule_faults = self.rule_missing, dict(self.rule_faults)
         rules = []
         for i, (rule, outcome, values) in enumerate(zip(info.rules, self.outcomes, self.values)):
             result = None
             if outcome is not RuleOutcome.PASS:
                 m = missing[i] if missing else None
                 result = RuleResult(rule, outcome, dict(zip(rule.paths, values)), list(m[0]) if m else [],
-                                    m[1] if m else 0, faults.get(i))
+                                    m[1] if m else 0, rule_faults.get(i))
             rules.append(_rule_json(rule, outcome, values, result))
         out["rules"] = rules
         if self.missing_shown:

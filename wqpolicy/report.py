@@ -57,8 +57,8 @@ def text_report(record: DecisionRecord) -> str:
             lines.append(f"      → {msg.zh}")
             lines.append(f"        {msg.en}")
         if r.values:
-            shown = ", ".join(f"{k} = {excerpt(display(v, r.kinds.get(k)), READ_EXCERPT)}" for k, v in r.values.items())
-            lines.append(f"      读取 read: {shown}")
+            read = ", ".join(f"{k} = {excerpt(display(v, r.kinds.get(k)), READ_EXCERPT)}" for k, v in r.values.items())
+            lines.append(f"      读取 read: {read}")
     if record.outputs:
         lines.append("")
         lines.append("输出 Outputs")
