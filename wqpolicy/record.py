@@ -4,6 +4,7 @@ by value — and its JSON form (schemas/decision.schema.json)."""
 from __future__ import annotations
 
 import datetime
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -41,11 +42,18 @@ class RuleInfo:
         passed = Text(f"符合：{self.label.zh}", f"Met: {self.label.en}")
         object.__setattr__(self, "pass_message", passed)
         # How each value read is written: its JSON worked out here (a parameter's), as money, or as it is.
-        plan = tuple((p, _CONSTANT, self.constants[p]) if p in self.constants else
+        plan = tuple((p, _constant_plan(self.constants[p]), self.constants[p]) if p in self.constants else
                      (p, _MONEY if self.kinds.get(p) is Kind.MONEY else _PLAIN, None) for p in self.paths)
         label, passed_json = self.label.to_json(), passed.to_json()
         head = {"id": self.id, "clause": self.clause, "severity": str(self.severity)}
-        object.__setattr__(self, "_json", (head, label, passed_json, plan))
+        # The short way, for a rule whose values read are all texts and truths but for its parameters (money is
+        # written with its decimals, so a money value never takes it): the positions to look at, and the parameters.
+        variable = [i for i, (_, how, _) in enumerate(plan) if how in (_MONEY, _PLAIN)]
+        short = None
+        if variable and all(plan[i][1] == _PLAIN for i in variable):
+            short = (operator.itemgetter(*variable) if len(variable) > 1 else _one(variable[0]),
+                     tuple(step for step in plan if step[1] in (_CONSTANT, _TEXTS)))
+        object.__setattr__(self, "_json", (head, label, passed_json, plan, short))
 
 
 @dataclass(frozen=True)
@@ -370,29 +378,26 @@ def render_value(v, kind: str | None, fields: dict | None = None):
 
 
 _PLAIN_INT = 10 ** 27
-_CONSTANT, _MONEY, _PLAIN = range(3)
+_CONSTANT, _TEXTS, _MONEY, _PLAIN = range(4)
 _OUTCOME_TEXT = {w: w.value for w in RuleOutcome}
+
+
+def _one(i: int) -> operator.itemgetter:
+    """A getter of position ``i`` that gives a tuple, as itemgetter of several positions does."""
+    return operator.itemgetter(slice(i, i + 1))
 
 
 def _rule_json(info: RuleInfo, outcome: RuleOutcome, values: tuple, result: RuleResult | None = None) -> dict:
     """One rule's JSON from what the record holds (``result`` for a rule that did not pass: its message,
     missing inputs and fault)."""
-    head, label, passed, plan = info._json
-    read = {}
-    for (path, how, constant), value in zip(plan, values):
-        t = type(value)
-        if how == _CONSTANT:
-            read[path] = constant if type(constant) is str or constant is None else _copied(constant)
-        elif how == _MONEY and (t is Decimal or t is int):
-            read[path] = exact_money_text(value)
-        elif t is str or t is bool:  # the usual leaves first
-            read[path] = value
-        elif t is Decimal:
-            read[path] = decimal_text(value)
-        elif value is UNKNOWN:
-            read[path] = None
-        else:
-            read[path] = to_json_value(value)
+    head, label, passed, plan, short = info._json
+    if short is not None and _TEXT_TYPES.issuperset(map(type, short[0](values))):
+        read = dict(zip(info.paths, values))  # texts and truths, as they are; the parameters' JSON laid over
+        for path, how, constant in short[1]:
+            read[path] = (constant if type(constant) is str or constant is None else
+                          constant[:] if how == _TEXTS else _copied(constant))
+    else:
+        read = _read_json(plan, values)
     if outcome is RuleOutcome.PASS:
         message = passed.copy()
     else:
@@ -412,6 +417,38 @@ def _rule_json(info: RuleInfo, outcome: RuleOutcome, values: tuple, result: Rule
         if result.fault is not None:
             out["fault"] = result.fault.to_json()
     return out
+
+
+def _read_json(plan: tuple, values: tuple) -> dict:
+    """The values a rule read, in their JSON form, following the rule's plan."""
+    read = {}
+    for (path, how, constant), value in zip(plan, values):
+        t = type(value)
+        if how == _CONSTANT:
+            read[path] = constant if type(constant) is str or constant is None else _copied(constant)
+        elif how == _TEXTS:
+            read[path] = constant[:]  # a list of texts: copied in one step
+        elif how == _MONEY and (t is Decimal or t is int):
+            read[path] = exact_money_text(value)
+        elif t is str or t is bool:  # the usual leaves first
+            read[path] = value
+        elif t is Decimal:
+            read[path] = decimal_text(value)
+        elif value is UNKNOWN:
+            read[path] = None
+        elif t is list and _TEXT_TYPES.issuperset(map(type, value)):  # texts and truths: as they are
+            read[path] = value[:]
+        else:
+            read[path] = to_json_value(value)
+    return read
+
+
+_TEXT_TYPES = frozenset({str, bool})
+
+
+def _constant_plan(value) -> int:
+    """How a constant's JSON is handed out: a list of texts copied in one step, anything else copied deeply."""
+    return _TEXTS if type(value) is list and all(type(x) is str for x in value) else _CONSTANT
 
 
 def _copied(value):
