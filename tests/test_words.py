@@ -26,3 +26,12 @@ def test_a_record_speaks_in_the_enums_and_its_json_in_plain_text():
     out = record.to_json()["rules"][0]
     assert type(out["outcome"]) is str and type(out["severity"]) is str and out["outcome"] == "fail"
     assert record.output_kinds == {}
+
+
+def test_the_examples_in_the_words_docstrings_run():
+    import doctest
+
+    from wqpolicy import words
+
+    found = doctest.testmod(words, report=True)
+    assert found.attempted > 0 and found.failed == 0

@@ -14,9 +14,9 @@ from .errors import Diagnostic, WQError, did_you_mean, legend
 from .inputs import load_input
 from .loader import Library, is_policy_file, load_policy
 from .report import json_report, jsonl_report, text_report
-from .words import ERROR
 from .schemas import data_dir
 from .source import Span
+from .words import ERROR
 from .yamlload import MAX_BYTES, decode_text, read_text
 
 

@@ -190,17 +190,21 @@ class CompiledDecision:
         required rules' first, then what unknown outputs asked for."""
         input_reads, output_fns = self._absent_functions()
         doc = ctx.doc
-        plain = Context(doc, ctx.cache)
+        plain = None
         everything = Missing()
         per_rule: list = [None] * len(outcomes)
-        for i, outcome in enumerate(outcomes):
-            if outcome is not RuleOutcome.UNKNOWN:
-                continue
+        unknown = RuleOutcome.UNKNOWN
+        for i in [i for i, outcome in enumerate(outcomes) if outcome is unknown]:
             own = Missing()
             into = (own, everything) if self._required[i] else (own,)
             read = values[i]
             for path, at, fn in input_reads[i]:  # a path the rule's values hold is not read again
-                if (read[at] if at is not None else _read(fn, plain)) is UNKNOWN:
+                if at is not None:
+                    value = read[at]
+                else:
+                    plain = plain or Context(doc, ctx.cache)
+                    value = _read(fn, plain)
+                if value is UNKNOWN:
                     for m in into:
                         m.add_text(path)
             for path, name, shape in self._item_reads[i]:
@@ -209,8 +213,8 @@ class CompiledDecision:
                         for m in into:
                             m.add(shape, (j,))
             per_rule[i] = (tuple(own.shown), own.count)
-        unsettled = [fn for o, fn in zip(self._outputs, output_fns) if _unsettled(outputs[o.name])]
-        if unsettled:
+        if _any_unknown(outputs) or self._unsettled_lists(outputs):
+            unsettled = [fn for o, fn in zip(self._outputs, output_fns) if _unsettled(outputs[o.name])]
             # What the outputs ask for, evaluated again over a noting view of the document: the definitions
             # already settled are taken as they are (reading them again could only name what did not matter).
             settled = {k: v for k, v in ctx.cache.items() if type(k) is str and (k.startswith("$") or _settled(v))}

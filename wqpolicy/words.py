@@ -17,7 +17,11 @@ class Word(str, Enum):
 
 
 class RuleOutcome(Word):
-    """What one rule came to."""
+    """What one rule came to.
+
+    >>> RuleOutcome.PASS == "pass", str(RuleOutcome.ERROR), RuleOutcome("unknown") is RuleOutcome.UNKNOWN
+    (True, 'error', True)
+    """
 
     PASS = "pass"
     FAIL = "fail"
@@ -26,14 +30,22 @@ class RuleOutcome(Word):
 
 
 class Severity(Word):
-    """What a rule's fail does: ``require`` decides the outcome, ``advise`` is a warning only."""
+    """What a rule's fail does: ``require`` decides the outcome, ``advise`` is a warning only.
+
+    >>> Severity("advise") is Severity.ADVISE, f"{Severity.REQUIRE}"
+    (True, 'require')
+    """
 
     REQUIRE = "require"
     ADVISE = "advise"
 
 
 class Kind(Word):
-    """The declared kind of a parameter, definition or output: how it is shown and written to JSON."""
+    """The declared kind of a parameter, definition or output: how it is shown and written to JSON.
+
+    >>> Kind("money"), kind_of("colour")
+    ('money', None)
+    """
 
     NUMBER = "number"
     RATIO = "ratio"
