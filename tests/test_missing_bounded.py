@@ -83,3 +83,18 @@ def test_a_message_filled_with_a_long_value_shows_only_an_excerpt(policy):
     assert long not in text_report(record)
     assert rule.values["platform.industry"] == long  # the value itself is kept whole
     assert fill("{x} and {y}", {"x": "a" * 1000, "y": 1}, {}) == "a" * EXCERPT + "… and 1"
+
+
+def test_value_or_names_its_default_as_missing_not_the_value_it_replaces(tmp_path):
+    """`value_or(x, d)` with both missing needs `d` (`x` was only asked about); `known(x)` needs nothing."""
+    fixture = Path(__file__).resolve().parent / "fixtures" / "faults"
+    for name in ("guide.md", "input.schema.json"):
+        (tmp_path / name).write_text((fixture / name).read_text(encoding="utf-8"), encoding="utf-8")
+    text = (fixture / "policy.yaml").read_text(encoding="utf-8")
+    outputs = text[text.index("    outputs:\n"):text.index("clause_map:")]
+    text = text.replace(outputs, "    outputs:\n"
+                        "      fallback: {expr: \"value_or(already_granted, staff)\", type: number, clause: \"1\"}\n"
+                        "      asked: {expr: \"if known(staff) then 1 else already_granted\", type: number, clause: \"1\"}\n")
+    (tmp_path / "policy.yaml").write_text(text, encoding="utf-8")
+    record = load_policy(str(tmp_path / "policy.yaml")).evaluate(None, {"decision": "grant", "costs": 10})
+    assert record.missing() == ["staff", "already_granted"]  # fallback needs staff; asked needs already_granted
