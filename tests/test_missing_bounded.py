@@ -93,8 +93,8 @@ def test_value_or_names_its_default_as_missing_not_the_value_it_replaces(tmp_pat
     text = (fixture / "policy.yaml").read_text(encoding="utf-8")
     outputs = text[text.index("    outputs:\n"):text.index("clause_map:")]
     text = text.replace(outputs, "    outputs:\n"
-                        "      fallback: {expr: \"value_or(already_granted, staff)\", type: number, clause: \"1\"}\n"
-                        "      asked: {expr: \"if known(staff) then 1 else already_granted\", type: number, clause: \"1\"}\n")
+                        '      fallback: {expr: "value_or(already_granted, staff)", type: number, clause: "1"}\n'
+                        '      asked: {expr: "if known(staff) then 1 else already_granted", type: number}\n')
     (tmp_path / "policy.yaml").write_text(text, encoding="utf-8")
     record = load_policy(str(tmp_path / "policy.yaml")).evaluate(None, {"decision": "grant", "costs": 10})
     assert record.missing() == ["staff", "already_granted"]  # fallback needs staff; asked needs already_granted
