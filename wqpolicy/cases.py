@@ -207,7 +207,7 @@ def suggestion(result: CaseResult, version: str) -> str:
                 entry["outcome"] = record.outcome
             elif what.startswith("rule "):
                 rule = what[len("rule "):]
-                entry.setdefault("rules", {})[rule] = outcomes.get(rule, "absent")
+                entry.setdefault("rules", {})[rule] = str(outcomes.get(rule, "absent"))  # text, for YAML
             elif what.startswith("output "):
                 name = re.split(r"[.\[]", what[len("output "):], maxsplit=1)[0]
                 if name in record.outputs:

@@ -8,10 +8,12 @@ from . import parser
 from . import types as T
 from .checker import Checker
 from .codegen import CodeGen
+from .context import Context
+from .evaluate import fault_diagnostic
 from .errors import Diagnostic, WQError
 from .model import Decision, Expr, PolicyVersion
 from .source import Span
-from .values import FAULTS, EvalFault, fault_message
+from .values import FAULTS
 
 
 def facts_type(value):
@@ -94,9 +96,8 @@ def _run(checker: Checker, expr: Expr, doc: dict):
     """Compile ``expr`` once it checks, and evaluate it on ``doc``; a runtime fault is a WQ-EVAL error."""
     if checker.diagnostics:
         raise WQError(checker.diagnostics)
-    fn = CodeGen(checker).function(expr.node)
+    fn = CodeGen(checker).function(expr.node, expr)
     try:
-        return fn(doc, {})
+        return fn(Context(doc))
     except FAULTS as e:
-        span = e.span if isinstance(e, EvalFault) and e.span else expr.span(getattr(e, "pos", None) or 0)
-        raise WQError([Diagnostic("WQ-EVAL", fault_message(e), span)]) from None
+        raise WQError([fault_diagnostic(e, expr, None, None)]) from None

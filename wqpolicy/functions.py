@@ -12,7 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
 from . import types as T
-from .absent import unread
 from .display import decimal_text
 from .values import UNKNOWN, EvalFault, Year, is_number, is_whole, quantize
 
@@ -161,7 +160,9 @@ def round_step(places) -> Decimal | None:
 def _round(x, places):
     step = round_step(places)
     if step is None:
-        raise EvalFault(f"round: places must be a whole number from 0 to 12, not {decimal_text(places)}")
+        shown = decimal_text(places)
+        raise EvalFault(f"round: places must be a whole number from 0 to 12, not {shown}", None,
+                        f"round：小数位数须为 0 到 12 的整数，而不是 {shown}")
     return quantize(x, step, ROUND_HALF_UP)
 
 
@@ -176,14 +177,17 @@ def _year(d):
 def _date(y, m, d):
     parts = (y, m, d)
     if not all(is_whole(x) for x in parts):  # never truncate: date(2021, 6, 30.5) is a mistake, not 2021-06-30
-        raise EvalFault(f"date({_parts(parts)}): each part must be a whole number")
+        raise EvalFault(f"date({_parts(parts)}): each part must be a whole number", None,
+                        f"date({_parts(parts)})：年、月、日须为整数")
     try:
         return datetime.date(int(y), int(m), int(d))
     except ValueError as e:
-        raise EvalFault(f"date({_parts(parts)}): {e}") from None
+        raise EvalFault(f"date({_parts(parts)}): {e}", None, f"date({_parts(parts)})：不是有效日期（{e}）") from None
     except OverflowError:  # a part beyond a C integer (date(10^15, 1, 1)) is out of range, as a smaller one is
         name, x = next(((n, x) for n, x in zip(("year", "month", "day"), parts) if abs(x) >= 2 ** 31), ("a part", y))
-        raise EvalFault(f"date({_parts(parts)}): {name} {decimal_text(x)} is out of range") from None
+        zh = {"year": "年", "month": "月", "day": "日"}.get(name, "一部分")
+        raise EvalFault(f"date({_parts(parts)}): {name} {decimal_text(x)} is out of range", None,
+                        f"date({_parts(parts)})：{zh} {decimal_text(x)} 超出范围") from None
 
 
 def _parts(parts) -> str:
@@ -192,17 +196,11 @@ def _parts(parts) -> str:
 
 
 def _value_or(x, default):
-    if x is UNKNOWN:
-        unread()  # asked about, not needed: never named as missing
-        return default
-    return x
+    return default if x is UNKNOWN else x  # the compiler writes it inline, telling the context (absent.py)
 
 
 def _known(x) -> bool:
-    if x is UNKNOWN:
-        unread()
-        return False
-    return True
+    return x is not UNKNOWN  # the compiler writes it inline, telling the context (absent.py)
 
 
 def _same(args):

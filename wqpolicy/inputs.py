@@ -230,11 +230,18 @@ class InputSchema:
 
     def validated(self, doc, marks: Marks | None = None, file: str | None = None) -> dict:
         """``prepare(doc)`` once the document passes its schema; WQError with every violation if it does not."""
-        if self.certainly_valid is None or not self.certainly_valid(doc):  # its yes: valid, and already exact
+        check = self.certainly_valid
+        if check is None or not check(doc):  # its yes: valid, and already exact
+            try:
+                exact = exact_numbers(doc)
+            except RecursionError:  # a document that holds itself: not_json says so below
+                exact = None
+            if check is not None and exact is not None and exact is not doc and check(exact):
+                return self._convert(exact) if self._convert else exact  # floats (json.load's), valid read exactly
             problem = not_json(doc, file)
             if problem:
                 raise WQError([problem])
-            doc = exact_numbers(doc)
+            doc = exact if exact is not None else exact_numbers(doc)
             problems = self._errors(doc, marks, file)
             if problems:
                 raise WQError(problems)

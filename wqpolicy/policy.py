@@ -9,6 +9,7 @@ from typing import Union
 
 from .checker import Checker
 from .errors import Diagnostic, WQError
+from .context import Recorder
 from .evaluate import CompiledDecision
 from .inputs import InputSchema, not_json
 from .model import PolicyVersion
@@ -98,22 +99,25 @@ class Policy:
         >>> [d.message for d in load_policy().validate("filing", {"platform": {"industry": 5}})]
         ["platform.industry: 5 is not of type 'string'"]
         """
-        self._decision(decision, file)
+        self._named(decision, file)
         if isinstance(document, dict) and "decision" not in document:
             document = {"decision": decision, **document}  # as evaluate takes it
         return self.inputs[decision].errors(document, marks, file)
 
     def evaluate(self, decision: str | None, document: dict, *, validate: bool = True, marks: Marks | None = None,
-                 input_name: str | None = None) -> DecisionRecord:
+                 input_name: str | None = None, recorder: Recorder | None = None) -> DecisionRecord:
         """Evaluate ``document`` for ``decision`` (None: the document's own ``decision`` field).
 
         ``document`` is a mapping as ``json.load`` or ``yaml.safe_load`` gives it: numbers int, Decimal or float
         (a float is read as the shortest decimal that gives it back: 0.1 is 0.1), dates ``"YYYY-MM-DD"`` or
         ``datetime.date``. Any field may be left out (the rules that need it are then unknown). ``input_name``
         names the document in the record (its ``input``) and in error messages; ``validate=False`` skips the
-        schema check, for a document already known to be valid.
+        schema check, for a document already known to be valid. ``recorder`` (context.Recorder) is told of each
+        branch and comparison evaluated, for a coverage tool; without it, evaluation pays nothing for that.
 
-        Returns the DecisionRecord; ``record.to_json()`` is what ``wqpolicy eval --format json`` prints.
+        Returns the DecisionRecord, plain data that holds no reference to ``document``; ``record.to_json()`` is
+        what ``wqpolicy eval --format json`` prints. A runtime fault (division by zero, …) or a negative amount of
+        money makes its outcome ``error``, with the fault in ``record.faults``; it is never raised.
         Raises WQError (code WQ-INPUT, with the JSON path of each problem) when the document does not match the
         decision's input schema, has no decision, or names one the policy lacks.
 
@@ -136,12 +140,12 @@ class Policy:
         if not isinstance(name, str):
             raise WQError([Diagnostic("WQ-INPUT", f"decision: {name!r} is not the name of a decision "
                                       f"(one of {', '.join(self.decisions)})", where())])
-        compiled = self.decisions.get(name) or self._decision(name, input_name, where())
+        compiled = self.decisions.get(name) or self._named(name, input_name, where())
         schema = self.inputs[name]
         if "decision" not in document:
             document = {"decision": name, **document}  # the decision was given apart from the document
         if not validate:
-            return compiled.run(schema.prepare(document), input_name)
+            return compiled.run(schema.prepare(document), input_name, recorder)
         try:
             document = schema.validated(document, marks, input_name)
         except WQError:
@@ -151,18 +155,29 @@ class Policy:
             if dated is document:
                 raise
             document = schema.validated(dated, marks, input_name)  # datetime.date values, as yaml.safe_load gives
-        return compiled.run(document, input_name)
+        return compiled.run(document, input_name, recorder)
 
-    def _decision(self, name: str, file: str | None, where: Span | None = None) -> CompiledDecision:
+    def decision(self, name: str, file: str | None = None) -> CompiledDecision:
+        """The compiled decision ``name``. Raises WQError (WQ-INPUT, with the closest name as its hint) when the
+        policy has none of that name; ``file``, the input that named it, places the error.
+
+        >>> load_policy().decision("filing").info.rules[0].id
+        'filing.industry'
+        """
+        return self._named(name, file)
+
+    def _named(self, name: str, file: str | None, where: Span | None = None) -> CompiledDecision:
+        where = where or (Span(file, 1, 1) if file else None)
+        names = ", ".join(self.decisions)
         if not isinstance(name, str):
-            where = where or (Span(file, 1, 1) if file else None)
-            raise WQError([Diagnostic("WQ-INPUT", f"decision: {name!r} is not the name of a decision "
-                                      f"(one of {', '.join(self.decisions)})", where)])
+            raise WQError([Diagnostic("WQ-INPUT", f"decision: {name!r} is not the name of a decision (one of {names})",
+                                      where, zh=f"decision: {name!r} 不是决定的名称（可选：{names}）")])
         if name not in self.decisions:
             from .errors import did_you_mean
-            raise WQError([Diagnostic("WQ-INPUT", f"policy {self.model.ref} has no decision `{name}`",
-                                      where or (Span(file, 1, 1) if file else None),
-                                      did_you_mean(name, self.decisions) or "decisions: " + ", ".join(self.decisions))])
+            raise WQError([Diagnostic("WQ-INPUT", f"policy {self.model.ref} has no decision `{name}`", where,
+                                      did_you_mean(name, self.decisions) or f"decisions: {names}", subject=name,
+                                      zh=f"政策 {self.model.ref} 没有名为 `{name}` 的决定",
+                                      hint_zh=f"可用的决定：{names}")])
         return self.decisions[name]
 
 

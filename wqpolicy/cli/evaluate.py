@@ -10,6 +10,7 @@ from ..inputs import load_input
 from ..loader import load_policy
 from ..record import DecisionRecord
 from ..report import json_report, jsonl_report, text_report
+from ..words import ERROR
 from . import DATE, fail, main, out, paths, policies_option, render, stdin_text
 
 
@@ -29,8 +30,9 @@ def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | N
     JSON output follows schemas/decision.schema.json: one object for one input, an array for several;
     jsonl gives one object per line. An input that cannot be read, parsed or validated is reported on standard
     error as file:line:col and left out; the other inputs are still evaluated and printed. Exit 0 when every
-    input was evaluated, 1 when an input or the policy has errors (or --policy / --decision names nothing),
-    2 when the command line is malformed (an unknown --format, a --on that is not a YYYY-MM-DD date).
+    input was evaluated, 1 when an input or the policy has errors (or --policy / --decision names nothing) or an
+    evaluation faulted (outcome `error`, its faults also on standard error), 2 when the command line is malformed
+    (an unknown --format, a --on that is not a YYYY-MM-DD date).
 
     \b
     Examples:
@@ -59,6 +61,9 @@ def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | N
             failed.append(e)
     for error in failed:
         render(error.diagnostics)
+    faulted = [r for r in records if r.outcome == ERROR]  # fails closed: a fault is never an exit 0
+    for r in faulted:
+        render(sorted(set(r.faults)))  # a fault several outputs share, once
     if fmt == "json":
         if records or len(inputs) > 1:  # one input that failed has no record: nothing on stdout, not `[]`
             out(json_report(records, one=len(inputs) == 1))
@@ -66,5 +71,5 @@ def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | N
         out(jsonl_report(records))
     else:
         out("\n".join(text_report(r) for r in records))
-    if failed:
+    if failed or faulted:
         raise click.exceptions.Exit(1)

@@ -41,7 +41,7 @@ def expr(expression: str, input_file: str | None, policy_ref: str | None, on: da
         elif input_file:
             doc, marks = load_input(input_file)
         name = decision or (doc.get("decision") if isinstance(doc, dict) else None) or next(iter(policy.decisions))
-        policy._decision(name, file)
+        policy.decision(name, file)
         value, kind = evaluate_in_decision(policy, name, expression, doc, marks, file)
     except WQError as e:
         fail(e)
