@@ -82,7 +82,7 @@ def test_an_entry_rehashed_after_editing_still_breaks_the_next_link(tmp_path):
     log = DecisionLog(path)
     for n in range(3):
         _append(log, n)
-    _tamper(path, "UPDATE entries SET hash = 'f' || substr(hash, 2) WHERE seq = 2;")
+    _tamper(path, "UPDATE entries SET hash = (CASE WHEN substr(hash, 1, 1) = 'f' THEN 'e' ELSE 'f' END) || substr(hash, 2) WHERE seq = 2;")
     problems = DecisionLog(path).verify_chain()
     assert [p.seq for p in problems] == [2, 3]
 
