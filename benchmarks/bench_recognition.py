@@ -10,6 +10,7 @@ must agree with the engine on every application before any speed is compared.
     python benchmarks/bench_recognition.py            # the table of ratios
     python benchmarks/bench_recognition.py 2000 1     # 2,000 applications, one round
 """
+
 from __future__ import annotations
 
 import copy
@@ -98,17 +99,26 @@ def handwritten(P):
         rd = rd_intensity(doc.get("finances"))
         industry, subsector = platform.get("industry", U), platform.get("subsector", U)
         people, rdt = staff.get("total", U), staff.get("rd_technical", U)
-        intensive = (U if industry is U and subsector is U else
-                     True if industry in P["equipment_intensive_industries"]
-                     or subsector in P["equipment_intensive_subsectors"] else
-                     U if industry is U or subsector is U else False)
+        intensive = (
+            U
+            if industry is U and subsector is U
+            else True
+            if industry in P["equipment_intensive_industries"] or subsector in P["equipment_intensive_subsectors"]
+            else U
+            if industry is U or subsector is U
+            else False
+        )
         functions = platform.get("functions", U)
         rules = {
             "filing.industry": U if industry is U else industry in industries,
-            "filing.entity": and3(applicant.get("registered_in_wuqing", U), applicant.get("operating_in_wuqing", U),
-                                  applicant.get("independent_legal_person", U)),
-            "filing.operations": and3(*(premises.get(k, U) for k in ("fixed_office", "equipment", "research_team",
-                                                                     "management_team"))),
+            "filing.entity": and3(
+                applicant.get("registered_in_wuqing", U),
+                applicant.get("operating_in_wuqing", U),
+                applicant.get("independent_legal_person", U),
+            ),
+            "filing.operations": and3(
+                *(premises.get(k, U) for k in ("fixed_office", "equipment", "research_team", "management_team"))
+            ),
             "filing.services": U if functions is U else len(set(functions)) >= P["min_functions"],
             "filing.plan": and3(*(plan.get(k, U) for k in ("goals", "schedule", "safeguards"))),
             "recognition.filed": platform.get("filed", U),
@@ -117,25 +127,35 @@ def handwritten(P):
             "recognition.investment": ge(inv, P["min_investment"]),
             "recognition.service_area": ge(doc.get("service_area_m2", U), P["min_service_area_m2"]),
             "recognition.leading_position": review.get("leading_position", U),
-            "recognition.staff": and3(staff.get("tech_leader", U), U if people is U else people > 0,
-                                      U if (people is U or rdt is U or people == 0) else Decimal(rdt) / people
-                                      >= P["min_rd_staff_share"]),
+            "recognition.staff": and3(
+                staff.get("tech_leader", U),
+                U if people is U else people > 0,
+                U if (people is U or rdt is U or people == 0) else Decimal(rdt) / people >= P["min_rd_staff_share"],
+            ),
             "recognition.equipment_and_service": review.get("equipment_and_service", U),
-            "recognition.track_record": and3(ge(track.get("services_provided", U), P["min_services_provided"]),
-                                             track.get("convertible_results", U)),
+            "recognition.track_record": and3(
+                ge(track.get("services_provided", U), P["min_services_provided"]), track.get("convertible_results", U)
+            ),
             "recognition.satisfaction": review.get("satisfaction", U),
             "recognition.revenue": U if "revenue_since_operation" not in doc else doc["revenue_since_operation"] > 0,
             "recognition.market_mechanism": review.get("market_mechanism", U),
             "recognition.partners": ge(doc.get("partner_cases", U), P["min_partner_cases"]),
-            "recognition.equipment_share": (True if intensive is False else
-                                            and3(intensive, ge(share, P["min_equipment_share"])) if intensive is U
-                                            else ge(share, P["min_equipment_share"])),
+            "recognition.equipment_share": (
+                True
+                if intensive is False
+                else and3(intensive, ge(share, P["min_equipment_share"]))
+                if intensive is U
+                else ge(share, P["min_equipment_share"])
+            ),
         }
         if intensive is U and rules["recognition.equipment_share"] is False:  # not intensive or …: Kleene `or`
             rules["recognition.equipment_share"] = U
         # the advisory rule (a warning only, never the outcome): the engine evaluates it too
-        advice = {"filing.subsector": U if industry is U or subsector is U or industry not in industries
-                  else subsector in industries[industry]["subsectors"]}
+        advice = {
+            "filing.subsector": U
+            if industry is U or subsector is U or industry not in industries
+            else subsector in industries[industry]["subsectors"]
+        }
         values = rules.values()
         if any(v is False for v in values):
             outcome = "refer" if doc.get("special_case") is True else "ineligible"
@@ -148,17 +168,26 @@ def handwritten(P):
             subsidy = min((P["supply_subsidy_ratio"] * inv).quantize(CENT, ROUND_HALF_UP), P["supply_subsidy_cap"])
             first = (subsidy * P["first_tranche_share"]).quantize(CENT, ROUND_HALF_UP)
         name = industries.get(industry) if industry is not U else None
-        return outcome, {**rules, **advice}, {
-            "eligible_investment": U if inv is U else inv.quantize(CENT, ROUND_HALF_UP),
-            "excluded_investment": U if excluded_declared is U else excluded_declared.quantize(CENT, ROUND_HALF_UP),
-            "rd_intensity": rd,
-            "rd_staff_share": (U if people is U else Decimal(0) if people == 0 else U if rdt is U
-                               else Decimal(rdt) / people),
-            "equipment_share": share, "supply_subsidy_total": subsidy, "tranche_on_recognition": first,
-            "tranche_after_first_assessment": subsidy - first,
-            "official_name": (None if name is None
-                              else P["official_name_prefix"] + name["zh"] + P["official_name_suffix"]),
-        }
+        return (
+            outcome,
+            {**rules, **advice},
+            {
+                "eligible_investment": U if inv is U else inv.quantize(CENT, ROUND_HALF_UP),
+                "excluded_investment": U if excluded_declared is U else excluded_declared.quantize(CENT, ROUND_HALF_UP),
+                "rd_intensity": rd,
+                "rd_staff_share": (
+                    U if people is U else Decimal(0) if people == 0 else U if rdt is U else Decimal(rdt) / people
+                ),
+                "equipment_share": share,
+                "supply_subsidy_total": subsidy,
+                "tranche_on_recognition": first,
+                "tranche_after_first_assessment": subsidy - first,
+                "official_name": (
+                    None if name is None else P["official_name_prefix"] + name["zh"] + P["official_name_suffix"]
+                ),
+            },
+        )
+
     return run
 
 
@@ -238,8 +267,9 @@ def _agree(policy, baseline, docs) -> None:
         outcome, rules, outputs = baseline(d)
         record = compiled.run(d)
         assert record.outcome == outcome, (record.outcome, outcome, d)
-        assert record.rule_outcomes() == {k: {True: "pass", False: "fail", None: "unknown"}[v]
-                                          for k, v in rules.items()}, d
+        assert record.rule_outcomes() == {
+            k: {True: "pass", False: "fail", None: "unknown"}[v] for k, v in rules.items()
+        }, d
         assert set(record.outputs) == set(outputs)
         for name, value in outputs.items():
             got = record.outputs[name]
@@ -307,8 +337,10 @@ TABLE = [
 
 def table(result: dict) -> str:
     base = result["reference"]
-    lines = [f"{result['applications']:,} recognition applications; µs per application, ratio to the reference",
-             f"{'':22}{'µs':>9}{'ratio':>8}{'target':>8}  what"]
+    lines = [
+        f"{result['applications']:,} recognition applications; µs per application, ratio to the reference",
+        f"{'':22}{'µs':>9}{'ratio':>8}{'target':>8}  what",
+    ]
     for key, what, target in TABLE:
         if key in result:
             t = result[key]

@@ -6,6 +6,7 @@ hypothetical revision in a folder of their own); the bundled policy loaded once 
 Test modules import the helpers by name (``from conftest import ROOT, run``): pytest puts this folder on the
 import path, and the module they get is the one pytest loaded.
 """
+
 from __future__ import annotations
 
 import errno
@@ -51,15 +52,17 @@ def run(*args: object, input: str | bytes | None = None, env: dict[str, str] | N
     return runner().invoke(main, [str(a) for a in args], input=input, env=env, prog_name="wqpolicy")
 
 
-def run_process(*args: object, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 60,
-                **options: Any) -> subprocess.CompletedProcess:
+def run_process(
+    *args: object, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 60, **options: Any
+) -> subprocess.CompletedProcess:
     """`python -m wqpolicy ARGS…` in a real process, from ``cwd`` (text, stdout and stderr captured); ``env``
     replaces the environment (PYTHONPATH set to this tree unless given). ``options`` go to subprocess.run."""
     env = dict(os.environ if env is None else env)
     env.setdefault("PYTHONPATH", str(ROOT))
     options.setdefault("capture_output", "stdout" not in options)
-    return subprocess.run([sys.executable, "-m", "wqpolicy", *map(str, args)], cwd=cwd, env=env, timeout=timeout,
-                          text=True, **options)
+    return subprocess.run(
+        [sys.executable, "-m", "wqpolicy", *map(str, args)], cwd=cwd, env=env, timeout=timeout, text=True, **options
+    )
 
 
 def run_timed(*args: object, timeout: float = 60) -> tuple[subprocess.CompletedProcess, float]:
@@ -86,9 +89,12 @@ def policy_copy(tmp_path: Path, with_revision: bool = True) -> Path:
     folder = tmp_path / "policy"
     shutil.copytree(POLICY_FILE.parent, folder)
     trial = folder / "2021-trial.yaml"
-    trial.write_text(trial.read_text(encoding="utf-8").replace(
-        "effective_from: 2021-01-01\n", "effective_from: 2021-01-01\neffective_until: 2021-12-31\n", 1),
-        encoding="utf-8")
+    trial.write_text(
+        trial.read_text(encoding="utf-8").replace(
+            "effective_from: 2021-01-01\n", "effective_from: 2021-01-01\neffective_until: 2021-12-31\n", 1
+        ),
+        encoding="utf-8",
+    )
     if with_revision:
         shutil.copy(REVISION, folder / REVISION.name)
     return folder
@@ -145,6 +151,7 @@ def _remembered(read: Callable[..., Any], memo: dict) -> Callable[..., Any]:
             memo[key] = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
             return result
         return pickle.loads(memo[key])
+
     load_yaml.__wrapped__ = read  # type: ignore[attr-defined]
     return load_yaml
 
@@ -156,6 +163,7 @@ def remembered_yaml() -> Iterator[dict]:
         yield memo
         return
     import importlib
+
     with pytest.MonkeyPatch.context() as patch:
         for name in _READERS:
             module = importlib.import_module(name)

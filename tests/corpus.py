@@ -1,5 +1,6 @@
 """The input documents every test that compares two readings or two validators runs over: each example and
 each case file's inline input, as the YAML reader gives them."""
+
 from __future__ import annotations
 
 from conftest import ROOT

@@ -1,5 +1,6 @@
 """The benchmarks stay runnable and their baselines stay faithful: the hand-written rules must decide the
 examples exactly as the engine does (speed itself is measured by running the benchmarks, never here)."""
+
 from __future__ import annotations
 
 import importlib.util

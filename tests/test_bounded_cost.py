@@ -3,6 +3,7 @@ of the lists they run over), refused at `check` above a limit; input lists, text
 schema's `maxItems`/`maxLength`/`maxProperties` or by defaults; messages that show only an excerpt of a value; a
 file with more values than a reader allows refused where it passes the limit. Each hostile input is small enough
 for the suite and big enough that the code before failed on it (no error at all, or an echo of the value)."""
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,7 @@ def nested(folder: Path, condition: str, max_items: int | None = 1000, parameter
     start = text.index("        condition: >-")
     end = text.index("    outcome:")
     text = text[:start] + f"        condition: {json.dumps(condition)}\n" + text[end:]
-    text = text.replace("parameters:\n", f"parameters:\n  codes: {{value: {parameter}, type: list, clause: \"1\"}}\n")
+    text = text.replace("parameters:\n", f'parameters:\n  codes: {{value: {parameter}, type: list, clause: "1"}}\n')
     text = text.replace('"1": [min_intensity]', '"1": [min_intensity, codes]')
     (folder / "policy.yaml").write_text(text, encoding="utf-8")
     errors, _ = Library([folder]).check()
@@ -52,14 +53,19 @@ def test_one_loop_over_the_default_bound_is_allowed(tmp_path):
 
 
 def test_two_nested_loops_over_lists_of_the_default_bound_are_refused_at_the_outer_loop(tmp_path):
-    found = nested(tmp_path / "p", "count(a for a in items if count(b for b in items if b.amount > a.amount) > 0) > 0",
-                   None)
+    found = nested(
+        tmp_path / "p", "count(a for a in items if count(b for b in items if b.amount > a.amount) > 0) > 0", None
+    )
     assert found == [("WQ-COST", 23, 21, "grant.intensity")]  # at `count(a for a …`, the outer loop
 
 
 def test_two_nested_loops_over_a_declared_short_list_are_allowed(tmp_path):
-    assert nested(tmp_path / "p", "count(a for a in items if count(b for b in items if b.amount > a.amount) > 0) > 0",
-                  1000) == []
+    assert (
+        nested(
+            tmp_path / "p", "count(a for a in items if count(b for b in items if b.amount > a.amount) > 0) > 0", 1000
+        )
+        == []
+    )
 
 
 def test_a_loop_that_does_not_depend_on_the_outer_one_costs_the_same_when_written_as_a_definition(tmp_path):
@@ -76,21 +82,24 @@ def test_a_loop_that_does_not_depend_on_the_outer_one_costs_the_same_when_writte
 
 def test_in_over_a_long_list_parameter_inside_a_loop_counts_its_length(tmp_path):
     codes = "[" + ", ".join(f"c{i}" for i in range(600)) + "]"
-    found = nested(tmp_path / "p", "count(a for a in items if \"x\" in codes) > 0", None, codes)
+    found = nested(tmp_path / "p", 'count(a for a in items if "x" in codes) > 0', None, codes)
     assert [f[0] for f in found] == ["WQ-COST"]
 
 
 def test_the_estimate_multiplies_nested_loops_by_their_bounds():
     from wqpolicy.parser import parse
+
     node = parse("count(a for a in xs if count(b for b in xs if b > a) > 0)")
     types = {}
 
     def annotate(n):
         from wqpolicy import ast
+
         if isinstance(n, ast.Name) and n.name == "xs":
             types[id(n)] = T.ListOf(T.NUMBER, 10)
         for c in ast.children(n):
             annotate(c)
+
     annotate(node)
     assert 10 * 10 < node_cost(node, types) < 10 * 10 * 10
     assert T.ListOf(T.NUMBER) == T.ListOf(T.NUMBER, 5)  # the bound is no part of the type
@@ -104,10 +113,15 @@ def test_the_bundled_policy_is_well_under_the_limit():
 
 # -- input bounds ------------------------------------------------------------------------------------------------
 def test_defaults_bound_every_list_text_and_mapping_the_schema_leaves_open():
-    schema = {"type": "object", "properties": {"xs": {"type": "array", "items": {"type": "string"}},
-                                               "n": {"type": "array", "maxItems": 3},
-                                               "r": {"$ref": "#/$defs/r"}},
-              "$defs": {"r": {"type": "string", "maxLength": 5}}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "xs": {"type": "array", "items": {"type": "string"}},
+            "n": {"type": "array", "maxItems": 3},
+            "r": {"$ref": "#/$defs/r"},
+        },
+        "$defs": {"r": {"type": "string", "maxLength": 5}},
+    }
     out = bounded(schema)
     assert out["properties"]["xs"]["maxItems"] == T.MAX_LIST_ITEMS
     assert out["properties"]["xs"]["items"]["maxLength"] == MAX_TEXT_CHARS
@@ -160,8 +174,11 @@ def test_a_policy_file_with_more_values_than_allowed_is_refused_where_it_passes_
     """A 2 MB revision of 1,000,000 items took 48 s and 1.7 GB to check; past the limit it is refused at once."""
     path = tmp_path / "2022-many.yaml"
     items = ",".join(["x"] * (MAX_POLICY_VALUES + 10))
-    path.write_text("id: wuqing-five-platforms\nversion: 2022-many\nextends: 2021-trial\neffective_from: 2022-01-01\n"
-                    f"parameters:\n  eligible_categories: {{add: [{items}]}}\n", encoding="utf-8")
+    path.write_text(
+        "id: wuqing-five-platforms\nversion: 2022-many\nextends: 2021-trial\neffective_from: 2022-01-01\n"
+        f"parameters:\n  eligible_categories: {{add: [{items}]}}\n",
+        encoding="utf-8",
+    )
     errors, _ = Library.over_bundled([path]).check([path])
     [d] = errors
     assert (d.code, d.span.file, d.span.line) == ("WQ-YAML", str(path), 6)
@@ -174,8 +191,11 @@ def test_a_revision_adding_many_codes_to_a_list_a_loop_searches_is_a_cost_error_
     code before searched the list once per added item, and found nothing wrong)."""
     path = tmp_path / "2022-many.yaml"
     items = ",".join(f"code_{i}" for i in range(20_000))
-    path.write_text("id: wuqing-five-platforms\nversion: 2022-many\nextends: 2021-trial\neffective_from: 2022-01-01\n"
-                    f"parameters:\n  excluded_categories: {{add: [{items}]}}\n", encoding="utf-8")
+    path.write_text(
+        "id: wuqing-five-platforms\nversion: 2022-many\nextends: 2021-trial\neffective_from: 2022-01-01\n"
+        f"parameters:\n  excluded_categories: {{add: [{items}]}}\n",
+        encoding="utf-8",
+    )
     errors, _ = Library.over_bundled([path]).check([path])
     assert [(d.code, d.span.file, d.span.line, d.span.col) for d in errors] == [("WQ-COST", str(path), 6, 3)]
     assert [Path(r.span.file).name for r in errors[0].related] == ["2021-trial.yaml"]

@@ -1,6 +1,7 @@
 """``run_cases`` and its TestReport (wqpolicy/case_report.py): each case's result under the version it ran under,
 passes and failures counted, the exit code, and the text ending in `N passed, N failed`; the command only prints
 it."""
+
 from __future__ import annotations
 
 import doctest
@@ -23,8 +24,9 @@ def test_passing_cases_are_counted_and_exit_0():
 def test_a_failing_case_names_each_difference_and_the_report_exits_1(tmp_path):
     case = CASES / "demand_subsidy" / "cap_crossed_mid_purchase.yaml"
     broken = tmp_path / "case.yaml"
-    broken.write_text(case.read_text(encoding="utf-8").replace('cap_cut: "200000.00"', 'cap_cut: "200000.01"'),
-                      encoding="utf-8")
+    broken.write_text(
+        case.read_text(encoding="utf-8").replace('cap_cut: "200000.00"', 'cap_cut: "200000.01"'), encoding="utf-8"
+    )
     report = run_cases([broken], suggest=True)
     [one] = report.runs
     assert (one.passed, report.passed, report.failed, report.return_code) == (False, 0, 1, 1)
@@ -60,7 +62,13 @@ def test_the_test_command_prints_the_report_and_exits_with_its_code():
 
 def test_values_are_shown_as_a_case_file_writes_them():
     assert [as_written(v) for v in (True, None, [1, "a"], {"a": 1}, "text", 5)] == [
-        "true", "null", '[1, "a"]', '{"a": 1}', "text", "5"]
+        "true",
+        "null",
+        '[1, "a"]',
+        '{"a": 1}',
+        "text",
+        "5",
+    ]
 
 
 def test_the_report_class_is_not_collected_as_a_test_and_its_example_runs(monkeypatch):

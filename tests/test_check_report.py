@@ -1,5 +1,6 @@
 """``check_paths`` and its CheckReport (wqpolicy/check_report.py): what `wqpolicy check` finds, counted, with its
 exit code, rendered as text and JSON by the report itself; the command only prints it."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,9 @@ INVALID = ROOT / "tests" / "fixtures" / "invalid"
 def test_the_bundled_policies_give_a_clean_report_with_exit_0():
     report = check_paths()
     assert (report.errors, report.warnings, report.versions, report.return_code) == ((), (), 1, 0)
-    assert report.render_text() == ("0 个错误，0 个警告，检查了 1 个政策版本 · 0 errors, 0 warnings "
-                                    "(1 policy version checked)\n")
+    assert report.render_text() == (
+        "0 个错误，0 个警告，检查了 1 个政策版本 · 0 errors, 0 warnings (1 policy version checked)\n"
+    )
     assert report.to_json() == {"errors": [], "warnings": []}
 
 
@@ -24,8 +26,10 @@ def test_a_broken_policy_gives_its_errors_counted_and_exit_1():
     assert (len(report.errors), report.versions, report.return_code) == (3, 1, 1)
     assert [d.code for d in report.errors] == ["WQ-NAME", "WQ-NAME", "WQ-TYPE"]
     text = report.render_text()
-    assert text.endswith("\n代码说明 What the codes mean:\n" + "\n".join(legend(report.errors)) + "\n"
-                         "3 个错误，0 个警告，检查了 1 个政策版本 · 3 errors, 0 warnings (1 policy version checked)\n")
+    assert text.endswith(
+        "\n代码说明 What the codes mean:\n" + "\n".join(legend(report.errors)) + "\n"
+        "3 个错误，0 个警告，检查了 1 个政策版本 · 3 errors, 0 warnings (1 policy version checked)\n"
+    )
     assert len(legend(report.errors)) == 2
     assert json.loads(report.render_json()) == report.to_json()
     assert [e["code"] for e in report.to_json()["errors"]] == ["WQ-NAME", "WQ-NAME", "WQ-TYPE"]

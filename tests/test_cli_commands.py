@@ -1,6 +1,7 @@
 """The command line's layout (wqpolicy/cli/): the group and what commands share in ``__init__``, each command in a
 module of its own, found by the group — so a new command is one new module — and `python -m wqpolicy` the same
 program."""
+
 from __future__ import annotations
 
 import pkgutil

@@ -1,6 +1,7 @@
 """The fast paths of the generated code: a decision's runner gives a record for documents with fields missing or
 of another type; and the inlined forms (a set for a list of texts, a sum that notes unknowns as it goes, division,
 round to known places) give what they stand for."""
+
 from __future__ import annotations
 
 import collections
@@ -16,8 +17,20 @@ from wqpolicy.expression import evaluate_expression
 from wqpolicy.inputs import load_input
 from wqpolicy.values import UNKNOWN
 
-ODD_VALUES = ["x", [], {}, None, 0, Decimal("-1"), Decimal("0.5"), True, False, 10 ** 30, ["a"],
-              datetime.date(2024, 2, 29)]
+ODD_VALUES = [
+    "x",
+    [],
+    {},
+    None,
+    0,
+    Decimal("-1"),
+    Decimal("0.5"),
+    True,
+    False,
+    10**30,
+    ["a"],
+    datetime.date(2024, 2, 29),
+]
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +78,14 @@ def _everything(record) -> tuple:
     """All a record says, raw values included (a JSON form alone would hide 0 against 0.00 or int against
     Decimal)."""
     rules = [(r.id, r.outcome, r.error, repr(r.values), r.missing, r.message) for r in record.rules]
-    return (record.to_json(), repr(record.outputs), record.output_errors, record.outcome_error, rules,
-            record.rule_outcomes())
+    return (
+        record.to_json(),
+        repr(record.outputs),
+        record.output_errors,
+        record.outcome_error,
+        rules,
+        record.rule_outcomes(),
+    )
 
 
 def test_documents_with_fields_missing_or_of_another_type_give_records_not_exceptions(policy):
@@ -109,8 +128,10 @@ def test_a_document_that_is_not_a_plain_dict_gives_the_same_record(policy):
 def test_the_runner_leaves_every_value_it_computed_for_the_rule_values_read_later(policy):
     doc = policy.inputs["recognition"].prepare(load_input(EXAMPLES / "recognition.yaml")[0])
     record = policy.decisions["recognition"].run(doc)
-    assert record.rule("recognition.investment").values == {"eligible_investment": Decimal("12276500.0000"),
-                                                            "min_investment": Decimal("10000000")}
+    assert record.rule("recognition.investment").values == {
+        "eligible_investment": Decimal("12276500.0000"),
+        "min_investment": Decimal("10000000"),
+    }
     assert record.rule("recognition.equipment_share").values["equipment_intensive"] is True
 
 

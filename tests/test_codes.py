@@ -1,6 +1,7 @@
 """Codes an input schema lists (an `enum`): the checker warns of a code that a field can never hold — one a
 revision added to a parameter but not to the schema, so no input could ever match it, or a misspelt literal —
 at the place it is written."""
+
 from __future__ import annotations
 
 from conftest import ROOT
@@ -42,34 +43,49 @@ def decisions_of(tmp_path, text: str) -> list[list[str]]:
 
 
 def test_a_code_a_revision_adds_but_the_schema_lacks_is_a_warning_at_the_added_item(tmp_path):
-    line = next(n for n, t in enumerate(POLICY.read_text(encoding="utf-8").splitlines(), 1)
-                if "i.category in eligible_categories" in t)
+    line = next(
+        n
+        for n, t in enumerate(POLICY.read_text(encoding="utf-8").splitlines(), 1)
+        if "i.category in eligible_categories" in t
+    )
     found = warnings_of(tmp_path, REVISION)
     assert found[0] == (
-        True, 7, 31, f"`testing_fees` in `eligible_categories` is never a value of `i.category` (read at {POLICY}:"
+        True,
+        7,
+        31,
+        f"`testing_fees` in `eligible_categories` is never a value of `i.category` (read at {POLICY}:"
         f"{line}:67): its input schema allows only building_construction, "
         "decoration, design, equipment_hardware, "
         "equipment_software, installation, land, materials, other, property_purchase, rent, working_capital",
-        "add the code to the field's `enum` in the input schema, or correct it here")
+        "add the code to the field's `enum` in the input schema, or correct it here",
+    )
 
 
 def test_a_misspelt_code_in_a_comparison_is_a_warning_with_the_likely_code(tmp_path):
     found = warnings_of(tmp_path, REVISION)
-    assert found[-1] == (True, 11, 26, "this is `qualifed`, which `result` can never be: its input schema "
-                         "allows only qualified, unqualified", "did you mean `qualified`?")
+    assert found[-1] == (
+        True,
+        11,
+        26,
+        "this is `qualifed`, which `result` can never be: its input schema allows only qualified, unqualified",
+        "did you mean `qualified`?",
+    )
     # the added code, once, naming each decision that reads the definition and whose schema lacks it (at its
     # `input:`); then the literal
     assert decisions_of(tmp_path, REVISION) == [
         ["the input schema of decision `recognition`", "the input schema of decision `annual_assessment`"],
-        ["the input schema of decision `annual_assessment`"]]
+        ["the input schema of decision `annual_assessment`"],
+    ]
 
 
 def test_a_misspelt_code_moved_to_the_excluded_categories_is_a_warning_too(tmp_path):
     """`excluded_categories` is read by the `excluded_investment` output, so its codes are checked like the rest."""
-    found = warnings_of(tmp_path, REVISION.split("parameters:")[0]
-                        + "parameters:\n  excluded_categories: {add: [desgin]}\n")
+    found = warnings_of(
+        tmp_path, REVISION.split("parameters:")[0] + "parameters:\n  excluded_categories: {add: [desgin]}\n"
+    )
     assert [(line, col, message.split(" is never")[0], hint) for _, line, col, message, hint in found] == [
-        (7, 31, "`desgin` in `excluded_categories`", "did you mean `design`?")]
+        (7, 31, "`desgin` in `excluded_categories`", "did you mean `design`?")
+    ]
 
 
 def test_codes_the_schema_lists_give_no_warning(tmp_path):
@@ -103,7 +119,9 @@ def test_a_revision_can_bring_its_own_input_schema_with_a_new_code_and_a_new_fie
     schema["$defs"]["cost_category"]["enumDescriptions"].append("eligible: testing fees (hypothetical)")
     schema["properties"]["credit_ok"] = {"type": "boolean", "description": "good credit (hypothetical)"}
     (tmp_path / "application-2022.schema.json").write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
-    revision = REVISION.split("decisions:")[0] + """decisions:
+    revision = (
+        REVISION.split("decisions:")[0]
+        + """decisions:
   recognition:
     input: application-2022.schema.json
     rules:
@@ -113,8 +131,11 @@ def test_a_revision_can_bring_its_own_input_schema_with_a_new_code_and_a_new_fie
         condition: credit_ok
         message: {zh: 信用不良, en: Bad credit}
 """
+    )
     found = warnings_of(tmp_path, revision)
-    assert len(found) == 1 and decisions_of(tmp_path, revision) == [["the input schema of decision `annual_assessment`"]]
+    assert len(found) == 1 and decisions_of(tmp_path, revision) == [
+        ["the input schema of decision `annual_assessment`"]
+    ]
     doc, _ = load_input(ROOT / "examples" / "recognition.yaml")
     doc["investment"].append({"category": "testing_fees", "amount": 100000})
     policy = load_policy(tmp_path / "2022-codes.yaml")

@@ -1,6 +1,7 @@
 """A runtime fault fails closed: a division by zero in an amount, or a payout that comes out negative, makes the
 outcome `error` (not the decision's own word), leaves every amount out (null in JSON, "not computed" in the
 report), carries the fault as a WQ-EVAL Diagnostic placed in the policy, and makes `wqpolicy eval` exit 1."""
+
 from __future__ import annotations
 
 import json

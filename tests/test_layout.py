@@ -1,5 +1,6 @@
 """The README's layout section is the layering the code has: every module of the package is listed, and each
 imports (at the top or inside a function) only modules listed above it — data flows one way, and so do imports."""
+
 from __future__ import annotations
 
 import ast
@@ -14,9 +15,9 @@ PACKAGE = ROOT / "wqpolicy"
 def listed() -> list[str]:
     """The README's layout list, in order: module files (`values.py`) and folders (`cli/`), relative to wqpolicy/."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Layout"):]
-    block = section[section.index("```\n") + 4:]
-    block = block[:block.index("```")]
+    section = readme[readme.index("## Layout") :]
+    block = section[section.index("```\n") + 4 :]
+    block = block[: block.index("```")]
     return [m.group(1) for m in re.finditer(r"^wqpolicy/(\S+)", block, flags=re.M)]
 
 

@@ -1,6 +1,7 @@
 """What a record says it lacks stays short and costs little however large the document: the first 30 missing
 inputs are named and the rest counted (JSON `missing_count`, "… and N more" in the report), in time and memory
 linear in the document; a message shows at most a short excerpt of a value it is filled with."""
+
 from __future__ import annotations
 
 import json
@@ -52,7 +53,7 @@ def test_a_document_of_empty_items_names_30_missing_inputs_and_counts_them_all(p
     assert len(out) < 40_000 and len(text) < 30_000  # was 10 MB and 7 MB: every path listed, in every place
     missing_line = next(line for line in text.splitlines() if line.startswith("待补材料 Missing:"))
     assert missing_line.endswith(f"… 共 {record.missing_count:,} 项 and {record.missing_count - MISSING_SHOWN:,} more")
-    assert peak < 30 * 2 ** 20  # was ~70 MB: a string for every missing path, several times over
+    assert peak < 30 * 2**20  # was ~70 MB: a string for every missing path, several times over
 
 
 def test_a_short_list_of_missing_inputs_is_given_whole_with_no_count(policy):
@@ -91,10 +92,13 @@ def test_value_or_names_its_default_as_missing_not_the_value_it_replaces(tmp_pat
     for name in ("guide.md", "input.schema.json"):
         (tmp_path / name).write_text((fixture / name).read_text(encoding="utf-8"), encoding="utf-8")
     text = (fixture / "policy.yaml").read_text(encoding="utf-8")
-    outputs = text[text.index("    outputs:\n"):text.index("clause_map:")]
-    text = text.replace(outputs, "    outputs:\n"
-                        '      fallback: {expr: "value_or(already_granted, staff)", type: number, clause: "1"}\n'
-                        '      asked: {expr: "if known(staff) then 1 else already_granted", type: number}\n')
+    outputs = text[text.index("    outputs:\n") : text.index("clause_map:")]
+    text = text.replace(
+        outputs,
+        "    outputs:\n"
+        '      fallback: {expr: "value_or(already_granted, staff)", type: number, clause: "1"}\n'
+        '      asked: {expr: "if known(staff) then 1 else already_granted", type: number}\n',
+    )
     (tmp_path / "policy.yaml").write_text(text, encoding="utf-8")
     record = load_policy(str(tmp_path / "policy.yaml")).evaluate(None, {"decision": "grant", "costs": 10})
     assert record.missing() == ["staff", "already_granted"]  # fallback needs staff; asked needs already_granted

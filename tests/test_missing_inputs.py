@@ -1,5 +1,6 @@
 """What a record says is missing: the inputs to ask for, once for the outcome, each named with its place (a field
 of a list item too); an advisory rule's missing input does not hold the outcome up."""
+
 from __future__ import annotations
 
 from conftest import EXAMPLES

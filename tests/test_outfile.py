@@ -1,6 +1,7 @@
 """Files the tool writes (wqpolicy/outfile.py): whole or not at all — a temporary file beside the target, flushed,
 synced and renamed — so that a failing write (a full disk) leaves the previous file as it was and no temporary
 file behind."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,8 @@ from wqpolicy.outfile import write_file
 
 def test_a_file_is_written_whole_and_no_temporary_file_is_left(tmp_path):
     path = tmp_path / "out.json"
-    assert write_file(path, "{\"a\": \"甲\"}\n") == path
-    assert path.read_text(encoding="utf-8") == "{\"a\": \"甲\"}\n"
+    assert write_file(path, '{"a": "甲"}\n') == path
+    assert path.read_text(encoding="utf-8") == '{"a": "甲"}\n'
     assert write_file(str(path), "{}\n") == path and path.read_text(encoding="utf-8") == "{}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
 
@@ -27,8 +28,12 @@ def test_a_failing_write_leaves_the_previous_file_as_it_was(tmp_path, fill_the_d
     with pytest.raises(WQError) as e:
         write_file(path, "new\n")
     [d] = e.value.diagnostics
-    assert (d.code, d.message, d.span.file, d.span.line) == ("WQ-FILE", "cannot write: No space left on device",
-                                                             str(path), 1)
+    assert (d.code, d.message, d.span.file, d.span.line) == (
+        "WQ-FILE",
+        "cannot write: No space left on device",
+        str(path),
+        1,
+    )
     assert d.zh == "无法写入：No space left on device" and d.hint_zh
     assert path.read_bytes() == b"previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]

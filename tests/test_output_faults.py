@@ -1,6 +1,7 @@
 """Output that cannot be written — a full device, standard output closed, a reader that closed its pipe — ends with
 one line on standard error, in Chinese and English, and exit 1: never a traceback, never a silent exit 0. Real
 processes: the faults are the operating system's."""
+
 from __future__ import annotations
 
 import errno
@@ -21,8 +22,15 @@ ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 
 
 def wqpolicy(*args: object, stdout) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wqpolicy", *map(str, args)], stdout=stdout, stderr=subprocess.PIPE,
-                          text=True, cwd=ROOT, env=ENV, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "wqpolicy", *map(str, args)],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=ENV,
+        timeout=60,
+    )
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
@@ -37,8 +45,9 @@ def test_a_full_device_is_one_line_and_exit_1(args):
 def test_eval_with_standard_output_closed_says_so_and_exits_1():
     # Before: exit 0 — Python has no sys.stdout then, and click dropped every line without a word.
     script = 'exec "$0" -m wqpolicy eval examples/filing.yaml >&-'
-    done = subprocess.run(["sh", "-c", script, sys.executable], stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                          env=ENV, timeout=60)
+    done = subprocess.run(
+        ["sh", "-c", script, sys.executable], stderr=subprocess.PIPE, text=True, cwd=ROOT, env=ENV, timeout=60
+    )
     assert (done.returncode, done.stderr) == (1, CLOSED)
 
 
@@ -55,9 +64,13 @@ def test_a_reader_that_closed_its_pipe_is_one_line_and_exit_1():
 def test_a_long_output_whose_reader_leaves_half_way_is_not_reported_as_written():
     # A text stream hands a long text to its buffer in one call, which may take part of it and report no error
     # when the reader goes away: the rest was lost and the exit was 0.
-    process = subprocess.Popen([sys.executable, "-m", "wqpolicy", "show", "wuqing-five-platforms@2021-trial",
-                                "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
-                               env=ENV)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wqpolicy", "show", "wuqing-five-platforms@2021-trial", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=ENV,
+    )
     assert process.stdout is not None and process.stderr is not None
     process.stdout.read(10)  # more than a pipe holds is being written: the writer waits for this reader
     process.stdout.close()
@@ -65,13 +78,16 @@ def test_a_long_output_whose_reader_leaves_half_way_is_not_reported_as_written()
     assert (process.wait(timeout=60), stderr) == (1, BROKEN)
 
 
-@pytest.mark.parametrize("number, words", [
-    (errno.ENOSPC, "设备已满 / cannot write the output: no space left on device"),
-    (errno.EPIPE, "读取方已关闭管道 / cannot write the output: the reader closed the pipe (broken pipe)"),
-    (errno.EBADF, "标准输出已关闭 / cannot write the output: standard output is closed"),
-    (errno.EIO, "输入输出错误 / cannot write the output: input/output error"),
-    (errno.EROFS, "系统错误 / cannot write the output: read-only file system"),
-])
+@pytest.mark.parametrize(
+    "number, words",
+    [
+        (errno.ENOSPC, "设备已满 / cannot write the output: no space left on device"),
+        (errno.EPIPE, "读取方已关闭管道 / cannot write the output: the reader closed the pipe (broken pipe)"),
+        (errno.EBADF, "标准输出已关闭 / cannot write the output: standard output is closed"),
+        (errno.EIO, "输入输出错误 / cannot write the output: input/output error"),
+        (errno.EROFS, "系统错误 / cannot write the output: read-only file system"),
+    ],
+)
 def test_each_fault_is_named_in_chinese_and_english(number, words):
     assert OutputFault(number, os.strerror(number)).message == "无法写出结果：" + words
 

@@ -1,5 +1,6 @@
 """`Policy.decision(name)` is the public way to a compiled decision: the decision, or WQ-INPUT with the closest
 name."""
+
 from __future__ import annotations
 
 import pytest

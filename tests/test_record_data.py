@@ -1,6 +1,7 @@
 """A decision record is plain data of its own: it keeps copies of what each rule read, never a reference to the
 caller's document, the evaluation's cache or compiled code; it is frozen, pickles and compares by value, so it can
 cross a thread or a process boundary and come back the same."""
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -57,7 +58,11 @@ def test_changing_the_document_after_evaluation_changes_nothing_in_the_record(po
     doc["expert_review"].clear()
     assert record.rule("filing.industry").values["platform.industry"] == "biomedicine"
     assert record.rule("filing.services").values["platform.functions"] == [
-        "rd_design", "pilot_testing", "general_manufacturing", "marketing"]
+        "rd_design",
+        "pilot_testing",
+        "general_manufacturing",
+        "marketing",
+    ]
     assert record.rule("filing.industry").outcome == "pass" and record.outcome == "eligible"
     assert _json(record) == before
 

@@ -1,6 +1,7 @@
 """The hook a coverage tool will use: given a recorder, evaluation reports each `and`, `or`, `if` and comparison it
 passes, with the operands it evaluated (SKIPPED for one it did not) and where the site is written; the record is
 the one evaluation without a recorder gives, and the code that runs without one has no hook in it at all."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,7 +44,7 @@ def test_a_recorder_sees_each_branch_and_comparison_and_the_record_is_unchanged(
     site = next(s for s, _, _ in seen.sites if s.text == "rd_intensity >= min_rd_intensity")
     assert (site.op, site.span.file) == (">=", str(POLICY_FILE))
     line = POLICY_FILE.read_text(encoding="utf-8").splitlines()[site.span.line - 1]
-    assert line[site.span.col - 1:].startswith("rd_intensity >= min_rd_intensity")
+    assert line[site.span.col - 1 :].startswith("rd_intensity >= min_rd_intensity")
 
 
 def test_a_branch_settled_by_its_left_operand_reports_the_right_one_skipped(policy):
@@ -56,7 +57,8 @@ def test_a_branch_settled_by_its_left_operand_reports_the_right_one_skipped(poli
     unknown = Seen()
     policy.evaluate("filing", {}, recorder=unknown)
     assert unknown.at("applicant.registered_in_wuqing and applicant.operating_in_wuqing") == [
-        ((UNKNOWN, UNKNOWN), UNKNOWN)]
+        ((UNKNOWN, UNKNOWN), UNKNOWN)
+    ]
 
 
 def test_the_code_that_runs_without_a_recorder_has_no_hook(policy):

@@ -2,6 +2,7 @@
 line, with the line it inherits from its base as a related note; paths are shown as the user gave them. Before, a
 duplicate rule id or a type error that a revision's parameter caused was reported at the base's line (in the
 installed package's copy), where the officer cannot mend it."""
+
 from __future__ import annotations
 
 import shutil
@@ -28,8 +29,11 @@ decisions:
 
 
 def base_line(text: str) -> int:
-    return next(n for n, line in enumerate((BUNDLED / "2021-trial.yaml").read_text(encoding="utf-8").splitlines(), 1)
-                if text in line)
+    return next(
+        n
+        for n, line in enumerate((BUNDLED / "2021-trial.yaml").read_text(encoding="utf-8").splitlines(), 1)
+        if text in line
+    )
 
 
 def check(tmp_path: Path, body: str):
@@ -57,7 +61,9 @@ def test_a_type_error_a_changed_parameter_causes_is_reported_at_the_revision_par
     assert (d.subject, d.decision) == ("recognition.rd_intensity", "recognition")
     [note] = d.related
     assert (Path(note.span.file).name, note.span.line) == (
-        "2021-trial.yaml", base_line("condition: rd_intensity >= min_rd_intensity"))
+        "2021-trial.yaml",
+        base_line("condition: rd_intensity >= min_rd_intensity"),
+    )
     assert d.hint.startswith("2022-rev changes parameter `min_rd_intensity` here")
 
 
@@ -71,16 +77,20 @@ def test_a_type_error_through_a_definition_is_traced_to_the_parameter_it_reads(t
 def test_paths_are_shown_as_the_user_gave_them(tmp_path, monkeypatch):
     shutil.copytree(BUNDLED, tmp_path / "policy")
     (tmp_path / "policy" / "2021-trial.yaml").write_text(
-        (BUNDLED / "2021-trial.yaml").read_text(encoding="utf-8").replace(
-            "effective_from: 2021-01-01\n", "effective_from: 2021-01-01\neffective_until: 2021-12-31\n", 1),
-        encoding="utf-8")
+        (BUNDLED / "2021-trial.yaml")
+        .read_text(encoding="utf-8")
+        .replace("effective_from: 2021-01-01\n", "effective_from: 2021-01-01\neffective_until: 2021-12-31\n", 1),
+        encoding="utf-8",
+    )
     (tmp_path / "policy" / "2022-rev.yaml").write_text(HEAD + DUPLICATE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", "policy/2022-rev.yaml"])
     assert result.exit_code == 1
     assert result.output.startswith("policy/2022-rev.yaml:8:7: error[WQ-DUPLICATE]")
-    assert f"\n  policy/2021-trial.yaml:{base_line('recognition.investment:') + 1}:7: note: the other is here" in \
-        result.output
+    assert (
+        f"\n  policy/2021-trial.yaml:{base_line('recognition.investment:') + 1}:7: note: the other is here"
+        in result.output
+    )
     assert str(tmp_path) not in result.output and "site-packages" not in result.output
 
 

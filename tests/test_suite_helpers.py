@@ -1,6 +1,7 @@
 """The tests' own helpers (tests/conftest.py) do what they say: the runner keeps stdout and stderr apart, golden
 files are compared exactly and written only when asked, and the remembered YAML reader gives what the reader
 gives — a fresh copy each time, errors never remembered."""
+
 from __future__ import annotations
 
 import pytest

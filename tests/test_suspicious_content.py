@@ -3,6 +3,7 @@ whose outcome reads nothing else, names that mix alphabets or use look-alike cha
 reader refuses named by their field path. Positions are asserted by the fixtures tests/fixtures/invalid/
 {shadowed-definition, loop-item-shadows, decision-without-rules, confusable-rule-id, yaml-nan-number}; these
 tests assert what the fixtures cannot (the subject, the Chinese wording, what stays allowed)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,21 +25,38 @@ def only_error(name: str):
     return d
 
 
-@pytest.mark.parametrize("name", ["grаnt.intensity",  # Cyrillic а
-                                  "recognitiоn",  # Cyrillic о
-                                  "rd_intensitу",  # Cyrillic у
-                                  "ratio_α_x",  # Greek beside Latin
-                                  "раре",  # all Cyrillic, every letter a look-alike of a Latin one
-                                  "ｍin_investment",  # full-width m
-                                  "min\u200binvestment",  # a zero-width space
-                                  "min\u00a0investment"])  # a no-break space
+@pytest.mark.parametrize(
+    "name",
+    [
+        "grаnt.intensity",  # Cyrillic а
+        "recognitiоn",  # Cyrillic о
+        "rd_intensitу",  # Cyrillic у
+        "ratio_α_x",  # Greek beside Latin
+        "раре",  # all Cyrillic, every letter a look-alike of a Latin one
+        "ｍin_investment",  # full-width m
+        "min\u200binvestment",  # a zero-width space
+        "min\u00a0investment",
+    ],
+)  # a no-break space
 def test_look_alike_names_are_refused(name):
     found = confusion(name)
     assert found is not None and found.zh and found.hint_zh
 
 
-@pytest.mark.parametrize("name", ["recognition.rd_intensity", "研发投入强度", "收入_2021", "min_收入", "行业_industry",
-                                  "rules", "x1", "Δ", "образец_проверки"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "recognition.rd_intensity",
+        "研发投入强度",
+        "收入_2021",
+        "min_收入",
+        "行业_industry",
+        "rules",
+        "x1",
+        "Δ",
+        "образец_проверки",
+    ],
+)
 def test_plain_names_in_one_alphabet_and_chinese_beside_latin_are_allowed(name):
     assert confusion(name) is None
 
@@ -71,9 +89,14 @@ def test_a_decision_without_rules_that_decides_on_its_own_definitions_is_allowed
     assert errors == []
 
 
-@pytest.mark.parametrize("written, path", [(".nan", "parameters.min_intensity.value"),
-                                           ("1e999", "parameters.min_intensity.value"),
-                                           ("-.inf", "parameters.min_intensity.value")])
+@pytest.mark.parametrize(
+    "written, path",
+    [
+        (".nan", "parameters.min_intensity.value"),
+        ("1e999", "parameters.min_intensity.value"),
+        ("-.inf", "parameters.min_intensity.value"),
+    ],
+)
 def test_a_number_the_reader_refuses_is_named_by_its_field_path(written, path):
     text = (INVALID / "yaml-nan-number" / "policy.yaml").read_text(encoding="utf-8").replace(".nan", written)
     with pytest.raises(WQError) as e:
@@ -94,5 +117,6 @@ def test_the_valid_fixtures_still_check_clean():
         errors, _ = Library([ROOT / "tests" / "fixtures" / folder]).check()
         assert [d.code for d in errors] in ([], ["WQ-VERSION"])
     errors, _ = Library.over_bundled([ROOT / "tests" / "fixtures" / "revision"]).check(
-        [ROOT / "tests" / "fixtures" / "revision"])
+        [ROOT / "tests" / "fixtures" / "revision"]
+    )
     assert [d.code for d in errors if d.code != "WQ-VERSION"] == []

@@ -1,5 +1,6 @@
 """The engine's own words are string enums: a rule's outcome, a severity, a kind. Each is the text it stands for,
 so code comparing with the text, the JSON record and the reports read exactly as before."""
+
 from __future__ import annotations
 
 import json

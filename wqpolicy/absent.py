@@ -4,9 +4,10 @@ over a view of the document that notes each field asked for and absent (``absent
 are read, so a field the policy never needed for this document (`settled_on` of a purchaser in the district) is not
 asked for. Time and memory are linear in the document: a path is kept as its shape (`purchases[].used_on`) and its
 list positions, and each list of the document is viewed once."""
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .context import Context
 
@@ -113,7 +114,7 @@ class NotingContext(Context):
 
     __slots__ = ("notes",)
 
-    def __init__(self, doc, cache: dict, notes: "_Notes"):
+    def __init__(self, doc, cache: dict, notes: _Notes):
         super().__init__(doc, cache)
         self.notes = notes
 
@@ -174,8 +175,9 @@ def _noting(value, shape: str, positions: tuple, notes: _Notes):
         return _Noting(value, shape, positions, notes)
     if isinstance(value, list):
         item = shape + "[]"
-        return [_noting(x, item, positions + (i,), notes) if isinstance(x, (dict, list)) else x
-                for i, x in enumerate(value)]
+        return [
+            _noting(x, item, positions + (i,), notes) if isinstance(x, (dict, list)) else x for i, x in enumerate(value)
+        ]
     return value
 
 

@@ -8,6 +8,7 @@ it is reported where the revision wrote the edit. The edit is found from the dia
 about (``subject``) and its ``decision`` — and from what that item's expressions read, never from its wording.
 Where no edit of the revision explains it, it stays at the inherited line, with a hint saying it is inherited.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,8 +22,16 @@ from .yamlload import Marks
 _DID = {"removed": ("removes", "删除了"), "changed": ("changes", "修改了"), "added": ("adds", "新增了")}
 
 
-def blame_revision(diagnostics: list[Diagnostic], rev_file: str, rev_marks: Marks, merged: Marks,
-                   origin: dict, version: str, base: str, model: PolicyVersion | None = None) -> list[Diagnostic]:
+def blame_revision(
+    diagnostics: list[Diagnostic],
+    rev_file: str,
+    rev_marks: Marks,
+    merged: Marks,
+    origin: dict,
+    version: str,
+    base: str,
+    model: PolicyVersion | None = None,
+) -> list[Diagnostic]:
     """``diagnostics`` of the resolved revision ``version`` (file ``rev_file``), those in lines it inherits from
     ``base`` moved to the revision's edit that caused them (``origin``: item path -> 'changed' | 'added' |
     'removed'; ``model``: the resolved policy, whose expressions say what each item reads), the inherited line
@@ -37,32 +46,49 @@ def blame_revision(diagnostics: list[Diagnostic], rev_file: str, rev_marks: Mark
             continue
         cause = _cause(d, edits, at_line, model)
         if cause is None:
-            out.append(dataclasses.replace(
-                d, hint=f"this line is inherited from {base} by {version}" + (f"; {d.hint}" if d.hint else ""),
-                hint_zh=f"该行继承自 {base}" + (f"；{d.hint_zh}" if d.hint_zh else "") if d.hint_zh else None))
+            out.append(
+                dataclasses.replace(
+                    d,
+                    hint=f"this line is inherited from {base} by {version}" + (f"; {d.hint}" if d.hint else ""),
+                    hint_zh=f"该行继承自 {base}" + (f"；{d.hint_zh}" if d.hint_zh else "") if d.hint_zh else None,
+                )
+            )
             continue
         path, own = cause
         how = edits[path]
         did, did_zh = _DID[how]
         item, item_zh = _words(path)
         if own:  # the item the revision changed is the one at fault, in a part it inherits
-            hint = (f"{version} {did} {item} here, and its part inherited from {base} (noted below) no longer fits "
-                    f"it: restate that part in {version} too")
-            hint_zh = (f"{version} 在此{did_zh}{item_zh}，而其继承自 {base} 的部分（见下方注）已与之不符："
-                       f"请在 {version} 中一并改写")
+            hint = (
+                f"{version} {did} {item} here, and its part inherited from {base} (noted below) no longer fits "
+                f"it: restate that part in {version} too"
+            )
+            hint_zh = (
+                f"{version} 在此{did_zh}{item_zh}，而其继承自 {base} 的部分（见下方注）已与之不符："
+                f"请在 {version} 中一并改写"
+            )
         elif how == "removed":
-            hint = (f"{version} removes {item} here, but what it inherits from {base} (noted below) still names it: "
-                    f"restate those items in {version} without it")
-            hint_zh = (f"{version} 在此删除了{item_zh}，但继承自 {base} 的内容（见下方注）仍引用它："
-                       f"请在 {version} 中改写这些项")
+            hint = (
+                f"{version} removes {item} here, but what it inherits from {base} (noted below) still names it: "
+                f"restate those items in {version} without it"
+            )
+            hint_zh = (
+                f"{version} 在此删除了{item_zh}，但继承自 {base} 的内容（见下方注）仍引用它："
+                f"请在 {version} 中改写这些项"
+            )
         else:
-            hint = (f"{version} {did} {item} here, and what it inherits from {base} (noted below) reads it"
-                    + (f": {d.hint}" if d.hint else ""))
+            hint = f"{version} {did} {item} here, and what it inherits from {base} (noted below) reads it" + (
+                f": {d.hint}" if d.hint else ""
+            )
             hint_zh = f"{version} 在此{did_zh}{item_zh}，而继承自 {base} 的内容（见下方注）读取它" + (
-                f"：{d.hint_zh}" if d.hint_zh else "")
+                f"：{d.hint_zh}" if d.hint_zh else ""
+            )
         note = Related(d.span, f"inherited from {base}: the line at fault", f"继承自 {base}：出错之处")
-        out.append(dataclasses.replace(d, span=rev_marks.key_span(path), hint=hint, hint_zh=hint_zh,
-                                       related=(note, *d.related)))
+        out.append(
+            dataclasses.replace(
+                d, span=rev_marks.key_span(path), hint=hint, hint_zh=hint_zh, related=(note, *d.related)
+            )
+        )
     return _joined(out)
 
 
@@ -78,8 +104,10 @@ def _cause(d: Diagnostic, edits: dict, at_line: dict, model: PolicyVersion | Non
     # what the item's expressions read (through definitions) was edited: a parameter changed or removed
     read = _read_by(model, subject, decision) if model is not None else set()
     for path in edits:
-        if path[-1] in read and (len(path) == 2 and path[0] in ("parameters", "definitions")
-                                 or len(path) == 4 and path[2] == "definitions" and path[1] == decision):
+        if path[-1] in read and (
+            (len(path) == 2 and path[0] in ("parameters", "definitions"))
+            or (len(path) == 4 and path[2] == "definitions" and path[1] == decision)
+        ):
             return path, False
     # the line lies in an item the revision changed
     item = at_line.get((d.span.file, d.span.line))
@@ -150,8 +178,16 @@ def _joined(found: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-_WHAT_ZH = {"parameter": "参数", "definition": "定义", "decision": "决定", "rule": "规则", "output": "输出",
-            "outcome": "结论", "clause-map entry": "条款映射项", "metadata entry": "元数据项"}
+_WHAT_ZH = {
+    "parameter": "参数",
+    "definition": "定义",
+    "decision": "决定",
+    "rule": "规则",
+    "output": "输出",
+    "outcome": "结论",
+    "clause-map entry": "条款映射项",
+    "metadata entry": "元数据项",
+}
 
 
 def _words(path: tuple) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 """``run_cases``: case files run as `wqpolicy test` runs them — each under one version, or the version its file
 names or its date puts in force — into a TestReport that counts passes and failures, knows its exit code and
 renders itself (as black's ``Report`` does; the command only prints it)."""
+
 from __future__ import annotations
 
 import datetime
@@ -94,8 +95,13 @@ class TestReport:
         return "".join(text for text, to_stderr in self.chunks(verbose) if not to_stderr)
 
 
-def run_cases(paths: Sequence[PathLike], policy: PathLike | None = None, on: datetime.date | None = None,
-              policy_dirs: Sequence[PathLike] = (), suggest: bool = False) -> TestReport:
+def run_cases(
+    paths: Sequence[PathLike],
+    policy: PathLike | None = None,
+    on: datetime.date | None = None,
+    policy_dirs: Sequence[PathLike] = (),
+    suggest: bool = False,
+) -> TestReport:
     """Run the case files at ``paths`` (files or folders). Each case runs under ``policy`` (ID[@VERSION] or a
     policy file) when given, else under the version it names, or the one in force on ``on`` (else on its own
     `on:` date, else today) among the bundled policies and those under ``policy_dirs``.
@@ -159,9 +165,16 @@ def _misspelt_versions(case: Case, versions: dict) -> list[Diagnostic]:
     for key in case.expect_by_version:
         close = did_you_mean(str(key), versions) if key not in versions else None
         if close:
-            out.append(Diagnostic("WQ-CASE", f"expect_by_version: `{key}` is not a version of this policy, so its "
-                                  "expectations are never compared", case.spans.get(("expect_by_version", key)),
-                                  hint=close, severity="warning"))
+            out.append(
+                Diagnostic(
+                    "WQ-CASE",
+                    f"expect_by_version: `{key}` is not a version of this policy, so its "
+                    "expectations are never compared",
+                    case.spans.get(("expect_by_version", key)),
+                    hint=close,
+                    severity="warning",
+                )
+            )
     return out
 
 

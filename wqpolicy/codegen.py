@@ -16,6 +16,7 @@ Observation: a generator made with ``observe=True`` writes every ``and``, ``or``
 of the context's recorder with the operands it evaluated (context.Recorder). Code generated without it has no such
 call, so evaluation without a recorder costs nothing for the hook.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -62,8 +63,9 @@ class RunResult(NamedTuple):
 _MISS = object()
 _SPLIT_DEPTH = 12  # deeper subtrees get a function of their own (Python limits nesting of brackets)
 _INLINE_CHARS, _INLINE_NESTING = 2000, 60  # a definition inlined in a runner: at most this long, this deep
-_NO_FAULT_BUILTINS = frozenset({"sum", "count", "mean", "min", "max", "any", "all", "distinct", "len", "abs", "year",
-                                "known", "value_or"})  # their implementations raise no EvalFault
+_NO_FAULT_BUILTINS = frozenset(
+    {"sum", "count", "mean", "min", "max", "any", "all", "distinct", "len", "abs", "year", "known", "value_or"}
+)  # their implementations raise no EvalFault
 
 
 def _nesting(text: str) -> int:
@@ -79,25 +81,35 @@ def _nesting(text: str) -> int:
 
 
 def _division_by_zero(pos):
-    raise EvalFault("division by zero", pos, "除数为零", "say what the expression gives when the divisor is 0: "
-                    "`if x == 0 then … else … / x`", "写明除数为零时的结果：`if x == 0 then … else … / x`")
+    raise EvalFault(
+        "division by zero",
+        pos,
+        "除数为零",
+        "say what the expression gives when the divisor is 0: `if x == 0 then … else … / x`",
+        "写明除数为零时的结果：`if x == 0 then … else … / x`",
+    )
 
 
 def negative_payout(name: str, value):
     """Raise the fault of an amount of money ``value`` below zero, at ``name``."""
     shown = excerpt(display(value))
-    raise EvalFault(f"negative payout: {name} = {shown}", None, f"金额为负数：{name} = {shown}",
-                    "an amount of money is never below zero: correct the input, or the expression (a cap or a "
-                    "deduction taken twice?)",
-                    "金额不能小于零：请核对申报数据，或检查计算式（是否重复扣减、上限是否有误）")
+    raise EvalFault(
+        f"negative payout: {name} = {shown}",
+        None,
+        f"金额为负数：{name} = {shown}",
+        "an amount of money is never below zero: correct the input, or the expression (a cap or a "
+        "deduction taken twice?)",
+        "金额不能小于零：请核对申报数据，或检查计算式（是否重复扣减、上限是否有误）",
+    )
 
 
 def _index(seq, key, pos):
     if type(seq) is list:
         if not is_whole(key):  # never truncate: xs[0.5] is a mistake, not xs[0]
             shown = excerpt(display(key))
-            raise EvalFault(f"a list position must be a whole number, not {shown}", pos,
-                            f"列表位置须为整数，而不是 {shown}")
+            raise EvalFault(
+                f"a list position must be a whole number, not {shown}", pos, f"列表位置须为整数，而不是 {shown}"
+            )
         i = int(key)
         return seq[i] if 0 <= i < len(seq) else UNKNOWN
     return seq.get(key, UNKNOWN)
@@ -170,11 +182,24 @@ class CodeGen:
         self.observe = observe
         self.params = {n: p.value for n, p in checker.policy.parameters.items()}
         self.defs: dict[str, Definition] = checker.defs
-        self.ns: dict = {"U": UNKNOWN, "MISS": _MISS, "Decimal": Decimal, "_index": _index,
-                         "_order_key": _order_key, "EvalFault": EvalFault, "FAULTS": FAULTS,
-                         "_division_by_zero": _division_by_zero, "_quantize": quantize, "_placed": _placed,
-                         "_seen": _seen, "SKIPPED": SKIPPED, "_own": own, "RunResult": RunResult, "Caught": Caught,
-                         "_negative": negative_payout}
+        self.ns: dict = {
+            "U": UNKNOWN,
+            "MISS": _MISS,
+            "Decimal": Decimal,
+            "_index": _index,
+            "_order_key": _order_key,
+            "EvalFault": EvalFault,
+            "FAULTS": FAULTS,
+            "_division_by_zero": _division_by_zero,
+            "_quantize": quantize,
+            "_placed": _placed,
+            "_seen": _seen,
+            "SKIPPED": SKIPPED,
+            "_own": own,
+            "RunResult": RunResult,
+            "Caught": Caught,
+            "_negative": negative_payout,
+        }
         self._consts: dict = {}
         self._ids = itertools.count()
         self._sources: list[str] = []
@@ -230,8 +255,14 @@ class CodeGen:
         it happens so that every other rule and output is still evaluated. The runner reads each input field it
         names once, holds each definition it uses in a local and counts the rule outcomes as it goes.
         """
-        scope: dict[str, Any] = {"inputs": {}, "fields": {}, "defs": {}, "specials": {}, "bodies": {},
-                                 "eager": lazy is not None}
+        scope: dict[str, Any] = {
+            "inputs": {},
+            "fields": {},
+            "defs": {},
+            "specials": {},
+            "bodies": {},
+            "eager": lazy is not None,
+        }
         saved, self._scope = self._scope, scope
         count = scope["counts"] = {c: self._new("r_") for c in OUTCOME_COUNTS}
         words = {w: self._const(w) for w in RuleOutcome}
@@ -239,21 +270,28 @@ class CodeGen:
         for i, (expr, advisory) in enumerate(rules):
             o = self._new("o_")
             names.append(o)
-            tally = {w: ([] if advisory and w != "fail" else [f"{count['advisories' if advisory else c]} += 1"])
-                     for w, c in (("pass", "passed"), ("fail", "failed"), ("unknown", "unknown"), ("error", "error"))}
-            body += ["try:",
-                     f"    r_v = {self._top(expr)}",
-                     "except FAULTS as r_e:",
-                     f"    {o} = {words[RuleOutcome.ERROR]}",
-                     *("    " + t for t in tally["error"]),
-                     f"    r_faults = (r_faults or []) + [Caught({i}, r_e)]",
-                     "else:",
-                     "    if r_v is True:",
-                     f"        {o} = {words[RuleOutcome.PASS]}", *("        " + t for t in tally["pass"]),
-                     "    elif r_v is False:",
-                     f"        {o} = {words[RuleOutcome.FAIL]}", *("        " + t for t in tally["fail"]),
-                     "    else:",
-                     f"        {o} = {words[RuleOutcome.UNKNOWN]}", *("        " + t for t in tally["unknown"])]
+            tally = {
+                w: ([] if advisory and w != "fail" else [f"{count['advisories' if advisory else c]} += 1"])
+                for w, c in (("pass", "passed"), ("fail", "failed"), ("unknown", "unknown"), ("error", "error"))
+            }
+            body += [
+                "try:",
+                f"    r_v = {self._top(expr)}",
+                "except FAULTS as r_e:",
+                f"    {o} = {words[RuleOutcome.ERROR]}",
+                *("    " + t for t in tally["error"]),
+                f"    r_faults = (r_faults or []) + [Caught({i}, r_e)]",
+                "else:",
+                "    if r_v is True:",
+                f"        {o} = {words[RuleOutcome.PASS]}",
+                *("        " + t for t in tally["pass"]),
+                "    elif r_v is False:",
+                f"        {o} = {words[RuleOutcome.FAIL]}",
+                *("        " + t for t in tally["fail"]),
+                "    else:",
+                f"        {o} = {words[RuleOutcome.UNKNOWN]}",
+                *("        " + t for t in tally["unknown"]),
+            ]
         rules_dict = ", ".join(f"{c!r}: {count[c]}" for c in OUTCOME_COUNTS)
         body.append(f"r_rules = cache[{self._const('$rules')}] = {{{rules_dict}}}")
         scope["specials"]["rules"] = "r_rules"
@@ -266,19 +304,23 @@ class CodeGen:
             if expr is None:
                 decide.append(f"{indent}r_outcome = {self._const(word)}")
                 break
-            decide += [f"{indent}if {self._top(expr)} is True:",
-                       f"{indent}    r_outcome = {self._const(word)}"]
-        decide += ["    pass",
-                   "except FAULTS as r_e:",
-                   "    r_ofault = Caught(r_step, r_e)",
-                   f"    r_outcome = {self._const(ERROR)}"]
-        body += ["r_outcome = r_ofault = None",
-                 "if r_faults is not None:",
-                 f"    r_outcome = {self._const(ERROR)}",
-                 "else:", *("    " + line for line in decide),
-                 "if r_outcome is None:",
-                 f"    r_outcome = {self._const(fallback)}",
-                 f"cache[{self._const('$outcome')}] = r_outcome"]
+            decide += [f"{indent}if {self._top(expr)} is True:", f"{indent}    r_outcome = {self._const(word)}"]
+        decide += [
+            "    pass",
+            "except FAULTS as r_e:",
+            "    r_ofault = Caught(r_step, r_e)",
+            f"    r_outcome = {self._const(ERROR)}",
+        ]
+        body += [
+            "r_outcome = r_ofault = None",
+            "if r_faults is not None:",
+            f"    r_outcome = {self._const(ERROR)}",
+            "else:",
+            *("    " + line for line in decide),
+            "if r_outcome is None:",
+            f"    r_outcome = {self._const(fallback)}",
+            f"cache[{self._const('$outcome')}] = r_outcome",
+        ]
         scope["specials"]["outcome"] = "r_outcome"
         body.append("r_oerrors = None")
         values = []
@@ -288,16 +330,26 @@ class CodeGen:
             text = self._top(expr)
             if self.types.get(id(expr.node)) not in _LEAF_TYPES:
                 text = f"_own({text})"
-            body += ["try:",
-                     f"    {v} = {text}",
-                     *([f"    if (type({v}) is Decimal or type({v}) is int) and {v} < 0:",
-                        f"        _negative({self._const(name)}, {v})"] if name in money else []),
-                     "except FAULTS as r_e:",
-                     f"    {v} = U",
-                     f"    r_oerrors = (r_oerrors or []) + [Caught({i}, r_e)]"]
+            body += [
+                "try:",
+                f"    {v} = {text}",
+                *(
+                    [
+                        f"    if (type({v}) is Decimal or type({v}) is int) and {v} < 0:",
+                        f"        _negative({self._const(name)}, {v})",
+                    ]
+                    if name in money
+                    else []
+                ),
+                "except FAULTS as r_e:",
+                f"    {v} = U",
+                f"    r_oerrors = (r_oerrors or []) + [Caught({i}, r_e)]",
+            ]
         body += self._reads(reads)
-        body.append(f"return RunResult([{', '.join(names)}], r_faults, r_outcome, r_ofault, "
-                    f"{{{', '.join(values)}}}, r_oerrors, r_values)")
+        body.append(
+            f"return RunResult([{', '.join(names)}], r_faults, r_outcome, r_ofault, "
+            f"{{{', '.join(values)}}}, r_oerrors, r_values)"
+        )
         self._scope = saved
         head = ["doc = ctx.doc", "cache = ctx.cache"]
         head += [f"{var} = doc.get({self._const(name)}, U)" for name, var in scope["inputs"].items()]
@@ -399,7 +451,8 @@ class CodeGen:
             f"            v = cache[{key}] = {body}\n"
             f"        except EvalFault as e:\n"
             f"            raise e.place(*{place})\n"
-            f"    return v\n")
+            f"    return v\n"
+        )
         return fn
 
     def _const(self, value) -> str:
@@ -450,8 +503,10 @@ class CodeGen:
                 if body is None:
                     return f"({var} if {var} is not MISS else ({var} := {fn}(ctx)))"
                 # What the definition's function does, without the call: a value once computed goes to the cache.
-                return (f"({var} if {var} is not MISS else "
-                        f"({var} := (cache[{key}] if {key} in cache else cache.setdefault({key}, {body}))))")
+                return (
+                    f"({var} if {var} is not MISS else "
+                    f"({var} := (cache[{key}] if {key} in cache else cache.setdefault({key}, {body}))))"
+                )
             return f"(cache[{key}] if {key} in cache else {fn}(ctx))"
         if name in self.params:
             return self._const(self.params[name])
@@ -489,26 +544,36 @@ class CodeGen:
         """Whether evaluating ``n`` itself may raise an EvalFault (division, a list position, date arithmetic,
         round with a computed place count, date()); what the definitions it names raise is theirs to place."""
         if isinstance(n, ast.Binary):
-            if n.op == "/" and not (self._is_constant(n.right, {}) and type(self._value(n.right)) in (int, Decimal)
-                                    and self._value(n.right)):
+            if n.op == "/" and not (
+                self._is_constant(n.right, {}) and type(self._value(n.right)) in (int, Decimal) and self._value(n.right)
+            ):
                 return True
             if n.op in ("+", "-") and {self.types.get(id(n.left)), self.types.get(id(n.right))} & {T.DATE, T.DURATION}:
                 return True
         elif isinstance(n, ast.Index):
             if not (self._is_constant(n.subject, {}) and type(self._value(n.subject)) is dict):
                 return True
-        elif isinstance(n, ast.Call):
-            if n.func not in _NO_FAULT_BUILTINS and not (
-                    n.func == "round" and self._is_constant(n.args[1], {}) and self._round_step(n.args[1]) is not None):
-                return True
+        elif (
+            isinstance(n, ast.Call)
+            and n.func not in _NO_FAULT_BUILTINS
+            and not (n.func == "round" and self._is_constant(n.args[1], {}) and self._round_step(n.args[1]) is not None)
+        ):
+            return True
         return any(self._places_faults(c) for c in ast.children(n))
 
     def _Field(self, n, local, depth):
         scope = self._scope
-        if (scope is not None and "rules" in scope["specials"] and isinstance(n.subject, ast.Name)
-                and n.subject.name == "rules" and "rules" not in local and n.name in scope["counts"]
-                and "rules" not in self.defs and "rules" not in self.params
-                and self.checker.input.field("rules") is None):
+        if (
+            scope is not None
+            and "rules" in scope["specials"]
+            and isinstance(n.subject, ast.Name)
+            and n.subject.name == "rules"
+            and "rules" not in local
+            and n.name in scope["counts"]
+            and "rules" not in self.defs
+            and "rules" not in self.params
+            and self.checker.input.field("rules") is None
+        ):
             return scope["counts"][n.name]  # rules.failed: the runner's own count
         # UNKNOWN.get(...) is UNKNOWN, so a chain of .get needs no test between its steps.
         read = f"{self._expr(n.subject, local, depth)}.get({self._const(n.name)}, U)"
@@ -527,8 +592,13 @@ class CodeGen:
         while isinstance(n, ast.Field):
             names.append(n.name)
             n = n.subject
-        if (not isinstance(n, ast.Name) or n.name in local or n.name in self.defs or n.name in self.params
-                or self.checker.input.field(n.name) is None):
+        if (
+            not isinstance(n, ast.Name)
+            or n.name in local
+            or n.name in self.defs
+            or n.name in self.params
+            or self.checker.input.field(n.name) is None
+        ):
             return None
         return ".".join([n.name, *reversed(names)])
 
@@ -549,15 +619,32 @@ class CodeGen:
         left, right = self._expr(n.left, local, depth), self._expr(n.right, local, depth)
         a, b = self._tmp(), self._tmp()
         if op == "and":
-            return self._observed(n, "and", a, b, f"(False if ({a} := {left}) is False else (False if ({b} := {right}) "
-                                  f"is False else (U if {a} is U or {b} is U else True)))")
+            return self._observed(
+                n,
+                "and",
+                a,
+                b,
+                f"(False if ({a} := {left}) is False else (False if ({b} := {right}) "
+                f"is False else (U if {a} is U or {b} is U else True)))",
+            )
         if op == "or":
-            return self._observed(n, "or", a, b, f"(True if ({a} := {left}) is True else (True if ({b} := {right}) "
-                                  f"is True else (U if {a} is U or {b} is U else False)))")
+            return self._observed(
+                n,
+                "or",
+                a,
+                b,
+                f"(True if ({a} := {left}) is True else (True if ({b} := {right}) "
+                f"is True else (U if {a} is U or {b} is U else False)))",
+            )
         ta, tb = self.types.get(id(n.left)), self.types.get(id(n.right))
         if self.observe and op in _COMPARISONS:  # both operands in temporaries, for the recorder
-            return self._observed(n, "compare", a, b, f"(U if ({a} := {left}) is U or ({b} := {right}) is U else "
-                                  f"{self._operation(op, a, b, ta, tb, n.pos)})")
+            return self._observed(
+                n,
+                "compare",
+                a,
+                b,
+                f"(U if ({a} := {left}) is U or ({b} := {right}) is U else {self._operation(op, a, b, ta, tb, n.pos)})",
+            )
         # A known value (a literal, a parameter) needs no unknown test and no temporary.
         left_known, right_known = self._is_constant(n.left, local), self._is_constant(n.right, local)
         if right_known and op in ("in", "not in"):
@@ -565,13 +652,13 @@ class CodeGen:
             if type(members) is list and members and all(type(m) is str for m in members):
                 # Texts hash as they compare: a set answers as the list would, for a text (anything else: the list).
                 fast = self._const(frozenset(members))
-                return (f"(U if ({a} := {left}) is U else "
-                        f"({a} {op} {fast} if type({a}) is str else {a} {op} {right}))")
+                return f"(U if ({a} := {left}) is U else ({a} {op} {fast} if type({a}) is str else {a} {op} {right}))"
         if left_known and right_known:
             return f"({self._operation(op, left, right, ta, tb, n.pos, self._value(n.right))})"
         if right_known:
-            return (f"(U if ({a} := {left}) is U else "
-                    f"{self._operation(op, a, right, ta, tb, n.pos, self._value(n.right))})")
+            return (
+                f"(U if ({a} := {left}) is U else {self._operation(op, a, right, ta, tb, n.pos, self._value(n.right))})"
+            )
         if left_known:
             return f"(U if ({b} := {right}) is U else {self._operation(op, left, b, ta, tb, n.pos)})"
         result = self._operation(op, a, b, ta, tb, n.pos)
@@ -618,7 +705,7 @@ class CodeGen:
         """A constant Site for node ``n`` of the expression being generated."""
         start, where = ast.start(n), self._where
         span = where.span(start, max(1, n.end - start)) if where is not None else None
-        text = where.text[start:n.end] if where is not None else ""
+        text = where.text[start : n.end] if where is not None else ""
         site = Site(kind, n.op if isinstance(n, ast.Binary) else kind, span, text)
         name = self._new("s")
         self.ns[name] = site
@@ -638,7 +725,7 @@ class CodeGen:
             if n.func == "known":
                 return f"(True if ({t} := {args[0]}) is not U else (ctx.unread() or False))"
             return f"((ctx.unread(), {args[1]})[1] if ({t} := {args[0]}) is U else ({t}, {args[1]})[0])"
-        if fn.collection and len(args) == 1 or fn.strict:
+        if (fn.collection and len(args) == 1) or fn.strict:
             known = [self._is_constant(a, local) for a in n.args]
             temps = [a if k else self._tmp() for a, k in zip(args, known)]
             if n.func in ("min", "max") and len(args) > 1:
@@ -669,35 +756,41 @@ class CodeGen:
         builtin = BUILTINS[n.func] if n.func is not None else None
         # A strict builtin is unknown once an item is: note that as the loop goes, hand it only known items.
         strict = builtin is not None and builtin.collection and builtin.strict
-        lines = [f"def {fn}({', '.join(['ctx', *local.values()])}):",
-                 "    <unpack>",
-                 f"    items = {source}",
-                 "    if items is U:",
-                 "        return U",
-                 "    out = []",
-                 "    append = out.append",
-                 *(["    unknown = False"] if strict else []),
-                 f"    for {var} in items:"]
+        lines = [
+            f"def {fn}({', '.join(['ctx', *local.values()])}):",
+            "    <unpack>",
+            f"    items = {source}",
+            "    if items is U:",
+            "        return U",
+            "    out = []",
+            "    append = out.append",
+            *(["    unknown = False"] if strict else []),
+            f"    for {var} in items:",
+        ]
         if n.cond is not None:
             cond = self._expr(n.cond, inner, 0)
             c = self._tmp()
-            lines += [f"        {c} = {cond}",
-                      f"        if {c} is False:",
-                      "            continue",
-                      f"        if {c} is U:",
-                      "            unknown = True" if strict else "            append(U)",
-                      "            continue"]
+            lines += [
+                f"        {c} = {cond}",
+                f"        if {c} is False:",
+                "            continue",
+                f"        if {c} is U:",
+                "            unknown = True" if strict else "            append(U)",
+                "            continue",
+            ]
         self._scope = scope
         if strict:
             x = self._tmp()
-            lines += [f"        {x} = {element}",
-                      f"        if {x} is U:",
-                      "            unknown = True",
-                      "        else:",
-                      f"            append({x})",
-                      "    if unknown:",
-                      "        return U",
-                      f"    return {self._const(builtin.known_impl or builtin.impl)}(out)"]
+            lines += [
+                f"        {x} = {element}",
+                f"        if {x} is U:",
+                "            unknown = True",
+                "        else:",
+                f"            append({x})",
+                "    if unknown:",
+                "        return U",
+                f"    return {self._const(builtin.known_impl or builtin.impl)}(out)",
+            ]
         else:
             lines.append(f"        append({element})")
             lines.append("    return out" if builtin is None else f"    return {self._const(builtin.impl)}(out)")
@@ -720,26 +813,28 @@ class CodeGen:
         var = self._new("v_")
         local = {each.var: var}
         carry = {name: self._new("c_") for name in each.carry}
-        lines = [f"def {fn}(ctx):",
-                 "    <unpack>",
-                 f"    items = {self._part(each.source, {})}",
-                 "    if items is U:",
-                 "        return U",
-                 "    order = list(range(len(items)))"]
+        lines = [
+            f"def {fn}(ctx):",
+            "    <unpack>",
+            f"    items = {self._part(each.source, {})}",
+            "    if items is U:",
+            "        return U",
+            "    order = list(range(len(items)))",
+        ]
         if each.order_by is not None:
             key = self._part(each.order_by, local)
-            lines += ["    keys = []",
-                      f"    for {var} in items:",
-                      f"        keys.append(_order_key({key}))",
-                      "    order.sort(key=keys.__getitem__)"]
+            lines += [
+                "    keys = []",
+                f"    for {var} in items:",
+                f"        keys.append(_order_key({key}))",
+                "    order.sort(key=keys.__getitem__)",
+            ]
         for name, (start, _) in each.carry.items():
             lines.append(f"    {carry[name]} = {self._part(start, {})}")
         if each.order_by is not None and each.carry:
             # an item of unknown place may come first: what is carried to any item is then unknown
             lines += ["    if any(k[0] for k in keys):", *(f"        {c} = U" for c in carry.values())]
-        lines += ["    results = [None] * len(items)",
-                  "    for i in order:",
-                  f"        {var} = items[i]"]
+        lines += ["    results = [None] * len(items)", "    for i in order:", f"        {var} = items[i]"]
         scope = {**local, **carry}
         fields = []
         for name, e in each.fields.items():
@@ -747,8 +842,7 @@ class CodeGen:
             lines.append(f"        {py} = {self._part(e, scope)}")
             scope[name] = py
             fields.append((name, py))
-        nexts = [(carry[name], self._new("n_"), self._part(nx, scope))
-                 for name, (_, nx) in each.carry.items()]
+        nexts = [(carry[name], self._new("n_"), self._part(nx, scope)) for name, (_, nx) in each.carry.items()]
         lines += [f"        {tmp} = {e}" for _, tmp, e in nexts]  # every `next` sees the values before it
         lines += [f"        {c} = {tmp}" for c, tmp, _ in nexts]
         record = ", ".join(f"{self._const(name)}: {py}" for name, py in fields)
@@ -757,5 +851,6 @@ class CodeGen:
         return fn
 
 
-assert all(not keyword.iskeyword(p) for p in ("doc", "cache", "items", "out", "order", "keys", "results", "append",
-                                              "unknown"))
+assert all(
+    not keyword.iskeyword(p) for p in ("doc", "cache", "items", "out", "order", "keys", "results", "append", "unknown")
+)

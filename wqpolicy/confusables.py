@@ -8,6 +8,7 @@ deceives nobody. What is refused is what Unicode's security report (UTS #39) cal
 confusables among the alphabets that share look-alike letters — Latin, Cyrillic and Greek — and what NFKC would
 change or what is invisible.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -17,9 +18,12 @@ from typing import NamedTuple
 _ALPHABETS = ("LATIN", "CYRILLIC", "GREEK")
 
 # Cyrillic and Greek letters that look like a Latin one (UTS #39's confusables, the common ones).
-_LOOKS_LATIN = dict(zip(
-    "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХУІЈЅԜοαιικνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
-    "aeopcyxijsdqwhlABEKMHOPCTXYIJSWoaiikvptuxABEZHIKMNOPTYX"))
+_LOOKS_LATIN = dict(
+    zip(
+        "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХУІЈЅԜοαιικνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+        "aeopcyxijsdqwhlABEKMHOPCTXYIJSWoaiikvptuxABEZHIKMNOPTYX",
+    )
+)
 
 
 class Confusion(NamedTuple):
@@ -42,8 +46,10 @@ def _named(ch: str) -> str:
     return f"`{ch}` (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')})"
 
 
-_RETYPE = ("retype the name in one alphabet, on an English keyboard layout",
-           "切换到英文输入法，用同一种字母重新输入该名称")
+_RETYPE = (
+    "retype the name in one alphabet, on an English keyboard layout",
+    "切换到英文输入法，用同一种字母重新输入该名称",
+)
 
 
 def confusion(name: str) -> Confusion | None:
@@ -58,29 +64,45 @@ def confusion(name: str) -> Confusion | None:
         return None
     for ch in name:
         if unicodedata.category(ch) in ("Cf", "Cc", "Zl", "Zp") or (ch.isspace() and ch != " "):
-            return Confusion(f"holds an invisible character, U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip(),
-                             f"含有看不见的字符 U+{ord(ch):04X}", "delete the name and type it again",
-                             "删除该名称后重新输入")
+            return Confusion(
+                f"holds an invisible character, U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip(),
+                f"含有看不见的字符 U+{ord(ch):04X}",
+                "delete the name and type it again",
+                "删除该名称后重新输入",
+            )
         normal = unicodedata.normalize("NFKC", ch)
         if normal != ch and not unicodedata.category(ch).startswith("M"):
-            return Confusion(f"holds {_named(ch)}, a compatibility form of `{normal}`",
-                             f"含有全角或兼容形式的字符 `{ch}`，应为 `{normal}`", f"write `{normal}` instead",
-                             f"改写为半角的 `{normal}`")
+            return Confusion(
+                f"holds {_named(ch)}, a compatibility form of `{normal}`",
+                f"含有全角或兼容形式的字符 `{ch}`，应为 `{normal}`",
+                f"write `{normal}` instead",
+                f"改写为半角的 `{normal}`",
+            )
     alphabets = {a for a in map(_alphabet, name) if a is not None}
     if len(alphabets) > 1:
         odd = next((ch for ch in name if ch in _LOOKS_LATIN), None) or next(
-            ch for ch in name if _alphabet(ch) not in (None, "LATIN"))
+            ch for ch in name if _alphabet(ch) not in (None, "LATIN")
+        )
         mixed = " and ".join(a.title() for a in _ALPHABETS if a in alphabets)
         looks = f" looks like Latin `{_LOOKS_LATIN[odd]}`" if odd in _LOOKS_LATIN else " is not a Latin letter"
-        return Confusion(f"mixes {mixed} letters: {_named(odd)}{looks}",
-                         f"混用了不同文字的字母：`{odd}`（U+{ord(odd):04X}）不是拉丁字母" + (
-                             f"，只是形似 `{_LOOKS_LATIN[odd]}`" if odd in _LOOKS_LATIN else ""), *_RETYPE)
+        return Confusion(
+            f"mixes {mixed} letters: {_named(odd)}{looks}",
+            f"混用了不同文字的字母：`{odd}`（U+{ord(odd):04X}）不是拉丁字母"
+            + (f"，只是形似 `{_LOOKS_LATIN[odd]}`" if odd in _LOOKS_LATIN else ""),
+            *_RETYPE,
+        )
     letters = [ch for ch in name if _alphabet(ch) in ("CYRILLIC", "GREEK")]
-    if letters and all(ch in _LOOKS_LATIN for ch in letters) and not any(
-            ch.isalpha() and _alphabet(ch) is None for ch in name):
+    if (
+        letters
+        and all(ch in _LOOKS_LATIN for ch in letters)
+        and not any(ch.isalpha() and _alphabet(ch) is None for ch in name)
+    ):
         latin = "".join(_LOOKS_LATIN.get(ch, ch) for ch in name)
         alphabet = _alphabet(letters[0]) or ""
         zh = "西里尔" if alphabet == "CYRILLIC" else "希腊"
-        return Confusion(f"is written in {alphabet.title()} letters that look like Latin ones: it reads `{latin}` but "
-                         "is not", f"由形似拉丁字母的{zh}字母写成：看似 `{latin}`，实则不同", *_RETYPE)
+        return Confusion(
+            f"is written in {alphabet.title()} letters that look like Latin ones: it reads `{latin}` but is not",
+            f"由形似拉丁字母的{zh}字母写成：看似 `{latin}`，实则不同",
+            *_RETYPE,
+        )
     return None

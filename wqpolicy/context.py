@@ -1,5 +1,6 @@
 """The evaluation context that generated code takes: the document, the cache of values computed for it, and an
 optional recorder that observes each branch and comparison (for a coverage tool; nothing observes without one)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,6 +4,7 @@ may hold items — the input schema's `maxItems`, a parameter's length, or the d
 inside loops multiply, so five nested loops over a list of 1,000 items estimate to 10^15 steps, which `check`
 refuses; a definition is counted once where it is defined (its value is kept), never where it is read.
 """
+
 from __future__ import annotations
 
 import math
@@ -91,13 +92,15 @@ def each_cost(source_most: int, per_item: int, start: int) -> int:
 
 def words(total: int, bounds: list[int]) -> tuple[str, str, str, str]:
     """(message, zh, hint, hint_zh) for an expression estimated at ``total`` steps, its loops over ``bounds``."""
-    power = f"10^{int(math.log10(total))}" if total >= 10 ** 9 else f"{total:,}"
+    power = f"10^{int(math.log10(total))}" if total >= 10**9 else f"{total:,}"
     nested = " × ".join(f"{b:,}" for b in bounds)
     over = f": loops nested {len(bounds)} deep over lists of up to {nested} items" if bounds else ""
     over_zh = f"：{len(bounds)} 层嵌套循环，列表最多分别为 {nested} 项" if bounds else ""
-    return (f"this may take some {power} steps to evaluate on the largest inputs allowed, more than the "
-            f"{MAX_COST:,} an expression may take{over}",
-            f"在允许的最大输入上，该表达式约需 {power} 步计算，超过单个表达式的上限 {MAX_COST:,} 步{over_zh}",
-            "compute an inner loop once, as a definition of its own, or declare a smaller `maxItems` for the list "
-            "in the input schema",
-            "把内层循环单独写成一个定义（只计算一次），或在输入格式中为该列表声明较小的 maxItems")
+    return (
+        f"this may take some {power} steps to evaluate on the largest inputs allowed, more than the "
+        f"{MAX_COST:,} an expression may take{over}",
+        f"在允许的最大输入上，该表达式约需 {power} 步计算，超过单个表达式的上限 {MAX_COST:,} 步{over_zh}",
+        "compute an inner loop once, as a definition of its own, or declare a smaller `maxItems` for the list "
+        "in the input schema",
+        "把内层循环单独写成一个定义（只计算一次），或在输入格式中为该列表声明较小的 maxItems",
+    )

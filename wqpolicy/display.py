@@ -1,5 +1,6 @@
 """How values look to people and in JSON text: exact decimals without exponents, grouped thousands,
 ratios as percentages, and {name} placeholders in messages and labels filled with them."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -8,9 +9,9 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from .values import UNKNOWN, Year, is_number, quantize
 
 CENT = Decimal("0.01")
-# Characters of a value a message shows, at most, and a report's list of the values a rule read (engine settings):
-# a value as long as a document is never echoed.
-EXCERPT, READ_EXCERPT = 80, 240
+# Characters of a value shown in a message, at most, and in a report's `read:` line (engine settings): a 512 KiB
+# value is not echoed back.
+EXCERPT, READ_EXCERPT = 60, 240
 
 
 def unsigned_zero(d: Decimal) -> Decimal:
@@ -106,11 +107,6 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - columns(text))
 
 
-def excerpt(text: str, limit: int = EXCERPT) -> str:
-    """``text``, or its first ``limit`` characters and an ellipsis when it is longer."""
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 def fill(template: str, values: dict, kinds: dict) -> str:
     """``template`` with each ``{name}`` replaced by the value ``name`` as people read it (at most EXCERPT
     characters of it)."""
@@ -121,10 +117,6 @@ def fill(template: str, values: dict, kinds: dict) -> str:
         if placeholder in template:
             template = template.replace(placeholder, excerpt(display(v, kinds.get(k))))
     return template
-
-
-# Characters of a value shown in a message, at most (an engine setting): a 512 KiB value is not echoed back.
-EXCERPT = 60
 
 
 def excerpt(value, limit: int = EXCERPT) -> str:

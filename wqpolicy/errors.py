@@ -1,10 +1,11 @@
 """Diagnostics: every problem a user can cause, with a stable code, a place and a hint."""
+
 from __future__ import annotations
 
 import difflib
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .display import columns
 from .source import Span, line_of
@@ -35,7 +36,7 @@ CODES_ZH = {
     "WQ-YAML": "YAML 格式错误：检查缩进、冒号和引号；含逗号、冒号或 # 的文字请加引号",
     "WQ-FILE": "文件无法读取：确认路径存在、是文件而不是文件夹，并以 UTF-8 编码保存",
     "WQ-SCHEMA": "政策文件或输入格式（JSON Schema）结构不符：按提示补全或更正所指的字段"
-                 "（字段说明见 schemas/policy.schema.json）",
+    "（字段说明见 schemas/policy.schema.json）",
     "WQ-SYNTAX": "表达式无法解析：检查括号、运算符和引号是否成对、是否写全",
     "WQ-NAME": "名称未定义或找不到要修改的项：检查拼写，提示中给出了最接近的名称",
     "WQ-ARITY": "函数的参数个数不对：按提示给出参数",
@@ -53,7 +54,7 @@ CODES_ZH = {
 }
 
 
-def legend(diagnostics: Iterable["Diagnostic"]) -> list[str]:
+def legend(diagnostics: Iterable[Diagnostic]) -> list[str]:
     """One line per code that occurs, in Chinese with the English beside it, saying what it means and what to do."""
     codes = sorted({d.code for d in diagnostics if d.code in CODES})
     return [f"  {c}  {CODES_ZH[c]} / {CODES[c]}" for c in codes]
@@ -111,9 +112,9 @@ class Diagnostic:
             src = line_of(text, self.span.line)
             if src:
                 src, col = _clip(src, self.span.col)
-                marked = src[col - 1:col - 1 + max(1, min(self.span.length, len(src) - col + 1))] or " "
+                marked = src[col - 1 : col - 1 + max(1, min(self.span.length, len(src) - col + 1))] or " "
                 # a Chinese character takes two columns of a terminal: pad and mark by width, not by count
-                caret = " " * columns(src[:col - 1]) + "^" * columns(marked)
+                caret = " " * columns(src[: col - 1]) + "^" * columns(marked)
                 out += f"\n    {src.replace(chr(9), ' ')}\n    {caret}"
         for r in self.related:
             msg = r.message if lang == "en" or not r.zh else r.zh if lang == "zh" else f"{r.zh} / {r.message}"
@@ -183,7 +184,7 @@ def _clip(src: str, col: int) -> tuple[str, int]:
     if len(src) <= _SHOWN:
         return src, col
     start = max(0, min(col - 1 - _SHOWN // 3, len(src) - _SHOWN))
-    piece = src[start:start + _SHOWN]
+    piece = src[start : start + _SHOWN]
     if start > 0:
         piece, col = "…" + piece, col - start + 1
     if start + _SHOWN < len(src):

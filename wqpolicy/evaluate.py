@@ -1,9 +1,11 @@
 """Runs one compiled decision on one input document and builds its decision record: plain data, failing closed
 (a runtime fault anywhere, or a negative amount of money, makes the outcome `error` and leaves no amount)."""
+
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .absent import Missing, absent_reads
 from .checker import Checker, item_reads, reads
@@ -39,8 +41,10 @@ class CompiledDecision:
         self._lazy_runner: Callable[[Context], RunResult] | None = None
         self._absent_fns: tuple | None = None  # (per rule: input reads; per output: its function), when first asked
         self._reads = [reads(rule.condition) for rule in decision.rules]
-        self._item_reads = [[(path, name, f"{path}[].{name}") for path, name in item_reads(checker, rule.condition)]
-                            for rule in decision.rules]
+        self._item_reads = [
+            [(path, name, f"{path}[].{name}") for path, name in item_reads(checker, rule.condition)]
+            for rule in decision.rules
+        ]
         self._required = [rule.severity != Severity.ADVISE for rule in decision.rules]
         self._exprs = [rule.condition for rule in decision.rules]
         self._steps = [s.when for s in decision.outcome]
@@ -48,21 +52,40 @@ class CompiledDecision:
         self._output_index = {o.name: i for i, o in enumerate(self._outputs)}
         self._money = [o.name for o in self._outputs if o.kind == Kind.MONEY]
         self._list_outputs = [o.name for o in self._outputs if o.kind == Kind.LIST]
-        self._money_fields = [(o.name, [f for f, k in o.fields.items() if k == Kind.MONEY]) for o in self._outputs
-                              if o.kind == Kind.LIST and any(k == Kind.MONEY for k in o.fields.values())]
+        self._money_fields = [
+            (o.name, [f for f, k in o.fields.items() if k == Kind.MONEY])
+            for o in self._outputs
+            if o.kind == Kind.LIST and any(k == Kind.MONEY for k in o.fields.values())
+        ]
         self.info = DecisionInfo(
-            policy.id, policy.version, decision.name,
+            policy.id,
+            policy.version,
+            decision.name,
             tuple(self._rule_info(rule, paths) for rule, paths in zip(decision.rules, self._reads)),
-            tuple(OutputInfo(o.name, kind_of(o.kind), {f: kind_of(k) for f, k in o.fields.items()}, o.label)
-                  for o in self._outputs),
-            {**decision.outcome_labels, **({} if ERROR in decision.outcome_labels else {ERROR: ERROR_LABEL})})
+            tuple(
+                OutputInfo(o.name, kind_of(o.kind), {f: kind_of(k) for f, k in o.fields.items()}, o.label)
+                for o in self._outputs
+            ),
+            {**decision.outcome_labels, **({} if ERROR in decision.outcome_labels else {ERROR: ERROR_LABEL})},
+        )
 
     def _rule_info(self, rule, paths) -> RuleInfo:
         kinds = {p: kind_of(_kind(self._checker, p)) for p, _ in paths}
-        constants = {p: _constant_json(self._gen.constant(node), kinds[p]) for p, node in paths
-                     if self._gen.constant(node) is not None}
-        return RuleInfo(rule.id, rule.clause, Severity(rule.severity), rule.label, rule.message,
-                        tuple(p for p, _ in paths), kinds, constants)
+        constants = {
+            p: _constant_json(self._gen.constant(node), kinds[p])
+            for p, node in paths
+            if self._gen.constant(node) is not None
+        }
+        return RuleInfo(
+            rule.id,
+            rule.clause,
+            Severity(rule.severity),
+            rule.label,
+            rule.message,
+            tuple(p for p, _ in paths),
+            kinds,
+            constants,
+        )
 
     @property
     def source(self) -> list[str]:
@@ -87,9 +110,15 @@ class CompiledDecision:
 
     def _generate(self, gen: CodeGen, lazy: str | None = None):
         d = self.decision
-        return gen.runner([(rule.condition, rule.severity == Severity.ADVISE) for rule in d.rules],
-                          [(s.when, s.outcome) for s in d.outcome], [(o.name, o.expr) for o in self._outputs],
-                          FALLBACK_OUTCOME, self._reads, lazy, frozenset(self._money))
+        return gen.runner(
+            [(rule.condition, rule.severity == Severity.ADVISE) for rule in d.rules],
+            [(s.when, s.outcome) for s in d.outcome],
+            [(o.name, o.expr) for o in self._outputs],
+            FALLBACK_OUTCOME,
+            self._reads,
+            lazy,
+            frozenset(self._money),
+        )
 
     def _lazy(self, ctx: Context) -> RunResult:
         """The runner for a document not shaped as its schema says (only one not validated can be): each field
@@ -126,8 +155,10 @@ class CompiledDecision:
         rule_faults: tuple = ()
         outcome_fault = None
         if result.rule_faults is not None:
-            rule_faults = tuple((c.at, fault_diagnostic(c.error, self._exprs[c.at], self.decision.rules[c.at].id,
-                                                        self.decision.name)) for c in result.rule_faults)
+            rule_faults = tuple(
+                (c.at, fault_diagnostic(c.error, self._exprs[c.at], self.decision.rules[c.at].id, self.decision.name))
+                for c in result.rule_faults
+            )
         if result.outcome_fault is not None:
             c = result.outcome_fault
             outcome_fault = fault_diagnostic(c.error, self._steps[c.at], "outcome", self.decision.name)
@@ -135,8 +166,20 @@ class CompiledDecision:
             outcome = ERROR
         if outcome == ERROR:  # fail closed: no amount of a faulted evaluation is given
             outputs = self._without_money(outputs)
-        return DecisionRecord(self.info, outcome, input_name, tuple(outcomes), result.values, outputs, rule_missing,
-                              shown, count, rule_faults, outcome_fault, output_faults)
+        return DecisionRecord(
+            self.info,
+            outcome,
+            input_name,
+            tuple(outcomes),
+            result.values,
+            outputs,
+            rule_missing,
+            shown,
+            count,
+            rule_faults,
+            outcome_fault,
+            output_faults,
+        )
 
     def _output_faults(self, result: RunResult) -> tuple:
         """(output name, WQ-EVAL Diagnostic) for each output that faulted or, money, came out below zero, in
@@ -146,14 +189,21 @@ class CompiledDecision:
         outputs, found = result.outputs, []
         if result.output_faults is not None:
             name = self.decision.name
-            found = [(self._outputs[c.at].name,
-                      fault_diagnostic(c.error, self._outputs[c.at].expr, self._outputs[c.at].name, name))
-                     for c in result.output_faults]
+            found = [
+                (
+                    self._outputs[c.at].name,
+                    fault_diagnostic(c.error, self._outputs[c.at].expr, self._outputs[c.at].name, name),
+                )
+                for c in result.output_faults
+            ]
         for o, money_fields in self._money_fields:
             rows = outputs[o]
             for i, row in enumerate(rows if type(rows) is list else ()):
-                bad = next((f for f in money_fields if is_number(row.get(f)) and row[f] < 0), None) \
-                    if type(row) is dict else None
+                bad = (
+                    next((f for f in money_fields if is_number(row.get(f)) and row[f] < 0), None)
+                    if type(row) is dict
+                    else None
+                )
                 if bad is not None:
                     found.append((o, self._negative(o, row[bad], f"{o}[{i}].{bad}")))
                     break
@@ -181,8 +231,9 @@ class CompiledDecision:
         for name, money_fields in self._money_fields:
             rows = out[name]
             if type(rows) is list:
-                out[name] = [{**row, **dict.fromkeys(money_fields, UNKNOWN)} if type(row) is dict else row
-                             for row in rows]
+                out[name] = [
+                    {**row, **dict.fromkeys(money_fields, UNKNOWN)} if type(row) is dict else row for row in rows
+                ]
         return out
 
     def _missing(self, outcomes, values: tuple, outputs: dict, ctx: Context) -> tuple[tuple, Missing]:
@@ -232,11 +283,17 @@ class CompiledDecision:
                     inputs = []
                     for rule, info in zip(self.decision.rules, self.info.rules):
                         at = {p: i for i, p in enumerate(info.paths)}
-                        inputs.append([(p, at.get(p), None if p in at else gen.name_of(node))
-                                       for p, node in _input_reads(self._checker, rule.condition)])
+                        inputs.append(
+                            [
+                                (p, at.get(p), None if p in at else gen.name_of(node))
+                                for p, node in _input_reads(self._checker, rule.condition)
+                            ]
+                        )
                     outputs = [gen.name_of(o.expr.node, o.expr) for o in self._outputs]
-                    self._absent_fns = ([[(p, at, gen.compiled(f) if f else None) for p, at, f in rule]
-                                         for rule in inputs], [gen.compiled(f) for f in outputs])
+                    self._absent_fns = (
+                        [[(p, at, gen.compiled(f) if f else None) for p, at, f in rule] for rule in inputs],
+                        [gen.compiled(f) for f in outputs],
+                    )
         return self._absent_fns
 
 
@@ -250,8 +307,16 @@ def fault_diagnostic(e: Exception, expr: Expr | None, subject: str | None, decis
         pos = e.pos if isinstance(e, EvalFault) else None
         span = expr.span(pos) if pos is not None else expr.span(0, max(1, len(expr.text)))
     hint, hint_zh = (e.hint, e.hint_zh) if isinstance(e, EvalFault) else (None, None)
-    return Diagnostic("WQ-EVAL", fault_message(e), span, hint, subject=subject, decision=decision,
-                      zh=fault_message_zh(e), hint_zh=hint_zh)
+    return Diagnostic(
+        "WQ-EVAL",
+        fault_message(e),
+        span,
+        hint,
+        subject=subject,
+        decision=decision,
+        zh=fault_message_zh(e),
+        hint_zh=hint_zh,
+    )
 
 
 def _constant_json(value, kind: Kind | None) -> Any:
@@ -278,10 +343,7 @@ def _read(fn, ctx: Context) -> Any:
 def _any_unknown(outputs: dict) -> bool:
     """Whether an output is unknown (compared by identity: `UNKNOWN in values` would ask each Decimal, slowly,
     whether it equals it)."""
-    for v in outputs.values():
-        if v is UNKNOWN or v is None:
-            return True
-    return False
+    return any(v is UNKNOWN or v is None for v in outputs.values())
 
 
 def _settled(value) -> bool:
@@ -327,8 +389,12 @@ def _input_reads(checker: Checker, expr, seen=None, local=()):
             each = d.each
             assert each is not None  # a definition has an expression or is per item
             own = (each.var, *each.carry, *each.fields)
-            for e in [each.source, each.order_by, *each.fields.values(), *(x for pair in each.carry.values()
-                                                                           for x in pair)]:
+            for e in [
+                each.source,
+                each.order_by,
+                *each.fields.values(),
+                *(x for pair in each.carry.values() for x in pair),
+            ]:
                 if e is not None:
                     out.extend(_input_reads(checker, e, seen, own))
         elif root not in checker.params and checker.input.field(root) is not None:

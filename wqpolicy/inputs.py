@@ -1,5 +1,6 @@
 """Input documents: loading them (YAML or JSON, exact numbers), validating them against their decision's
 schema with JSON paths and line numbers, and turning date strings into dates."""
+
 from __future__ import annotations
 
 import datetime
@@ -37,8 +38,16 @@ def load_input(path: str | Path, text: str | None = None):
         raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields", Span(name, 1, 1))])
     decision = doc.get("decision")
     if decision is not None and not isinstance(decision, str):
-        raise WQError([Diagnostic("WQ-INPUT", f"decision: {excerpt(repr(decision))} is not the name of a decision",
-                                  marks.span(("decision",)), subject="decision")])
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-INPUT",
+                    f"decision: {excerpt(repr(decision))} is not the name of a decision",
+                    marks.span(("decision",)),
+                    subject="decision",
+                )
+            ]
+        )
     return doc, marks
 
 
@@ -48,8 +57,16 @@ def _json_syntax(text: str, name: str) -> None:
     try:
         json.loads(text)
     except json.JSONDecodeError as e:
-        raise WQError([Diagnostic("WQ-INPUT", f"not valid JSON: {e.msg}", Span(name, e.lineno, e.colno),
-                                  "a .json file must be JSON (numbers in decimal, text in double quotes)")]) from None
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-INPUT",
+                    f"not valid JSON: {e.msg}",
+                    Span(name, e.lineno, e.colno),
+                    "a .json file must be JSON (numbers in decimal, text in double quotes)",
+                )
+            ]
+        ) from None
     except (ValueError, RecursionError):
         pass
 
@@ -70,15 +87,28 @@ def _json_document(text: str, name: str = "") -> dict | None:
     if not text.lstrip().startswith("{"):
         return None
     try:
-        doc = json.loads(text, parse_float=decimal_number, parse_int=whole_number, parse_constant=_refuse,
-                         object_pairs_hook=_unique_keys)
+        doc = json.loads(
+            text,
+            parse_float=decimal_number,
+            parse_int=whole_number,
+            parse_constant=_refuse,
+            object_pairs_hook=_unique_keys,
+        )
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as are the hooks' refusals
         return None
     if isinstance(doc, dict) and _count(doc) > MAX_VALUES:  # said here: read again as YAML, it would take 1 GB
-        raise WQError([Diagnostic("WQ-INPUT", f"more than {MAX_VALUES:,} values in one document", Span(name, 1, 1),
-                                  "an engine limit, far above what an application holds: check what produced it",
-                                  zh=f"一份文件中的值超过 {MAX_VALUES:,} 个",
-                                  hint_zh="这是引擎的限制，远超一份申请所需：请检查生成该文件的程序")])
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-INPUT",
+                    f"more than {MAX_VALUES:,} values in one document",
+                    Span(name, 1, 1),
+                    "an engine limit, far above what an application holds: check what produced it",
+                    zh=f"一份文件中的值超过 {MAX_VALUES:,} 个",
+                    hint_zh="这是引擎的限制，远超一份申请所需：请检查生成该文件的程序",
+                )
+            ]
+        )
     return doc if isinstance(doc, dict) and _plain(doc) else None
 
 
@@ -154,8 +184,12 @@ def not_json(doc, file: str | None = None) -> Diagnostic | None:
             continue
         else:
             problem = f"a {type(v).__name__} is no JSON value"
-        return Diagnostic("WQ-INPUT", f"{excerpt(path, 80) or '(document)'}: {problem}",
-                          Span(file, 1, 1) if file else None, subject=path or None)
+        return Diagnostic(
+            "WQ-INPUT",
+            f"{excerpt(path, 80) or '(document)'}: {problem}",
+            Span(file, 1, 1) if file else None,
+            subject=path or None,
+        )
     return None
 
 
@@ -263,8 +297,14 @@ class InputSchema:
             out = sorted(out[:MAX_INPUT_ERRORS])
             last = out[-1].span  # the line saying so placed just after the last error shown, to be read after it
             after = Span(last.file, last.line, last.col + 1) if last is not None else None
-            return out + [Diagnostic("WQ-INPUT", f"more errors not shown: the first {MAX_INPUT_ERRORS} are above",
-                                     after, "correct them and run again")]
+            return out + [
+                Diagnostic(
+                    "WQ-INPUT",
+                    f"more errors not shown: the first {MAX_INPUT_ERRORS} are above",
+                    after,
+                    "correct them and run again",
+                )
+            ]
         return sorted(out)
 
     def prepare(self, doc: dict) -> dict:
@@ -277,6 +317,7 @@ class InputSchema:
 def _date_converter(t):
     """A function converting date strings at the places ``t`` says are dates, or None if there are none."""
     if t == T.DATE:
+
         def conv(v):
             if isinstance(v, str):
                 try:
@@ -284,6 +325,7 @@ def _date_converter(t):
                 except ValueError:
                     return v
             return v
+
         return conv
     if isinstance(t, T.ListOf):
         inner = _date_converter(t.item)
@@ -303,5 +345,6 @@ def _date_converter(t):
                 if n in out:
                     out[n] = c(out[n])
             return out
+
         return record
     return None

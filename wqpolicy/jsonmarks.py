@@ -1,6 +1,7 @@
 """Where a path of a JSON input document sits in its text, found only when an error asks: the values before it
 are skipped by json's own decoder (C speed), each place passed kept for the next path, so placing the errors of a
 4 MB document takes a walk along it, where reading the whole of it again for YAML marks took seconds."""
+
 from __future__ import annotations
 
 import json

@@ -1,9 +1,11 @@
 """The validated policy: plain dataclasses built from a resolved policy document (see policyfile.py)."""
+
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from . import ast
 from .source import Span

@@ -1,5 +1,6 @@
 """One loaded policy version: its decisions checked and compiled, and ``Policy``, the API that evaluates
 documents under it."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,8 +9,8 @@ import os
 from typing import Union
 
 from .checker import Checker
-from .errors import Diagnostic, WQError
 from .context import Recorder
+from .errors import Diagnostic, WQError
 from .evaluate import CompiledDecision
 from .inputs import InputSchema, not_json
 from .model import PolicyVersion
@@ -19,13 +20,17 @@ from .yamlload import Marks
 
 
 def check_decisions(
-        version: PolicyVersion) -> tuple[dict[str, InputSchema | None], dict[str, Checker], list[Diagnostic]]:
+    version: PolicyVersion,
+) -> tuple[dict[str, InputSchema | None], dict[str, Checker], list[Diagnostic]]:
     """Each decision's input schema and type checker, and every diagnostic the checkers found. Expressions that
     did not parse are None in ``version``; the checker takes them as of any type, so the rest is still checked."""
     inputs, checkers, found = {}, {}, []
     for name, decision in version.decisions.items():
-        schema = InputSchema(decision.input_schema, decision.input_path, decision.input_refs) \
-            if decision.input_path else None
+        schema = (
+            InputSchema(decision.input_schema, decision.input_path, decision.input_refs)
+            if decision.input_path
+            else None
+        )
         inputs[name] = schema
         checkers[name] = Checker(version, decision, schema.type if schema else _EMPTY)
         found += checkers[name].check()
@@ -74,7 +79,8 @@ class Policy:
             raise WQError(errors)
         self.warnings = warnings + found
         self.decisions: dict[str, CompiledDecision] = {
-            name: CompiledDecision(version, decision, checkers[name]) for name, decision in version.decisions.items()}
+            name: CompiledDecision(version, decision, checkers[name]) for name, decision in version.decisions.items()
+        }
 
     def __repr__(self) -> str:
         return f"<Policy {self.model.ref}: {', '.join(self.decisions)}>"
@@ -89,8 +95,9 @@ class Policy:
         """The version loaded, e.g. ``'2021-trial'``."""
         return self.model.version
 
-    def validate(self, decision: str, document: dict, marks: Marks | None = None,
-                 file: str | None = None) -> list[Diagnostic]:
+    def validate(
+        self, decision: str, document: dict, marks: Marks | None = None, file: str | None = None
+    ) -> list[Diagnostic]:
         """Schema problems of ``document`` as an input of ``decision``: an empty list when it is valid.
 
         ``marks`` and ``file`` place each problem at its line (as ``wqpolicy eval`` does); without them a problem
@@ -104,8 +111,16 @@ class Policy:
             document = {"decision": decision, **document}  # as evaluate takes it
         return self.inputs[decision].errors(document, marks, file)
 
-    def evaluate(self, decision: str | None, document: dict, *, validate: bool = True, marks: Marks | None = None,
-                 input_name: str | None = None, recorder: Recorder | None = None) -> DecisionRecord:
+    def evaluate(
+        self,
+        decision: str | None,
+        document: dict,
+        *,
+        validate: bool = True,
+        marks: Marks | None = None,
+        input_name: str | None = None,
+        recorder: Recorder | None = None,
+    ) -> DecisionRecord:
         """Evaluate ``document`` for ``decision`` (None: the document's own ``decision`` field).
 
         ``document`` is a mapping as ``json.load`` or ``yaml.safe_load`` gives it: numbers int, Decimal or float
@@ -126,20 +141,43 @@ class Policy:
         ('needs_review', 'pass')
         """
         if not isinstance(document, dict):
-            raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields",
-                                      Span(input_name, 1, 1) if input_name else None)])
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-INPUT",
+                        "an input document must be a mapping of fields",
+                        Span(input_name, 1, 1) if input_name else None,
+                    )
+                ]
+            )
         name = document.get("decision") if decision is None else decision
 
         def where() -> Span | None:  # only an error asks: marks may be found only when asked for
-            return (marks.span(("decision",)) if marks is not None and decision is None and "decision" in document
-                    else None) or (Span(input_name, 1, 1) if input_name else None)
+            return (
+                marks.span(("decision",)) if marks is not None and decision is None and "decision" in document else None
+            ) or (Span(input_name, 1, 1) if input_name else None)
 
         if name is None:
-            raise WQError([Diagnostic("WQ-INPUT", "the document has no `decision:` field; give the decision "
-                                      f"(one of {', '.join(self.decisions)})", where())])
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-INPUT",
+                        "the document has no `decision:` field; give the decision "
+                        f"(one of {', '.join(self.decisions)})",
+                        where(),
+                    )
+                ]
+            )
         if not isinstance(name, str):
-            raise WQError([Diagnostic("WQ-INPUT", f"decision: {name!r} is not the name of a decision "
-                                      f"(one of {', '.join(self.decisions)})", where())])
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-INPUT",
+                        f"decision: {name!r} is not the name of a decision (one of {', '.join(self.decisions)})",
+                        where(),
+                    )
+                ]
+            )
         compiled = self.decisions.get(name) or self._named(name, input_name, where())
         schema = self.inputs[name]
         if "decision" not in document:
@@ -170,14 +208,32 @@ class Policy:
         where = where or (Span(file, 1, 1) if file else None)
         names = ", ".join(self.decisions)
         if not isinstance(name, str):
-            raise WQError([Diagnostic("WQ-INPUT", f"decision: {name!r} is not the name of a decision (one of {names})",
-                                      where, zh=f"decision: {name!r} 不是决定的名称（可选：{names}）")])
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-INPUT",
+                        f"decision: {name!r} is not the name of a decision (one of {names})",
+                        where,
+                        zh=f"decision: {name!r} 不是决定的名称（可选：{names}）",
+                    )
+                ]
+            )
         if name not in self.decisions:
             from .errors import did_you_mean
-            raise WQError([Diagnostic("WQ-INPUT", f"policy {self.model.ref} has no decision `{name}`", where,
-                                      did_you_mean(name, self.decisions) or f"decisions: {names}", subject=name,
-                                      zh=f"政策 {self.model.ref} 没有名为 `{name}` 的决定",
-                                      hint_zh=f"可用的决定：{names}")])
+
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-INPUT",
+                        f"policy {self.model.ref} has no decision `{name}`",
+                        where,
+                        did_you_mean(name, self.decisions) or f"decisions: {names}",
+                        subject=name,
+                        zh=f"政策 {self.model.ref} 没有名为 `{name}` 的决定",
+                        hint_zh=f"可用的决定：{names}",
+                    )
+                ]
+            )
         return self.decisions[name]
 
 

@@ -1,6 +1,7 @@
 """The decision record: what one evaluation decided, rule by rule, with the values each rule read, the inputs
 missing, the outputs and the runtime faults — plain data of its own, in frozen dataclasses that pickle and compare
 by value — and its JSON form (schemas/decision.schema.json)."""
+
 from __future__ import annotations
 
 import datetime
@@ -42,8 +43,12 @@ class RuleInfo:
         passed = Text(f"符合：{self.label.zh}", f"Met: {self.label.en}")
         object.__setattr__(self, "pass_message", passed)
         # How each value read is written: its JSON worked out here (a parameter's), as money, or as it is.
-        plan = tuple((p, _constant_plan(self.constants[p]), self.constants[p]) if p in self.constants else
-                     (p, _MONEY if self.kinds.get(p) is Kind.MONEY else _PLAIN, None) for p in self.paths)
+        plan = tuple(
+            (p, _constant_plan(self.constants[p]), self.constants[p])
+            if p in self.constants
+            else (p, _MONEY if self.kinds.get(p) is Kind.MONEY else _PLAIN, None)
+            for p in self.paths
+        )
         label, passed_json = self.label.to_json(), passed.to_json()
         head = {"id": self.id, "clause": self.clause, "severity": str(self.severity)}
         # The short way, for a rule whose values read are all texts and truths but for its parameters (money is
@@ -51,8 +56,10 @@ class RuleInfo:
         variable = [i for i, (_, how, _) in enumerate(plan) if how in (_MONEY, _PLAIN)]
         short = None
         if variable and all(plan[i][1] == _PLAIN for i in variable):
-            short = (operator.itemgetter(*variable) if len(variable) > 1 else _one(variable[0]),
-                     tuple(step for step in plan if step[1] in (_CONSTANT, _TEXTS)))
+            short = (
+                operator.itemgetter(*variable) if len(variable) > 1 else _one(variable[0]),
+                tuple(step for step in plan if step[1] in (_CONSTANT, _TEXTS)),
+            )
         object.__setattr__(self, "_json", (head, label, passed_json, plan, short))
 
 
@@ -109,11 +116,24 @@ class RuleResult:
     missing_count: int
     fault: Diagnostic | None
 
-    def __init__(self, info: RuleInfo, outcome: RuleOutcome, values: dict[str, Any], missing: list[str] | None = None,
-                 missing_count: int = 0, fault: Diagnostic | None = None):
+    def __init__(
+        self,
+        info: RuleInfo,
+        outcome: RuleOutcome,
+        values: dict[str, Any],
+        missing: list[str] | None = None,
+        missing_count: int = 0,
+        fault: Diagnostic | None = None,
+    ):
         # Frozen: set once, here, straight into the instance (records build many: this is their hot path).
-        self.__dict__.update(info=info, outcome=outcome, values=values, missing=[] if missing is None else missing,
-                             missing_count=missing_count, fault=fault)
+        self.__dict__.update(
+            info=info,
+            outcome=outcome,
+            values=values,
+            missing=[] if missing is None else missing,
+            missing_count=missing_count,
+            fault=fault,
+        )
 
     @property
     def id(self) -> str:
@@ -202,14 +222,36 @@ class DecisionRecord:
     outcome_fault: Diagnostic | None = None
     output_faults: tuple[tuple[str, Diagnostic], ...] = ()
 
-    def __init__(self, info: DecisionInfo, outcome: str, input_name: str | None, outcomes: tuple, values: tuple,
-                 outputs: dict, rule_missing: tuple = (), missing_shown: tuple = (), missing_count: int = 0,
-                 rule_faults: tuple = (), outcome_fault: Diagnostic | None = None, output_faults: tuple = ()):
+    def __init__(
+        self,
+        info: DecisionInfo,
+        outcome: str,
+        input_name: str | None,
+        outcomes: tuple,
+        values: tuple,
+        outputs: dict,
+        rule_missing: tuple = (),
+        missing_shown: tuple = (),
+        missing_count: int = 0,
+        rule_faults: tuple = (),
+        outcome_fault: Diagnostic | None = None,
+        output_faults: tuple = (),
+    ):
         # Frozen: set once, here, straight into the instance (one record per evaluation: this is its hot path).
-        self.__dict__.update(info=info, outcome=outcome, input_name=input_name, outcomes=outcomes, values=values,
-                             outputs=outputs, rule_missing=rule_missing, missing_shown=missing_shown,
-                             missing_count=missing_count, rule_faults=rule_faults, outcome_fault=outcome_fault,
-                             output_faults=output_faults)
+        self.__dict__.update(
+            info=info,
+            outcome=outcome,
+            input_name=input_name,
+            outcomes=outcomes,
+            values=values,
+            outputs=outputs,
+            rule_missing=rule_missing,
+            missing_shown=missing_shown,
+            missing_count=missing_count,
+            rule_faults=rule_faults,
+            outcome_fault=outcome_fault,
+            output_faults=output_faults,
+        )
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -271,10 +313,19 @@ class DecisionRecord:
         if rules is None:
             missing = self.rule_missing or (None,) * len(self.outcomes)
             faults = dict(self.rule_faults)
-            rules = tuple(RuleResult(info, outcome, dict(zip(info.paths, values)),
-                                     list(m[0]) if m else [], m[1] if m else 0, faults.get(i))
-                          for i, (info, outcome, values, m) in
-                          enumerate(zip(self.info.rules, self.outcomes, self.values, missing)))
+            rules = tuple(
+                RuleResult(
+                    info,
+                    outcome,
+                    dict(zip(info.paths, values)),
+                    list(m[0]) if m else [],
+                    m[1] if m else 0,
+                    faults.get(i),
+                )
+                for i, (info, outcome, values, m) in enumerate(
+                    zip(self.info.rules, self.outcomes, self.values, missing)
+                )
+            )
             self.__dict__["_rules"] = rules  # a cache, not a field: the record stays what it was made
         return rules
 
@@ -335,8 +386,14 @@ class DecisionRecord:
             result = None
             if outcome is not RuleOutcome.PASS:
                 m = missing[i] if missing else None
-                result = RuleResult(rule, outcome, dict(zip(rule.paths, values)), list(m[0]) if m else [],
-                                    m[1] if m else 0, rule_faults.get(i))
+                result = RuleResult(
+                    rule,
+                    outcome,
+                    dict(zip(rule.paths, values)),
+                    list(m[0]) if m else [],
+                    m[1] if m else 0,
+                    rule_faults.get(i),
+                )
             rules.append(_rule_json(rule, outcome, values, result))
         out["rules"] = rules
         if self.missing_shown:
@@ -372,12 +429,16 @@ def render_value(v, kind: str | None, fields: dict | None = None):
             return int(v) if is_whole(v) else decimal_text(v)
     if kind == "list" and isinstance(v, list):
         fields = fields or {}
-        return [{k: render_value(x, fields.get(k)) for k, x in item.items()} if isinstance(item, dict)
-                else to_json_value(item) for item in v]
+        return [
+            {k: render_value(x, fields.get(k)) for k, x in item.items()}
+            if isinstance(item, dict)
+            else to_json_value(item)
+            for item in v
+        ]
     return to_json_value(v)
 
 
-_PLAIN_INT = 10 ** 27
+_PLAIN_INT = 10**27
 _CONSTANT, _TEXTS, _MONEY, _PLAIN = range(4)
 _OUTCOME_TEXT = {w: w.value for w in RuleOutcome}
 
@@ -394,8 +455,13 @@ def _rule_json(info: RuleInfo, outcome: RuleOutcome, values: tuple, result: Rule
     if short is not None and _TEXT_TYPES.issuperset(map(type, short[0](values))):
         read = dict(zip(info.paths, values))  # texts and truths, as they are; the parameters' JSON laid over
         for path, how, constant in short[1]:
-            read[path] = (constant if type(constant) is str or constant is None else
-                          constant[:] if how == _TEXTS else _copied(constant))
+            read[path] = (
+                constant
+                if type(constant) is str or constant is None
+                else constant[:]
+                if how == _TEXTS
+                else _copied(constant)
+            )
     else:
         read = _read_json(plan, values)
     if outcome is RuleOutcome.PASS:

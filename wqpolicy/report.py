@@ -1,5 +1,6 @@
 """Decision records -> text reports for people (Chinese, English beside it) and JSON for programs.
 Rendering only: nothing here decides anything."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,12 @@ from .record import DecisionRecord, fault_text
 from .values import quantize
 from .words import ERROR, Kind, RuleOutcome, Severity
 
-_MARK = {RuleOutcome.PASS: "通过 pass   ", RuleOutcome.FAIL: "不通过 FAIL ", RuleOutcome.UNKNOWN: "待定 unknown",
-         RuleOutcome.ERROR: "出错 ERROR "}
+_MARK = {
+    RuleOutcome.PASS: "通过 pass   ",
+    RuleOutcome.FAIL: "不通过 FAIL ",
+    RuleOutcome.UNKNOWN: "待定 unknown",
+    RuleOutcome.ERROR: "出错 ERROR ",
+}
 _ADVISE_FAIL = "提示 warning"
 _NOT_COMPUTED = "未计算 not computed"  # a money output of a faulted evaluation: no figure is shown
 
@@ -33,12 +38,17 @@ def text_report(record: DecisionRecord) -> str:
         lines.append(f"  出错 fault · {d.subject}: {d.zh or d.message}")
         lines.append(f"      {fault_text(d)}")
     fails = [r for r in record.rules if r.outcome is RuleOutcome.FAIL and r.severity is Severity.REQUIRE]
-    unknown = [r for r in record.rules if r.outcome in (RuleOutcome.UNKNOWN, RuleOutcome.ERROR)
-               and r.severity is Severity.REQUIRE]
+    unknown = [
+        r
+        for r in record.rules
+        if r.outcome in (RuleOutcome.UNKNOWN, RuleOutcome.ERROR) and r.severity is Severity.REQUIRE
+    ]
     warnings = [r for r in record.rules if r.outcome is RuleOutcome.FAIL and r.severity is Severity.ADVISE]
     if record.rules:
-        lines.append(f"规则 Rules: {len(record.rules)} — 不通过 failed {len(fails)}, 待定 undecided {len(unknown)}, "
-                     f"提示 warnings {len(warnings)}")
+        lines.append(
+            f"规则 Rules: {len(record.rules)} — 不通过 failed {len(fails)}, 待定 undecided {len(unknown)}, "
+            f"提示 warnings {len(warnings)}"
+        )
     else:
         lines.append("规则 Rules: 无 none (the outputs decide)")
     missing = record.missing()
@@ -65,8 +75,11 @@ def text_report(record: DecisionRecord) -> str:
         width = max(len(n) for n in record.outputs)
         errors = record.output_errors
         values = {n: record.output(n) for n in record.outputs if n not in errors}
-        shown = {n: _human(v, record.output_kinds[n][0], faulted) for n, v in values.items()
-                 if not (record.output_kinds[n][0] == "list" and isinstance(v, list))}  # lists: an item a line
+        shown = {
+            n: _human(v, record.output_kinds[n][0], faulted)
+            for n, v in values.items()
+            if not (record.output_kinds[n][0] == "list" and isinstance(v, list))
+        }  # lists: an item a line
         value_width = max((columns(v) for v in shown.values() if columns(v) <= 24), default=0)  # a long text
         # (an official name) is not let push every label to the right
         for name in record.outputs:

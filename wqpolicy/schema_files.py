@@ -3,6 +3,7 @@ that names it, read with its places, checked against the JSON Schema 2020-12 met
 allowed only to places in that file or to schema files in the same folder — so that checking or evaluating a
 policy never reads a file outside its folder and never goes to the network, and a schema that jsonschema would
 stumble over (`"type": "strnig"`, a remote `$ref`) is a `check` error at its line instead of a traceback later."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,12 @@ def _flat_meta() -> dict:
 
     def static(node):
         if isinstance(node, dict):
-            return {("$ref" if k == "$dynamicRef" and v == "#meta" else k): ("#" if k == "$dynamicRef" and v == "#meta"
-                                                                            else static(v)) for k, v in node.items()}
+            return {
+                ("$ref" if k == "$dynamicRef" and v == "#meta" else k): (
+                    "#" if k == "$dynamicRef" and v == "#meta" else static(v)
+                )
+                for k, v in node.items()
+            }
         return [static(x) for x in node] if isinstance(node, list) else node
 
     return inlined(static({"type": ["object", "boolean"], "properties": properties, "$defs": defs}))
@@ -51,18 +56,72 @@ _TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 
 # Keywords whose value is a schema, a list of schemas, or a mapping of names to schemas (JSON Schema 2020-12):
 # the places a walk looks for `$ref`s and keywords. Everything else holds data (enum, const, examples, …).
-_ONE = ("additionalProperties", "items", "contains", "not", "if", "then", "else", "propertyNames",
-        "unevaluatedItems", "unevaluatedProperties", "contentSchema")
+_ONE = (
+    "additionalProperties",
+    "items",
+    "contains",
+    "not",
+    "if",
+    "then",
+    "else",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+)
 _MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 _NAMED = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_KNOWN = frozenset(_ONE + _MANY + _NAMED + (
-    "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$vocabulary", "$comment",
-    "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
-    "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains", "minContains",
-    "maxProperties", "minProperties", "required", "dependentRequired", "format", "contentEncoding",
-    "contentMediaType", "title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples",
-    # annotations editors read (VS Code's YAML and JSON language servers)
-    "markdownDescription", "enumDescriptions", "markdownEnumDescriptions", "deprecationMessage", "errorMessage"))
+_KNOWN = frozenset(
+    _ONE
+    + _MANY
+    + _NAMED
+    + (
+        "$schema",
+        "$id",
+        "$ref",
+        "$anchor",
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "$vocabulary",
+        "$comment",
+        "type",
+        "enum",
+        "const",
+        "multipleOf",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "maxContains",
+        "minContains",
+        "maxProperties",
+        "minProperties",
+        "required",
+        "dependentRequired",
+        "format",
+        "contentEncoding",
+        "contentMediaType",
+        "title",
+        "description",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "examples",
+        # annotations editors read (VS Code's YAML and JSON language servers)
+        "markdownDescription",
+        "enumDescriptions",
+        "markdownEnumDescriptions",
+        "deprecationMessage",
+        "errorMessage",
+    )
+)
 
 
 @dataclass
@@ -94,9 +153,11 @@ def inside(ref: str, folder: Path, shown_folder: str, root: Path | None = None) 
     if not isinstance(ref, str) or not ref.strip():
         return Refusal("a file name is needed", "需要文件名")
     scheme = urlsplit(ref).scheme
-    if ref.startswith("//") or (len(scheme) > 1 and ref[len(scheme):len(scheme) + 1] == ":"):
-        return Refusal(f"`{excerpt(ref)}` is a URL; name a file in the policy folder",
-                       f"`{excerpt(ref)}` 是网址；请指向政策文件夹内的文件")
+    if ref.startswith("//") or (len(scheme) > 1 and ref[len(scheme) : len(scheme) + 1] == ":"):
+        return Refusal(
+            f"`{excerpt(ref)}` is a URL; name a file in the policy folder",
+            f"`{excerpt(ref)}` 是网址；请指向政策文件夹内的文件",
+        )
     if "\0" in ref:
         return Refusal("a file name cannot hold the NUL character", "文件名不能含有 NUL 字符")
     try:
@@ -104,11 +165,15 @@ def inside(ref: str, folder: Path, shown_folder: str, root: Path | None = None) 
         allowed = root.resolve() if root is not None else here
         target = (folder / ref).resolve()
     except (OSError, RuntimeError):  # a symbolic link that leads round in a loop
-        return Refusal(f"`{excerpt(ref)}` cannot be followed (a symbolic link that leads round in a loop)",
-                       f"`{excerpt(ref)}` 无法读取（符号链接循环）")
+        return Refusal(
+            f"`{excerpt(ref)}` cannot be followed (a symbolic link that leads round in a loop)",
+            f"`{excerpt(ref)}` 无法读取（符号链接循环）",
+        )
     if not _within(target, allowed):
-        return Refusal(f"`{excerpt(ref)}` lies outside the policy folder, so it is not read",
-                       f"`{excerpt(ref)}` 位于政策文件夹之外，不予读取")
+        return Refusal(
+            f"`{excerpt(ref)}` lies outside the policy folder, so it is not read",
+            f"`{excerpt(ref)}` 位于政策文件夹之外，不予读取",
+        )
     shown = os.path.normpath(os.path.join(shown_folder, os.path.relpath(target, here)))
     return target, shown
 
@@ -161,8 +226,14 @@ def _checked(path: str, shown: str, root: str) -> SchemaFile:
         return out
     out.schema, text = read
     if not isinstance(out.schema, dict):
-        out.problems = [Diagnostic("WQ-SCHEMA", "an input schema must be a JSON object (`{\"type\": \"object\", …}`)",
-                                   Span(shown, 1, 1), zh="输入格式必须是一个 JSON 对象（`{\"type\": \"object\", …}`）")]
+        out.problems = [
+            Diagnostic(
+                "WQ-SCHEMA",
+                'an input schema must be a JSON object (`{"type": "object", …}`)',
+                Span(shown, 1, 1),
+                zh='输入格式必须是一个 JSON 对象（`{"type": "object", …}`）',
+            )
+        ]
         return out
     base: str = out.schema["$id"] if isinstance(out.schema.get("$id"), str) else ""
     todo = [(Path(path), shown, out.schema, text, base)]
@@ -182,8 +253,15 @@ def _checked(path: str, shown: str, root: str) -> SchemaFile:
                         continue
                     files[target[0]] = loaded[0]
                     inner = loaded[0].get("$id") if isinstance(loaded[0], dict) else None
-                    todo.append((target[0], target[1], loaded[0], loaded[1],
-                                 inner if isinstance(inner, str) else urljoin(base, ref.split("#")[0])))
+                    todo.append(
+                        (
+                            target[0],
+                            target[1],
+                            loaded[0],
+                            loaded[1],
+                            inner if isinstance(inner, str) else urljoin(base, ref.split("#")[0]),
+                        )
+                    )
                 contents = files[target[0]]
                 # registered by the URI jsonschema will look it up by, from this file (and by its own `$id`)
                 out.resources[urljoin(base, ref.split("#")[0])] = contents
@@ -204,9 +282,17 @@ def _in_target(ref: str, contents) -> tuple | None:
         found = _pointer(contents, fragment) is not _MISSING
     else:
         found = fragment in {n.get("$anchor") for _, n in _subschemas(contents, ())} | {
-            n.get("$dynamicAnchor") for _, n in _subschemas(contents, ())}
-    return None if found else (f"`$ref` points at nothing in the file it names: `{excerpt(ref)}`", None,
-                               (f"`$ref` 在所指文件中指向的位置不存在：`{excerpt(ref)}`", None))
+            n.get("$dynamicAnchor") for _, n in _subschemas(contents, ())
+        }
+    return (
+        None
+        if found
+        else (
+            f"`$ref` points at nothing in the file it names: `{excerpt(ref)}`",
+            None,
+            (f"`$ref` 在所指文件中指向的位置不存在：`{excerpt(ref)}`", None),
+        )
+    )
 
 
 def _read(path: Path, shown: str):
@@ -214,21 +300,43 @@ def _read(path: Path, shown: str):
     try:
         text = read_text(path, regular=True, hint="name a .json file")
     except WQError as e:
-        return [Diagnostic(d.code, d.message, Span(shown, d.span.line, d.span.col) if d.span else Span(shown, 1, 1),
-                           d.hint) for d in e.diagnostics]
+        return [
+            Diagnostic(d.code, d.message, Span(shown, d.span.line, d.span.col) if d.span else Span(shown, 1, 1), d.hint)
+            for d in e.diagnostics
+        ]
     try:
         return json.loads(text, parse_float=Decimal, object_pairs_hook=_unique), text
     except json.JSONDecodeError as e:
-        return [Diagnostic("WQ-SCHEMA", f"not valid JSON: {e.msg}", Span(shown, e.lineno, e.colno),
-                           "an input schema is a JSON file", zh=f"不是有效的 JSON：{e.msg}",
-                           hint_zh="输入格式是 JSON 文件")]
+        return [
+            Diagnostic(
+                "WQ-SCHEMA",
+                f"not valid JSON: {e.msg}",
+                Span(shown, e.lineno, e.colno),
+                "an input schema is a JSON file",
+                zh=f"不是有效的 JSON：{e.msg}",
+                hint_zh="输入格式是 JSON 文件",
+            )
+        ]
     except _Twice as e:
-        return [Diagnostic("WQ-DUPLICATE", f"duplicate key `{excerpt(e.key)}`", Span(shown, 1, 1),
-                           "each key may appear once in an object", zh=f"键 `{excerpt(e.key)}` 重复",
-                           hint_zh="同一对象中每个键只能出现一次")]
+        return [
+            Diagnostic(
+                "WQ-DUPLICATE",
+                f"duplicate key `{excerpt(e.key)}`",
+                Span(shown, 1, 1),
+                "each key may appear once in an object",
+                zh=f"键 `{excerpt(e.key)}` 重复",
+                hint_zh="同一对象中每个键只能出现一次",
+            )
+        ]
     except (ValueError, RecursionError):
-        return [Diagnostic("WQ-SCHEMA", "not valid JSON (nested too deeply, or a number out of range)",
-                           Span(shown, 1, 1), zh="不是有效的 JSON（嵌套过深或数字超出范围）")]
+        return [
+            Diagnostic(
+                "WQ-SCHEMA",
+                "not valid JSON (nested too deeply, or a number out of range)",
+                Span(shown, 1, 1),
+                zh="不是有效的 JSON（嵌套过深或数字超出范围）",
+            )
+        ]
 
 
 class _Twice(ValueError):
@@ -248,14 +356,31 @@ def _unique(pairs) -> dict:
     return out
 
 
-def _at(marks, shown: str, path: tuple, code: str, message: str, hint: str | None = None,
-        zh: tuple | None = None, severity: str = "error", key: bool = False) -> Diagnostic:
+def _at(
+    marks,
+    shown: str,
+    path: tuple,
+    code: str,
+    message: str,
+    hint: str | None = None,
+    zh: tuple | None = None,
+    severity: str = "error",
+    key: bool = False,
+) -> Diagnostic:
     span = None
     if marks is not None:
         span = marks.key_span(path) if key else marks.span(path)
     where = ".".join(str(p) for p in path) or "(schema)"
-    return Diagnostic(code, f"{where}: {message}", span or Span(shown, 1, 1), hint, severity, subject=where,
-                      zh=f"{where}：{zh[0]}" if zh else None, hint_zh=zh[1] if zh else None)
+    return Diagnostic(
+        code,
+        f"{where}: {message}",
+        span or Span(shown, 1, 1),
+        hint,
+        severity,
+        subject=where,
+        zh=f"{where}：{zh[0]}" if zh else None,
+        hint_zh=zh[1] if zh else None,
+    )
 
 
 def _deepest(error):
@@ -272,8 +397,17 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
         path = tuple(e.absolute_path)
         if path and path[-1] == "type" and isinstance(e.instance, str):
             hint = did_you_mean(e.instance, _TYPES) or "one of " + ", ".join(_TYPES)
-            out.append(_at(marks, shown, path, "WQ-SCHEMA", f"`{excerpt(e.instance)}` is not a JSON Schema type",
-                           hint, (f"`{excerpt(e.instance)}` 不是 JSON Schema 的类型", hint)))
+            out.append(
+                _at(
+                    marks,
+                    shown,
+                    path,
+                    "WQ-SCHEMA",
+                    f"`{excerpt(e.instance)}` is not a JSON Schema type",
+                    hint,
+                    (f"`{excerpt(e.instance)}` 不是 JSON Schema 的类型", hint),
+                )
+            )
             continue
         e = _deepest(e)
         path = tuple(e.absolute_path)
@@ -286,18 +420,33 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
         out.append(_at(marks, shown, path, "WQ-SCHEMA", message, "see the JSON Schema 2020-12 specification", zh))
     dialect = schema.get("$schema") if isinstance(schema, dict) else None
     if dialect is not None and dialect.rstrip("#") != DIALECT:
-        out.append(_at(marks, shown, ("$schema",), "WQ-SCHEMA", f"`{excerpt(str(dialect))}` is not JSON Schema "
-                       "2020-12, the dialect input schemas are written in", f'write "{DIALECT}"',
-                       (f"`{excerpt(str(dialect))}` 不是输入格式所用的 JSON Schema 2020-12", f'写 "{DIALECT}"')))
+        out.append(
+            _at(
+                marks,
+                shown,
+                ("$schema",),
+                "WQ-SCHEMA",
+                f"`{excerpt(str(dialect))}` is not JSON Schema 2020-12, the dialect input schemas are written in",
+                f'write "{DIALECT}"',
+                (f"`{excerpt(str(dialect))}` 不是输入格式所用的 JSON Schema 2020-12", f'写 "{DIALECT}"'),
+            )
+        )
     for path, word in _keywords(schema, ()):
         if word not in _KNOWN and not word.startswith("x-"):
             close = did_you_mean(word, _KNOWN, cutoff=0.8)
-            out.append(_at(marks, shown, path + (word,), "WQ-SCHEMA",
-                           f"`{excerpt(word)}` is not a JSON Schema keyword: it is passed over", close
-                           or "remove it, or name an annotation `x-…`",
-                           (f"`{excerpt(word)}` 不是 JSON Schema 关键字，会被忽略",
-                            close or "删除它，或以 `x-` 开头命名注释"),
-                           "warning", key=True))
+            out.append(
+                _at(
+                    marks,
+                    shown,
+                    path + (word,),
+                    "WQ-SCHEMA",
+                    f"`{excerpt(word)}` is not a JSON Schema keyword: it is passed over",
+                    close or "remove it, or name an annotation `x-…`",
+                    (f"`{excerpt(word)}` 不是 JSON Schema 关键字，会被忽略", close or "删除它，或以 `x-` 开头命名注释"),
+                    "warning",
+                    key=True,
+                )
+            )
     return out
 
 
@@ -343,33 +492,49 @@ def _follow(ref, file: Path, shown: str, schema, root: Path, base: str):
     """(problem, target) for one reference in ``file``: problem (message, hint, (zh, hint_zh)) when it is
     refused or points at nothing; target (path, shown) when it names another schema file inside ``root``."""
     if ref is _NESTED_ID:
-        return ("a `$id` inside a schema is not supported in input schemas (it moves the base of the refs "
-                "under it)", "give `$id` at the top of the file only",
-                ("输入格式不支持在内部子模式中写 `$id`", "只在文件顶层写 `$id`")), None
+        return (
+            "a `$id` inside a schema is not supported in input schemas (it moves the base of the refs under it)",
+            "give `$id` at the top of the file only",
+            ("输入格式不支持在内部子模式中写 `$id`", "只在文件顶层写 `$id`"),
+        ), None
     if not isinstance(ref, str):
         return None, None  # the meta-schema says it must be text
     address, _, fragment = ref.partition("#")
     if address:
         found = inside(unquote(address), file.parent, os.path.dirname(shown), root)
         if isinstance(found, Refusal):
-            return (f"`$ref` may name only a schema file in the policy folder: {found.en}",
-                    "copy the schema it names into the policy folder and name it by its relative path",
-                    (f"`$ref` 只能指向政策文件夹内的格式文件：{found.zh}",
-                     "把所引用的格式文件复制到政策文件夹中，并用相对路径引用")), None
+            return (
+                f"`$ref` may name only a schema file in the policy folder: {found.en}",
+                "copy the schema it names into the policy folder and name it by its relative path",
+                (
+                    f"`$ref` 只能指向政策文件夹内的格式文件：{found.zh}",
+                    "把所引用的格式文件复制到政策文件夹中，并用相对路径引用",
+                ),
+            ), None
         if not found[0].is_file():
-            return (f"`$ref` names `{excerpt(address)}`, which is not there", None,
-                    (f"`$ref` 所指的 `{excerpt(address)}` 不存在", None)), None
+            return (
+                f"`$ref` names `{excerpt(address)}`, which is not there",
+                None,
+                (f"`$ref` 所指的 `{excerpt(address)}` 不存在", None),
+            ), None
         return None, found
     if fragment.startswith("/") or not fragment:
         if _pointer(schema, fragment) is _MISSING:
-            return (f"`$ref` points at nothing: `{excerpt(ref)}`", "point it at an entry of `$defs`",
-                    (f"`$ref` 指向的位置不存在：`{excerpt(ref)}`", "指向 `$defs` 中的一项")), None
+            return (
+                f"`$ref` points at nothing: `{excerpt(ref)}`",
+                "point it at an entry of `$defs`",
+                (f"`$ref` 指向的位置不存在：`{excerpt(ref)}`", "指向 `$defs` 中的一项"),
+            ), None
         return None, None
     anchors = {n.get("$anchor") for _, n in _subschemas(schema, ())} | {
-        n.get("$dynamicAnchor") for _, n in _subschemas(schema, ())}
+        n.get("$dynamicAnchor") for _, n in _subschemas(schema, ())
+    }
     if fragment not in anchors:
-        return (f"`$ref` names no `$anchor` `{excerpt(fragment)}` in this file", None,
-                (f"`$ref` 所指的 `$anchor` `{excerpt(fragment)}` 在本文件中不存在", None)), None
+        return (
+            f"`$ref` names no `$anchor` `{excerpt(fragment)}` in this file",
+            None,
+            (f"`$ref` 所指的 `$anchor` `{excerpt(fragment)}` 在本文件中不存在", None),
+        ), None
     return None, None
 
 
@@ -391,4 +556,3 @@ def _pointer(doc, pointer: str):
         else:
             return _MISSING
     return node
-

@@ -1,4 +1,5 @@
 """JSON Schemas: where the bundled ones live, loading them with exact numbers, and a registry for $ref."""
+
 from __future__ import annotations
 
 import json
@@ -64,8 +65,11 @@ def _is_integer(checker, instance) -> bool:
     return Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer")
 
 
-_Validator = extend(Draft202012Validator, {"multipleOf": _multiple_of},
-                    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
+_Validator = extend(
+    Draft202012Validator,
+    {"multipleOf": _multiple_of},
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+)
 
 
 # Schema nodes an inlined copy may have, at most: refs of refs could multiply without end.
@@ -130,7 +134,8 @@ def registry_of(resources: dict) -> Registry:
     schema_files found them): a lookup of anything else fails, and nothing is ever fetched."""
     return Registry().with_resources(
         (uri, Resource.from_contents(contents, default_specification=DRAFT202012))
-        for uri, contents in resources.items())
+        for uri, contents in resources.items()
+    )
 
 
 def validator(schema: dict, folder: str | None = None, resources: dict | None = None) -> Draft202012Validator:
@@ -156,6 +161,7 @@ def resolver(schema: dict, folder: str | None = None, resources: dict | None = N
         if ref not in cache:
             cache[ref] = res.lookup(ref).contents
         return cache[ref]
+
     return resolve
 
 
@@ -172,8 +178,11 @@ def error_path(error) -> str:
 
 # Unknown fields named in one message, at most: the rest are counted.
 _LISTED = 5
-_TOO_LONG = {"maxLength": ("characters", "text"), "maxItems": ("items", "a list"),
-             "maxProperties": ("fields", "a mapping")}
+_TOO_LONG = {
+    "maxLength": ("characters", "text"),
+    "maxItems": ("items", "a list"),
+    "maxProperties": ("fields", "a mapping"),
+}
 
 # What JSON writers put for a float that is no number (Python's json: NaN, Infinity), and YAML's spellings.
 _NOT_FINITE = {"nan", "infinity", "inf", ".nan", ".inf"}
@@ -196,8 +205,9 @@ def error_message(error) -> str:
     if error.validator in _TOO_LONG and isinstance(error.instance, (str, list, dict)):
         unit, what = _TOO_LONG[error.validator]
         shown = f" ({excerpt(repr(error.instance))})" if isinstance(error.instance, str) else ""
-        return (f"{where}: {what} of {len(error.instance):,} {unit}{shown}, more than the "
-                f"{error.validator_value:,} allowed")
+        return (
+            f"{where}: {what} of {len(error.instance):,} {unit}{shown}, more than the {error.validator_value:,} allowed"
+        )
     if error.validator == "enum":
         allowed = excerpt(_DECIMAL_REPR.sub(r"\1", repr(error.validator_value)), 200)
         return f"{where}: {excerpt(repr(error.instance))} is not one of {allowed}"

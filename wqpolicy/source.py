@@ -1,4 +1,5 @@
 """Source positions: where a piece of policy text came from, 1-based, for error messages."""
+
 from __future__ import annotations
 
 import bisect
@@ -74,9 +75,26 @@ class ScalarMark:
 
 
 # Double-quoted escapes (as PyYAML reads them): one character each, from a short or a hex escape.
-_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
-            "r": "\r", "e": "\x1b", " ": " ", '"': '"', "\\": "\\", "/": "/", "N": "\x85", "_": "\xa0",
-            "L": "\u2028", "P": "\u2029"}
+_ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
 
@@ -94,7 +112,7 @@ def _units(text: str, start: int, end: int, style: str | None):
             if nxt in _HEX_ESCAPES:
                 n = _HEX_ESCAPES[nxt]
                 try:
-                    yield i, chr(int(text[i + 2:i + 2 + n], 16))
+                    yield i, chr(int(text[i + 2 : i + 2 + n], 16))
                 except ValueError:
                     yield i, ch
                 i += 2 + n
@@ -102,7 +120,7 @@ def _units(text: str, start: int, end: int, style: str | None):
             yield i, "" if nxt in "\r\n" else _ESCAPES.get(nxt, nxt)
             i += 2
             continue
-        if style == "'" and ch == "'" and text[i + 1:i + 2] == "'":
+        if style == "'" and ch == "'" and text[i + 1 : i + 2] == "'":
             yield i, "'"
             i += 2
             continue

@@ -1,4 +1,5 @@
 """Static types of the expression language, and how JSON Schema and parameter values map onto them."""
+
 from __future__ import annotations
 
 import datetime
@@ -16,8 +17,7 @@ class Simple:
         return self.name
 
 
-NUMBER, BOOL, STRING, DATE, DURATION, ANY = (Simple(n) for n in ("number", "bool", "string", "date", "duration",
-                                                                 "any"))
+NUMBER, BOOL, STRING, DATE, DURATION, ANY = (Simple(n) for n in ("number", "bool", "string", "date", "duration", "any"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,14 +151,17 @@ def from_schema(schema: dict, resolve=None, _following: tuple = ()):
         return STRING
     if kind == "array":
         most = schema.get("maxItems")
-        return ListOf(from_schema(schema.get("items", {}), resolve, _following),
-                      most if isinstance(most, int) and not isinstance(most, bool) else None)
+        return ListOf(
+            from_schema(schema.get("items", {}), resolve, _following),
+            most if isinstance(most, int) and not isinstance(most, bool) else None,
+        )
     if kind == "object" or "properties" in schema:
         props = schema.get("properties", {})
         props = props if isinstance(props, dict) else {}
         extra = schema.get("additionalProperties", True)
-        return Record(tuple((k, from_schema(v, resolve, _following)) for k, v in props.items()),
-                      open=extra is not False)
+        return Record(
+            tuple((k, from_schema(v, resolve, _following)) for k, v in props.items()), open=extra is not False
+        )
     return ANY
 
 

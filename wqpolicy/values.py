@@ -1,5 +1,6 @@
 """Runtime values: the ``UNKNOWN`` marker, durations, the runtime fault raised by evaluation, and exact decimal
 steps (quantize, multiple-of) that work at any magnitude."""
+
 from __future__ import annotations
 
 import calendar
@@ -56,8 +57,9 @@ class Duration:
         except (ValueError, OverflowError):
             what = f"{d.isoformat()} {'+' if sign > 0 else '-'} {self}"
             first, last = datetime.date.min.isoformat(), datetime.date.max.isoformat()
-            raise EvalFault(f"{what} is outside the calendar ({first} to {last})", pos,
-                            f"{what} 超出日历范围（{first} 至 {last}）") from None
+            raise EvalFault(
+                f"{what} is outside the calendar ({first} to {last})", pos, f"{what} 超出日历范围（{first} 至 {last}）"
+            ) from None
 
     def __str__(self) -> str:
         parts = [(self.years, "year"), (self.months, "month"), (self.days, "day")]
@@ -68,15 +70,21 @@ class EvalFault(Exception):
     """A runtime fault inside one expression (division by zero, …): that rule or output becomes `error`, and the
     decision's outcome `error`. ``message`` in English, ``zh`` in Chinese."""
 
-    def __init__(self, message: str, pos: int | None = None, zh: str | None = None, hint: str | None = None,
-                 hint_zh: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        pos: int | None = None,
+        zh: str | None = None,
+        hint: str | None = None,
+        hint_zh: str | None = None,
+    ):
         super().__init__(message)
         self.message, self.zh = message, zh
         self.hint, self.hint_zh = hint, hint_zh  # what to do about it, where there is something to say
         self.pos = pos  # offset in the expression that raised it
         self.span = None  # where that is in the policy file, set by the definition that raised it
 
-    def place(self, expr, fallback=None) -> "EvalFault":
+    def place(self, expr, fallback=None) -> EvalFault:
         """Fix where the fault is in the file: at ``pos`` in ``expr`` (a definition's own expression), else at
         ``fallback``. The first placement wins: the innermost definition knows best."""
         if self.span is None:

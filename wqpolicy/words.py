@@ -1,6 +1,7 @@
 """The words the engine itself speaks, as string enums: a rule's outcome, a rule's severity, the kind of a value;
 and ``ERROR``, the decision outcome of an evaluation that faulted. Each member is the text it stands for
 (``RuleOutcome.PASS == "pass"``), so records, reports and JSON read as before."""
+
 from __future__ import annotations
 
 from enum import Enum

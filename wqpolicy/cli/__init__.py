@@ -2,6 +2,7 @@
 package of its own (``check.py``, ``evaluate.py`` for `eval`, ``listing.py`` for `list`, …), found and added here,
 so adding a command is adding one module. Commands are thin over the library: they call it, print what it gives
 and exit with its code. Exit codes: 0 ok, 1 findings, 2 usage (click's own)."""
+
 from __future__ import annotations
 
 import datetime
@@ -65,9 +66,13 @@ def out(text: str) -> None:
 
 def out_file_option(f: F) -> F:
     """`--out FILE`: write the command's output to FILE (whole or not at all) instead of standard output."""
-    return click.option("--out", "out_path", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True),
-                        help="Write the output to FILE (written whole: a failure leaves FILE as it was); "
-                        "`-` or none: standard output.")(f)
+    return click.option(
+        "--out",
+        "out_path",
+        metavar="FILE",
+        type=click.Path(dir_okay=False, allow_dash=True),
+        help="Write the output to FILE (written whole: a failure leaves FILE as it was); `-` or none: standard output.",
+    )(f)
 
 
 def write_output(text: str, out_path: str | None = None) -> None:
@@ -96,8 +101,14 @@ def fail(e: WQError) -> NoReturn:
 
 def policies_option(f: F) -> F:
     """`--policies DIR` (repeatable): folders to search for policies besides the bundled ones."""
-    return click.option("--policies", "policy_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
-                        metavar="DIR", help="Also look for policies in DIR (repeatable); the bundled ones stay.")(f)
+    return click.option(
+        "--policies",
+        "policy_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False),
+        metavar="DIR",
+        help="Also look for policies in DIR (repeatable); the bundled ones stay.",
+    )(f)
 
 
 def paths(policy_dirs: Sequence[str]) -> list[Path]:

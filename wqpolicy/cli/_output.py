@@ -1,5 +1,6 @@
 """Standard output that cannot be written — a full device, a closed or broken pipe — ends the command with one line
 on standard error, in Chinese and English, and exit 1: never a traceback, never a silent exit 0."""
+
 from __future__ import annotations
 
 import errno
@@ -58,8 +59,9 @@ class GuardedOutput:
             # one call, which may take part of it and report no error when the reader of a pipe goes away (so
             # the rest would be lost without a word). What the text layer holds goes first.
             self._stream.flush()
-            data = memoryview(text.replace("\n", os.linesep).encode(self._stream.encoding,
-                                                                    self._stream.errors or "strict"))
+            data = memoryview(
+                text.replace("\n", os.linesep).encode(self._stream.encoding, self._stream.errors or "strict")
+            )
             while data:
                 taken = buffer.write(data)
                 if not taken:  # a non-blocking descriptor that takes nothing now

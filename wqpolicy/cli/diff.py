@@ -1,4 +1,5 @@
 """`wqpolicy diff`: two versions of a policy compared in words, and the cases the change moves."""
+
 from __future__ import annotations
 
 import click
@@ -15,10 +16,22 @@ from . import fail, load_ref, main, out, render
 @main.command()
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
-@click.option("--cases", "case_paths", multiple=True, type=click.Path(exists=True), metavar="PATH",
-              help="Case files or folders to evaluate under both versions (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="markdown is ready to paste into a pull request.")
+@click.option(
+    "--cases",
+    "case_paths",
+    multiple=True,
+    type=click.Path(exists=True),
+    metavar="PATH",
+    help="Case files or folders to evaluate under both versions (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown is ready to paste into a pull request.",
+)
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any case's outcome, rules or outputs change.")
 def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, fail_on_change: bool) -> None:
     """Compare two policy versions: the policy change in words, and every case it moves.
@@ -42,8 +55,17 @@ def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, fail_on_chan
     except WQError as e:
         fail(e)
     if before.id != after.id:
-        fail(WQError([Diagnostic("WQ-VERSION", f"OLD is a version of `{before.id}` and NEW of `{after.id}`: diff "
-                                 "compares two versions of one policy")]))
+        fail(
+            WQError(
+                [
+                    Diagnostic(
+                        "WQ-VERSION",
+                        f"OLD is a version of `{before.id}` and NEW of `{after.id}`: diff "
+                        "compares two versions of one policy",
+                    )
+                ]
+            )
+        )
     impact = None
     problems: list[Diagnostic] = []
     if case_paths:

@@ -1,4 +1,5 @@
 """`wqpolicy eval`: input documents decided under one policy version, as text, JSON or JSON lines."""
+
 from __future__ import annotations
 
 import datetime
@@ -16,15 +17,31 @@ from . import DATE, fail, main, out, paths, policies_option, render, stdin_text
 
 @main.command(name="eval")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("--policy", "policy_ref", metavar="ID[@VERSION]|FILE",
-              help="Policy to use (default: the bundled policy in force on --on).")
+@click.option(
+    "--policy",
+    "policy_ref",
+    metavar="ID[@VERSION]|FILE",
+    help="Policy to use (default: the bundled policy in force on --on).",
+)
 @click.option("--on", type=DATE, help="Evaluation date: picks the version in force (default: today).")
 @click.option("--decision", help="Decision name (default: the document's `decision:` field).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
-              help="text for people; json: an object (one input) or an array; jsonl: one object per line.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text for people; json: an object (one input) or an array; jsonl: one object per line.",
+)
 @policies_option
-def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | None, decision: str | None,
-          fmt: str, policy_dirs: tuple[str, ...]) -> None:
+def eval_(
+    inputs: tuple[str, ...],
+    policy_ref: str | None,
+    on: datetime.date | None,
+    decision: str | None,
+    fmt: str,
+    policy_dirs: tuple[str, ...],
+) -> None:
     """Evaluate input documents (YAML or JSON; `-` reads standard input) under one policy.
 
     JSON output follows schemas/decision.schema.json: one object for one input, an array for several;
@@ -45,9 +62,17 @@ def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | N
     except WQError as e:
         fail(e)
     if decision is not None and decision not in policy.decisions:  # one error about the option, not one per input
-        fail(WQError([Diagnostic("WQ-INPUT", f"--decision: policy {policy.model.ref} has no decision `{decision}`",
-                                 hint=did_you_mean(decision, policy.decisions)
-                                 or "decisions: " + ", ".join(policy.decisions))]))
+        fail(
+            WQError(
+                [
+                    Diagnostic(
+                        "WQ-INPUT",
+                        f"--decision: policy {policy.model.ref} has no decision `{decision}`",
+                        hint=did_you_mean(decision, policy.decisions) or "decisions: " + ", ".join(policy.decisions),
+                    )
+                ]
+            )
+        )
     records: list[DecisionRecord] = []
     failed: list[WQError] = []
     for name in inputs:

@@ -1,4 +1,5 @@
 """`wqpolicy expr`: one expression evaluated in a decision's scope, for trying a rule before writing it."""
+
 from __future__ import annotations
 
 import datetime
@@ -20,8 +21,14 @@ from . import DATE, fail, main, out, paths, policies_option, stdin_text
 @click.option("--on", type=DATE, help="Date that picks the version in force (default: today).")
 @click.option("--decision", help="Decision whose scope to use (default: the input's `decision:`, else the first).")
 @policies_option
-def expr(expression: str, input_file: str | None, policy_ref: str | None, on: datetime.date | None,
-         decision: str | None, policy_dirs: tuple[str, ...]) -> None:
+def expr(
+    expression: str,
+    input_file: str | None,
+    policy_ref: str | None,
+    on: datetime.date | None,
+    decision: str | None,
+    policy_dirs: tuple[str, ...],
+) -> None:
     """Evaluate one EXPRESSION with a policy's parameters and definitions, and an input's fields if given.
 
     For trying a rule before writing it, or asking what a definition comes to for one application.
