@@ -171,7 +171,8 @@ def test_real_edits_still_apply_and_a_new_parameter_with_value_and_clause_is_add
         clause_map:
           "3.2.6": [recognition.track_record, min_services_provided]
         """
-    assert findings(tmp_path, body) == []
+    # one warning: the inherited texts that say 六大产业 (six industries) while there are now seven
+    assert [f[:3] for f in findings(tmp_path, body)] == [("9:3", "warning", "WQ-VALUE")]
     policy = load_policy(str(tmp_path / "revision.yaml"))
     parameters = policy.model.parameters
     assert "decoration" not in parameters["eligible_categories"].value

@@ -15,7 +15,7 @@ from .confusables import confusion
 from .cost import MAX_COST, each_cost, node_cost, too_costly
 from .cost import words as cost_words
 from .display import decimal_text, excerpt
-from .errors import Diagnostic, Related, did_you_mean
+from .errors import Diagnostic, Related, did_you_mean, typo_of
 from .functions import BUILTINS
 from .model import Decision, Definition, Expr, PolicyVersion
 from .parameter_values import number_hint
@@ -303,12 +303,30 @@ class Checker:
             return field
         if name in specials:
             return specials[name]
+        gone = getattr(self.policy, "gone", {}).get(name)
+        if gone is not None:  # deleted from a published version: never matched by spelling to another item
+            en, zh = gone
+            self._error_at(
+                self._expr,
+                n,
+                "WQ-NAME",
+                f"{en} `{name}` has been deleted (the published version recorded in the lock file has it), but "
+                "this expression still reads it",
+                "a published version cannot be changed: undo the deletion, and make the change in a revision "
+                "(`wqpolicy revise`)",
+                zh=f"{zh} `{name}` 已被删除（锁定文件记录的已发布版本中有此项），但此表达式仍读取它",
+                hint_zh="已发布版本不可修改：请撤销删除，改用 `wqpolicy revise` 新建修订版本",
+            )
+            return T.ANY
         known = [*local, *self.defs, *self.params, *self.input.names(), *specials]
         keyword = keyword_for(name)
+        close = typo_of(name, known)
         hint = (
             f"write `{keyword}`: keywords are lower-case English"
             if keyword
-            else did_you_mean(name, known) or number_hint(name) or f'if this is text, put it in quotes: "{name}"'
+            else (f"did you mean `{close}`?" if close else None)
+            or number_hint(name)
+            or f'if this is text, put it in quotes: "{name}"'
         )
         self._error_at(self._expr, n, "WQ-NAME", f"unknown name `{name}`", hint)
         return T.ANY
@@ -689,11 +707,20 @@ class Checker:
         if not T.fits(actual, want):
             self._error_at(self._expr, node, "WQ-TYPE", f"{what} must be {want}, not {actual}")
 
-    def _error_at(self, expr: Expr, node, code, message, hint=None, offset=None, length=None):
+    def _error_at(self, expr: Expr, node, code, message, hint=None, offset=None, length=None, zh=None, hint_zh=None):
         start = node.pos if offset is None else offset
         size = length if length is not None else max(1, node.end - start)
         self.diagnostics.append(
-            Diagnostic(code, message, expr.span(start, size), hint, subject=self._subject, decision=self.decision.name)
+            Diagnostic(
+                code,
+                message,
+                expr.span(start, size),
+                hint,
+                subject=self._subject,
+                decision=self.decision.name,
+                zh=zh,
+                hint_zh=hint_zh,
+            )
         )
 
 

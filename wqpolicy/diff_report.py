@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from .diff import Diff
@@ -21,7 +22,7 @@ def render_text(diff: Diff) -> str:
     """Plain text for a terminal or a CI log, headings in Chinese with English beside them."""
     lines = [
         f"政策对比 Policy diff: {diff.old.ref} → {diff.new.ref}",
-        f"生效期间 Effective: {_effective(diff.old)} → {_effective(diff.new)}",
+        f"生效期间 Effective: {_effective(diff.old, diff.new)} → {_effective(diff.new)}",
         "",
         f"政策变更 Policy changes ({len(diff.changes)}):",
     ]
@@ -57,7 +58,7 @@ def render_markdown(diff: Diff) -> str:
     lines = [
         f"## 政策对比 Policy diff: `{diff.old.ref}` → `{diff.new.ref}`",
         "",
-        f"生效期间 Effective: {_effective(diff.old)} → {_effective(diff.new)}",
+        f"生效期间 Effective: {_effective(diff.old, diff.new)} → {_effective(diff.new)}",
         "",
         f"### 政策变更 Policy changes ({len(diff.changes)})",
         "",
@@ -144,9 +145,20 @@ def _ref_json(model) -> dict:
     }
 
 
-def _effective(model) -> str:
+def _effective(model, later=None) -> str:
+    """``2021-trial (2021-01-01 – 2021-12-31)``: the last day as the library found it (``ends_on``), or, for a
+    version without one, the day before ``later`` (the other side of the diff) starts, which ends it."""
     start = model.effective_from.isoformat() if model.effective_from else "?"
-    end = model.effective_until.isoformat() if model.effective_until else "…"
+    ends = model.ends_on or model.effective_until
+    if (
+        ends is None
+        and later is not None
+        and model.effective_from
+        and later.effective_from
+        and later.effective_from > model.effective_from
+    ):
+        ends = later.effective_from - datetime.timedelta(days=1)
+    end = ends.isoformat() if ends else "…"
     return f"{model.version} ({start} – {end})"
 
 

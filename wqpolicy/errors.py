@@ -29,6 +29,9 @@ CODES = {
     "WQ-BASE": "a base version changed under a revision",
     "WQ-COST": "an expression could take too long to evaluate on the largest inputs allowed",
     "WQ-CONFUSABLE": "a name mixes scripts or uses characters that look like others",
+    "WQ-LOCKED": "a published version (recorded in its folder's lock file) was edited in place",
+    "WQ-VALUE": "a parameter's value is implausible: outside its bounds, a percentage written as a plain number, "
+    "changed more than tenfold, or stated as an old figure in an inherited text",
 }
 
 # The same, in Chinese, with what to do: the legend under `wqpolicy check`, for policy staff.
@@ -51,6 +54,9 @@ CODES_ZH = {
     "WQ-BASE": "修订所依据的基础版本已改动：逐条核对所列条目，确认无误后运行 wqpolicy lock",
     "WQ-COST": "表达式在允许的最大输入上计算量过大：减少嵌套的汇总（for … in），或在输入格式中用 maxItems 限定列表长度",
     "WQ-CONFUSABLE": "名称混用了不同文字或含有形近字符（如西里尔字母 а 冒充拉丁字母 a）：用同一种文字重新输入该名称",
+    "WQ-LOCKED": "已发布版本不可修改：撤销对该文件的修改，用 wqpolicy revise 新建修订版本，把修改写在修订版本中",
+    "WQ-VALUE": "参数取值不合常理（超出范围、百分比写成了普通数字、改动超过十倍，或沿用的文字仍写着旧数字）："
+    "核对取值和相关文字",
 }
 
 
@@ -174,6 +180,48 @@ def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = ALIKE) ->
         return None
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
     return f"did you mean `{close[0]}`?" if close else None
+
+
+def typo_of(name: str, candidates: Iterable[str]) -> str | None:
+    """The one candidate that ``name`` is a slip of the keys for — a letter or two left out, added, changed or
+    swapped (at most one such edit in five characters, and never more than two) — or None. For names of items
+    (rules, parameters, definitions, outputs): a name that differs by a whole word is another item, and taking
+    it would change what the policy means (`recognition.investment` is not `recognition.excluded_investment`).
+
+    >>> typo_of("rd_intensty", ["rd_intensity", "rd_staff_share"]), typo_of("recognition.investment",
+    ...     ["recognition.excluded_investment"])
+    ('rd_intensity', None)
+    """
+    limit = min(2, max(1, len(name) // 5))
+    found = [c for c in itertools.islice(candidates, MAX_CANDIDATES + 1) if edits(name, c, limit) <= limit]
+    if len(found) > MAX_CANDIDATES or len(name) > 200:
+        return None
+    found.sort(key=lambda c: (edits(name, c, limit), c))
+    return (
+        found[0] if found and (len(found) == 1 or edits(name, found[0], limit) < edits(name, found[1], limit)) else None
+    )
+
+
+def edits(a: str, b: str, limit: int) -> int:
+    """The edits (a character left out, added, changed, or two swapped) that make ``a`` into ``b``, counted up to
+    ``limit`` + 1 (more than ``limit`` is all a caller needs to know)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    if a == b:
+        return 0
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+        previous2, previous = previous, row
+    return min(previous[-1], limit + 1)
 
 
 _SHOWN = 160  # characters of a long source line shown around the caret

@@ -11,21 +11,31 @@ from pathlib import Path
 
 from .blame import blame_revision
 from .errors import Diagnostic, WQError
-from .lockfile import LOCK_NAME, read_lock
+from .lockfile import LOCK_NAME, edited_items, gone_items, read_lock
 from .model import PolicyVersion
 from .outfile import write_file
 from .overlay import edits_without_base
 from .policy import PathLike, Policy, check_decisions
 from .policy_schema import policy_schema_errors
 from .policyfile import Builder, date_of
+from .revision_checks import revision_warnings
 from .schemas import data_dir
 from .source import Span
-from .versions import PolicyFile, base_changes, in_force, item_hashes, read_policy_file, resolve, timeline_problems
+from .versions import (
+    PolicyFile,
+    base_changes,
+    in_force,
+    item_hashes,
+    last_day,
+    read_policy_file,
+    resolve,
+    timeline_problems,
+)
 from .yamlload import not_special
 
 # Build errors that leave every parameter, definition and rule in the model, so its expressions can be checked:
 # an expression that does not parse, a clause id, a clause map entry, a name given twice, a date out of order.
-_MODEL_WHOLE = {"WQ-SYNTAX", "WQ-CLAUSE", "WQ-NAME", "WQ-DUPLICATE", "WQ-VERSION"}
+_MODEL_WHOLE = {"WQ-SYNTAX", "WQ-CLAUSE", "WQ-NAME", "WQ-DUPLICATE", "WQ-VERSION", "WQ-VALUE"}
 
 
 class Library:
@@ -157,10 +167,18 @@ class Library:
         for base in resolved.chain[1:]:  # a base found in two folders: which one a revision means is not clear
             if (policy_id, base) in self._twice:
                 raise WQError(self._twice[(policy_id, base)])
-        builder = Builder(resolved.doc, resolved.marks, str(pf.path), pf.path.parent)
+        builder = Builder(resolved.doc, resolved.marks, str(pf.path), pf.path.parent, gone_items(pf, resolved.doc))
         model = builder.build()
+        if len(resolved.chain) > 1:  # what the revision does to the values and texts it inherits
+            base = self._resolved[policy_id][resolved.chain[1]]
+            builder.diagnostics += revision_warnings(
+                str(pf.path), pf.doc, resolved.doc, resolved.marks, base.doc, base.marks, model
+            )
         model.origin = resolved.origin
         model.marks = resolved.marks
+        model.files = tuple(str(siblings[v].path) for v in resolved.chain)
+        starts = {v: date_of(f.doc.get("effective_from"), bad=None) for v, f in siblings.items()}
+        model.ends_on, model.ended_by = last_day(version, model.effective_from, model.effective_until, starts)
         builder.diagnostics += resolved.problems
         builder.diagnostics = _blamed(pf, model, builder.diagnostics)
         errors = [d for d in builder.diagnostics if d.severity == "error"]
@@ -312,6 +330,9 @@ class Library:
                     errors += [d for d in e.diagnostics if d.severity == "error"]
                     warnings += [d for d in e.diagnostics if d.severity != "error"]
             errors += [d for d in self._base_problems(policy_id) if roots is None or _under(d.span.file, roots)]
+            for version, pf in versions.items():
+                if roots is None or _under(pf.path, roots):
+                    errors += self._edited_since_published(policy_id, version)
             by_folder: dict = {}
             for model in built:
                 by_folder.setdefault(str(Path(model.file).parent), []).append(model)
@@ -339,6 +360,22 @@ class Library:
                 continue
             out += base_changes(pf, base_doc, locked)
         return out
+
+    def _edited_since_published(self, policy_id: str, version: str) -> list[Diagnostic]:
+        """WQ-LOCKED errors: the items of a version recorded in its folder's lock file (published) that were
+        changed, removed or added in its file since; each at its place (a removed one where its section is)."""
+        pf = self.files[policy_id][version]
+        try:
+            locked = read_lock(pf.path.parent).get(f"{policy_id}@{version}")
+        except WQError as e:  # a lock that cannot be read guards nothing: say so (once: check keeps one of each)
+            return e.diagnostics
+        if locked is None:
+            return []
+        try:
+            resolved = resolve(pf, self.files[policy_id], self._resolved.setdefault(policy_id, {}))
+        except WQError:
+            return []
+        return edited_items(pf, resolved.doc, locked)
 
     def write_lock(self, folder: Path) -> Path:
         """Record the item hashes of every version whose file is in ``folder`` (and of their bases); returns the

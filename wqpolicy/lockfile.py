@@ -3,11 +3,14 @@ read strictly (a lock that cannot be read guards nothing, so it is an error, nev
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
+from . import versions
 from .errors import Diagnostic, WQError
 from .source import Span
+from .versions import PolicyFile, item_hashes
 from .yamlload import read_text
 
 LOCK_NAME = "wqpolicy.lock.json"
@@ -49,6 +52,102 @@ def read_lock(folder: Path) -> dict:
             if not isinstance(digest, str):
                 raise bad(f"`{ref}`: the hash of `{item}` must be text, not {_json_kind(digest)}", *at(ref, item))
     return data
+
+
+def edited_items(pf: PolicyFile, doc: dict, locked: dict) -> list[Diagnostic]:
+    """WQ-LOCKED: each item of ``doc`` (the version of ``pf``, resolved) whose hash differs from ``locked`` (what
+    the lock file recorded when the version was published): changed, removed or added in place. Each is placed at
+    the item in ``pf`` (a removed one at the section it was in), and says how to make a revision instead."""
+    now = item_hashes(doc)
+    changed = sorted(p for p in set(now) | set(locked) if now.get(p) != locked.get(p))
+    if not changed:
+        return []
+    paths = versions.items(doc)
+    lock = pf.path.parent / LOCK_NAME
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    command = f"wqpolicy revise {pf.id} --on {tomorrow.isoformat()}"
+    out = []
+    for dotted in changed:
+        state, state_zh = (
+            ("removed", "已被删除")
+            if dotted not in now
+            else ("added", "是新加的")
+            if dotted not in locked
+            else ("changed", "已被修改")
+        )
+        path = paths.get(dotted) or _section(dotted, doc)
+        span = (pf.marks.key_span(path) if path else None) or Span(str(pf.path), 1, 1)
+        out.append(
+            Diagnostic(
+                "WQ-LOCKED",
+                f"a published version cannot be changed; make a revision: {pf.id}@{pf.version} is recorded as "
+                f"published in {lock.name}, and its `{dotted}` was {state} in this file",
+                span,
+                hint=f"undo the edits of this file, then write the change in a revision of its own: `{command}` "
+                "(the date: the day the revision takes effect)",
+                zh=f"已发布版本不可修改，请新建修订版本：{pf.id}@{pf.version} 已在 {lock.name} 中登记为已发布，"
+                f"本文件中的 `{dotted}` {state_zh}",
+                hint_zh=f"先撤销对本文件的修改，再把要改的内容写进新的修订版本：`{command}`（日期为修订的生效日期）",
+                subject=dotted,
+            )
+        )
+    return out
+
+
+# What each section's items are called, in English and Chinese, for a message about one that was deleted.
+_KINDS = {
+    "parameters": ("parameter", "参数"),
+    "definitions": ("definition", "定义"),
+    "rules": ("rule", "规则"),
+    "outputs": ("output", "输出"),
+    "metadata": ("metadata item", "元数据项"),
+}
+
+
+def gone_items(pf: PolicyFile, doc: dict) -> dict[str, tuple[str, str]]:
+    """The items of the version in ``pf`` that its lock file records as published and ``doc`` (the version as its
+    file now reads, resolved) no longer has: name as a policy names it (a rule by its id, an output as
+    `decision.output`) -> what it is, (English, Chinese). Empty when the version is not locked, or the lock cannot
+    be read (that is reported where the lock is checked)."""
+    try:
+        locked = read_lock(pf.path.parent).get(f"{pf.id}@{pf.version}")
+    except WQError:
+        return {}
+    if not locked:
+        return {}
+    now = versions.items(doc)
+    out: dict[str, tuple[str, str]] = {}
+    for dotted in locked:
+        if dotted in now:
+            continue
+        section, _, rest = dotted.partition(".")
+        if section in ("parameters", "definitions", "metadata"):
+            out[rest] = _KINDS[section]
+        elif section == "decisions":
+            for dname in (doc.get("decisions") or {}) | {rest.split(".", 1)[0]: None}:
+                for key in ("rules", "outputs", "definitions"):
+                    prefix = f"{dname}.{key}."
+                    if rest.startswith(prefix):
+                        name = rest[len(prefix) :]
+                        out[f"{dname}.{name}" if key == "outputs" else name] = _KINDS[key]
+    return out
+
+
+def _section(dotted: str, doc: dict) -> tuple | None:
+    """The document path of the section a removed item was in (its decision's `rules:`, `parameters:`…), as
+    far as it is still there."""
+    for section in ("parameters", "definitions", "clause_map", "metadata"):
+        if dotted.startswith(section + "."):
+            return (section,) if section in doc else None
+    if dotted.startswith("decisions."):
+        for dname, d in (doc.get("decisions") or {}).items():
+            for key in d or {}:
+                if dotted.startswith(f"decisions.{dname}.{key}."):
+                    return ("decisions", dname, key)
+            if dotted.startswith(f"decisions.{dname}."):
+                return ("decisions", dname)
+        return ("decisions",) if "decisions" in doc else None
+    return None
 
 
 def _json_kind(value) -> str:

@@ -41,6 +41,11 @@ class Parameter:
     clause: str | None
     note: str | None
     span: Span | None
+    unit: str | None = None
+    # the bounds its value must lie within: declared (`min`, `max`), else those of its kind (plausibility.py)
+    minimum: Any = None
+    maximum: Any = None
+    label_template: Text | None = None  # the label as written, {parameter} placeholders unfilled
 
 
 @dataclass
@@ -64,6 +69,7 @@ class Definition:
     note: str | None
     span: Span | None
     kind: str | None = None
+    label_template: Text | None = None
 
 
 @dataclass
@@ -95,6 +101,7 @@ class Output:
     label: Text | None
     clause: str | None
     span: Span | None
+    label_template: Text | None = None
 
 
 @dataclass
@@ -135,6 +142,12 @@ class PolicyVersion:
     marks: Any = field(repr=False, default=None)  # the resolved document's marks (yamlload.Marks), where known
     warnings: list = field(repr=False, default_factory=list)
     effective_span: Span | None = None  # where effective_from is written, for timeline errors
+    # The last day in force: ``effective_until``, or the day before the next version of the library starts
+    # (``ended_by`` names it); None while no end is known. Set by the library that found the version.
+    ends_on: datetime.date | None = None
+    ended_by: str | None = None
+    files: tuple[str, ...] = ()  # the policy files read for it: its own, then each base it extends
+    gone: dict = field(repr=False, default_factory=dict)  # name -> (kind en, kind zh): deleted since published
 
     @property
     def ref(self) -> str:

@@ -22,6 +22,8 @@ class ValueProblem(NamedTuple):
     message: str
     hint: str | None = None
     severity: str = "error"
+    zh: str | None = None
+    hint_zh: str | None = None
 
 
 def value_problems(value, kind: str | None) -> list[ValueProblem]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 
-from . import ast, parser
+from . import ast, parser, plausibility
 from .checker import reads
 from .confusables import confusion
 from .display import excerpt, fill
-from .errors import TYPO, Diagnostic, Related, WQError, did_you_mean
+from .errors import TYPO, Diagnostic, Related, WQError, did_you_mean, typo_of
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text, item_of
 from .parameter_values import value_problems
 from .schema_files import Refusal, SchemaFile, inside, load_input_schema
@@ -41,15 +42,20 @@ def clauses_of(document: Path) -> dict[str, str]:
 class Builder:
     """Builds one PolicyVersion from its resolved document, collecting diagnostics."""
 
-    def __init__(self, doc: dict, marks: Marks, file: str, directory: Path):
+    def __init__(self, doc: dict, marks: Marks, file: str, directory: Path, gone: dict | None = None):
         self.doc, self.marks, self.file, self.dir = doc, marks, file, directory
         self.diagnostics: list[Diagnostic] = []
+        # names of items that were in this version when it was published and are gone from its file now
+        # (lockfile.gone_items): named somewhere still, each is reported as deleted, never matched by spelling
+        self.gone = gone or {}
 
     def build(self) -> PolicyVersion:
         d = self.doc
         clauses = self._clauses()
         params = {n: self._parameter(n, p) for n, p in (d.get("parameters") or {}).items()}
         self._params = params
+        for p in params.values():
+            p.label = self._label(p.label)
         defs = {n: self._definition(("definitions", n), n, x) for n, x in (d.get("definitions") or {}).items()}
         decisions = {}
         for name, raw in (d.get("decisions") or {}).items():
@@ -79,12 +85,45 @@ class Builder:
             file=self.file,
             raw=d,
             effective_span=self.marks.span(("effective_from",)),
+            gone=self.gone,
         )
         self._check_names(policy)
+        self._check_templates()
         self._check_confusables()
         self._check_clauses(policy)
         self._check_dates(policy)
         return policy
+
+    def _check_templates(self) -> None:
+        """Every {name} in a note or label (of a parameter, definition, output, outcome or rule) names a parameter,
+        so that the text renders with the value in force: a text that states a value says it through a template
+        (`{min_investment}`), and stays true when a revision changes the value. Rules' labels and messages are
+        checked where the rule is built."""
+        params = set(self._params)
+        for path, text in plausibility.texts(self.doc):
+            if "{" not in text or path[-1] in ("message",) or "message" in path:
+                continue
+            if path[:1] == ("decisions",) and len(path) > 3 and path[2] == "rules" and "label" in path:
+                continue  # a rule's label: checked with the rule
+            for m in _PLACEHOLDER.finditer(text):
+                name = m.group(1).strip()
+                if name in params and name == m.group(1):
+                    continue
+                span = self.marks.span(path, m.start(), len(m.group(0)), value=text)
+                item, decision = item_of(path)
+                close = typo_of(name, params)
+                self.diagnostics.append(
+                    Diagnostic(
+                        "WQ-NAME",
+                        f"`{m.group(0)}` cannot be filled in: a note's or label's {{…}} names a parameter",
+                        span,
+                        f"did you mean `{close}`?" if close else None,
+                        subject=item,
+                        decision=decision,
+                        zh=f"`{m.group(0)}` 无法填入：说明或名称中的 {{…}} 须为参数名",
+                        hint_zh=f"是否应为 `{close}`？" if close else None,
+                    )
+                )
 
     def _check_dates(self, policy: PolicyVersion) -> None:
         start, until = policy.effective_from, policy.effective_until
@@ -146,18 +185,81 @@ class Builder:
         kind = raw.get("type")
         # text declared a string stays text, even when it reads as a literal (a date, 3%)
         value = raw.get("value") if kind == "string" else literal_value(raw.get("value"))
-        if "value" in raw:
-            for p in value_problems(value, kind):
-                self._error(
-                    p.code,
-                    f"parameter `{name}`: {p.message}",
-                    path + ("value",) + p.at,
-                    hint=p.hint,
-                    severity=p.severity,
-                )
+        problems = value_problems(value, kind) if "value" in raw else []
+        for p in problems:
+            self._error(
+                p.code,
+                f"parameter `{name}`: {p.message}",
+                path + ("value",) + p.at,
+                hint=p.hint,
+                severity=p.severity,
+                zh=p.zh,
+                hint_zh=p.hint_zh,
+            )
+        low, high = self._bound(path, raw, "min", kind), self._bound(path, raw, "max", kind)
+        low, high = plausibility.bounds(kind, raw.get("unit"), low, high)
+        if "value" in raw and not any(p.severity == "error" for p in problems):
+            self._plausible(path, name, raw.get("value"), value, kind, low, high)
+        label = _text(raw.get("label"))
         return Parameter(
-            name, value, kind, _text(raw.get("label")), raw.get("clause"), raw.get("note"), self.marks.key_span(path)
+            name,
+            value,
+            kind,
+            label,
+            raw.get("clause"),
+            raw.get("note"),
+            self.marks.key_span(path),
+            raw.get("unit"),
+            low,
+            high,
+            label,
         )
+
+    def _bound(self, path: tuple, raw: dict, key: str, kind: str | None):
+        """A declared `min` or `max`, read as a literal of the parameter's kind (None when not given or wrong)."""
+        if key not in raw:
+            return None
+        bound = literal_value(raw[key])
+        wrong = [p for p in value_problems(bound, kind) if p.severity == "error"]
+        if wrong or not isinstance(bound, (int, Decimal, datetime.date)) or isinstance(bound, bool):
+            self._error(
+                "WQ-TYPE",
+                f"`{key}: {excerpt(raw[key])}` is not a bound for a parameter of type {kind}",
+                path + (key,),
+                hint="give a number of the parameter's kind (`0`, `100%`, `500万元`) or a date",
+                zh=f"`{key}: {excerpt(raw[key])}` 不能作为类型为 {kind} 的参数的范围",
+                hint_zh="写一个与参数同类的数（如 `0`、`100%`、`500万元`）或日期",
+            )
+            return None
+        return bound
+
+    def _plausible(self, path: tuple, name: str, raw, value, kind: str | None, low, high) -> None:
+        """A value implausible for its kind and bounds (an error); an entry of a mapping that lacks a field its
+        siblings have (a warning, naming a sibling that has it)."""
+        for f in plausibility.value_findings(raw, value, kind, low, high):
+            self._error(
+                "WQ-VALUE",
+                f"parameter `{name}`: {f.message}",
+                path + ("value",),
+                hint=f.hint,
+                severity=f.severity,
+                zh=f"参数 `{name}`：{f.zh}",
+                hint_zh=f.hint_zh,
+            )
+        for entry, field, sibling in plausibility.missing_fields(value):
+            where = self.marks.key_span(path + ("value", sibling))
+            self._error(
+                "WQ-VALUE",
+                f"parameter `{name}`: entry `{entry}` has no `{field}`, which every other entry has: a rule that "
+                f"reads `{field}` of it finds nothing (unknown)",
+                path + ("value", entry),
+                key=True,
+                hint=f"give `{entry}` its `{field}`, as `{sibling}` has",
+                severity="warning",
+                zh=f"参数 `{name}`：`{entry}` 缺少其他各项都有的 `{field}`，读取它的规则将无从判断（待定）",
+                hint_zh=f"为 `{entry}` 补上 `{field}`，写法同 `{sibling}`",
+                related=[Related(where, f"`{sibling}` has `{field}`", f"`{sibling}` 有 `{field}`")] if where else [],
+            )
 
     def _expr(self, path, text) -> Expr | None:
         if not isinstance(text, str):
@@ -211,15 +313,17 @@ class Builder:
             expr = self._expr(path + ("expr",), raw["expr"])
         else:
             self._error("WQ-SCHEMA", f"definition `{name}` needs `expr` (or `each` and `fields`)", path)
+        label = _text(raw.get("label"))
         return Definition(
             name,
             expr,
             each,
-            _text(raw.get("label")),
+            self._label(label),
             raw.get("clause"),
             raw.get("note"),
             self.marks.key_span(path),
             raw.get("type"),
+            label,
         )
 
     def _decision(self, name, raw) -> Decision:
@@ -271,16 +375,18 @@ class Builder:
             e = self._expr(opath + ("expr",), o.get("expr")) if "expr" in o else None
             if "expr" not in o:
                 self._error("WQ-SCHEMA", f"output `{oname}` needs `expr`", opath)
+            label = _text(o.get("label"))
             outputs[oname] = Output(
                 oname,
                 e,
                 o.get("type", "number"),
                 o.get("fields") or {},
-                _text(o.get("label")),
+                self._label(label),
                 o.get("clause"),
                 self.marks.key_span(opath),
+                label,
             )
-        labels = {k: _text(v) for k, v in (raw.get("outcomes") or {}).items()}
+        labels = {k: self._label(_text(v)) for k, v in (raw.get("outcomes") or {}).items()}
         return Decision(
             name,
             _text(raw.get("label")),
@@ -586,6 +692,7 @@ class Builder:
         for clause, path in cited:
             if clause is not None and str(clause) not in clauses:
                 self._unknown_clause(str(clause), path, clauses)
+        self._nested_clauses(policy, clauses)
         names = self._encodable_names(policy)
         for clause, entry in policy.clause_map.items():
             path = ("clause_map", clause)
@@ -593,17 +700,22 @@ class Builder:
                 self._unknown_clause(clause, path, clauses, key=True)
             if isinstance(entry, list):
                 for i, item in enumerate(entry):
-                    if item not in names:
-                        from .errors import did_you_mean
-
-                        self._error(
-                            "WQ-NAME",
-                            f"clause {clause} maps to `{item}`, which is not a parameter, "
-                            "definition, rule, output, decision or metadata item",
-                            path + (i,),
-                            hint=did_you_mean(item, names),
-                            subject=str(item),
-                        )
+                    if item in names:
+                        continue
+                    if item in self.gone:
+                        self.diagnostics.append(deleted_item(item, self.gone[item], self.marks.span(path + (i,))))
+                        continue
+                    close = typo_of(item, names)
+                    self._error(
+                        "WQ-NAME",
+                        f"clause {clause} maps to `{item}`, which is not a parameter, "
+                        "definition, rule, output, decision or metadata item",
+                        path + (i,),
+                        hint=f"did you mean `{close}`?" if close else None,
+                        subject=str(item),
+                        zh=f"条款 {clause} 对应的 `{item}` 不是参数、定义、规则、输出、决定或元数据项",
+                        hint_zh=f"是否应为 `{close}`？" if close else None,
+                    )
         for clause in clauses:
             if clause not in policy.clause_map:
                 self._error(
@@ -614,16 +726,54 @@ class Builder:
                     hint="list what encodes it, or give `not_computable: <reason>`",
                 )
 
-    def _unknown_clause(self, clause, path, clauses, key=False):
-        from .errors import did_you_mean
-
+    def _unknown_clause(self, clause, path, clauses, key=False, severity="error"):
+        """A clause id the source document does not have, at ``path``, with the document as the other place. The
+        one hint given is the same id written as the document writes ids (`３.２.３`, `3,2,3`, `3.2.3.`): a clause
+        id that differs by a digit is another clause, never offered in its place."""
+        meant = _clause_written(clause)
+        close = meant if meant in clauses and meant != clause else None
+        document = self._source_document()
         self._error(
             "WQ-CLAUSE",
             f"clause `{clause}` does not exist in the source document",
             path,
             key=key,
-            hint=did_you_mean(clause, clauses),
+            hint=f"write `{close}`" if close else None,
+            severity=severity,
+            zh=f"原文中没有条款 `{clause}`",
+            hint_zh=f"写 `{close}`" if close else None,
+            related=[
+                Related(
+                    document,
+                    "the source document, whose **[id]** tags list the clauses",
+                    "原文文件：其中的 **[条款号]** 标记列出了全部条款",
+                )
+            ]
+            if document
+            else [],
         )
+
+    def _source_document(self) -> Span | None:
+        """Where the source document is (its first line), when the policy names one that can be found."""
+        doc = (self.doc.get("source") or {}).get("document")
+        if not isinstance(doc, str):
+            return None
+        folder, doc = self._written(("source", "document"), doc)
+        found = inside(doc, folder, str(folder))
+        return None if isinstance(found, Refusal) else Span(str(found[0]), 1, 1)
+
+    def _nested_clauses(self, policy: PolicyVersion, clauses: dict) -> None:
+        """The `clause:` of the entries of a parameter's value (an industry's 2.2.1): a warning where one is not
+        in the source document (the entry itself still works; the clause it cites cannot be shown)."""
+        for name in policy.parameters:
+            raw = ((self.doc.get("parameters") or {}).get(name) or {}).get("value")
+            if not isinstance(raw, dict):
+                continue
+            for key, entry in raw.items():
+                if isinstance(entry, dict) and "clause" in entry and str(entry["clause"]) not in clauses:
+                    self._unknown_clause(
+                        str(entry["clause"]), ("parameters", name, "value", key, "clause"), clauses, severity="warning"
+                    )
 
     @staticmethod
     def _encodable_names(policy: PolicyVersion) -> set[str]:
@@ -658,6 +808,35 @@ class Builder:
 
 
 _NOWHERE = Span("", 0, 0)
+
+
+def _clause_written(clause: str) -> str:
+    """A clause id as the source document writes ids: ASCII digits joined by `.` (full-width digits, a comma, a
+    Chinese full stop or a 、 between them, spaces, a trailing dot all mended)."""
+    from .syntax_errors import ascii_for
+
+    text = "".join(ascii_for(c) or c for c in clause)
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"[,，。、．]", ".", text)
+    return text.strip(".")
+
+
+def deleted_item(name: str, what: tuple[str, str], span: Span | None) -> Diagnostic:
+    """WQ-NAME for ``name``, an item deleted from a published version (``what``: its kind, English and Chinese)
+    and still named at ``span``: said to be deleted, with no other name offered in its place."""
+    en, zh = what
+    return Diagnostic(
+        "WQ-NAME",
+        f"{en} {name} has been deleted (the published version recorded in the lock file has it), but it is still "
+        "named here",
+        span,
+        "a published version cannot be changed: undo the deletion, and make the change in a revision "
+        "(`wqpolicy revise`), where the item and every place that names it are removed together",
+        subject=name,
+        zh=f"{zh} {name} 已被删除（锁定文件记录的已发布版本中有此项），但这里仍引用它",
+        hint_zh="已发布版本不可修改：请撤销删除，改用 `wqpolicy revise` 新建修订版本，"
+        "在修订中一并删除该项及引用它的各处",
+    )
 
 
 def _value_at_path(doc, path: tuple):

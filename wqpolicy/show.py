@@ -147,7 +147,10 @@ def _def_summary(d) -> str:
 
 def _header(model) -> list[str]:
     title = f" — {model.title.zh} / {model.title.en}" if model.title else ""
-    until = model.effective_until.isoformat() if model.effective_until else "…"
+    ends = model.ends_on or model.effective_until
+    until = ends.isoformat() if ends else "…"
+    if model.ended_by and not model.effective_until:
+        until += f"（{model.ended_by} 生效前一日 the day before {model.ended_by} starts）"
     base = f"基于 extends {model.extends}" if model.extends else "无基础版本 no base (every item is its own)"
     return [f"{model.ref}{title}", f"生效 effective {model.effective_from} → {until}; {base}"]
 

@@ -46,7 +46,15 @@ def read_policy_file(path: Path) -> PolicyFile:
         raise WQError(
             [Diagnostic("WQ-SCHEMA", "a policy file must be a mapping with `id`, `version`, …", Span(str(path), 1, 1))]
         )
+    if doc.get("extends"):
+        for section in _SECTIONS:  # a revision's section whose entries are all commented out changes nothing
+            if section in doc and doc[section] is None:
+                del doc[section]
     return PolicyFile(path, doc, marks, text)
+
+
+# The sections of a policy file that hold named items.
+_SECTIONS = ("parameters", "definitions", "metadata", "decisions", "clause_map")
 
 
 def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None = None) -> Resolved:
@@ -110,24 +118,41 @@ def in_force(versions: list, on: datetime.date):
 
 
 def timeline_problems(versions: list) -> list[Diagnostic]:
-    """Overlapping ranges, and gaps not declared with ``gap_before: true``."""
+    """Overlapping ranges, and gaps not declared with ``gap_before: true``. A version without ``effective_until``
+    is in force until the day before the next version starts (a revision closes its base's period without an edit
+    of the base, which may be published and locked); one that states ``effective_until`` keeps to it."""
     out = []
     ordered = sorted((v for v in versions if v.effective_from), key=lambda v: v.effective_from)
     for prev, cur in itertools.pairwise(ordered):
         where = cur.effective_span or Span(cur.file, 1, 1)
-        if prev.effective_until is None or prev.effective_until >= cur.effective_from:
-            until = f"until {prev.effective_until}" if prev.effective_until else "it has no `effective_until`"
+        if prev.effective_from == cur.effective_from:
             out.append(
                 Diagnostic(
                     "WQ-VERSION",
-                    f"{cur.ref} starts {cur.effective_from} while {prev.ref} is still in force ({until})",
+                    f"{cur.ref} and {prev.ref} both start {cur.effective_from}: which one is in force is not clear",
+                    where,
+                    hint=f"give {cur.version} the day it takes effect, after {prev.effective_from}",
+                    zh=f"{cur.ref} 与 {prev.ref} 都自 {cur.effective_from} 起生效：无法确定哪一个有效",
+                    hint_zh=f"给 {cur.version} 写明其生效日期（晚于 {prev.effective_from}）",
+                )
+            )
+        elif prev.effective_until is not None and prev.effective_until >= cur.effective_from:
+            out.append(
+                Diagnostic(
+                    "WQ-VERSION",
+                    f"{cur.ref} starts {cur.effective_from} while {prev.ref} is still in force "
+                    f"(until {prev.effective_until})",
                     where,
                     hint=f"set `effective_until: "
                     f"{cur.effective_from - datetime.timedelta(days=1)}` in {prev.version}, the "
                     f"day before {cur.version} starts",
                 )
             )
-        elif prev.effective_until + datetime.timedelta(days=1) < cur.effective_from and not cur.gap_before:
+        elif (
+            prev.effective_until is not None
+            and prev.effective_until + datetime.timedelta(days=1) < cur.effective_from
+            and not cur.gap_before
+        ):
             out.append(
                 Diagnostic(
                     "WQ-VERSION",
@@ -141,42 +166,62 @@ def timeline_problems(versions: list) -> list[Diagnostic]:
     return out
 
 
+def last_day(version: str, start: datetime.date | None, until: datetime.date | None, starts: dict):
+    """(the last day ``version`` is in force, the version whose start ends it): its own ``effective_until``, else
+    the day before the next start among ``starts`` (version -> effective_from), else (None, None)."""
+    if until is not None or start is None:
+        return until, None
+    later = [(s, v) for v, s in starts.items() if v != version and isinstance(s, datetime.date) and s > start]
+    if not later:
+        return None, None
+    s, v = min(later)
+    return s - datetime.timedelta(days=1), v
+
+
+# The version's own fields that the lock records too: a published version's dates and source are as binding as
+# its parameters.
+HEADER = ("effective_from", "effective_until", "extends", "gap_before", "source", "title", "effective_note")
+
+
+def items(doc: dict) -> dict[str, tuple]:
+    """Every named item of a policy document, by its dotted path (``parameters.min_investment``,
+    ``decisions.recognition.rules.recognition.investment``, ``header.effective_from``), with its path in the
+    document."""
+    out: dict[str, tuple] = {}
+    for key in HEADER:
+        if key in doc:
+            out[f"header.{key}"] = (key,)
+    for section in ("parameters", "definitions", "clause_map", "metadata"):
+        for name in doc.get(section) or {}:
+            out[f"{section}.{name}"] = (section, name)
+    for dname, d in (doc.get("decisions") or {}).items():
+        for key, value in (d or {}).items():
+            if key in DECISION_NAMED and isinstance(value, dict):
+                for name in value:
+                    out[f"decisions.{dname}.{key}.{name}"] = ("decisions", dname, key, name)
+            else:
+                out[f"decisions.{dname}.{key}"] = ("decisions", dname, key)
+    return out
+
+
 def item_hashes(doc: dict) -> dict[str, str]:
     """A short hash of every named item of a resolved policy document, by its dotted path."""
     import hashlib
     import json
 
     out = {}
-
-    def put(path, value):
+    for dotted, path in items(doc).items():
+        value = doc
+        for step in path:
+            value = value[step]
         text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-        out[path] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-    for section in ("parameters", "definitions", "clause_map", "metadata"):
-        for name, value in (doc.get(section) or {}).items():
-            put(f"{section}.{name}", value)
-    for dname, d in (doc.get("decisions") or {}).items():
-        for key, value in d.items():
-            if key in DECISION_NAMED and isinstance(value, dict):
-                for name, item in value.items():
-                    put(f"decisions.{dname}.{key}.{name}", item)
-            else:
-                put(f"decisions.{dname}.{key}", value)
+        out[dotted] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return out
 
 
 def overridden(doc: dict) -> set[str]:
     """Dotted paths of the items a revision file states itself (the rest it inherits)."""
-    paths = set()
-    for section in ("parameters", "definitions", "clause_map", "metadata"):
-        paths |= {f"{section}.{n}" for n in (doc.get(section) or {})}
-    for dname, d in (doc.get("decisions") or {}).items():
-        for key, value in (d or {}).items():
-            if key in DECISION_NAMED and isinstance(value, dict):
-                paths |= {f"decisions.{dname}.{key}.{n}" for n in value}
-            else:
-                paths.add(f"decisions.{dname}.{key}")
-    return paths
+    return {p for p in items(doc) if not p.startswith("header.")}
 
 
 def base_changes(revision: PolicyFile, base_now: dict, locked: dict) -> list[Diagnostic]:

@@ -26,9 +26,11 @@ def list_(policy_dirs: tuple[str, ...]) -> None:
     for policy_id in sorted(library.files):
         out(f"{policy_id}\n")
         for v in library.versions(policy_id):
-            until = v.effective_until.isoformat() if v.effective_until else "…"
+            ends = v.ends_on or v.effective_until
+            until = ends.isoformat() if ends else "…"
             base = f"  (extends {v.extends})" if v.extends else ""
-            out(f"  {v.version:<20} {v.effective_from} → {until}{base}\n")
+            closed = f"  （{v.ended_by} 生效前一日 the day before {v.ended_by} starts）" if v.ended_by else ""
+            out(f"  {v.version:<20} {v.effective_from} → {until}{base}{closed}\n")
             title = f"{v.title.zh} / {v.title.en}" if v.title else ""
             if title:
                 out(f"    {title}\n")
