@@ -142,4 +142,7 @@ def test_check_passes_on_the_bundled_policies():
     r = run("check")
     assert r.exit_code == 0
     assert r.stdout.strip().endswith("checked)")
-    assert r.stdout == "0 个错误，0 个警告，检查了 1 个政策版本 · 0 errors, 0 warnings (1 policy version checked)\n"
+    assert r.stdout == (
+        "政策文件 Policy files: policies/wuqing-five-platforms/2021-trial.yaml\n"  # the files it read, first
+        "0 个错误，0 个警告，检查了 1 个政策版本 · 0 errors, 0 warnings (1 policy version checked)\n"
+    )

@@ -417,7 +417,7 @@ DECLARED = "correct the value or the `type`"
             'value: "1,000万元"',
             (98, 13),
             f"parameter `min_investment`: declared money but its value (1,000万元) is not an amount; {DECLARED}",
-            "write `1000万元`",
+            "`1,000万元` holds a thousands separator; write `1000万元`, without commas",
         ),
         (
             "value: 500万元",
@@ -439,7 +439,7 @@ DECLARED = "correct the value or the `type`"
             (117, 12),
             "parameter `min_services_provided`: "
             f"declared integer but its value (5家次) is not a whole number; {DECLARED}",
-            "`家次` is not a unit of the language (%, 万, 亿, 元); write `5` and say the unit in `unit:` or the label",
+            "write `5`",  # 家次 (client-times) counts: the number alone means the same
         ),
         (
             'value: 1 year\n    type: duration\n    clause: "6.2.2"',

@@ -16,9 +16,14 @@ def test_the_bundled_policies_give_a_clean_report_with_exit_0():
     report = check_paths()
     assert (report.errors, report.warnings, report.versions, report.return_code) == ((), (), 1, 0)
     assert report.render_text() == (
+        "政策文件 Policy files: policies/wuqing-five-platforms/2021-trial.yaml\n"  # the files it read, first
         "0 个错误，0 个警告，检查了 1 个政策版本 · 0 errors, 0 warnings (1 policy version checked)\n"
     )
-    assert report.to_json() == {"errors": [], "warnings": []}
+    assert report.to_json() == {
+        "files": ["policies/wuqing-five-platforms/2021-trial.yaml"],
+        "errors": [],
+        "warnings": [],
+    }
 
 
 def test_a_broken_policy_gives_its_errors_counted_and_exit_1():

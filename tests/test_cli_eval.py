@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -20,8 +21,15 @@ def test_eval_prints_the_outcome_first_then_rules_with_clauses_then_outputs():
     r = run("eval", EXAMPLES / "recognition.yaml")
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
-    assert lines[1].startswith("结论 Outcome: 符合认定条件 / Eligible for recognition")
-    assert "[eligible]" in lines[1]
+    assert lines[0] == "政策文件 Policy files: policies/wuqing-five-platforms/2021-trial.yaml"  # the files read
+    # the example gives no submitted_on: the day of the evaluation chose the version, and the report says so
+    today = datetime.date.today().isoformat()
+    assert (
+        lines[2]
+        == f"版本依据 Version date: {today} — 评估当日 the day of the evaluation；申请材料未给出 submitted_on not given"
+    )
+    assert lines[3].startswith("结论 Outcome: 符合认定条件 / Eligible for recognition")
+    assert "[eligible]" in lines[3]
     assert "3.2.3  recognition.rd_intensity" in r.stdout
     assert "supply_subsidy_total            3,682,950.00 元" in r.stdout
     assert r.stdout.index("结论") < r.stdout.index("规则") < r.stdout.index("输出 Outputs")
@@ -33,7 +41,13 @@ def test_eval_json_follows_the_decision_schema_and_the_contract():
     record = json.loads(r.stdout)
     schema = json.loads((ROOT / "schemas" / "decision.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(record)
-    assert record["policy"] == {"id": "wuqing-five-platforms", "version": "2021-trial"}
+    assert record["policy"] == {
+        "id": "wuqing-five-platforms",
+        "version": "2021-trial",
+        "files": ["policies/wuqing-five-platforms/2021-trial.yaml"],
+    }
+    today = datetime.date.today().isoformat()
+    assert record["version_date"] == {"date": today, "source": "evaluation_date", "field": "submitted_on"}
     assert record["decision"] == "recognition"
     assert record["outcome"] == "eligible"
     outputs = record["outputs"]

@@ -16,6 +16,9 @@ INPUT = """\
 decision: filing
 applicant: {name: x, registered_in_wuqing: true, operating_in_wuqing: true, independent_legal_person: true}
 """
+FILES = (
+    "政策文件 Policy files: policies/wuqing-five-platforms/2021-trial.yaml\n"  # the first line: the policy files read
+)
 
 
 def case_with(tmp_path, body: str, name="case.yaml") -> Path:
@@ -151,7 +154,7 @@ def test_a_misspelt_expect_by_version_key_is_a_warning_and_a_version_not_loaded_
         encoding="utf-8",
     )
     r = run("test", path)
-    assert r.exit_code == 0 and r.stdout == "1 passed, 0 failed\n"
+    assert r.exit_code == 0 and r.stdout == f"{FILES}1 passed, 0 failed\n"
     assert r.stderr.splitlines()[0] == (
         f"{path}:5:3: warning[WQ-CASE]: expect_by_version: `2021-trail` is not a version of this policy, so its "
         "expectations are never compared (did you mean `2021-trial`?)"

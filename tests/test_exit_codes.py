@@ -85,7 +85,7 @@ def test_a_good_input_beside_a_bad_one_is_still_evaluated_and_printed_and_the_ex
     elif fmt == "jsonl":
         assert [json.loads(line)["input"] for line in r.stdout.splitlines()] == [FILING]
     else:
-        assert r.stdout.startswith(f"wuqing-five-platforms@2021-trial · filing · {FILING}\n")
+        assert r.stdout.splitlines()[1] == f"wuqing-five-platforms@2021-trial · filing · {FILING}"
         assert "[eligible]" in r.stdout
 
 

@@ -86,7 +86,7 @@ def test_paths_are_shown_as_the_user_gave_them(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", "policy/2022-rev.yaml"])
     assert result.exit_code == 1
-    assert result.output.startswith("policy/2022-rev.yaml:8:7: error[WQ-DUPLICATE]")
+    assert result.output.splitlines()[1].startswith("policy/2022-rev.yaml:8:7: error[WQ-DUPLICATE]")
     assert (
         f"\n  policy/2021-trial.yaml:{base_line('recognition.investment:') + 1}:7: note: the other is here"
         in result.output

@@ -10,8 +10,14 @@ Load a policy version once (``load_policy``: parsed, checked and compiled), then
 'needs_review'
 >>> record.rule("filing.entity").values["applicant.registered_in_wuqing"] is wqpolicy.UNKNOWN
 True
->>> record.to_json()["policy"]                      # to_json(): what `wqpolicy eval --format json` prints
-{'id': 'wuqing-five-platforms', 'version': '2021-trial'}
+>>> record.to_json()["policy"]["version"]           # to_json(): what `wqpolicy eval --format json` prints
+'2021-trial'
+
+`wqpolicy eval` picks the version for each application by the application's own date (``VersionChooser``):
+
+>>> chooser = wqpolicy.VersionChooser(wqpolicy.Library())
+>>> chooser.evaluate("recognition", {"submitted_on": "2021-06-01"}).version_date.source
+'input'
 
 Every problem a caller can cause raises ``WQError``; its ``diagnostics`` each carry a stable ``code``, a
 ``message``, a ``hint`` and a ``span`` (``file``, ``line``, ``col``; None when there is no place to point at):
@@ -33,12 +39,14 @@ from .errors import Diagnostic, WQError
 from .loader import Library, Policy, load_policy
 from .record import DecisionRecord, RuleResult
 from .values import UNKNOWN
+from .version_choice import VersionChooser
 from .words import Kind, RuleOutcome, Severity
 
 __all__ = [
     "load_policy",
     "Policy",
     "Library",
+    "VersionChooser",
     "DecisionRecord",
     "RuleResult",
     "Diagnostic",

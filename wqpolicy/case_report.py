@@ -15,6 +15,8 @@ from .errors import Diagnostic, WQError, did_you_mean
 from .library import Library
 from .loader import load_policy
 from .policy import PathLike, Policy
+from .version_choice import VersionChooser
+from .workspace import files_line
 
 
 @dataclass
@@ -62,6 +64,8 @@ class TestReport:
     problems: list[Diagnostic] = field(default_factory=list)
     runs: list[CaseRun] = field(default_factory=list)
     policy_errors: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # the policy files read for the versions the cases ran under
+    bundled: bool = False  # those files are the copy bundled with the package
 
     @property
     def passed(self) -> int:
@@ -79,7 +83,9 @@ class TestReport:
     def chunks(self, verbose: bool = False) -> Iterator[tuple[str, bool]]:
         """(text, on standard error?) in the order they are printed: the problems first, then each case's
         warnings beside its lines, then `N passed, N failed` — or, when the version asked for does not load, its
-        errors and no count."""
+        errors and no count. The first line names the policy files read."""
+        if self.files:
+            yield files_line(self.files, self.bundled), False
         yield render_diagnostics(self.problems), True
         if self.policy_errors:
             yield render_diagnostics(self.policy_errors), True
@@ -101,10 +107,13 @@ def run_cases(
     on: datetime.date | None = None,
     policy_dirs: Sequence[PathLike] = (),
     suggest: bool = False,
+    home: Sequence[PathLike] | None = None,
 ) -> TestReport:
     """Run the case files at ``paths`` (files or folders). Each case runs under ``policy`` (ID[@VERSION] or a
     policy file) when given, else under the version it names, or the one in force on ``on`` (else on its own
-    `on:` date, else today) among the bundled policies and those under ``policy_dirs``.
+    `on:` date, else on its input's own date — the decision's `version_date`, as `wqpolicy eval` reads it —
+    else today) among the bundled policies (or ``home``, the folders that stand in for them) and those under
+    ``policy_dirs``.
 
     >>> report = run_cases(["tests/cases/filing"])
     >>> report.return_code, report.failed, report.render_text().splitlines()[-1] == f"{report.passed} passed, 0 failed"
@@ -114,17 +123,18 @@ def run_cases(
     report = TestReport(problems)
     library: Library | None = None
     fixed: Policy | None = None
+    choosers: dict[str | None, VersionChooser] = {}
     if policy is not None:
         try:
-            fixed = load_policy(policy, on=on, paths=list(policy_dirs))
+            fixed = load_policy(policy, on=on, paths=list(policy_dirs), home=home)
         except WQError as e:
             report.policy_errors = e.diagnostics
             return report
     else:
-        library = Library.over_bundled(list(policy_dirs))
+        library = Library.over_bundled(list(policy_dirs), home=home)
     for case in cases:
         try:
-            chosen = fixed if fixed is not None else _case_policy(library, case, on)
+            chosen = fixed if fixed is not None else _case_policy(library, case, on, choosers)
         except WQError as e:
             report.runs.append(CaseRun(case, problem=_case_problem(case, e.diagnostics[0], on)))
             continue
@@ -134,6 +144,7 @@ def run_cases(
         if suggest and not result.passed:
             run.suggestion = suggestion(result, chosen.version)
         report.runs.append(run)
+        report.files += [f for f in chosen.model.files if f not in report.files]
     return report
 
 
@@ -178,9 +189,16 @@ def _misspelt_versions(case: Case, versions: dict) -> list[Diagnostic]:
     return out
 
 
-def _case_policy(library: Library | None, case: Case, on: datetime.date | None) -> Policy:
+def _case_policy(
+    library: Library | None, case: Case, on: datetime.date | None, choosers: dict[str | None, VersionChooser]
+) -> Policy:
+    """The version a case runs under: the one it names, else the one in force on ``on`` or its own `on:` date,
+    else the one its input's own date puts in force (as `wqpolicy eval` chooses), else today's."""
     assert library is not None  # no --policy: the cases pick their versions from a library
     ref = case.policy or (next(iter(library.files)) if len(library.files) == 1 else None)
     if case.version:
         return library.load(*library.pick(f"{ref}@{case.version}" if ref else None))
-    return library.load(*library.pick(ref, on or case.on))
+    if on or case.on:
+        return library.load(*library.pick(ref, on or case.on))
+    chooser = choosers.setdefault(ref, VersionChooser(library, ref))
+    return chooser.choose(None, case.input)[0]

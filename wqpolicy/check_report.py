@@ -15,6 +15,7 @@ from .library import Library
 from .policy import PathLike
 from .schemas import data_dir
 from .source import Span
+from .workspace import files_line, shown_file
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,20 @@ class CheckReport:
     errors: tuple[Diagnostic, ...]
     warnings: tuple[Diagnostic, ...]
     versions: int
+    files: tuple[str, ...] = ()  # the policy files checked
+    bundled: bool = False  # the files are the copy bundled with the package (no policy folder was found)
 
     @property
     def return_code(self) -> int:
         return 1 if self.errors else 0
 
     def to_json(self) -> dict:
-        """``{"errors": [...], "warnings": [...]}`` as schemas/check.schema.json describes it."""
-        return {"errors": [d.to_json() for d in self.errors], "warnings": [d.to_json() for d in self.warnings]}
+        """``{"files": [...], "errors": [...], "warnings": [...]}`` as schemas/check.schema.json describes it."""
+        return {
+            "files": [shown_file(f) for f in self.files],
+            "errors": [d.to_json() for d in self.errors],
+            "warnings": [d.to_json() for d in self.warnings],
+        }
 
     def render_json(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
@@ -41,7 +48,7 @@ class CheckReport:
         """Every diagnostic with its source line, what the codes mean (when there are any), and the count line
         (``1 个错误，0 个警告，检查了 1 个政策版本 · 1 error, 0 warnings (1 policy version checked)``)."""
         found = list(self.errors) + list(self.warnings)
-        text = render_diagnostics(found)
+        text = files_line(self.files, self.bundled) + render_diagnostics(found)
         if found:
             text += "代码说明 What the codes mean:\n" + "\n".join(legend(found)) + "\n"
         errors, warnings = len(self.errors), len(self.warnings)
@@ -52,16 +59,17 @@ class CheckReport:
         )
 
 
-def check_paths(paths: Sequence[PathLike] | None = None) -> CheckReport:
+def check_paths(paths: Sequence[PathLike] | None = None, home: Sequence[PathLike] | None = None) -> CheckReport:
     """Check the policy files at ``paths`` (files or folders; none: the bundled policies), with the bundled
-    policies as the bases they may extend. A path that holds no policy file is an error at that path.
+    policies (or ``home``, the folders that stand in for them) as the bases they may extend. A path that holds
+    no policy file is an error at that path.
 
     >>> report = check_paths()
     >>> report.return_code, report.versions
     (0, 1)
     """
     roots = [Path(p) for p in paths] if paths else [data_dir("policies")]
-    library = Library.over_bundled(roots)  # bases named by `extends` may be bundled ones
+    library = Library.over_bundled(roots, home=home)  # bases named by `extends` may be bundled ones
     errors, warnings = library.check(only=roots)
     held = {
         r: [
@@ -84,8 +92,8 @@ def check_paths(paths: Sequence[PathLike] | None = None) -> CheckReport:
         for r, found in held.items()
         if not found and not any(_under_path(d, r) for d in errors)
     ]
-    versions = len({pf.path for found in held.values() for pf in found})
-    return CheckReport(tuple(errors), tuple(warnings), versions)
+    files = tuple(dict.fromkeys(str(pf.path) for found in held.values() for pf in found))
+    return CheckReport(tuple(errors), tuple(warnings), len(set(files)), files)
 
 
 def _under_path(d: Diagnostic, root: Path) -> bool:

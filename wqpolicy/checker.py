@@ -89,6 +89,10 @@ class Checker:
             elif want is not None:
                 self.expect(out.expr, want, f"output `{out.name}` ({out.kind})", {"outcome": T.STRING})
             self._check_cost(out.expr)
+        if self.decision.version_date is not None:
+            self._subject = "version_date"
+            self.expect(self.decision.version_date, T.DATE, "a decision's `version_date`")
+            self._check_cost(self.decision.version_date)
         self._subject = None
         return self.diagnostics
 

@@ -6,10 +6,12 @@ import datetime
 import json
 
 from .diff import Diff
+from .workspace import shown_file
 
 
 def render_json(diff: Diff) -> str:
     data = {
+        "files": list(dict.fromkeys(shown_file(f) for f in (*diff.old.files, *diff.new.files))),
         "old": _ref_json(diff.old),
         "new": _ref_json(diff.new),
         "changes": [c.to_json() for c in diff.changes],

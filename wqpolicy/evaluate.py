@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -15,8 +16,9 @@ from .display import exact_money_text
 from .errors import Diagnostic
 from .model import Decision, Expr, PolicyVersion
 from .record import ERROR_LABEL, DecisionInfo, DecisionRecord, OutputInfo, RuleInfo, to_json_value
-from .values import UNKNOWN, EvalFault, fault_message, fault_message_zh, is_number
+from .values import FAULTS, UNKNOWN, EvalFault, fault_message, fault_message_zh, is_number
 from .words import ERROR, Kind, RuleOutcome, Severity, kind_of
+from .workspace import shown_file
 
 # The outcome when no step of the outcome logic applies (a policy without `otherwise`).
 FALLBACK_OUTCOME = "needs_review"
@@ -39,7 +41,10 @@ class CompiledDecision:
         self._runner: Callable[[Context], RunResult] | None = None
         self._observing: Callable[[Context], RunResult] | None = None
         self._lazy_runner: Callable[[Context], RunResult] | None = None
-        self._absent_fns: tuple | None = None  # (per rule: input reads; per output: its function), when first asked
+        self._absent_fns: tuple | None = None
+        self._version_date: Callable[[Context], Any] | None = (
+            None  # (per rule: input reads; per output: its function), when first asked
+        )
         self._reads = [reads(rule.condition) for rule in decision.rules]
         self._item_reads = [
             [(path, name, f"{path}[].{name}") for path, name in item_reads(checker, rule.condition)]
@@ -67,6 +72,7 @@ class CompiledDecision:
                 for o in self._outputs
             ),
             {**decision.outcome_labels, **({} if ERROR in decision.outcome_labels else {ERROR: ERROR_LABEL})},
+            tuple(shown_file(f) for f in policy.files),
         )
 
     def _rule_info(self, rule, paths) -> RuleInfo:
@@ -130,6 +136,23 @@ class CompiledDecision:
         runner = self._lazy_runner
         assert runner is not None
         return runner(ctx)
+
+    def version_date(self, doc: dict) -> datetime.date | None:
+        """The application's own date that picks the version in force for it: the decision's `version_date`
+        evaluated on ``doc`` (prepared), or None when the decision declares none, or it is unknown or faults
+        for this document (the evaluation date is then used: the caller says so)."""
+        expr = self.decision.version_date
+        if expr is None:
+            return None
+        if self._version_date is None:
+            with self._lock:
+                if self._version_date is None:
+                    self._version_date = CodeGen(self._checker).function(expr.node, expr)
+        try:
+            value = self._version_date(Context(doc if type(doc) is dict else dict(doc)))
+        except FAULTS:  # a date past 9999-12-31, say: no date of the application's own
+            return None
+        return value if isinstance(value, datetime.date) else None
 
     def run(self, doc: dict, input_name: str | None = None, recorder: Recorder | None = None) -> DecisionRecord:
         """The decision record for ``doc`` (an input document, prepared: dates as dates, numbers exact).

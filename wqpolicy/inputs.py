@@ -340,10 +340,14 @@ def _date_converter(t):
         def record(v):
             if not isinstance(v, dict):
                 return v
-            out = dict(v)
+            out = v  # copied only when a field changes: a document without dates comes back as it went in
             for n, c in convs.items():
-                if n in out:
-                    out[n] = c(out[n])
+                if n in v:
+                    new = c(v[n])
+                    if new is not v[n]:
+                        if out is v:
+                            out = dict(v)
+                        out[n] = new
             return out
 
         return record

@@ -124,11 +124,12 @@ class Library:
             versions[pf.version] = pf
 
     @classmethod
-    def over_bundled(cls, paths, exclude=()) -> Library:
+    def over_bundled(cls, paths, exclude=(), home: Iterable[PathLike] | None = None) -> Library:
         """The policies under ``paths``, then the bundled ones they lack (the bases of their revisions, say).
-        A version in ``paths`` wins over an installed copy of the same version."""
+        A version in ``paths`` wins over an installed copy of the same version. ``home``: the folders that stand
+        in for the bundled policies (the officer's own, found by workspace.find_workspace), when given."""
         library = cls(paths, exclude)
-        library.add_missing(cls())
+        library.add_missing(cls(list(home), exclude) if home is not None else cls())
         return library
 
     def add_missing(self, other: Library) -> None:

@@ -16,14 +16,19 @@ from .yamlload import Marks
 
 
 def load_policy(
-    ref: PathLike | None = None, *, on: datetime.date | str | None = None, paths: Iterable[PathLike] | None = None
+    ref: PathLike | None = None,
+    *,
+    on: datetime.date | str | None = None,
+    paths: Iterable[PathLike] | None = None,
+    home: Iterable[PathLike] | None = None,
 ) -> Policy:
     """Load, check and compile a policy version.
 
     ``ref`` is ``ID@VERSION``, ``ID`` (the version in force ``on``), the path of a policy file (str or Path: that
     file, with the versions it extends beside it or bundled), or None (the only policy, in force ``on``). ``on``
     is a date (a ``datetime.date``, a datetime's day, or ``"YYYY-MM-DD"``; default today). ``paths`` are folders
-    to search besides the bundled ``policies/`` (theirs win).
+    to search besides the bundled ``policies/`` (theirs win); ``home``, folders that stand in for the bundled
+    ones (the officer's policy folder, as the command line finds it).
 
     Raises WQError with every diagnostic (code, message, ``span`` with file, line and col) when the policy cannot
     be found, read or checked, or no version is in force ``on``.
@@ -51,9 +56,9 @@ def load_policy(
         pf = read_policy_file(path)  # a missing file, a folder, a pipe, bad YAML: the right WQ-FILE / WQ-YAML error
         if "id" not in pf.doc or "version" not in pf.doc:
             raise WQError([not_a_policy_file(pf)])
-        library = Library.over_bundled([path])
+        library = Library.over_bundled([path], home=home)
         return library.load(pf.id, pf.version)
-    library = Library.over_bundled(paths) if paths else Library()
+    library = Library.over_bundled(paths or [], home=home) if paths or home is not None else Library()
     policy_id, version = library.pick(ref, on)
     return library.load(policy_id, version)
 

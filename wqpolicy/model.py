@@ -117,6 +117,10 @@ class Decision:
     outputs: dict[str, Output]
     span: Span | None = None
     input_refs: dict = field(default_factory=dict)  # URI -> contents of the schema files its input schema's refs name
+    # the date of the application that picks the version in force for it (an expression over the input), and
+    # the policy's reading behind it
+    version_date: Expr | None = None
+    version_date_note: str | None = None
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from . import ast
@@ -38,10 +39,12 @@ def value_problems(value, kind: str | None) -> list[ValueProblem]:
     found = list(_empty_parts(value))
     wrong = _not_declared(value, kind)
     if wrong:
-        found.append(ValueProblem("WQ-TYPE", (), wrong, number_hint(value) if isinstance(value, str) else None))
+        en, zh = number_hints(value, kind) if isinstance(value, str) else (None, None)
+        found.append(ValueProblem("WQ-TYPE", (), wrong, en, hint_zh=zh))
     elif kind is None and isinstance(value, str) and _typed_number(value):
         # no `type` to check against, but `20 %` or `３` is a number mistyped, which rules would compare as text
-        found.append(ValueProblem("WQ-TYPE", (), f"`{excerpt(value)}` is text, not a number", number_hint(value)))
+        en, zh = number_hints(value, kind)
+        found.append(ValueProblem("WQ-TYPE", (), f"`{excerpt(value)}` is text, not a number", en, hint_zh=zh))
     found += joined_items(value)
     for group in _alike_groups(value):
         found += _unlike(group)
@@ -104,22 +107,75 @@ def _is_literal(text: str) -> bool:
     return isinstance(node, ast.Literal) and node.kind in ("number", "date", "duration")
 
 
-def number_hint(text: str) -> str | None:
+def number_hint(text: str, kind: str | None = None) -> str | None:
     """What to write for text that was meant as a number (`20 %` -> `20%`), or which part is not a unit."""
+    return number_hints(text, kind)[0]
+
+
+# Words for yuan the language does not take (it takes 元): 人民币, RMB, 块; and 整 (exactly), which adds nothing.
+_YUAN = re.compile(r"(?:人民币|RMB|CNY|块钱|块)", re.IGNORECASE)
+_EXACTLY = re.compile(r"[整正]$")
+# Measure words after a count or an area, which state the unit and do not scale the number: the number alone
+# means the same (the unit is the parameter's `unit:` or its label).
+_COUNT_WORDS = ("家次", "个", "家", "次", "项", "人", "名", "份", "件")
+_AREA_WORDS = ("平方米", "平米", "平方", "㎡", "m²", "m2", "M2")
+_DURATION_WORDS = {"年": "year", "个月": "month", "月": "month", "天": "day", "日": "day"}
+_SCALES = {"千": 1000, "百": 100, "十": 10}
+
+
+def number_hints(text: str, kind: str | None = None) -> tuple[str | None, str | None]:
+    """(English, Chinese) of what to write for ``text`` that was meant as a number of a parameter of ``kind``,
+    only where what to write means what was meant: `1000万元整` -> `1000万元` (整 adds nothing; `1000` would be
+    one thousand yuan), `1000万人民币` -> `1000万元`, `5千万` -> `5000万`, `1年` -> `1 year`, `1000平方米` -> `1000`
+    for a number (its unit is said by `unit:`). A unit the language does not know and that may scale the
+    number gets no figure to write: the message says which part is not understood."""
     if re.fullmatch(r"\s*-\s*[0-9]+\s*(years?|months?|days?)\s*", text):
-        return "a duration cannot be negative: give how long, as `1 year`"
+        return "a duration cannot be negative: give how long, as `1 year`", "期限不能为负：写出时长，如 `1 year`"
     if re.fullmatch(r"\s*[0-9]*\.[0-9]+\s*(years?|months?|days?)\s*", text):
-        return "a duration is whole years, months or days: write `6 months`, not `0.5 year`"
+        return (
+            "a duration is whole years, months or days: write `6 months`, not `0.5 year`",
+            "期限须为整年、整月或整天：写 `6 months`，不要写 `0.5 year`",
+        )
     meant = _typed_number(text)
     if meant is not None:
-        return f"write `{meant}`"
+        if "," in text and "," not in meant:
+            return (
+                f"`{text.strip()}` holds a thousands separator; write `{meant}`, without commas",
+                f"`{text.strip()}` 含千位分隔符；请写 `{meant}`，不加逗号",
+            )
+        return f"write `{meant}`", f"写 `{meant}`"
     m = re.fullmatch(r"([0-9][0-9_.]*)\s*(\D+)", text.strip())
-    if m:
-        return (
-            f"`{m.group(2)}` is not a unit of the language (%, 万, 亿, 元); write `{m.group(1)}` and say the "
-            "unit in `unit:` or the label"
-        )
-    return None
+    if not m:
+        return None, None
+    number, unit = m.group(1), m.group(2).strip()
+    written = _unit_written(number, unit, kind)
+    if written is not None:
+        return f"write `{written}`", f"写 `{written}`"
+    return (
+        f"`{unit}` is not a unit of the language (%, 万, 亿, 元; years, months, days)",
+        f"`{unit}` 不是本语言可用的单位（%、万、亿、元；years、months、days）",
+    )
+
+
+def _unit_written(number: str, unit: str, kind: str | None) -> str | None:
+    """``number`` with ``unit`` written as the language writes it, when that is certain to mean the same."""
+    unit = _EXACTLY.sub("", _YUAN.sub("元", unit)).strip()
+    unit = unit.replace("元元", "元")
+    if unit and unit[0] in _SCALES and (len(unit) == 1 or unit[1] in "万亿元"):
+        try:
+            scaled = Decimal(number) * _SCALES[unit[0]]
+        except InvalidOperation:
+            return None
+        number, unit = format(scaled.normalize(), "f"), unit[1:]
+    if unit in _DURATION_WORDS and kind in (None, "duration") and re.fullmatch("[0-9]+", number):
+        word = _DURATION_WORDS[unit]
+        return f"{number} {word}" + ("" if number == "1" else "s")
+    if (unit in _COUNT_WORDS and kind in (None, "integer", "number")) or (
+        unit in _AREA_WORDS and kind in (None, "number")
+    ):
+        return number
+    candidate = number + unit
+    return candidate if unit and _is_literal(candidate) else None
 
 
 def joined_items(value, name: str = "value", at=()):

@@ -195,6 +195,22 @@ class Policy:
             document = schema.validated(dated, marks, input_name)  # datetime.date values, as yaml.safe_load gives
         return compiled.run(document, input_name, recorder)
 
+    def version_date(self, decision: str, document: dict) -> datetime.date | None:
+        """The date of ``document`` that picks the version in force for it, as ``decision`` of this version reads
+        it (its `version_date`); None when it declares none, or the date is unknown for this document.
+
+        >>> load_policy().version_date("recognition", {"submitted_on": "2021-06-01"})
+        datetime.date(2021, 6, 1)
+        """
+        compiled = self._named(decision, None)
+        if not isinstance(document, dict):
+            return None
+        try:
+            prepared = self.inputs[decision].prepare(document)
+        except (RecursionError, ValueError, TypeError):  # not a document (it is reported when evaluated)
+            return None
+        return compiled.version_date(prepared)
+
     def decision(self, name: str, file: str | None = None) -> CompiledDecision:
         """The compiled decision ``name``. Raises WQError (WQ-INPUT, with the closest name as its hint) when the
         policy has none of that name; ``file``, the input that named it, places the error.

@@ -387,7 +387,14 @@ class Builder:
                 label,
             )
         labels = {k: self._label(_text(v)) for k, v in (raw.get("outcomes") or {}).items()}
-        return Decision(
+        dated = raw.get("version_date")
+        version_date = version_date_note = None
+        if isinstance(dated, dict):
+            version_date = self._expr(path + ("version_date", "expr"), dated.get("expr"))
+            version_date_note = dated.get("note")
+        elif dated is not None:
+            version_date = self._expr(path + ("version_date",), dated)
+        decision = Decision(
             name,
             _text(raw.get("label")),
             input_path or "",
@@ -400,6 +407,8 @@ class Builder:
             self.marks.key_span(path),
             refs,
         )
+        decision.version_date, decision.version_date_note = version_date, version_date_note
+        return decision
 
     def _rule(self, path, rid, raw, known: set | None = None) -> Rule | None:
         missing = [k for k in ("clause", "label", "condition", "message") if k not in raw]

@@ -85,10 +85,31 @@ class DecisionInfo:
     rules: tuple[RuleInfo, ...]
     outputs: tuple[OutputInfo, ...]
     outcome_labels: dict[str, Text]
+    files: tuple[str, ...] = field(default=(), compare=False)  # the policy files read, as people see their paths
     output_kinds: dict[str, tuple] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "output_kinds", {o.name: (o.kind, o.fields) for o in self.outputs})
+
+
+# Where the date that chose a record's policy version came from.
+FROM_INPUT, FROM_EVALUATION_DATE, FROM_ON, FROM_POLICY = "input", "evaluation_date", "on", "policy"
+
+
+@dataclass(frozen=True)
+class VersionDate:
+    """The date that chose the policy version of a record, and where it came from (``source``): ``input`` (the
+    application's own date: ``field``, the decision's `version_date` expression, gave it), ``evaluation_date``
+    (that date was unknown, or the decision declares none: the day of the evaluation; ``field`` names what was
+    missing), ``on`` (given for the evaluation: `--on`), or ``policy`` (the version was named, not chosen by a
+    date; ``date`` is None)."""
+
+    date: datetime.date | None
+    source: str
+    field: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat() if self.date else None, "source": self.source, "field": self.field}
 
 
 def fault_text(d: Diagnostic) -> str:
@@ -221,6 +242,7 @@ class DecisionRecord:
     rule_faults: tuple[tuple[int, Diagnostic], ...] = ()
     outcome_fault: Diagnostic | None = None
     output_faults: tuple[tuple[str, Diagnostic], ...] = ()
+    version_date: VersionDate | None = None  # set by ``dated``: the date that chose the version, and whence
 
     def __init__(
         self,
@@ -252,6 +274,12 @@ class DecisionRecord:
             outcome_fault=outcome_fault,
             output_faults=output_faults,
         )
+
+    def dated(self, version_date: VersionDate) -> DecisionRecord:
+        """This record, stating the date that chose its policy version (``version_date``)."""
+        other = object.__new__(DecisionRecord)
+        other.__dict__.update(self.__dict__, version_date=version_date)
+        return other
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -369,9 +397,15 @@ class DecisionRecord:
         """The record as schemas/decision.schema.json describes it, keys in a fixed order; what ``wqpolicy eval
         --format json`` prints is ``json.dumps(record.to_json(), ensure_ascii=False, indent=2)`` and a newline."""
         info = self.info
-        out: dict[str, Any] = {"policy": {"id": info.policy_id, "version": info.version}, "decision": info.decision}
+        policy: dict[str, Any] = {"id": info.policy_id, "version": info.version}
+        if info.files:
+            policy["files"] = list(info.files)
+        out: dict[str, Any] = {"policy": policy, "decision": info.decision}
         if self.input_name:
             out["input"] = self.input_name
+        dated = self.__dict__.get("version_date")
+        if dated is not None:
+            out["version_date"] = dated.to_json()
         out["outcome"] = self.outcome
         label = self.outcome_label
         if label:

@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 
 from .display import READ_EXCERPT, columns, display, excerpt, pad, unsigned_zero
-from .record import DecisionRecord, fault_text
+from .record import FROM_INPUT, FROM_ON, FROM_POLICY, DecisionRecord, VersionDate, fault_text
 from .values import quantize
 from .words import ERROR, Kind, RuleOutcome, Severity
 
@@ -21,6 +21,21 @@ _ADVISE_FAIL = "提示 warning"
 _NOT_COMPUTED = "未计算 not computed"  # a money output of a faulted evaluation: no figure is shown
 
 
+def version_date_text(dated: VersionDate | None) -> str | None:
+    """The line that says which date chose the version, and where it came from (None: not said)."""
+    if dated is None:
+        return None
+    if dated.source == FROM_POLICY:
+        return "版本依据 Version: 指定的版本 the version named (--policy)"
+    day = dated.date.isoformat() if dated.date else "?"
+    if dated.source == FROM_INPUT:
+        return f"版本依据 Version date: {day} — 申请材料的日期 the application's date ({dated.field})"
+    if dated.source == FROM_ON:
+        return f"版本依据 Version date: {day} — --on 指定的日期 the date given with --on"
+    lacking = f"；申请材料未给出 {dated.field} not given" if dated.field else ""
+    return f"版本依据 Version date: {day} — 评估当日 the day of the evaluation{lacking}"
+
+
 def text_report(record: DecisionRecord) -> str:
     """A readable report: the outcome first, then each rule with its clause and values, then the outputs."""
     lines = []
@@ -28,6 +43,9 @@ def text_report(record: DecisionRecord) -> str:
     if record.input_name:
         head += f" · {record.input_name}"
     lines.append(head)
+    dated = version_date_text(record.version_date)
+    if dated:
+        lines.append(dated)
     label = record.outcome_label
     words = f"{label.zh} / {label.en}" if label else record.outcome
     lines.append(f"结论 Outcome: {words}  [{record.outcome}]")

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .display import columns, display, pad
+from .workspace import files_line, shown_file
 
 STATUSES = ("own", "inherited", "changed", "added", "removed")
 _DECISION_SECTIONS = ("rules", "definitions", "outputs")
@@ -199,6 +200,7 @@ def render_json(model) -> str:
             "extends": model.extends,
             "effective_from": model.effective_from.isoformat() if model.effective_from else None,
             "effective_until": model.effective_until.isoformat() if model.effective_until else None,
+            "files": [shown_file(f) for f in model.files],
         },
         "items": [i.to_json() for i in items(model)],
         "removed": removed(model),
@@ -210,7 +212,7 @@ def render_json(model) -> str:
 def render_yaml(model) -> str:
     """The resolved document as YAML; a comment after each item's key gives its mark."""
     marks = {i.path: i.status for i in items(model)}
-    lines = [f"# {line}" for line in _header(model)]
+    lines = [f"# {line}" for line in [files_line(model.files).rstrip("\n"), *_header(model)]]
     lines.append("# Each item is marked: " + " | ".join(STATUSES[:4]) + "; removed items are listed at the end.")
     for key, value in _relative_paths(model).items():
         if key in ("parameters", "definitions", "clause_map", "metadata") and isinstance(value, dict):

@@ -513,6 +513,10 @@ def _build(node, path, marks, errors, file, text, dates):
                 errors.append(Diagnostic("WQ-YAML", "mapping keys must be text", _span(key_node, file)))
                 continue
             key = str(key)
+            if key in out and (split := _split_thousands(key_node, value_node, file, text)) is not None:
+                if split not in errors:  # `{value: 8,000,000}`: one error for the number, not one per `000`
+                    errors.append(split)
+                continue
             if key in out:
                 first = marks.get(("<key>",) + path + (key,))
                 where = f" (first at line {first.line + 1})" if first else ""
@@ -535,6 +539,50 @@ def _build(node, path, marks, errors, file, text, dates):
             return None
         return [_build(child, path + (i,), marks, errors, file, text, dates) for i, child in enumerate(node.value)]
     return _scalar(node, errors, file, dates, path)
+
+
+# A number written with thousands separators, as `{value: 8,000,000}` leaves it: a comma ends the value in `{…}`,
+# so `000` is read as a key, and the next `000` as the same key again.
+_GROUPED_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:万元|亿元|[%万亿元])?")
+
+
+def _split_thousands(key_node, value_node, file: str, text: str) -> Diagnostic | None:
+    """The thousands-separator error for a repeated key `000` with no value right after a comma that follows
+    digits (`8,000,000` inside `{…}`), placed at the first comma; None for any other repeated key."""
+    if not (isinstance(key_node, ScalarNode) and key_node.style is None and re.fullmatch("[0-9]{3}", key_node.value)):
+        return None
+    if not (isinstance(value_node, ScalarNode) and value_node.value == "" and value_node.style is None):
+        return None
+    at = key_node.start_mark.index
+    comma = at - 1
+    while comma >= 0 and text[comma] == " ":
+        comma -= 1
+    start = comma
+    while start > 0 and (text[start - 1].isdigit() or text[start - 1] == ","):
+        start -= 1
+    m = _GROUPED_NUMBER.match(text, start)
+    if (
+        comma < 0
+        or text[comma] != ","
+        or not m
+        or (start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_."))
+    ):
+        return None
+    number = m.group(0)
+    first = number.split(",")[0]
+    line, col = (
+        text.count("\n", 0, start + len(first)) + 1,
+        start + len(first) - text.rfind("\n", 0, start + len(first)),
+    )
+    plain = number.replace(",", "")
+    return Diagnostic(
+        "WQ-SCHEMA",
+        f"`{number}` holds a thousands separator; write `{plain}`, without commas",
+        Span(file, line, col),
+        f"inside `{{…}}` a comma ends a value: this was read as `{first}` and fields `000`",
+        zh=f"`{number}` 含千位分隔符；请写 `{plain}`，不加逗号",
+        hint_zh=f"在 `{{…}}` 中逗号会结束一个值：这里被读成了 `{first}` 和字段 `000`",
+    )
 
 
 def _span(node, file) -> Span:

@@ -23,6 +23,7 @@ from ..library import Library, is_policy_file
 from ..loader import load_policy
 from ..outfile import write_file
 from ..policy import Policy
+from ..workspace import Workspace, files_line, find_workspace
 from ..yamlload import MAX_BYTES, decode_text
 from ._output import GuardedOutput, OutputFault, stdout_closed
 
@@ -107,7 +108,8 @@ def policies_option(f: F) -> F:
         multiple=True,
         type=click.Path(exists=True, file_okay=False),
         metavar="DIR",
-        help="Also look for policies in DIR (repeatable); the bundled ones stay.",
+        help="Also look for policies in DIR (repeatable); the policy folder found from here upward (else the "
+        "bundled copy) stays.",
     )(f)
 
 
@@ -115,13 +117,33 @@ def paths(policy_dirs: Sequence[str]) -> list[Path]:
     return [Path(p) for p in policy_dirs]
 
 
+def workspace() -> Workspace:
+    """The officer's policy folders, found from the current folder upward (see workspace.py), else the bundled
+    copy; a `wqpolicy.toml` that cannot be read is an error (exit 1)."""
+    try:
+        return find_workspace()
+    except WQError as e:
+        fail(e)
+
+
+def home() -> list[Path]:
+    """The folders that stand in for the bundled policies: the officer's own where there is one."""
+    return list(workspace().folders)
+
+
 def load_ref(ref: str, files: Sequence[str] = ()) -> Policy:
-    """A policy file (with the files beside it and the bundled policies as bases), or ID[@VERSION] among the
-    bundled policies and the files beside ``files`` (``files`` themselves left out)."""
+    """A policy file (with the files beside it and the officer's policies — else the bundled ones — as bases), or
+    ID[@VERSION] among the officer's (else the bundled) policies and the files beside ``files`` (``files``
+    themselves left out)."""
     if is_policy_file(ref):
-        return load_policy(ref)
-    library = Library.over_bundled(list(files), exclude=files)
+        return load_policy(ref, home=home())
+    library = Library.over_bundled(list(files), exclude=files, home=home())
     return library.load(*library.pick(ref))
+
+
+def say_files(files: Iterable[str], bundled: bool = False) -> None:
+    """The first line of a command's text output: the policy files it read (`政策文件 Policy files: …`)."""
+    out(files_line(list(files), bundled))
 
 
 class _Main(click.Group):

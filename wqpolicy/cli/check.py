@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from ..check_report import check_paths
-from ..schemas import data_dir
-from . import main, out
+from . import main, out, workspace
 
 
 @main.command()
@@ -19,24 +19,27 @@ from . import main, out
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help='json: {"errors": [...], "warnings": [...]}, each with code, severity, message, '
+    help='json: {"files": [...], "errors": [...], "warnings": [...]}, each finding with code, severity, message, '
     "file, line, col and hint where known.",
 )
 def check(paths: tuple[str, ...], fmt: str) -> None:
     """Check policy files: YAML, schema, expressions, names, types, cycles, clauses, versions.
 
-    With no PATH, checks the bundled policies. Every problem is reported as file:line:col.
-    Exit 0 when there are no errors (warnings allowed), 1 when there are.
+    With no PATH, checks the policy folder found from here upward (a `policies/` folder of policy files, or the
+    folders a `wqpolicy.toml` names), else the bundled policies. The first line names the files read. Every
+    problem is reported as file:line:col. Exit 0 when there are no errors (warnings allowed), 1 when there are.
 
     \b
     Examples:
+      wqpolicy check
       wqpolicy check policies/
       wqpolicy check policies/wuqing-five-platforms/2021-trial.yaml
     """
-    roots = [Path(p) for p in paths] or [data_dir("policies")]
+    found = workspace()
+    roots = [Path(p) for p in paths] or list(found.folders)
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise click.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="PATH")
-    report = check_paths(roots)
+    report = replace(check_paths(roots, home=list(found.folders)), bundled=found.bundled and not paths)
     out(report.render_json() if fmt == "json" else report.render_text())
     raise click.exceptions.Exit(report.return_code)

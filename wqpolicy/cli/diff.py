@@ -10,7 +10,7 @@ from ..diff_report import RENDERERS
 from ..errors import Diagnostic, WQError
 from ..impact import case_impact
 from ..library import is_policy_file
-from . import fail, load_ref, main, out, render
+from . import fail, load_ref, main, out, render, say_files
 
 
 @main.command()
@@ -73,6 +73,8 @@ def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, fail_on_chan
         render(problems)
         impact = case_impact(before, after, cases)
     result = Diff(before.model, after.model, policy_changes(before.model, after.model), impact)
+    if fmt == "text":
+        say_files([*before.model.files, *after.model.files])
     out(RENDERERS[fmt](result))
     if problems or (fail_on_change and impact is not None and impact.changed):
         raise click.exceptions.Exit(1)  # a case that cannot be read is left out of the impact: never a silent 0

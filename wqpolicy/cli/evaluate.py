@@ -8,11 +8,14 @@ import click
 
 from ..errors import Diagnostic, WQError, did_you_mean
 from ..inputs import load_input
+from ..library import Library, is_policy_file
 from ..loader import load_policy
-from ..record import DecisionRecord
+from ..policy import Policy
+from ..record import FROM_POLICY, DecisionRecord, VersionDate
 from ..report import json_report, jsonl_report, text_report
+from ..version_choice import VersionChooser
 from ..words import ERROR
-from . import DATE, fail, main, out, paths, policies_option, render, stdin_text
+from . import DATE, fail, main, out, paths, policies_option, render, say_files, stdin_text, workspace
 
 
 @main.command(name="eval")
@@ -21,9 +24,15 @@ from . import DATE, fail, main, out, paths, policies_option, render, stdin_text
     "--policy",
     "policy_ref",
     metavar="ID[@VERSION]|FILE",
-    help="Policy to use (default: the bundled policy in force on --on).",
+    help="Policy to use (default: the one in the policy folder found from here upward, else the bundled one); "
+    "ID@VERSION or FILE: that version for every input.",
 )
-@click.option("--on", type=DATE, help="Evaluation date: picks the version in force (default: today).")
+@click.option(
+    "--on",
+    type=DATE,
+    help="Date that picks the version in force for every input (default: each application's own date, "
+    "e.g. its submitted_on; where it has none, today).",
+)
 @click.option("--decision", help="Decision name (default: the document's `decision:` field).")
 @click.option(
     "--format",
@@ -42,7 +51,13 @@ def eval_(
     fmt: str,
     policy_dirs: tuple[str, ...],
 ) -> None:
-    """Evaluate input documents (YAML or JSON; `-` reads standard input) under one policy.
+    """Evaluate input documents (YAML or JSON; `-` reads standard input) under the policy.
+
+    Each application is decided under the version in force on its own date (the decision's `version_date`:
+    submitted_on for filing and recognition, 1 January of `year` for annual_assessment and demand_subsidy);
+    where it has none, today's; --on gives one date for all, --policy ID@VERSION or FILE one version. The record
+    says which date chose the version and where it came from (version_date), and the first line of the text
+    output names the policy files read.
 
     JSON output follows schemas/decision.schema.json: one object for one input, an array for several;
     jsonl gives one object per line. An input that cannot be read, parsed or validated is reported on standard
@@ -57,8 +72,16 @@ def eval_(
       wqpolicy eval --on 2021-06-01 --format json examples/*.yaml
       wqpolicy eval --decision filing --format jsonl - < examples/recognition.yaml
     """
+    found = workspace()
+    chooser: VersionChooser | None = None
+    fixed: Policy | None = None
     try:
-        policy = load_policy(policy_ref, on=on, paths=paths(policy_dirs))
+        if policy_ref is not None and (is_policy_file(policy_ref) or "@" in policy_ref):
+            fixed = load_policy(policy_ref, on=on, paths=paths(policy_dirs), home=list(found.folders))
+        else:
+            library = Library.over_bundled(paths(policy_dirs), home=list(found.folders))
+            chooser = VersionChooser(library, policy_ref, on=on)  # its default(): one error, not one per input
+        policy = fixed if fixed is not None else chooser.default() if chooser is not None else None
     except WQError as e:
         fail(e)
     if decision is not None and decision not in policy.decisions:  # one error about the option, not one per input
@@ -81,7 +104,13 @@ def eval_(
                 doc, marks = load_input("<stdin>", stdin_text())
             else:
                 doc, marks = load_input(name)
-            records.append(policy.evaluate(decision, doc, marks=marks, input_name=name if name != "-" else "<stdin>"))
+            shown = name if name != "-" else "<stdin>"
+            if fixed is not None:
+                record = fixed.evaluate(decision, doc, marks=marks, input_name=shown)
+                records.append(record.dated(VersionDate(None, FROM_POLICY)))
+            else:
+                assert chooser is not None
+                records.append(chooser.evaluate(decision, doc, marks=marks, input_name=shown))
         except WQError as e:
             failed.append(e)
     for error in failed:
@@ -94,7 +123,10 @@ def eval_(
             out(json_report(records, one=len(inputs) == 1))
     elif fmt == "jsonl":
         out(jsonl_report(records))
-    else:
+    elif records:  # the first line names the policy files read; no record, no report
+        used = fixed.model.files if fixed is not None else list(chooser.files()) if chooser is not None else []
+        say_files(used, found.bundled and fixed is None)
         out("\n".join(text_report(r) for r in records))
     if failed or faulted:
         raise click.exceptions.Exit(1)
+

@@ -11,7 +11,7 @@ from ..errors import WQError
 from ..expression import evaluate_in_decision
 from ..inputs import load_input
 from ..loader import load_policy
-from . import DATE, fail, main, out, paths, policies_option, stdin_text
+from . import DATE, fail, home, main, out, paths, policies_option, say_files, stdin_text
 
 
 @main.command()
@@ -40,7 +40,7 @@ def expr(
       wqpolicy expr "rd_intensity >= min_rd_intensity" examples/recognition.yaml
     """
     try:
-        policy = load_policy(policy_ref, on=on, paths=paths(policy_dirs))
+        policy = load_policy(policy_ref, on=on, paths=paths(policy_dirs), home=home())
         doc = marks = None
         file = "<stdin>" if input_file == "-" else input_file
         if input_file == "-":
@@ -52,4 +52,5 @@ def expr(
         value, kind = evaluate_in_decision(policy, name, expression, doc, marks, file)
     except WQError as e:
         fail(e)
+    say_files(policy.model.files)
     out(f"{display(value)}    ({kind})\n")

@@ -7,13 +7,16 @@ import click
 from ..display import counted
 from ..errors import Diagnostic
 from ..library import Library
-from . import main, out, paths, policies_option, render
+from . import main, out, paths, policies_option, render, say_files, workspace
 
 
 @main.command(name="list")
 @policies_option
 def list_(policy_dirs: tuple[str, ...]) -> None:
-    """List the bundled policies: versions with their effective dates, and decisions.
+    """List the policies: versions with their effective dates, and decisions.
+
+    The policies are those of the policy folder found from here upward (else the bundled copy), and those under
+    --policies. The first line names the files read.
 
     A version that does not load is listed as such, its errors are printed, and the exit is 1.
 
@@ -21,7 +24,9 @@ def list_(policy_dirs: tuple[str, ...]) -> None:
     Example:
       wqpolicy list
     """
-    library = Library.over_bundled(paths(policy_dirs))
+    found = workspace()
+    library = Library.over_bundled(paths(policy_dirs), home=list(found.folders))
+    say_files((str(pf.path) for v in library.files.values() for pf in v.values()), found.bundled)
     problems: list[Diagnostic] = []
     for policy_id in sorted(library.files):
         out(f"{policy_id}\n")

@@ -8,7 +8,7 @@ import click
 
 from ..errors import WQError
 from ..library import Library
-from . import fail, main, out
+from . import fail, home, main, out, say_files
 
 
 @main.command()
@@ -24,9 +24,10 @@ def lock(folder: str) -> None:
     Example:
       wqpolicy lock policies/wuqing-five-platforms
     """
-    library = Library.over_bundled([Path(folder)])
+    library = Library.over_bundled([Path(folder)], home=home())
     try:
         path = library.write_lock(Path(folder))
     except WQError as e:
         fail(e)
-    out(f"wrote {path}\n")
+    say_files(str(pf.path) for v in library.files.values() for pf in v.values() if pf.path.parent == Path(folder))
+    out(f"已写入 wrote {path}\n")

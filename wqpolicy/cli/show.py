@@ -6,7 +6,7 @@ import click
 
 from .. import show as shower
 from ..errors import WQError
-from . import fail, load_ref, main, out
+from . import fail, load_ref, main, out, say_files
 
 
 @main.command()
@@ -25,5 +25,7 @@ def show(ref: str, fmt: str) -> None:
         policy = load_ref(ref)
     except WQError as e:
         fail(e)
+    if fmt == "text":
+        say_files(policy.model.files)
     render = {"text": shower.render_text, "yaml": shower.render_yaml, "json": shower.render_json}[fmt]
     out(render(policy.model))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..case_report import run_cases
-from . import DATE, main, policies_option
+from . import DATE, main, policies_option, workspace
 
 
 @main.command()
@@ -19,7 +19,12 @@ from . import DATE, main, policies_option
     metavar="ID[@VERSION]|FILE",
     help="Run every case under this version (default: each case's own `version`, else the one in force).",
 )
-@click.option("--on", type=DATE, help="Date that picks the version in force (default: each case's `on`, else today).")
+@click.option(
+    "--on",
+    type=DATE,
+    help="Date that picks the version in force (default: each case's `on`, else its input's own date, as "
+    "`eval` reads it, else today).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Also list the cases that pass.")
 @click.option(
     "--suggest",
@@ -49,7 +54,9 @@ def test(
     """
     if not paths and not Path("tests/cases").is_dir():
         raise click.UsageError("no PATHS given and no tests/cases folder here: give the case files or their folder")
-    report = run_cases(paths or ["tests/cases"], policy_ref, on, policy_dirs, suggest=suggest)
+    found = workspace()
+    report = run_cases(paths or ["tests/cases"], policy_ref, on, policy_dirs, suggest=suggest, home=list(found.folders))
+    report.bundled = found.bundled and policy_ref is None
     for text, to_stderr in report.chunks(verbose):
         click.echo(text, nl=False, err=to_stderr)
     raise click.exceptions.Exit(report.return_code)
