@@ -85,9 +85,10 @@ def golden(name: str, text: str) -> None:
 
 
 def policy_copy(tmp_path: Path, with_revision: bool = True) -> Path:
-    """The bundled policy (closed at 2021-12-31) and the hypothetical revision, in a folder of their own."""
+    """The bundled policy (closed at 2021-12-31) and the hypothetical revision, in a folder of their own (an
+    unpublished copy: without the bundled lock file, which would refuse the edit of the published version)."""
     folder = tmp_path / "policy"
-    shutil.copytree(POLICY_FILE.parent, folder)
+    shutil.copytree(POLICY_FILE.parent, folder, ignore=shutil.ignore_patterns("wqpolicy.lock.json"))
     trial = folder / "2021-trial.yaml"
     trial.write_text(
         trial.read_text(encoding="utf-8").replace(

@@ -119,11 +119,13 @@ def test_each_help_example_runs_as_written_from_the_repository_root(command, exa
 
 
 def test_the_lock_example_writes_its_lock_file_in_the_folder_it_names(repository, monkeypatch):
+    shipped = (ROOT / "policies" / "wuqing-five-platforms" / "wqpolicy.lock.json").read_bytes()
+    (repository / "policies" / "wuqing-five-platforms" / "wqpolicy.lock.json").unlink(missing_ok=True)
     monkeypatch.chdir(repository)
     r = run("lock", "policies/wuqing-five-platforms")
     assert r.exit_code == 0, r.output
-    assert (repository / "policies" / "wuqing-five-platforms" / "wqpolicy.lock.json").is_file()
-    assert not (ROOT / "policies" / "wuqing-five-platforms" / "wqpolicy.lock.json").exists()
+    assert (repository / "policies" / "wuqing-five-platforms" / "wqpolicy.lock.json").read_bytes() == shipped
+    assert (ROOT / "policies" / "wuqing-five-platforms" / "wqpolicy.lock.json").read_bytes() == shipped
 
 
 @pytest.mark.parametrize("command", ["check", "eval", "test", "list", "expr", "lock"])

@@ -21,9 +21,10 @@ EXAMPLE = ROOT / "examples" / "recognition.yaml"
 
 @pytest.fixture
 def copy(tmp_path) -> Path:
-    """A copy of the bundled policy folder with the supply-side ratio edited (same id and version)."""
+    """A copy of the bundled policy folder with the supply-side ratio edited (same id and version; a draft, so
+    without the lock file that protects the published version)."""
     folder = tmp_path / "edited"
-    shutil.copytree(BUNDLED, folder)
+    shutil.copytree(BUNDLED, folder, ignore=shutil.ignore_patterns("wqpolicy.lock.json"))
     path = folder / "2021-trial.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.count("value: 30%") == 2

@@ -3,8 +3,10 @@ in order ("…" stands for lines left out), so that a policy officer following i
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -39,54 +41,74 @@ def shown_in_order(sample: list[str], output: str) -> None:
 
 def test_the_sample_report_is_what_eval_prints(monkeypatch):
     monkeypatch.chdir(ROOT)
-    sample = block_after("### 2. Deciding an application", 2)
+    sample = block_after("### 2. 评估一份申请（Deciding an application）", 2)
     shown_in_order(sample, run("eval", "examples/recognition_missing_review.yaml").output)
 
 
+def officers_repository(tmp_path: Path) -> Path:
+    """What an officer has after a fresh clone: the policies (the published version locked), the schemas, the
+    case files; the commands run from there, as README says."""
+    for rel in ("policies", "schemas", "tests/cases"):
+        shutil.copytree(ROOT / rel, tmp_path / rel)
+    return tmp_path
+
+
 def test_the_revision_walk_through_prints_what_readme_says(tmp_path, monkeypatch):
-    """Step 3 as an officer does it: the revision file README gives, beside a copy of the trial version with
-    `effective_until` added; then the diff and the test run it shows."""
-    folder = tmp_path / "policies" / "wuqing-five-platforms"
-    shutil.copytree(ROOT / "policies" / "wuqing-five-platforms", folder)
-    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
-    shutil.copytree(ROOT / "tests" / "cases", tmp_path / "tests" / "cases")
-    revision = re.search(r"```yaml\n(# policies/wuqing-five-platforms/2022-revision.yaml\n.*?)```", README, re.S)
-    (folder / "2022-revision.yaml").write_text(revision.group(1), encoding="utf-8")
-    trial = folder / "2021-trial.yaml"
-    text = trial.read_text(encoding="utf-8")
-    trial.write_text(
-        re.sub(
-            r"^effective_from: (.*)$", r"effective_from: \1\neffective_until: 2021-12-31", text, count=1, flags=re.M
-        ),
-        encoding="utf-8",
+    """Step 3 as an officer does it: `wqpolicy revise`, the one line README shows uncommented and edited in the
+    file it wrote, then check, diff and test as README runs them — and the published file never touched."""
+    monkeypatch.chdir(officers_repository(tmp_path))
+    published = Path("policies/wuqing-five-platforms/2021-trial.yaml").read_bytes()
+    revise = re.search(r"```sh\n(wqpolicy revise [^\n]*)\n```", README).group(1)
+    done = run(*revise.split()[1:])
+    assert done.exit_code == 0, done.output
+    shown_in_order(block_after(revise), done.output)
+    edited = block_after("find the\nparameter to change")
+    line = edited[-1]  # `  min_rd_intensity: {value: 4%}`, as the file lists it commented out
+    assert line.startswith("  min_rd_intensity:")
+    path = Path("policies/wuqing-five-platforms/2027-revision.yaml")
+    text = path.read_text(encoding="utf-8")
+    commented = "  # " + line.strip().replace("4%", "3%")
+    assert text.count(commented + "\n") == 1, commented
+    for shown in edited[:-1]:  # the comment lines README shows above it are the file's own
+        assert shown in text.splitlines(), shown
+    path.write_text(text.replace(commented + "\n", line + "\n"), encoding="utf-8")
+    commands = [c.split("#")[0].split() for c in block_after("Then check, compare and test")]
+    check, diff, test = ([word for word in c if word != "wqpolicy"] for c in commands)
+    assert run(*check).exit_code == 0
+    shown_in_order(block_after("What the `wqpolicy diff` above prints"), run(*diff).output)
+    tested = run(*test).output.splitlines()[-1]
+    assert f"`{tested}`" in README
+    assert Path("policies/wuqing-five-platforms/2021-trial.yaml").read_bytes() == published
+    listed = run("list").output
+    assert "  2021-trial           2021-01-01 → 2026-12-31" in listed and "`2021-01-01 → 2026-12-31`" in README
+
+
+def test_editing_the_published_version_is_refused_as_readme_says(tmp_path, monkeypatch):
+    monkeypatch.chdir(officers_repository(tmp_path))
+    trial = Path("policies/wuqing-five-platforms/2021-trial.yaml")
+    trial.write_text(trial.read_text(encoding="utf-8").replace("value: 3%", "value: 4%", 1), encoding="utf-8")
+    r = run("check", "--format", "json")
+    assert r.exit_code == 1
+    [locked] = json.loads(r.stdout)["errors"]
+    assert locked["code"] == "WQ-LOCKED" and locked["message_zh"].startswith("已发布版本不可修改，请新建修订版本")
+    assert (
+        "已发布版本不可修改，请新建修订版本" in README
+        and "wqpolicy revise wuqing-five-platforms --on" in locked["hint"]
     )
-    monkeypatch.chdir(tmp_path)
-    assert run("check", "policies/").exit_code == 0
-    diff = run(
-        "diff",
-        "wuqing-five-platforms@2021-trial",
-        "policies/wuqing-five-platforms/2022-revision.yaml",
-        "--cases",
-        "tests/cases",
-    ).output
-    shown_in_order(block_after("What the `wqpolicy diff` above prints"), diff)
-    tested = run("test", "tests/cases", "--policies", "policies").output.splitlines()[-1]
-    assert f"(`{tested}` here)" in README
 
 
 def test_the_sample_check_error_is_what_check_prints(tmp_path, monkeypatch):
-    """README's example of an error: `rd_intensity` misspelt in a rule's condition, at its line and column."""
-    shutil.copytree(ROOT / "policies", tmp_path / "policies")
-    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
-    trial = tmp_path / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
-    text = trial.read_text(encoding="utf-8")
-    trial.write_text(
-        text.replace("condition: rd_intensity >= min_rd_intensity", "condition: rd_intensty >= min_rd_intensity", 1),
-        encoding="utf-8",
+    """README's example of an error: `rd_intensity` misspelt in a rule restated in the walk-through's revision."""
+    monkeypatch.chdir(officers_repository(tmp_path))
+    assert run("revise", "wuqing-five-platforms", "--on", "2027-01-01").exit_code == 0
+    path = Path("policies/wuqing-five-platforms/2027-revision.yaml")
+    restated = re.search(r"\((`recognition\.rd_intensity: [^`]*`) under `decisions: recognition: rules:`\)", README)
+    rule = restated.group(1).strip("`")
+    path.write_text(
+        path.read_text(encoding="utf-8") + f"decisions:\n  recognition:\n    rules:\n      {rule}\n", encoding="utf-8"
     )
-    monkeypatch.chdir(tmp_path)
-    sample = block_after("with `rd_intensity` misspelt in a rule's condition")
-    shown_in_order(sample, run("check", "policies/").output)
+    sample = block_after("misspelt in its condition")
+    shown_in_order(sample, run("check").output)
 
 
 def test_the_python_example_runs_and_gives_what_its_comments_say(monkeypatch):
@@ -102,6 +124,6 @@ def test_the_python_example_runs_and_gives_what_its_comments_say(monkeypatch):
         "3682950.00",
     )
     assert record.missing() == []
-    again = ns["policy"].evaluate("recognition", ns["document"], input_name="examples/recognition.yaml")
+    again = ns["dated"]
     printed = run("eval", "--format", "json", "examples/recognition.yaml").output
     assert printed == ns["json"].dumps(again.to_json(), ensure_ascii=False, indent=2) + "\n"

@@ -31,7 +31,8 @@ CODES = {
     "WQ-CONFUSABLE": "a name mixes scripts or uses characters that look like others",
     "WQ-LOCKED": "a published version (recorded in its folder's lock file) was edited in place",
     "WQ-VALUE": "a parameter's value is implausible: outside its bounds, a percentage written as a plain number, "
-    "changed more than tenfold, or stated as an old figure in an inherited text",
+    "changed tenfold or more, an entry lacking a field its siblings have, or stated as an old figure in an "
+    "inherited text",
 }
 
 # The same, in Chinese, with what to do: the legend under `wqpolicy check`, for policy staff.
@@ -55,8 +56,8 @@ CODES_ZH = {
     "WQ-COST": "表达式在允许的最大输入上计算量过大：减少嵌套的汇总（for … in），或在输入格式中用 maxItems 限定列表长度",
     "WQ-CONFUSABLE": "名称混用了不同文字或含有形近字符（如西里尔字母 а 冒充拉丁字母 a）：用同一种文字重新输入该名称",
     "WQ-LOCKED": "已发布版本不可修改：撤销对该文件的修改，用 wqpolicy revise 新建修订版本，把修改写在修订版本中",
-    "WQ-VALUE": "参数取值不合常理（超出范围、百分比写成了普通数字、改动超过十倍，或沿用的文字仍写着旧数字）："
-    "核对取值和相关文字",
+    "WQ-VALUE": "参数取值不合常理（超出范围、百分比写成了普通数字、改动达十倍或以上、缺少同类各项都有的字段，"
+    "或沿用的文字仍写着旧数字）：核对取值和相关文字",
 }
 
 

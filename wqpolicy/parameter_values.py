@@ -119,7 +119,18 @@ _EXACTLY = re.compile(r"[整正]$")
 # means the same (the unit is the parameter's `unit:` or its label).
 _COUNT_WORDS = ("家次", "个", "家", "次", "项", "人", "名", "份", "件")
 _AREA_WORDS = ("平方米", "平米", "平方", "㎡", "m²", "m2", "M2")
-_DURATION_WORDS = {"年": "year", "个月": "month", "月": "month", "天": "day", "日": "day"}
+_DURATION_WORDS = {
+    "年": "year",
+    "个月": "month",
+    "月": "month",
+    "天": "day",
+    "日": "day",
+    "yr": "year",
+    "yrs": "year",
+    "mo": "month",
+    "mos": "month",
+    "d": "day",
+}
 _SCALES = {"千": 1000, "百": 100, "十": 10}
 
 

@@ -27,7 +27,8 @@ KIND_BOUNDS: dict[str, tuple[Any, Any]] = {
 }
 MEASURE_BOUNDS = (Decimal(0), None)
 
-# How much a revision may multiply or divide a value before `check` asks whether that was meant (a warning).
+# How much a revision may multiply or divide a value before `check` asks whether that was meant (a warning): a
+# slip of one 0 makes a value exactly ten times what it was.
 TENFOLD = Decimal(10)
 
 
@@ -108,13 +109,14 @@ def _comparable(value: Any, bound: Any) -> bool:
 
 
 def tenfold(old: Any, new: Any) -> bool:
-    """Whether ``new`` is more than TENFOLD times ``old``, or less than a tenth of it (numbers of one sign)."""
+    """Whether ``new`` is TENFOLD times ``old`` or more, or a tenth of it or less (numbers of one sign): a 0 or
+    a 万 too many or too few."""
     if not (is_number(old) and is_number(new)) or isinstance(old, bool) or isinstance(new, bool):
         return False
     if old == 0 or new == 0 or (old > 0) != (new > 0):
         return False
     ratio = Decimal(new) / Decimal(old)
-    return ratio > TENFOLD or ratio * TENFOLD < 1
+    return ratio >= TENFOLD or ratio * TENFOLD <= 1
 
 
 # Chinese numerals for the counts a text may state (六大产业, 五大功能).

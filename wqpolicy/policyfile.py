@@ -769,7 +769,9 @@ class Builder:
             return None
         folder, doc = self._written(("source", "document"), doc)
         found = inside(doc, folder, str(folder))
-        return None if isinstance(found, Refusal) else Span(str(found[0]), 1, 1)
+        if isinstance(found, Refusal):
+            return None
+        return Span(str(folder / doc) if not os.path.isabs(doc) else str(found[0]), 1, 1)  # as the policy names it
 
     def _nested_clauses(self, policy: PolicyVersion, clauses: dict) -> None:
         """The `clause:` of the entries of a parameter's value (an industry's 2.2.1): a warning where one is not

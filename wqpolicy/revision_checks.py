@@ -52,12 +52,12 @@ def revision_warnings(
             out.append(
                 Diagnostic(
                     "WQ-VALUE",
-                    f"parameter `{name}` changes more than tenfold: {was} in {base} → {now} in {version}",
+                    f"parameter `{name}` changes tenfold or more: {was} in {base} → {now} in {version}",
                     here,
                     "check the figure (a 万 or a % too many or too few?)",
                     severity="warning",
                     subject=name,
-                    zh=f"参数 `{name}` 的改动超过十倍：{base} 中为 {was} → {version} 中为 {now}",
+                    zh=f"参数 `{name}` 的改动达到十倍或以上：{base} 中为 {was} → {version} 中为 {now}",
                     hint_zh="请核对数字（是否多写或少写了“万”或“%”？）",
                     related=(Related(there, f"the value in {base}", f"{base} 中的取值"),) if there else (),
                 )

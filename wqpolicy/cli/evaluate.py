@@ -129,4 +129,3 @@ def eval_(
         out("\n".join(text_report(r) for r in records))
     if failed or faulted:
         raise click.exceptions.Exit(1)
-

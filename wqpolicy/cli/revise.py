@@ -1,0 +1,92 @@
+"""`wqpolicy revise`: a new revision file, extending the version in force on the day it takes effect, with every
+parameter listed as a comment ready to uncomment and edit."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+
+import click
+
+from ..errors import Diagnostic, WQError
+from ..library import Library
+from ..revision_file import plan_revision
+from ..workspace import shown_file
+from . import DATE, fail, home, main, out, paths, policies_option, say_files, write_output
+
+
+@main.command()
+@click.argument("ref", metavar="ID[@VERSION]")
+@click.option("--on", type=DATE, required=True, help="The day the revision takes effect (its effective_from).")
+@click.option(
+    "--out",
+    "out_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Where to write the revision (default: beside the base, named VERSION.yaml; `-`: standard output). An "
+    "existing file is never overwritten.",
+)
+@click.option("--version", "version", metavar="NAME", help="The new version's name (default: YEAR-revision).")
+@policies_option
+def revise(
+    ref: str, on: datetime.date, out_path: str | None, version: str | None, policy_dirs: tuple[str, ...]
+) -> None:
+    """Start a revision of a policy: write a file that extends the version in force on --on (or the VERSION
+    named) and takes effect on --on, with every parameter listed as a comment — Chinese name, clause, value now,
+    kind and bounds — ready to uncomment and edit. The base is never edited: the revision's effective_from ends
+    the base's period. Then `wqpolicy check`, `wqpolicy diff BASE FILE --cases tests/cases` and `wqpolicy test
+    --on DATE` show what the revision does. Exit 1, writing nothing, when the file exists or the date does not
+    fit the base.
+
+    \b
+    Examples:
+      wqpolicy revise wuqing-five-platforms --on 2027-01-01 --out -
+      wqpolicy revise wuqing-five-platforms@2021-trial --on 2027-01-01 --out 2027-revision.yaml
+    """
+    library = Library.over_bundled(paths(policy_dirs), home=home())
+    target = Path(out_path) if out_path not in (None, "-") else None
+    try:
+        plan = plan_revision(library, ref, on, target, version)
+    except WQError as e:
+        fail(e)
+    if out_path == "-":
+        write_output(plan.text)
+        return
+    if plan.path.exists():
+        fail(
+            WQError(
+                [
+                    Diagnostic(
+                        "WQ-FILE",
+                        f"{shown_file(plan.path)} already exists: a revision is never written over a file",
+                        None,
+                        "give another --out FILE, or --version NAME",
+                        zh=f"{shown_file(plan.path)} 已存在：不会覆盖已有文件",
+                        hint_zh="另给 --out 文件名，或用 --version 另起版本名",
+                    )
+                ]
+            )
+        )
+    write_output(plan.text, str(plan.path))
+    base = plan.base
+    shown = shown_file(plan.path)
+    say_files(base.files)
+    lines = [
+        f"已写入 wrote {shown}: 修订 revision {plan.version}，基于 extends {base.version}，自 {plan.on} 起生效 "
+        f"in force from {plan.on}",
+        f"  {base.version} 有效至 {plan.base_ends}"
+        + (
+            f"（之后到 {plan.on} 之前没有有效版本：已写 gap_before: true） / in force until {plan.base_ends}"
+            if plan.gap
+            else f"（由本修订的生效日期结束，无需修改 {base.version}） / in force until {plan.base_ends}, ended by "
+            "the revision's effective_from; it is not edited"
+        ),
+        "下一步 Next:",
+        f"  1. 打开 {shown}，去掉要修改的参数行开头的 “# ”，改写 value",
+        "     open it, remove the “# ” before each parameter to change, and edit its value",
+        "  2. wqpolicy check",
+        f"  3. wqpolicy diff {base.ref} {shown}" + (" --cases tests/cases" if os.path.isdir("tests/cases") else ""),
+        f"  4. wqpolicy test --on {plan.on}",
+    ]
+    out("\n".join(lines) + "\n")
