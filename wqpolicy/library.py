@@ -129,7 +129,7 @@ class Library:
         A version in ``paths`` wins over an installed copy of the same version. ``home``: the folders that stand
         in for the bundled policies (the officer's own, found by workspace.find_workspace), when given."""
         library = cls(paths, exclude)
-        library.add_missing(cls(list(home), exclude) if home is not None else cls())
+        library.add_missing(cls(list(home)) if home is not None else cls())
         return library
 
     def add_missing(self, other: Library) -> None:

@@ -203,10 +203,11 @@ class Policy:
         datetime.date(2021, 6, 1)
         """
         compiled = self._named(decision, None)
-        if not isinstance(document, dict):
+        schema = self.inputs[decision]
+        if not isinstance(document, dict) or schema is None:
             return None
         try:
-            prepared = self.inputs[decision].prepare(document)
+            prepared = schema.prepare(document)
         except (RecursionError, ValueError, TypeError):  # not a document (it is reported when evaluated)
             return None
         return compiled.version_date(prepared)

@@ -4,13 +4,16 @@ list) named where they are, with what to write, instead of jsonschema's own word
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from .display import excerpt
 from .errors import Diagnostic, did_you_mean
 from .model import item_of
 from .parameter_values import joined_items
 from .schemas import data_dir, error_message, error_path, load_schema, validator
 from .source import Span
-from .syntax_errors import grouped_number, without_separators
+from .syntax_errors import ascii_for, grouped_number, without_separators
 from .values import is_number
 from .yamlload import FULL_WIDTH_COLON, Marks
 
@@ -29,10 +32,53 @@ def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
         if slip is not None:
             out += [slip[0]] if slip[0] not in out else []
         elif not any(tuple(e.absolute_path)[: len(c)] == c for c in covered):
-            message, hint = _schema_message(e, marks, "extends" in doc)
             subject, decision = item_of(tuple(e.absolute_path))
+            clause = _clause_slip(e)
+            if clause is not None:
+                out.append(replace(clause, span=marks.schema_span(e), subject=subject, decision=decision))
+                continue
+            message, hint = _schema_message(e, marks, "extends" in doc)
             out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(e), hint, subject=subject, decision=decision))
     return out + _joined_edits(doc, marks)
+
+
+_CLAUSE_ID = re.compile(r"[0-9]+(\.[0-9]+)*")
+
+
+def clause_written(clause: str) -> str:
+    """A clause id as the source document writes ids: ASCII digits joined by `.` (full-width digits, a comma, a
+    Chinese full stop or a 、 between them, spaces and a trailing dot all mended).
+
+    >>> clause_written("３．２．３"), clause_written("3,2,3."), clause_written("3.2.11")
+    ('3.2.3', '3.2.3', '3.2.11')
+    """
+    text = "".join(ascii_for(c) or c for c in clause)
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"[,，。、．]", ".", text)
+    return text.strip(".")
+
+
+def _clause_slip(error) -> Diagnostic | None:
+    """A `clause:` that is not written as a clause id: what to write when it is one mistyped (`３.２.３`), else
+    what a clause id is (no guess: a different number is a different clause)."""
+    path = tuple(error.absolute_path)
+    if error.validator != "pattern" or not path or path[-1] != "clause" or not isinstance(error.instance, str):
+        return None
+    value, meant = error.instance, clause_written(error.instance)
+    if _CLAUSE_ID.fullmatch(meant):
+        return Diagnostic(
+            "WQ-SCHEMA",
+            f"`{excerpt(value)}` is not written as a clause id",
+            hint=f"write `{meant}`",
+            zh=f"`{excerpt(value)}` 不是条款号的写法",
+            hint_zh=f"写 `{meant}`",
+        )
+    return Diagnostic(
+        "WQ-SCHEMA",
+        f"`{excerpt(value)}` is not a clause id: a clause id is numbers joined by dots, as the source document tags "
+        "its clauses (**[3.2.3]**)",
+        zh=f"`{excerpt(value)}` 不是条款号：条款号是以点号连接的数字，与原文中 **[3.2.3]** 标记的写法相同",
+    )
 
 
 def _deepest(error):
@@ -133,6 +179,8 @@ def _split_number(error, marks: Marks):
         without_separators(found[0]),
         Span(mark.file, line, col),
         f"inside `{{…}}` a comma ends a value: this was read as `{first}` and a field `{extras[0]}`",
+        zh=f"`{found[0]}` 含千位分隔符；请写 `{str(found[0]).replace(',', '')}`，不加逗号",
+        hint_zh=f"在 `{{…}}` 中逗号会结束一个值：这里被读成了 `{first}` 和字段 `{extras[0]}`",
     ), [path]
 
 

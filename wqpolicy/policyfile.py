@@ -20,6 +20,7 @@ from .display import excerpt, fill
 from .errors import TYPO, Diagnostic, Related, WQError, did_you_mean, typo_of
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text, item_of
 from .parameter_values import value_problems
+from .policy_schema import clause_written
 from .schema_files import Refusal, SchemaFile, inside, load_input_schema
 from .schemas import data_dir
 from .source import Span
@@ -739,7 +740,7 @@ class Builder:
         """A clause id the source document does not have, at ``path``, with the document as the other place. The
         one hint given is the same id written as the document writes ids (`３.２.３`, `3,2,3`, `3.2.3.`): a clause
         id that differs by a digit is another clause, never offered in its place."""
-        meant = _clause_written(clause)
+        meant = clause_written(clause)
         close = meant if meant in clauses and meant != clause else None
         document = self._source_document()
         self._error(
@@ -819,17 +820,6 @@ class Builder:
 
 
 _NOWHERE = Span("", 0, 0)
-
-
-def _clause_written(clause: str) -> str:
-    """A clause id as the source document writes ids: ASCII digits joined by `.` (full-width digits, a comma, a
-    Chinese full stop or a 、 between them, spaces, a trailing dot all mended)."""
-    from .syntax_errors import ascii_for
-
-    text = "".join(ascii_for(c) or c for c in clause)
-    text = re.sub(r"\s+", "", text)
-    text = re.sub(r"[,，。、．]", ".", text)
-    return text.strip(".")
 
 
 def deleted_item(name: str, what: tuple[str, str], span: Span | None) -> Diagnostic:

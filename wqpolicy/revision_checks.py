@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 from .checker import reads
 from .display import display, excerpt
@@ -14,7 +15,6 @@ from .errors import Diagnostic, Related
 from .model import PolicyVersion, item_of
 from .plausibility import figure_pattern, quoted, tenfold, texts
 from .policyfile import literal_value
-from .values import is_number
 from .yamlload import Marks
 
 
@@ -67,13 +67,12 @@ def revision_warnings(
         pattern = figure_pattern(old, kind)
         if pattern is None:
             continue
-        distinctive = isinstance(old, datetime.date) or (
-            is_number(old) and not isinstance(old, bool) and kind != "ratio" and abs(old) >= 1000
-        )
+        amount = Decimal(old) if isinstance(old, (int, Decimal)) and not isinstance(old, bool) else None
+        distinctive = isinstance(old, datetime.date) or (amount is not None and kind != "ratio" and abs(amount) >= 1000)
         stale = []  # (path, text, the figure it states)
         for path, text in inherited:
             subject = item_of(path)[0]
-            if subject != name and not (distinctive or name in readers.get(subject, ())):
+            if subject != name and not (distinctive or name in readers.get(subject or "", ())):
                 continue
             if subject != name and subject in old_params and _same_figure(old_params[subject], old, kind):
                 continue  # the text of another parameter of the same figure speaks of its own value

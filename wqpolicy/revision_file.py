@@ -208,11 +208,11 @@ def _schema_ref(path: Path, base_file: Path) -> str:
     m = re.match(r"#\s*yaml-language-server:\s*\$schema=(\S+)", first)
     if m and "://" not in m.group(1):
         target = (base_file.parent / m.group(1)).resolve()
-    if target is None or not target.is_file():
-        target = (data_dir("schemas") / "policy.schema.json").resolve()
+    if target is None or not target.is_file():  # the base's own is not there: the installed copy, where it is
+        return (data_dir("schemas") / "policy.schema.json").resolve().as_posix()
     try:
         return Path(os.path.relpath(target, path.parent.resolve())).as_posix()
-    except ValueError:
+    except ValueError:  # another drive
         return target.as_posix()
 
 

@@ -84,6 +84,7 @@ class VersionChooser:
             if target.version == current.version:
                 return self._use(current), found
             current = target
+        assert chosen is not None  # set on the first turn
         return self._use(chosen[0]), chosen[1]  # readings that go round in a circle: the first choice stands
 
     def evaluate(

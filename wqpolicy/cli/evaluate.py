@@ -77,11 +77,11 @@ def eval_(
     fixed: Policy | None = None
     try:
         if policy_ref is not None and (is_policy_file(policy_ref) or "@" in policy_ref):
-            fixed = load_policy(policy_ref, on=on, paths=paths(policy_dirs), home=list(found.folders))
+            policy = fixed = load_policy(policy_ref, on=on, paths=paths(policy_dirs), home=list(found.folders))
         else:
             library = Library.over_bundled(paths(policy_dirs), home=list(found.folders))
-            chooser = VersionChooser(library, policy_ref, on=on)  # its default(): one error, not one per input
-        policy = fixed if fixed is not None else chooser.default() if chooser is not None else None
+            chooser = VersionChooser(library, policy_ref, on=on)
+            policy = chooser.default()  # a policy that cannot be had: one error, not one per input
     except WQError as e:
         fail(e)
     if decision is not None and decision not in policy.decisions:  # one error about the option, not one per input
