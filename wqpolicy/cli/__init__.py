@@ -23,6 +23,7 @@ from ..library import Library, is_policy_file
 from ..loader import load_policy
 from ..outfile import write_file
 from ..policy import Policy
+from ..schemas import data_dir
 from ..workspace import Workspace, files_line, find_workspace
 from ..yamlload import MAX_BYTES, decode_text
 from ._output import GuardedOutput, OutputFault, stdout_closed
@@ -141,9 +142,14 @@ def load_ref(ref: str, files: Sequence[str] = ()) -> Policy:
     return library.load(*library.pick(ref))
 
 
-def say_files(files: Iterable[str], bundled: bool = False) -> None:
-    """The first line of a command's text output: the policy files it read (`政策文件 Policy files: …`)."""
-    out(files_line(list(files), bundled))
+def say_files(files: Iterable[str], bundled: bool | None = None) -> None:
+    """The first line of a command's text output: the policy files it read (`政策文件 Policy files: …`), marked
+    as the bundled copy when they are (``bundled`` None: when no policy folder was found and they all lie in it)."""
+    files = list(files)
+    if bundled is None:
+        copy = data_dir("policies").resolve()
+        bundled = workspace().bundled and all(copy in Path(f).resolve().parents for f in files)
+    out(files_line(files, bundled))
 
 
 class _Main(click.Group):
@@ -171,7 +177,7 @@ def main() -> None:
 
     \b
     Examples:
-      wqpolicy check                              # check the bundled policies
+      wqpolicy check                              # check the policy folder here (policies/)
       wqpolicy eval examples/recognition.yaml     # decide one application
       wqpolicy test tests/cases                   # run the case files
       wqpolicy diff wuqing-five-platforms@2021-trial tests/fixtures/revision/2022-hypothetical.yaml

@@ -11,7 +11,7 @@ from ..errors import WQError
 from ..expression import evaluate_in_decision
 from ..inputs import load_input
 from ..loader import load_policy
-from . import DATE, fail, home, main, out, paths, policies_option, say_files, stdin_text
+from . import DATE, fail, main, out, paths, policies_option, say_files, stdin_text, workspace
 
 
 @main.command()
@@ -39,8 +39,9 @@ def expr(
       wqpolicy expr "eligible_investment" examples/recognition.yaml
       wqpolicy expr "rd_intensity >= min_rd_intensity" examples/recognition.yaml
     """
+    found = workspace()
     try:
-        policy = load_policy(policy_ref, on=on, paths=paths(policy_dirs), home=home())
+        policy = load_policy(policy_ref, on=on, paths=paths(policy_dirs), home=list(found.folders))
         doc = marks = None
         file = "<stdin>" if input_file == "-" else input_file
         if input_file == "-":

@@ -18,21 +18,38 @@ from . import DATE, fail, home, main, out, paths, policies_option, say_files, wr
 
 @main.command()
 @click.argument("ref", metavar="ID[@VERSION]")
-@click.option("--on", type=DATE, required=True, help="The day the revision takes effect (its effective_from).")
+@click.option(
+    "--on", type=DATE, required=True, help="修订的生效日期（effective_from） / The day the revision takes effect."
+)
 @click.option(
     "--out",
     "out_path",
     metavar="FILE",
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="Where to write the revision (default: beside the base, named VERSION.yaml; `-`: standard output). An "
-    "existing file is never overwritten.",
+    help="修订文件写到哪里（默认：基础版本旁的 VERSION.yaml；`-` 为标准输出），不覆盖已有文件 / Where to write the "
+    "revision (default: beside the base, named VERSION.yaml; `-`: standard output); an existing file is never "
+    "overwritten.",
 )
-@click.option("--version", "version", metavar="NAME", help="The new version's name (default: YEAR-revision).")
+@click.option(
+    "--version",
+    "version",
+    metavar="NAME",
+    help="新版本的名称（默认：年份-revision） / The new version's name (default: YEAR-revision).",
+)
 @policies_option
 def revise(
     ref: str, on: datetime.date, out_path: str | None, version: str | None, policy_dirs: tuple[str, ...]
 ) -> None:
-    """Start a revision of a policy: write a file that extends the version in force on --on (or the VERSION
+    """新建修订 / Start a revision of a policy.
+
+    \b
+    写出一个修订文件：以 --on 当日有效的版本（或指定的 VERSION）为基础，自 --on 起生效；
+    每个参数都列为注释（中文名称、条款、现值、类型和取值范围），去掉行首的 “# ” 即可修改。
+    已发布的基础版本不作改动：修订的生效日期结束它的有效期。之后用 `wqpolicy check`、
+    `wqpolicy diff 基础版本 修订文件 --cases tests/cases` 和 `wqpolicy test --on 日期` 查看修订的效果。
+    文件已存在或日期与基础版本不符时，不写任何文件，退出码为 1。
+
+    Write a file that extends the version in force on --on (or the VERSION
     named) and takes effect on --on, with every parameter listed as a comment — Chinese name, clause, value now,
     kind and bounds — ready to uncomment and edit. The base is never edited: the revision's effective_from ends
     the base's period. Then `wqpolicy check`, `wqpolicy diff BASE FILE --cases tests/cases` and `wqpolicy test
