@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -41,10 +42,12 @@ class CompiledDecision:
         self._runner: Callable[[Context], RunResult] | None = None
         self._observing: Callable[[Context], RunResult] | None = None
         self._lazy_runner: Callable[[Context], RunResult] | None = None
-        self._absent_fns: tuple | None = None
-        self._version_date: Callable[[Context], Any] | None = (
-            None  # (per rule: input reads; per output: its function), when first asked
-        )
+        self._absent_fns: tuple | None = None  # (per rule: input reads; per output: its function), when first asked
+        self._version_date: Callable[[Context], Any] | None = None
+        dated = decision.version_date
+        # the input fields (their first part) the version date reads
+        read = reads(dated) if dated is not None else []
+        self.version_date_fields = frozenset(re.split(r"[.\[]", p, maxsplit=1)[0] for p, _ in read)
         self._reads = [reads(rule.condition) for rule in decision.rules]
         self._item_reads = [
             [(path, name, f"{path}[].{name}") for path, name in item_reads(checker, rule.condition)]

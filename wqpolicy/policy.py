@@ -206,8 +206,10 @@ class Policy:
         schema = self.inputs[decision]
         if not isinstance(document, dict) or schema is None:
             return None
+        # only the fields the date is read from are prepared: not the whole document, for each of a batch
+        roots = compiled.version_date_fields
         try:
-            prepared = schema.prepare(document)
+            prepared = schema.prepare({k: document[k] for k in roots if k in document})
         except (RecursionError, ValueError, TypeError):  # not a document (it is reported when evaluated)
             return None
         return compiled.version_date(prepared)

@@ -48,6 +48,7 @@ class VersionChooser:
         self.on = on
         self.today = today or datetime.date.today()
         self.used: dict[str, Policy] = {}  # the versions used so far, by ref, in the order first used
+        self._on_day: dict[datetime.date, Policy] = {}  # the version in force on each date asked about
 
     def default(self) -> Policy:
         """The version in force on the evaluation date (or ``on``): the one that reads each document's date."""
@@ -105,8 +106,11 @@ class VersionChooser:
         yield from dict.fromkeys(f for policy in self.used.values() for f in policy.model.files)
 
     def _load(self, day: datetime.date, found: VersionDate | None = None) -> Policy:
+        if day in self._on_day:
+            return self._on_day[day]
         try:
-            return self.library.load(*self.library.pick(self.policy_id, day))
+            policy = self._on_day[day] = self.library.load(*self.library.pick(self.policy_id, day))
+            return policy
         except WQError as e:
             if found is None or found.source != FROM_INPUT:
                 raise
