@@ -64,6 +64,9 @@ def test_an_edit_of_the_repositorys_policy_file_is_what_check_reads_with_a_non_e
         assert f"{TRIAL}:" in r.stdout and "１０００万元" in r.stdout
         deeper = installed_run(target, repository / "examples", "check")  # from a folder below: the same
         assert deeper.returncode == 1 and deeper.stdout.splitlines()[0] == f"政策文件 Policy files: ../{TRIAL}"
+        for args in (("eval", "examples/filing.yaml"), ("test", "tests/cases/filing")):  # eval and test too
+            r = installed_run(target, repository, *args)
+            assert r.returncode == 1 and f"{TRIAL}:" in r.stdout + r.stderr, args
     finally:
         trial.write_text(text, encoding="utf-8")
 

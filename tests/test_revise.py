@@ -181,3 +181,13 @@ def test_a_version_without_an_end_is_ended_by_the_next_one_and_same_starts_are_a
     assert same.code == "WQ-VERSION" and same.zh and "both start" in same.message
     [overlap] = timeline_problems([V("a", d(2021, 1, 1), d(2022, 6, 30)), V("b", d(2022, 1, 1))])
     assert "still in force (until 2022-06-30)" in overlap.message
+
+
+def test_a_lock_written_before_the_versions_own_fields_were_recorded_still_holds(repository):
+    lock = Path("policies/wuqing-five-platforms/wqpolicy.lock.json")
+    entries = json.loads(lock.read_text(encoding="utf-8"))
+    for items in entries.values():
+        for key in [k for k in items if k.startswith("header.")]:
+            del items[key]
+    lock.write_text(json.dumps(entries), encoding="utf-8")
+    assert run("check").exit_code == 0

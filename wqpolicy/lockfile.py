@@ -10,7 +10,7 @@ from pathlib import Path
 from . import versions
 from .errors import Diagnostic, WQError
 from .source import Span
-from .versions import PolicyFile, item_hashes
+from .versions import PolicyFile, item_hashes, recorded
 from .yamlload import read_text
 
 LOCK_NAME = "wqpolicy.lock.json"
@@ -58,7 +58,7 @@ def edited_items(pf: PolicyFile, doc: dict, locked: dict) -> list[Diagnostic]:
     """WQ-LOCKED: each item of ``doc`` (the version of ``pf``, resolved) whose hash differs from ``locked`` (what
     the lock file recorded when the version was published): changed, removed or added in place. Each is placed at
     the item in ``pf`` (a removed one at the section it was in), and says how to make a revision instead."""
-    now = item_hashes(doc)
+    now = recorded(item_hashes(doc), locked)
     changed = sorted(p for p in set(now) | set(locked) if now.get(p) != locked.get(p))
     if not changed:
         return []

@@ -219,6 +219,14 @@ def item_hashes(doc: dict) -> dict[str, str]:
     return out
 
 
+def recorded(hashes: dict[str, str], locked: dict) -> dict[str, str]:
+    """``hashes`` as a lock written by an earlier wqpolicy would have them: without the version's own fields
+    (`header.*`) when the lock recorded none of them."""
+    if any(p.startswith("header.") for p in locked):
+        return hashes
+    return {p: h for p, h in hashes.items() if not p.startswith("header.")}
+
+
 def overridden(doc: dict) -> set[str]:
     """Dotted paths of the items a revision file states itself (the rest it inherits)."""
     return {p for p in items(doc) if not p.startswith("header.")}
@@ -227,7 +235,7 @@ def overridden(doc: dict) -> set[str]:
 def base_changes(revision: PolicyFile, base_now: dict, locked: dict) -> list[Diagnostic]:
     """WQ-BASE findings: items of the base that changed since the lock was written, and what that does to
     ``revision`` (an inherited item changes its meaning; an overridden one may no longer fit)."""
-    now = item_hashes(base_now)
+    now = recorded(item_hashes(base_now), locked)
     changed = sorted(p for p in set(now) | set(locked) if now.get(p) != locked.get(p))
     if not changed:
         return []
