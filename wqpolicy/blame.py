@@ -15,7 +15,7 @@ import dataclasses
 
 from .checker import reads
 from .errors import Diagnostic, Related
-from .model import PolicyVersion
+from .model import Definition, Expr, PolicyVersion
 from .overlay import DECISION_NAMED, WHAT
 from .yamlload import Marks
 
@@ -157,7 +157,7 @@ def _read_by(model: PolicyVersion, subject: str | None, decision: str | None) ->
     return out
 
 
-def _def_exprs(d) -> list:
+def _def_exprs(d: Definition | None) -> list[Expr | None]:
     if d is None:
         return []
     if d.each is None:

@@ -4,10 +4,13 @@ Returns results; prints nothing (the CLI renders them)."""
 from __future__ import annotations
 
 import datetime
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
 
@@ -16,7 +19,12 @@ from .inputs import load_input
 from .record import DecisionRecord
 from .schemas import data_dir, error_message, error_path, load_schema, validator
 from .source import Span
-from .yamlload import Marks, load_yaml, read_text
+from .yamlload import Marks, MarksLike, load_yaml, read_text
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+    from .policy import Policy
 
 
 @dataclass
@@ -27,7 +35,7 @@ class Case:
     version: str | None
     on: datetime.date | None
     input: dict
-    marks: object
+    marks: MarksLike | None
     expect: dict
     expect_by_version: dict
     spans: dict = field(default_factory=dict)  # where the case file says `policy`, `version`, `on`, each version
@@ -73,7 +81,7 @@ def _within(marks: Marks, prefix: tuple) -> Marks:
     return sub
 
 
-def case_files(paths) -> list[Path]:
+def case_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     out = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -127,7 +135,7 @@ def _input_path(case: Path, name: str, where: Span | None) -> Path:
     problem is placed at the case's ``input_file:`` value, so that the case in question is named."""
     shown = name.replace("\0", "\\0") if len(name) <= 120 else name[:60].replace("\0", "\\0") + "…"
 
-    def bad(code, problem, hint=None):
+    def bad(code: str, problem: str, hint: str | None = None) -> NoReturn:
         raise WQError([Diagnostic(code, f"input_file `{shown}`: {problem}", where or Span(str(case), 1, 1), hint)])
 
     if "\0" in name:
@@ -160,14 +168,14 @@ def _input_path(case: Path, name: str, where: Span | None) -> Path:
 _RULES_IN_WORDS = ("oneOf", "anyOf", "not", "maxProperties", "minProperties")
 
 
-def _problem(error) -> str:
+def _problem(error: ValidationError) -> str:
     said = error.schema.get("description") if error.validator in _RULES_IN_WORDS else None
     if said is None:
         return error_message(error)
     return f"{error_path(error)}: {said}" if error.absolute_path else said
 
 
-def load_cases(paths) -> tuple[list[Case], list[Diagnostic]]:
+def load_cases(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Case], list[Diagnostic]]:
     cases, problems = [], []
     for p in map(Path, paths):  # a folder named for its cases that holds none: a wrong path, not a pass
         if p.is_dir() and not case_files([p]):
@@ -187,7 +195,7 @@ def load_cases(paths) -> tuple[list[Case], list[Diagnostic]]:
     return cases, problems
 
 
-def run_case(case: Case, policy) -> CaseResult:
+def run_case(case: Case, policy: Policy) -> CaseResult:
     """Evaluate ``case`` under ``policy`` (a loaded Policy) and compare with its expectations."""
     expect = case.expectations(policy.version)
     result = CaseResult(case, f"{policy.id}@{policy.version}")
@@ -226,7 +234,8 @@ def run_case(case: Case, policy) -> CaseResult:
 def suggestion(result: CaseResult, version: str) -> str:
     """What the case would say under ``version`` to pass, as YAML to add to it by hand once checked: an
     ``expect_by_version`` entry with the outcome, rule outcomes and whole outputs that differ, as evaluated."""
-    record, entry = result.record, {}
+    record = result.record
+    entry: dict[str, Any] = {}
     if record is None:  # an input error where the case expected a decision
         codes = sorted({d.code for d in result.diagnostics})
         entry["error"] = codes[0] if codes else "WQ-INPUT"
@@ -251,7 +260,7 @@ def suggestion(result: CaseResult, version: str) -> str:
     )
 
 
-def differences(expected, actual, where: str = "") -> list[tuple[str, object, object]]:
+def differences(expected: Any, actual: Any, where: str = "") -> list[tuple[str, object, object]]:
     """(where, expected, actual) for each place ``actual`` (JSON form) differs from ``expected`` (from YAML),
     as deep as both go: `[1].cap_cut` names the field of the second item, not the whole list. Numbers compare
     as exact decimals; mappings compare the keys the expectation lists; a list must have as many items."""
@@ -270,7 +279,7 @@ def differences(expected, actual, where: str = "") -> list[tuple[str, object, ob
     return [] if _same_scalar(expected, actual) else [(where, expected, actual)]
 
 
-def _same_scalar(expected, actual) -> bool:
+def _same_scalar(expected: Any, actual: Any) -> bool:
     """Two values that are not a list and a list of as many items, nor two mappings (differences looks inside
     those): a list or a mapping here is unlike whatever it is compared with."""
     if isinstance(expected, (list, dict)) or isinstance(actual, (list, dict)):
@@ -285,7 +294,7 @@ def _same_scalar(expected, actual) -> bool:
     return expected == actual
 
 
-def _number(v):
+def _number(v: object) -> Decimal | None:
     if isinstance(v, bool) or v is None:
         return None
     if isinstance(v, (int, Decimal)):

@@ -8,6 +8,8 @@ and collects every problem as a Diagnostic; nothing stops at the first.
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Iterable
+from decimal import Decimal
 
 from . import ast
 from . import types as T
@@ -16,7 +18,7 @@ from .cost import MAX_COST, each_cost, node_cost, too_costly
 from .cost import words as cost_words
 from .display import decimal_text, excerpt
 from .errors import Diagnostic, Related, did_you_mean
-from .functions import BUILTINS
+from .functions import BUILTINS, Builtin
 from .model import Decision, Definition, Expr, PolicyVersion
 from .parameter_values import number_hint
 from .source import Span
@@ -48,14 +50,14 @@ MAX_CHAIN = 48
 class Checker:
     """Types and names for one decision. ``types`` maps id(node) -> type once ``check`` has run."""
 
-    def __init__(self, policy: PolicyVersion, decision: Decision, input_type: T.Record):
+    def __init__(self, policy: PolicyVersion, decision: Decision, input_type: T.Record) -> None:
         self.policy = policy
         self.decision = decision
         self.input = input_type
         self.params = {n: T.of_value(p.value) for n, p in policy.parameters.items()}
         self.defs: dict[str, Definition] = {**policy.definitions, **decision.definitions}
-        self.types: dict[int, object] = {}
-        self.def_types: dict[str, object] = {}
+        self.types: dict[int, T.Type | None] = {}
+        self.def_types: dict[str, T.Type | None] = {}
         self.diagnostics: list[Diagnostic] = []
         self._in_progress: list[str] = []
         self._expr: Expr | None = None
@@ -79,7 +81,7 @@ class Checker:
             want = _OUTPUT_KINDS.get(out.kind)
             if out.kind == "list":
                 t = self.expr(out.expr, specials={"outcome": T.STRING})
-                if not isinstance(t, T.ListOf) and t != T.ANY:
+                if out.expr is not None and not isinstance(t, T.ListOf) and t != T.ANY:
                     self._error_at(
                         out.expr,
                         out.expr.node,
@@ -118,7 +120,7 @@ class Checker:
     def _check_shadowing(self) -> None:
         """A parameter or definition named like a field of the input, or like `outcome` or `rules`, would be read
         in its place, silently: `partner_cases: {value: 99}` would decide every application on 99."""
-        named = [("parameters", n) for n in self.policy.parameters]
+        named: list[tuple[str, ...]] = [("parameters", n) for n in self.policy.parameters]
         named += [("definitions", n) for n in self.policy.definitions]
         named += [("decisions", self.decision.name, "definitions", n) for n in self.decision.definitions]
         for path in named:
@@ -167,13 +169,13 @@ class Checker:
             else ()
         )
 
-    def expect(self, expr: Expr, want, what: str, specials: dict | None = None):
+    def expect(self, expr: Expr | None, want: T.Type, what: str, specials: dict | None = None) -> T.Type | None:
         t = self.expr(expr, specials=specials)
-        if not T.fits(t, want):
+        if expr is not None and not T.fits(t, want):
             self._error_at(expr, expr.node, "WQ-TYPE", f"{what} must be {want}, but this is {t}")
         return t
 
-    def expr(self, expr: Expr | None, locals_: dict | None = None, specials: dict | None = None):
+    def expr(self, expr: Expr | None, locals_: dict | None = None, specials: dict | None = None) -> T.Type | None:
         if expr is None:  # it did not parse (reported already): of any type, so nothing else is blamed on it
             return T.ANY
         saved = self._expr
@@ -184,7 +186,7 @@ class Checker:
             self._expr = saved
 
     # -- definitions --------------------------------------------------------------------------------
-    def def_type(self, name: str, expr: Expr, node: ast.Node):
+    def def_type(self, name: str, expr: Expr | None, node: ast.Node) -> T.Type | None:
         if name in self.def_types:
             return self.def_types[name]
         if name in self._in_progress:
@@ -222,16 +224,16 @@ class Checker:
         self.def_types[name] = t
         return t
 
-    def _each_type(self, d: Definition):
+    def _each_type(self, d: Definition) -> T.Type | None:
         each = d.each
         assert each is not None
         source = self.expr(each.source)
-        if not isinstance(source, T.ListOf) and source != T.ANY:
+        if each.source is not None and not isinstance(source, T.ListOf) and source != T.ANY:
             self._error_at(each.source, each.source.node, "WQ-TYPE", f"`each` needs a list, not {source}")
             source = T.ListOf(T.ANY)
         marks = self.policy.marks
         self._shadowed_loop_name(
-            (marks.span(self._def_path(d.name) + ("as",)) if marks else None) or each.source.span(0, 1), each.var, {}
+            (marks.span(self._def_path(d.name) + ("as",)) if marks else None) or _start_of(each.source), each.var, {}
         )
         local = {each.var: source.item if isinstance(source, T.ListOf) else T.ANY}
         if each.order_by is not None:
@@ -264,7 +266,7 @@ class Checker:
                 Diagnostic(
                     "WQ-COST",
                     message,
-                    where or each.source.span(0, 1),
+                    where or _start_of(each.source),
                     hint,
                     subject=d.name,
                     decision=self.decision.name,
@@ -282,15 +284,15 @@ class Checker:
         )
 
     # -- nodes --------------------------------------------------------------------------------------
-    def _visit(self, n: ast.Node, local: dict, specials: dict):
+    def _visit(self, n: ast.Node, local: dict, specials: dict) -> T.Type | None:
         t = getattr(self, "_" + type(n).__name__)(n, local, specials)
         self.types[id(n)] = t
         return t
 
-    def _Literal(self, n, local, specials):
+    def _Literal(self, n: ast.Literal, local: dict, specials: dict) -> T.Type | None:
         return {"number": T.NUMBER, "string": T.STRING, "bool": T.BOOL, "date": T.DATE, "duration": T.DURATION}[n.kind]
 
-    def _Name(self, n, local, specials):
+    def _Name(self, n: ast.Name, local: dict, specials: dict) -> T.Type | None:
         name = n.name
         if name in local:
             return local[name]
@@ -313,7 +315,7 @@ class Checker:
         self._error_at(self._expr, n, "WQ-NAME", f"unknown name `{name}`", hint)
         return T.ANY
 
-    def _Field(self, n, local, specials):
+    def _Field(self, n: ast.Field, local: dict, specials: dict) -> T.Type | None:
         subject = self._visit(n.subject, local, specials)
         if subject == T.ANY:
             return T.ANY
@@ -336,7 +338,7 @@ class Checker:
         self._error_at(self._expr, n, "WQ-TYPE", f"{subject} has no fields (`.{n.name}`)", offset=n.subject.end)
         return T.ANY
 
-    def _Index(self, n, local, specials):
+    def _Index(self, n: ast.Index, local: dict, specials: dict) -> T.Type | None:
         subject = self._visit(n.subject, local, specials)
         key = self._visit(n.key, local, specials)
         if isinstance(subject, T.MapOf):
@@ -355,7 +357,7 @@ class Checker:
             return subject.item
         if isinstance(subject, T.Record):
             self._want(n.key, key, T.STRING, "a field name")
-            joined = T.ANY
+            joined: T.Type = T.ANY
             for _, ft in subject.fields:
                 joined = T.join(joined, ft) or T.ANY
             return joined
@@ -363,7 +365,7 @@ class Checker:
             self._error_at(self._expr, n, "WQ-TYPE", f"cannot look up `[…]` in {subject}")
         return T.ANY
 
-    def _known_number(self, n, local):
+    def _known_number(self, n: ast.Node, local: dict) -> Decimal | int | None:
         """The value of ``n`` when it is known before any input: a number, negated or not, or a parameter."""
         if isinstance(n, ast.Unary) and n.op == "-":
             v = self._known_number(n.operand, local)
@@ -381,7 +383,7 @@ class Checker:
             return None
         return v if is_number(v) else None
 
-    def _Unary(self, n, local, specials):
+    def _Unary(self, n: ast.Unary, local: dict, specials: dict) -> T.Type | None:
         t = self._visit(n.operand, local, specials)
         if n.op == "not":
             self._want(n.operand, t, T.BOOL, "the operand of `not`")
@@ -389,7 +391,7 @@ class Checker:
         self._want(n.operand, t, T.NUMBER, "the operand of `-`")
         return T.NUMBER
 
-    def _Binary(self, n, local, specials):
+    def _Binary(self, n: ast.Binary, local: dict, specials: dict) -> T.Type | None:
         a = self._visit(n.left, local, specials)
         b = self._visit(n.right, local, specials)
         op = n.op
@@ -415,8 +417,10 @@ class Checker:
             if (isinstance(a, T.Codes) and isinstance(n.right, ast.Literal)) or (
                 isinstance(b, T.Codes) and isinstance(n.left, ast.Literal)
             ):
-                field, codes, other = (n.left, a, n.right) if isinstance(a, T.Codes) else (n.right, b, n.left)
-                self._never_held(field, codes, other)
+                if isinstance(a, T.Codes):
+                    self._never_held(n.left, a, n.right)
+                elif isinstance(b, T.Codes):
+                    self._never_held(n.right, b, n.left)
             if T.join(a, b) is None:
                 self._error_at(
                     self._expr,
@@ -442,7 +446,7 @@ class Checker:
         self._want(n.right, b, T.NUMBER, f"the right side of `{op}`")
         return T.NUMBER
 
-    def _never_held(self, field, codes: T.Codes, n) -> None:
+    def _never_held(self, field: ast.Node, codes: T.Codes, n: ast.Node) -> None:
         """A warning for each text in ``n`` (a literal, a list of them, or a list or mapping parameter) that
         ``field`` can never hold, its input schema listing the codes it may: a code misspelt in the policy, or one
         a revision added to a parameter but not to the schema, so that no input can ever match it."""
@@ -536,7 +540,7 @@ class Checker:
             mark = marks.get(("parameters", parameter, "value", index)) if index is not None else None
         return mark.span(0, len(item)) if mark else None
 
-    def _text_as_list(self, n, t, op) -> None:
+    def _text_as_list(self, n: ast.Node, t: T.Type | None, op: str) -> None:
         """A parameter meant as a list but written as one text (`value: a, b`): `in` would look for a part of
         the text, and match `a` in `ab`. A parameter declared `type: string` is text on purpose."""
         if t != T.STRING or not isinstance(n, ast.Name) or n.name not in self.policy.parameters:
@@ -552,7 +556,7 @@ class Checker:
                 hint=f"write its value as a list, [{items}], or declare `type: string` if a part of the text is meant",
             )
 
-    def _If(self, n, local, specials):
+    def _If(self, n: ast.If, local: dict, specials: dict) -> T.Type | None:
         c = self._visit(n.cond, local, specials)
         self._want(n.cond, c, T.BOOL, "the condition of `if`")
         a = self._visit(n.then, local, specials)
@@ -565,8 +569,8 @@ class Checker:
             return T.ANY
         return t
 
-    def _ListExpr(self, n, local, specials):
-        item = T.ANY
+    def _ListExpr(self, n: ast.ListExpr, local: dict, specials: dict) -> T.Type | None:
+        item: T.Type = T.ANY
         for x in n.items:
             t = self._visit(x, local, specials)
             joined = T.join(item, t)
@@ -576,8 +580,8 @@ class Checker:
             item = joined
         return T.ListOf(item, len(n.items))
 
-    def _Call(self, n, local, specials):
-        fn = self._builtin(n)
+    def _Call(self, n: ast.Call, local: dict, specials: dict) -> T.Type | None:
+        fn = self._builtin(n, n.func)
         args = [self._visit(a, local, specials) for a in n.args]
         if fn is None:
             return T.ANY
@@ -593,7 +597,7 @@ class Checker:
             return T.ANY
         return self._result(fn, n, args)
 
-    def _Aggregate(self, n, local, specials):
+    def _Aggregate(self, n: ast.Aggregate, local: dict, specials: dict) -> T.Type | None:
         source = self._visit(n.source, local, specials)
         if not isinstance(source, T.ListOf) and source != T.ANY:
             self._error_at(self._expr, n.source, "WQ-TYPE", f"`for … in` needs a list, not {source}")
@@ -606,7 +610,7 @@ class Checker:
         element = self._visit(n.element, inner, specials)
         if n.func is None:
             return T.ListOf(element, source.bound if isinstance(source, T.ListOf) else None)
-        fn = self._builtin(n)
+        fn = self._builtin(n, n.func)
         if fn is None:
             return T.ANY
         if not fn.collection:
@@ -656,7 +660,7 @@ class Checker:
             )
         )
 
-    def _loop_name_span(self, n: ast.Aggregate) -> Span:
+    def _loop_name_span(self, n: ast.Aggregate) -> Span | None:
         """Where the item name of the loop ``n`` is written: after `for`, between its element and its list."""
         assert self._expr is not None
         text = self._expr.text
@@ -664,20 +668,20 @@ class Checker:
         at = n.element.end + found.start(1) if found else n.pos
         return self._expr.span(at, len(n.var) if found else 1)
 
-    def _builtin(self, n):
-        fn = BUILTINS.get(n.func)
+    def _builtin(self, n: ast.Node, func: str) -> Builtin | None:
+        fn = BUILTINS.get(func)
         if fn is None:
             self._error_at(
                 self._expr,
                 n,
                 "WQ-NAME",
-                f"unknown function `{n.func}`",
-                did_you_mean(n.func, BUILTINS),
-                length=len(n.func),
+                f"unknown function `{func}`",
+                did_you_mean(func, BUILTINS),
+                length=len(func),
             )
         return fn
 
-    def _result(self, fn, n, args):
+    def _result(self, fn: Builtin, n: ast.Node, args: list[T.Type | None]) -> T.Type | None:
         try:
             return fn.result(args)
         except TypeError as e:
@@ -685,11 +689,21 @@ class Checker:
             return T.ANY
 
     # -- reporting ----------------------------------------------------------------------------------
-    def _want(self, node, actual, want, what):
+    def _want(self, node: ast.Node, actual: T.Type | None, want: T.Type, what: str) -> None:
         if not T.fits(actual, want):
             self._error_at(self._expr, node, "WQ-TYPE", f"{what} must be {want}, not {actual}")
 
-    def _error_at(self, expr: Expr, node, code, message, hint=None, offset=None, length=None):
+    def _error_at(
+        self,
+        expr: Expr | None,
+        node: ast.Node,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        offset: int | None = None,
+        length: int | None = None,
+    ) -> None:
+        assert expr is not None, "checked only inside an expression"
         start = node.pos if offset is None else offset
         size = length if length is not None else max(1, node.end - start)
         self.diagnostics.append(
@@ -697,7 +711,12 @@ class Checker:
         )
 
 
-def _dotted(n) -> str | None:
+def _start_of(expr: Expr | None) -> Span | None:
+    """Where ``expr`` starts in its file (None for one that did not parse)."""
+    return expr.span(0, 1) if expr is not None else None
+
+
+def _dotted(n: ast.Node) -> str | None:
     if isinstance(n, ast.Name):
         return n.name
     if isinstance(n, ast.Field):
@@ -706,18 +725,19 @@ def _dotted(n) -> str | None:
     return None
 
 
-def reads(expr: Expr, local_names=()) -> list[tuple[str, ast.Node]]:
+def reads(expr: Expr, local_names: Iterable[str] = ()) -> list[tuple[str, ast.Node]]:
     """The names and paths an expression reads, as (source text, node), first seen first; loop variables
     excluded. A path is a name followed by `.field` and `[key]` steps: `industries[platform.industry].zh`."""
     out: dict[str, ast.Node] = {}
 
-    def visit(n, local):
+    def visit(n: ast.Node, local: frozenset[str]) -> None:
         root = _path_root(n)
         if root is not None:
             if root not in local:
                 # `items[i.n].flag` inside `for i in …` has no value of its own: what it reads is `items`
                 head = _free_of(n, local)
-                out.setdefault(expr.text[head.pos : head.end] if _has_index(head) else _dotted(head), head)
+                text = expr.text[head.pos : head.end]
+                out.setdefault(text if _has_index(head) else _dotted(head) or text, head)
             for sub in _index_keys(n):
                 visit(sub, local)
             return
@@ -742,7 +762,7 @@ def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tu
     seen = set() if seen is None else seen
     out: dict[tuple[str, str], None] = {}
 
-    def source_path(n) -> str | None:
+    def source_path(n: ast.Node) -> str | None:
         path = _dotted(n)
         if path is None:
             return None
@@ -752,7 +772,7 @@ def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tu
             return source_path(d.expr.node) if d.expr is not None and "." not in path else None
         return path if root not in checker.params and checker.input.field(root) is not None else None
 
-    def fields_of(var: str, path: str, nodes) -> None:
+    def fields_of(var: str, path: str, nodes: Iterable[ast.Node]) -> None:
         for node in nodes:
             for n in ast.walk(node):
                 if isinstance(n, ast.Field) and isinstance(n.subject, ast.Name) and n.subject.name == var:
@@ -766,16 +786,16 @@ def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tu
         for e in [d.expr] if d.expr is not None else []:
             out.update(dict.fromkeys(item_reads(checker, e, seen)))
         if d.each is not None:
-            e = d.each
+            each = d.each
             parts = [
                 x
-                for x in [e.order_by, *e.fields.values(), *(y for pair in e.carry.values() for y in pair)]
+                for x in [each.order_by, *each.fields.values(), *(y for pair in each.carry.values() for y in pair)]
                 if x is not None
             ]
-            path = source_path(e.source.node)
+            path = source_path(each.source.node) if each.source is not None else None
             if path is not None:
-                fields_of(e.var, path, [x.node for x in parts])
-            for x in [e.source, *parts]:
+                fields_of(each.var, path, [x.node for x in parts])
+            for x in [each.source, *parts]:
                 out.update(dict.fromkeys(item_reads(checker, x, seen)))
 
     for n in ast.walk(expr.node):
@@ -788,13 +808,13 @@ def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tu
     return list(out)
 
 
-def _path_root(n) -> str | None:
+def _path_root(n: ast.Node) -> str | None:
     while isinstance(n, (ast.Field, ast.Index)):
         n = n.subject
     return n.name if isinstance(n, ast.Name) else None
 
 
-def _free_of(n, local):
+def _free_of(n: ast.Node, local: Container[str]) -> ast.Node:
     """The longest head of path ``n`` whose `[key]` steps use no loop variable of ``local``."""
     head, step = n, n
     while isinstance(step, (ast.Field, ast.Index)):
@@ -804,11 +824,11 @@ def _free_of(n, local):
     return head
 
 
-def _uses(n, names) -> bool:
+def _uses(n: ast.Node, names: Container[str]) -> bool:
     return (isinstance(n, ast.Name) and n.name in names) or any(_uses(c, names) for c in ast.children(n))
 
 
-def _has_index(n) -> bool:
+def _has_index(n: ast.Node) -> bool:
     while isinstance(n, (ast.Field, ast.Index)):
         if isinstance(n, ast.Index):
             return True
@@ -816,7 +836,7 @@ def _has_index(n) -> bool:
     return False
 
 
-def _index_keys(n) -> list:
+def _index_keys(n: ast.Node) -> list:
     keys = []
     while isinstance(n, (ast.Field, ast.Index)):
         if isinstance(n, ast.Index):

@@ -32,7 +32,7 @@ from .checker import OUTCOME_COUNTS, Checker
 from .context import SKIPPED, Site
 from .display import display, excerpt
 from .functions import BUILTINS, round_step
-from .model import Definition, Expr
+from .model import Definition, Expr, parsed
 from .values import FAULTS, UNKNOWN, Duration, EvalFault, Year, is_whole, quantize
 from .words import ERROR, RuleOutcome
 
@@ -176,7 +176,7 @@ class CodeGen:
     """Generates and compiles the functions of one checked decision. ``observe``: every branch and comparison
     calls the context's recorder (see the module's docstring); such code is for a recorder only."""
 
-    def __init__(self, checker: Checker, observe: bool = False):
+    def __init__(self, checker: Checker, observe: bool = False) -> None:
         self.checker = checker
         self.types = checker.types
         self.observe = observe
@@ -602,14 +602,14 @@ class CodeGen:
             return None
         return ".".join([n.name, *reversed(names)])
 
-    def _Index(self, n, local, depth):
+    def _Index(self, n, local, depth) -> str:
         key, b = self._expr(n.key, local, depth), self._tmp()
         if self._is_constant(n.subject, local) and type(self._value(n.subject)) is dict:
             return f"(U if ({b} := {key}) is U else {self._const(self._value(n.subject))}.get({b}, U))"
         subject, a = self._expr(n.subject, local, depth), self._tmp()
         return f"(U if ({a} := {subject}) is U or ({b} := {key}) is U else _index({a}, {b}, {ast.start(n.key)}))"
 
-    def _Unary(self, n, local, depth):
+    def _Unary(self, n, local, depth) -> str:
         operand, t = self._expr(n.operand, local, depth), self._tmp()
         op = "not " if n.op == "not" else "-"
         return f"(U if ({t} := {operand}) is U else {op}{t})"
@@ -746,7 +746,7 @@ class CodeGen:
         """The step ``round(x, places)`` rounds to, for a known, valid ``places`` (else None: let it fault)."""
         return round_step(self._value(places_node))
 
-    def _Aggregate(self, n, local, depth):
+    def _Aggregate(self, n, local, depth) -> str:
         fn = self._new("a")
         var = self._new("v_")
         inner = {**local, n.var: var}
@@ -779,7 +779,7 @@ class CodeGen:
                 "            continue",
             ]
         self._scope = scope
-        if strict:
+        if strict and builtin is not None:
             x = self._tmp()
             lines += [
                 f"        {x} = {element}",
@@ -816,7 +816,7 @@ class CodeGen:
         lines = [
             f"def {fn}(ctx):",
             "    <unpack>",
-            f"    items = {self._part(each.source, {})}",
+            f"    items = {self._part(parsed(each.source), {})}",
             "    if items is U:",
             "        return U",
             "    order = list(range(len(items)))",

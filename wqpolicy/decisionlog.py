@@ -82,7 +82,7 @@ _HASHED = (
 class LogError(Exception):
     """The file is not a decision log, or cannot be opened or written; ``zh`` and ``en`` say why."""
 
-    def __init__(self, zh: str, en: str):
+    def __init__(self, zh: str, en: str) -> None:
         super().__init__(f"{zh} / {en}")
         self.zh, self.en = zh, en
 
@@ -156,7 +156,7 @@ class DecisionLog:
     """An open decision log file (created when missing). Thread-safe per instance only through one connection per
     thread: make one ``DecisionLog`` per thread or process."""
 
-    def __init__(self, path: str | Path, *, create: bool = True):
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
         if not create and not self.path.is_file():
             raise LogError(f"找不到决定日志 {self.path}", f"no decision log at {self.path}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from .values import UNKNOWN, Year, is_number, quantize
 
@@ -19,7 +20,7 @@ def unsigned_zero(d: Decimal) -> Decimal:
     return d.copy_abs() if d.is_zero() else d
 
 
-def decimal_text(v) -> str:
+def decimal_text(v: int | Decimal) -> str:
     """Exact decimal text without exponent or trailing zeros: 0.0375, 12066000."""
     d = v if type(v) is Decimal else Decimal(v)
     text = format(d, "f")
@@ -33,13 +34,13 @@ def decimal_text(v) -> str:
     return format(d.normalize(), "f")
 
 
-def money_text(v) -> str:
+def money_text(v: int | Decimal) -> str:
     """Money in its JSON form: exactly two decimals, rounded half-up, never "-0.00": 3682950.00."""
     text = format(quantize(v, CENT, ROUND_HALF_UP), "f")
     return "0.00" if text == "-0.00" else text
 
 
-def exact_money_text(v) -> str:
+def exact_money_text(v: int | Decimal) -> str:
     """Money as read by a rule: two decimals like every amount (12276500.00), more only when the exact figure has
     them (9999999.995: a rule compares the exact figure, so its values must show it, not a rounded one)."""
     d = v if type(v) is Decimal else Decimal(v)
@@ -58,14 +59,15 @@ def _cut(d: Decimal, step: str) -> str:
     return (text if trimmed.endswith(".") else trimmed) + "…"
 
 
-def display(v, kind: str | None = None) -> str:
+def display(v: Any, kind: str | None = None) -> str:
     """A value for people: 1,234,567 for large numbers (a year, the result of year(), stays 2024), 4.5% for a
     ratio parameter, 0.03666667… for long decimals."""
     if v is UNKNOWN or v is None:
         return "unknown"
     if kind == "ratio" and is_number(v):
         pct = Decimal(v) * 100
-        if pct.as_tuple().exponent < -4:
+        exponent = pct.as_tuple().exponent  # an int for a finite number ('n', 'N', 'F' otherwise)
+        if isinstance(exponent, int) and exponent < -4:
             return _cut(pct, "1e-4") + "%"
         return decimal_text(pct) + "%"
     if isinstance(v, bool):
@@ -73,7 +75,8 @@ def display(v, kind: str | None = None) -> str:
     if isinstance(v, (int, Decimal)):
         d = Decimal(v)
         grouped = d and d.adjusted() >= 3 and not isinstance(v, Year)  # four digits or more: group the thousands
-        if d.as_tuple().exponent < -10:
+        exponent = d.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -10:
             text = _cut(d, "1e-8")
             if grouped:  # 3,333,333.33333333…
                 whole, _, rest = text.partition(".")
@@ -119,7 +122,7 @@ def fill(template: str, values: dict, kinds: dict) -> str:
     return template
 
 
-def excerpt(value, limit: int = EXCERPT) -> str:
+def excerpt(value: object, limit: int = EXCERPT) -> str:
     """``value`` as text, cut to ``limit`` characters and `…` when longer.
 
     >>> excerpt("x" * 100, 10)

@@ -151,7 +151,7 @@ class Diagnostic:
 class WQError(Exception):
     """Raised with one or more diagnostics; the CLI prints them and exits 1."""
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]):
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics = sorted(set(diagnostics))
         super().__init__("\n".join(d.render() for d in self.diagnostics))
 

@@ -13,7 +13,7 @@ from .codegen import CodeGen, RunResult, negative_payout
 from .context import Context, Recorder
 from .display import exact_money_text
 from .errors import Diagnostic
-from .model import Decision, Expr, PolicyVersion
+from .model import Decision, Expr, PolicyVersion, parsed
 from .record import ERROR_LABEL, DecisionInfo, DecisionRecord, OutputInfo, RuleInfo, to_json_value
 from .values import UNKNOWN, EvalFault, fault_message, fault_message_zh, is_number
 from .words import ERROR, Kind, RuleOutcome, Severity, kind_of
@@ -30,7 +30,7 @@ class CompiledDecision:
     a recorder — is compiled on first use.
     """
 
-    def __init__(self, policy: PolicyVersion, decision: Decision, checker: Checker):
+    def __init__(self, policy: PolicyVersion, decision: Decision, checker: Checker) -> None:
         self.policy = policy
         self.decision = decision
         self._checker = checker
@@ -40,9 +40,9 @@ class CompiledDecision:
         self._observing: Callable[[Context], RunResult] | None = None
         self._lazy_runner: Callable[[Context], RunResult] | None = None
         self._absent_fns: tuple | None = None  # (per rule: input reads; per output: its function), when first asked
-        self._reads = [reads(rule.condition) for rule in decision.rules]
+        self._reads = [reads(parsed(rule.condition)) for rule in decision.rules]
         self._item_reads = [
-            [(path, name, f"{path}[].{name}") for path, name in item_reads(checker, rule.condition)]
+            [(path, name, f"{path}[].{name}") for path, name in item_reads(checker, parsed(rule.condition))]
             for rule in decision.rules
         ]
         self._required = [rule.severity != Severity.ADVISE for rule in decision.rules]
@@ -289,7 +289,7 @@ class CompiledDecision:
                                 for p, node in _input_reads(self._checker, rule.condition)
                             ]
                         )
-                    outputs = [gen.name_of(o.expr.node, o.expr) for o in self._outputs]
+                    outputs = [gen.name_of(parsed(o.expr).node, o.expr) for o in self._outputs]
                     self._absent_fns = (
                         [[(p, at, gen.compiled(f) if f else None) for p, at, f in rule] for rule in inputs],
                         [gen.compiled(f) for f in outputs],

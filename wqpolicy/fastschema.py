@@ -104,7 +104,7 @@ class _Compiler:
     MAX_NESTING = 12  # blocks in one function (Python allows 20 loops and 100 indents)
     MAX_NODES = 20_000  # schema nodes compiled: $refs are inlined, and refs of refs could multiply without end
 
-    def __init__(self, root):
+    def __init__(self, root) -> None:
         self.root = root
         self.lines: list[str] = []
         self.names: dict = {

@@ -19,15 +19,26 @@ from .jsonmarks import usable as json_lines
 from .schemas import error_message, error_path, inlined, resolver, validator
 from .source import Span
 from .values import exact_numbers
-from .yamlload import MAX_DEPTH, MAX_VALUES, LazyMarks, Marks, decimal_number, load_yaml, read_text, whole_number
+from .yamlload import (
+    MAX_DEPTH,
+    MAX_VALUES,
+    LazyMarks,
+    Marks,
+    MarksLike,
+    decimal_number,
+    load_yaml,
+    read_text,
+    whole_number,
+)
 
 
-def load_input(path: str | Path, text: str | None = None):
+def load_input(path: str | Path, text: str | None = None) -> tuple[dict, MarksLike]:
     """An input document and its marks. ``text`` given: parse it (for standard input) instead of reading."""
     name = str(path)
     if text is None:
         text = read_text(path)
     doc = _json_document(text, name)
+    marks: MarksLike
     if doc is not None:  # what the bureau's systems send: read without marks, found only if an error needs them
         marks = JsonMarks(text, name) if json_lines(text) else LazyMarks(lambda: _marks_of(text, name))
     else:
@@ -240,7 +251,7 @@ class InputSchema:
     """One decision's input schema, compiled once. ``resources``: the schema files its `$ref`s name, by URI
     (schema_files.SchemaFile.resources); nothing else is looked up."""
 
-    def __init__(self, schema: dict, path: str, resources: dict | None = None):
+    def __init__(self, schema: dict, path: str, resources: dict | None = None) -> None:
         schema = bounded(schema)
         resources = {uri: bounded(x) for uri, x in (resources or {}).items()}
         self.path = path
@@ -257,12 +268,12 @@ class InputSchema:
             self._check = compile_check(self._schema)
         return self._check
 
-    def errors(self, doc, marks: Marks | None = None, file: str | None = None) -> list[Diagnostic]:
+    def errors(self, doc, marks: MarksLike | None = None, file: str | None = None) -> list[Diagnostic]:
         """Every schema violation, as `investment[2].amount: -5 is less than the minimum of 0`."""
         problem = not_json(doc, file)
         return [problem] if problem else self._errors(exact_numbers(doc), marks, file)
 
-    def validated(self, doc, marks: Marks | None = None, file: str | None = None) -> dict:
+    def validated(self, doc, marks: MarksLike | None = None, file: str | None = None) -> dict:
         """``prepare(doc)`` once the document passes its schema; WQError with every violation if it does not."""
         check = self.certainly_valid
         if check is None or not check(doc):  # its yes: valid, and already exact
@@ -281,7 +292,7 @@ class InputSchema:
                 raise WQError(problems)
         return self._convert(doc) if self._convert else doc
 
-    def _errors(self, doc, marks: Marks | None, file: str | None) -> list[Diagnostic]:
+    def _errors(self, doc, marks: MarksLike | None, file: str | None) -> list[Diagnostic]:
         if self.certainly_valid is not None and self.certainly_valid(doc):
             return []
         out = []

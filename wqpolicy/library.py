@@ -43,7 +43,7 @@ class Library:
     '2021-trial'
     """
 
-    def __init__(self, paths: Iterable[PathLike] | None = None, exclude: Iterable[PathLike] = ()):
+    def __init__(self, paths: Iterable[PathLike] | None = None, exclude: Iterable[PathLike] = ()) -> None:
         self.files: dict[str, dict[str, PolicyFile]] = {}
         self.problems: list[Diagnostic] = []
         self._loaded: dict[tuple, Policy] = {}
@@ -114,7 +114,7 @@ class Library:
             versions[pf.version] = pf
 
     @classmethod
-    def over_bundled(cls, paths, exclude=()) -> Library:
+    def over_bundled(cls, paths: Iterable[PathLike] | None, exclude: Iterable[PathLike] = ()) -> Library:
         """The policies under ``paths``, then the bundled ones they lack (the bases of their revisions, say).
         A version in ``paths`` wins over an installed copy of the same version."""
         library = cls(paths, exclude)
@@ -311,7 +311,11 @@ class Library:
                 except WQError as e:
                     errors += [d for d in e.diagnostics if d.severity == "error"]
                     warnings += [d for d in e.diagnostics if d.severity != "error"]
-            errors += [d for d in self._base_problems(policy_id) if roots is None or _under(d.span.file, roots)]
+            errors += [
+                d
+                for d in self._base_problems(policy_id)
+                if roots is None or d.span is None or _under(d.span.file, roots)
+            ]
             by_folder: dict = {}
             for model in built:
                 by_folder.setdefault(str(Path(model.file).parent), []).append(model)
@@ -408,7 +412,7 @@ def _too_deep(pf: PolicyFile) -> WQError:
     )
 
 
-def _under(file, roots) -> bool:
+def _under(file: PathLike, roots: Iterable[Path]) -> bool:
     here = _real(Path(file))
     return any(here == r or r in here.parents for r in roots)
 

@@ -58,7 +58,7 @@ def load_policy(
     return library.load(policy_id, version)
 
 
-def _day(on) -> datetime.date | None:
+def _day(on: object) -> datetime.date | None:
     """``on`` as a date: a datetime's day, "YYYY-MM-DD" read; anything else is a WQError (WQ-VERSION)."""
     if on is None or type(on) is datetime.date:
         return on

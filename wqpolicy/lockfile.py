@@ -21,10 +21,10 @@ def read_lock(folder: Path) -> dict:
         return {}
     hint = "write it again with `wqpolicy lock` once the revisions in this folder are reviewed"
 
-    def bad(message, line=1, col=1):
+    def bad(message: str, line: int = 1, col: int = 1) -> WQError:
         return WQError([Diagnostic("WQ-FILE", message, Span(str(path), line, col), hint)])
 
-    def at(*keys):  # line and column of a key (the first one of its text after the one before), for the message
+    def at(*keys: str) -> tuple[int, int]:  # line and column of a key (the first one of its text after the one before)
         index = 0
         for key in keys:
             found = text.find(json.dumps(key, ensure_ascii=False), index)
@@ -51,7 +51,7 @@ def read_lock(folder: Path) -> dict:
     return data
 
 
-def _json_kind(value) -> str:
+def _json_kind(value: object) -> str:
     return {dict: "an object", list: "an array", str: "text", bool: "true/false", type(None): "null"}.get(
         type(value), "a number"
     )

@@ -5,9 +5,10 @@ by ``add``/``remove``, and every edit that finds nothing to edit in the base rep
 from __future__ import annotations
 
 import copy
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .display import excerpt
 from .errors import Diagnostic, did_you_mean
@@ -64,7 +65,7 @@ def anchored(doc: dict, folder: Path) -> dict:
     another folder inherits them pointing where its base meant."""
     doc = copy.deepcopy(doc)
 
-    def anchor(holder: dict, key: str):
+    def anchor(holder: dict, key: str) -> None:
         value = holder.get(key)
         if isinstance(value, str) and not Path(value).is_absolute():
             holder[key] = str((folder / value).resolve())
@@ -78,7 +79,7 @@ def anchored(doc: dict, folder: Path) -> dict:
 
 
 class _Overlay:
-    def __init__(self, marks: Marks, base_name: str):
+    def __init__(self, marks: Marks, base_name: str) -> None:
         self.marks, self.base = marks, base_name
         self.origin: dict = {}
         self.problems: list[Diagnostic] = []
@@ -162,7 +163,7 @@ class _Overlay:
             self.origin[here] = "changed"
         return out
 
-    def edit(self, name, value, entry: dict, here: tuple):
+    def edit(self, name: str, value: Any, entry: dict, here: tuple) -> Any:
         """A parameter's list or mapping with ``entry``'s ``remove``, ``add`` then ``change`` applied."""
         if not isinstance(value, (list, dict)):
             self.problem(
@@ -208,7 +209,7 @@ class _Overlay:
                 members.discard(x)
         if removed:
             value = [v for v in value if v not in removed]
-        for key, x in (add or {}).items() if is_map else enumerate(add or []):
+        for key, x in add.items() if isinstance(add, dict) else enumerate(add or []):  # (a mapping's: a dict)
             shown = key if is_map else x
             if shown in members:
                 change = "`add` replaces its entry" if is_map else "adding it again changes nothing"
@@ -228,7 +229,7 @@ class _Overlay:
             self.change(name, value, entry["change"], here + ("change",))
         return value
 
-    def change(self, name, value, change, here: tuple) -> None:
+    def change(self, name: str, value: Any, change: Any, here: tuple) -> None:
         """Entries of a mapping ``value`` changed in place, field by field: a field given as ``{add: …}`` /
         ``{remove: …}`` is itself edited (`intelligent_tech: {subsectors: {add: [低空经济]}}`), any other value
         replaces the field."""
@@ -293,7 +294,7 @@ def edits_without_base(doc: dict, marks: Marks) -> list[Diagnostic]:
     return out
 
 
-def _holds(value, x) -> bool:
+def _holds(value: Any, x: Any) -> bool:
     if isinstance(value, dict):
         return isinstance(x, Hashable) and x in value
     return x in value
@@ -303,13 +304,13 @@ class _Members:
     """The items of a list (or the keys of a mapping) for membership by equality, as `in` on the list has it:
     hashable ones in a set, the few others (a mapping item) in a list."""
 
-    def __init__(self, items):
+    def __init__(self, items: Iterable[Any]) -> None:
         self._hashed: set = set()
         self._other: list = []
         for x in items:
             self.add(x)
 
-    def __contains__(self, x) -> bool:
+    def __contains__(self, x: object) -> bool:
         if _hashable(x):
             return x in self._hashed
         return x in self._other
@@ -317,20 +318,20 @@ class _Members:
     def __bool__(self) -> bool:
         return bool(self._hashed or self._other)
 
-    def add(self, x) -> None:
+    def add(self, x: Any) -> None:
         if _hashable(x):
             self._hashed.add(x)
         else:
             self._other.append(x)
 
-    def discard(self, x) -> None:
+    def discard(self, x: Any) -> None:
         if _hashable(x):
             self._hashed.discard(x)
         elif x in self._other:
             self._other.remove(x)
 
 
-def _hashable(x) -> bool:
+def _hashable(x: object) -> bool:
     try:
         hash(x)
     except TypeError:
@@ -354,7 +355,9 @@ def _place_added_items(marks: Marks, rev_marks: Marks, rev_doc: dict, doc: dict)
             at, target = at + 3, target + inner[at + 1 : at + 3]
         if len(inner) <= at + 1 or inner[at] != "add":
             continue
-        item, value, edit = inner[at + 1], doc, rev_doc
+        item = inner[at + 1]
+        value: Any = doc
+        edit: Any = rev_doc
         for step in target:
             value = value.get(step) if isinstance(value, dict) else None
         for step in inner[: at + 1]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple
 
 from . import ast
 from . import types as T
@@ -24,7 +25,7 @@ class ValueProblem(NamedTuple):
     severity: str = "error"
 
 
-def value_problems(value, kind: str | None) -> list[ValueProblem]:
+def value_problems(value: Any, kind: str | None) -> list[ValueProblem]:
     """What would make a parameter value fail when a rule reads it: an empty value or part, a value that is not
     its declared ``type``, list items or mapping entries of different kinds.
 
@@ -120,7 +121,7 @@ def number_hint(text: str) -> str | None:
     return None
 
 
-def joined_items(value, name: str = "value", at=()):
+def joined_items(value: Any, name: str = "value", at: tuple = ()) -> Iterator[ValueProblem]:
     """List items of text joined with a Chinese comma (`[a，b]` is one item, `a，b`): an error for codes, which
     are never written so, and a warning for other text, which may mean it. ``name`` is what the list is
     called in the messages (`value`, `remove`)."""
@@ -139,7 +140,7 @@ def joined_items(value, name: str = "value", at=()):
             yield from joined_items(item, name, at + (key,))
 
 
-def _children(value):
+def _children(value: Any) -> Iterable[tuple[Any, Any]]:
     if isinstance(value, list):
         return enumerate(value)
     return value.items() if isinstance(value, dict) else ()
@@ -149,7 +150,7 @@ def _where(at: tuple, name: str = "value") -> str:
     return name + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in at)
 
 
-def _empty_parts(value, at=()):
+def _empty_parts(value: Any, at: tuple = ()) -> Iterator[ValueProblem]:
     # YAML reads `key:` or `- ` with nothing after as null, which no operation of the language accepts.
     for key, item in _children(value):
         if item is None:
@@ -163,7 +164,7 @@ def _empty_parts(value, at=()):
             yield from _empty_parts(item, at + (key,))
 
 
-_DECLARED = {  # declared type -> (does the value have it, what such a value is)
+_DECLARED: dict[str, tuple[Callable[[Any], bool], str]] = {  # declared type -> (does the value have it, what it is)
     "number": (is_number, "a number"),
     "ratio": (is_number, "a number or percentage"),
     "money": (is_number, "an amount"),
@@ -177,18 +178,18 @@ _DECLARED = {  # declared type -> (does the value have it, what such a value is)
 }
 
 
-def _not_declared(value, kind) -> str | None:
+def _not_declared(value: Any, kind: str | None) -> str | None:
     if kind not in _DECLARED or _DECLARED[kind][0](value):
         return None
     shown = T.of_value(value) if isinstance(value, (list, dict)) else excerpt(_scalar_text(value))
     return f"declared {kind} but its value ({shown}) is not {_DECLARED[kind][1]}; correct the value or the `type`"
 
 
-def _scalar_text(v) -> str:
+def _scalar_text(v: object) -> str:
     return str(v).lower() if isinstance(v, bool) else str(v)
 
 
-def _alike_groups(value, at=()):
+def _alike_groups(value: Any, at: tuple = ()) -> Iterator[list[tuple[tuple, Any]]]:
     """The parts of a value that rules use as one type, so must be of one kind: a list's items and the
     top-level mapping's entries (the codes of a mapping), and among those that are records, each field.
     A record may lack a field the others have: reading it gives unknown, which rules handle."""
@@ -204,7 +205,7 @@ def _alike_groups(value, at=()):
         yield from _alike_groups(v, at + (k,))
 
 
-def _unlike(group):
+def _unlike(group: list[tuple[tuple, Any]]) -> Iterator[ValueProblem]:
     """Members of ``group`` whose kind differs from the first's (empty members are reported apart)."""
     known = [(at, v) for at, v in group if v is not None]
     for at, v in known[1:]:
@@ -217,11 +218,11 @@ def _unlike(group):
             )
 
 
-def _kind(v) -> str:
+def _kind(v: object) -> str:
     return "record" if isinstance(v, dict) else str(T.of_value(v))
 
 
-def _same_kind(a, b) -> bool:
+def _same_kind(a: T.Type | None, b: T.Type | None) -> bool:
     # Any two mappings are alike here: records are compared field by field in their own group.
     if isinstance(a, (T.MapOf, T.Record)) and isinstance(b, (T.MapOf, T.Record)):
         return True

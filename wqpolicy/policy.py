@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
-from typing import Union
+from typing import Any, Union
 
 from .checker import Checker
 from .context import Recorder
@@ -16,7 +16,8 @@ from .inputs import InputSchema, not_json
 from .model import PolicyVersion
 from .record import DecisionRecord
 from .source import Span
-from .yamlload import Marks
+from .types import Record
+from .yamlload import MarksLike
 
 
 def check_decisions(
@@ -32,7 +33,9 @@ def check_decisions(
             else None
         )
         inputs[name] = schema
-        checkers[name] = Checker(version, decision, schema.type if schema else _EMPTY)
+        # no schema (an error already): no input field is known; a schema of no object: any field may be there
+        input_type = schema.type if schema is not None else Record(())
+        checkers[name] = Checker(version, decision, input_type if isinstance(input_type, Record) else Record((), True))
         found += checkers[name].check()
     return inputs, checkers, _merged(found)
 
@@ -71,12 +74,14 @@ class Policy:
     'needs_review'
     """
 
-    def __init__(self, version: PolicyVersion, warnings: list[Diagnostic]):
+    def __init__(self, version: PolicyVersion, warnings: list[Diagnostic]) -> None:
         self.model = version
-        self.inputs, checkers, found = check_decisions(version)
+        inputs, checkers, found = check_decisions(version)
         errors = [d for d in found if d.severity == "error"]
         if errors:
             raise WQError(errors)
+        # each decision has its schema here (a decision without one is an error above)
+        self.inputs = {name: schema for name, schema in inputs.items() if schema is not None}
         self.warnings = warnings + found
         self.decisions: dict[str, CompiledDecision] = {
             name: CompiledDecision(version, decision, checkers[name]) for name, decision in version.decisions.items()
@@ -96,7 +101,7 @@ class Policy:
         return self.model.version
 
     def validate(
-        self, decision: str, document: dict, marks: Marks | None = None, file: str | None = None
+        self, decision: str, document: dict, marks: MarksLike | None = None, file: str | None = None
     ) -> list[Diagnostic]:
         """Schema problems of ``document`` as an input of ``decision``: an empty list when it is valid.
 
@@ -117,7 +122,7 @@ class Policy:
         document: dict,
         *,
         validate: bool = True,
-        marks: Marks | None = None,
+        marks: MarksLike | None = None,
         input_name: str | None = None,
         recorder: Recorder | None = None,
     ) -> DecisionRecord:
@@ -237,7 +242,7 @@ class Policy:
         return self.decisions[name]
 
 
-def _iso_dates(value):
+def _iso_dates(value: Any) -> Any:
     """``value`` with ``datetime.date`` values written as the input schemas want dates ("2024-03-01"); ``value``
     itself when it holds none. Only a document that failed its schema is looked through."""
     if type(value) is datetime.date:
@@ -246,17 +251,6 @@ def _iso_dates(value):
         new = {k: _iso_dates(v) for k, v in value.items()}
         return value if all(new[k] is v for k, v in value.items()) else new
     if isinstance(value, list):
-        new = [_iso_dates(v) for v in value]
-        return value if all(a is b for a, b in zip(new, value)) else new
+        items = [_iso_dates(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else items
     return value
-
-
-class _Empty:
-    def field(self, name):
-        return None
-
-    def names(self):
-        return []
-
-
-_EMPTY = _Empty()

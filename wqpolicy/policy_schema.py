@@ -4,6 +4,8 @@ list) named where they are, with what to write, instead of jsonschema's own word
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .display import excerpt
 from .errors import Diagnostic, did_you_mean
 from .model import item_of
@@ -14,8 +16,14 @@ from .syntax_errors import grouped_number, without_separators
 from .values import is_number
 from .yamlload import FULL_WIDTH_COLON, Marks
 
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
-def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
+# A slip found behind a schema error: its diagnostic, and the paths of the errors it explains.
+_Found = tuple[Diagnostic, list[tuple]]
+
+
+def policy_schema_errors(doc: Any, marks: Marks) -> list[Diagnostic]:
     """The policy document against schemas/policy.schema.json, one diagnostic per problem: a slip that causes
     several schema errors (a full-width colon, a dedented line) is one diagnostic, at the slip."""
     schema_dir = data_dir("schemas")
@@ -35,7 +43,7 @@ def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
     return out + _joined_edits(doc, marks)
 
 
-def _deepest(error):
+def _deepest(error: ValidationError) -> ValidationError:
     # oneOf/anyOf errors: the sub-error that got furthest says the most; at equal depth, one from a branch of the
     # value's own type (a misspelt key of a mapping, not "the mapping is not text").
     while error.context:
@@ -43,7 +51,7 @@ def _deepest(error):
     return error
 
 
-def _schema_message(error, marks: Marks, revision: bool) -> tuple[str, str | None]:
+def _schema_message(error: ValidationError, marks: Marks, revision: bool) -> tuple[str, str | None]:
     """What a schema error means to whoever edits the file, and what to write instead (or None)."""
     where, value, path = error_path(error), error.instance, tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(value, dict):
@@ -69,11 +77,11 @@ def _schema_message(error, marks: Marks, revision: bool) -> tuple[str, str | Non
             f'put it in quotes: `{key}"{written}"`',
         )
     if error.validator == "type" and error.validator_value == "object" and len(path) == 2 and path[0] == "parameters":
-        written, clause = _written(marks, path), "" if revision else ', clause: "…"'
+        as_written, clause = _written(marks, path), "" if revision else ', clause: "…"'
         return (
             f"{where}: a parameter's value is written after `value:`",
-            f"write `{path[1]}: {{value: {written}{clause}}}`"
-            if written
+            f"write `{path[1]}: {{value: {as_written}{clause}}}`"
+            if as_written
             else f"write `value:` on the line below `{path[1]}:`, indented, and indent the value under it",
         )
     if error.validator == "required" and isinstance(value, dict):
@@ -83,7 +91,7 @@ def _schema_message(error, marks: Marks, revision: bool) -> tuple[str, str | Non
     return error_message(error), None
 
 
-def _wanted(error) -> list:
+def _wanted(error: ValidationError) -> list:
     return error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
 
 
@@ -94,7 +102,7 @@ def _written(marks: Marks, path: tuple) -> str | None:
     return written if written and "\n" not in written and len(written) <= 60 else None
 
 
-def _full_width_colon(error, marks: Marks):
+def _full_width_colon(error: ValidationError, marks: Marks) -> _Found | None:
     """`min_rd_intensity：{value: 4%}`: YAML reads a key up to the first `: `, so a full-width colon leaves a key
     `min_rd_intensity：{value` and the errors of its value. One diagnostic, at the `：`."""
     path = tuple(error.absolute_path)
@@ -112,7 +120,7 @@ def _full_width_colon(error, marks: Marks):
     return Diagnostic("WQ-YAML", FULL_WIDTH_COLON, span), [holder + (key,)]
 
 
-def _split_number(error, marks: Marks):
+def _split_number(error: ValidationError, marks: Marks) -> _Found | None:
     """`{value: 1,500万元}`: inside `{…}` the comma ends the value, leaving `value: 1` and a key `500万元`."""
     if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
         return None
@@ -124,19 +132,21 @@ def _split_number(error, marks: Marks):
     ]
     if not found or None in found:
         return None
-    mark = marks.get(("<key>",) + path + (extras[0],))
+    mark, number = marks.get(("<key>",) + path + (extras[0],)), found[0]
+    if mark is None or number is None:  # found above
+        return None
     comma = mark.text.rindex(",", 0, mark.start)
     line, col = mark.text.count("\n", 0, comma) + 1, comma - mark.text.rfind("\n", 0, comma)
-    first = mark.text[comma - len(found[0].split(",")[0]) : comma]
+    first = mark.text[comma - len(number.split(",")[0]) : comma]
     return Diagnostic(
         "WQ-SCHEMA",
-        without_separators(found[0]),
+        without_separators(number),
         Span(mark.file, line, col),
         f"inside `{{…}}` a comma ends a value: this was read as `{first}` and a field `{extras[0]}`",
     ), [path]
 
 
-def _dedented(error, doc, marks: Marks, root: dict):
+def _dedented(error: ValidationError, doc: Any, marks: Marks, root: dict) -> _Found | None:
     """A line indented less than the item it belongs to: `value:` level with its parameter's name, a parameter
     level with `parameters:`, a rule level with `rules:`. It is read as an entry of the mapping above, where it
     is unknown or of the wrong shape; it belongs under the entry before it."""
@@ -180,7 +190,7 @@ def _dedented(error, doc, marks: Marks, root: dict):
     ), [holder + (key,), holder + (owner,)] if mapping[owner] is None else [holder + (key,)]
 
 
-def _belongs(root: dict, owner_path: tuple, owner, key, value) -> bool:
+def _belongs(root: dict, owner_path: tuple, owner: Any, key: str, value: Any) -> bool:
     """Whether ``key: value`` would be a right entry of the mapping ``owner``, at ``owner_path``."""
     schema = _schema_at(root, owner_path) or {}
     if key in schema.get("properties", {}):
@@ -205,16 +215,16 @@ def _schema_at(root: dict, path: tuple) -> dict | None:
     return node if isinstance(node, dict) else None
 
 
-def _resolved(root: dict, node):
+def _resolved(root: dict, node: Any) -> Any:
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/$defs/"):
         node = root.get("$defs", {}).get(node["$ref"][len("#/$defs/") :])
     if isinstance(node, dict) and ("oneOf" in node or "anyOf" in node):  # a definition: text, or a mapping
-        branches = [_resolved(root, b) for b in node.get("oneOf", node.get("anyOf"))]
+        branches = [_resolved(root, b) for b in (node["oneOf"] if "oneOf" in node else node["anyOf"])]
         node = next((b for b in branches if isinstance(b, dict) and "properties" in b), node)
     return node
 
 
-def _value_at(doc, path: tuple):
+def _value_at(doc: Any, path: tuple) -> Any:
     for key in path:
         if isinstance(doc, dict):
             doc = doc.get(key)
@@ -223,7 +233,7 @@ def _value_at(doc, path: tuple):
     return doc
 
 
-def _joined_edits(doc, marks: Marks) -> list[Diagnostic]:
+def _joined_edits(doc: Any, marks: Marks) -> list[Diagnostic]:
     """Codes joined by a Chinese comma in a revision's `remove: […]` or `add: […]` (`[design，installation]`): one
     item, which `remove` would not find and `add` would add as a new code."""
     out = []

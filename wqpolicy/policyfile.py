@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime
 import os
 import re
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import Any
 
 from . import ast, parser
 from .checker import reads
@@ -41,7 +44,7 @@ def clauses_of(document: Path) -> dict[str, str]:
 class Builder:
     """Builds one PolicyVersion from its resolved document, collecting diagnostics."""
 
-    def __init__(self, doc: dict, marks: Marks, file: str, directory: Path):
+    def __init__(self, doc: dict, marks: Marks, file: str, directory: Path) -> None:
         self.doc, self.marks, self.file, self.dir = doc, marks, file, directory
         self.diagnostics: list[Diagnostic] = []
 
@@ -125,13 +128,13 @@ class Builder:
             for d in e.diagnostics:
                 self._error(
                     "WQ-FILE",
-                    f"source document `{doc}` ({d.span.line}:{d.span.col}): {d.message}",
+                    f"source document `{doc}`{f' ({d.span.line}:{d.span.col})' if d.span else ''}: {d.message}",
                     ("source", "document"),
                     hint=d.hint,
                 )
             return {}
 
-    def _parameter(self, name, raw) -> Parameter:
+    def _parameter(self, name: str, raw: Any) -> Parameter:
         path = ("parameters", name)
         if "value" not in raw:
             self._error("WQ-SCHEMA", f"parameter `{name}` has no `value`", path)
@@ -159,13 +162,13 @@ class Builder:
             name, value, kind, _text(raw.get("label")), raw.get("clause"), raw.get("note"), self.marks.key_span(path)
         )
 
-    def _expr(self, path, text) -> Expr | None:
+    def _expr(self, path: tuple, text: Any) -> Expr | None:
         if not isinstance(text, str):
             self._error("WQ-SCHEMA", "an expression must be text", path)
             return None
         marks = self.marks
 
-        def locate(offset, length, path=path, text=text):
+        def locate(offset: int, length: int, path: tuple = path, text: str = text) -> Span | None:
             return marks.span(path, offset, length, value=text)
 
         try:
@@ -184,7 +187,7 @@ class Builder:
             return None
         return Expr(text, node, locate)
 
-    def _definition(self, path, name, raw) -> Definition | None:
+    def _definition(self, path: tuple, name: str, raw: Any) -> Definition:
         if isinstance(raw, str):
             return Definition(name, self._expr(path, raw), None, None, None, None, self.marks.key_span(path))
         each = None
@@ -222,7 +225,7 @@ class Builder:
             raw.get("type"),
         )
 
-    def _decision(self, name, raw) -> Decision:
+    def _decision(self, name: str, raw: Any) -> Decision:
         path = ("decisions", name)
         schema, input_path, refs = {}, raw.get("input"), {}
         if not input_path:
@@ -295,7 +298,7 @@ class Builder:
             refs,
         )
 
-    def _rule(self, path, rid, raw, known: set | None = None) -> Rule | None:
+    def _rule(self, path: tuple, rid: str, raw: Any, known: set | None = None) -> Rule | None:
         missing = [k for k in ("clause", "label", "condition", "message") if k not in raw]
         if missing:
             self._error("WQ-SCHEMA", f"rule `{rid}` needs {', '.join(f'`{k}`' for k in missing)}", path, key=True)
@@ -330,7 +333,9 @@ class Builder:
             label,
         )
 
-    def _check_placeholders(self, path, raw, known: set, what: str, real: set = frozenset()) -> None:
+    def _check_placeholders(
+        self, path: tuple, raw: Any, known: AbstractSet[str], what: str, real: AbstractSet[str] = frozenset()
+    ) -> None:
         """Each {name} of a rule's label or message must be one that can be filled, or it is shown as written.
         A name whose root is ``real`` is spelt right but not filled here: no spelling is suggested for it."""
         for lang, text in raw.items() if isinstance(raw, dict) else ():
@@ -369,7 +374,7 @@ class Builder:
         kinds = {n: p.kind for n, p in self._params.items()}
         return Text(fill(text.zh, values, kinds), fill(text.en, values, kinds))
 
-    def _input_schema(self, ref, path: tuple) -> SchemaFile | None:
+    def _input_schema(self, ref: str, path: tuple) -> SchemaFile | None:
         """The checked input schema a decision's `input:` names, or None (and why, at `input:` or at the line of
         the schema file at fault). The file must lie inside the folder of the policy file that names it (the
         base's folder for an `input:` a revision inherits); a copy of a bundled policy saved elsewhere without its
@@ -486,7 +491,7 @@ class Builder:
                         ),
                     )
             labels = decision.outcome_labels
-            unlabelled = {}
+            unlabelled: dict[str, tuple] = {}
             for i, step in enumerate((self.doc.get("decisions") or {}).get(dname, {}).get("outcome") or []):
                 key = "otherwise" if "otherwise" in step else "then"
                 if labels and step.get(key) not in labels:
@@ -504,7 +509,9 @@ class Builder:
                     severity="error" if hint else "warning",
                 )
 
-    def _twice(self, first: tuple, second: tuple, words) -> None:
+    def _twice(
+        self, first: tuple, second: tuple, words: Callable[..., tuple[str, str, str | None, str | None]]
+    ) -> None:
         """A name given twice, at ``first`` and ``second`` (document paths of the two keys): reported at the one
         the file being checked writes (a revision's own line, not the base's it inherits; the second when both or
         neither are), with the other as a related place. ``words(here, there)`` gives (message, zh, hint,
@@ -516,7 +523,7 @@ class Builder:
             here, there = second, first
         message, zh, hint, hint_zh = words(here, there)
         where = self.marks.key_span(there)
-        related = [Related(where, "the other is here", "另一处在此")] if where else []
+        related = (Related(where, "the other is here", "另一处在此"),) if where else ()
         self._error("WQ-DUPLICATE", message, here, key=True, hint=hint, zh=zh, hint_zh=hint_zh, related=related)
 
     def _check_confusables(self) -> None:
@@ -570,7 +577,7 @@ class Builder:
         clauses = policy.clauses
         if not clauses:
             return
-        cited = []
+        cited: list[tuple[Any, tuple]] = []
         for name, p in policy.parameters.items():
             cited.append((p.clause, ("parameters", name, "clause")))
         for name, d in policy.definitions.items():
@@ -583,9 +590,9 @@ class Builder:
                 cited.append((o.clause, ("decisions", dname, "outputs", oname, "clause")))
         for name, m in policy.metadata.items():
             cited.append((m.get("clause"), ("metadata", name, "clause")))
-        for clause, path in cited:
+        for clause, where in cited:
             if clause is not None and str(clause) not in clauses:
-                self._unknown_clause(str(clause), path, clauses)
+                self._unknown_clause(str(clause), where, clauses)
         names = self._encodable_names(policy)
         for clause, entry in policy.clause_map.items():
             path = ("clause_map", clause)
@@ -614,7 +621,7 @@ class Builder:
                     hint="list what encodes it, or give `not_computable: <reason>`",
                 )
 
-    def _unknown_clause(self, clause, path, clauses, key=False):
+    def _unknown_clause(self, clause: Any, path: tuple, clauses: dict[str, str], key: bool = False) -> None:
         from .errors import did_you_mean
 
         self._error(
@@ -636,18 +643,18 @@ class Builder:
 
     def _error(
         self,
-        code,
-        message,
-        path,
-        key=False,
-        hint=None,
-        severity="error",
+        code: str,
+        message: str,
+        path: tuple,
+        key: bool = False,
+        hint: str | None = None,
+        severity: str = "error",
         *,
-        subject=None,
-        zh=None,
-        hint_zh=None,
-        related=(),
-    ):
+        subject: str | None = None,
+        zh: str | None = None,
+        hint_zh: str | None = None,
+        related: tuple[Related, ...] = (),
+    ) -> None:
         """A diagnostic at ``path`` of the document (at its key with ``key``); its subject and decision are
         those of the item the path lies in, unless ``subject`` is given."""
         span = self.marks.key_span(path) if key else self.marks.span(path)
@@ -660,7 +667,7 @@ class Builder:
 _NOWHERE = Span("", 0, 0)
 
 
-def _value_at_path(doc, path: tuple):
+def _value_at_path(doc: Any, path: tuple) -> Any:
     for step in path:
         doc = doc[step] if isinstance(doc, (dict, list)) else None
     return doc
@@ -671,7 +678,7 @@ def _bundled_policy_folders() -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
 
 
-def literal_value(v):
+def literal_value(v: Any) -> Any:
     """Parameter values: text that is a literal of the language (4.5%, 2亿, 2 years, 2022-07-01) becomes
     that value; lists and mappings are converted item by item; everything else stays as it is."""
     if isinstance(v, str):
@@ -698,11 +705,11 @@ def literal_value(v):
     return v
 
 
-def _text(raw) -> Text | None:
+def _text(raw: Any) -> Text | None:
     return Text(raw["zh"], raw["en"]) if isinstance(raw, dict) and "zh" in raw and "en" in raw else None
 
 
-def date_of(v, bad=None):
+def date_of(v: Any, bad: Any = None) -> Any:
     """A policy's date field as written (a date, or text YYYY-MM-DD); None when not given, ``bad`` when unreadable."""
     if v is None or isinstance(v, datetime.date):
         return v

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -84,7 +85,7 @@ class DecisionInfo:
     decision: str
     rules: tuple[RuleInfo, ...]
     outputs: tuple[OutputInfo, ...]
-    outcome_labels: dict[str, Text]
+    outcome_labels: dict[str, Text | None]
     output_kinds: dict[str, tuple] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -124,7 +125,7 @@ class RuleResult:
         missing: list[str] | None = None,
         missing_count: int = 0,
         fault: Diagnostic | None = None,
-    ):
+    ) -> None:
         # Frozen: set once, here, straight into the instance (records build many: this is their hot path).
         self.__dict__.update(
             info=info,
@@ -236,7 +237,7 @@ class DecisionRecord:
         rule_faults: tuple = (),
         outcome_fault: Diagnostic | None = None,
         output_faults: tuple = (),
-    ):
+    ) -> None:
         # Frozen: set once, here, straight into the instance (one record per evaluation: this is its hot path).
         self.__dict__.update(
             info=info,
@@ -410,7 +411,7 @@ class DecisionRecord:
         return out
 
 
-def render_value(v, kind: str | None, fields: dict | None = None):
+def render_value(v: Any, kind: str | None, fields: dict | None = None) -> Any:
     """A raw value in its JSON form, following the output's declared kind."""
     if type(v) is Decimal and v.is_finite():  # the usual output first
         if kind == "money":
@@ -419,7 +420,7 @@ def render_value(v, kind: str | None, fields: dict | None = None):
             return decimal_text(v)
     if v is UNKNOWN or v is None:
         return None
-    number = is_number(v) and (type(v) is int or v.is_finite())
+    number = is_number(v) and (isinstance(v, int) or v.is_finite())
     if number:  # anything else under a numeric kind (only an unvalidated document can give it) is shown as it is
         if kind == "money":
             return money_text(v)
@@ -443,8 +444,10 @@ _CONSTANT, _TEXTS, _MONEY, _PLAIN = range(4)
 _OUTCOME_TEXT = {w: w.value for w in RuleOutcome}
 
 
-def _one(i: int) -> operator.itemgetter:
+def _one(i: int) -> Callable[[tuple], tuple]:
     """A getter of position ``i`` that gives a tuple, as itemgetter of several positions does."""
+    # Typed as the callable it is: a bare `operator.itemgetter` here, joined with itemgetter(*positions) in the
+    # conditional above, crashed mypy 2.4 (an internal error expanding itemgetter's TypeVarTuple overload).
     return operator.itemgetter(slice(i, i + 1))
 
 
@@ -512,12 +515,12 @@ def _read_json(plan: tuple, values: tuple) -> dict:
 _TEXT_TYPES = frozenset({str, bool})
 
 
-def _constant_plan(value) -> int:
+def _constant_plan(value: Any) -> int:
     """How a constant's JSON is handed out: a list of texts copied in one step, anything else copied deeply."""
     return _TEXTS if type(value) is list and all(type(x) is str for x in value) else _CONSTANT
 
 
-def _copied(value):
+def _copied(value: Any) -> Any:
     """A JSON value copied (a constant shared by every record is never handed out to be changed)."""
     if type(value) is list:
         return [_copied(x) for x in value]
@@ -526,7 +529,8 @@ def _copied(value):
     return value
 
 
-def to_json_value(v):
+def to_json_value(v: Any) -> Any:
+    """A value read or computed in its JSON form: numbers as exact decimal text, dates ISO, unknown None."""
     t = type(v)
     if t is str or t is bool:  # the usual leaves, without the tests below
         return v

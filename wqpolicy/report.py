@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 from .display import READ_EXCERPT, columns, display, excerpt, pad, unsigned_zero
 from .record import DecisionRecord, fault_text
@@ -98,7 +99,7 @@ def text_report(record: DecisionRecord) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _human(value, kind, faulted: bool = False) -> str:
+def _human(value: Any, kind: str | None, faulted: bool = False) -> str:
     if kind == Kind.MONEY and faulted:
         return _NOT_COMPUTED
     if value is None:

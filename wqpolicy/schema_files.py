@@ -340,7 +340,7 @@ def _read(path: Path, shown: str):
 
 
 class _Twice(ValueError):
-    def __init__(self, key: str):
+    def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
 

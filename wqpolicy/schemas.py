@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from jsonschema.validators import extend
@@ -48,7 +50,7 @@ def registry(folder: str) -> Registry:
     return Registry().with_resources(resources)
 
 
-def _multiple_of(validator, step, instance, schema):
+def _multiple_of(validator: Any, step: Any, instance: Any, schema: dict) -> Iterator[ValidationError]:
     """multipleOf, exact at any magnitude (jsonschema's own raises InvalidOperation past 28 digits)."""
     if validator.is_type(instance, "number"):
         value = Decimal(repr(instance)) if isinstance(instance, float) else instance
@@ -56,7 +58,7 @@ def _multiple_of(validator, step, instance, schema):
             yield ValidationError(f"{value} is not a multiple of {step}")
 
 
-def _is_integer(checker, instance) -> bool:
+def _is_integer(checker: Any, instance: object) -> bool:
     """JSON Schema's integer: any number with no fractional part, so 96.0 is one (numbers arrive as Decimal)."""
     if isinstance(instance, bool):
         return False
@@ -88,14 +90,14 @@ def inlined(schema: dict) -> dict:
     class _Unchanged(Exception):
         pass
 
-    def target(ref: str):
+    def target(ref: str) -> Any:
         node = schema
         for part in ref[2:].split("/"):
             part = part.replace("~1", "/").replace("~0", "~")
             node = node[int(part)] if isinstance(node, list) and part.isdigit() else node[part]
         return node
 
-    def walk(node, expanding: tuple):
+    def walk(node: Any, expanding: tuple) -> Any:
         nonlocal count
         count += 1
         if count > _MAX_INLINED:
@@ -145,13 +147,13 @@ def validator(schema: dict, folder: str | None = None, resources: dict | None = 
     return _Validator(schema, registry=reg, format_checker=FormatChecker())
 
 
-def resolver(schema: dict, folder: str | None = None, resources: dict | None = None):
+def resolver(schema: dict, folder: str | None = None, resources: dict | None = None) -> Callable[[str], Any]:
     """A function from a $ref in ``schema`` to the schema it points at."""
     reg = registry(folder) if folder else registry_of(resources or {})
     res = reg.resolver(base_uri=schema.get("$id", ""))
-    cache = {}
+    cache: dict[str, Any] = {}
 
-    def resolve(ref: str) -> dict:
+    def resolve(ref: str) -> Any:
         if ref.startswith("#"):
             target = schema
             for part in ref.lstrip("#/").split("/"):
@@ -168,7 +170,7 @@ def resolver(schema: dict, folder: str | None = None, resources: dict | None = N
 _DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")
 
 
-def error_path(error) -> str:
+def error_path(error: ValidationError) -> str:
     """jsonschema error path as `investment[2].amount`."""
     out = ""
     for part in error.absolute_path:
@@ -188,7 +190,7 @@ _TOO_LONG = {
 _NOT_FINITE = {"nan", "infinity", "inf", ".nan", ".inf"}
 
 
-def error_message(error) -> str:
+def error_message(error: ValidationError) -> str:
     """A short message: the path, then what is wrong, with the offending value shown briefly."""
     where = error_path(error)
     if error.validator == "additionalProperties":

@@ -91,7 +91,7 @@ def items(model) -> list[Item]:
         for rule in decision.rules:
             if rule.id not in own:
                 continue  # evaluated here through rules_from; shown under its own decision
-            path = ("decisions", dname, "rules", rule.id)
+            path: tuple[str, ...] = ("decisions", dname, "rules", rule.id)
             sev = "" if rule.severity == "require" else f"[{rule.severity}] "
             out.append(
                 Item(

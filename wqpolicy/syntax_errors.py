@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -14,7 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 class ParseFailure(Exception):
     """A syntax error at ``offset`` (0-based) of the expression text."""
 
-    def __init__(self, message: str, offset: int, length: int = 1, hint: str | None = None):
+    def __init__(self, message: str, offset: int, length: int = 1, hint: str | None = None) -> None:
         super().__init__(message)
         self.message, self.offset, self.length, self.hint = message, offset, length, hint
 
@@ -39,7 +40,7 @@ _TOKEN_NAMES = {
 }
 
 
-def _expected(names) -> str:
+def _expected(names: Iterable[str]) -> str:
     words = sorted({_TOKEN_NAMES.get(n, f"`{n.lower()}`" if n.isupper() else n) for n in names})
     return ", ".join(words[:8])
 
@@ -55,7 +56,7 @@ def _shown(ch: str) -> str:
 def failure(e: UnexpectedInput, text: str) -> ParseFailure:
     """The failed parse of ``text`` worded for people: what is wrong, where, and what to write instead."""
     if isinstance(e, UnexpectedCharacters):
-        at = e.pos_in_stream
+        at: int = e.pos_in_stream or 0  # set by the lexer (lark types only its class default, None)
         ch = text[at] if at < len(text) else ""
         return (
             _lookalike(text, at)
@@ -72,15 +73,21 @@ def failure(e: UnexpectedInput, text: str) -> ParseFailure:
         expected = e.accepts or e.expected
         if tok.type == "$END":
             return _early_end(text, expected)
+        start = _start(tok)
         return (
             _foreign_word(text, tok)
-            or _unmatched(text, tok.start_pos)
-            or _thousands(text, tok.start_pos)
-            or _spaced_unit(text, tok.start_pos, str(tok))
+            or _unmatched(text, start)
+            or _thousands(text, start)
+            or _spaced_unit(text, start, str(tok))
             or _missing_then(text, tok, expected)
-            or ParseFailure(f"unexpected `{tok}`", tok.start_pos, len(str(tok)), hint=f"expected {_expected(expected)}")
+            or ParseFailure(f"unexpected `{tok}`", start, len(str(tok)), hint=f"expected {_expected(expected)}")
         )
     return ParseFailure(str(e), getattr(e, "pos_in_stream", 0) or 0)
+
+
+def _start(tok: Token) -> int:
+    """Where ``tok`` starts: every token the parser hands over has its place (lark types it as optional)."""
+    return tok.start_pos or 0
 
 
 # Characters that look like the ASCII ones the language uses: what a Chinese input method types (full-width
@@ -123,7 +130,7 @@ def _lookalike(text: str, at: int) -> ParseFailure | None:
     if end == at:
         return None
     typed = text[at:end]
-    write = "".join(ascii_for(c) for c in typed)
+    write = "".join(ascii_for(c) or c for c in typed)  # each has its ASCII form (the loop above)
     if write == "=":
         write = "=="
     if typed == "\u3000":
@@ -189,7 +196,7 @@ def _thousands(text: str, at: int) -> ParseFailure | None:
     return ParseFailure(without_separators(number), at) if number else None
 
 
-def _run_before(text: str, end: int, belongs) -> int:
+def _run_before(text: str, end: int, belongs: Callable[[str], bool]) -> int:
     """Where the run of characters that ``belongs`` ending at ``end`` starts (a scan back, linear: a regex anchored
     at the end would be tried from every start, quadratic in a 10,000-character expression)."""
     start = end
@@ -234,8 +241,8 @@ def keyword_for(word: str) -> str | None:
 
 def _foreign_word(text: str, tok: Token) -> ParseFailure | None:
     """A Chinese or capitalised keyword is read as a name, so the parser stops at it or just after it."""
-    candidates = [(tok.start_pos, str(tok))] if tok.type == "NAME" else []
-    end = len(text[: tok.start_pos].rstrip())
+    candidates = [(_start(tok), str(tok))] if tok.type == "NAME" else []
+    end = len(text[: _start(tok)].rstrip())
     start = _run_before(text, end, lambda c: c.isalnum() or c == "_")
     if start < end:
         candidates.append((start, text[start:end]))
@@ -259,7 +266,7 @@ def _foreign_word(text: str, tok: Token) -> ParseFailure | None:
 _CLOSE = {"(": ")", "[": "]"}
 
 
-def _brackets(text: str):
+def _brackets(text: str) -> tuple[list[tuple[int, str]], tuple[int, str] | None]:
     """(unclosed openers as (offset, char), first closer with no opener as (offset, char) or None); strings
     and comments are skipped."""
     stack, i = [], 0
@@ -298,7 +305,7 @@ def _unmatched(text: str, at: int) -> ParseFailure | None:
     )
 
 
-def _early_end(text: str, expected) -> ParseFailure:
+def _early_end(text: str, expected: Iterable[str]) -> ParseFailure:
     stack, stray = _brackets(text)
     if stack and stray is None:
         at, ch = stack[-1]
@@ -316,12 +323,12 @@ def _early_end(text: str, expected) -> ParseFailure:
     return ParseFailure(f"the expression ends too early{after}", max(last, 0), hint=f"expected {_expected(expected)}")
 
 
-def _missing_then(text: str, tok: Token, expected) -> ParseFailure | None:
+def _missing_then(text: str, tok: Token, expected: Iterable[str]) -> ParseFailure | None:
     if "THEN" not in expected:
         return None
     return ParseFailure(
         f"`if` needs `then` after its condition, before `{tok}`",
-        tok.start_pos,
+        _start(tok),
         len(str(tok)),
         hint="every `if` needs `then` and `else`: `if a > 0 then 1 else 0`",
     )

@@ -7,6 +7,7 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import Diagnostic, WQError
 from .overlay import DECISION_NAMED, apply
@@ -85,19 +86,19 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None 
         f = chain[i]
         if f.version in cache:
             continue
-        base_name = f.doc.get("extends")
-        if not base_name:
+        extends = f.doc.get("extends")
+        if not extends:
             cache[f.version] = Resolved(f.doc, f.marks, {}, [f.version])
             continue
-        base, base_file = cache[str(base_name)], chain[i + 1]
-        applied = apply(base.doc, base.marks, base_file.path.parent, f.doc, f.marks, str(base_name))
+        base, base_file = cache[str(extends)], chain[i + 1]
+        applied = apply(base.doc, base.marks, base_file.path.parent, f.doc, f.marks, str(extends))
         cache[f.version] = Resolved(
             applied.doc, applied.marks, applied.origin, [f.version] + base.chain, applied.problems
         )
     return cache[pf.version]
 
 
-def in_force(versions: list, on: datetime.date):
+def in_force(versions: list[Any], on: datetime.date) -> Any:
     """The version (PolicyVersion-like, with effective_from/until) in force on ``on``, or None."""
     best = None
     for v in versions:
@@ -148,7 +149,7 @@ def item_hashes(doc: dict) -> dict[str, str]:
 
     out = {}
 
-    def put(path, value):
+    def put(path: str, value: object) -> None:
         text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
         out[path] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 

@@ -11,17 +11,23 @@ import datetime
 import errno
 import itertools
 import re
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.composer import Composer
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 from yaml.resolver import Resolver
+from yaml.tokens import Token
 
 from .errors import Diagnostic, WQError
 from .source import ScalarMark, Span, line_of
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 # Limits on what a file may hold, so that hostile input fails fast (engine limits, not numbers of any policy):
 MAX_BYTES = 5_000_000  # bytes in one file
@@ -50,7 +56,7 @@ class Marks(dict):
         mark = self.get(("<key>",) + tuple(path))
         return mark.span() if mark else self.span(path)
 
-    def schema_span(self, error) -> Span | None:
+    def schema_span(self, error: ValidationError) -> Span | None:
         """Where a jsonschema ``error`` is best shown: an unknown or badly named key at that key, a missing
         key at the key of the mapping that lacks it, anything else at the value."""
         path = tuple(error.absolute_path)
@@ -70,8 +76,9 @@ class LazyMarks:
     """The marks of a document read without them (``inputs.load_input`` reads JSON with ``json.loads``, many
     times faster), found by ``load`` the first time an error asks where something is."""
 
-    def __init__(self, load):
-        self._load, self._marks = load, None
+    def __init__(self, load: Callable[[], Marks]) -> None:
+        self._load = load
+        self._marks: Marks | None = None
 
     def _real(self) -> Marks:
         if self._marks is None:
@@ -84,20 +91,31 @@ class LazyMarks:
     def key_span(self, path: tuple) -> Span | None:
         return self._real().key_span(path)
 
-    def schema_span(self, error) -> Span | None:
+    def schema_span(self, error: ValidationError) -> Span | None:
         return self._real().schema_span(error)
+
+
+# The marks a document's reader gives: found as it read (Marks, JsonMarks), or when first asked for (LazyMarks).
+MarksLike = Marks | LazyMarks
 
 
 class _TooMany(yaml.MarkedYAMLError):
     """A file holds more keys and values than a reader allows."""
 
 
-class _Checks:
+# What _Checks is mixed into: a loader, to the type checker (at run time, the classes below).
+if TYPE_CHECKING:
+    _Loader = yaml.SafeLoader
+else:
+    _Loader = object
+
+
+class _Checks(_Loader):
     """Composer hooks shared by both parsers: no aliases, bounded depth and size."""
 
     max_values = MAX_VALUES
 
-    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.events.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
@@ -125,13 +143,15 @@ class _Checks:
 class _PyComposer(_Checks, yaml.SafeLoader):
     """The pure-Python parser, when PyYAML was built without libyaml."""
 
-    def fetch_flow_collection_start(self, token_class):  # noqa: D401 - PyYAML hook
+    def fetch_flow_collection_start(self, token_class: type[Token]) -> None:  # noqa: D401 - PyYAML hook
         # The scanner reads `[[[[…` ahead to the end, each step costing the depth so far: stop it early.
         if self.flow_level >= MAX_DEPTH:
             raise yaml.MarkedYAMLError(None, None, f"nesting deeper than {MAX_DEPTH} levels", self.get_mark())
         super().fetch_flow_collection_start(token_class)
 
 
+# libyaml's parser where PyYAML has it (its wheels do), else the pure-Python one
+_Composer: type[_CComposer] | type[_PyComposer]
 if yaml.__with_libyaml__:
     from yaml._yaml import CParser
 
@@ -139,12 +159,12 @@ if yaml.__with_libyaml__:
         """libyaml's parser (six times faster) with PyYAML's Python composer, so the hooks and the nodes'
         marks (character indexes, lines, columns) are the same as with the pure-Python parser."""
 
-        def __init__(self, stream):
+        def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
             Composer.__init__(self)
             Resolver.__init__(self)
 
-        def compose_scalar_node(self, anchor):
+        def compose_scalar_node(self, anchor: Any) -> ScalarNode:
             node = super().compose_scalar_node(anchor)
             node.style = node.style or None  # libyaml says '' for a plain scalar, PyYAML None
             return node
@@ -237,8 +257,14 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def load_yaml(
-    text: str, file: str, *, empty_ok: bool = False, dates: bool = True, max_values: int = MAX_VALUES, _composer=None
-):
+    text: str,
+    file: str,
+    *,
+    empty_ok: bool = False,
+    dates: bool = True,
+    max_values: int = MAX_VALUES,
+    _composer: type[_CComposer] | type[_PyComposer] | None = None,
+) -> tuple[Any, Marks]:
     """Parse one YAML document into (value, Marks). Raises WQError with WQ-YAML diagnostics.
 
     ``dates=False`` keeps ``2021-01-01`` as a string (input documents validate dates as strings); ``max_values``
@@ -407,9 +433,9 @@ def _yaml_problem(e: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
         else:
             message = f"a value cannot start with `{text[mark.index]}`"
     if "mapping values are not allowed" in said and mark is not None:
-        wide = _colon_before(text, mark.line + 1, mark.column)
-        if wide is not None:
-            return Diagnostic("WQ-YAML", FULL_WIDTH_COLON, Span(file, *wide))
+        colon = _colon_before(text, mark.line + 1, mark.column)
+        if colon is not None:
+            return Diagnostic("WQ-YAML", FULL_WIDTH_COLON, Span(file, *colon))
     if "did not find expected ','" in said and mark is not None:
         comma = _full_width_comma(line_of(text, mark.line + 1), mark.column)
         if comma is not None:
@@ -435,7 +461,7 @@ def _yaml_problem(e: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
 _QUOTE_START = re.compile(r"""(?:^\s*|:\s+|-\s+|[\[{,]\s*)(["'])""")
 
 
-def _unclosed_quotes(text: str, before: int):
+def _unclosed_quotes(text: str, before: int) -> Iterator[tuple[int, int]]:
     """(line, col) of each quote that opens a value and is not closed on its own line, on the lines before line
     ``before``. Policy files have no reason to quote text over several lines, so such a quote is likely where a
     YAML error further on comes from — but only likely: ``_is_cause`` decides."""
@@ -481,7 +507,7 @@ def _is_cause(text: str, quote: tuple[int, int], error_line: int) -> bool:
     return True
 
 
-def _mark(node, file, text) -> ScalarMark:
+def _mark(node: Node, file: str, text: str) -> ScalarMark:
     return ScalarMark(
         file,
         text,
@@ -493,7 +519,7 @@ def _mark(node, file, text) -> ScalarMark:
     )
 
 
-def _build(node, path, marks, errors, file, text, dates):
+def _build(node: Node, path: tuple, marks: Marks, errors: list[Diagnostic], file: str, text: str, dates: bool) -> Any:
     marks[path] = _mark(node, file, text)
     if isinstance(node, MappingNode):
         if node.tag not in (_STD + "map",):
@@ -537,11 +563,11 @@ def _build(node, path, marks, errors, file, text, dates):
     return _scalar(node, errors, file, dates, path)
 
 
-def _span(node, file) -> Span:
+def _span(node: Node, file: str) -> Span:
     return Span(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _tag_error(node, file) -> Diagnostic:
+def _tag_error(node: Node, file: str) -> Diagnostic:
     hint = "wqpolicy files use plain YAML values only"
     if isinstance(node, ScalarNode) and node.tag.startswith("!") and not node.tag.startswith("!!"):
         # `condition: !x or y`: YAML reads a value that starts with `!` as a tag
@@ -590,7 +616,7 @@ def dotted(path: tuple) -> str:
     return out
 
 
-def _scalar(node: ScalarNode, errors, file, dates, path=()):
+def _scalar(node: Node, errors: list[Diagnostic], file: str, dates: bool, path: tuple = ()) -> Any:
     tag, raw = node.tag, node.value
     if tag == _STD + "str":
         return raw

@@ -26,7 +26,7 @@ class OutputFault(click.ClickException):
 
     exit_code = 1
 
-    def __init__(self, error_number: int, strerror: str | None = None, fd: int | None = None):
+    def __init__(self, error_number: int, strerror: str | None = None, fd: int | None = None) -> None:
         zh, en = _REASONS.get(error_number, ("系统错误", (strerror or os.strerror(error_number)).lower()))
         super().__init__(f"无法写出结果：{zh} / cannot write the output: {en}")
         self.errno = error_number
@@ -47,7 +47,7 @@ class GuardedOutput:
     """Wraps standard output: an OSError while writing or flushing becomes an OutputFault (click shows it and
     exits 1; one that click catches itself, probing the stream with an empty write, changes nothing)."""
 
-    def __init__(self, stream: TextIO):
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
     def write(self, text: str) -> int:
