@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from .diff import Diff
+from .impact import CaseChange, DecisionCount, Impact
+from .model import PolicyVersion
 
 
 def render_json(diff: Diff) -> str:
@@ -135,7 +137,7 @@ def kind_zh(kind: str) -> str:
     return f"{_HOW_ZH.get(how, how)}{_WHAT_ZH.get(what, what)}"
 
 
-def _ref_json(model) -> dict:
+def _ref_json(model: PolicyVersion) -> dict:
     return {
         "id": model.id,
         "version": model.version,
@@ -144,13 +146,13 @@ def _ref_json(model) -> dict:
     }
 
 
-def _effective(model) -> str:
+def _effective(model: PolicyVersion) -> str:
     start = model.effective_from.isoformat() if model.effective_from else "?"
     end = model.effective_until.isoformat() if model.effective_until else "…"
     return f"{model.version} ({start} – {end})"
 
 
-def _changed_of(impact) -> str:
+def _changed_of(impact: Impact) -> str:
     return (
         f"{impact.cases} 个案例中 {len(impact.changed)} 个有变化 · {len(impact.changed)} of {impact.cases} cases change"
     )
@@ -162,10 +164,10 @@ def _decision(diff: Diff, name: str) -> str:
     return f"{name} {d.label.zh}" if d is not None and d.label is not None else name
 
 
-def _outcome_change(diff: Diff, change) -> str:
+def _outcome_change(diff: Diff, change: CaseChange) -> str:
     """``eligible → ineligible（符合条件 → 不符合条件）``, or ``eligible（符合条件）, unchanged``."""
 
-    def zh(model, word):
+    def zh(model: PolicyVersion, word: str | None) -> str | None:
         d = model.decisions.get(change.decision)
         label = d.outcome_labels.get(word) if d is not None and word is not None else None
         return label.zh if label is not None else None
@@ -177,12 +179,12 @@ def _outcome_change(diff: Diff, change) -> str:
     return f"{words}（{before or change.before} → {after or change.after}）" if before or after else words
 
 
-def _money(count, sep: str = ", ") -> str:
+def _money(count: DecisionCount, sep: str = ", ") -> str:
     """``supply_subsidy_total -7,239,600.00``: each money output's differences summed over the decision's cases."""
     return sep.join(f"{name} {total:+,.2f}" for name, total in sorted(count.money.items()))
 
 
-def _rule_state(s) -> str:
+def _rule_state(s: str | None) -> str:
     return s if s is not None else "(absent)"
 
 

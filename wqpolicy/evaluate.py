@@ -4,16 +4,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from . import ast
 from .absent import Missing, absent_reads
 from .checker import Checker, item_reads, reads
 from .codegen import CodeGen, RunResult, negative_payout
 from .context import Context, Recorder
 from .display import exact_money_text
 from .errors import Diagnostic
-from .model import Decision, Expr, PolicyVersion, parsed
+from .model import Decision, Expr, PolicyVersion, Rule, parsed, stated
 from .record import ERROR_LABEL, DecisionInfo, DecisionRecord, OutputInfo, RuleInfo, to_json_value
 from .values import UNKNOWN, EvalFault, fault_message, fault_message_zh, is_number
 from .words import ERROR, Kind, RuleOutcome, Severity, kind_of
@@ -69,7 +70,7 @@ class CompiledDecision:
             {**decision.outcome_labels, **({} if ERROR in decision.outcome_labels else {ERROR: ERROR_LABEL})},
         )
 
-    def _rule_info(self, rule, paths) -> RuleInfo:
+    def _rule_info(self, rule: Rule, paths: list[tuple[str, ast.Node]]) -> RuleInfo:
         kinds = {p: kind_of(_kind(self._checker, p)) for p, _ in paths}
         constants = {
             p: _constant_json(self._gen.constant(node), kinds[p])
@@ -80,8 +81,8 @@ class CompiledDecision:
             rule.id,
             rule.clause,
             Severity(rule.severity),
-            rule.label,
-            rule.message,
+            stated(rule.label),
+            stated(rule.message),
             tuple(p for p, _ in paths),
             kinds,
             constants,
@@ -94,21 +95,22 @@ class CompiledDecision:
         return self._gen.source
 
     @property
-    def runner(self):
+    def runner(self) -> Callable[[Context], RunResult]:
         """The compiled core: ``runner(Context(document))`` -> codegen.RunResult."""
         return self._runner or self._compile_runner()
 
-    def _compile_runner(self, observe: bool = False):
+    def _compile_runner(self, observe: bool = False) -> Callable[[Context], RunResult]:
         with self._lock:
-            if (self._observing if observe else self._runner) is None:
-                if observe:
+            if observe:
+                if self._observing is None:
                     self._observing = self._generate(CodeGen(self._checker, observe=True))
-                else:
-                    self._gen.ns["_lazy"] = self._lazy
-                    self._runner = self._generate(self._gen, "_lazy")
-            return self._observing if observe else self._runner
+                return self._observing
+            if self._runner is None:
+                self._gen.ns["_lazy"] = self._lazy
+                self._runner = self._generate(self._gen, "_lazy")
+            return self._runner
 
-    def _generate(self, gen: CodeGen, lazy: str | None = None):
+    def _generate(self, gen: CodeGen, lazy: str | None = None) -> Callable[[Context], RunResult]:
         d = self.decision
         return gen.runner(
             [(rule.condition, rule.severity == Severity.ADVISE) for rule in d.rules],
@@ -215,7 +217,7 @@ class CompiledDecision:
         """Whether a list output has an item with an unknown field."""
         return any(_unsettled(outputs[name]) for name in self._list_outputs)
 
-    def _negative(self, output: str, value, where: str) -> Diagnostic:
+    def _negative(self, output: str, value: Any, where: str) -> Diagnostic:
         """A money field of an item of a list output (at ``where``) that came out below zero (a money output itself
         is checked by the runner)."""
         try:
@@ -236,7 +238,9 @@ class CompiledDecision:
                 ]
         return out
 
-    def _missing(self, outcomes, values: tuple, outputs: dict, ctx: Context) -> tuple[tuple, Missing]:
+    def _missing(
+        self, outcomes: Sequence[RuleOutcome], values: tuple, outputs: dict, ctx: Context
+    ) -> tuple[tuple, Missing]:
         """Per rule, what an unknown rule lacks (None for the others); and what the record lacks in all: the
         required rules' first, then what unknown outputs asked for."""
         input_reads, output_fns = self._absent_functions()
@@ -286,7 +290,7 @@ class CompiledDecision:
                         inputs.append(
                             [
                                 (p, at.get(p), None if p in at else gen.name_of(node))
-                                for p, node in _input_reads(self._checker, rule.condition)
+                                for p, node in _input_reads(self._checker, parsed(rule.condition))
                             ]
                         )
                     outputs = [gen.name_of(parsed(o.expr).node, o.expr) for o in self._outputs]
@@ -319,7 +323,7 @@ def fault_diagnostic(e: Exception, expr: Expr | None, subject: str | None, decis
     )
 
 
-def _constant_json(value, kind: Kind | None) -> Any:
+def _constant_json(value: Any, kind: Kind | None) -> Any:
     """A parameter's value as a rule's ``values`` give it in JSON."""
     if kind is Kind.MONEY and is_number(value):
         return exact_money_text(value)
@@ -333,7 +337,7 @@ def _kind(checker: Checker, name: str) -> str | None:
     return p.kind if p else None
 
 
-def _read(fn, ctx: Context) -> Any:
+def _read(fn: Callable[[Context], Any], ctx: Context) -> Any:
     try:
         return fn(ctx)
     except Exception:  # noqa: BLE001 - a read that faults shows as unknown; the rule itself reports the fault
@@ -346,7 +350,7 @@ def _any_unknown(outputs: dict) -> bool:
     return any(v is UNKNOWN or v is None for v in outputs.values())
 
 
-def _settled(value) -> bool:
+def _settled(value: Any) -> bool:
     """A value with nothing unknown in it, however deep."""
     if value is UNKNOWN:
         return False
@@ -357,21 +361,23 @@ def _settled(value) -> bool:
     return True
 
 
-def _unsettled(value) -> bool:
+def _unsettled(value: Any) -> bool:
     """An output value that is unknown, or a list with an unknown field in one of its items."""
     if value is UNKNOWN or value is None:
         return True
     return type(value) is list and any(type(x) is dict and any(v is UNKNOWN for v in x.values()) for x in value)
 
 
-def _list_at(doc, path: str) -> list:
+def _list_at(doc: Any, path: str) -> list:
     """The list at dotted ``path`` of the input document, or [] when there is none there."""
     for part in path.split("."):
         doc = doc.get(part) if isinstance(doc, dict) else None
     return doc if isinstance(doc, list) else []
 
 
-def _input_reads(checker: Checker, expr, seen=None, local=()):
+def _input_reads(
+    checker: Checker, expr: Expr, seen: set | None = None, local: Iterable[str] = ()
+) -> list[tuple[str, ast.Node]]:
     """Dotted input paths read by ``expr``, following definitions transitively (a per-item definition's fields
     too, its item, carried and field names being its own)."""
     seen = set() if seen is None else seen

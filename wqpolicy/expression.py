@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from . import parser
 from . import types as T
@@ -15,21 +17,29 @@ from .evaluate import fault_diagnostic
 from .model import Decision, Expr, PolicyVersion
 from .source import Span
 from .values import FAULTS
+from .yamlload import MarksLike
+
+if TYPE_CHECKING:
+    from .policy import Policy
 
 
-def facts_type(value):
+def facts_type(value: Any) -> T.Type:
     """The static type of a fact: mappings are records, lists take the join of their items."""
     if isinstance(value, dict):
-        return T.Record(tuple((k, facts_type(v)) for k, v in value.items()))
+        return _facts_record(value)
     if isinstance(value, list):
-        item = T.ANY
+        item: T.Type = T.ANY
         for x in value:
             item = T.join(item, facts_type(x)) or T.ANY
         return T.ListOf(item)
     return T.of_value(value)
 
 
-def evaluate_expression(text: str, facts: dict | None = None, file: str = "<expr>", missing=()):
+def _facts_record(facts: dict) -> T.Record:
+    return T.Record(tuple((k, facts_type(v)) for k, v in facts.items()))
+
+
+def evaluate_expression(text: str, facts: dict | None = None, file: str = "<expr>", missing: Iterable[str] = ()) -> Any:
     """Parse, check and evaluate ``text`` with ``facts`` as its input names. ``missing`` names are declared but
     have no value (they evaluate as unknown). Raises WQError for syntax, name and type errors, and for runtime
     faults (WQ-EVAL).
@@ -41,7 +51,7 @@ def evaluate_expression(text: str, facts: dict | None = None, file: str = "<expr
     expr = _parse(text, file)
     policy = PolicyVersion("expr", "expr", None, datetime.date.min, None, None, False, {}, {}, {}, {}, {}, {}, file)
     decision = Decision("expr", None, "", {}, [], {}, [], {}, {})
-    declared = facts_type(facts)
+    declared = _facts_record(facts)
     declared = T.Record(declared.fields + tuple((m, T.ANY) for m in missing if m not in facts))
     checker = Checker(policy, decision, declared)
     checker.expr(expr)
@@ -49,8 +59,13 @@ def evaluate_expression(text: str, facts: dict | None = None, file: str = "<expr
 
 
 def evaluate_in_decision(
-    policy, decision: str, text: str, document: dict | None = None, marks=None, file: str | None = None
-):
+    policy: Policy,
+    decision: str,
+    text: str,
+    document: dict | None = None,
+    marks: MarksLike | None = None,
+    file: str | None = None,
+) -> tuple[Any, T.Type | None]:
     """Evaluate ``text`` where a rule of ``decision`` would be: with the policy's parameters and definitions and
     the document's fields (``document`` None: every input is unknown). The document must pass the decision's
     input schema (WQ-INPUT otherwise, placed with ``marks`` in ``file``). Returns (value, static type).
@@ -68,12 +83,12 @@ def evaluate_in_decision(
     return _run(checker, expr, doc), t
 
 
-def _check_in(policy, decision: str, expr: Expr):
-    checker = Checker(policy.model, policy.model.decisions[decision], policy.inputs[decision].type)
+def _check_in(policy: Policy, decision: str, expr: Expr) -> tuple[Checker, T.Type | None]:
+    checker = Checker(policy.model, policy.model.decisions[decision], policy.inputs[decision].record)
     return checker, checker.expr(expr, specials={"outcome": T.STRING})
 
 
-def _not_in_scope(policy, decision: str, expr: Expr, found) -> None:
+def _not_in_scope(policy: Policy, decision: str, expr: Expr, found: list[Diagnostic]) -> None:
     """The expression checks in itself, but a definition it uses reads fields ``decision``'s input lacks:
     say so at the expression, and name the decisions where it can be evaluated."""
     fits = [name for name in policy.decisions if name != decision and not _check_in(policy, name, expr)[0].diagnostics]
@@ -92,7 +107,7 @@ def _not_in_scope(policy, decision: str, expr: Expr, found) -> None:
 
 
 def _parse(text: str, file: str) -> Expr:
-    def locate(offset, length):
+    def locate(offset: int, length: int) -> Span:
         return Span(file, 1, offset + 1, length)
 
     try:
@@ -101,7 +116,7 @@ def _parse(text: str, file: str) -> Expr:
         raise WQError([Diagnostic("WQ-SYNTAX", e.message, locate(e.offset, e.length), e.hint)]) from None
 
 
-def _run(checker: Checker, expr: Expr, doc: dict):
+def _run(checker: Checker, expr: Expr, doc: dict) -> Any:
     """Compile ``expr`` once it checks, and evaluate it on ``doc``; a runtime fault is a WQ-EVAL error."""
     if checker.diagnostics:
         raise WQError(checker.diagnostics)

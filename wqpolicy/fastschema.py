@@ -14,6 +14,7 @@ import datetime
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from .values import exact_numbers, is_multiple
 
@@ -59,7 +60,7 @@ _SIZE = {
 }
 
 
-def _numbers_only(declared) -> bool:
+def _numbers_only(declared: Any) -> bool:
     """Whether a ``type`` keyword lets only numbers by (its test: an int, or a finite Decimal)."""
     kinds = [declared] if isinstance(declared, str) else declared
     return isinstance(kinds, list) and bool(kinds) and all(t in ("number", "integer") for t in kinds)
@@ -69,7 +70,7 @@ class _Declined(Exception):
     """The schema uses something this module does not handle."""
 
 
-def compile_check(schema) -> Check | None:
+def compile_check(schema: Any) -> Check | None:
     """``check(document)`` True only for documents that are valid against ``schema`` and already exact: no
     float and no NaN or infinite Decimal anywhere, so ``values.exact_numbers`` would leave them as they are.
     None when the schema is beyond this module (use jsonschema)."""
@@ -91,7 +92,7 @@ def _valid_date(s: str) -> bool:
     return True
 
 
-def _exact(x) -> bool:
+def _exact(x: Any) -> bool:
     """Whether ``x`` is already exact: nothing in it that ``exact_numbers`` would change (the test for values no
     keyword of the schema looks at)."""
     return exact_numbers(x) is x
@@ -104,7 +105,7 @@ class _Compiler:
     MAX_NESTING = 12  # blocks in one function (Python allows 20 loops and 100 indents)
     MAX_NODES = 20_000  # schema nodes compiled: $refs are inlined, and refs of refs could multiply without end
 
-    def __init__(self, root) -> None:
+    def __init__(self, root: Any) -> None:
         self.root = root
         self.lines: list[str] = []
         self.names: dict = {
@@ -128,18 +129,18 @@ class _Compiler:
         self.count += 1
         return f"{prefix}{self.count}"
 
-    def const(self, value) -> str:
+    def const(self, value: Any) -> str:
         name = f"c{len(self.names)}"
         self.names[name] = value
         return name
 
-    def function(self, schema) -> str:
+    def function(self, schema: Any) -> str:
         name = self.fresh("f")
         body = self.emit(schema, "x", 1)
         self.lines += [f"def {name}(x):", *("    " + line for line in body), "    return True", ""]
         return name
 
-    def emit(self, schema, x: str, depth: int) -> list[str]:
+    def emit(self, schema: Any, x: str, depth: int) -> list[str]:
         """Lines that return False when the value in variable ``x`` breaks ``schema`` or is not exact; ``depth``
         counts the blocks around them."""
         self.nodes += 1
@@ -167,7 +168,9 @@ class _Compiler:
             lines += self.keyword(k, schema[k], schema, x, kinds, depth)
         return lines
 
-    def keyword(self, k: str, v, schema: dict, x: str, kinds, depth: int) -> list[str]:  # noqa: C901 - one branch per keyword reads best
+    def keyword(  # noqa: C901 - one branch per keyword reads best
+        self, k: str, v: Any, schema: dict, x: str, kinds: list[str] | None, depth: int
+    ) -> list[str]:
         def only(kind: str) -> bool:
             return kinds == [kind]
 
@@ -178,7 +181,7 @@ class _Compiler:
             return [f"if type({x}) is {_PY[kind]}:", *("    " + line for line in body)]
 
         if k == "type":
-            if not all(t in _TYPE_TEST for t in kinds):
+            if kinds is None or not all(t in _TYPE_TEST for t in kinds):  # (a list here: `type` is given)
                 raise _Declined
             test = " or ".join(_TYPE_TEST[t].format(x=x) for t in kinds)
             lines = [f"if not ({test}): return False"]

@@ -7,13 +7,15 @@ import datetime
 import itertools
 import json
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, NoReturn
 
 from . import types as T
 from .display import excerpt
 from .errors import Diagnostic, WQError
-from .fastschema import compile_check
+from .fastschema import Check, compile_check
 from .jsonmarks import JsonMarks
 from .jsonmarks import usable as json_lines
 from .schemas import error_message, error_path, inlined, resolver, validator
@@ -123,7 +125,7 @@ def _json_document(text: str, name: str = "") -> dict | None:
     return doc if isinstance(doc, dict) and _plain(doc) else None
 
 
-def _count(value) -> int:
+def _count(value: Any) -> int:
     """The values ``value`` holds, itself included, counted without recursion."""
     count, stack = 0, [value]
     while stack:
@@ -136,11 +138,11 @@ def _count(value) -> int:
     return count
 
 
-def _refuse(raw: str):
+def _refuse(raw: str) -> NoReturn:
     raise ValueError(raw)  # NaN, Infinity: load_yaml says why they are not allowed
 
 
-def _unique_keys(pairs) -> dict:
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
     out = dict(pairs)
     if len(out) != len(pairs):
         raise ValueError("duplicate key")  # load_yaml says which, and where
@@ -152,7 +154,7 @@ def _unique_keys(pairs) -> dict:
 _NOT_YAML_TEXT = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _plain(value) -> bool:
+def _plain(value: Any) -> bool:
     """Whether ``value`` nests less deeply than load_yaml allows and holds only text YAML allows."""
     stack = [(value, 1)]
     while stack:
@@ -173,7 +175,7 @@ def _plain(value) -> bool:
 _JSON_LEAVES = (str, int, float, Decimal, bool, type(None), datetime.date)
 
 
-def not_json(doc, file: str | None = None) -> Diagnostic | None:
+def not_json(doc: Any, file: str | None = None) -> Diagnostic | None:
     """What makes a document given through the API no JSON document, if anything: a key that is not text (YAML
     reads `1: x` with the key 1), a value of no JSON kind (a set, bytes, a complex number, an object), or nesting
     past the limit, which a document that holds itself reaches too. Looked at without recursion."""
@@ -225,7 +227,7 @@ _BOUNDED_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 _BOUNDED_NAMED = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 
 
-def bounded(schema):
+def bounded(schema: Any) -> Any:
     """A copy of ``schema`` in which every schema a value is checked against limits its lists, texts and
     mappings: by its own `maxItems`, `maxLength`, `maxProperties`, or by the defaults above. A schema that is only
     a `$ref` is left as it is (what it points at is bounded)."""
@@ -256,24 +258,32 @@ class InputSchema:
         resources = {uri: bounded(x) for uri, x in (resources or {}).items()}
         self.path = path
         self.validator = validator(inlined(schema), resources=resources)
-        self._schema, self._check = schema, _UNBUILT
+        self._schema = schema
+        self._check: Check | None = None
+        self._built = False
         self.type = T.from_schema(schema, resolver(schema, resources=resources))
         self._convert = _date_converter(self.type)
 
     @property
-    def certainly_valid(self):
+    def certainly_valid(self) -> Check | None:
         """The fast yes for the usual, valid document (fastschema), compiled on the first document, not at load:
         loading and checking a policy need none; None when the schema is beyond it."""
-        if self._check is _UNBUILT:
-            self._check = compile_check(self._schema)
+        if not self._built:
+            self._check, self._built = compile_check(self._schema), True
         return self._check
 
-    def errors(self, doc, marks: MarksLike | None = None, file: str | None = None) -> list[Diagnostic]:
+    @property
+    def record(self) -> T.Record:
+        """The type of the documents the schema admits, as the checker reads fields from it: a schema of no object
+        (of any value) lets any field be there."""
+        return self.type if isinstance(self.type, T.Record) else T.Record((), True)
+
+    def errors(self, doc: Any, marks: MarksLike | None = None, file: str | None = None) -> list[Diagnostic]:
         """Every schema violation, as `investment[2].amount: -5 is less than the minimum of 0`."""
         problem = not_json(doc, file)
         return [problem] if problem else self._errors(exact_numbers(doc), marks, file)
 
-    def validated(self, doc, marks: MarksLike | None = None, file: str | None = None) -> dict:
+    def validated(self, doc: Any, marks: MarksLike | None = None, file: str | None = None) -> dict:
         """``prepare(doc)`` once the document passes its schema; WQError with every violation if it does not."""
         check = self.certainly_valid
         if check is None or not check(doc):  # its yes: valid, and already exact
@@ -292,7 +302,7 @@ class InputSchema:
                 raise WQError(problems)
         return self._convert(doc) if self._convert else doc
 
-    def _errors(self, doc, marks: MarksLike | None, file: str | None) -> list[Diagnostic]:
+    def _errors(self, doc: Any, marks: MarksLike | None, file: str | None) -> list[Diagnostic]:
         if self.certainly_valid is not None and self.certainly_valid(doc):
             return []
         out = []
@@ -325,11 +335,11 @@ class InputSchema:
         return self._convert(doc) if self._convert else doc
 
 
-def _date_converter(t):
+def _date_converter(t: T.Type | None) -> Callable[[Any], Any] | None:
     """A function converting date strings at the places ``t`` says are dates, or None if there are none."""
     if t == T.DATE:
 
-        def conv(v):
+        def conv(v: Any) -> Any:
             if isinstance(v, str):
                 try:
                     return datetime.date.fromisoformat(v)
@@ -348,7 +358,7 @@ def _date_converter(t):
         if not convs:
             return None
 
-        def record(v):
+        def record(v: Any) -> Any:
             if not isinstance(v, dict):
                 return v
             out = dict(v)

@@ -39,6 +39,13 @@ def parsed(expr: Expr | None) -> Expr:
     return expr
 
 
+def stated(text: Text | None) -> Text:
+    """A rule's label or message in a policy that checked clean (None only in one with errors)."""
+    if text is None:
+        raise ValueError("a label or message missing: a policy with errors is never compiled")
+    return text
+
+
 @dataclass
 class Parameter:
     name: str

@@ -33,9 +33,8 @@ def check_decisions(
             else None
         )
         inputs[name] = schema
-        # no schema (an error already): no input field is known; a schema of no object: any field may be there
-        input_type = schema.type if schema is not None else Record(())
-        checkers[name] = Checker(version, decision, input_type if isinstance(input_type, Record) else Record((), True))
+        # no schema (an error already): no input field is known
+        checkers[name] = Checker(version, decision, schema.record if schema is not None else Record(()))
         found += checkers[name].check()
     return inputs, checkers, _merged(found)
 

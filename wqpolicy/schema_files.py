@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from jsonschema import Draft202012Validator
-from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 
 from .display import excerpt
 from .errors import Diagnostic, WQError, did_you_mean
@@ -23,6 +24,9 @@ from .jsonmarks import JsonMarks, usable
 from .schemas import inlined
 from .source import Span
 from .yamlload import read_text
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -38,7 +42,7 @@ def _flat_meta() -> dict:
         properties.update(part.get("properties", {}))
         defs.update(part.get("$defs", {}))
 
-    def static(node):
+    def static(node: Any) -> Any:
         if isinstance(node, dict):
             return {
                 ("$ref" if k == "$dynamicRef" and v == "#meta" else k): (
@@ -206,7 +210,7 @@ def load_input_schema(ref: str, folder: Path, shown_folder: str) -> SchemaFile |
 _CHECKED: dict = {}
 
 
-def _versions(paths) -> tuple:
+def _versions(paths: Iterable[Path]) -> tuple:
     out: list[tuple[int, int] | None] = []
     for p in paths:
         try:
@@ -273,7 +277,7 @@ def _checked(path: str, shown: str, root: str) -> SchemaFile:
     return out
 
 
-def _in_target(ref: str, contents) -> tuple | None:
+def _in_target(ref: str, contents: Any) -> tuple | None:
     """The problem with the `#…` part of a `$ref` to another file, when it points at nothing there."""
     fragment = ref.partition("#")[2]
     if not fragment:
@@ -295,7 +299,7 @@ def _in_target(ref: str, contents) -> tuple | None:
     )
 
 
-def _read(path: Path, shown: str):
+def _read(path: Path, shown: str) -> tuple[Any, str] | list[Diagnostic]:
     """(contents, text) of a JSON Schema file, numbers exact; or the diagnostics saying why it cannot be read."""
     try:
         text = read_text(path, regular=True, hint="name a .json file")
@@ -345,7 +349,7 @@ class _Twice(ValueError):
         self.key = key
 
 
-def _unique(pairs) -> dict:
+def _unique(pairs: list[tuple[str, Any]]) -> dict:
     out = dict(pairs)
     if len(out) != len(pairs):
         seen: set = set()
@@ -357,7 +361,7 @@ def _unique(pairs) -> dict:
 
 
 def _at(
-    marks,
+    marks: JsonMarks | None,
     shown: str,
     path: tuple,
     code: str,
@@ -383,13 +387,13 @@ def _at(
     )
 
 
-def _deepest(error):
+def _deepest(error: ValidationError) -> ValidationError:
     while error.context:
         error = max(error.context, key=lambda c: (len(c.absolute_path), c.validator != "type"))
     return error
 
 
-def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
+def _meta_problems(schema: Any, marks: JsonMarks | None, shown: str) -> list[Diagnostic]:
     """The schema against the 2020-12 meta-schema (patterns must compile), keywords it would pass over in silence
     (a misspelt `maxItem`: a warning), and a `$schema` naming another dialect."""
     out = []
@@ -450,7 +454,7 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
     return out
 
 
-def _subschemas(schema, path: tuple):
+def _subschemas(schema: Any, path: tuple) -> Iterator[tuple[tuple, Any]]:
     """(path, subschema) of ``schema`` and of each schema inside it, by the keywords that hold schemas."""
     stack = [(path, schema)]
     while stack:
@@ -469,13 +473,13 @@ def _subschemas(schema, path: tuple):
                 stack += [(here + (k, n), x) for n, x in node[k].items()]
 
 
-def _keywords(schema, path: tuple):
+def _keywords(schema: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
     for here, node in _subschemas(schema, path):
         for word in node:
             yield here, word
 
 
-def _refs(schema, path: tuple):
+def _refs(schema: Any, path: tuple) -> Iterator[tuple[Any, tuple]]:
     """(reference, path of the keyword) of each `$ref` and `$dynamicRef` in ``schema``."""
     for here, node in _subschemas(schema, path):
         for k in ("$ref", "$dynamicRef"):
@@ -488,7 +492,9 @@ def _refs(schema, path: tuple):
 _NESTED_ID = object()  # a `$id` inside a schema moves the base its refs are read against: not followed here
 
 
-def _follow(ref, file: Path, shown: str, schema, root: Path, base: str):
+def _follow(
+    ref: Any, file: Path, shown: str, schema: Any, root: Path, base: str
+) -> tuple[tuple | None, tuple[Path, str] | None]:
     """(problem, target) for one reference in ``file``: problem (message, hint, (zh, hint_zh)) when it is
     refused or points at nothing; target (path, shown) when it names another schema file inside ``root``."""
     if ref is _NESTED_ID:
@@ -545,7 +551,7 @@ def _within(path: Path, root: Path) -> bool:
 _MISSING = object()
 
 
-def _pointer(doc, pointer: str):
+def _pointer(doc: Any, pointer: str) -> Any:
     node = doc
     for part in pointer.split("/")[1:] if pointer else ():
         part = unquote(part).replace("~1", "/").replace("~0", "~")

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .display import columns, display, pad
+from .model import Definition, PolicyVersion, parsed
 
 STATUSES = ("own", "inherited", "changed", "added", "removed")
 _DECISION_SECTIONS = ("rules", "definitions", "outputs")
@@ -45,7 +46,7 @@ class Item:
         }
 
 
-def status_of(model, path: tuple) -> str:
+def status_of(model: PolicyVersion, path: tuple) -> str:
     """The mark of the item at ``path``: from ``model.origin`` (relative to the base), ``own`` without a base.
     An item inside an added decision is added too."""
     if not model.extends:
@@ -58,7 +59,7 @@ def status_of(model, path: tuple) -> str:
     return "inherited"
 
 
-def items(model) -> list[Item]:
+def items(model: PolicyVersion) -> list[Item]:
     """Every parameter, definition, rule, output, clause-map entry and metadata item, in document order."""
     out = []
     for name, p in model.parameters.items():
@@ -100,7 +101,7 @@ def items(model) -> list[Item]:
                     rule.id,
                     status_of(model, path),
                     rule.clause,
-                    sev + " ".join(rule.condition.text.split()),
+                    sev + " ".join(parsed(rule.condition).text.split()),
                     rule.label,
                 )
             )
@@ -118,7 +119,7 @@ def items(model) -> list[Item]:
                     f"{dname}.{name}",
                     status_of(model, path),
                     o.clause,
-                    f"({o.kind}) " + " ".join(o.expr.text.split()),
+                    f"({o.kind}) " + " ".join(parsed(o.expr).text.split()),
                     o.label,
                 )
             )
@@ -132,20 +133,20 @@ def items(model) -> list[Item]:
     return out
 
 
-def removed(model) -> list[str]:
+def removed(model: PolicyVersion) -> list[str]:
     """Paths (dotted) of the items the revision removed from its base, sorted."""
     return sorted(".".join(map(str, p)) for p, mark in model.origin.items() if mark == "removed")
 
 
-def _def_summary(d) -> str:
+def _def_summary(d: Definition) -> str:
     if d.expr is not None:
         return " ".join(d.expr.text.split())
     if d.each is not None:
-        return f"each {' '.join(d.each.source.text.split())} as {d.each.var}: " + ", ".join(d.each.fields)
+        return f"each {' '.join(parsed(d.each.source).text.split())} as {d.each.var}: " + ", ".join(d.each.fields)
     return ""
 
 
-def _header(model) -> list[str]:
+def _header(model: PolicyVersion) -> list[str]:
     title = f" — {model.title.zh} / {model.title.en}" if model.title else ""
     until = model.effective_until.isoformat() if model.effective_until else "…"
     base = f"基于 extends {model.extends}" if model.extends else "无基础版本 no base (every item is its own)"
@@ -156,7 +157,7 @@ _MARKS_ZH = {"own": "本版", "inherited": "继承", "changed": "修改", "added
 
 
 # -- renderers -------------------------------------------------------------------------------------------
-def render_text(model) -> str:
+def render_text(model: PolicyVersion) -> str:
     """Each item on a line: its mark, name, clause, value or expression, and its Chinese label."""
     legend = " · ".join(f"{m} {_MARKS_ZH[m]}" for m in STATUSES)
     lines = _header(model) + [f"标记 marks: {legend}", ""]
@@ -188,7 +189,7 @@ def render_text(model) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def render_json(model) -> str:
+def render_json(model: PolicyVersion) -> str:
     data = {
         "policy": {
             "id": model.id,
@@ -204,7 +205,7 @@ def render_json(model) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_yaml(model) -> str:
+def render_yaml(model: PolicyVersion) -> str:
     """The resolved document as YAML; a comment after each item's key gives its mark."""
     marks = {i.path: i.status for i in items(model)}
     lines = [f"# {line}" for line in _header(model)]
@@ -233,12 +234,12 @@ def render_yaml(model) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _relative_paths(model) -> dict:
+def _relative_paths(model: PolicyVersion) -> dict:
     """The resolved document with the files it names (the source text, input schemas), which a revision inherits
     made absolute, written relative to the shown version's own folder again: a saved copy works beside it."""
     doc, folder = dict(model.raw), Path(model.file).parent
 
-    def rel(value):
+    def rel(value: Any) -> Any:
         return os.path.relpath(value, folder) if isinstance(value, str) and os.path.isabs(value) else value
 
     if isinstance(doc.get("source"), dict):
@@ -277,16 +278,16 @@ _Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2
 _Dumper.add_representer(_Block, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=False))
 
 
-def _dump(value) -> str:
+def _dump(value: Any) -> str:
     value = _Block(value) if isinstance(value, dict) else value
     return yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100000, default_flow_style=None)
 
 
-def _dump_key(key) -> str:
+def _dump_key(key: Any) -> str:
     return _dump(key).splitlines()[0]
 
 
-def _jsonable(v):
+def _jsonable(v: Any) -> Any:
     if isinstance(v, Decimal):
         return format(v, "f")
     if isinstance(v, dict):

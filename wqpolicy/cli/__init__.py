@@ -132,7 +132,7 @@ class _Main(click.Group):
             OutputFault(errno.EBADF).show()
             sys.exit(1)
         stream = sys.stdout
-        sys.stdout = GuardedOutput(stream)  # type: ignore[assignment]
+        sys.stdout = GuardedOutput(stream)  # type: ignore[assignment]  # a wrapper with the TextIO methods click uses
         try:
             return super().main(*args, **kwargs)
         finally:
