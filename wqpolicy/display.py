@@ -4,7 +4,7 @@ ratios as percentages, and {name} placeholders in messages and labels filled wit
 from __future__ import annotations
 
 import unicodedata
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from .values import UNKNOWN, Year, is_number, quantize
@@ -22,9 +22,13 @@ def unsigned_zero(d: Decimal) -> Decimal:
 
 def decimal_text(v: int | Decimal) -> str:
     """Exact decimal text without exponent or trailing zeros: 0.0375, 12066000."""
+    if type(v) is int:
+        return str(v)  # a whole number's own digits (what the lines below give it, without the Decimal)
     d = v if type(v) is Decimal else Decimal(v)
     text = format(d, "f")
-    if len(text) <= 28:  # the usual number, fewer digits than a Decimal keeps: its own text, trimmed
+    if len(text) <= 28 or _digits(text) <= 28:
+        # the usual number, of no more digits than a Decimal keeps: its own text, trimmed, is what normalize()
+        # below gives
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         return "0" if text == "-0" else text
@@ -34,17 +38,34 @@ def decimal_text(v: int | Decimal) -> str:
     return format(d.normalize(), "f")
 
 
+def _digits(text: str) -> int:
+    """The significant digits of a number's fixed-point text (its sign, leading zeros and point aside)."""
+    significant = text.lstrip("-0.")
+    return len(significant) - ("." in significant)
+
+
 def money_text(v: int | Decimal) -> str:
     """Money in its JSON form: exactly two decimals, rounded half-up, never "-0.00": 3682950.00."""
-    text = format(quantize(v, CENT, ROUND_HALF_UP), "f")
+    if type(v) is int:
+        return f"{v}.00"
+    d = v if type(v) is Decimal else Decimal(v)
+    try:
+        text = format(d.quantize(CENT, ROUND_HALF_UP), "f")  # quantize's own first try, without the call
+    except InvalidOperation:
+        text = format(quantize(d, CENT, ROUND_HALF_UP), "f")
     return "0.00" if text == "-0.00" else text
 
 
 def exact_money_text(v: int | Decimal) -> str:
     """Money as read by a rule: two decimals like every amount (12276500.00), more only when the exact figure has
     them (9999999.995: a rule compares the exact figure, so its values must show it, not a rounded one)."""
+    if type(v) is int:
+        return f"{v}.00"
     d = v if type(v) is Decimal else Decimal(v)
-    fen = quantize(d, CENT)
+    try:
+        fen = d.quantize(CENT)  # quantize's own first try, without the call
+    except InvalidOperation:
+        fen = quantize(d, CENT)
     if d != fen:
         return decimal_text(d)
     text = format(fen, "f")
@@ -110,15 +131,21 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - columns(text))
 
 
-def fill(template: str, values: dict, kinds: dict) -> str:
+def fill(template: str, values: dict, kinds: dict, shown: dict[str, str] | None = None) -> str:
     """``template`` with each ``{name}`` replaced by the value ``name`` as people read it (at most EXCERPT
-    characters of it)."""
+    characters of it). ``shown`` (name -> text), when given, keeps each value's text for the next template (the
+    other language's)."""
     if "{" not in template:
         return template
     for k, v in values.items():
         placeholder = "{" + k + "}"
         if placeholder in template:
-            template = template.replace(placeholder, excerpt(display(v, kinds.get(k))))
+            text = shown.get(k) if shown is not None else None
+            if text is None:
+                text = excerpt(display(v, kinds.get(k)))
+                if shown is not None:
+                    shown[k] = text
+            template = template.replace(placeholder, text)
     return template
 
 

@@ -372,7 +372,8 @@ class Builder:
             return text
         values = {n: p.value for n, p in self._params.items()}
         kinds = {n: p.kind for n, p in self._params.items()}
-        return Text(fill(text.zh, values, kinds), fill(text.en, values, kinds))
+        shown: dict[str, str] = {}
+        return Text(fill(text.zh, values, kinds, shown), fill(text.en, values, kinds, shown))
 
     def _input_schema(self, ref: str, path: tuple) -> SchemaFile | None:
         """The checked input schema a decision's `input:` names, or None (and why, at `input:` or at the line of

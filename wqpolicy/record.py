@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import operator
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -91,6 +92,20 @@ class DecisionInfo:
     def __post_init__(self) -> None:
         object.__setattr__(self, "output_kinds", {o.name: (o.kind, o.fields) for o in self.outputs})
 
+    @property
+    def writer(self) -> _JsonWriter:
+        """The functions that write its records' JSON, generated on first use (see _JsonWriter) and kept beside it,
+        not in it: a record holds no code, and pickles as the data it is."""
+        writer = _WRITERS.get(id(self))
+        if writer is None:
+            writer = _WRITERS[id(self)] = _JsonWriter(self)
+            weakref.finalize(self, _WRITERS.pop, id(self), None)
+        return writer
+
+
+# DecisionInfo (by id, while it lives) -> the writer of its records' JSON
+_WRITERS: dict[int, _JsonWriter] = {}
+
 
 def fault_text(d: Diagnostic) -> str:
     """A fault as one line of English: its message and where in the policy (`division by zero at f.yaml:12:30`)."""
@@ -174,7 +189,8 @@ class RuleResult:
             return self.info.pass_message
         if outcome is RuleOutcome.FAIL:
             kinds, template = self.info.kinds, self.info.template
-            return Text(fill(template.zh, self.values, kinds), fill(template.en, self.values, kinds))
+            shown: dict[str, str] = {}  # each value's text, worked out once for both languages
+            return Text(fill(template.zh, self.values, kinds, shown), fill(template.en, self.values, kinds, shown))
         if outcome is RuleOutcome.UNKNOWN:
             more = self.missing_count - len(self.missing)
             zh = "、".join(self.missing) + (f" 等共 {self.missing_count} 项" if more > 0 else "")
@@ -379,30 +395,35 @@ class DecisionRecord:
             out["outcome_label"] = label.to_json()
         if self.outcome_fault is not None:
             out["outcome_error"] = fault_text(self.outcome_fault)
-        # Each rule's JSON straight from the values read, the constant parts worked out once; a rule that did not
-        # pass has its message, missing inputs and fault worked out by its RuleResult.
+        # Each rule's JSON straight from the values read, by code generated once per decision (a rule that passed
+        # written whole there); a rule that did not pass has its message, missing inputs and fault worked out by
+        # its RuleResult.
         missing, rule_faults = self.rule_missing, dict(self.rule_faults)
-        rules = []
-        for i, (rule, outcome, values) in enumerate(zip(info.rules, self.outcomes, self.values)):
-            result = None
-            if outcome is not RuleOutcome.PASS:
-                m = missing[i] if missing else None
-                result = RuleResult(
-                    rule,
-                    outcome,
-                    dict(zip(rule.paths, values)),
-                    list(m[0]) if m else [],
-                    m[1] if m else 0,
-                    rule_faults.get(i),
-                )
-            rules.append(_rule_json(rule, outcome, values, result))
-        out["rules"] = rules
+
+        def other(i: int, outcome: RuleOutcome, values: tuple) -> dict:
+            rule, m = info.rules[i], missing[i] if missing else None
+            result = RuleResult(
+                rule,
+                outcome,
+                dict(zip(rule.paths, values)),
+                list(m[0]) if m else [],
+                m[1] if m else 0,
+                rule_faults.get(i),
+            )
+            return _rule_json(rule, outcome, values, result)
+
+        writer = info.writer
+        out["rules"] = writer.rules(self.outcomes, self.values, other)
         if self.missing_shown:
             out["missing"] = list(self.missing_shown)
             if self.missing_count > len(self.missing_shown):
                 out["missing_count"] = self.missing_count
-        kinds = info.output_kinds
-        out["outputs"] = {name: render_value(value, *kinds[name]) for name, value in self.outputs.items()}
+        outputs = self.outputs
+        if tuple(outputs) == writer.output_names:  # as the runner gives them (always, but for a record made by hand)
+            out["outputs"] = writer.outputs(outputs)
+        else:
+            kinds = info.output_kinds
+            out["outputs"] = {name: render_value(value, *kinds[name]) for name, value in outputs.items()}
         if self.output_faults:
             out["output_errors"] = self.output_errors
         faults = self.faults
@@ -513,6 +534,97 @@ def _read_json(plan: tuple, values: tuple) -> dict:
 
 
 _TEXT_TYPES = frozenset({str, bool})
+
+
+def _value_json(value: Any) -> Any:
+    """A value a rule read in its JSON form (what _read_json gives a value of no declared kind)."""
+    t = type(value)
+    if t is str or t is bool:
+        return value
+    if t is Decimal:
+        return decimal_text(value)
+    if t is int:
+        return str(value)  # decimal_text's, without the call
+    if value is UNKNOWN:
+        return None
+    if t is list and _TEXT_TYPES.issuperset(map(type, value)):  # texts and truths: as they are
+        return value[:]
+    return to_json_value(value)
+
+
+class _JsonWriter:
+    """The JSON of one decision's records, written by Python generated once per decision (as codegen.py does for
+    the decision itself): ``rules(outcomes, values, other)`` gives the list of rule objects, a rule that passed
+    built whole in one expression (its id, clause, label and message constants of the code, each value read
+    turned into JSON as its plan says), any other by ``other(i, outcome, values)``; ``outputs(outputs)`` the
+    outputs object. Everything it returns is new: no part is shared with another record's JSON. It gives
+    exactly what _rule_json and render_value give (tests/test_json_output.py holds it to that)."""
+
+    def __init__(self, info: DecisionInfo) -> None:
+        self.ns: dict[str, Any] = {
+            "PASS": RuleOutcome.PASS,
+            "Decimal": Decimal,
+            "value_json": _value_json,
+            "exact_money_text": exact_money_text,
+            "money_text": money_text,
+            "decimal_text": decimal_text,
+            "render_value": render_value,
+            "copied": _copied,
+        }
+        lines = ["def rules(outcomes, values, other):"]
+        for i, rule in enumerate(info.rules):
+            lines += [f"    if outcomes[{i}] is PASS:", *("        " + x for x in self._passed(rule, i))]
+            lines += ["    else:", f"        r{i} = other({i}, outcomes[{i}], values[{i}])"]
+        lines.append(f"    return [{', '.join(f'r{i}' for i in range(len(info.rules)))}]")
+        self.output_names = tuple(o.name for o in info.outputs)
+        items = [f"{o.name!r}: {self._output(o, i)}" for i, o in enumerate(info.outputs)]
+        lines += ["", "def outputs(o):", f"    return {{{', '.join(items)}}}"]
+        self.source = "\n".join(lines) + "\n"
+        exec(compile(self.source, f"<wqpolicy JSON of {info.decision}>", "exec"), self.ns)  # noqa: S102
+        self.rules: Callable[[tuple, tuple, Callable[[int, RuleOutcome, tuple], dict]], list] = self.ns["rules"]
+        self.outputs: Callable[[dict], dict] = self.ns["outputs"]
+
+    def _const(self, value: Any) -> str:
+        name = f"k{len(self.ns)}"
+        self.ns[name] = value
+        return name
+
+    def _passed(self, rule: RuleInfo, i: int) -> list[str]:
+        """Lines setting ``r{i}`` to the JSON of rule ``i`` that passed."""
+        _, label, passed, plan, _ = rule._json
+        names = [f"a{i}_{j}" for j in range(len(plan))]
+        read = []
+        for (path, how, constant), a in zip(plan, names):
+            if how == _CONSTANT:
+                value = (
+                    repr(constant) if type(constant) is str or constant is None else f"copied({self._const(constant)})"
+                )
+            elif how == _TEXTS:
+                value = f"{self._const(constant)}[:]"  # a list of texts: copied in one step
+            elif how == _MONEY:
+                value = f"(exact_money_text({a}) if (t := type({a})) is Decimal or t is int else value_json({a}))"
+            else:
+                value = (
+                    f"({a} if (t := type({a})) is str or t is bool else decimal_text({a}) if t is Decimal "
+                    f"else str({a}) if t is int else value_json({a}))"
+                )
+            read.append(f"{path!r}: {value}")
+        unpack = [f"{', '.join(names)}, = values[{i}]"] if names else []
+        return [
+            *unpack,
+            f"r{i} = {{'id': {rule.id!r}, 'clause': {rule.clause!r}, 'severity': {str(rule.severity)!r}, "
+            f"'outcome': 'pass', 'label': {{'zh': {label['zh']!r}, 'en': {label['en']!r}}}, "
+            f"'message': {{'zh': {passed['zh']!r}, 'en': {passed['en']!r}}}, 'values': {{{', '.join(read)}}}}}",
+        ]
+
+    def _output(self, output: OutputInfo, i: int) -> str:
+        """The JSON of output ``i``, from ``o``: as render_value gives it, its usual values without the call."""
+        a, kind, fields = f"o{i}", output.kind, self._const(output.fields) if output.fields else "None"
+        slow = f"render_value({a}, {str(kind) if kind is None else repr(str(kind))}, {fields})"
+        if kind in (Kind.MONEY, Kind.RATIO, Kind.NUMBER):
+            fast = "money_text" if kind is Kind.MONEY else "decimal_text"
+            return f"({fast}({a}) if type({a} := o[{output.name!r}]) is Decimal and {a}.is_finite() else {slow})"
+        return f"({a} if (t := type({a} := o[{output.name!r}])) is str or t is bool else {slow})"
 
 
 def _constant_plan(value: Any) -> int:
