@@ -49,16 +49,19 @@ class RunResult(NamedTuple):
     """What a decision's runner computed for one document: ``outcomes`` (a RuleOutcome per rule, in order),
     ``rule_faults`` (Caught each, or None), ``outcome`` (the outcome word; ``error`` when a rule or a step
     faulted), ``outcome_fault`` (Caught for the step, or None), ``outputs`` (name -> value), ``output_faults``
-    (Caught each, or None) and ``values`` (per rule, the values it read, in the order of its reads; containers
-    copied, never the document's own)."""
+    (Caught each, or None), ``values`` (per rule, the values it read, in the order of its reads; containers
+    copied, never the document's own), ``unknown_rule`` (whether a rule came out unknown) and ``unknown_output``
+    (whether an output did): the inputs missing are looked for only then."""
 
-    outcomes: list
+    outcomes: tuple
     rule_faults: list | None
     outcome: str
     outcome_fault: Caught | None
     outputs: dict
     output_faults: list | None
     values: tuple
+    unknown_rule: bool
+    unknown_output: bool
 
 
 _MISS = object()
@@ -164,6 +167,8 @@ def own(value: Any) -> Any:
     if t is tuple:
         return tuple(own(x) for x in value)
     if t is dict or isinstance(value, dict):
+        if _LEAVES.issuperset(map(type, value.values())):  # the usual item, a record of leaves: one copy, in C
+            return dict(value)
         return {k: own(x) for k, x in value.items()}
     return value
 
@@ -302,6 +307,7 @@ class CodeGen:
                 "    else:",
                 f"        {o} = {words[RuleOutcome.UNKNOWN]}",
                 *("        " + t for t in tally["unknown"]),
+                "        r_unknown = True",
             ]
         rules_dict = ", ".join(f"{c!r}: {count[c]}" for c in OUTCOME_COUNTS)
         body.append(f"r_rules = cache[{self._const('$rules')}] = {{{rules_dict}}}")
@@ -334,9 +340,10 @@ class CodeGen:
         ]
         scope["specials"]["outcome"] = "r_outcome"
         body.append("r_oerrors = None")
-        values = []
+        values, output_vars = [], []
         for i, (name, expr) in enumerate(outputs):
             v = self._new("p_")
+            output_vars.append(v)
             values.append(f"{self._const(name)}: {v}")
             text = self._top(parsed(expr))
             if self.types.get(id(parsed(expr).node)) not in _LEAF_TYPES:
@@ -357,9 +364,10 @@ class CodeGen:
                 f"    r_oerrors = (r_oerrors or []) + [Caught({i}, r_e)]",
             ]
         body += self._reads(reads)
+        outputs_unknown = " or ".join(f"{v} is U or {v} is None" for v in output_vars) or "False"
         body.append(
-            f"return RunResult([{', '.join(names)}], r_faults, r_outcome, r_ofault, "
-            f"{{{', '.join(values)}}}, r_oerrors, r_values)"
+            f"return RunResult(({''.join(n + ', ' for n in names)}), r_faults, r_outcome, r_ofault, "
+            f"{{{', '.join(values)}}}, r_oerrors, r_values, r_unknown, {outputs_unknown})"
         )
         self._scope = saved
         head = ["doc = ctx.doc", "cache = ctx.cache"]
@@ -368,7 +376,7 @@ class CodeGen:
         if fields:  # a field of a record that is no record: the runner that reads where it is used says so
             head += ["try:", *("    " + f for f in fields), "except FAULTS:", f"    return {lazy}(ctx)"]
         head += [f"{var} = MISS" for var in scope["defs"].values()]
-        head += [f"{c} = 0" for c in count.values()] + ["r_faults = None"]
+        head += [f"{c} = 0" for c in count.values()] + ["r_faults = None", "r_unknown = False"]
         fn = self._new("run")
         self._sources.append(f"def {fn}(ctx):\n" + "".join(f"    {line}\n" for line in head + body))
         self._flush()

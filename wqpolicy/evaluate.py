@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import ast
-from .absent import Missing, absent_reads
+from .absent import MISSING_SHOWN, Missing, absent_reads
 from .checker import Checker, item_reads, reads
 from .codegen import CodeGen, RunResult, negative_payout
 from .context import Context, Recorder
@@ -149,8 +149,9 @@ class CompiledDecision:
     def _record(self, result: RunResult, ctx: Context, input_name: str | None) -> DecisionRecord:
         outcome, outputs, outcomes = result.outcome, result.outputs, result.outcomes
         output_faults = self._output_faults(result)
-        if RuleOutcome.UNKNOWN in outcomes or _any_unknown(outputs) or self._unsettled_lists(outputs):
-            rule_missing, missing = self._missing(outcomes, result.values, outputs, ctx)
+        unknown_output = result.unknown_output or self._unsettled_lists(outputs)
+        if result.unknown_rule or unknown_output:
+            rule_missing, missing = self._missing(outcomes, result.values, outputs, ctx, unknown_output)
             shown, count = tuple(missing.shown), missing.count
         else:  # the usual record: nothing missing
             rule_missing, shown, count = (), (), 0
@@ -172,7 +173,7 @@ class CompiledDecision:
             self.info,
             outcome,
             input_name,
-            tuple(outcomes),
+            outcomes,
             result.values,
             outputs,
             rule_missing,
@@ -239,20 +240,27 @@ class CompiledDecision:
         return out
 
     def _missing(
-        self, outcomes: Sequence[RuleOutcome], values: tuple, outputs: dict, ctx: Context
+        self, outcomes: Sequence[RuleOutcome], values: tuple, outputs: dict, ctx: Context, unknown_output: bool
     ) -> tuple[tuple, Missing]:
         """Per rule, what an unknown rule lacks (None for the others); and what the record lacks in all: the
-        required rules' first, then what unknown outputs asked for."""
-        input_reads, output_fns = self._absent_functions()
+        required rules' first, then what unknown outputs (``unknown_output``: there are some) asked for."""
+        input_reads, output_fns, direct_reads = self._absent_functions()
         doc = ctx.doc
         plain = None
         everything = Missing()
         per_rule: list = [None] * len(outcomes)
         unknown = RuleOutcome.UNKNOWN
         for i in [i for i, outcome in enumerate(outcomes) if outcome is unknown]:
+            read = values[i]
+            direct = direct_reads[i]
+            if direct is not None:  # the usual rule: it names what it lacks straight from the values it read
+                lacking = tuple(path for path, at in direct if read[at] is UNKNOWN)
+                per_rule[i] = (lacking, len(lacking))
+                if self._required[i]:
+                    everything.update(lacking)
+                continue
             own = Missing()
             into = (own, everything) if self._required[i] else (own,)
-            read = values[i]
             for path, at, fn in input_reads[i]:  # a path the rule's values hold is not read again
                 if at is not None:
                     value = read[at]
@@ -268,7 +276,7 @@ class CompiledDecision:
                         for m in into:
                             m.add(shape, (j,))
             per_rule[i] = (tuple(own.shown), own.count)
-        if _any_unknown(outputs) or self._unsettled_lists(outputs):
+        if unknown_output:
             unsettled = [fn for o, fn in zip(self._outputs, output_fns) if _unsettled(outputs[o.name])]
             # What the outputs ask for, evaluated again over a noting view of the document: the definitions
             # already settled are taken as they are (reading them again could only name what did not matter).
@@ -279,7 +287,7 @@ class CompiledDecision:
     def _absent_functions(self) -> tuple:
         """Compiled on first use: per rule, (input path, its index among the rule's values or None, function)
         for each input it reads, following definitions; per output, its own function (run again over a noting
-        view by absent_reads)."""
+        view by absent_reads); per rule, its (input path, index) pairs when those say all it can lack, else None."""
         if self._absent_fns is None:
             with self._lock:
                 if self._absent_fns is None:
@@ -294,9 +302,20 @@ class CompiledDecision:
                             ]
                         )
                     outputs = [gen.name_of(parsed(o.expr).node, o.expr) for o in self._outputs]
+                    # A rule whose input paths are all among its values read (plain paths, none inside an input
+                    # list's items) and fewer than a record names: what it lacks is its values that are unknown.
+                    direct = [
+                        tuple((p, at) for p, at, _ in rule)
+                        if all(at is not None and "[" not in p for p, at, _ in rule)
+                        and not items
+                        and len(rule) <= MISSING_SHOWN
+                        else None
+                        for rule, items in zip(inputs, self._item_reads)
+                    ]
                     self._absent_fns = (
                         [[(p, at, gen.compiled(f) if f else None) for p, at, f in rule] for rule in inputs],
                         [gen.compiled(f) for f in outputs],
+                        direct,
                     )
         return self._absent_fns
 
@@ -342,12 +361,6 @@ def _read(fn: Callable[[Context], Any], ctx: Context) -> Any:
         return fn(ctx)
     except Exception:  # noqa: BLE001 - a read that faults shows as unknown; the rule itself reports the fault
         return UNKNOWN
-
-
-def _any_unknown(outputs: dict) -> bool:
-    """Whether an output is unknown (compared by identity: `UNKNOWN in values` would ask each Decimal, slowly,
-    whether it equals it)."""
-    return any(v is UNKNOWN or v is None for v in outputs.values())
 
 
 def _settled(value: Any) -> bool:

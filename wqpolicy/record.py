@@ -400,7 +400,7 @@ class DecisionRecord:
         # its RuleResult.
         missing, rule_faults = self.rule_missing, dict(self.rule_faults)
 
-        def other(i: int, outcome: RuleOutcome, values: tuple) -> dict:
+        def other(i: int, outcome: RuleOutcome, values: tuple, read: dict) -> dict:
             rule, m = info.rules[i], missing[i] if missing else None
             result = RuleResult(
                 rule,
@@ -410,7 +410,7 @@ class DecisionRecord:
                 m[1] if m else 0,
                 rule_faults.get(i),
             )
-            return _rule_json(rule, outcome, values, result)
+            return _rule_json(rule, outcome, values, result, read)
 
         writer = info.writer
         out["rules"] = writer.rules(self.outcomes, self.values, other)
@@ -472,11 +472,15 @@ def _one(i: int) -> Callable[[tuple], tuple]:
     return operator.itemgetter(slice(i, i + 1))
 
 
-def _rule_json(info: RuleInfo, outcome: RuleOutcome, values: tuple, result: RuleResult | None = None) -> dict:
+def _rule_json(
+    info: RuleInfo, outcome: RuleOutcome, values: tuple, result: RuleResult | None = None, read: dict | None = None
+) -> dict:
     """One rule's JSON from what the record holds (``result`` for a rule that did not pass: its message,
-    missing inputs and fault)."""
+    missing inputs and fault; ``read``: its values read in JSON, when they are known already)."""
     head, label, passed, plan, short = info._json
-    if short is not None and _TEXT_TYPES.issuperset(map(type, short[0](values))):
+    if read is not None:
+        pass
+    elif short is not None and _TEXT_TYPES.issuperset(map(type, short[0](values))):
         read = dict(zip(info.paths, values))  # texts and truths, as they are; the parameters' JSON laid over
         for path, how, constant in short[1]:
             read[path] = (
@@ -554,11 +558,11 @@ def _value_json(value: Any) -> Any:
 
 class _JsonWriter:
     """The JSON of one decision's records, written by Python generated once per decision (as codegen.py does for
-    the decision itself): ``rules(outcomes, values, other)`` gives the list of rule objects, a rule that passed
-    built whole in one expression (its id, clause, label and message constants of the code, each value read
-    turned into JSON as its plan says), any other by ``other(i, outcome, values)``; ``outputs(outputs)`` the
-    outputs object. Everything it returns is new: no part is shared with another record's JSON. It gives
-    exactly what _rule_json and render_value give (tests/test_json_output.py holds it to that)."""
+    the decision itself): ``rules(outcomes, values, other)`` gives the list of rule objects, each rule's values
+    read turned into JSON inline as its plan says, a rule that passed built whole in one expression (its id,
+    clause, label and message are constants of the code), any other by ``other(i, outcome, values, read)``;
+    ``outputs(outputs)`` gives the outputs object. Everything it returns is new: no part is shared with another
+    record's JSON. It gives exactly what _rule_json and render_value give (tests/test_json_writer.py)."""
 
     def __init__(self, info: DecisionInfo) -> None:
         self.ns: dict[str, Any] = {
@@ -573,15 +577,14 @@ class _JsonWriter:
         }
         lines = ["def rules(outcomes, values, other):"]
         for i, rule in enumerate(info.rules):
-            lines += [f"    if outcomes[{i}] is PASS:", *("        " + x for x in self._passed(rule, i))]
-            lines += ["    else:", f"        r{i} = other({i}, outcomes[{i}], values[{i}])"]
+            lines += ["    " + x for x in self._rule(rule, i)]
         lines.append(f"    return [{', '.join(f'r{i}' for i in range(len(info.rules)))}]")
         self.output_names = tuple(o.name for o in info.outputs)
         items = [f"{o.name!r}: {self._output(o, i)}" for i, o in enumerate(info.outputs)]
         lines += ["", "def outputs(o):", f"    return {{{', '.join(items)}}}"]
         self.source = "\n".join(lines) + "\n"
         exec(compile(self.source, f"<wqpolicy JSON of {info.decision}>", "exec"), self.ns)  # noqa: S102
-        self.rules: Callable[[tuple, tuple, Callable[[int, RuleOutcome, tuple], dict]], list] = self.ns["rules"]
+        self.rules: Callable[[tuple, tuple, Callable[[int, RuleOutcome, tuple, dict], dict]], list] = self.ns["rules"]
         self.outputs: Callable[[dict], dict] = self.ns["outputs"]
 
     def _const(self, value: Any) -> str:
@@ -589,8 +592,9 @@ class _JsonWriter:
         self.ns[name] = value
         return name
 
-    def _passed(self, rule: RuleInfo, i: int) -> list[str]:
-        """Lines setting ``r{i}`` to the JSON of rule ``i`` that passed."""
+    def _rule(self, rule: RuleInfo, i: int) -> list[str]:
+        """Lines setting ``r{i}`` to the JSON of rule ``i``: its values read, and the rest of a rule that passed
+        here, of any other by ``other``."""
         _, label, passed, plan, _ = rule._json
         names = [f"a{i}_{j}" for j in range(len(plan))]
         read = []
@@ -609,12 +613,15 @@ class _JsonWriter:
                     f"else str({a}) if t is int else value_json({a}))"
                 )
             read.append(f"{path!r}: {value}")
-        unpack = [f"{', '.join(names)}, = values[{i}]"] if names else []
+        unpack = [f"{', '.join(names)}, = v{i} = values[{i}]"] if names else [f"v{i} = values[{i}]"]
         return [
             *unpack,
-            f"r{i} = {{'id': {rule.id!r}, 'clause': {rule.clause!r}, 'severity': {str(rule.severity)!r}, "
+            f"if (o{i} := outcomes[{i}]) is PASS:",
+            f"    r{i} = {{'id': {rule.id!r}, 'clause': {rule.clause!r}, 'severity': {str(rule.severity)!r}, "
             f"'outcome': 'pass', 'label': {{'zh': {label['zh']!r}, 'en': {label['en']!r}}}, "
             f"'message': {{'zh': {passed['zh']!r}, 'en': {passed['en']!r}}}, 'values': {{{', '.join(read)}}}}}",
+            "else:",
+            f"    r{i} = other({i}, o{i}, v{i}, {{{', '.join(read)}}})",
         ]
 
     def _output(self, output: OutputInfo, i: int) -> str:
