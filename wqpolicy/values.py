@@ -166,7 +166,10 @@ def exact_numbers(value: Any) -> Any:
             t = type(v)
             if t is str or t is int or t is bool or v is None or (t is Decimal and v.is_finite()):
                 continue
-            new = exact_numbers(v)
+            if t is float:  # the leaf to convert, without the call
+                new = Decimal(repr(v)) if math.isfinite(v) else json.dumps(v)
+            else:
+                new = exact_numbers(v)
             if new is not v:
                 if changed is None:
                     changed = dict(value) if isinstance(value, dict) else list(value)
