@@ -225,6 +225,15 @@ class _Compiler:
             if type(v) is not int:
                 raise _Declined  # 1.5 or 2.0: jsonschema's reading of a fraction is its own
             kind, broken = _SIZE[k]
+            # Bounds that other tests imply are left out (the tests form one conjunction): the keys a mapping may
+            # have, the codes a text may be.
+            named = schema.get("properties")
+            closed = schema.get("additionalProperties") is False and "patternProperties" not in schema
+            if k == "maxProperties" and closed and isinstance(named, dict) and len(named) <= v:
+                return []
+            longest = self.longest_code(schema) if k == "maxLength" else None
+            if longest is not None and longest <= v:
+                return []
             return when(kind, [f"if len({x}) {broken} {int(v)}: return False"])
         if k in _COMPARE or k == "multipleOf":
             if type(v) not in (int, Decimal) or not Decimal(v).is_finite():
@@ -301,6 +310,19 @@ class _Compiler:
             return schema["type"]
         if _codes(schema):
             return "string"
+        target = self.target(schema, seen)
+        return self.pinned(target, seen + (schema["$ref"],)) if target is not None else None
+
+    def longest_code(self, schema: dict, seen: tuple = ()) -> int | None:
+        """The length of the longest text ``schema``'s `enum` or `const` of texts lets by (that of the schema its
+        `$ref` points at, as in ``pinned``), or None when it is no such list."""
+        if _codes(schema):
+            return max(len(o) for o in (schema["enum"] if "enum" in schema else [schema["const"]]))
+        target = self.target(schema, seen)
+        return self.longest_code(target, seen + (schema["$ref"],)) if target is not None else None
+
+    def target(self, schema: dict, seen: tuple) -> dict | None:
+        """The schema ``schema``'s `$ref` points at in this document, unless it was followed already."""
         ref = schema.get("$ref")
         if not isinstance(ref, str) or not ref.startswith("#/") or "%" in ref or ref in seen:
             return None
@@ -309,7 +331,7 @@ class _Compiler:
             if not isinstance(target, dict):
                 return None
             target = target.get(part.replace("~1", "/").replace("~0", "~"))
-        return self.pinned(target, seen + (ref,)) if isinstance(target, dict) else None
+        return target if isinstance(target, dict) else None
 
     def ref(self, ref: str, x: str, depth: int, known: list[str] | None = None) -> list[str]:
         if not ref.startswith("#/") or "%" in ref or ref in self.expanding:  # %-escapes: jsonschema's to decode

@@ -166,10 +166,12 @@ def exact_numbers(value: Any) -> Any:
             t = type(v)
             if t is str or t is int or t is bool or v is None or (t is Decimal and v.is_finite()):
                 continue
-            if t is float:  # the leaf to convert, without the call
-                new = Decimal(repr(v)) if math.isfinite(v) else json.dumps(v)
-            else:
+            if t is not float:
                 new = exact_numbers(v)
+            elif math.isfinite(v):  # the leaf to convert, without the call
+                new = Decimal(repr(v))
+            else:
+                new = json.dumps(v)
             if new is not v:
                 if changed is None:
                     changed = dict(value) if isinstance(value, dict) else list(value)
