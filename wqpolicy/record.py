@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .display import decimal_text, exact_money_text, fill, money_text
+from .display import decimal_text, display, exact_money_text, excerpt, fill, money_text
 from .errors import Diagnostic
 from .model import Text
 from .values import UNKNOWN, Duration, is_number, is_whole
@@ -63,6 +63,20 @@ class RuleInfo:
                 tuple(step for step in plan if step[1] in (_CONSTANT, _TEXTS)),
             )
         object.__setattr__(self, "_json", (head, label, passed_json, plan, short))
+
+    def constant_texts(self, values: dict[str, Any]) -> dict[str, str]:
+        """A new mapping of the parameters' placeholders in the message to their text, as ``fill`` writes them:
+        worked out for the first record, kept for the next ones while ``values`` holds the same parameter
+        values (as every record of the decision does)."""
+        known = self.__dict__.get("_constant_texts")
+        if known is None or any(values.get(path) is not value for path, (value, _) in known.items()):
+            known = {
+                path: (values[path], excerpt(display(values[path], self.kinds.get(path))))
+                for path in self.constants
+                if path in values and "{" + path + "}" in self.template.zh + self.template.en
+            }
+            self.__dict__["_constant_texts"] = known  # a cache, not a field: equal infos stay equal
+        return {path: text for path, (_, text) in known.items()}
 
 
 @dataclass(frozen=True)
@@ -188,9 +202,14 @@ class RuleResult:
         if outcome is RuleOutcome.PASS:
             return self.info.pass_message
         if outcome is RuleOutcome.FAIL:
-            kinds, template = self.info.kinds, self.info.template
-            shown: dict[str, str] = {}  # each value's text, worked out once for both languages
-            return Text(fill(template.zh, self.values, kinds, shown), fill(template.en, self.values, kinds, shown))
+            info, values = self.info, self.values
+            if "{" not in info.template.zh and "{" not in info.template.en:
+                return info.template  # nothing to fill in
+            # each value's text, worked out once for both languages; a parameter's, once for all records
+            shown = info.constant_texts(values)
+            return Text(
+                fill(info.template.zh, values, info.kinds, shown), fill(info.template.en, values, info.kinds, shown)
+            )
         if outcome is RuleOutcome.UNKNOWN:
             more = self.missing_count - len(self.missing)
             zh = "、".join(self.missing) + (f" 等共 {self.missing_count} 项" if more > 0 else "")
