@@ -497,9 +497,7 @@ def _rule_json(
     """One rule's JSON from what the record holds (``result`` for a rule that did not pass: its message,
     missing inputs and fault; ``read``: its values read in JSON, when they are known already)."""
     head, label, passed, plan, short = info._json
-    if read is not None:
-        pass
-    elif short is not None and _TEXT_TYPES.issuperset(map(type, short[0](values))):
+    if read is None and short is not None and _TEXT_TYPES.issuperset(map(type, short[0](values))):
         read = dict(zip(info.paths, values))  # texts and truths, as they are; the parameters' JSON laid over
         for path, how, constant in short[1]:
             read[path] = (
@@ -509,7 +507,7 @@ def _rule_json(
                 if how == _TEXTS
                 else _copied(constant)
             )
-    else:
+    elif read is None:
         read = _read_json(plan, values)
     if outcome is RuleOutcome.PASS:
         message = passed.copy()
