@@ -48,7 +48,11 @@ def runner() -> CliRunner:
 
 def run(*args: object, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
     """`wqpolicy ARGS…` in this process: ``.exit_code``, ``.stdout`` and ``.stderr`` apart (``.output``: both, as
-    a terminal shows them), ``.exception``. Arguments may be paths; they are passed as text."""
+    a terminal shows them), ``.exception``. Arguments may be paths; they are passed as text. Messages are in
+    English alone (WQPOLICY_LANG=en) unless ``env`` or ``--lang`` says otherwise: tests of what a command does
+    match its English words; the tests of wording (golden files, tests/test_languages.py) ask for the default,
+    Chinese with English beside it."""
+    env = {"WQPOLICY_LANG": "en", **(env or {})}
     return runner().invoke(main, [str(a) for a in args], input=input, env=env, prog_name="wqpolicy")
 
 
@@ -56,9 +60,13 @@ def run_process(
     *args: object, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 60, **options: Any
 ) -> subprocess.CompletedProcess:
     """`python -m wqpolicy ARGS…` in a real process, from ``cwd`` (text, stdout and stderr captured); ``env``
-    replaces the environment (PYTHONPATH set to this tree unless given). ``options`` go to subprocess.run."""
+    replaces the environment (PYTHONPATH set to this tree unless given; messages in English alone, as ``run``'s,
+    unless it names WQPOLICY_LANG). ``options`` go to subprocess.run."""
+    given = env
     env = dict(os.environ if env is None else env)
     env.setdefault("PYTHONPATH", str(ROOT))
+    if given is None or "WQPOLICY_LANG" not in given:  # English alone, as ``run`` (whatever the shell says)
+        env["WQPOLICY_LANG"] = "en"
     options.setdefault("capture_output", "stdout" not in options)
     return subprocess.run(
         [sys.executable, "-m", "wqpolicy", *map(str, args)], cwd=cwd, env=env, timeout=timeout, text=True, **options

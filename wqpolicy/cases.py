@@ -14,7 +14,7 @@ import yaml
 from .errors import Diagnostic, WQError
 from .inputs import load_input
 from .record import DecisionRecord
-from .schemas import data_dir, error_message, error_path, load_schema, validator
+from .schemas import data_dir, error_message, error_message_zh, error_path, load_schema, validator
 from .source import Span
 from .yamlload import Marks, load_yaml, read_text
 
@@ -85,11 +85,20 @@ def case_files(paths) -> list[Path]:
 
 def load_case(path: Path) -> Case:
     """One case file, checked against schemas/case.schema.json. Raises WQError."""
-    text = read_text(path, regular=True, hint="give a .yaml case file or a folder of them")
+    text = read_text(
+        path,
+        regular=True,
+        hint="give a .yaml case file or a folder of them",
+        hint_zh="请给出一个 .yaml 测试用例文件，或存放用例的文件夹",
+    )
     doc, marks = load_yaml(text, str(path), dates=False)
     schema_dir = data_dir("schemas")
     v = validator(load_schema(str(schema_dir / "case.schema.json")), str(schema_dir))
-    problems = [Diagnostic("WQ-CASE", _problem(e), marks.span(tuple(e.absolute_path))) for e in v.iter_errors(doc)]
+    problems = [
+        Diagnostic("WQ-CASE", en, marks.span(tuple(e.absolute_path)), zh=zh)
+        for e in v.iter_errors(doc)
+        for en, zh in [_problem(e)]
+    ]
     if problems:
         raise WQError(problems)
     if "input_file" in doc:
@@ -99,7 +108,14 @@ def load_case(path: Path) -> Case:
         document, input_marks = doc.get("input"), _within(marks, ("input",))
     if not isinstance(document, dict):
         raise WQError(
-            [Diagnostic("WQ-CASE", "the case needs an `input` mapping or an `input_file`", Span(str(path), 1, 1))]
+            [
+                Diagnostic(
+                    "WQ-CASE",
+                    "the case needs an `input` mapping or an `input_file`",
+                    Span(str(path), 1, 1),
+                    zh="测试用例需要 `input`（直接写出的申报材料）或 `input_file`（申报材料文件）",
+                )
+            ]
         )
     on = doc.get("on")
     return Case(
@@ -127,31 +143,53 @@ def _input_path(case: Path, name: str, where: Span | None) -> Path:
     problem is placed at the case's ``input_file:`` value, so that the case in question is named."""
     shown = name.replace("\0", "\\0") if len(name) <= 120 else name[:60].replace("\0", "\\0") + "…"
 
-    def bad(code, problem, hint=None):
-        raise WQError([Diagnostic(code, f"input_file `{shown}`: {problem}", where or Span(str(case), 1, 1), hint)])
+    def bad(code, problem: tuple[str, str], hint: tuple[str, str] | None = None):
+        raise WQError(
+            [
+                Diagnostic(
+                    code,
+                    f"input_file `{shown}`: {problem[0]}",
+                    where or Span(str(case), 1, 1),
+                    hint[0] if hint else None,
+                    zh=f"input_file `{shown}`：{problem[1]}",
+                    hint_zh=hint[1] if hint else None,
+                )
+            ]
+        )
 
+    document = ("give the input document's .yaml or .json file", "请给出申报材料的 .yaml 或 .json 文件")
     if "\0" in name:
-        bad("WQ-CASE", "a file name cannot hold the NUL character")
+        bad("WQ-CASE", ("a file name cannot hold the NUL character", "文件名中不能含有 NUL 字符"))
     path = case.parent / name
     try:
         if not path.exists():
-            bad("WQ-FILE", "no such file", f"the path is relative to the case file's folder: {path}")
+            bad(
+                "WQ-FILE",
+                ("no such file", "文件不存在"),
+                (
+                    f"the path is relative to the case file's folder: {path}",
+                    f"路径是相对于测试用例文件所在文件夹的：{path}",
+                ),
+            )
         if path.is_dir():
-            bad("WQ-FILE", "is a directory, not a file", "give the input document's .yaml or .json file")
+            bad("WQ-FILE", ("is a directory, not a file", "这是文件夹，不是文件"), document)
         if not path.is_file():
             bad(
                 "WQ-FILE",
-                "not a regular file (a pipe, socket or device)",
-                "give the input document's .yaml or .json file",
+                ("not a regular file (a pipe, socket or device)", "不是普通文件（而是管道、套接字或设备）"),
+                document,
             )
         if path.resolve() == case.resolve():
             bad(
                 "WQ-CASE",
-                "names this case file itself",
-                "give the input document's own file, or write it inline under `input:`",
+                ("names this case file itself", "指向了这个测试用例文件本身"),
+                (
+                    "give the input document's own file, or write it inline under `input:`",
+                    "请给出申报材料自己的文件，或直接写在 `input:` 下",
+                ),
             )
     except OSError as e:
-        bad("WQ-FILE", f"cannot read: {e.strerror or e}")
+        bad("WQ-FILE", (f"cannot read: {e.strerror or e}", f"无法读取（{e.strerror or e}）"))
     return path
 
 
@@ -160,11 +198,16 @@ def _input_path(case: Path, name: str, where: Span | None) -> Path:
 _RULES_IN_WORDS = ("oneOf", "anyOf", "not", "maxProperties", "minProperties")
 
 
-def _problem(error) -> str:
+def _problem(error) -> tuple[str, str]:
+    """(English, Chinese) for one error of a case file against its schema; a rule the schema describes in words
+    (its ``description``: the Chinese, a blank line, the English) said in those words."""
     said = error.schema.get("description") if error.validator in _RULES_IN_WORDS else None
-    if said is None:
-        return error_message(error)
-    return f"{error_path(error)}: {said}" if error.absolute_path else said
+    if not isinstance(said, str):
+        return error_message(error), error_message_zh(error)
+    zh, _, en = said.partition("\n\n")
+    en = en or zh
+    where = f"{error_path(error)}: " if error.absolute_path else ""
+    return where + en, where + zh
 
 
 def load_cases(paths) -> tuple[list[Case], list[Diagnostic]]:
@@ -177,6 +220,8 @@ def load_cases(paths) -> tuple[list[Case], list[Diagnostic]]:
                     "no case files (*.yaml, *.yml) in this folder",
                     Span(str(p), 1, 1),
                     hint="give the folder of the case files, or the files themselves",
+                    zh="这个文件夹中没有测试用例文件（*.yaml、*.yml）",
+                    hint_zh="请给出存放测试用例的文件夹，或用例文件本身",
                 )
             )
     for p in case_files(paths):

@@ -9,9 +9,10 @@ from .errors import Diagnostic, WQError
 from .yamlload import read_text
 
 
-def render_diagnostics(diagnostics: Iterable[Diagnostic]) -> str:
-    """Each diagnostic rendered (``Diagnostic.render``) with its source line when its file can be read, one after
-    another, each ending with a newline; "" for none. Each file is read once.
+def render_diagnostics(diagnostics: Iterable[Diagnostic], lang: str = "both") -> str:
+    """Each diagnostic rendered (``Diagnostic.render``) in ``lang`` (both: Chinese, then English; zh; en) with its
+    source line when its file can be read, one after another, each ending with a newline; "" for none. Each file
+    is read once.
 
     >>> from wqpolicy.source import Span
     >>> print(render_diagnostics([Diagnostic("WQ-FILE", "cannot read", Span("no/such.yaml", 1, 1))]), end="")
@@ -28,5 +29,5 @@ def render_diagnostics(diagnostics: Iterable[Diagnostic]) -> str:
                 except (WQError, OSError, ValueError):  # a name too long for the system, or with a NUL in it
                     texts[d.span.file] = None
             text = texts[d.span.file]
-        out.append(d.render(text) + "\n")
+        out.append(d.render(text, lang) + "\n")
     return "".join(out)

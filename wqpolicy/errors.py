@@ -54,10 +54,12 @@ CODES_ZH = {
 }
 
 
-def legend(diagnostics: Iterable[Diagnostic]) -> list[str]:
-    """One line per code that occurs, in Chinese with the English beside it, saying what it means and what to do."""
+def legend(diagnostics: Iterable[Diagnostic], lang: str = "both") -> list[str]:
+    """One line per code that occurs, saying what it means and what to do: in Chinese with the English beside it,
+    or in ``lang`` alone (zh, en)."""
     codes = sorted({d.code for d in diagnostics if d.code in CODES})
-    return [f"  {c}  {CODES_ZH[c]} / {CODES[c]}" for c in codes]
+    words = {"zh": lambda c: CODES_ZH[c], "en": lambda c: CODES[c]}.get(lang, lambda c: f"{CODES_ZH[c]} / {CODES[c]}")
+    return [f"  {c}  {words(c)}" for c in codes]
 
 
 @dataclass(frozen=True)
@@ -166,14 +168,36 @@ ALIKE, TYPO = 0.6, 0.8
 MAX_CANDIDATES = 2_000
 
 
-def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> str | None:
-    """'did you mean `x`?' for the closest candidate (at least ``cutoff`` alike, difflib's ratio), or None; None
-    also when there are more than MAX_CANDIDATES to choose from, or the name is long."""
+def closest(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> str | None:
+    """The candidate closest to ``name`` (at least ``cutoff`` alike, difflib's ratio), or None; None also when
+    there are more than MAX_CANDIDATES to choose from, or the name is long."""
     candidates = list(itertools.islice(candidates, MAX_CANDIDATES + 1))
     if len(candidates) > MAX_CANDIDATES or len(name) > 200:
         return None
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
-    return f"did you mean `{close[0]}`?" if close else None
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> str | None:
+    """'did you mean `x`?' for the closest candidate (``closest``), or None."""
+    close = closest(name, candidates, cutoff)
+    return f"did you mean `{close}`?" if close is not None else None
+
+
+def meant(close: str) -> tuple[str, str]:
+    """The hint that ``close`` is the name meant, in English and Chinese: (did you mean `x`?, 您是否想写 `x`？)."""
+    return f"did you mean `{close}`?", f"您是否想写 `{close}`？"
+
+
+def suggest(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> tuple[str, str] | None:
+    """(hint, hint_zh) naming the closest candidate (``closest``), or None: ``suggest(x, names) or (en, zh)``
+    gives a hint in both languages either way.
+
+    >>> suggest("rd_intesity", ["rd_intensity", "min_investment"])
+    ('did you mean `rd_intensity`?', '您是否想写 `rd_intensity`？')
+    """
+    close = closest(name, candidates, cutoff)
+    return meant(close) if close is not None else None
 
 
 _SHOWN = 160  # characters of a long source line shown around the caret

@@ -86,6 +86,9 @@ def _not_in_scope(policy, decision: str, expr: Expr, found) -> None:
                 f"{first.message} at {first.span}",
                 expr.span(0, len(expr.text)),
                 f"try --decision {' or '.join(fits)}" if fits else None,
+                zh=f"这个表达式用到的定义在决定 `{decision}` 中无法计算："
+                f"{first.zh or first.message}（位于 {first.span}）",
+                hint_zh=f"试试 --decision {' 或 '.join(fits)}" if fits else None,
             )
         ]
     )
@@ -98,7 +101,9 @@ def _parse(text: str, file: str) -> Expr:
     try:
         return Expr(text, parser.parse(text), locate)
     except parser.ParseFailure as e:
-        raise WQError([Diagnostic("WQ-SYNTAX", e.message, locate(e.offset, e.length), e.hint)]) from None
+        raise WQError(
+            [Diagnostic("WQ-SYNTAX", e.message, locate(e.offset, e.length), e.hint, zh=e.zh, hint_zh=e.hint_zh)]
+        ) from None
 
 
 def _run(checker: Checker, expr: Expr, doc: dict):

@@ -147,6 +147,7 @@ class Policy:
                         "WQ-INPUT",
                         "an input document must be a mapping of fields",
                         Span(input_name, 1, 1) if input_name else None,
+                        zh="申报材料必须是一组“字段: 值”",
                     )
                 ]
             )
@@ -165,6 +166,7 @@ class Policy:
                         "the document has no `decision:` field; give the decision "
                         f"(one of {', '.join(self.decisions)})",
                         where(),
+                        zh=f"申报材料中没有 `decision:` 字段：请写明要作出的决定（可选：{', '.join(self.decisions)}）",
                     )
                 ]
             )
@@ -175,6 +177,7 @@ class Policy:
                         "WQ-INPUT",
                         f"decision: {name!r} is not the name of a decision (one of {', '.join(self.decisions)})",
                         where(),
+                        zh=f"decision: {name!r} 不是决定的名称（可选：{', '.join(self.decisions)}）",
                     )
                 ]
             )
@@ -219,18 +222,19 @@ class Policy:
                 ]
             )
         if name not in self.decisions:
-            from .errors import did_you_mean
+            from .errors import suggest
 
+            hint = suggest(name, self.decisions) or (f"decisions: {names}", f"可用的决定：{names}")
             raise WQError(
                 [
                     Diagnostic(
                         "WQ-INPUT",
                         f"policy {self.model.ref} has no decision `{name}`",
                         where,
-                        did_you_mean(name, self.decisions) or f"decisions: {names}",
+                        hint[0],
                         subject=name,
                         zh=f"政策 {self.model.ref} 没有名为 `{name}` 的决定",
-                        hint_zh=f"可用的决定：{names}",
+                        hint_zh=hint[1],
                     )
                 ]
             )

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
 
 from .display import excerpt
-from .errors import Diagnostic, WQError, did_you_mean
+from .errors import Diagnostic, WQError, suggest
 from .jsonmarks import JsonMarks, usable
 from .schemas import inlined
 from .source import Span
@@ -298,10 +298,17 @@ def _in_target(ref: str, contents) -> tuple | None:
 def _read(path: Path, shown: str):
     """(contents, text) of a JSON Schema file, numbers exact; or the diagnostics saying why it cannot be read."""
     try:
-        text = read_text(path, regular=True, hint="name a .json file")
+        text = read_text(path, regular=True, hint="name a .json file", hint_zh="请给出一个 .json 文件")
     except WQError as e:
         return [
-            Diagnostic(d.code, d.message, Span(shown, d.span.line, d.span.col) if d.span else Span(shown, 1, 1), d.hint)
+            Diagnostic(
+                d.code,
+                d.message,
+                Span(shown, d.span.line, d.span.col) if d.span else Span(shown, 1, 1),
+                d.hint,
+                zh=d.zh,
+                hint_zh=d.hint_zh,
+            )
             for d in e.diagnostics
         ]
     try:
@@ -396,7 +403,8 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
     for e in _META.iter_errors(schema):
         path = tuple(e.absolute_path)
         if path and path[-1] == "type" and isinstance(e.instance, str):
-            hint = did_you_mean(e.instance, _TYPES) or "one of " + ", ".join(_TYPES)
+            types = ", ".join(_TYPES)
+            hint = suggest(e.instance, _TYPES) or (f"one of {types}", f"可用的类型：{types}")
             out.append(
                 _at(
                     marks,
@@ -404,8 +412,8 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
                     path,
                     "WQ-SCHEMA",
                     f"`{excerpt(e.instance)}` is not a JSON Schema type",
-                    hint,
-                    (f"`{excerpt(e.instance)}` 不是 JSON Schema 的类型", hint),
+                    hint[0],
+                    (f"`{excerpt(e.instance)}` 不是 JSON Schema 的类型", hint[1]),
                 )
             )
             continue
@@ -433,7 +441,10 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
         )
     for path, word in _keywords(schema, ()):
         if word not in _KNOWN and not word.startswith("x-"):
-            close = did_you_mean(word, _KNOWN, cutoff=0.8)
+            close = suggest(word, _KNOWN, cutoff=0.8) or (
+                "remove it, or name an annotation `x-…`",
+                "删除它，或以 `x-` 开头命名注释",
+            )
             out.append(
                 _at(
                     marks,
@@ -441,8 +452,8 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
                     path + (word,),
                     "WQ-SCHEMA",
                     f"`{excerpt(word)}` is not a JSON Schema keyword: it is passed over",
-                    close or "remove it, or name an annotation `x-…`",
-                    (f"`{excerpt(word)}` 不是 JSON Schema 关键字，会被忽略", close or "删除它，或以 `x-` 开头命名注释"),
+                    close[0],
+                    (f"`{excerpt(word)}` 不是 JSON Schema 关键字，会被忽略", close[1]),
                     "warning",
                     key=True,
                 )

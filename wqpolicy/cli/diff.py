@@ -10,7 +10,7 @@ from ..diff_report import RENDERERS
 from ..errors import Diagnostic, WQError
 from ..impact import case_impact
 from ..library import is_policy_file
-from . import fail, load_ref, main, out, render
+from . import fail, load_ref, main, out, render, said
 
 
 @main.command()
@@ -48,7 +48,12 @@ def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, fail_on_chan
           --cases tests/cases --format markdown --fail-on-change    # exit 1: the revision changes cases
     """
     if fail_on_change and not case_paths:  # no cases, nothing could change: a guard that guards nothing
-        raise click.UsageError("--fail-on-change needs --cases: the cases whose change it fails on")
+        raise click.UsageError(
+            said(
+                "--fail-on-change 需要同时给出 --cases：它依据这些用例是否变化来判定",
+                "--fail-on-change needs --cases: the cases whose change it fails on",
+            )
+        )
     files = [r for r in (old, new) if is_policy_file(r)]
     try:  # an ID@VERSION may be beside a file named here, but never that file itself (an edited copy, say)
         before, after = load_ref(old, files), load_ref(new, files)
@@ -62,6 +67,7 @@ def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, fail_on_chan
                         "WQ-VERSION",
                         f"OLD is a version of `{before.id}` and NEW of `{after.id}`: diff "
                         "compares two versions of one policy",
+                        zh=f"OLD 是 `{before.id}` 的版本，NEW 是 `{after.id}` 的版本：diff 只比较同一政策的两个版本",
                     )
                 ]
             )

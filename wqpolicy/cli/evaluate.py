@@ -6,7 +6,7 @@ import datetime
 
 import click
 
-from ..errors import Diagnostic, WQError, did_you_mean
+from ..errors import Diagnostic, WQError, suggest
 from ..inputs import load_input
 from ..loader import load_policy
 from ..record import DecisionRecord
@@ -62,13 +62,17 @@ def eval_(
     except WQError as e:
         fail(e)
     if decision is not None and decision not in policy.decisions:  # one error about the option, not one per input
+        names = ", ".join(policy.decisions)
+        hint = suggest(decision, policy.decisions) or (f"decisions: {names}", f"可用的决定：{names}")
         fail(
             WQError(
                 [
                     Diagnostic(
                         "WQ-INPUT",
                         f"--decision: policy {policy.model.ref} has no decision `{decision}`",
-                        hint=did_you_mean(decision, policy.decisions) or "decisions: " + ", ".join(policy.decisions),
+                        hint=hint[0],
+                        zh=f"--decision：政策 {policy.model.ref} 没有名为 `{decision}` 的决定",
+                        hint_zh=hint[1],
                     )
                 ]
             )

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..case_report import run_cases
-from . import DATE, main, policies_option
+from . import DATE, lang, main, policies_option, said
 
 
 @main.command()
@@ -48,8 +48,13 @@ def test(
       wqpolicy test --policy tests/fixtures/revision/2022-hypothetical.yaml --suggest tests/cases    # exit 1
     """
     if not paths and not Path("tests/cases").is_dir():
-        raise click.UsageError("no PATHS given and no tests/cases folder here: give the case files or their folder")
+        raise click.UsageError(
+            said(
+                "没有给出 PATHS，这里也没有 tests/cases 文件夹：请给出测试用例文件或其所在的文件夹",
+                "no PATHS given and no tests/cases folder here: give the case files or their folder",
+            )
+        )
     report = run_cases(paths or ["tests/cases"], policy_ref, on, policy_dirs, suggest=suggest)
-    for text, to_stderr in report.chunks(verbose):
+    for text, to_stderr in report.chunks(verbose, lang()):
         click.echo(text, nl=False, err=to_stderr)
     raise click.exceptions.Exit(report.return_code)
