@@ -159,11 +159,12 @@ def run_cases(
         try:
             chosen = fixed if fixed is not None else _case_policy(library, case, on)
         except WQError as e:
-            report.runs.append(CaseRun(case, problem=_case_problem(case, e.diagnostics[0], on)))
+            problem = _case_problem(case, e.diagnostics[0], on)
+            report.runs.append(CaseRun(case, problem=problem, warnings=list(case.notes)))
             continue
         known = library.files.get(chosen.id, {}) if library is not None else {chosen.version: None}
         result = run_case(case, chosen)
-        run = CaseRun(case, result, warnings=_misspelt_versions(case, known))
+        run = CaseRun(case, result, warnings=case.notes + _misspelt_versions(case, known))
         if suggest and not result.passed:
             run.suggestion = suggestion(result, chosen.version)
         report.runs.append(run)

@@ -31,6 +31,7 @@ class Case:
     expect: dict
     expect_by_version: dict
     spans: dict = field(default_factory=dict)  # where the case file says `policy`, `version`, `on`, each version
+    notes: list = field(default_factory=list)  # warnings about its files: read as GB18030
 
     def expectations(self, version: str) -> dict:
         """``expect`` with the entries for ``version`` laid over it."""
@@ -85,11 +86,13 @@ def case_files(paths) -> list[Path]:
 
 def load_case(path: Path) -> Case:
     """One case file, checked against schemas/case.schema.json. Raises WQError."""
+    notes: list[Diagnostic] = []
     text = read_text(
         path,
         regular=True,
         hint="give a .yaml case file or a folder of them",
         hint_zh="请给出一个 .yaml 测试用例文件，或存放用例的文件夹",
+        notes=notes,
     )
     doc, marks = load_yaml(text, str(path), dates=False)
     schema_dir = data_dir("schemas")
@@ -103,7 +106,7 @@ def load_case(path: Path) -> Case:
         raise WQError(problems)
     if "input_file" in doc:
         input_path = _input_path(path, doc["input_file"], marks.span(("input_file",)))
-        document, input_marks = load_input(input_path)
+        document, input_marks = load_input(input_path, notes=notes)
     else:
         document, input_marks = doc.get("input"), _within(marks, ("input",))
     if not isinstance(document, dict):
@@ -135,6 +138,7 @@ def load_case(path: Path) -> Case:
                 for v in doc.get("expect_by_version") or {}
             },
         },
+        notes,
     )
 
 

@@ -24,8 +24,9 @@ def render_diagnostics(diagnostics: Iterable[Diagnostic], lang: str = "both") ->
         text = None
         if d.span is not None:
             if d.span.file not in texts:
-                try:  # the source line under the message; read_text refuses huge and special files
-                    texts[d.span.file] = read_text(d.span.file) if Path(d.span.file).is_file() else None
+                try:  # the source line under the message; read_text refuses huge and special files (a GB18030
+                    # file is read as its diagnostics read it: that it was is said by a warning of its own)
+                    texts[d.span.file] = read_text(d.span.file, notes=[]) if Path(d.span.file).is_file() else None
                 except (WQError, OSError, ValueError):  # a name too long for the system, or with a NUL in it
                     texts[d.span.file] = None
             text = texts[d.span.file]

@@ -23,11 +23,12 @@ from .values import exact_numbers
 from .yamlload import MAX_DEPTH, MAX_VALUES, LazyMarks, Marks, decimal_number, load_yaml, read_text, whole_number
 
 
-def load_input(path: str | Path, text: str | None = None):
-    """An input document and its marks. ``text`` given: parse it (for standard input) instead of reading."""
+def load_input(path: str | Path, text: str | None = None, notes: list[Diagnostic] | None = None):
+    """An input document and its marks. ``text`` given: parse it (for standard input) instead of reading;
+    ``notes`` collects warnings about the file (read as GB18030: yamlload.decode_text)."""
     name = str(path)
     if text is None:
-        text = read_text(path)
+        text = read_text(path, notes=notes)
     doc = _json_document(text, name)
     if doc is not None:  # what the bureau's systems send: read without marks, found only if an error needs them
         marks = JsonMarks(text, name) if json_lines(text) else LazyMarks(lambda: _marks_of(text, name))

@@ -156,7 +156,7 @@ class Library:
         if not pf.doc.get("extends"):
             diagnostics += edits_without_base(pf.doc, pf.marks)
         if diagnostics:
-            raise WQError(diagnostics)
+            raise WQError(diagnostics + pf.notes)
         resolved = resolve(pf, siblings, self._resolved.setdefault(policy_id, {}))
         for base in resolved.chain[1:]:  # a base found in two folders: which one a revision means is not clear
             if (policy_id, base) in self._twice:
@@ -166,7 +166,7 @@ class Library:
         model.origin = resolved.origin
         model.marks = resolved.marks
         builder.diagnostics += resolved.problems
-        builder.diagnostics = _blamed(pf, model, builder.diagnostics)
+        builder.diagnostics = _blamed(pf, model, builder.diagnostics) + pf.notes
         errors = [d for d in builder.diagnostics if d.severity == "error"]
         if errors and all(d.code in _MODEL_WHOLE for d in errors):
             # the model is whole (an expression that did not parse is None), so check the rest too, all at once:

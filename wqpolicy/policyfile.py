@@ -28,10 +28,11 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _CLAUSE_TAG = re.compile(r"\*\*\[([0-9]+(?:\.[0-9]+)*)\]\*\*\s*(.*)")
 
 
-def clauses_of(document: Path) -> dict[str, str]:
-    """Clause id -> text, from a Markdown source whose paragraphs are tagged **[id]**."""
+def clauses_of(document: Path, notes: list[Diagnostic] | None = None) -> dict[str, str]:
+    """Clause id -> text, from a Markdown source whose paragraphs are tagged **[id]** (``notes``: a warning when it
+    is read as GB18030)."""
     out = {}
-    for line in read_text(document).splitlines():
+    for line in read_text(document, notes=notes).splitlines():
         m = _CLAUSE_TAG.search(line)
         if m:
             out[m.group(1)] = m.group(2).strip()
@@ -125,7 +126,19 @@ class Builder:
             return {}
         path = found[0]
         try:
-            return clauses_of(path)
+            notes: list[Diagnostic] = []
+            clauses = clauses_of(path, notes)
+            for d in notes:  # read as GB18030: said at `document:`, naming the file
+                self._error(
+                    d.code,
+                    f"source document `{doc}`: {d.message}",
+                    ("source", "document"),
+                    hint=d.hint,
+                    severity=d.severity,
+                    zh=f"原文文件 `{doc}`：{d.zh}",
+                    hint_zh=d.hint_zh,
+                )
+            return clauses
         except WQError as e:  # not UTF-8, too large, unreadable: say so at `document:`, with the place inside it
             for d in e.diagnostics:
                 where = f"({d.span.line}:{d.span.col})" if d.span else ""

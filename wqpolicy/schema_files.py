@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -220,11 +220,13 @@ def _versions(paths) -> tuple:
 def _checked(path: str, shown: str, root: str) -> SchemaFile:
     """One input schema with the files its refs name, checked."""
     out = SchemaFile(Path(path), shown, {}, read=[Path(path)])
-    read = _read(Path(path), shown)
+    notes: list[Diagnostic] = []
+    read = _read(Path(path), shown, notes)
     if isinstance(read, list):
         out.problems = read
         return out
     out.schema, text = read
+    out.problems += notes
     if not isinstance(out.schema, dict):
         out.problems = [
             Diagnostic(
@@ -247,7 +249,7 @@ def _checked(path: str, shown: str, root: str) -> SchemaFile:
             if problem is None and target is not None:
                 if target[0] not in files:
                     out.read.append(target[0])
-                    loaded = _read(target[0], target[1])
+                    loaded = _read(target[0], target[1], out.problems)
                     if isinstance(loaded, list):
                         out.problems += loaded
                         continue
@@ -295,10 +297,13 @@ def _in_target(ref: str, contents) -> tuple | None:
     )
 
 
-def _read(path: Path, shown: str):
-    """(contents, text) of a JSON Schema file, numbers exact; or the diagnostics saying why it cannot be read."""
+def _read(path: Path, shown: str, notes: list[Diagnostic]):
+    """(contents, text) of a JSON Schema file, numbers exact; or the diagnostics saying why it cannot be read.
+    ``notes`` collects warnings about the file (read as GB18030), placed at ``shown``."""
+    found: list[Diagnostic] = []
     try:
-        text = read_text(path, regular=True, hint="name a .json file", hint_zh="请给出一个 .json 文件")
+        text = read_text(path, regular=True, hint="name a .json file", hint_zh="请给出一个 .json 文件", notes=found)
+        notes += [replace(d, span=Span(shown, 1, 1)) for d in found]
     except WQError as e:
         return [
             Diagnostic(

@@ -20,6 +20,7 @@ class PolicyFile:
     doc: dict
     marks: Marks
     text: str
+    notes: list = field(default_factory=list)  # warnings about the file itself: read as GB18030
 
     @property
     def id(self) -> str:
@@ -40,7 +41,8 @@ class Resolved:
 
 
 def read_policy_file(path: Path) -> PolicyFile:
-    text = read_text(path, regular=True, hint="give a .yaml file", hint_zh="请给出一个 .yaml 文件")
+    notes: list[Diagnostic] = []
+    text = read_text(path, regular=True, hint="give a .yaml file", hint_zh="请给出一个 .yaml 文件", notes=notes)
     doc, marks = load_yaml(text, str(path), dates=False, max_values=MAX_POLICY_VALUES)
     if not isinstance(doc, dict):
         raise WQError(
@@ -53,7 +55,7 @@ def read_policy_file(path: Path) -> PolicyFile:
                 )
             ]
         )
-    return PolicyFile(path, doc, marks, text)
+    return PolicyFile(path, doc, marks, text, notes)
 
 
 def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None = None) -> Resolved:

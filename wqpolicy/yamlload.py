@@ -184,10 +184,17 @@ for _cls in {_Composer, _PyComposer}:
     )
 
 
-def read_text(path: str | Path, *, regular: bool = False, hint: str | None = None, hint_zh: str | None = None) -> str:
-    """Read a UTF-8 file, turning every I/O problem into a WQ-FILE diagnostic. A pipe or socket is refused (reading
-    it would block); so is a device (/dev/stdin, /dev/null) when the file must be ``regular``, ``hint`` saying
-    what to give instead."""
+def read_text(
+    path: str | Path,
+    *,
+    regular: bool = False,
+    hint: str | None = None,
+    hint_zh: str | None = None,
+    notes: list[Diagnostic] | None = None,
+) -> str:
+    """Read a UTF-8 file (or one ``decode_text`` reads as GB18030, a warning then added to ``notes``), turning every
+    I/O problem into a WQ-FILE diagnostic. A pipe or socket is refused (reading it would block); so is a device
+    (/dev/stdin, /dev/null) when the file must be ``regular``, ``hint`` saying what to give instead."""
     name = str(path)
     p = Path(path)
     try:
@@ -234,7 +241,7 @@ def read_text(path: str | Path, *, regular: bool = False, hint: str | None = Non
                 )
             ]
         ) from None
-    return decode_text(data, name)
+    return decode_text(data, name, notes)
 
 
 # What the system says when a file cannot be read, as people say it; any other errno in the system's words.
@@ -285,8 +292,12 @@ def not_special(
         )
 
 
-def decode_text(data: bytes, name: str) -> str:
-    """UTF-8 bytes (a file's, or standard input's) as text; WQ-FILE when too large or not UTF-8."""
+def decode_text(data: bytes, name: str, notes: list[Diagnostic] | None = None) -> str:
+    """A file's (or standard input's) bytes as text, its line ends made `\\n` (CRLF and CR alike, so lines and
+    columns count as everywhere else): UTF-8 (a byte-order mark dropped), or else GB18030 when the bytes are that
+    and only that, decoding to text without control characters — what a Chinese Windows saves as "ANSI" — with a
+    WQ-FILE warning added to ``notes`` (save it as UTF-8); only a caller that gives ``notes``, and so can say so,
+    is given GB18030 text. WQ-FILE error when too large, or neither."""
     if len(data) > MAX_BYTES:
         raise WQError(
             [
@@ -301,8 +312,22 @@ def decode_text(data: bytes, name: str) -> str:
             ]
         )
     try:
-        return data.decode("utf-8-sig")
+        return _lines(data.decode("utf-8-sig"))
     except UnicodeDecodeError as e:
+        wide = _gb18030(data) if notes is not None else None
+        if wide is not None and notes is not None:
+            notes.append(
+                Diagnostic(
+                    "WQ-FILE",
+                    "the file is not UTF-8: read as GB18030 (the Chinese Windows encoding)",
+                    Span(name, 1, 1),
+                    "save it as UTF-8",
+                    "warning",
+                    zh="文件按 GB18030 编码读取",
+                    hint_zh="建议另存为 UTF-8",
+                )
+            )
+            return wide
         line = data[: e.start].count(b"\n") + 1
         col = len(data[data.rfind(b"\n", 0, e.start) + 1 : e.start].decode("utf-8", "replace")) + 1
         raise WQError(
@@ -312,9 +337,46 @@ def decode_text(data: bytes, name: str) -> str:
                     f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})",
                     Span(name, line, col),
                     hint="save the file as UTF-8",
+                    zh=f"文件不是 UTF-8 编码（第 {e.start + 1} 个字节 0x{data[e.start]:02x} 无法识别）"
+                    + ("，也无法确定是 GB18030 编码" if notes is not None else ""),
+                    hint_zh="请另存为 UTF-8：在记事本或 WPS 中选择“另存为”，编码选 UTF-8",
                 )
             ]
         ) from None
+
+
+def _lines(text: str) -> str:
+    """``text`` with its line ends written `\\n`: Windows' CRLF and a lone CR alike."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+# Characters a decoded text must not hold to be taken as GB18030: control characters (but tab and line ends) and
+# private-use code points, which GB18030's four-byte sequences reach and no policy text holds.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\U000f0000-\U0010ffff]")
+
+
+def _gb18030(data: bytes) -> str | None:
+    """``data`` as GB18030 text, when it is plainly that: it decodes without fault, to text free of control
+    characters, and at least half of what is not ASCII is among the common characters (GB2312) that Chinese text is
+    written in; else None (Latin-1, where `café}` decodes as `caf` and a rare character; UTF-16; a binary file)."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    text = text.removeprefix("\ufeff")
+    wide = [c for c in text if ord(c) > 0x7F]
+    common = sum(1 for c in wide if _is_gb2312(c))
+    if _NOT_TEXT.search(text) or common * 2 < len(wide):
+        return None
+    return _lines(text)
+
+
+def _is_gb2312(c: str) -> bool:
+    try:
+        c.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def load_yaml(

@@ -26,7 +26,7 @@ from ..outfile import write_file
 from ..policy import Policy
 from ..yamlload import MAX_BYTES, decode_text
 from ._help import Context
-from ._output import GuardedOutput, OutputFault, stdout_closed
+from ._output import GuardedOutput, OutputFault, PlainErrors, stdout_closed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,11 +129,12 @@ def said(zh: str, en: str, between: str = " / ") -> str:
     return zh if chosen == "zh" else en if chosen == "en" else f"{zh}{between}{en}"
 
 
-def stdin_text() -> str:
-    """Standard input as text, with the same limits and UTF-8 check as a file."""
+def stdin_text(notes: list[Diagnostic] | None = None) -> str:
+    """Standard input as text, with the same limits and encodings as a file (a warning in ``notes`` when it is
+    read as GB18030)."""
     stream = getattr(sys.stdin, "buffer", None)
     data = stream.read(MAX_BYTES + 1) if stream is not None else sys.stdin.read(MAX_BYTES + 1).encode("utf-8")
-    return decode_text(data, "<stdin>")
+    return decode_text(data, "<stdin>", notes)
 
 
 def out(text: str) -> None:
@@ -263,13 +264,15 @@ class _Main(_Bilingual, click.Group):
         if stdout_closed():
             OutputFault(errno.EBADF).show()
             sys.exit(1)
-        stream = sys.stdout
+        stream, errors = sys.stdout, sys.stderr
         sys.stdout = GuardedOutput(stream)  # type: ignore[assignment]
+        if errors is not None:
+            sys.stderr = PlainErrors(errors)  # type: ignore[assignment]
         _chosen.clear()
         try:
             return super().main(*args, **kwargs)
         finally:
-            sys.stdout = stream
+            sys.stdout, sys.stderr = stream, errors
             _chosen.clear()
 
 

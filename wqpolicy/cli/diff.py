@@ -13,7 +13,7 @@ from ..library import is_policy_file
 from . import fail, load_ref, main, out, render, said
 
 
-@main.command()
+@main.command(short_help="对比两个版本 Compare two versions.")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @click.option(
@@ -22,7 +22,8 @@ from . import fail, load_ref, main, out, render, said
     multiple=True,
     type=click.Path(exists=True),
     metavar="PATH",
-    help="Case files or folders to evaluate under both versions (repeatable).",
+    help="在两个版本下分别评估的用例文件或文件夹（可重复）。 / Case files or folders to evaluate under both versions "
+    "(repeatable).",
 )
 @click.option(
     "--format",
@@ -30,19 +31,29 @@ from . import fail, load_ref, main, out, render, said
     type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
-    help="markdown is ready to paste into a pull request.",
+    help="markdown 可直接贴到合并请求中。 / markdown is ready to paste into a pull request.",
 )
-@click.option("--fail-on-change", is_flag=True, help="Exit 1 when any case's outcome, rules or outputs change.")
+@click.option(
+    "--fail-on-change",
+    is_flag=True,
+    help="有任何用例的结论、规则结果或输出发生变化时，退出码为 1。 / Exit 1 when any case's outcome, rules or "
+    "outputs change.",
+)
 def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, fail_on_change: bool) -> None:
-    """Compare two policy versions: the policy change in words, and every case it moves.
+    """对比同一政策的两个版本：用文字说明政策改了什么，并列出受影响的每个用例。
 
-    OLD and NEW are ID@VERSION refs or policy files, two versions of one policy. With --cases, each case is
-    evaluated under both (its expectations are not consulted) and each case whose outcome, rule outcomes or
-    outputs change is listed, with money differences. Exit 0; 1 when a version does not load or a case file
-    cannot be read, and with --fail-on-change (which needs --cases) when a case changes.
+    OLD 和 NEW 是 政策编号@版本 或政策文件。给出 --cases 时，每个用例在两个版本下各评估一次（不看用例中的期望），
+    结论、规则结果或输出有变化的用例都会列出，并给出金额差额。退出码为 0；某个版本无法加载或用例文件无法读取时为
+    1；使用 --fail-on-change（须同时给出 --cases）时，有用例变化也为 1。
+
+    Compare two policy versions: the policy change in words, and every case it moves. OLD and NEW are ID@VERSION
+    refs or policy files, two versions of one policy. With --cases, each case is evaluated under both (its
+    expectations are not consulted) and each case whose outcome, rule outcomes or outputs change is listed, with
+    money differences. Exit 0; 1 when a version does not load or a case file cannot be read, and with
+    --fail-on-change (which needs --cases) when a case changes.
 
     \b
-    Examples:
+    示例 Examples:
       wqpolicy diff wuqing-five-platforms@2021-trial tests/fixtures/revision/2022-hypothetical.yaml
       wqpolicy diff wuqing-five-platforms@2021-trial tests/fixtures/revision/2022-hypothetical.yaml \\
           --cases tests/cases --format markdown --fail-on-change    # exit 1: the revision changes cases
