@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-
 import test_message_wording as wording
+from test_message_wording import here  # noqa: F401 - the golden scenes' working folder, a fixture
+
 from conftest import ROOT, run
 from hostile import INPUT_TEXTS, POLICY, POLICY_TEXTS, policy_folder
-from test_message_wording import here  # noqa: F401 - the golden scenes' working folder, a fixture
 
 FIXTURES = ROOT / "tests" / "fixtures"
 HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -7,11 +7,11 @@ import datetime
 import click
 
 from ..display import display
-from ..types import zh
 from ..errors import Diagnostic, WQError
 from ..expression import evaluate_in_decision
 from ..inputs import load_input
 from ..loader import load_policy
+from ..types import zh
 from . import DATE, fail, main, out, paths, policies_option, render, said, stdin_text
 
 
