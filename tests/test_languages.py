@@ -30,7 +30,11 @@ def english_only(text: str) -> list[str]:
 
 
 def test_a_diagnostic_line_without_chinese_is_found():
-    text = "a.yaml:1:2: error[WQ-NAME]: unknown name `x`\nb.yaml:3:4: warning[WQ-TYPE]: 类型不符\n  c.yaml:1:1: note: here\n"
+    text = (
+        "a.yaml:1:2: error[WQ-NAME]: unknown name `x`\n"
+        "b.yaml:3:4: warning[WQ-TYPE]: 类型不符\n"
+        "  c.yaml:1:1: note: here\n"
+    )
     assert english_only(text) == ["a.yaml:1:2: error[WQ-NAME]: unknown name `x`", "  c.yaml:1:1: note: here"]
 
 
