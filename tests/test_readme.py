@@ -86,7 +86,7 @@ def test_the_sample_check_error_is_what_check_prints(tmp_path, monkeypatch):
     )
     monkeypatch.chdir(tmp_path)
     sample = block_after("with `rd_intensity` misspelt in a rule's condition")
-    shown_in_order(sample, run("check", "policies/").output)
+    shown_in_order(sample, run("check", "policies/", env={"WQPOLICY_LANG": "both"}).output)  # the default
 
 
 def test_the_python_example_runs_and_gives_what_its_comments_say(monkeypatch):

@@ -271,7 +271,7 @@ def error_message_zh(error, titles: Any = None) -> str:
     of the input schema) gives one (`年度考核结果 result: …`), allowed codes with their labels
     (`qualified（合格）`)."""
     path = error_path(error)
-    where = "（整份文件）" if path == "(document)" else path
+    where = path if path != "(document)" else "申报材料" if titles is not None else "（文件顶层）"
     if titles is not None and path != "(document)":
         named = titles.material(path).zh
         where = f"{named} {path}" if named != path else path
