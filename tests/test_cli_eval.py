@@ -17,7 +17,7 @@ from conftest import EXAMPLES, ROOT, run
 
 
 def test_eval_prints_the_outcome_first_then_rules_with_clauses_then_outputs():
-    r = run("eval", EXAMPLES / "recognition.yaml")
+    r = run("eval", EXAMPLES / "recognition.yaml", env={"WQPOLICY_LANG": "both"})
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     assert lines[1].startswith("结论 Outcome: 符合认定条件 / Eligible for recognition")

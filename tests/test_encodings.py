@@ -75,7 +75,7 @@ def test_an_input_saved_as_gb18030_is_read_with_a_warning_and_decides_as_the_utf
 
 def test_standard_input_in_gb18030_is_read_with_a_warning():
     r = run("eval", "-", input=RECOGNITION.read_text(encoding="utf-8").encode("gb18030"))
-    assert r.exit_code == 0 and "<stdin>:1:1: warning[WQ-FILE]" in r.stderr and "结论 Outcome" in r.stdout
+    assert r.exit_code == 0 and "<stdin>:1:1: warning[WQ-FILE]" in r.stderr and "Outcome: Eligible" in r.stdout
 
 
 def test_a_policy_file_saved_as_gb18030_checks_with_a_warning(tmp_path):

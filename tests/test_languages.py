@@ -121,3 +121,20 @@ def test_a_language_that_is_none_of_the_three_is_a_usage_error_in_both_languages
 def test_an_unknown_language_in_the_environment_is_a_usage_error_too():
     r = run("check", env={"WQPOLICY_LANG": "klingon"})
     assert r.exit_code == 2 and "不是可选的语言" in r.stderr and "'klingon' is not a language" in r.stderr
+
+
+def test_the_reports_speak_the_language_chosen():
+    recognition = ROOT / "examples" / "recognition_missing_review.yaml"
+    zh = run("--lang", "zh", "eval", recognition).stdout
+    en = run("--lang", "en", "eval", recognition).stdout
+    both = run("eval", recognition, env={"WQPOLICY_LANG": "both"}).stdout
+    assert zh.splitlines()[1] == "结论：材料不全或待专家评审  [needs_review]"
+    assert en.splitlines()[1] == "Outcome: Needs review (missing evidence or expert judgement)  [needs_review]"
+    assert both.splitlines()[1] == (
+        "结论 Outcome: 材料不全或待专家评审 / Needs review (missing evidence or expert judgement)  [needs_review]"
+    )
+    assert "待补材料：expert_review.equipment_and_service" in zh and "Missing: expert_review" in en
+    assert "Outcome" not in zh and "read:" not in zh and "结论" not in en and "读取" not in en
+    for command in (["list"], ["show", "wuqing-five-platforms@2021-trial"], ["test", ROOT / "tests/cases/filing"]):
+        assert HAN.search(run("--lang", "zh", *command).stdout.splitlines()[-1]), command
+    assert run("--lang", "zh", "test", ROOT / "tests/cases/filing").stdout.endswith("个通过，0 个未通过\n")

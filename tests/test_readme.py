@@ -40,7 +40,9 @@ def shown_in_order(sample: list[str], output: str) -> None:
 def test_the_sample_report_is_what_eval_prints(monkeypatch):
     monkeypatch.chdir(ROOT)
     sample = block_after("### 2. Deciding an application", 2)
-    shown_in_order(sample, run("eval", "examples/recognition_missing_review.yaml").output)
+    shown_in_order(
+        sample, run("eval", "examples/recognition_missing_review.yaml", env={"WQPOLICY_LANG": "both"}).output
+    )
 
 
 def test_the_revision_walk_through_prints_what_readme_says(tmp_path, monkeypatch):
@@ -68,6 +70,7 @@ def test_the_revision_walk_through_prints_what_readme_says(tmp_path, monkeypatch
         "policies/wuqing-five-platforms/2022-revision.yaml",
         "--cases",
         "tests/cases",
+        env={"WQPOLICY_LANG": "both"},
     ).output
     shown_in_order(block_after("What the `wqpolicy diff` above prints"), diff)
     tested = run("test", "tests/cases", "--policies", "policies").output.splitlines()[-1]

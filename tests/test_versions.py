@@ -333,7 +333,7 @@ def test_show_marks_a_chain_relative_to_the_direct_base(timeline):
 
 
 def test_show_cli_text(revision):
-    result = run("show", REVISION)
+    result = run("show", REVISION, env={"WQPOLICY_LANG": "both"})
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("wuqing-five-platforms@2022-hypothetical — 假设的修订")

@@ -6,11 +6,11 @@ import click
 
 from ..cases import load_cases
 from ..diff import Diff, policy_changes
-from ..diff_report import RENDERERS
+from ..diff_report import RENDERERS, render_text
 from ..errors import Diagnostic, WQError
 from ..impact import case_impact
 from ..library import is_policy_file
-from . import fail, load_ref, main, out, render, said
+from . import fail, lang, load_ref, main, out, render, said
 
 
 @main.command(short_help="对比两个版本 Compare two versions.")
@@ -90,6 +90,6 @@ def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, fail_on_chan
         render(problems)
         impact = case_impact(before, after, cases)
     result = Diff(before.model, after.model, policy_changes(before.model, after.model), impact)
-    out(RENDERERS[fmt](result))
+    out(render_text(result, lang()) if fmt == "text" else RENDERERS[fmt](result))
     if problems or (fail_on_change and impact is not None and impact.changed):
         raise click.exceptions.Exit(1)  # a case that cannot be read is left out of the impact: never a silent 0

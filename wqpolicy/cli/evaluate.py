@@ -12,7 +12,7 @@ from ..loader import load_policy
 from ..record import DecisionRecord
 from ..report import json_report, jsonl_report, text_report
 from ..words import ERROR
-from . import DATE, fail, main, out, paths, policies_option, render, stdin_text
+from . import DATE, fail, lang, main, out, paths, policies_option, render, stdin_text
 
 
 @main.command(name="eval", short_help="评估申报材料 Decide applications.")
@@ -117,6 +117,6 @@ def eval_(
     elif fmt == "jsonl":
         out(jsonl_report(records))
     else:
-        out("\n".join(text_report(r) for r in records))
+        out("\n".join(text_report(r, lang()) for r in records))
     if failed or faulted:
         raise click.exceptions.Exit(1)

@@ -6,7 +6,7 @@ import click
 
 from .. import show as shower
 from ..errors import WQError
-from . import fail, load_ref, main, out
+from . import fail, lang, load_ref, main, out
 
 
 @main.command(short_help="显示一个版本的全部内容 Show a version resolved.")
@@ -35,5 +35,8 @@ def show(ref: str, fmt: str) -> None:
         policy = load_ref(ref)
     except WQError as e:
         fail(e)
-    render = {"text": shower.render_text, "yaml": shower.render_yaml, "json": shower.render_json}[fmt]
+    if fmt == "text":
+        out(shower.render_text(policy.model, lang()))
+        return
+    render = {"yaml": shower.render_yaml, "json": shower.render_json}[fmt]
     out(render(policy.model))
