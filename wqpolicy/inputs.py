@@ -44,8 +44,8 @@ def load_input(path: str | Path, text: str | None = None, notes: list[Diagnostic
                     "an input document must be a mapping of fields",
                     Span(name, 1, 1),
                     zh="申报材料必须是一组“字段: 值”",
-                    hint_zh="每行写成 `字段名: 值`，例如 `decision: recognition`",
-                    hint="write a field on each line, `name: value`, e.g. `decision: recognition`",
+                    hint_zh="每行写一个字段：`字段名: 值`，第一行写 `decision: 决定名称`",
+                    hint="write a field on each line, `name: value`, starting with `decision: NAME`",
                 )
             ]
         )
@@ -59,8 +59,8 @@ def load_input(path: str | Path, text: str | None = None, notes: list[Diagnostic
                     marks.span(("decision",)),
                     subject="decision",
                     zh=f"decision: {excerpt(str(decision))} 不是决定的名称",
-                    hint_zh="写决定的名称，例如 `decision: recognition`",
-                    hint="write the name of a decision, e.g. `decision: recognition`",
+                    hint_zh="写政策中一项决定的名称（`wqpolicy list` 列出各项决定）",
+                    hint="write the name of one of the policy's decisions (`wqpolicy list` names them)",
                 )
             ]
         )

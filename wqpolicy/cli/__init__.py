@@ -31,7 +31,26 @@ from ._output import GuardedOutput, OutputFault, PlainErrors, stdout_closed
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class BadValue(click.BadParameter):
+class _Shown:
+    """A usage error of our own wording, shown in the chosen language: click's `Error:` and `Try '… --help'`
+    lines are English alone."""
+
+    def show(self, file: Any = None) -> None:
+        assert isinstance(self, click.UsageError)
+        file = file if file is not None else sys.stderr
+        if self.ctx is not None:
+            command = self.ctx.command_path
+            hint = said(f"用 '{command} --help' 查看帮助。", f"Try '{command} --help' for help.")
+            click.echo(f"{self.ctx.get_usage()}\n{hint}\n", file=file)
+        error = {"zh": "错误：", "en": "Error: "}.get(lang(), "错误 Error: ")
+        click.echo(f"{error}{self.format_message()}", file=file)
+
+
+class UsageProblem(_Shown, click.UsageError):
+    """A malformed command line, said in the chosen language (``said``): exit 2."""
+
+
+class BadValue(_Shown, click.BadParameter):
     """A value of an option or argument that is refused, said in the chosen language (click words "Invalid value
     for …" in English alone)."""
 
@@ -212,7 +231,7 @@ class _Bilingual:
     """Help in Chinese with the English beside it: click's own headings (Usage, Options, Commands) and the help
     option's line, which click words in English alone; laid out by the columns each character takes (_help)."""
 
-    context_class = Context
+    context_class: type[click.Context] = Context
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]

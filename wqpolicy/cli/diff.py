@@ -10,7 +10,7 @@ from ..diff_report import RENDERERS, render_text
 from ..errors import Diagnostic, WQError
 from ..impact import case_impact
 from ..library import is_policy_file
-from . import fail, lang, load_ref, main, out, render, said
+from . import UsageProblem, fail, lang, load_ref, main, out, render, said
 
 
 @main.command(short_help="对比两个版本 Compare two versions.")
@@ -59,7 +59,7 @@ def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, fail_on_chan
           --cases tests/cases --format markdown --fail-on-change    # exit 1: the revision changes cases
     """
     if fail_on_change and not case_paths:  # no cases, nothing could change: a guard that guards nothing
-        raise click.UsageError(
+        raise UsageProblem(
             said(
                 "--fail-on-change 需要同时给出 --cases：它依据这些用例是否变化来判定",
                 "--fail-on-change needs --cases: the cases whose change it fails on",

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..case_report import run_cases
-from . import DATE, lang, main, policies_option, said
+from . import DATE, UsageProblem, lang, main, policies_option, said
 
 
 @main.command(short_help="运行测试用例 Run the case files.")
@@ -59,7 +59,7 @@ def test(
       wqpolicy test --policy tests/fixtures/revision/2022-hypothetical.yaml --suggest tests/cases    # exit 1
     """
     if not paths and not Path("tests/cases").is_dir():
-        raise click.UsageError(
+        raise UsageProblem(
             said(
                 "没有给出 PATHS，这里也没有 tests/cases 文件夹：请给出测试用例文件或其所在的文件夹",
                 "no PATHS given and no tests/cases folder here: give the case files or their folder",
