@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .cases import Case, CaseResult, load_cases, run_case, suggestion
+from .context import Recorder
 from .diagnostic_text import render_diagnostics
 from .errors import Diagnostic, WQError, did_you_mean
 from .library import Library
@@ -101,10 +102,12 @@ def run_cases(
     on: datetime.date | None = None,
     policy_dirs: Sequence[PathLike] = (),
     suggest: bool = False,
+    recorder_for: Callable[[Case, Policy], Recorder | None] | None = None,
 ) -> TestReport:
     """Run the case files at ``paths`` (files or folders). Each case runs under ``policy`` (ID[@VERSION] or a
     policy file) when given, else under the version it names, or the one in force on ``on`` (else on its own
-    `on:` date, else today) among the bundled policies and those under ``policy_dirs``.
+    `on:` date, else today) among the bundled policies and those under ``policy_dirs``. ``recorder_for(case,
+    policy)``, when given, gives the recorder (context.Recorder) each case is evaluated with (coverage).
 
     >>> report = run_cases(["tests/cases/filing"])
     >>> report.return_code, report.failed, report.render_text().splitlines()[-1] == f"{report.passed} passed, 0 failed"
@@ -129,7 +132,7 @@ def run_cases(
             report.runs.append(CaseRun(case, problem=_case_problem(case, e.diagnostics[0], on)))
             continue
         known = library.files.get(chosen.id, {}) if library is not None else {chosen.version: None}
-        result = run_case(case, chosen)
+        result = run_case(case, chosen, recorder_for(case, chosen) if recorder_for is not None else None)
         run = CaseRun(case, result, warnings=_misspelt_versions(case, known))
         if suggest and not result.passed:
             run.suggestion = suggestion(result, chosen.version)

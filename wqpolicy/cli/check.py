@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..check_report import check_paths
+from ..ci.formats import CHECK_FORMATS, render_check
 from ..schemas import data_dir
 from . import main, out
 
@@ -16,11 +17,12 @@ from . import main, out
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(list(CHECK_FORMATS)),
     default="text",
     show_default=True,
     help='json: {"errors": [...], "warnings": [...]}, each with code, severity, message, '
-    "file, line, col and hint where known.",
+    "file, line, col and hint where known; github: workflow annotations at each line; junit: a testcase per "
+    "policy file, its errors as the failure.",
 )
 def check(paths: tuple[str, ...], fmt: str) -> None:
     """Check policy files: YAML, schema, expressions, names, types, cycles, clauses, versions.
@@ -32,11 +34,12 @@ def check(paths: tuple[str, ...], fmt: str) -> None:
     Examples:
       wqpolicy check policies/
       wqpolicy check policies/wuqing-five-platforms/2021-trial.yaml
+      wqpolicy check policies/ --format github
     """
     roots = [Path(p) for p in paths] or [data_dir("policies")]
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise click.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="PATH")
     report = check_paths(roots)
-    out(report.render_json() if fmt == "json" else report.render_text())
+    out(render_check(report, fmt))
     raise click.exceptions.Exit(report.return_code)

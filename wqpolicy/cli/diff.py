@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ..cases import load_cases
+from ..ci.refdiff import diff_against_ref
+from ..ci.refdiff import render as refdiff_render
 from ..diff import Diff, policy_changes
 from ..diff_report import RENDERERS
 from ..errors import Diagnostic, WQError
@@ -14,8 +18,14 @@ from . import fail, load_ref, main, out, render
 
 
 @main.command()
-@click.argument("old", metavar="OLD")
-@click.argument("new", metavar="NEW")
+@click.argument("args", nargs=-1, metavar="OLD NEW | --against-ref REF [PATHS]")
+@click.option(
+    "--against-ref",
+    "against",
+    metavar="REF",
+    help="Compare the policy files under PATHS (default: policies/) in the working tree with the same files at "
+    "git REF (a branch, tag or commit), read with git: an edit in place shows its change.",
+)
 @click.option(
     "--cases",
     "case_paths",
@@ -33,13 +43,20 @@ from . import fail, load_ref, main, out, render
     help="markdown is ready to paste into a pull request.",
 )
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any case's outcome, rules or outputs change.")
-def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, fail_on_change: bool) -> None:
+def diff(
+    args: tuple[str, ...], against: str | None, case_paths: tuple[str, ...], fmt: str, fail_on_change: bool
+) -> None:
     """Compare two policy versions: the policy change in words, and every case it moves.
 
     OLD and NEW are ID@VERSION refs or policy files, two versions of one policy. With --cases, each case is
     evaluated under both (its expectations are not consulted) and each case whose outcome, rule outcomes or
     outputs change is listed, with money differences. Exit 0; 1 when a version does not load or a case file
     cannot be read, and with --fail-on-change (which needs --cases) when a case changes.
+
+    With --against-ref REF, the policy files under PATHS are compared with the same files at git REF (git must
+    be installed and the working folder inside the repository): each version edited in place, each version
+    added (against the base it extends as it was at REF) and each removed. In a pull request's CI:
+    `wqpolicy diff --against-ref origin/main --cases tests/cases --format markdown`.
 
     \b
     Examples:
@@ -49,6 +66,15 @@ def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, fail_on_chan
     """
     if fail_on_change and not case_paths:  # no cases, nothing could change: a guard that guards nothing
         raise click.UsageError("--fail-on-change needs --cases: the cases whose change it fails on")
+    if against is not None:
+        diff_against(against, args, case_paths, fmt, fail_on_change)
+        return
+    if len(args) != 2:
+        raise click.UsageError(
+            "给出要对比的两个版本 OLD NEW，或 --against-ref REF [PATHS] / give OLD and NEW, two versions to compare, "
+            "or --against-ref REF [PATHS]"
+        )
+    old, new = args
     files = [r for r in (old, new) if is_policy_file(r)]
     try:  # an ID@VERSION may be beside a file named here, but never that file itself (an edited copy, say)
         before, after = load_ref(old, files), load_ref(new, files)
@@ -76,3 +102,31 @@ def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, fail_on_chan
     out(RENDERERS[fmt](result))
     if problems or (fail_on_change and impact is not None and impact.changed):
         raise click.exceptions.Exit(1)  # a case that cannot be read is left out of the impact: never a silent 0
+
+
+def diff_against(ref: str, paths: tuple[str, ...], case_paths: tuple[str, ...], fmt: str, fail_on_change: bool) -> None:
+    """`diff --against-ref REF [PATHS]`: the working tree's policy files against the same files at REF."""
+    if not paths:
+        if not Path("policies").is_dir():
+            raise click.UsageError(
+                "没有给出 PATHS，且此处没有 policies 文件夹 / no PATHS given and no policies/ folder here: give the "
+                "policy files or their folder"
+            )
+        paths = ("policies",)
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise click.BadParameter(f"找不到 no such file or folder: {', '.join(missing)}", param_hint="PATHS")
+    problems: list[Diagnostic] = []
+    cases = None
+    if case_paths:
+        cases, problems = load_cases(case_paths)
+        render(problems)
+    try:
+        result = diff_against_ref(ref, paths, cases)
+    except WQError as e:  # no git, no repository, no such ref: said in Chinese and English
+        click.echo("".join(d.render(lang="both") + "\n" for d in e.diagnostics), nl=False, err=True)
+        raise click.exceptions.Exit(1) from None
+    render(result.problems)
+    out(refdiff_render(result, fmt))
+    if problems or result.problems or (fail_on_change and result.changed_cases):
+        raise click.exceptions.Exit(1)
