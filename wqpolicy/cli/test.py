@@ -116,7 +116,7 @@ def test(
         out(text)
         code = report.return_code
         if fail_under is not None and value < Decimal(str(fail_under)):
-            limit = Decimal(str(fail_under)).normalize()
+            limit = format(Decimal(str(fail_under)).normalize(), "f")
             click.echo(f"{what} {value}% 低于 is below --fail-under {limit}%", err=True)
             code = 1
         raise click.exceptions.Exit(code)
