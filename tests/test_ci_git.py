@@ -158,3 +158,12 @@ def test_against_ref_takes_paths_and_diff_still_takes_two_versions(repo):
     assert run("diff", "only-one").exit_code == 2
     r = run("diff", f"{FOLDER}/ci-demo.yaml", f"{FOLDER}/ci-demo.yaml")
     assert r.exit_code == 0 and "政策变更 Policy changes (0):" in r.stdout
+
+
+def test_paths_that_hold_no_policy_file_and_an_unreadable_file_are_errors(repo):
+    r = run("diff", "--against-ref", "HEAD", "tests/cases")
+    assert r.exit_code == 1 and "error[WQ-FILE]" in r.stderr and "no policy files under tests/cases" in r.stderr
+    (repo / FOLDER / "broken.yaml").write_text("id: ci-demo\nversion: [v3\n", encoding="utf-8")
+    r = run("diff", "--against-ref", "HEAD")
+    assert r.exit_code == 1
+    assert f"{FOLDER}/broken.yaml:3:1: error[WQ-YAML]" in r.stderr

@@ -154,8 +154,9 @@ class CoverageReport:
 
     @property
     def percent(self) -> Decimal:
-        """Goals met, in percent of all, cut (never rounded up) to one decimal: 99.96 is 99.9, not 100.0."""
-        return percent(self.met, self.total)
+        """Goals met, in percent of all, cut (never rounded up) to one decimal: 99.96 is 99.9, not 100.0; 0 when
+        no case ran under any version."""
+        return percent(self.met, self.total) if self.versions else Decimal("0.0")
 
 
 def percent(met: int, total: int) -> Decimal:

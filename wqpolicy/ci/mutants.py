@@ -21,6 +21,9 @@ from ..values import Duration
 from .sites import ORDERING, Locator, PolicyMap, SiteInfo, Threshold, boundary_case, parameter_unit
 
 FLIP = {">=": ">", ">": ">=", "<=": "<", "<": "<="}
+# Codes of one list moved or removed, at most, in list order (an engine setting): a list of thousands of codes
+# would give thousands of mutants, each compiled and run; a policy's category lists hold a dozen.
+MAX_CODES = 100
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,7 @@ def _codes(m: PolicyMap) -> list[Mutant]:
         ]
         for a, b in pairs:
             moved |= {a, b}
-            for code in lists[a]:
+            for code in lists[a][:MAX_CODES]:
                 p = version.parameters[a]
                 out.append(
                     Mutant(
@@ -260,7 +263,7 @@ def _codes(m: PolicyMap) -> list[Mutant]:
             if name in moved:
                 continue
             value, p = lists[name], version.parameters[name]
-            for code in value:
+            for code in list(value)[:MAX_CODES]:
                 rest = (
                     [c for c in value if c != code]
                     if isinstance(value, list)

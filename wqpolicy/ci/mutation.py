@@ -50,10 +50,11 @@ class MutationReport:
 
     @property
     def score(self) -> Decimal:
-        """Mutants killed, in percent of those killed or surviving, cut to one decimal (never rounded up)."""
+        """Mutants killed, in percent of those killed or surviving, cut to one decimal (never rounded up); 0 when
+        there are none."""
         killed, survived = self.count("killed"), self.count("survived")
-        if not killed + survived:
-            return Decimal("100.0")
+        if not killed + survived:  # nothing to notice (or no case ran): nothing was shown to be noticed
+            return Decimal("0.0")
         return (Decimal(killed * 100) / Decimal(killed + survived)).quantize(Decimal("0.1"), ROUND_DOWN)
 
     @property

@@ -60,9 +60,24 @@ def diff_against_ref(ref: str, paths: Sequence[str | Path], cases: list[Case] | 
         copy = copy_at(ref, root, prefixes, Path(tmp))
         result = RefDiff(ref, copy.commit)
         old_roots = [Path(tmp).joinpath(*Path(p).parts) for p in prefixes if (Path(tmp) / p).exists()]
-        old = _versions(Library(old_roots) if old_roots else None)
-        new = _versions(Library([Path(p) for p in paths]))
         shown = {str(Path(tmp).resolve()): f"{ref}:", str(Path(tmp)): f"{ref}:"}
+        old_library = Library(old_roots) if old_roots else None
+        new_library = Library([Path(p) for p in paths])
+        # a file that cannot be read (on either side) is an error, never a version silently left out
+        result.problems += new_library.problems
+        result.problems += [_placed(d, shown) for d in (old_library.problems if old_library is not None else [])]
+        old, new = _versions(old_library), _versions(new_library)
+        if not old and not new and not result.problems:
+            result.problems.append(
+                Diagnostic(
+                    "WQ-FILE",
+                    f"no policy files under {', '.join(map(str, paths))}, in the working tree or at {ref} (a policy "
+                    "file starts with `id:` and `version:`)",
+                    hint="give the folder of the policy files, or a policy file",
+                    zh=f"{', '.join(map(str, paths))} 下没有政策文件（工作目录和 {ref} 中都没有）",
+                    hint_zh="请给出政策文件所在的文件夹，或一个政策文件",
+                )
+            )
         for key in sorted(set(old) | set(new)):
             ref_name = f"{key[0]}@{key[1]}"
             if key not in new:

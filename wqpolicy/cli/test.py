@@ -96,7 +96,7 @@ def test(
       wqpolicy test tests/cases
       wqpolicy test tests/cases --format junit
       wqpolicy test tests/cases --coverage --fail-under 90
-      wqpolicy test tests/cases --mutate --fail-under 100 --jobs 2
+      wqpolicy test tests/fixtures/ci/cases --policies tests/fixtures/ci/policy --mutate --fail-under 100 --jobs 2
       wqpolicy test --policy tests/fixtures/revision/2022-hypothetical.yaml tests/fixtures/revision/cases
       wqpolicy test --policy tests/fixtures/revision/2022-hypothetical.yaml --suggest tests/cases    # exit 1
     """
