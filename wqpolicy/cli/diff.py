@@ -106,6 +106,11 @@ def diff(
 
 def diff_against(ref: str, paths: tuple[str, ...], case_paths: tuple[str, ...], fmt: str, fail_on_change: bool) -> None:
     """`diff --against-ref REF [PATHS]`: the working tree's policy files against the same files at REF."""
+    if fmt not in ("text", "json", "markdown"):
+        raise click.BadParameter(
+            f"--against-ref 只能输出 text、json 或 markdown / --against-ref writes text, json or markdown, not {fmt}",
+            param_hint="'--format'",
+        )
     if not paths:
         if not Path("policies").is_dir():
             raise click.UsageError(
