@@ -167,3 +167,16 @@ def test_paths_that_hold_no_policy_file_and_an_unreadable_file_are_errors(repo):
     r = run("diff", "--against-ref", "HEAD")
     assert r.exit_code == 1
     assert f"{FOLDER}/broken.yaml:3:1: error[WQ-YAML]" in r.stderr
+
+
+def test_a_large_file_beside_the_policy_is_left_out_and_a_large_policy_file_refused(repo):
+    (repo / FOLDER / "scan.pdf").write_bytes(b"%PDF" + b"\0" * 6_000_000)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "the scanned guideline")
+    assert run("diff", "--against-ref", "HEAD").exit_code == 0
+    (repo / FOLDER / "huge.yaml").write_text("# " + "x" * 6_000_000 + "\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a huge file")
+    r = run("diff", "--against-ref", "HEAD")
+    assert r.exit_code == 1
+    assert f"HEAD:{FOLDER}/huge.yaml" in r.stderr and "error[WQ-GIT]" in r.stderr and "超过政策文件的上限" in r.stderr

@@ -5,9 +5,11 @@ one boundary lets exactly the mutant at that boundary survive. The bundled corpu
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import re
 import shutil
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, run
+from wqpolicy.ci import mutation
 from wqpolicy.ci.mutants import apply, mutants
 from wqpolicy.ci.mutation import MutantResult, run_mutation, to_json
 from wqpolicy.ci.sites import policy_map
@@ -109,6 +112,26 @@ def test_workers_in_processes_give_what_one_process_gives(tmp_path):
     _, one = run_mutation([cases], policy_dirs=[POLICY], jobs=1)
     _, two = run_mutation([cases], policy_dirs=[POLICY], jobs=2)
     assert [(m.id, r) for _, m, r in two.mutants] == [(m.id, r) for _, m, r in one.mutants]
+
+
+_PARENT = os.getpid()
+_REAL_TRY = mutation._try
+
+
+def dying_try(ref, mutant):
+    """A worker that dies at its first mutant (killed, out of memory); in the parent, the real thing."""
+    if os.getpid() != _PARENT:
+        os._exit(1)
+    return _REAL_TRY(ref, mutant)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the workers are forked with the patch only here")
+def test_a_worker_that_dies_leaves_the_run_to_this_process(tmp_path, monkeypatch):
+    cases = demo_cases(tmp_path, gap=True)
+    monkeypatch.setattr(mutation, "_try", dying_try)
+    _, report = run_mutation([cases], policy_dirs=[POLICY], jobs=2)
+    assert [m.id for _, m, _ in report.survivors] == ["parameter min_cost -1"]
+    assert report.count("killed") == 16
 
 
 def test_mutants_and_their_results_are_plain_picklable_data(demo_version):

@@ -16,6 +16,8 @@ from ..yamlload import MAX_BYTES
 # Engine settings: how long one git command may take, and how many files a ref's folders may bring.
 GIT_SECONDS = 60
 MAX_FILES = 10_000
+# What a policy folder's files are read as: policy and case files, input schemas, the guideline's text.
+_POLICY_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".md", ".txt"})
 
 
 def git_error(message: str, zh: str, hint: str | None = None, hint_zh: str | None = None) -> WQError:
@@ -89,7 +91,8 @@ class RefCopy:
 def copy_at(ref: str, root: Path, prefixes: list[str], folder: Path) -> RefCopy:
     """Write the files under each of ``prefixes`` (folders or files, relative to the repository ``root``, `/`
     separated; "" for all) as they are at ``ref`` into ``folder``. Symbolic links and submodules are left out
-    (never followed); a file too large to be policy content is an error."""
+    (never followed); a policy, schema or text file too large to read is an error, a large file of another kind
+    is left out."""
     commit = commit_of(ref, root)
     wanted = [p for p in prefixes if p] if all(prefixes) else []
     r = _git(["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", *wanted], root)
@@ -118,6 +121,8 @@ def copy_at(ref: str, root: Path, prefixes: list[str], folder: Path) -> RefCopy:
         if not parts or any(p in ("", ".", "..") for p in parts) or PurePosixPath(path).is_absolute():
             continue
         if size.strip().isdigit() and int(size) > MAX_BYTES:
+            if PurePosixPath(path).suffix.lower() not in _POLICY_SUFFIXES:
+                continue  # a large file of another kind (a scanned PDF beside the guideline): no policy reads it
             raise git_error(
                 f"{ref}:{path} is {int(size)} bytes, more than a policy file may hold ({MAX_BYTES})",
                 f"{ref}:{path} 有 {int(size)} 字节，超过政策文件的上限（{MAX_BYTES}）",

@@ -81,6 +81,8 @@ def _try(ref: str, mutant: Mutant) -> MutantResult:
         policy = Policy(apply(version, mutant.change), [])
     except WQError as e:
         return MutantResult(mutant.id, "invalid", detail=e.diagnostics[0].message)
+    except Exception as e:  # noqa: BLE001 - a mutant the engine cannot compile is not counted, never a crash
+        return MutantResult(mutant.id, "invalid", detail=f"{type(e).__name__}: {e}")
     for case in cases:
         if case.input.get("decision") not in mutant.decisions:
             continue  # its decision is compiled as before: it cannot notice
@@ -141,14 +143,18 @@ def run_mutation(
                 if progress is not None:
                     progress(len(results), len(todo))
         else:
-            with concurrent.futures.ProcessPoolExecutor(
-                jobs, mp_context=_context(), initializer=_start, initargs=(spec,)
-            ) as pool:
-                futures = [pool.submit(_try, ref, mutant) for ref, mutant in todo]
-                for n, _ in enumerate(concurrent.futures.as_completed(futures), 1):
-                    if progress is not None:
-                        progress(n, len(todo))
-                results = [f.result() for f in futures]
+            try:
+                with concurrent.futures.ProcessPoolExecutor(
+                    jobs, mp_context=_context(), initializer=_start, initargs=(spec,)
+                ) as pool:
+                    futures = [pool.submit(_try, ref, mutant) for ref, mutant in todo]
+                    for n, _ in enumerate(concurrent.futures.as_completed(futures), 1):
+                        if progress is not None:
+                            progress(n, len(todo))
+                    results = [f.result() for f in futures]
+            except concurrent.futures.process.BrokenProcessPool:
+                # a worker that died (killed, out of memory): the mutants are run here instead, one by one
+                results = [_try(ref, mutant) for ref, mutant in todo]
     finally:
         _WORK.clear()
     found = tuple((ref, mutant, result) for (ref, mutant), result in zip(todo, results))
