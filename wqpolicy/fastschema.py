@@ -119,7 +119,7 @@ class _Compiler:
             return [f"if not exact({x}): return False"] if schema else ["return False"]
         if not isinstance(schema, dict) or ("$id" in schema and schema is not self.root):
             raise _Declined  # a nested $id moves the base of $refs
-        keys = set(schema) - _ANNOTATIONS
+        keys = {k for k in schema if k not in _ANNOTATIONS and not k.startswith("x-")}  # x-…: annotations of ours
         if keys == {"$ref"}:
             return self.ref(schema["$ref"], x, depth)
         kinds = schema.get("type")
