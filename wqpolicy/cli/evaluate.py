@@ -1,16 +1,26 @@
-"""`wqpolicy eval`: input documents decided under one policy version, as text, JSON or JSON lines."""
+"""`wqpolicy eval`: input documents decided under one policy version, as a notice (text, Markdown, HTML, Word) or
+as JSON (the record with its explanation)."""
 from __future__ import annotations
 
 import datetime
+import json
+import sys
 
 import click
 
+from ..documents import MissingExtra
+from ..documents.formats import BINARY, notice_renderer
+from ..documents.notice import build_notice
+from ..documents.text import terminal_width
 from ..errors import Diagnostic, WQError, did_you_mean
+from ..explain import explain, explained_json
 from ..inputs import load_input
 from ..loader import load_policy
-from ..record import DecisionRecord
-from ..report import json_report, jsonl_report, text_report
+from ..outfile import write_bytes, write_file
 from . import DATE, fail, main, out, paths, policies_option, render, stdin_text
+
+NOTICES = ("text", "md", "html", "docx")
+SINGLE = ("html", "docx")  # one notice is one file
 
 
 @main.command(name="eval")
@@ -19,25 +29,39 @@ from . import DATE, fail, main, out, paths, policies_option, render, stdin_text
               help="Policy to use (default: the bundled policy in force on --on).")
 @click.option("--on", type=DATE, help="Evaluation date: picks the version in force (default: today).")
 @click.option("--decision", help="Decision name (default: the document's `decision:` field).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
-              help="text for people; json: an object (one input) or an array; jsonl: one object per line.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", *NOTICES[1:]]), default="text",
+              show_default=True, help="text, md, html, docx: the decision notice; json: an object (one input) or "
+              "an array; jsonl: one object per line.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write to FILE (whole or not at all) instead of standard output; needed for docx on a terminal.")
+@click.option("--no-explain", is_flag=True, help="JSON without what it would take to pass (quicker for batches).")
 @policies_option
 def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | None, decision: str | None,
-          fmt: str, policy_dirs: tuple[str, ...]) -> None:
+          fmt: str, out_file: str | None, no_explain: bool, policy_dirs: tuple[str, ...]) -> None:
     """Evaluate input documents (YAML or JSON; `-` reads standard input) under one policy.
 
-    JSON output follows schemas/decision.schema.json: one object for one input, an array for several;
-    jsonl gives one object per line. An input that cannot be read, parsed or validated is reported on standard
-    error as file:line:col and left out; the other inputs are still evaluated and printed. Exit 0 when every
-    input was evaluated, 1 when an input or the policy has errors (or --policy / --decision names nothing),
-    2 when the command line is malformed (an unknown --format, a --on that is not a YYYY-MM-DD date).
+    The text, md, html and docx formats give the decision notice (审核意见书, 补正通知, 不予认定/不予支持通知书):
+    who applied, the policy version and its content hash, the conclusion, every rule with its guideline clause
+    quoted, what it would take to pass, the 补正材料清单 and the amounts. html and docx take one input and need
+    `pip install "wqpolicy[docs]"`. JSON output follows schemas/decision.schema.json (each rule's `conditions`,
+    `to_pass` and `missing_materials` included): one object for one input, an array for several; jsonl gives one
+    object per line. An input that cannot be read, parsed or validated is reported on standard error as
+    file:line:col and left out; the others are still evaluated. Exit 0 when every input was evaluated, 1 when an
+    input or the policy has errors (or --policy / --decision names nothing, or a file cannot be written), 2 when
+    the command line is malformed.
 
     \b
     Examples:
       wqpolicy eval examples/recognition.yaml
       wqpolicy eval --on 2021-06-01 --format json examples/*.yaml
       wqpolicy eval --decision filing --format jsonl - < examples/recognition.yaml
+      wqpolicy eval examples/recognition_missing_review.yaml --format md
     """
+    if fmt in SINGLE and len(inputs) > 1:
+        raise click.UsageError(f"--format {fmt} makes one notice of one input; give one input (or use md or text)")
+    if fmt in BINARY and out_file is None and _terminal():
+        raise click.UsageError(f"--format {fmt} is a binary file: write it with --out FILE "
+                               f"（{fmt} 是二进制文件，请用 --out 文件名 写入文件）")
     try:
         policy = load_policy(policy_ref, on=on, paths=paths(policy_dirs))
     except WQError as e:
@@ -46,7 +70,7 @@ def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | N
         fail(WQError([Diagnostic("WQ-INPUT", f"--decision: policy {policy.model.ref} has no decision `{decision}`",
                                  hint=did_you_mean(decision, policy.decisions)
                                  or "decisions: " + ", ".join(policy.decisions))]))
-    records: list[DecisionRecord] = []
+    evaluated: list[tuple] = []
     failed: list[WQError] = []
     for name in inputs:
         try:
@@ -54,17 +78,54 @@ def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | N
                 doc, marks = load_input("<stdin>", stdin_text())
             else:
                 doc, marks = load_input(name)
-            records.append(policy.evaluate(decision, doc, marks=marks, input_name=name if name != "-" else "<stdin>"))
+            record = policy.evaluate(decision, doc, marks=marks, input_name=name if name != "-" else "<stdin>")
+            evaluated.append((record, doc))
         except WQError as e:
             failed.append(e)
     for e in failed:
         render(e.diagnostics)
-    if fmt == "json":
-        if records or len(inputs) > 1:  # one input that failed has no record: nothing on stdout, not `[]`
-            out(json_report(records, one=len(inputs) == 1))
-    elif fmt == "jsonl":
-        out(jsonl_report(records))
-    else:
-        out("\n".join(text_report(r) for r in records))
+    try:
+        result = _rendered(policy, evaluated, fmt, len(inputs), no_explain, out_file)
+    except MissingExtra as e:
+        raise click.ClickException(str(e)) from None
+    if result is not None:
+        try:
+            if out_file is not None:
+                (write_bytes if isinstance(result, bytes) else write_file)(out_file, result)  # type: ignore[operator]
+            elif isinstance(result, bytes):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(result)
+                sys.stdout.flush()
+            else:
+                out(result)
+        except WQError as e:
+            fail(e)
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _rendered(policy, evaluated: list[tuple], fmt: str, count: int, no_explain: bool,
+              out_file: str | None) -> str | bytes | None:
+    if fmt in ("json", "jsonl"):
+        data = [explained_json(r, explain(policy, r, d, to_pass=not no_explain)) for r, d in evaluated]
+        if fmt == "jsonl":
+            return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in data)
+        if not data and count == 1:  # one input that failed has no record: nothing on stdout, not `[]`
+            return None
+        return json.dumps(data[0] if count == 1 and len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
+    if not evaluated:
+        return None if fmt in SINGLE or count == 1 else ""
+    width = 100 if out_file is not None else terminal_width()
+    renderer = notice_renderer(fmt, width)
+    notices = [renderer(build_notice(policy, r, d)) for r, d in evaluated]
+    if fmt in SINGLE:
+        return notices[0]
+    separator = "\n" if fmt == "text" else "\n---\n\n"
+    return separator.join(notices)  # type: ignore[arg-type]
