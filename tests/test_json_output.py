@@ -16,6 +16,7 @@ import pytest
 
 from conftest import ROOT, run
 from wqpolicy.cases import load_cases
+from wqpolicy.explain import explain, explained_json
 from wqpolicy.inputs import load_input
 
 EXAMPLES = sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
@@ -187,4 +188,5 @@ def test_the_api_records_to_json_is_what_the_cli_prints(path, bundled_policy):
     doc, marks = load_input(path)
     record = bundled_policy.evaluate(None, doc, marks=marks, input_name=path)
     printed = run("eval", "--format", "json", path).stdout
-    assert json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n" == printed
+    explained = explained_json(record, explain(bundled_policy, record, doc))  # the record and its explanation
+    assert json.dumps(explained, ensure_ascii=False, indent=2) + "\n" == printed

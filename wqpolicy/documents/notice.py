@@ -39,6 +39,7 @@ class Row:
     label: str
     value: str
     label_en: str = ""
+    name: str = ""  # the code behind it (an output's name), for the text form
 
 
 @dataclass(frozen=True)
@@ -278,13 +279,13 @@ def _amounts(record, vocab: Vocabulary) -> tuple[list[Row], list[Table]]:
         kind, fields = record.output_kinds[name]
         kind = str(kind) if kind is not None else None
         if name in errors:
-            rows.append(Row(zh, "计算出错", en))
+            rows.append(Row(zh, "计算出错", en, name))
             continue
         value = record.output(name)
         if kind == "list" and isinstance(value, list):
             tables.append(_table(zh, name, value, fields or {}, vocab))
             continue
-        rows.append(Row(zh, _shown(value, kind, vocab), en))
+        rows.append(Row(zh, _shown(value, kind, vocab), en, name))
     return rows, tables
 
 
@@ -321,7 +322,7 @@ def _cell(value, kind, vocab: Vocabulary) -> str:
 def _faults(record) -> list[str]:
     out = []
     if record.outcome_error:
-        out.append(f"结论：{record.outcome_error}")
+        out.append(f"结论无法判定 the outcome could not be decided: {record.outcome_error}")
     out += [f"{r.clause} {r.label.zh}：{r.message.zh}" for r in record.rules if str(r.outcome) == "error"]
     out += [f"{name}：{text}" for name, text in record.output_errors.items()]
     return out

@@ -96,6 +96,8 @@ def notice_text(n: Notice, width: int = DEFAULT_WIDTH) -> str:
     def add(text: str, indent: str = "", hang: str = "  ") -> None:
         lines.extend(wrap(text, width, indent, hang))
 
+    head = f"{n.policy_ref} · {n.decision}" + (f" · {n.input_name}" if n.input_name else "")
+    add(head)
     add(f"{n.title} {n.title_en}")
     lines.append("=" * min(width, max(columns(lines[-1]), 20)))
     for row in n.header:
@@ -144,8 +146,11 @@ def notice_text(n: Notice, width: int = DEFAULT_WIDTH) -> str:
     if n.amounts or n.tables:
         lines += ["", "核定金额与输出 Amounts and outputs"]
         width_label = max((columns(a.label) for a in n.amounts), default=0)
+        width_value = max((columns(a.value) for a in n.amounts if columns(a.value) <= 24), default=0)
         for a in n.amounts:
-            add(f"{a.label}{' ' * (width_label - columns(a.label))}  {a.value}", "  ", " " * (width_label + 2))
+            value = a.value + " " * max(0, width_value - columns(a.value))
+            add(f"{a.label}{' ' * (width_label - columns(a.label))}  {value}  {a.name}".rstrip(), "  ",
+                " " * (width_label + 2))
         for t in n.tables:
             add(f"{t.title}：", "  ")
             for i, row in enumerate(t.rows, 1):
