@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import datetime
 import json
-import sys
 
 import click
 
 from ..documents import MissingExtra
-from ..documents.formats import BINARY, notice_renderer
+from ..documents.formats import notice_renderer
 from ..documents.notice import build_notice
 from ..documents.text import terminal_width
 from ..errors import Diagnostic, WQError, did_you_mean
 from ..explain import explain, explained_json
 from ..inputs import load_input
 from ..loader import load_policy
-from ..outfile import write_bytes, write_file
-from . import DATE, fail, main, out, paths, policies_option, render, stdin_text
+from . import DATE, fail, main, paths, policies_option, render, stdin_text
+from ._files import emit, extra_missing, refuse_binary_on_terminal
 
 NOTICES = ("text", "md", "html", "docx")
 SINGLE = ("html", "docx")  # one notice is one file
@@ -59,9 +58,7 @@ def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | N
     """
     if fmt in SINGLE and len(inputs) > 1:
         raise click.UsageError(f"--format {fmt} makes one notice of one input; give one input (or use md or text)")
-    if fmt in BINARY and out_file is None and _terminal():
-        raise click.UsageError(f"--format {fmt} is a binary file: write it with --out FILE "
-                               f"（{fmt} 是二进制文件，请用 --out 文件名 写入文件）")
+    refuse_binary_on_terminal(fmt, out_file)
     try:
         policy = load_policy(policy_ref, on=on, paths=paths(policy_dirs))
     except WQError as e:
@@ -87,28 +84,10 @@ def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | N
     try:
         result = _rendered(policy, evaluated, fmt, len(inputs), no_explain, out_file)
     except MissingExtra as e:
-        raise click.ClickException(str(e)) from None
-    if result is not None:
-        try:
-            if out_file is not None:
-                (write_bytes if isinstance(result, bytes) else write_file)(out_file, result)  # type: ignore[operator]
-            elif isinstance(result, bytes):
-                sys.stdout.flush()
-                sys.stdout.buffer.write(result)
-                sys.stdout.flush()
-            else:
-                out(result)
-        except WQError as e:
-            fail(e)
+        raise extra_missing(e) from None
+    emit(result, out_file)
     if failed:
         raise click.exceptions.Exit(1)
-
-
-def _terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _rendered(policy, evaluated: list[tuple], fmt: str, count: int, no_explain: bool,

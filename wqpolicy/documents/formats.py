@@ -39,3 +39,16 @@ def policy_renderer(fmt: str) -> Callable[[Any], str | bytes]:
         from .markdown import policy_markdown
         return policy_markdown
     raise ValueError(fmt)
+
+
+def revision_renderer(fmt: str) -> Callable[[Any], str | bytes]:
+    if fmt in ("md", "markdown", "text"):
+        from .markdown import revision_markdown
+        return revision_markdown
+    if fmt == "html":
+        from .html import revision_html
+        return revision_html
+    if fmt == "docx":
+        from .word import revision_docx
+        return revision_docx
+    raise ValueError(fmt)

@@ -29,3 +29,11 @@ def render(template: str, **context: Any) -> str:
 
 def notice_html(notice) -> str:
     return render("notice.html", n=notice)
+
+
+def policy_html(table) -> str:
+    return render("policy.html", t=table)
+
+
+def revision_html(table) -> str:
+    return render("revision.html", t=table)

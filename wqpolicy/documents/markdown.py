@@ -56,3 +56,62 @@ def notice_markdown(n: Notice) -> str:
         lines.append("")
     lines += ["---", "", f"政策 `{n.policy_ref}` · 校验码 `{n.policy_hash}` · 评估日期 {n.evaluated_on}", ""]
     return "\n".join(lines)
+
+
+def policy_markdown(t) -> str:
+    """A PolicyTable (条文对照表) as Markdown."""
+    lines = [f"# {t.title}：条文对照表", "",
+             f"政策版本 `{t.ref}` · 生效 {t.effective} · 校验码 `{t.content_hash}`", ""]
+    if t.note:
+        lines += [f"> 生效说明：{quote(t.note)}", ""]
+    for row in t.rows:
+        for h in row.headings:
+            lines += [f"## {h}", ""]
+        lines += [f"### {row.clause}", "", f"> {quote(row.text)}", ""]
+        if row.reason:
+            lines += [f"_不作计算：{row.reason}_", ""]
+            continue
+        if not row.items:
+            continue
+        lines += ["| 类别 | 名称 | 规定 | 解释 |", "|---|---|---|---|"]
+        for i in row.items:
+            rule = i.value or i.sentence
+            if i.expression:
+                rule += f"<br>`{i.expression}`"
+            where = f"<br>适用：{i.where}" if i.where else ""
+            lines.append(f"| {i.kind_zh} | {cell(i.label)}<br>`{cell(i.name)}`{cell(where)} | {cell(rule)} | "
+                         f"{cell(i.note) or '—'} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def revision_markdown(t) -> str:
+    """A RevisionTable (修订对照表, with the case impact when there is one) as Markdown."""
+    lines = [f"# 修订对照表：{t.title}", "",
+             f"`{t.old_ref}`（{t.old_effective}，校验码 `{t.old_hash}`）→ `{t.new_ref}`（{t.new_effective}，"
+             f"校验码 `{t.new_hash}`）", "",
+             "| 条款 Clause | 原规定 Before | 新规定 After | 说明 Note |", "|---|---|---|---|"]
+    for r in t.rows:
+        clause = r.clause or "—"
+        if r.clause_text:
+            clause += f"<br>{r.clause_text[:60]}{'…' if len(r.clause_text) > 60 else ''}"
+        lines.append(f"| {cell(clause)} | {cell(r.before)} | {cell(r.after)} | {cell(r.note)} |")
+    if not t.rows:
+        lines.append("| — | — | — | 无政策变更 No policy changes |")
+    lines.append("")
+    if t.impact_summary is None:
+        lines += ["_未给出案例 No cases given (`--cases PATH`): case impact not computed._", ""]
+        return "\n".join(lines)
+    lines += [f"## 案例影响 Case impact：{t.impact_summary}", "",
+              "| 决定 Decision | 案例 Cases | 有变化 Changed | 结论变化 Outcome changed | 输出变化 Outputs changed "
+              "| 金额合计 Money |",
+              "|---|---:|---:|---:|---:|---|"]
+    lines += [f"| {cell(c.decision)} | {c.cases} | {c.changed} | {c.outcome_changed} | {c.outputs_changed} | "
+              f"{cell(c.money) or '—'} |" for c in t.counts]
+    if t.cases:
+        lines += ["", "| 案例 Case | 决定 Decision | 结论 Outcome | 规则 Rules | 输出 Outputs |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| `{cell(c.case)}` | {cell(c.decision)} | {cell(c.outcome)} | "
+                  f"{cell('<br>'.join(c.rules)) or '—'} | {cell('<br>'.join(c.outputs)) or '—'} |" for c in t.cases]
+    lines.append("")
+    return "\n".join(lines)

@@ -145,3 +145,42 @@ def notice_docx(n: Any) -> bytes:
         w.table(t.columns, t.rows)
     w.paragraph(f"政策 {n.policy_ref} · 校验码 {n.policy_hash} · 评估日期 {n.evaluated_on}", size=8)
     return w.bytes()
+
+
+def policy_docx(t: Any) -> bytes:
+    w = WordWriter()
+    w.title("条文对照表", f"{t.title} · {t.ref} · 生效 {t.effective} · 校验码 {t.content_hash}")
+    if t.note:
+        w.paragraph(f"生效说明：{t.note}", size=9)
+    for row in t.rows:
+        for h in row.headings:
+            w.heading(h, 1)
+        w.heading(row.clause, 3)
+        w.quote(f"条款 {row.clause}", row.text)
+        if row.reason:
+            w.paragraph(f"不作计算：{row.reason}", size=9)
+        elif row.items:
+            w.table(["类别", "名称", "规定", "解释"],
+                    [[i.kind_zh, f"{i.label}\n{i.name}", (i.value or i.sentence) + (f"\n{i.expression}"
+                                                                                  if i.expression else ""),
+                      i.note or "—"] for i in row.items], [16, 40, 66, 56])
+    return w.bytes()
+
+
+def revision_docx(t: Any) -> bytes:
+    w = WordWriter()
+    w.title("修订对照表", f"{t.title}：{t.old_ref} → {t.new_ref}")
+    w.paragraph(f"原版本 {t.old_ref}（{t.old_effective}，校验码 {t.old_hash}）；新版本 {t.new_ref}（{t.new_effective}，"
+                f"校验码 {t.new_hash}）", size=9)
+    w.table(["条款", "原规定", "新规定", "说明"],
+            [[r.clause or "—", r.before, r.after, r.note] for r in t.rows] or [["—", "—", "—", "无政策变更"]],
+            [22, 50, 50, 56])
+    if t.impact_summary is not None:
+        w.heading(f"案例影响：{t.impact_summary}", 1)
+        w.table(["决定", "案例", "有变化", "结论变化", "输出变化", "金额合计"],
+                [[c.decision, str(c.cases), str(c.changed), str(c.outcome_changed), str(c.outputs_changed),
+                  c.money or "—"] for c in t.counts])
+        if t.cases:
+            w.table(["案例", "决定", "结论", "规则与输出"],
+                    [[c.case, c.decision, c.outcome, "\n".join(c.rules + c.outputs)] for c in t.cases])
+    return w.bytes()
