@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ..content_hash import SHORT
 from ..explain import WHY_UNKNOWN, Explanation, explain, rule_word
 from ..vocabulary import NOT_GIVEN, Vocabulary, money_words
+from .policy_table import plain_clause
 
 # Outcome words of the bureau's contract, by the notice they call for; an outcome word not listed here (a revision
 # may add one) gets the plain 审核意见书 with its own label, and `error` (the engine's word for a faulted
@@ -245,7 +246,9 @@ def _section(policy, result, explanation: Explanation, vocab: Vocabulary) -> Sec
     message = result.message
     from ..phrasing import Phrasing
     sentence = Phrasing(vocab).sentence(rule.condition) if rule is not None else ""
-    return Section(result.id, result.clause, model.clauses.get(result.clause), result.label.zh, result.label.en,
+    clause_text = model.clauses.get(result.clause)
+    return Section(result.id, result.clause, plain_clause(clause_text) if clause_text else None, result.label.zh,
+                   result.label.en,
                    outcome, mark, mark_en, severity, sentence, rule.condition.text if rule is not None else "",
                    _message_zh(outcome, message.zh, missing), message.en, values, parts, to_pass, missing)
 

@@ -59,6 +59,11 @@ class PolicyTable:
     rows: list[ClauseRow] = field(default_factory=list)
 
 
+def plain_clause(text: str | None) -> str:
+    """A clause's text without the source's Markdown emphasis (``**30%**`` → ``30%``)."""
+    return (text or "").replace("**", "")
+
+
 def guideline_headings(version: PolicyVersion) -> dict[str, list[str]]:
     """Clause id -> the headings of the source document that come right before it (## 一、总则, ### （一）…)."""
     source = (version.raw.get("source") or {}).get("document") if isinstance(version.raw, dict) else None
@@ -199,7 +204,8 @@ def build_policy_table(policy) -> PolicyTable:
         names = list(entry) if isinstance(entry, list) else []
         names += [n for n in cited.get(clause, []) if n not in names]
         items = [i for i in (words.item(str(n)) for n in dict.fromkeys(names)) if i is not None]
-        rows.append(ClauseRow(clause, text, headings.get(clause, []), items, str(reason) if reason else None))
+        rows.append(ClauseRow(clause, plain_clause(text), headings.get(clause, []), items,
+                              str(reason) if reason else None))
     title = m.title.zh if m.title else m.id
     note = str((m.raw or {}).get("effective_note") or "")
     return PolicyTable(title, m.ref, m.version, _effective(m), policy.content_hash[:SHORT], note, rows)

@@ -10,7 +10,7 @@ from ..content_hash import SHORT
 from ..diff import Change, Diff
 from ..diff_report import kind_zh
 from ..display import display
-from .policy_table import ItemWords
+from .policy_table import ItemWords, plain_clause
 
 NONE = "（无）"
 
@@ -115,7 +115,7 @@ class _Words:
             note += f"：{item.label}"
         if item is not None and item.note and change.kind.endswith(".added"):
             note += f"。解释：{item.note}"
-        return RevisionRow(clause, new_model.clauses.get(clause, ""), before, after, note, change.kind)
+        return RevisionRow(clause, plain_clause(new_model.clauses.get(clause, "")), before, after, note, change.kind)
 
 
 def _item_name(path: str) -> str | None:
