@@ -59,12 +59,13 @@ class Change:
 
     def to_json(self, vocab: Vocabulary) -> dict:
         lever, found = self.found.lever, self.found
+        money = vocab.kind(_material_path(lever)) == "money"
         out: dict[str, Any] = {"lever": lever.kind, "field": lever.path,
                                "material": vocab.material(_material_path(lever)).to_json(),
                                "direction": "increase" if found.direction > 0 else "decrease",
-                               "by": _number_json(found.by), "to": _number_json(found.after)}
+                               "by": _number_json(found.by, money), "to": _number_json(found.after, money)}
         if found.before is not None:
-            out["from"] = _number_json(found.before)
+            out["from"] = _number_json(found.before, money)
         unit = vocab.unit(_material_path(lever))
         if unit is not None:
             out["unit"] = unit.to_json()
@@ -358,9 +359,10 @@ def _kind(vocab: Vocabulary, node) -> str | None:
     return None
 
 
-def _number_json(v) -> str:
-    from .display import decimal_text
-    return decimal_text(Decimal(v))
+def _number_json(v, money: bool = False) -> str:
+    """A number in the record's JSON form: money with two decimals at least (as rules' values are)."""
+    from .display import decimal_text, exact_money_text
+    return exact_money_text(Decimal(v)) if money else decimal_text(Decimal(v))
 
 
 # -- JSON -----------------------------------------------------------------------------------------------------------

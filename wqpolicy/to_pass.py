@@ -122,12 +122,14 @@ def search(doc: dict, lever: Lever, direction: int, holds: Callable[[dict], bool
             return NotFound(lever, direction, "never")
     limit = _bound(before, lever, direction)
 
-    def at(k: int) -> bool:
+    def at(k: int, fault: bool | None = False) -> bool | None:
+        """Whether the condition holds ``k`` steps away; a runtime fault there (a division by a figure moved to
+        zero) counts as ``fault``: not holding while searching, no evidence either way while sampling."""
         budget.spend()
         try:
             return holds(with_value(doc, lever, _moved(before, lever, k, direction))) is True
         except FAULTS:
-            return False
+            return fault
 
     try:
         if limit < 1:
@@ -147,11 +149,11 @@ def search(doc: dict, lever: Lever, direction: int, holds: Callable[[dict], bool
         # verified: holds at k, not one step less; and it keeps holding above (monotone, as far as is seen)
         if not at(k) or (k > 1 and at(k - 1)):
             return NotFound(lever, direction, "not_monotone")
-        for above in sorted({min(k + 1, limit), min(2 * k, limit), limit}):
-            if above > k and not at(above):
+        for above in sorted({min(k + 1, limit), min(2 * k, limit), min(4 * k, limit), limit}):
+            if above > k and at(above, None) is False:
                 return NotFound(lever, direction, "not_monotone")
         for below in sorted({k // 3, (2 * k) // 3} - {0, k}):
-            if at(below):
+            if at(below, None):
                 return NotFound(lever, direction, "not_monotone")
     except OutOfBudget:
         return NotFound(lever, direction, "not_searched")
