@@ -157,5 +157,6 @@ def notice_text(n: Notice, width: int = DEFAULT_WIDTH) -> str:
                 add(f"{i}. " + "；".join(f"{h} {v}" for h, v in zip(t.columns, row)), "    ", "   ")
     elif n.kind == "error":
         lines += ["", "核定金额 Amounts: 计算出错，不给出任何金额 The evaluation faulted: no amount is given"]
-    lines += ["", f"政策 {n.policy_ref} · 校验码 {n.policy_hash} · 评估日期 {n.evaluated_on}"]
+    lines.append("")
+    add(f"政策 {n.policy_ref} · 校验码 {n.policy_hash} · 评估日期 {n.evaluated_on}")
     return "\n".join(lines) + "\n"
