@@ -68,7 +68,8 @@ def test_text_lines_fit_the_width(bundled_policy):
         for width in (100, 60):
             text = notice_text(notice_for(bundled_policy, name), width)
             assert max(columns(line) for line in text.splitlines()) <= width, (name, width)
-    assert wrap("近三年平均研发投入强度，不低于", 12) == ["近三年平均研", "发投入强度，", "不低于"]  # no line opens with ，
+    # no line opens with ，: the character before it moves down with it
+    assert wrap("近三年平均研发投入强度，不低于", 12) == ["近三年平均研", "发投入强度，", "不低于"]
     assert wrap("近三年平均研发投入，不低于", 12) == ["近三年平均研", "发投入，不低", "于"]
 
 
@@ -77,7 +78,8 @@ def test_the_missing_evidence_is_listed_by_material_name_never_by_field_code(bun
     assert r.exit_code == 0, r.stderr
     md = r.stdout
     assert "# 补正通知" in md and "## 补正材料清单" in md
-    for material in ("专家评审意见：技术设备水平与服务规范", "专家评审意见：平台使用方满意度", "专家评审意见：市场化创新管理机制"):
+    for material in ("专家评审意见：技术设备水平与服务规范", "专家评审意见：平台使用方满意度",
+                     "专家评审意见：市场化创新管理机制"):
         assert f"| {material} |" in md.replace("| 1 | ", "| ").replace("| 2 | ", "| ").replace("| 3 | ", "| ")
     listing = md[md.index("## 补正材料清单"):]
     assert "expert_review" not in listing.split("## 核定金额")[0]
@@ -105,8 +107,8 @@ def test_html_is_self_contained_escaped_and_holds_the_same_content(bundled_polic
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;有限公司" in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page) and "<link" not in page and "@import" not in page
     assert "@page { size: A4" in page and "@media print" in page
-    for words in ("补正通知", "专家评审意见：平台使用方满意度", f"评估日期</th><td>{TODAY}", "近三年平均研发投入强度 ≥ 3%",
-                  "10,320,000.00 元", bundled_policy.content_hash[:12]):
+    for words in ("补正通知", "专家评审意见：平台使用方满意度", f"评估日期</th><td>{TODAY}",
+                  "近三年平均研发投入强度 ≥ 3%", "10,320,000.00 元", bundled_policy.content_hash[:12]):
         assert words in page, words
 
 
@@ -115,8 +117,9 @@ def test_word_notice_reads_back_with_the_same_content(bundled_policy, tmp_path):
     r = run("eval", EXAMPLES / "recognition.yaml", "--format", "docx", "--out", out)
     assert r.exit_code == 0, r.stderr
     text = docx_text(out.read_bytes())
-    for words in ("审核意见书", "天津瑞康生物医药科技有限公司", "生物药中试公共服务平台", TODAY, "wuqing-five-platforms@2021-trial",
-                  "近三年平均科学研究与试验发展投入强度", "3,682,950.00 元", "供给侧补贴总额", bundled_policy.content_hash[:12]):
+    for words in ("审核意见书", "天津瑞康生物医药科技有限公司", "生物药中试公共服务平台", TODAY,
+                  "wuqing-five-platforms@2021-trial", "近三年平均科学研究与试验发展投入强度", "3,682,950.00 元",
+                  "供给侧补贴总额", bundled_policy.content_hash[:12]):
         assert words in text, words
     d = docx.Document(io.BytesIO(out.read_bytes()))
     fonts = d.styles["Normal"].element.rPr.rFonts
