@@ -71,7 +71,7 @@ def inputs(tmp_path_factory) -> list[tuple[str, object]]:
 
 
 def test_the_corpus_is_all_there(inputs):
-    assert len(EXAMPLES) == 5 and len(CASES) == len(list((ROOT / "tests" / "cases").rglob("*.yaml"))) > 100
+    assert len(EXAMPLES) == 6 and len(CASES) == len(list((ROOT / "tests" / "cases").rglob("*.yaml"))) > 100
     assert as_json_text({"a": Decimal("9999999.995"), "b": "x"}) == '{"a": 9999999.995, "b": "x"}'
 
 

@@ -35,7 +35,7 @@ def render(ref: str, base: str | None, full: bool, fmt: str, out_file: str | Non
     \b
     Examples:
       wqpolicy render wuqing-five-platforms@2021-trial --format md
-      wqpolicy render wuqing-five-platforms@2021-trial --format html --out policy.html
+      wqpolicy render wuqing-five-platforms@2021-trial --format html    # add --out policy.html for a file
       wqpolicy render tests/fixtures/revision/2022-hypothetical.yaml --format md
     """
     refuse_binary_on_terminal(fmt, out_file)

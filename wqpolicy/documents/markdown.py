@@ -94,7 +94,7 @@ def revision_markdown(t) -> str:
     for r in t.rows:
         clause = r.clause or "—"
         if r.clause_text:
-            clause += f"<br>{r.clause_text[:60]}{'…' if len(r.clause_text) > 60 else ''}"
+            clause += f"<br>{r.clause_text[:36]}{'…' if len(r.clause_text) > 36 else ''}"
         lines.append(f"| {cell(clause)} | {cell(r.before)} | {cell(r.after)} | {cell(r.note)} |")
     if not t.rows:
         lines.append("| — | — | — | 无政策变更 No policy changes |")

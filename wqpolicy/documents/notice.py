@@ -250,7 +250,8 @@ def _section(policy, result, explanation: Explanation, vocab: Vocabulary) -> Sec
     return Section(result.id, result.clause, plain_clause(clause_text) if clause_text else None, result.label.zh,
                    result.label.en,
                    outcome, mark, mark_en, severity, sentence, rule.condition.text if rule is not None else "",
-                   _message_zh(outcome, message.zh, missing), message.en, values, parts, to_pass, missing)
+                   _message_zh(outcome, message.zh, missing), _message_en(outcome, message.en, e, vocab), values, parts,
+                   to_pass, missing)
 
 
 def result_decision(explanation: Explanation) -> str:
@@ -261,6 +262,12 @@ def _message_zh(outcome: str, message: str, missing: list[str]) -> str:
     """The rule's message; for an undecided rule, the missing inputs by material name, never a field code."""
     if outcome == "unknown":
         return f"无法判断，缺少：{'、'.join(missing) or '—'}"
+    return message
+
+
+def _message_en(outcome: str, message: str, e, vocab: Vocabulary) -> str:
+    if outcome == "unknown" and e is not None:
+        return f"Cannot decide; missing: {', '.join(vocab.material(p).en for p in e.missing) or '—'}"
     return message
 
 

@@ -12,8 +12,9 @@ from .notice import Notice
 DEFAULT_WIDTH = 100  # columns when standard output is not a terminal
 _MARK = {"pass": "通过 pass   ", "fail": "不通过 FAIL ", "unknown": "待定 unknown", "error": "出错 ERROR "}
 _ADVISE_FAIL = "提示 warning"
-# no line starts with these (closing punctuation stays with the text before it)
+# no line starts with these (closing punctuation stays with the text before it), none ends with the opening ones
 _NO_START = set("，。、；：？！）》」』】,.;:?!)]%")
+_NO_END = set("（《「『【“‘([")
 
 
 def terminal_width(stream=None) -> int:
@@ -33,33 +34,44 @@ def _wide(ch: str) -> bool:
 
 def wrap(text: str, width: int, indent: str = "", hang: str = "") -> list[str]:
     """``text`` in lines of at most ``width`` columns: the first after ``indent``, the rest after ``indent`` +
-    ``hang``. Breaks at spaces, or between wide characters; a word longer than a line is cut."""
+    ``hang``. Breaks at spaces, or between wide characters; closing punctuation never starts a line and opening
+    punctuation never ends one (the word before or after goes along); a word longer than a line is cut."""
     out: list[str] = []
     lead = indent
-    line = ""
     room = max(10, width - columns(lead))
-    tokens = _tokens(text)
-    for tok in tokens:
-        if columns(line + tok) <= room or not line.strip():
-            if not line and tok == " ":
-                continue
-            while columns(line + tok) > room and not line:  # a token longer than a whole line: cut it
-                cut = _cut(tok, room)
-                out.append(lead + tok[:cut])
-                tok = tok[cut:]
+    line: list[str] = []  # the tokens of the line being filled
+
+    def used(tokens: list[str]) -> int:
+        return columns("".join(tokens))
+
+    for tok in _tokens(text):
+        if not line and tok == " ":
+            continue
+        if used(line) + columns(tok) <= room or not line:
+            while columns(tok) > room:  # a token longer than a whole line: cut it
+                cut = _cut(tok, room - used(line))
+                out.append((lead + "".join(line) + tok[:cut]).rstrip())
+                line, tok = [], tok[cut:]
                 lead = indent + hang
                 room = max(10, width - columns(lead))
-            line += tok
+            line.append(tok)
             continue
-        if tok[0] in _NO_START and line:  # keep closing punctuation on its line, moving the last character down
-            tok = line[-1] + tok
-            line = line[:-1]
-        out.append((lead + line).rstrip())
+        carried: list[str] = []
+        if tok[0] in _NO_START:  # closing punctuation: the word before it goes down with it
+            while line and line[-1] == " ":
+                line.pop()
+            if len(line) > 1:
+                carried.append(line.pop())
+        while len(line) > 1 and line[-1] and line[-1][-1] in _NO_END:  # an opening bracket goes down too
+            carried.insert(0, line.pop())
+        out.append((lead + "".join(line)).rstrip())
         lead = indent + hang
         room = max(10, width - columns(lead))
-        line = tok.lstrip(" ")
+        line = [t for t in [*carried, tok] if t != " " or carried]
+        while line and line[0] == " ":
+            line.pop(0)
     if line or not out:
-        out.append((lead + line).rstrip())
+        out.append((lead + "".join(line)).rstrip())
     return out
 
 
