@@ -6,9 +6,12 @@ hypothetical revision in a folder of their own); the bundled policy loaded once 
 Test modules import the helpers by name (``from conftest import ROOT, run``): pytest puts this folder on the
 import path, and the module they get is the one pytest loaded.
 """
+
 from __future__ import annotations
 
+import errno
 import inspect
+import io
 import os
 import pickle
 import shutil
@@ -32,28 +35,39 @@ BUNDLED_REF = "wuqing-five-platforms@2021-trial"
 POLICY_FILE = ROOT / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
 REVISION = ROOT / "tests" / "fixtures" / "revision" / "2022-hypothetical.yaml"
 GOLDEN = ROOT / "tests" / "golden"
+
+# The tests never depend on the day they run: "today" is 2024-06-03 for the tool (clock.py reads
+# SOURCE_DATE_EPOCH), in this process and in every process it starts.
+os.environ["SOURCE_DATE_EPOCH"] = "1717372800"
+
 UPDATE_GOLDEN = "WQPOLICY_UPDATE_GOLDEN"
 
 # click 8.1 mixes stderr into stdout unless told not to; 8.2 keeps them apart and has no such option
 _RUNNER_OPTIONS = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
 
 
+def runner() -> CliRunner:
+    """click's test runner, keeping standard output and standard error apart on every click version."""
+    return CliRunner(**_RUNNER_OPTIONS)
+
+
 def run(*args: object, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
     """`wqpolicy ARGS…` in this process: ``.exit_code``, ``.stdout`` and ``.stderr`` apart (``.output``: both, as
     a terminal shows them), ``.exception``. Arguments may be paths; they are passed as text."""
-    return CliRunner(**_RUNNER_OPTIONS).invoke(main, [str(a) for a in args], input=input, env=env,
-                                               prog_name="wqpolicy")
+    return runner().invoke(main, [str(a) for a in args], input=input, env=env, prog_name="wqpolicy")
 
 
-def run_process(*args: object, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 60,
-                **options: Any) -> subprocess.CompletedProcess:
+def run_process(
+    *args: object, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 60, **options: Any
+) -> subprocess.CompletedProcess:
     """`python -m wqpolicy ARGS…` in a real process, from ``cwd`` (text, stdout and stderr captured); ``env``
     replaces the environment (PYTHONPATH set to this tree unless given). ``options`` go to subprocess.run."""
     env = dict(os.environ if env is None else env)
     env.setdefault("PYTHONPATH", str(ROOT))
     options.setdefault("capture_output", "stdout" not in options)
-    return subprocess.run([sys.executable, "-m", "wqpolicy", *map(str, args)], cwd=cwd, env=env, timeout=timeout,
-                          text=True, **options)
+    return subprocess.run(
+        [sys.executable, "-m", "wqpolicy", *map(str, args)], cwd=cwd, env=env, timeout=timeout, text=True, **options
+    )
 
 
 def run_timed(*args: object, timeout: float = 60) -> tuple[subprocess.CompletedProcess, float]:
@@ -80,9 +94,12 @@ def policy_copy(tmp_path: Path, with_revision: bool = True) -> Path:
     folder = tmp_path / "policy"
     shutil.copytree(POLICY_FILE.parent, folder)
     trial = folder / "2021-trial.yaml"
-    trial.write_text(trial.read_text(encoding="utf-8").replace(
-        "effective_from: 2021-01-01\n", "effective_from: 2021-01-01\neffective_until: 2021-12-31\n", 1),
-        encoding="utf-8")
+    trial.write_text(
+        trial.read_text(encoding="utf-8").replace(
+            "effective_from: 2021-01-01\n", "effective_from: 2021-01-01\neffective_until: 2021-12-31\n", 1
+        ),
+        encoding="utf-8",
+    )
     if with_revision:
         shutil.copy(REVISION, folder / REVISION.name)
     return folder
@@ -93,6 +110,35 @@ def bundled_policy() -> Policy:
     """The bundled 2021 trial policy, loaded once for the session. Only for tests that read it and evaluate with
     it; a test that changes a policy object (or must load one itself) calls load_policy."""
     return load_policy(BUNDLED_REF)
+
+
+@pytest.fixture
+def fill_the_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Call it, and every file opened for writing from then on fails to take its bytes, as on a full disk (after
+    `open` has truncated it, as a real `w` open does)."""
+    real_open = io.open
+
+    class Full:
+        def __init__(self, f):
+            self._f = f
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._f.close()
+
+        def __getattr__(self, name):
+            return getattr(self._f, name)
+
+    def full_open(file, mode="r", *args, **kwargs):
+        f = real_open(file, mode, *args, **kwargs)
+        return Full(f) if set(mode) & set("wax+") else f
+
+    return lambda: monkeypatch.setattr(io, "open", full_open)
 
 
 # -- the YAML reader, remembered --------------------------------------------------------------------------------
@@ -110,6 +156,7 @@ def _remembered(read: Callable[..., Any], memo: dict) -> Callable[..., Any]:
             memo[key] = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
             return result
         return pickle.loads(memo[key])
+
     load_yaml.__wrapped__ = read  # type: ignore[attr-defined]
     return load_yaml
 
@@ -121,6 +168,7 @@ def remembered_yaml() -> Iterator[dict]:
         yield memo
         return
     import importlib
+
     with pytest.MonkeyPatch.context() as patch:
         for name in _READERS:
             module = importlib.import_module(name)
@@ -133,8 +181,14 @@ def remembered_yaml() -> Iterator[dict]:
 ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots kept for a person to look at (git-ignored; CI keeps them)
 BROWSER_REQUIRED = "WQPOLICY_BROWSER_TESTS"
 # Debian's chromium as Playwright drives it here: its own browser download is never used (it cannot be fetched)
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"]
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")

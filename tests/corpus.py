@@ -1,13 +1,11 @@
 """The input documents every test that compares two readings or two validators runs over: each example and
 each case file's inline input, as the YAML reader gives them."""
+
 from __future__ import annotations
 
-from pathlib import Path
-
+from conftest import ROOT
 from wqpolicy.inputs import load_input
 from wqpolicy.yamlload import load_yaml
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def input_documents() -> list[dict]:

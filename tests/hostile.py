@@ -1,5 +1,6 @@
 """Hostile or broken files for the hostile-file tests: a small policy of its own (decision `grant`), policy texts
 and input documents that once hung, crashed or ran code, and a runner that fails on a hang or a traceback."""
+
 from __future__ import annotations
 
 import json
@@ -50,18 +51,27 @@ GUIDE = "# Guide\n\n- **[1]** The minimum R&D intensity is 3%.\n- **[2]** The ap
 
 
 SCHEMA = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "additionalProperties": False,
-    "properties": {"decision": {"const": "grant"},
-                   "applicant": {"type": "object", "additionalProperties": False,
-                                 "properties": {"revenue": {"type": "number"}, "rd_expense": {"type": "number"}}}},
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "decision": {"const": "grant"},
+        "applicant": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"revenue": {"type": "number"}, "rd_expense": {"type": "number"}},
+        },
+    },
 }
 
 
 CONDITION = "        condition: rd_intensity >= min_intensity\n"
 
 
-BOMB = "".join(f"{n}: &{n} [{', '.join([prev] * 9)}]\n" for n, prev in
-               [("a", '"lol"'), ("b", "*a"), ("c", "*b"), ("d", "*c"), ("e", "*d"), ("f", "*e"), ("g", "*f")])
+BOMB = "".join(
+    f"{n}: &{n} [{', '.join([prev] * 9)}]\n"
+    for n, prev in [("a", '"lol"'), ("b", "*a"), ("c", "*b"), ("d", "*c"), ("e", "*d"), ("f", "*e"), ("g", "*f")]
+)
 
 
 def with_condition(expr: str) -> str:

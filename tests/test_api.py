@@ -1,5 +1,6 @@
 """The Python API as the bureau's developers call it: `import wqpolicy`, its public names documented with
 examples that run (doctest), load_policy's ways of naming a version and a date, and one exception type."""
+
 from __future__ import annotations
 
 import datetime
@@ -20,16 +21,18 @@ from wqpolicy.inputs import load_input
 POLICY_FILE = ROOT / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
 
 
-@pytest.mark.parametrize("module", [wqpolicy, loader, policy, library, record, parser, expression],
-                         ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [wqpolicy, loader, policy, library, record, parser, expression], ids=lambda m: m.__name__
+)
 def test_the_docstring_examples_run(module):
     found = doctest.testmod(module, extraglobs={"load_policy": wqpolicy.load_policy}, report=True)
     assert found.attempted > 0 and found.failed == 0
 
 
 def test_all_lists_exactly_the_public_names_and_each_exists():
-    assert sorted(wqpolicy.__all__) == sorted(n for n in vars(wqpolicy) if not n.startswith("_")
-                                              and not inspect.ismodule(getattr(wqpolicy, n)))
+    assert sorted(wqpolicy.__all__) == sorted(
+        n for n in vars(wqpolicy) if not n.startswith("_") and not inspect.ismodule(getattr(wqpolicy, n))
+    )
     assert len(set(wqpolicy.__all__)) == len(wqpolicy.__all__)
 
 
@@ -42,18 +45,29 @@ def test_every_public_name_has_a_docstring_with_an_example(name):
     assert ">>>" in doc or f"wqpolicy.{name}" in wqpolicy.__doc__ or f".{name.lower()}" in wqpolicy.__doc__, name
 
 
-PUBLIC_METHODS = [wqpolicy.load_policy, wqpolicy.Policy.evaluate, wqpolicy.Policy.validate,
-                  wqpolicy.Library.__init__, wqpolicy.Library.load, wqpolicy.Library.pick, wqpolicy.Library.versions,
-                  wqpolicy.Library.check, wqpolicy.DecisionRecord.rule, wqpolicy.DecisionRecord.output,
-                  wqpolicy.DecisionRecord.to_json, wqpolicy.DecisionRecord.rule_outcomes,
-                  wqpolicy.RuleResult.to_json]
+PUBLIC_METHODS = [
+    wqpolicy.load_policy,
+    wqpolicy.Policy.evaluate,
+    wqpolicy.Policy.validate,
+    wqpolicy.Library.__init__,
+    wqpolicy.Library.load,
+    wqpolicy.Library.pick,
+    wqpolicy.Library.versions,
+    wqpolicy.Library.check,
+    wqpolicy.DecisionRecord.rule,
+    wqpolicy.DecisionRecord.output,
+    wqpolicy.DecisionRecord.to_json,
+    wqpolicy.DecisionRecord.rule_outcomes,
+    wqpolicy.RuleResult.to_json,
+]
 
 
 @pytest.mark.parametrize("function", PUBLIC_METHODS, ids=lambda f: f.__qualname__)
 def test_public_functions_have_type_hints_and_a_docstring(function):
     signature = inspect.signature(function)
-    missing = [p.name for p in signature.parameters.values()
-               if p.name != "self" and p.annotation is inspect.Parameter.empty]
+    missing = [
+        p.name for p in signature.parameters.values() if p.name != "self" and p.annotation is inspect.Parameter.empty
+    ]
     assert not missing, f"{function.__qualname__}: parameters without a type hint: {missing}"
     assert signature.return_annotation is not inspect.Signature.empty or function.__name__ == "__init__"
     assert inspect.getdoc(function)
@@ -65,8 +79,17 @@ def test_help_of_the_package_shows_the_api():
         assert name in text
 
 
-@pytest.mark.parametrize("ref", [None, "wuqing-five-platforms", "wuqing-five-platforms@2021-trial",
-                                 str(POLICY_FILE), POLICY_FILE, "policies/wuqing-five-platforms/2021-trial.yaml"])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        None,
+        "wuqing-five-platforms",
+        "wuqing-five-platforms@2021-trial",
+        str(POLICY_FILE),
+        POLICY_FILE,
+        "policies/wuqing-five-platforms/2021-trial.yaml",
+    ],
+)
 def test_load_policy_takes_nothing_an_id_an_id_at_version_or_a_file(ref, monkeypatch):
     monkeypatch.chdir(ROOT)
     policy = wqpolicy.load_policy(ref)
@@ -87,14 +110,17 @@ def test_a_date_that_is_not_one_is_a_wqerror(on):
     assert e.value.diagnostics[0].code == "WQ-VERSION" and "is not a date" in e.value.diagnostics[0].message
 
 
-@pytest.mark.parametrize("ref, on, code", [
-    ("nosuch", None, "WQ-VERSION"),
-    ("wuqing-five-platforms@nosuch", None, "WQ-VERSION"),
-    ("wuqing-five-platforms@", None, "WQ-VERSION"),
-    (None, datetime.date(2020, 1, 1), "WQ-VERSION"),
-    ("nosuch.yaml", None, "WQ-FILE"),
-    (str(EXAMPLES / "filing.yaml"), None, "WQ-FILE"),
-])
+@pytest.mark.parametrize(
+    "ref, on, code",
+    [
+        ("nosuch", None, "WQ-VERSION"),
+        ("wuqing-five-platforms@nosuch", None, "WQ-VERSION"),
+        ("wuqing-five-platforms@", None, "WQ-VERSION"),
+        (None, datetime.date(2020, 1, 1), "WQ-VERSION"),
+        ("nosuch.yaml", None, "WQ-FILE"),
+        (str(EXAMPLES / "filing.yaml"), None, "WQ-FILE"),
+    ],
+)
 def test_every_failure_to_load_is_a_wqerror_with_a_code(ref, on, code):
     with pytest.raises(wqpolicy.WQError) as e:
         wqpolicy.load_policy(ref, on=on)
@@ -103,8 +129,9 @@ def test_every_failure_to_load_is_a_wqerror_with_a_code(ref, on, code):
 
 def test_a_broken_policy_raises_one_wqerror_with_every_problem_at_its_file_line_and_col(tmp_path):
     broken = tmp_path / "broken.yaml"
-    text = POLICY_FILE.read_text(encoding="utf-8").replace("rd_intensity >= min_rd_intensity",
-                                                           "rd_intensty >= min_rd_intensity", 1)
+    text = POLICY_FILE.read_text(encoding="utf-8").replace(
+        "rd_intensity >= min_rd_intensity", "rd_intensty >= min_rd_intensity", 1
+    )
     assert "rd_intensty" in text
     broken.write_text(text, encoding="utf-8")
     shutil.copy(POLICY_FILE.parent / "guideline.zh.md", tmp_path)
@@ -113,7 +140,7 @@ def test_a_broken_policy_raises_one_wqerror_with_every_problem_at_its_file_line_
     d = e.value.diagnostics[0]
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "rd_intensty" in row)
     assert (d.code, d.span.file, d.span.line) == ("WQ-NAME", str(broken), line)
-    assert text.splitlines()[line - 1][d.span.col - 1:].startswith("rd_intensty")
+    assert text.splitlines()[line - 1][d.span.col - 1 :].startswith("rd_intensty")
     assert "did you mean `rd_intensity`?" in d.render()
 
 
@@ -125,8 +152,13 @@ def test_evaluate_gives_a_record_whose_to_json_validates_and_input_errors_are_wq
     assert (result.outcome, result.output("supply_subsidy_total")) == ("eligible", "3682950.00")
     assert isinstance(result.rule("recognition.rd_intensity"), wqpolicy.RuleResult)
     json.dumps(result.to_json(), ensure_ascii=False)
-    for decision, document in [("nosuch", doc), (None, {}), ("filing", []), (None, {"decision": 5}),
-                               ("recognition", {**doc, "staff": {"total": "120"}})]:
+    for decision, document in [
+        ("nosuch", doc),
+        (None, {}),
+        ("filing", []),
+        (None, {"decision": 5}),
+        ("recognition", {**doc, "staff": {"total": "120"}}),
+    ]:
         with pytest.raises(wqpolicy.WQError) as e:
             policy.evaluate(decision, document)
         assert e.value.diagnostics and all(d.code == "WQ-INPUT" for d in e.value.diagnostics)
@@ -175,14 +207,17 @@ def _deep() -> dict:
     return top
 
 
-@pytest.mark.parametrize("document, message", [
-    ({1: 2}, "(document): the key 1 is not text"),  # what yaml.safe_load gives for `1: 2`
-    ({"platform": {None: 2}}, "platform: the key None is not text"),
-    ({"platform": {"functions": {"rd_design"}}}, "platform.functions: a set is no JSON value"),
-    ({"partner_cases": 1j}, "partner_cases: a complex is no JSON value"),
-    (_holding_itself(), "platform.platform.platform."),
-    (_deep(), "x.x.x.x."),
-])
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        ({1: 2}, "(document): the key 1 is not text"),  # what yaml.safe_load gives for `1: 2`
+        ({"platform": {None: 2}}, "platform: the key None is not text"),
+        ({"platform": {"functions": {"rd_design"}}}, "platform.functions: a set is no JSON value"),
+        ({"partner_cases": 1j}, "partner_cases: a complex is no JSON value"),
+        (_holding_itself(), "platform.platform.platform."),
+        (_deep(), "x.x.x.x."),
+    ],
+)
 def test_a_document_that_is_no_json_document_is_an_input_error_not_a_traceback(document, message):
     """Before: TypeError from inside jsonschema, RecursionError from a document that holds itself or nests 5,000
     deep."""
@@ -209,11 +244,13 @@ def test_arguments_of_the_wrong_kind_say_what_is_wanted():
 
 def test_a_policy_says_what_it_is_when_printed():
     assert repr(wqpolicy.load_policy("wuqing-five-platforms@2021-trial")) == (
-        "<Policy wuqing-five-platforms@2021-trial: filing, recognition, annual_assessment, demand_subsidy>")
+        "<Policy wuqing-five-platforms@2021-trial: filing, recognition, annual_assessment, demand_subsidy>"
+    )
 
 
 def test_a_document_that_is_an_ordered_dict_or_any_mapping_type_is_evaluated():
     from collections import OrderedDict
+
     p = wqpolicy.load_policy("wuqing-five-platforms@2021-trial")
     doc = OrderedDict(decision="filing", platform=OrderedDict(industry="biomedicine"))
     assert p.evaluate(None, doc).rule("filing.industry").outcome == "pass"

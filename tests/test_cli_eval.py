@@ -1,4 +1,5 @@
 """The command line through click's runner (stdout and stderr apart), and one real run of the installed command."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,9 @@ def test_eval_json_follows_the_decision_schema_and_the_contract():
     outputs = record["outputs"]
     assert outputs["eligible_investment"] == "12276500.00"
     assert outputs["supply_subsidy_total"] == "3682950.00"
-    assert Decimal(outputs["tranche_on_recognition"]) + Decimal(outputs["tranche_after_first_assessment"]) \
-        == Decimal(outputs["supply_subsidy_total"])
+    assert Decimal(outputs["tranche_on_recognition"]) + Decimal(outputs["tranche_after_first_assessment"]) == Decimal(
+        outputs["supply_subsidy_total"]
+    )
     assert outputs["official_name"] == "武清区生物医药产业五大创新功能平台"
     rule = next(x for x in record["rules"] if x["id"] == "recognition.rd_intensity")
     assert rule["clause"] == "3.2.3" and rule["outcome"] == "pass"
@@ -111,7 +113,8 @@ def test_the_installed_command_finds_its_policies_from_any_directory(tmp_path):
         pytest.skip("wqpolicy is not installed in this environment (CI installs it)")
     shutil.copy(EXAMPLES / "recognition.yaml", tmp_path / "app.yaml")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([exe, "eval", "--format", "json", "app.yaml"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60, env=env)
+    done = subprocess.run(
+        [exe, "eval", "--format", "json", "app.yaml"], cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["outputs"]["supply_subsidy_total"] == "3682950.00"

@@ -1,5 +1,6 @@
 """`wqpolicy expr`: one expression in a decision's scope, with an input's fields if given; errors placed in the
 expression (`<expr>:1:col`) or in the input."""
+
 from __future__ import annotations
 
 from conftest import EXAMPLES, run
@@ -28,8 +29,10 @@ def test_expr_checks_its_input_against_the_decisions_schema(tmp_path):
 def test_expr_says_which_decision_can_evaluate_a_definition():
     r = run("expr", "--decision", "demand_subsidy", "supply_subsidy")
     assert r.exit_code == 1
-    assert r.stderr.startswith("<expr>:1:1: error[WQ-NAME]: this expression uses definitions that decision "
-                               "`demand_subsidy` cannot evaluate: unknown name `investment_items` at ")
+    assert r.stderr.startswith(
+        "<expr>:1:1: error[WQ-NAME]: this expression uses definitions that decision "
+        "`demand_subsidy` cannot evaluate: unknown name `investment_items` at "
+    )
     assert "try --decision filing or recognition or annual_assessment" in r.stderr
     ok = run("expr", "--decision", "recognition", "supply_subsidy")
     assert ok.exit_code == 0 and ok.stdout.startswith("unknown")

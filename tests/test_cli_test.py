@@ -1,6 +1,7 @@
 """`wqpolicy test`: a case's `input_file` and version checked where the case writes them, a folder without cases
 failing rather than passing vacuously, and each difference shown as a case file writes it. Every bad input gets a
 diagnostic at file:line:col and exit 1 (2 for usage), never a traceback or a hang."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,8 +41,9 @@ def test_input_file_with_a_nul_character_is_a_case_error_at_its_value(tmp_path):
     for args in (["test", case], ["diff", BUNDLED_REF, BUNDLED_REF, "--cases", case]):
         r = run(*args)
         assert r.exit_code == 1, r.output
-        assert (f"{case}:3:14: error[WQ-CASE]: input_file `in\\0put.yaml`: a file name cannot hold the NUL "
-                "character") in r.output
+        assert (
+            f"{case}:3:14: error[WQ-CASE]: input_file `in\\0put.yaml`: a file name cannot hold the NUL character"
+        ) in r.output
 
 
 def test_a_missing_input_file_is_placed_at_the_cases_input_file_value(tmp_path):
@@ -50,8 +52,10 @@ def test_a_missing_input_file_is_placed_at_the_cases_input_file_value(tmp_path):
     case = case_with(tmp_path, FILING + "input_file: nope.yaml\n")
     r = run("test", case)
     assert r.exit_code == 1
-    assert (f"{case}:3:13: error[WQ-FILE]: input_file `nope.yaml`: no such file (the path is relative to the case "
-            f"file's folder: {tmp_path / 'nope.yaml'})") in r.output
+    assert (
+        f"{case}:3:13: error[WQ-FILE]: input_file `nope.yaml`: no such file (the path is relative to the case "
+        f"file's folder: {tmp_path / 'nope.yaml'})"
+    ) in r.output
     assert "0 passed, 1 failed" in r.output
 
 
@@ -59,8 +63,10 @@ def test_an_input_file_that_is_a_folder_is_placed_at_the_cases_input_file_value(
     case = case_with(tmp_path, FILING + "input_file: .\n")
     r = run("test", case)
     assert r.exit_code == 1
-    assert (f"{case}:3:13: error[WQ-FILE]: input_file `.`: is a directory, not a file (give the input document's "
-            ".yaml or .json file)") in r.output
+    assert (
+        f"{case}:3:13: error[WQ-FILE]: input_file `.`: is a directory, not a file (give the input document's "
+        ".yaml or .json file)"
+    ) in r.output
 
 
 def test_an_input_file_naming_the_case_itself_is_a_case_error(tmp_path):
@@ -68,16 +74,20 @@ def test_an_input_file_naming_the_case_itself_is_a_case_error(tmp_path):
     case = case_with(tmp_path, FILING + "input_file: case.yaml\n")
     r = run("test", case)
     assert r.exit_code == 1
-    assert (f"{case}:3:13: error[WQ-CASE]: input_file `case.yaml`: names this case file itself (give the input "
-            "document's own file, or write it inline under `input:`)") in r.output
+    assert (
+        f"{case}:3:13: error[WQ-CASE]: input_file `case.yaml`: names this case file itself (give the input "
+        "document's own file, or write it inline under `input:`)"
+    ) in r.output
 
 
 def test_an_input_file_that_is_a_device_is_refused_before_reading(tmp_path):
     case = case_with(tmp_path, FILING + "input_file: /dev/zero\n")
     r = run("test", case)
     assert r.exit_code == 1
-    assert f"{case}:3:13: error[WQ-FILE]: input_file `/dev/zero`: not a regular file (a pipe, socket or device)" \
+    assert (
+        f"{case}:3:13: error[WQ-FILE]: input_file `/dev/zero`: not a regular file (a pipe, socket or device)"
         in r.output
+    )
 
 
 def test_an_input_file_that_is_not_utf8_keeps_its_own_place(tmp_path):
@@ -103,8 +113,10 @@ def test_a_case_folder_without_cases_fails_instead_of_passing_vacuously(tmp_path
     (empty / "sub.yaml").mkdir()  # a folder with a case-like name is not a case file either
     r = run("test", empty)
     assert r.exit_code == 1
-    assert (f"{empty}:1:1: error[WQ-FILE]: no case files (*.yaml, *.yml) in this folder (give the folder of the case "
-            "files, or the files themselves)") in r.output
+    assert (
+        f"{empty}:1:1: error[WQ-FILE]: no case files (*.yaml, *.yml) in this folder (give the folder of the case "
+        "files, or the files themselves)"
+    ) in r.output
     assert r.output.endswith("0 passed, 1 failed\n")
 
 
@@ -114,36 +126,47 @@ def test_an_unknown_case_version_is_placed_at_the_cases_version_key(tmp_path):
     case = case_with(tmp_path, FILING + "version: nope\ninput: {decision: filing}\n")
     r = run("test", case)
     assert r.exit_code == 1
-    assert (f"FAIL 未通过 {case}:3:10: policy `wuqing-five-platforms` has no version `nope` (versions: 2021-trial)"
-            in r.output)
+    assert (
+        f"FAIL 未通过 {case}:3:10: policy `wuqing-five-platforms` has no version `nope` (versions: 2021-trial)"
+        in r.output
+    )
 
 
 def test_a_case_date_with_no_version_in_force_is_placed_at_the_cases_on_key(tmp_path):
     case = case_with(tmp_path, FILING + '"on": 1900-01-01\ninput: {decision: filing}\n')
     r = run("test", case)
     assert r.exit_code == 1
-    assert (f"FAIL 未通过 {case}:3:7: no version of `wuqing-five-platforms` is in force on 1900-01-01 "
-            "(see `wqpolicy list` for the timeline, or give --policy ID@VERSION)") in r.output
+    assert (
+        f"FAIL 未通过 {case}:3:7: no version of `wuqing-five-platforms` is in force on 1900-01-01 "
+        "(see `wqpolicy list` for the timeline, or give --policy ID@VERSION)"
+    ) in r.output
 
 
 def test_a_misspelt_expect_by_version_key_is_a_warning_and_a_version_not_loaded_is_not(tmp_path):
     path = tmp_path / "case.yaml"
-    path.write_text(f"description: typo\ninput_file: {EXAMPLES / 'filing.yaml'}\nexpect: {{outcome: eligible}}\n"
-                    "expect_by_version:\n  2021-trail: {outcome: ineligible}\n"
-                    "  2022-hypothetical: {outcome: ineligible}\n", encoding="utf-8")
+    path.write_text(
+        f"description: typo\ninput_file: {EXAMPLES / 'filing.yaml'}\nexpect: {{outcome: eligible}}\n"
+        "expect_by_version:\n  2021-trail: {outcome: ineligible}\n"
+        "  2022-hypothetical: {outcome: ineligible}\n",
+        encoding="utf-8",
+    )
     r = run("test", path)
     assert r.exit_code == 0 and r.stdout == "1 passed, 0 failed\n"
     assert r.stderr.splitlines()[0] == (
         f"{path}:5:3: warning[WQ-CASE]: expect_by_version: `2021-trail` is not a version of this policy, so its "
-        "expectations are never compared (did you mean `2021-trial`?)")
+        "expectations are never compared (did you mean `2021-trial`?)"
+    )
     assert "2022-hypothetical" not in r.stderr
 
 
 # -- differences, as a case file writes them -----------------------------------------------------------------------
 def test_expected_values_are_shown_as_a_case_file_writes_them(tmp_path):
     # Before: `expected True`, `expected None`, `expected {'a': 1}` (Python's spelling, not YAML's).
-    case = case_with(tmp_path, "description: x\ninput: {decision: filing}\n"
-                               "expect: {outcome: needs_review, outputs: {a: true, b: null, c: {d: 1}}}\n")
+    case = case_with(
+        tmp_path,
+        "description: x\ninput: {decision: filing}\n"
+        "expect: {outcome: needs_review, outputs: {a: true, b: null, c: {d: 1}}}\n",
+    )
     r = run("test", case)
     assert r.exit_code == 1
     assert "output a: 应为 expected true, 实际 got (无此输出 no such output)" in r.output
@@ -154,8 +177,9 @@ def test_expected_values_are_shown_as_a_case_file_writes_them(tmp_path):
 def test_wqpolicy_test_prints_the_path_of_a_differing_item(tmp_path):
     case = ROOT / "tests" / "cases" / "demand_subsidy" / "cap_crossed_mid_purchase.yaml"
     broken = tmp_path / "case.yaml"
-    broken.write_text(case.read_text(encoding="utf-8").replace('cap_cut: "200000.00"', 'cap_cut: "200000.01"'),
-                      encoding="utf-8")
+    broken.write_text(
+        case.read_text(encoding="utf-8").replace('cap_cut: "200000.00"', 'cap_cut: "200000.01"'), encoding="utf-8"
+    )
     r = run("test", broken)
     assert r.exit_code == 1
     assert "       output purchases[1].cap_cut: 应为 expected 200000.01, 实际 got 200000.00\n" in r.output
@@ -164,12 +188,17 @@ def test_wqpolicy_test_prints_the_path_of_a_differing_item(tmp_path):
 def test_a_case_expecting_null_fails_when_the_output_could_not_be_computed(tmp_path):
     """null is "unknown"; an output that faulted also shows null in JSON, and used to pass such a case."""
     case = tmp_path / "case.yaml"
-    case.write_text("description: the window runs past the calendar\ninput:\n  decision: demand_subsidy\n"
-                    "  purchaser: {name: 甲, in_wuqing: false}\n  year: 9999\n  as_of: 9999-12-31\n"
-                    "  prior_subsidy_this_year: 0\n  purchases:\n"
-                    "    - {platform: 乙, platform_recognized: true, used_on: 9999-01-10, service_fee: 1000}\n"
-                    "expect: {outputs: {total_eligible: null}}\n", encoding="utf-8")
+    case.write_text(
+        "description: the window runs past the calendar\ninput:\n  decision: demand_subsidy\n"
+        "  purchaser: {name: 甲, in_wuqing: false}\n  year: 9999\n  as_of: 9999-12-31\n"
+        "  prior_subsidy_this_year: 0\n  purchases:\n"
+        "    - {platform: 乙, platform_recognized: true, used_on: 9999-01-10, service_fee: 1000}\n"
+        "expect: {outputs: {total_eligible: null}}\n",
+        encoding="utf-8",
+    )
     r = run("test", case)
     assert r.exit_code == 1
-    assert ("       output total_eligible: 应为 expected null, 实际 got (计算出错 error: 9999-01-10 + 1 year is "
-            "outside the calendar (0001-01-01 to 9999-12-31) at ") in r.output
+    assert (
+        "       output total_eligible: 应为 expected null, 实际 got (计算出错 error: 9999-01-10 + 1 year is "
+        "outside the calendar (0001-01-01 to 9999-12-31) at "
+    ) in r.output

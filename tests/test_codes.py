@@ -1,6 +1,7 @@
 """Codes an input schema lists (an `enum`): the checker warns of a code that a field can never hold — one a
 revision added to a parameter but not to the schema, so no input could ever match it, or a misspelt literal —
 at the place it is written."""
+
 from __future__ import annotations
 
 from conftest import ROOT
@@ -33,35 +34,58 @@ def warnings_of(tmp_path, text: str) -> list[tuple]:
     return [(d.span.file == str(path), d.span.line, d.span.col, d.message, d.hint) for d in warnings]
 
 
+def decisions_of(tmp_path, text: str) -> list[list[str]]:
+    """The decisions each warning names by a related place (where each names its input schema)."""
+    path = tmp_path / "2022-codes.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, warnings = Library.over_bundled([path]).check([path])
+    return [[r.message for r in d.related] for d in warnings]
+
+
 def test_a_code_a_revision_adds_but_the_schema_lacks_is_a_warning_at_the_added_item(tmp_path):
-    line = next(n for n, t in enumerate(POLICY.read_text(encoding="utf-8").splitlines(), 1)
-                if "i.category in eligible_categories" in t)
+    line = next(
+        n
+        for n, t in enumerate(POLICY.read_text(encoding="utf-8").splitlines(), 1)
+        if "i.category in eligible_categories" in t
+    )
     found = warnings_of(tmp_path, REVISION)
     assert found[0] == (
-        True, 7, 31, f"`testing_fees` in `eligible_categories` is never a value of `i.category` (read at {POLICY}:"
-        f"{line}:67): the input schema of decisions `recognition`, `annual_assessment` allows only "
-        "building_construction, decoration, design, equipment_hardware, "
+        True,
+        7,
+        31,
+        f"`testing_fees` in `eligible_categories` is never a value of `i.category` (read at {POLICY}:"
+        f"{line}:67): its input schema allows only building_construction, "
+        "decoration, design, equipment_hardware, "
         "equipment_software, installation, land, materials, other, property_purchase, rent, working_capital",
-        "add the code to the field's `enum` in the input schema, or correct it here")
+        "add the code to the field's `enum` in the input schema, or correct it here",
+    )
 
 
 def test_a_misspelt_code_in_a_comparison_is_a_warning_with_the_likely_code(tmp_path):
     found = warnings_of(tmp_path, REVISION)
-    assert found[-1] == (True, 11, 26, "this is `qualifed`, which `result` can never be: the input schema of decision "
-                         "`annual_assessment` allows only qualified, unqualified", "did you mean `qualified`?")
-    # the added code, once, naming each decision that reads the definition and whose schema lacks it; then the
-    # literal
-    assert [message.split("input schema of ")[1][:56] for _, _, _, message, _ in found] == [
-        "decisions `recognition`, `annual_assessment` allows only",
-        "decision `annual_assessment` allows only qualified, unqu"]
+    assert found[-1] == (
+        True,
+        11,
+        26,
+        "this is `qualifed`, which `result` can never be: its input schema allows only qualified, unqualified",
+        "did you mean `qualified`?",
+    )
+    # the added code, once, naming each decision that reads the definition and whose schema lacks it (at its
+    # `input:`); then the literal
+    assert decisions_of(tmp_path, REVISION) == [
+        ["the input schema of decision `recognition`", "the input schema of decision `annual_assessment`"],
+        ["the input schema of decision `annual_assessment`"],
+    ]
 
 
 def test_a_misspelt_code_moved_to_the_excluded_categories_is_a_warning_too(tmp_path):
     """`excluded_categories` is read by the `excluded_investment` output, so its codes are checked like the rest."""
-    found = warnings_of(tmp_path, REVISION.split("parameters:")[0]
-                        + "parameters:\n  excluded_categories: {add: [desgin]}\n")
+    found = warnings_of(
+        tmp_path, REVISION.split("parameters:")[0] + "parameters:\n  excluded_categories: {add: [desgin]}\n"
+    )
     assert [(line, col, message.split(" is never")[0], hint) for _, line, col, message, hint in found] == [
-        (7, 31, "`desgin` in `excluded_categories`", "did you mean `design`?")]
+        (7, 31, "`desgin` in `excluded_categories`", "did you mean `design`?")
+    ]
 
 
 def test_codes_the_schema_lists_give_no_warning(tmp_path):
@@ -89,13 +113,15 @@ def test_a_revision_can_bring_its_own_input_schema_with_a_new_code_and_a_new_fie
     from wqpolicy import load_policy
     from wqpolicy.inputs import load_input
 
-    schema = json.loads((ROOT / "schemas" / "inputs" / "application.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((POLICY.parent / "inputs" / "application.schema.json").read_text(encoding="utf-8"))
     schema["$id"] = "https://example.org/application-2022.schema.json"
     schema["$defs"]["cost_category"]["enum"].append("testing_fees")
     schema["$defs"]["cost_category"]["enumDescriptions"].append("eligible: testing fees (hypothetical)")
     schema["properties"]["credit_ok"] = {"type": "boolean", "description": "good credit (hypothetical)"}
     (tmp_path / "application-2022.schema.json").write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
-    revision = REVISION.split("decisions:")[0] + """decisions:
+    revision = (
+        REVISION.split("decisions:")[0]
+        + """decisions:
   recognition:
     input: application-2022.schema.json
     rules:
@@ -105,8 +131,11 @@ def test_a_revision_can_bring_its_own_input_schema_with_a_new_code_and_a_new_fie
         condition: credit_ok
         message: {zh: 信用不良, en: Bad credit}
 """
+    )
     found = warnings_of(tmp_path, revision)
-    assert [message.split("decision ")[1][:20] for _, _, _, message, _ in found] == ["`annual_assessment` "]
+    assert len(found) == 1 and decisions_of(tmp_path, revision) == [
+        ["the input schema of decision `annual_assessment`"]
+    ]
     doc, _ = load_input(ROOT / "examples" / "recognition.yaml")
     doc["investment"].append({"category": "testing_fees", "amount": 100000})
     policy = load_policy(tmp_path / "2022-codes.yaml")

@@ -1,4 +1,5 @@
 """The decision log: append-only, hash-chained, durable, one chain across processes."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -10,10 +11,16 @@ from wqpolicy.decisionlog import GENESIS, DecisionLog, LogError, canonical, sha2
 
 
 def _append(log: DecisionLog, n: int = 0, outcome: str = "eligible"):
-    return log.append(decision="recognition", policy_id="wuqing-five-platforms", version="2021-trial",
-                      policy_sha256="ab" * 32, input_doc={"decision": "recognition", "n": n},
-                      record={"outcome": outcome, "outputs": {"supply_subsidy_total": "3000000.00"}},
-                      engine="0.1.0", evaluated_on="2026-01-05")
+    return log.append(
+        decision="recognition",
+        policy_id="wuqing-five-platforms",
+        version="2021-trial",
+        policy_sha256="ab" * 32,
+        input_doc={"decision": "recognition", "n": n},
+        record={"outcome": outcome, "outputs": {"supply_subsidy_total": "3000000.00"}},
+        engine="0.1.0",
+        evaluated_on="2026-01-05",
+    )
 
 
 def test_an_entry_is_read_back_with_its_input_record_and_hashes(tmp_path):
@@ -82,7 +89,11 @@ def test_an_entry_rehashed_after_editing_still_breaks_the_next_link(tmp_path):
     log = DecisionLog(path)
     for n in range(3):
         _append(log, n)
-    _tamper(path, "UPDATE entries SET hash = 'f' || substr(hash, 2) WHERE seq = 2;")
+    _tamper(
+        path,
+        "UPDATE entries SET hash = (CASE WHEN substr(hash, 1, 1) = 'f' THEN 'e' ELSE 'f' END) || substr(hash, 2) "
+        "WHERE seq = 2;",
+    )
     problems = DecisionLog(path).verify_chain()
     assert [p.seq for p in problems] == [2, 3]
 
@@ -103,8 +114,15 @@ def test_a_file_that_is_not_a_log_is_refused_with_a_reason(tmp_path):
 
 def test_append_many_is_one_transaction(tmp_path):
     log = DecisionLog(tmp_path / "log.sqlite")
-    good = dict(decision="filing", policy_id="p", version="1", policy_sha256="0" * 64, input_doc={},
-                record={"outcome": "eligible"}, engine="x")
+    good = dict(
+        decision="filing",
+        policy_id="p",
+        version="1",
+        policy_sha256="0" * 64,
+        input_doc={},
+        record={"outcome": "eligible"},
+        engine="x",
+    )
     with pytest.raises(KeyError):
         log.append_many([good, {"decision": "filing"}])  # the second lacks fields: nothing is stored
     assert log.count() == 0
@@ -138,8 +156,15 @@ def test_entries_are_paged_and_filtered(tmp_path):
     log = DecisionLog(tmp_path / "log.sqlite")
     for n in range(1200):
         _append(log, n)
-    log.append(decision="filing", policy_id="p", version="1", policy_sha256="0" * 64, input_doc={},
-               record={"outcome": "eligible"}, engine="x")
+    log.append(
+        decision="filing",
+        policy_id="p",
+        version="1",
+        policy_sha256="0" * 64,
+        input_doc={},
+        record={"outcome": "eligible"},
+        engine="x",
+    )
     assert sum(1 for _ in log.entries()) == 1201
     assert [e.decision for e in log.entries(decision="filing")] == ["filing"]
     assert [e.seq for e in log.entries(after=1198, limit=2)] == [1199, 1200]

@@ -7,6 +7,7 @@ The Markdown output is compared with tests/golden/diff.md. After an intended cha
 
 and review the golden file's diff before committing it.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,10 +28,12 @@ REVISION = "tests/fixtures/revision/2022-hypothetical.yaml"
 OWN_CASES = "tests/fixtures/revision/cases"
 BASE_REF = "wuqing-five-platforms@2021-trial"
 GOLDEN = ROOT / "tests" / "golden" / "diff.md"
-REAL_CASES = ["tests/cases/recognition/baseline_fully_eligible.yaml",
-              "tests/cases/recognition/input_error_unknown_field.yaml",
-              "tests/cases/filing/all_filing_rules_pass.yaml",
-              "tests/cases/annual_assessment/follow_on_excluded_and_other_above_3pct.yaml"]
+REAL_CASES = [
+    "tests/cases/recognition/baseline_fully_eligible.yaml",
+    "tests/cases/recognition/input_error_unknown_field.yaml",
+    "tests/cases/filing/all_filing_rules_pass.yaml",
+    "tests/cases/annual_assessment/follow_on_excluded_and_other_above_3pct.yaml",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -62,24 +65,48 @@ def impact_of(base, revision, *paths):
 # -- the policy diff ------------------------------------------------------------------------------------
 def test_each_kind_of_change_is_listed_once_and_nothing_else(changes):
     assert [(c.kind, c.path, c.clause, c.before, c.after) for c in changes] == [
-        ("policy.changed", "title", None,
-         {"zh": "武清区“五大创新平台”认定管理指南（试行）",
-          "en": 'Wuqing District "Five Innovation Platforms" recognition guideline (trial)'},
-         {"zh": "假设的修订（非武清区政策）", "en": "hypothetical revision — not bureau policy"}),
-        ("item.moved", "parameters.excluded_categories[decoration]", "6.3.1", "eligible_categories",
-         "excluded_categories"),
-        ("item.added", "parameters.industries.low_altitude", "2.2", None,
-         {"zh": "低空经济", "en": "Low-altitude economy", "clause": "2.2", "subsectors": ["无人机"]}),
+        (
+            "policy.changed",
+            "title",
+            None,
+            {
+                "zh": "武清区“五大创新平台”认定管理指南（试行）",
+                "en": 'Wuqing District "Five Innovation Platforms" recognition guideline (trial)',
+            },
+            {"zh": "假设的修订（非武清区政策）", "en": "hypothetical revision — not bureau policy"},
+        ),
+        (
+            "item.moved",
+            "parameters.excluded_categories[decoration]",
+            "6.3.1",
+            "eligible_categories",
+            "excluded_categories",
+        ),
+        (
+            "item.added",
+            "parameters.industries.low_altitude",
+            "2.2",
+            None,
+            {"zh": "低空经济", "en": "Low-altitude economy", "clause": "2.2", "subsectors": ["无人机"]},
+        ),
         ("parameter.changed", "parameters.min_rd_intensity", "3.2.3", "0.03", "0.04"),
         ("parameter.changed", "parameters.supply_subsidy_cap", "6.1.1", "5000000", "6000000"),
         ("parameter.changed", "parameters.supply_subsidy_ratio", "6.1.1", "0.3", "0.35"),
-        ("rule.added", "decisions.recognition.rules.recognition.partners_strong", "3.2.8", None,
-         "partner_cases >= 3"),
-        ("rule.removed", "decisions.recognition.rules.recognition.satisfaction", "3.2.6",
-         "expert_review.satisfaction", None),
-        ("clause_map.changed", "clause_map.3.2.6", "3.2.6",
-         ["recognition.track_record", "recognition.satisfaction", "min_services_provided"],
-         ["recognition.track_record", "min_services_provided"]),
+        ("rule.added", "decisions.recognition.rules.recognition.partners_strong", "3.2.8", None, "partner_cases >= 3"),
+        (
+            "rule.removed",
+            "decisions.recognition.rules.recognition.satisfaction",
+            "3.2.6",
+            "expert_review.satisfaction",
+            None,
+        ),
+        (
+            "clause_map.changed",
+            "clause_map.3.2.6",
+            "3.2.6",
+            ["recognition.track_record", "recognition.satisfaction", "min_services_provided"],
+            ["recognition.track_record", "min_services_provided"],
+        ),
     ]
 
 
@@ -121,15 +148,20 @@ def test_condition_output_and_definition_changes(tmp_path):
         (tmp_path / name).write_text((src / name).read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "v2.yaml").write_text(
         "id: timeline-demo\nversion: v2\nextends: v1\neffective_from: 2022-01-01\n"
-        "definitions:\n  margin: {expr: revenue - min_revenue, type: money, clause: \"1\"}\n"
+        'definitions:\n  margin: {expr: revenue - min_revenue, type: money, clause: "1"}\n'
         "decisions:\n  support:\n    rules:\n      support.revenue: {condition: revenue > min_revenue}\n"
-        "    outputs:\n      margin: {expr: margin, type: money, clause: \"1\"}\n", encoding="utf-8")
+        '    outputs:\n      margin: {expr: margin, type: money, clause: "1"}\n',
+        encoding="utf-8",
+    )
     old, new = load_policy(str(tmp_path / "v1.yaml")), load_policy(str(tmp_path / "v2.yaml"))
     got = [(c.kind, c.path, c.message) for c in policy_changes(old.model, new.model)]
     assert got == [
         ("definition.added", "definitions.margin", "definition margin (1) added: revenue - min_revenue"),
-        ("rule.changed", "decisions.support.rules.support.revenue.condition",
-         "rule support.revenue condition changed: revenue >= min_revenue → revenue > min_revenue"),
+        (
+            "rule.changed",
+            "decisions.support.rules.support.revenue.condition",
+            "rule support.revenue condition changed: revenue >= min_revenue → revenue > min_revenue",
+        ),
         ("output.added", "decisions.support.outputs.margin", "output support.margin (1) added: margin"),
     ]
 
@@ -139,11 +171,14 @@ def test_impact_on_own_cases_money_and_counts(base, revision):
     impact = impact_of(base, revision, OWN_CASES)
     assert impact.cases == 5
     assert [(c.decision, c.cases, c.changed, c.outcome_changed, c.outputs_changed) for c in impact.counts] == [
-        ("filing", 2, 1, 1, 0), ("recognition", 3, 3, 1, 3)]
+        ("filing", 2, 1, 1, 0),
+        ("recognition", 3, 3, 1, 3),
+    ]
     by_case = {c.case: c for c in impact.changed}
-    assert set(by_case) == {f"{OWN_CASES}/{n}.yaml" for n in
-                            ("filing-low-altitude", "recognition-20m", "recognition-decoration",
-                             "recognition-rd-intensity")}
+    assert set(by_case) == {
+        f"{OWN_CASES}/{n}.yaml"
+        for n in ("filing-low-altitude", "recognition-20m", "recognition-decoration", "recognition-rd-intensity")
+    }
     big = by_case[f"{OWN_CASES}/recognition-20m.yaml"]
     assert (big.before, big.after) == ("eligible", "eligible")
     total = next(o for o in big.outputs if o.name == "supply_subsidy_total")
@@ -151,8 +186,7 @@ def test_impact_on_own_cases_money_and_counts(base, revision):
     assert total.text() == "supply_subsidy_total: 5,000,000.00 → 6,000,000.00 (+1,000,000.00)"
     assert big.rules == [("recognition.partners_strong", None, "pass"), ("recognition.satisfaction", "pass", None)]
     deco = by_case[f"{OWN_CASES}/recognition-decoration.yaml"]
-    assert {o.name: (o.before, o.after) for o in deco.outputs}["eligible_investment"] == ("13000000.00",
-                                                                                           "12000000.00")
+    assert {o.name: (o.before, o.after) for o in deco.outputs}["eligible_investment"] == ("13000000.00", "12000000.00")
     assert {o.name: o.difference for o in deco.outputs}["supply_subsidy_total"] == Decimal("300000.00")
     rd = by_case[f"{OWN_CASES}/recognition-rd-intensity.yaml"]
     assert (rd.before, rd.after) == ("eligible", "ineligible")
@@ -167,7 +201,10 @@ def test_impact_on_real_case_files(base, revision):
     impact = impact_of(base, revision, *REAL_CASES)
     assert impact.cases == 4
     assert [(c.decision, c.cases, c.changed) for c in impact.counts] == [
-        ("annual_assessment", 1, 1), ("filing", 1, 0), ("recognition", 2, 1)]
+        ("annual_assessment", 1, 1),
+        ("filing", 1, 0),
+        ("recognition", 2, 1),
+    ]
     by_case = {c.case: c for c in impact.changed}
     baseline = by_case[REAL_CASES[0]]  # mean R&D intensity 3.83%: passes 3%, fails 4%; decoration drops out
     assert (baseline.before, baseline.after) == ("eligible", "ineligible")
@@ -217,16 +254,20 @@ def full_diff(base, revision, changes):
 
 def test_text_format(full_diff):
     text = render_text(full_diff)
-    assert text.startswith("政策对比 Policy diff: wuqing-five-platforms@2021-trial → "
-                           "wuqing-five-platforms@2022-hypothetical\n")
+    assert text.startswith(
+        "政策对比 Policy diff: wuqing-five-platforms@2021-trial → wuqing-five-platforms@2022-hypothetical\n"
+    )
     assert "  - 修改参数 parameter min_rd_intensity (3.2.3): 3% → 4%  · 近三年平均研发投入强度下限\n" in text
-    assert ("  - 删除规则 rule recognition.satisfaction removed (clause 3.2.6)  · 平台使用方满意度高（专家评审）\n"
-            in text)
+    assert (
+        "  - 删除规则 rule recognition.satisfaction removed (clause 3.2.6)  · 平台使用方满意度高（专家评审）\n" in text
+    )
     assert "\n  - 修改条款映射 clause 3.2.6 now maps to" in text  # no label: the clause map is not an item with one
     assert "案例影响 Case impact: 5 个案例中 4 个有变化 · 4 of 5 cases change\n" in text
     assert "  recognition 认定: 3 cases, 3 changed (outcome 1, outputs 3)\n" in text
-    assert ("  tests/fixtures/revision/cases/recognition-20m.yaml [recognition]\n"
-            "    结论 outcome: eligible（符合认定条件）, unchanged\n") in text
+    assert (
+        "  tests/fixtures/revision/cases/recognition-20m.yaml [recognition]\n"
+        "    结论 outcome: eligible（符合认定条件）, unchanged\n"
+    ) in text
     assert "    结论 outcome: eligible → ineligible（符合认定条件 → 不符合认定条件）\n" in text
     assert "    输出 output supply_subsidy_total: 5,000,000.00 → 6,000,000.00 (+1,000,000.00)\n" in text
     assert "    输出 output supply_subsidy_total: 3,600,000.00 → 0.00 (-3,600,000.00)\n" in text
@@ -238,15 +279,22 @@ def test_json_format(full_diff):
     assert len(data["changes"]) == 9
     assert set(data["changes"][0]) == {"kind", "path", "clause", "before", "after", "message", "label"}
     threshold = next(c for c in data["changes"] if c["path"] == "parameters.min_rd_intensity")
-    assert threshold["label"] == {"zh": "近三年平均研发投入强度下限",
-                                  "en": "Minimum mean R&D intensity over recent years"}
+    assert threshold["label"] == {
+        "zh": "近三年平均研发投入强度下限",
+        "en": "Minimum mean R&D intensity over recent years",
+    }
     assert data["changes"][-1]["label"] is None  # the clause map entry
     impact = data["impact"]
     assert (impact["cases"], impact["changed"]) == (5, 4)
     case = next(c for c in impact["cases_changed"] if c["case"].endswith("recognition-20m.yaml"))
     total = next(o for o in case["outputs"] if o["name"] == "supply_subsidy_total")
-    assert total == {"name": "supply_subsidy_total", "kind": "money", "before": "5000000.00",
-                     "after": "6000000.00", "difference": "1000000.00"}
+    assert total == {
+        "name": "supply_subsidy_total",
+        "kind": "money",
+        "before": "5000000.00",
+        "after": "6000000.00",
+        "difference": "1000000.00",
+    }
     assert {"id": "recognition.satisfaction", "before": "pass", "after": None} in case["rules"]
 
 
@@ -256,11 +304,13 @@ def test_markdown_matches_golden(full_diff):
 
 def test_markdown_shape(full_diff):
     text = render_markdown(full_diff)
-    assert text.startswith("## 政策对比 Policy diff: `wuqing-five-platforms@2021-trial` → "
-                           "`wuqing-five-platforms@2022-hypothetical`\n")
+    assert text.startswith(
+        "## 政策对比 Policy diff: `wuqing-five-platforms@2021-trial` → `wuqing-five-platforms@2022-hypothetical`\n"
+    )
     assert "| 变更 Change | 项目 Item | 条款 Clause | 说明 Description |" in text
-    assert ("| 修改参数 parameter changed | `parameters.min_rd_intensity`<br>近三年平均研发投入强度下限 | 3.2.3 |"
-            in text)
+    assert (
+        "| 修改参数 parameter changed | `parameters.min_rd_intensity`<br>近三年平均研发投入强度下限 | 3.2.3 |" in text
+    )
     assert "| recognition 认定 | 3 | 3 | 1 | 3 |" in text
     assert text.count("<details>") == text.count("</details>") == 2
     assert render_markdown(full_diff) == text  # deterministic
@@ -321,8 +371,10 @@ def test_cli_fail_on_change_without_cases_is_a_usage_error():
 def test_cli_versions_of_two_policies_are_not_compared():
     result = run("diff", BASE_REF, "tests/fixtures/timeline/v1.yaml")
     assert result.exit_code == 1
-    assert ("error[WQ-VERSION]: OLD is a version of `wuqing-five-platforms` and NEW of `timeline-demo`: diff "
-            "compares two versions of one policy") in result.output
+    assert (
+        "error[WQ-VERSION]: OLD is a version of `wuqing-five-platforms` and NEW of `timeline-demo`: diff "
+        "compares two versions of one policy"
+    ) in result.output
 
 
 def test_a_copy_of_a_version_elsewhere_is_no_change_but_an_edited_input_schema_is(tmp_path):
@@ -333,11 +385,8 @@ def test_a_copy_of_a_version_elsewhere_is_no_change_but_an_edited_input_schema_i
     def copy(name: str, edit=None) -> Path:
         folder = tmp_path / name / "policy"
         shutil.copytree(ROOT / "policies" / "wuqing-five-platforms", folder)
-        shutil.copytree(ROOT / "schemas", tmp_path / name / "schemas")
-        text = (folder / "2021-trial.yaml").read_text(encoding="utf-8").replace("../../schemas/", "../schemas/")
-        (folder / "2021-trial.yaml").write_text(text, encoding="utf-8")
         if edit:
-            schema = tmp_path / name / "schemas" / "inputs" / "demand_subsidy.schema.json"
+            schema = folder / "inputs" / "demand_subsidy.schema.json"
             schema.write_text(edit(schema.read_text(encoding="utf-8")), encoding="utf-8")
         return folder / "2021-trial.yaml"
 
@@ -351,17 +400,24 @@ def test_a_new_title_and_what_reports_call_an_outcome_are_changes(tmp_path):
     """Before: a revision that renamed an outcome (what every report shows) diffed as no change at all."""
     from wqpolicy import load_policy
     from wqpolicy.diff import policy_changes
+
     path = tmp_path / "rev.yaml"
-    path.write_text("id: wuqing-five-platforms\nversion: 2022-words\nextends: 2021-trial\n"
-                    "title: {zh: 新标题, en: New title}\neffective_from: 2022-01-01\n"
-                    "decisions:\n  recognition:\n    outcomes:\n      refer: {zh: 一事一议, en: Referred}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "id: wuqing-five-platforms\nversion: 2022-words\nextends: 2021-trial\n"
+        "title: {zh: 新标题, en: New title}\neffective_from: 2022-01-01\n"
+        "decisions:\n  recognition:\n    outcomes:\n      refer: {zh: 一事一议, en: Referred}\n",
+        encoding="utf-8",
+    )
     base = load_policy(BASE_REF).model
     changes = policy_changes(base, load_policy(str(path)).model)
-    assert [(c.kind, c.path) for c in changes] == [("policy.changed", "title"),
-                                                   ("outcome.changed", "decisions.recognition.outcomes.refer")]
-    assert changes[1].message == ("decision recognition outcome refer label changed: 提请“一事一议” / Referred for "
-                                  "case-by-case decision (3.2.10) → 一事一议 / Referred")
+    assert [(c.kind, c.path) for c in changes] == [
+        ("policy.changed", "title"),
+        ("outcome.changed", "decisions.recognition.outcomes.refer"),
+    ]
+    assert changes[1].message == (
+        "decision recognition outcome refer label changed: 提请“一事一议” / Referred for "
+        "case-by-case decision (3.2.10) → 一事一议 / Referred"
+    )
 
 
 def test_a_list_output_is_compared_item_by_item_and_money_is_summed_per_decision(tmp_path):
@@ -369,9 +425,13 @@ def test_a_list_output_is_compared_item_by_item_and_money_is_summed_per_decision
     costs or saves."""
     from wqpolicy import load_policy
     from wqpolicy.impact import case_impact
+
     path = tmp_path / "rev.yaml"
-    path.write_text("id: wuqing-five-platforms\nversion: 2022-ratio\nextends: 2021-trial\neffective_from: 2022-01-01\n"
-                    "parameters:\n  demand_subsidy_ratio: {value: 50%}\n", encoding="utf-8")
+    path.write_text(
+        "id: wuqing-five-platforms\nversion: 2022-ratio\nextends: 2021-trial\neffective_from: 2022-01-01\n"
+        "parameters:\n  demand_subsidy_ratio: {value: 50%}\n",
+        encoding="utf-8",
+    )
     cases, _ = load_cases([ROOT / "tests/cases/demand_subsidy/cap_crossed_mid_purchase.yaml"])
     impact = case_impact(load_policy(BASE_REF), load_policy(str(path)), cases, base=ROOT)
     [change] = impact.changed
@@ -382,7 +442,8 @@ def test_a_list_output_is_compared_item_by_item_and_money_is_summed_per_decision
         "purchases[1].amount: 200,000.00 → 250,000.00 (+50,000.00)",
         "purchases[1].cap_cut: 200,000.00 → 0.00 (-200,000.00)",
         "purchases[1].requested: 400,000.00 → 250,000.00 (-150,000.00)",
-        "total_eligible: 1,000,000.00 → 750,000.00 (-250,000.00)"]
+        "total_eligible: 1,000,000.00 → 750,000.00 (-250,000.00)",
+    ]
     [count] = impact.counts
     assert count.to_json()["money"] == {"cap_remaining": "250000.00", "total_eligible": "-250000.00"}
 

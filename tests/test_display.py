@@ -1,5 +1,6 @@
 """How values look to people and in JSON: no negative zero, years not grouped, money to the fen, long decimals cut
 toward zero (never rounded up), a value of an unexpected kind shown as it is."""
+
 from __future__ import annotations
 
 import datetime
@@ -15,13 +16,16 @@ from wqpolicy.record import render_value
 
 
 # -- negative zero -----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("value, text", [
-    (Decimal(0) * -1, "0"),
-    (Decimal("-0.00"), "0"),
-    (Decimal("-0.001"), "-0.001"),  # not zero: keeps its sign
-    (Decimal("-1") / Decimal("3000000000000"), "0.00000000…"),  # cut at eight places, to zero
-    (Decimal(-1) / 3, "-0.33333333…"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (Decimal(0) * -1, "0"),
+        (Decimal("-0.00"), "0"),
+        (Decimal("-0.001"), "-0.001"),  # not zero: keeps its sign
+        (Decimal("-1") / Decimal("3000000000000"), "0.00000000…"),  # cut at eight places, to zero
+        (Decimal(-1) / 3, "-0.33333333…"),
+    ],
+)
 def test_negative_zero_is_shown_as_zero(value, text):
     assert display(value) == text
 
@@ -78,7 +82,12 @@ def test_expr_prints_a_year_without_a_separator():
 # -- money, long decimals, other kinds -----------------------------------------------------------------------------
 def test_money_a_rule_read_has_two_decimals_but_keeps_an_exact_fraction_of_a_fen():
     assert [exact_money_text(Decimal(v)) for v in ("12276500", "2350.5", "9999999.995", "-0.00", "7.10")] == [
-        "12276500.00", "2350.50", "9999999.995", "0.00", "7.10"]
+        "12276500.00",
+        "2350.50",
+        "9999999.995",
+        "0.00",
+        "7.10",
+    ]
 
 
 def test_rule_values_show_declared_money_with_two_decimals():
@@ -95,19 +104,29 @@ def test_an_output_of_a_numeric_kind_holding_something_else_is_shown_as_it_is_no
     assert render_value(Decimal("NaN"), "ratio") == "NaN"
 
 
-@pytest.mark.parametrize("value, kind, text", [
-    (Decimal("5999999.99") / Decimal("10000000"), "ratio", "59.9999…%"),  # not "60.…%": it fails a 60% test
-    (Decimal(2) / 3, "ratio", "66.6666…%"),
-    (Decimal("0.6") + Decimal("1e-12"), "ratio", "60.0000…%"),  # just over: the zeros stay, then the ellipsis
-    (Decimal(2) / 3, None, "0.66666666…"),
-    (Decimal(-2) / 3, None, "-0.66666666…"),
-])
+@pytest.mark.parametrize(
+    "value, kind, text",
+    [
+        (Decimal("5999999.99") / Decimal("10000000"), "ratio", "59.9999…%"),  # not "60.…%": it fails a 60% test
+        (Decimal(2) / 3, "ratio", "66.6666…%"),
+        (Decimal("0.6") + Decimal("1e-12"), "ratio", "60.0000…%"),  # just over: the zeros stay, then the ellipsis
+        (Decimal(2) / 3, None, "0.66666666…"),
+        (Decimal(-2) / 3, None, "-0.66666666…"),
+    ],
+)
 def test_long_decimals_are_cut_toward_zero_never_rounded_up(value, kind, text):
     assert display(value, kind) == text
 
 
-@pytest.mark.parametrize("value, shown", [(Decimal(7) / 2, "3.5"), (Decimal(5) / 2, "2.5"), (Decimal("1.00"), 1),
-                                          (Decimal(1) / 3, "0.3333333333333333333333333333")])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (Decimal(7) / 2, "3.5"),
+        (Decimal(5) / 2, "2.5"),
+        (Decimal("1.00"), 1),
+        (Decimal(1) / 3, "0.3333333333333333333333333333"),
+    ],
+)
 def test_an_integer_output_holding_a_fraction_is_shown_as_it_is_not_rounded_unseen(value, shown):
     """Before: 7/2 became 3 and 5/2 became 2 under `type: integer`, with nothing to say so."""
     assert render_value(value, "integer") == shown

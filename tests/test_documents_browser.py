@@ -1,6 +1,7 @@
 """The HTML notice, the 条文对照表 and the 修订对照表 in a real headless chromium at A4 width: nothing overflows the
 page, on screen and in print, and the Chinese text is drawn with real CJK glyphs (not boxes). Screenshots are kept
 under tests/artifacts/ for a person to look at."""
+
 from __future__ import annotations
 
 import pytest
@@ -58,8 +59,9 @@ def test_the_document_fits_an_a4_page_and_its_chinese_has_real_glyphs(browser, t
     uri, words = _document(kind, tmp_path)
     page = browser.new_page(viewport={"width": A4_WIDTH, "height": A4_HEIGHT})
     try:
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-                   else route.abort())  # a document that fetches anything would show it as a failed request
+        page.route(
+            "**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort()
+        )  # a document that fetches anything would show it as a failed request
         failed: list[str] = []
         page.on("requestfailed", lambda request: failed.append(request.url))
         page.goto(uri)
@@ -77,8 +79,9 @@ def test_the_document_fits_an_a4_page_and_its_chinese_has_real_glyphs(browser, t
         session = page.context.new_cdp_session(page)
         session.send("DOM.enable")
         session.send("CSS.enable")
-        node = session.send("DOM.querySelector", {"nodeId": session.send("DOM.getDocument")["root"]["nodeId"],
-                                                  "selector": "h1"})["nodeId"]
+        node = session.send(
+            "DOM.querySelector", {"nodeId": session.send("DOM.getDocument")["root"]["nodeId"], "selector": "h1"}
+        )["nodeId"]
         fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
         assert any("CJK" in f["familyName"] or "Han" in f["familyName"] for f in fonts), fonts
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

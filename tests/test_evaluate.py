@@ -1,4 +1,5 @@
 """The evaluator on a small policy of its own: faults, unknowns, advisories, messages, per-item definitions."""
+
 from __future__ import annotations
 
 import datetime
@@ -13,13 +14,22 @@ from wqpolicy import load_policy
 GUIDE = "# Demo\n\n- **[1]** Ratio must be at least the minimum.\n- **[2]** Grants are capped each year.\n"
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object", "additionalProperties": False,
+    "type": "object",
+    "additionalProperties": False,
     "properties": {
         "decision": {"enum": ["demo"]},
-        "a": {"type": "number"}, "b": {"type": "number"}, "flag": {"type": "boolean"},
+        "a": {"type": "number"},
+        "b": {"type": "number"},
+        "flag": {"type": "boolean"},
         "prior": {"type": "number", "minimum": 0},
-        "claims": {"type": "array", "items": {"type": "object", "additionalProperties": False, "properties": {
-            "on": {"type": "string", "format": "date"}, "fee": {"type": "number", "minimum": 0}}}},
+        "claims": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"on": {"type": "string", "format": "date"}, "fee": {"type": "number", "minimum": 0}},
+            },
+        },
     },
 }
 POLICY = """
@@ -87,7 +97,7 @@ def test_a_division_by_zero_makes_that_rule_error_and_the_others_still_evaluate(
     assert r.rule("demo.ratio").outcome == "error"
     assert "division by zero" in r.rule("demo.ratio").message.en
     assert r.rule("demo.flag").outcome == "pass"
-    assert r.outcome == "held"
+    assert r.outcome == "error"  # fails closed: a fault is never decided as `held`
 
 
 def test_a_missing_input_makes_the_rule_unknown_and_lists_what_is_missing(policy):
@@ -119,12 +129,20 @@ def test_fail_messages_show_the_values_read_with_ratios_as_percentages(policy):
 
 
 def test_per_item_definitions_run_in_order_with_a_carried_total_and_keep_input_order(policy):
-    doc = {"a": 1, "b": 1, "flag": True, "prior": 30, "claims": [
-        {"on": "2023-05-01", "fee": 50}, {"on": "2023-01-01", "fee": 60}, {"on": "2023-03-01", "fee": 5}]}
+    doc = {
+        "a": 1,
+        "b": 1,
+        "flag": True,
+        "prior": 30,
+        "claims": [{"on": "2023-05-01", "fee": 50}, {"on": "2023-01-01", "fee": 60}, {"on": "2023-03-01", "fee": 5}],
+    }
     r = policy.evaluate("demo", doc)
     # in date order: 60 (30+60=90), then 5 (95), then 50 cut to 5 (100)
-    assert r.output("grants") == [{"on": "2023-05-01", "amount": "5.00"}, {"on": "2023-01-01", "amount": "60.00"},
-                                  {"on": "2023-03-01", "amount": "5.00"}]
+    assert r.output("grants") == [
+        {"on": "2023-05-01", "amount": "5.00"},
+        {"on": "2023-01-01", "amount": "60.00"},
+        {"on": "2023-03-01", "amount": "5.00"},
+    ]
     assert r.output("granted") == "70.00"
 
 
@@ -146,8 +164,9 @@ def test_an_item_of_unknown_place_in_the_order_makes_what_is_carried_unknown(pol
     doc = {"prior": 0, "claims": [{"fee": 80}, {"on": "2023-01-01", "fee": 50}]}
     r = policy.evaluate("demo", doc)
     assert r.output("grants") == [{"on": None, "amount": None}, {"on": "2023-01-01", "amount": None}]
-    dated = policy.evaluate("demo", {"prior": 0, "claims": [{"on": "2023-02-01", "fee": 80},
-                                                            {"on": "2023-01-01", "fee": 50}]})
+    dated = policy.evaluate(
+        "demo", {"prior": 0, "claims": [{"on": "2023-02-01", "fee": 80}, {"on": "2023-01-01", "fee": 50}]}
+    )
     assert [g["amount"] for g in dated.output("grants")] == ["50.00", "50.00"]
 
 
@@ -155,17 +174,24 @@ def test_an_unknown_output_names_the_inputs_it_asked_for_and_lacked_in_missing(p
     r = policy.evaluate("demo", {"a": 1, "b": 1, "flag": True, "claims": [{"on": "2023-01-01", "fee": 80}]})
     assert r.outcome == "granted" and r.output("granted") is None
     assert r.missing() == r.to_json()["missing"] == ["prior"]
-    r = policy.evaluate("demo", {"a": 1, "b": 1, "flag": True, "prior": 0,
-                                 "claims": [{"on": "2023-01-01"}, {"on": "2023-02-01", "fee": 5}]})
+    r = policy.evaluate(
+        "demo",
+        {"a": 1, "b": 1, "flag": True, "prior": 0, "claims": [{"on": "2023-01-01"}, {"on": "2023-02-01", "fee": 5}]},
+    )
     assert r.missing() == ["claims[0].fee"]  # min(unknown fee, 100): the first grant, and the rest after it
 
 
 def test_missing_names_only_fields_the_branches_taken_asked_for():
     """A purchaser in the district never needs `settled_on`: it is not asked for when a purchase's date is."""
     from wqpolicy import load_policy as bundled
-    doc = {"purchaser": {"name": "甲", "in_wuqing": True}, "year": 2023, "as_of": datetime.date(2024, 3, 1),
-           "prior_subsidy_this_year": 0, "purchases": [{"platform": "乙", "platform_recognized": True,
-                                                          "service_fee": 1000}]}
+
+    doc = {
+        "purchaser": {"name": "甲", "in_wuqing": True},
+        "year": 2023,
+        "as_of": datetime.date(2024, 3, 1),
+        "prior_subsidy_this_year": 0,
+        "purchases": [{"platform": "乙", "platform_recognized": True, "service_fee": 1000}],
+    }
     r = bundled().evaluate("demand_subsidy", doc)
     assert (r.outcome, r.missing()) == ("needs_review", ["purchases[0].used_on"])
     del doc["purchaser"]["in_wuqing"]
@@ -197,14 +223,16 @@ parameters:
 def test_a_base_edited_after_the_lock_is_reported_for_each_item_with_inherited_or_overridden(tmp_path):
     (tmp_path / "guide.md").write_text(GUIDE, encoding="utf-8")
     (tmp_path / "input.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
-    (tmp_path / "v1.yaml").write_text(POLICY.replace("version: v1\n", "version: v1\neffective_until: 2021-12-31\n"),
-                                      encoding="utf-8")
+    (tmp_path / "v1.yaml").write_text(
+        POLICY.replace("version: v1\n", "version: v1\neffective_until: 2021-12-31\n"), encoding="utf-8"
+    )
     (tmp_path / "v2.yaml").write_text(REVISION, encoding="utf-8")
     assert run("lock", tmp_path).exit_code == 0
     assert run("check", tmp_path).exit_code == 0
     base = (tmp_path / "v1.yaml").read_text(encoding="utf-8")
-    (tmp_path / "v1.yaml").write_text(base.replace("value: 50%", "value: 60%").replace("value: 100", "value: 150"),
-                                      encoding="utf-8")
+    (tmp_path / "v1.yaml").write_text(
+        base.replace("value: 50%", "value: 60%").replace("value: 100", "value: 150"), encoding="utf-8"
+    )
     r = run("check", tmp_path)
     assert r.exit_code == 1
     assert "error[WQ-BASE]: `parameters.min_ratio` changed in base v1 since the lock (inherited" in r.stdout

@@ -1,6 +1,7 @@
 """Exit codes as the bureau's systems and CI rely on them: 0 done, 1 an input or policy error (what the command
 line names is missing or wrong), 2 a malformed command line (click's usage errors). Every flag of `eval` with a
 bad value, and a good input beside a bad one."""
+
 from __future__ import annotations
 
 import json
@@ -12,15 +13,18 @@ from conftest import ROOT, run
 FILING = str(ROOT / "examples" / "filing.yaml")
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--format", "xml", FILING], "'xml' is not one of 'text', 'json', 'jsonl'"),
-    (["--on", "2021-02-30", FILING], "'2021-02-30' is not a date: day is out of range for month"),
-    (["--on", "tomorrow", FILING], "'tomorrow' is not a date written YYYY-MM-DD"),
-    (["--on", "2021-6-1", FILING], "'2021-6-1' is not a date written YYYY-MM-DD"),
-    (["--policies", "nosuchdir", FILING], "'nosuchdir' does not exist"),
-    (["--nosuch", FILING], "--nosuch"),
-    ([], "Missing argument 'INPUTS...'"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--format", "xml", FILING], "'xml' is not one of 'text', 'json', 'jsonl'"),
+        (["--on", "2021-02-30", FILING], "'2021-02-30' is not a date: day is out of range for month"),
+        (["--on", "tomorrow", FILING], "'tomorrow' is not a date written YYYY-MM-DD"),
+        (["--on", "2021-6-1", FILING], "'2021-6-1' is not a date written YYYY-MM-DD"),
+        (["--policies", "nosuchdir", FILING], "'nosuchdir' does not exist"),
+        (["--nosuch", FILING], "--nosuch"),
+        ([], "Missing argument 'INPUTS...'"),
+    ],
+)
 def test_a_malformed_eval_command_line_exits_2_with_a_usage_message(args, needle):
     r = run("eval", *args)
     assert r.exit_code == 2
@@ -28,14 +32,17 @@ def test_a_malformed_eval_command_line_exits_2_with_a_usage_message(args, needle
     assert r.stdout == ""
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--policy", "nosuch"], "error[WQ-VERSION]: no policy `nosuch`"),
-    (["--policy", "wuqing-five-platforms@nosuch"], "policy `wuqing-five-platforms` has no version `nosuch`"),
-    (["--policy", "wuqing-five-platforms@"], "`wuqing-five-platforms@` is not a policy reference"),
-    (["--policy", "nosuch.yaml"], "nosuch.yaml:1:1: error[WQ-FILE]"),
-    (["--policy", FILING], "not a policy file"),
-    (["--on", "2020-06-01"], "no version of `wuqing-five-platforms` is in force on 2020-06-01"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--policy", "nosuch"], "error[WQ-VERSION]: no policy `nosuch`"),
+        (["--policy", "wuqing-five-platforms@nosuch"], "policy `wuqing-five-platforms` has no version `nosuch`"),
+        (["--policy", "wuqing-five-platforms@"], "`wuqing-five-platforms@` is not a policy reference"),
+        (["--policy", "nosuch.yaml"], "nosuch.yaml:1:1: error[WQ-FILE]"),
+        (["--policy", FILING], "not a policy file"),
+        (["--on", "2020-06-01"], "no version of `wuqing-five-platforms` is in force on 2020-06-01"),
+    ],
+)
 def test_a_policy_option_that_names_nothing_is_one_error_and_exit_1_before_any_input_is_read(args, needle):
     r = run("eval", *args, FILING, FILING)
     assert r.exit_code == 1
@@ -44,10 +51,13 @@ def test_a_policy_option_that_names_nothing_is_one_error_and_exit_1_before_any_i
     assert r.stdout == ""
 
 
-@pytest.mark.parametrize("decision, needle", [
-    ("nosuch", "policy wuqing-five-platforms@2021-trial has no decision `nosuch`"),
-    ("filng", "did you mean `filing`?"),
-])
+@pytest.mark.parametrize(
+    "decision, needle",
+    [
+        ("nosuch", "policy wuqing-five-platforms@2021-trial has no decision `nosuch`"),
+        ("filng", "did you mean `filing`?"),
+    ],
+)
 def test_a_decision_option_that_names_nothing_is_an_input_error_with_exit_1(decision, needle):
     r = run("eval", "--decision", decision, FILING)
     assert r.exit_code == 1
@@ -104,20 +114,23 @@ def test_the_on_option_shows_its_format_in_help():
     assert "--on YYYY-MM-DD" in run("eval", "--help").stdout
 
 
-@pytest.mark.parametrize("args, code", [
-    (["check", "nosuch"], 2),
-    (["check", "--format", "yaml"], 2),
-    (["test", "nosuch"], 2),
-    (["show", "nosuch"], 1),
-    (["show", "wuqing-five-platforms@nosuch"], 1),
-    (["diff", "nosuch", "wuqing-five-platforms@2021-trial"], 1),
-    (["diff", "wuqing-five-platforms@2021-trial"], 2),
-    (["lock", "nosuch"], 2),
-    (["list", "--policies", "nosuch"], 2),
-    (["expr"], 2),
-    (["expr", "1 +"], 1),
-    (["nosuchcommand"], 2),
-])
+@pytest.mark.parametrize(
+    "args, code",
+    [
+        (["check", "nosuch"], 2),
+        (["check", "--format", "yaml"], 2),
+        (["test", "nosuch"], 2),
+        (["show", "nosuch"], 1),
+        (["show", "wuqing-five-platforms@nosuch"], 1),
+        (["diff", "nosuch", "wuqing-five-platforms@2021-trial"], 1),
+        (["diff", "wuqing-five-platforms@2021-trial"], 2),
+        (["lock", "nosuch"], 2),
+        (["list", "--policies", "nosuch"], 2),
+        (["expr"], 2),
+        (["expr", "1 +"], 1),
+        (["nosuchcommand"], 2),
+    ],
+)
 def test_the_other_commands_keep_the_same_rule(args, code):
     assert run(*args).exit_code == code
 
@@ -125,8 +138,10 @@ def test_the_other_commands_keep_the_same_rule(args, code):
 def test_check_of_a_folder_with_no_policy_files_is_an_error_not_zero_versions_passed():
     r = run("check", ROOT / "examples")
     assert r.exit_code == 1
-    assert (f"{ROOT / 'examples'}:1:1: error[WQ-FILE]: no policy files here (a policy file starts with `id:` and "
-            "`version:`) (give the folder of the policy files, or a policy file)") in r.output
+    assert (
+        f"{ROOT / 'examples'}:1:1: error[WQ-FILE]: no policy files here (a policy file starts with `id:` and "
+        "`version:`) (give the folder of the policy files, or a policy file)"
+    ) in r.output
 
 
 def test_test_with_no_paths_and_no_tests_cases_folder_is_a_usage_error(tmp_path, monkeypatch):

@@ -2,6 +2,7 @@
 over the examples, every case input and a few thousand seeded mutations of them; and it says yes to valid
 documents often enough to be worth having. Its yes also means the document is already exact (no float, NaN or
 infinity anywhere), which lets validation skip ``exact_numbers``."""
+
 from __future__ import annotations
 
 import copy
@@ -23,10 +24,39 @@ def policy(bundled_policy):
 
 
 DOCUMENTS = input_documents()
-ODD_VALUES = [None, True, False, 0, -1, 7, 10**20, Decimal("-0.01"), Decimal("0.001"), Decimal("12.50"),
-              Decimal("1E+3"), Decimal("999999999999999.99"), Decimal("1000000000000000"), 1.5, "", "text",
-              "2024-02-29", "2023-02-29", "２０２４-01-01", "2024-1-1", [], {}, [{}], {"x": 1},
-              2.0, float("nan"), float("inf"), Decimal("NaN"), Decimal("-Infinity"), [1.5], {"x": 0.5}]
+ODD_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    7,
+    10**20,
+    Decimal("-0.01"),
+    Decimal("0.001"),
+    Decimal("12.50"),
+    Decimal("1E+3"),
+    Decimal("999999999999999.99"),
+    Decimal("1000000000000000"),
+    1.5,
+    "",
+    "text",
+    "2024-02-29",
+    "2023-02-29",
+    "２０２４-01-01",
+    "2024-1-1",
+    [],
+    {},
+    [{}],
+    {"x": 1},
+    2.0,
+    float("nan"),
+    float("inf"),
+    Decimal("NaN"),
+    Decimal("-Infinity"),
+    [1.5],
+    {"x": 0.5},
+]
 
 
 def _paths(value, path=()):
@@ -69,7 +99,11 @@ def _mutate(doc, rng: random.Random):
 
 def test_every_bundled_input_schema_compiles(policy):
     assert {name: compile_check(s.validator.schema) is not None for name, s in policy.inputs.items()} == {
-        "filing": True, "recognition": True, "annual_assessment": True, "demand_subsidy": True}
+        "filing": True,
+        "recognition": True,
+        "annual_assessment": True,
+        "demand_subsidy": True,
+    }
 
 
 def test_the_fast_check_agrees_with_jsonschema_on_every_example_and_case_input(policy):
@@ -102,30 +136,44 @@ def test_no_mutation_is_called_valid_that_jsonschema_rejects(policy):
     assert certain >= 0.9 * valid
 
 
-@pytest.mark.parametrize("schema, yes, doubt", [
-    ({"type": "integer"}, [0, 7, -3], [True, Decimal("1.0"), 1.5, "1"]),
-    ({"type": "number", "minimum": 0}, [0, Decimal("0.01"), 10**30], [-1, Decimal("-0.01"), 1.5, Decimal("NaN")]),
-    ({"minimum": 0}, ["text", None, True, [], {}], [1.5, -1]),
-    ({"multipleOf": Decimal("0.01")}, [Decimal("1" + "0" * 39 + ".01"), 3], [Decimal("0.001")]),
-    ({"enum": ["a", 1, None]}, ["a", 1, None], ["b", True, Decimal(1), 1.0]),
-    ({"const": 0}, [0], [False, Decimal(0)]),
-    ({"type": "string", "format": "date"}, ["2024-02-29"],
-     ["2023-02-29", "２０２４-01-01", "2024-1-1", "2024-01-01\n"]),
-    ({"type": "string", "pattern": "^[a-z]+$", "minLength": 2}, ["ab"], ["a", "AB"]),
-    ({"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"], "additionalProperties": False},
-     [{"a": 1}], [{}, {"a": "1"}, {"a": 1, "b": 2}, []]),
-    ({"type": "array", "items": {"type": "string"}, "minItems": 1}, [["x"]], [[], [1], "x"]),
-    ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, ["x", 1], [None]),
-    ({"$defs": {"m": {"type": "number"}}, "$ref": "#/$defs/m"}, [1], ["1"]),
-    # where no keyword pins the type, a float or a NaN (valid to jsonschema) still gets a doubt: not yet exact
-    ({}, [1, "x", {"a": [Decimal("0.5")]}], [1.5, Decimal("NaN"), {"a": [0.5]}]),
-    ({"type": "object"}, [{"a": 1}], [{"a": 1.5}, {"a": {"b": Decimal("Infinity")}}]),
-    ({"type": "array"}, [[1, "x"]], [[1.5]]),
-    ({"properties": {"a": {"type": "integer"}}}, [{"a": 1, "b": "x"}, 7], [{"a": 1, "b": 0.5}, 0.5]),
-    ({"type": "object", "additionalProperties": {"type": "integer"}}, [{"a": 1}], [{"a": 1.5}]),
-    ({"type": "array", "items": True}, [[1]], [[1.5]]),
-    ({"allOf": []}, [1, "x"], [1.5, Decimal("NaN")]),  # an empty allOf pins nothing
-])
+@pytest.mark.parametrize(
+    "schema, yes, doubt",
+    [
+        ({"type": "integer"}, [0, 7, -3], [True, Decimal("1.0"), 1.5, "1"]),
+        ({"type": "number", "minimum": 0}, [0, Decimal("0.01"), 10**30], [-1, Decimal("-0.01"), 1.5, Decimal("NaN")]),
+        ({"minimum": 0}, ["text", None, True, [], {}], [1.5, -1]),
+        ({"multipleOf": Decimal("0.01")}, [Decimal("1" + "0" * 39 + ".01"), 3], [Decimal("0.001")]),
+        ({"enum": ["a", 1, None]}, ["a", 1, None], ["b", True, Decimal(1), 1.0]),
+        ({"const": 0}, [0], [False, Decimal(0)]),
+        (
+            {"type": "string", "format": "date"},
+            ["2024-02-29"],
+            ["2023-02-29", "２０２４-01-01", "2024-1-1", "2024-01-01\n"],
+        ),
+        ({"type": "string", "pattern": "^[a-z]+$", "minLength": 2}, ["ab"], ["a", "AB"]),
+        (
+            {
+                "type": "object",
+                "properties": {"a": {"type": "integer"}},
+                "required": ["a"],
+                "additionalProperties": False,
+            },
+            [{"a": 1}],
+            [{}, {"a": "1"}, {"a": 1, "b": 2}, []],
+        ),
+        ({"type": "array", "items": {"type": "string"}, "minItems": 1}, [["x"]], [[], [1], "x"]),
+        ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, ["x", 1], [None]),
+        ({"$defs": {"m": {"type": "number"}}, "$ref": "#/$defs/m"}, [1], ["1"]),
+        # where no keyword pins the type, a float or a NaN (valid to jsonschema) still gets a doubt: not yet exact
+        ({}, [1, "x", {"a": [Decimal("0.5")]}], [1.5, Decimal("NaN"), {"a": [0.5]}]),
+        ({"type": "object"}, [{"a": 1}], [{"a": 1.5}, {"a": {"b": Decimal("Infinity")}}]),
+        ({"type": "array"}, [[1, "x"]], [[1.5]]),
+        ({"properties": {"a": {"type": "integer"}}}, [{"a": 1, "b": "x"}, 7], [{"a": 1, "b": 0.5}, 0.5]),
+        ({"type": "object", "additionalProperties": {"type": "integer"}}, [{"a": 1}], [{"a": 1.5}]),
+        ({"type": "array", "items": True}, [[1]], [[1.5]]),
+        ({"allOf": []}, [1, "x"], [1.5, Decimal("NaN")]),  # an empty allOf pins nothing
+    ],
+)
 def test_keywords_say_yes_only_to_valid_exact_values(schema, yes, doubt):
     check = compile_check(schema)
     v = validator(schema)
@@ -135,21 +183,24 @@ def test_keywords_say_yes_only_to_valid_exact_values(schema, yes, doubt):
         assert check(x) is False, x
 
 
-@pytest.mark.parametrize("schema", [
-    {"oneOf": [{"type": "integer"}, {"minimum": 0}]},  # one branch in doubt would make "exactly one" a lie
-    {"not": {"type": "string"}},
-    {"$ref": "other.json#/x"},
-    {"$defs": {"t": {"type": "array", "items": {"$ref": "#/$defs/t"}}}, "$ref": "#/$defs/t"},
-    {"type": "object", "patternProperties": {"^x": {}}, "additionalProperties": False},
-    {"type": "string", "format": "email"},
-    {"properties": {"a": {"$id": "inner", "type": "string"}}},
-    {"enum": [[1], {"a": 1}]},
-    {"prefixItems": [{"type": "string"}]},
-    {"type": "number", "multipleOf": 0.01},  # a float in the schema itself
-    {"type": "string", "pattern": "("},  # not a regular expression: jsonschema says so
-    {"type": "array", "minItems": Decimal("1.5")},  # a fraction where a count goes
-    {"$defs": {"a b": {"type": "integer"}}, "$ref": "#/$defs/a%20b"},  # a %-escaped reference
-])
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"oneOf": [{"type": "integer"}, {"minimum": 0}]},  # one branch in doubt would make "exactly one" a lie
+        {"not": {"type": "string"}},
+        {"$ref": "other.json#/x"},
+        {"$defs": {"t": {"type": "array", "items": {"$ref": "#/$defs/t"}}}, "$ref": "#/$defs/t"},
+        {"type": "object", "patternProperties": {"^x": {}}, "additionalProperties": False},
+        {"type": "string", "format": "email"},
+        {"properties": {"a": {"$id": "inner", "type": "string"}}},
+        {"enum": [[1], {"a": 1}]},
+        {"prefixItems": [{"type": "string"}]},
+        {"type": "number", "multipleOf": 0.01},  # a float in the schema itself
+        {"type": "string", "pattern": "("},  # not a regular expression: jsonschema says so
+        {"type": "array", "minItems": Decimal("1.5")},  # a fraction where a count goes
+        {"$defs": {"a b": {"type": "integer"}}, "$ref": "#/$defs/a%20b"},  # a %-escaped reference
+    ],
+)
 def test_schemas_beyond_the_fast_check_are_left_to_jsonschema(schema):
     assert compile_check(schema) is None
 
@@ -168,8 +219,11 @@ def test_deep_and_repeated_schemas_compile_and_agree_with_jsonschema():
     deep = {"type": "integer"}
     for _ in range(40):
         deep = {"type": "array", "items": {"type": "object", "properties": {"a": deep}, "required": ["a"]}}
-    schema = {"$defs": {"d": deep}, "type": "object", "properties": {"p": {"$ref": "#/$defs/d"},
-                                                                     "q": {"$ref": "#/$defs/d"}}}
+    schema = {
+        "$defs": {"d": deep},
+        "type": "object",
+        "properties": {"p": {"$ref": "#/$defs/d"}, "q": {"$ref": "#/$defs/d"}},
+    }
     check = compile_check(schema)
     value = 1
     for _ in range(40):
@@ -187,8 +241,10 @@ def test_deep_and_repeated_schemas_compile_and_agree_with_jsonschema():
 def test_refs_that_multiply_are_left_to_jsonschema_at_once():
     schema = {"$defs": {"d0": {"type": "integer"}}, "$ref": "#/$defs/d60"}
     for i in range(1, 61):  # each level uses the one below twice: 2**60 nodes if inlined
-        schema["$defs"][f"d{i}"] = {"type": "object", "properties": {"a": {"$ref": f"#/$defs/d{i - 1}"},
-                                                                     "b": {"$ref": f"#/$defs/d{i - 1}"}}}
+        schema["$defs"][f"d{i}"] = {
+            "type": "object",
+            "properties": {"a": {"$ref": f"#/$defs/d{i - 1}"}, "b": {"$ref": f"#/$defs/d{i - 1}"}},
+        }
     assert compile_check(schema) is None
 
 
@@ -205,11 +261,13 @@ def test_the_inlined_schema_finds_the_same_errors_at_the_same_paths_as_the_schem
     """Input validators check with their local $refs inlined (`schemas.inlined`: jsonschema's lookups were half
     its time over a long list); over the same mutations, what they report must not change."""
     from wqpolicy.schemas import data_dir, inlined
+
     rng = random.Random(1729)
     folder = str(data_dir("schemas"))
     plain = {name: validator(s._schema, folder) for name, s in policy.inputs.items()}
-    assert all("$ref" not in str({k: v for k, v in s.validator.schema.items() if k != "$defs"})
-               for s in policy.inputs.values())
+    assert all(
+        "$ref" not in str({k: v for k, v in s.validator.schema.items() if k != "$defs"}) for s in policy.inputs.values()
+    )
     compared = 0
     for _ in range(500):
         doc = exact_numbers(_mutate(rng.choice(DOCUMENTS), rng))
@@ -218,6 +276,7 @@ def test_the_inlined_schema_finds_the_same_errors_at_the_same_paths_as_the_schem
 
         def found(v, doc=doc):
             return sorted((list(e.absolute_path), e.validator, e.message) for e in v.iter_errors(doc))
+
         errors = found(policy.inputs[name].validator)
         assert errors == found(plain[name])
         compared += bool(errors)

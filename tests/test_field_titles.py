@@ -1,21 +1,41 @@
 """Field titles from an input schema: a field named as people name it, codes with their labels."""
+
 from __future__ import annotations
 
 from wqpolicy.fieldtitles import FieldTitles, path_steps
 from wqpolicy.model import Text
 
 SCHEMA = {
-    "$defs": {"money": {"type": "number", "title": "金额", "x-title-en": "Amount"},
-              "category": {"enum": ["rent", "design"],
-                           "x-enum-labels": {"rent": {"zh": "场地租赁费用", "en": "Premises rent"},
-                                             "design": {"zh": "设计费", "en": "Design"}}}},
+    "$defs": {
+        "money": {"type": "number", "title": "金额", "x-title-en": "Amount"},
+        "category": {
+            "enum": ["rent", "design"],
+            "x-enum-labels": {
+                "rent": {"zh": "场地租赁费用", "en": "Premises rent"},
+                "design": {"zh": "设计费", "en": "Design"},
+            },
+        },
+    },
     "properties": {
-        "expert_review": {"title": "专家评审意见", "x-title-en": "Expert review", "properties": {
-            "satisfaction": {"type": "boolean", "title": "平台使用方满意度", "x-title-en": "User satisfaction"},
-            "rd": {"type": "boolean", "title": "研发能力", "x-title-en": "R&D capacity"}}},
-        "investment": {"type": "array", "title": "平台建设投资明细", "x-title-en": "Investment lines", "items": {
-            "properties": {"amount": {"$ref": "#/$defs/money"},
-                           "category": {"$ref": "#/$defs/category", "title": "费用类别", "x-title-en": "Category"}}}},
+        "expert_review": {
+            "title": "专家评审意见",
+            "x-title-en": "Expert review",
+            "properties": {
+                "satisfaction": {"type": "boolean", "title": "平台使用方满意度", "x-title-en": "User satisfaction"},
+                "rd": {"type": "boolean", "title": "研发能力", "x-title-en": "R&D capacity"},
+            },
+        },
+        "investment": {
+            "type": "array",
+            "title": "平台建设投资明细",
+            "x-title-en": "Investment lines",
+            "items": {
+                "properties": {
+                    "amount": {"$ref": "#/$defs/money"},
+                    "category": {"$ref": "#/$defs/category", "title": "费用类别", "x-title-en": "Category"},
+                }
+            },
+        },
         "untitled": {"properties": {"deep": {"type": "string"}}},
     },
 }
@@ -28,15 +48,17 @@ def test_a_path_is_split_into_names_and_positions():
 
 def test_a_nested_field_is_named_by_the_titles_along_its_path():
     titles = FieldTitles(SCHEMA)
-    assert titles.material("expert_review.satisfaction") == Text("专家评审意见：平台使用方满意度",
-                                                                "Expert review: user satisfaction")
+    assert titles.material("expert_review.satisfaction") == Text(
+        "专家评审意见：平台使用方满意度", "Expert review: user satisfaction"
+    )
     assert titles.material("expert_review.rd").en == "Expert review: R&D capacity"  # an acronym keeps its case
 
 
 def test_a_list_item_is_named_by_its_position_counted_from_one():
     titles = FieldTitles(SCHEMA)
-    assert titles.material("investment[2].amount") == Text("平台建设投资明细（第3项）：金额",
-                                                          "Investment lines (item 3): amount")
+    assert titles.material("investment[2].amount") == Text(
+        "平台建设投资明细（第3项）：金额", "Investment lines (item 3): amount"
+    )
 
 
 def test_a_title_given_beside_a_ref_wins_over_the_referenced_one():
@@ -60,9 +82,16 @@ def test_codes_have_their_labels():
 
 
 def test_every_field_is_listed_in_schema_order():
-    assert FieldTitles(SCHEMA).fields() == ["expert_review", "expert_review.satisfaction", "expert_review.rd",
-                                            "investment", "investment[].amount", "investment[].category",
-                                            "untitled", "untitled.deep"]
+    assert FieldTitles(SCHEMA).fields() == [
+        "expert_review",
+        "expert_review.satisfaction",
+        "expert_review.rd",
+        "investment",
+        "investment[].amount",
+        "investment[].category",
+        "untitled",
+        "untitled.deep",
+    ]
 
 
 def test_the_module_examples_run():
@@ -78,7 +107,7 @@ def test_every_field_of_the_bundled_input_schemas_has_a_chinese_and_an_english_t
     import json
     from pathlib import Path
 
-    folder = Path(__file__).resolve().parent.parent / "schemas" / "inputs"
+    folder = Path(__file__).resolve().parent.parent / "policies" / "wuqing-five-platforms" / "inputs"
     for path in sorted(folder.glob("*.schema.json")):
         titles = FieldTitles(json.loads(path.read_text(encoding="utf-8")))
         untitled = [f for f in titles.fields() if titles.title(f.replace("[]", "[0]")) is None]

@@ -5,6 +5,7 @@ the next line). It is expected to exit 0 unless its comment says `# exit N`. She
 would: `*` globs, `< FILE` feeds standard input. Each runs through click's CliRunner in a copy of the
 repository's data (so that `wqpolicy lock` writes its lock file there, not into the checkout).
 """
+
 from __future__ import annotations
 
 import glob

@@ -4,6 +4,7 @@ stops listing errors after the first fifty.
 
 The time bound is only a guard against hangs; real timings are far below it.
 """
+
 from __future__ import annotations
 
 import json
@@ -88,6 +89,7 @@ def test_a_document_wrong_throughout_gets_the_first_fifty_errors_and_a_line_sayi
     errors = [line for line in r.output.splitlines() if "error[WQ-INPUT]" in line]
     assert r.exit_code == 1 and len(errors) == MAX_INPUT_ERRORS + 1
     assert errors[0].endswith("purchases[0].service_fee: -1 is less than the minimum of 0")
-    assert errors[-1].endswith(f"error[WQ-INPUT]: more errors not shown: the first {MAX_INPUT_ERRORS} are above "
-                               "(correct them and run again)")
+    assert errors[-1].endswith(
+        f"error[WQ-INPUT]: more errors not shown: the first {MAX_INPUT_ERRORS} are above (correct them and run again)"
+    )
     assert errors[-2].endswith(f"purchases[{MAX_INPUT_ERRORS - 1}].service_fee: -1 is less than the minimum of 0")

@@ -1,5 +1,6 @@
 """Input documents checked against their decision's schema, through ``Policy.evaluate`` and `wqpolicy eval`:
 every problem is a WQ-INPUT diagnostic with the JSON path, the file and the line where the input has marks."""
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,10 @@ def test_every_input_error_is_reported_sorted(policy, tmp_path):
     text = changed("partner_cases: 4", "partner_cases: -1")
     text = changed("{category: decoration, amount: 1500000}", "{category: decoration, amount: -5}", text)
     errors = input_errors(policy, tmp_path, text)
-    assert [(d.code, d.span.line) for d in errors] == [("WQ-INPUT", position(text, "-5}")[0]),
-                                                       ("WQ-INPUT", position(text, "-1")[0])]
+    assert [(d.code, d.span.line) for d in errors] == [
+        ("WQ-INPUT", position(text, "-5}")[0]),
+        ("WQ-INPUT", position(text, "-1")[0]),
+    ]
     assert [d.message.split(":")[0] for d in errors] == ["investment[2].amount", "partner_cases"]
 
 
@@ -86,18 +89,29 @@ def test_an_unknown_top_level_field_is_an_error_at_that_field(policy, tmp_path):
     assert (d.span.line, d.span.col) == position(text, "special_cases")
 
 
-@pytest.mark.parametrize("old, new, path", [
-    ("{category: decoration, amount: 1500000}", "{category: decoration, amount: -0.01}", "investment[2].amount"),
-    ("{category: decoration, amount: 1500000}", '{category: decoration, amount: "1500000"}', "investment[2].amount"),
-    ("{category: decoration, amount: 1500000}", "{category: decoration, amount: 1500000.001}", "investment[2].amount"),
-    ("{category: decoration, amount: 1500000}", "{category: flowers, amount: 1500000}", "investment[2].category"),
-    ("partner_cases: 4", "partner_cases: 2.5", "partner_cases"),
-    ("partner_cases: 4", "partner_cases: '4'", "partner_cases"),
-    ("service_area_m2: 2350.5", "service_area_m2: NaN", "service_area_m2"),
-    ("service_area_m2: 2350.5", "service_area_m2: Infinity", "service_area_m2"),
-    ("special_case: false", "special_case: 'false'", "special_case"),
-    ("  filed: true", "  filed: yes please", "platform.filed"),
-])
+@pytest.mark.parametrize(
+    "old, new, path",
+    [
+        ("{category: decoration, amount: 1500000}", "{category: decoration, amount: -0.01}", "investment[2].amount"),
+        (
+            "{category: decoration, amount: 1500000}",
+            '{category: decoration, amount: "1500000"}',
+            "investment[2].amount",
+        ),
+        (
+            "{category: decoration, amount: 1500000}",
+            "{category: decoration, amount: 1500000.001}",
+            "investment[2].amount",
+        ),
+        ("{category: decoration, amount: 1500000}", "{category: flowers, amount: 1500000}", "investment[2].category"),
+        ("partner_cases: 4", "partner_cases: 2.5", "partner_cases"),
+        ("partner_cases: 4", "partner_cases: '4'", "partner_cases"),
+        ("service_area_m2: 2350.5", "service_area_m2: NaN", "service_area_m2"),
+        ("service_area_m2: 2350.5", "service_area_m2: Infinity", "service_area_m2"),
+        ("special_case: false", "special_case: 'false'", "special_case"),
+        ("  filed: true", "  filed: yes please", "platform.filed"),
+    ],
+)
 def test_bad_values_are_input_errors_at_their_path(policy, tmp_path, old, new, path):
     text = changed(old, new)
     [d] = input_errors(policy, tmp_path, text)
@@ -108,8 +122,12 @@ def test_bad_values_are_input_errors_at_their_path(policy, tmp_path, old, new, p
 
 def test_a_json_input_with_nan_and_infinity_is_an_input_error(tmp_path):
     path = tmp_path / "input.json"
-    path.write_text(json.dumps({"decision": "recognition", "service_area_m2": float("nan"),
-                                "revenue_since_operation": float("inf")}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {"decision": "recognition", "service_area_m2": float("nan"), "revenue_since_operation": float("inf")}
+        ),
+        encoding="utf-8",
+    )
     assert "NaN" in path.read_text() and "Infinity" in path.read_text()
     result = eval_cli(str(path))
     assert result.exit_code == 1
@@ -129,6 +147,7 @@ def test_an_amount_past_the_schema_maximum_is_an_input_error_not_a_crash(policy,
 
 def test_multiple_of_is_exact_past_28_digits_where_a_schema_sets_no_maximum():
     from wqpolicy.schemas import error_message, validator
+
     v = validator({"type": "number", "multipleOf": Decimal("0.01")})
     assert list(v.iter_errors(Decimal("1" + "0" * 39 + ".01"))) == []
     [e] = v.iter_errors(Decimal("1" + "0" * 39 + ".001"))
@@ -177,8 +196,9 @@ def test_no_decision_through_the_command_line(tmp_path):
     assert eval_cli("--decision", "recognition", str(path)).exit_code == 0
 
 
-@pytest.mark.parametrize("wrong, right", [("recognitoin", "recognition"), ("filling", "filing"),
-                                          ("annual-assessment", "annual_assessment")])
+@pytest.mark.parametrize(
+    "wrong, right", [("recognitoin", "recognition"), ("filling", "filing"), ("annual-assessment", "annual_assessment")]
+)
 def test_a_wrong_decision_name_suggests_the_right_one(policy, tmp_path, wrong, right):
     text = changed("decision: recognition\n", f"decision: {wrong}\n")
     [d] = input_errors(policy, tmp_path, text)
@@ -194,8 +214,10 @@ def test_a_wrong_decision_option_suggests_the_right_one_on_the_command_line(tmp_
     path.write_text(RECOGNITION, encoding="utf-8")
     result = eval_cli("--decision", "recognitoin", str(path))
     assert result.exit_code == 1
-    assert result.stderr == ("error[WQ-INPUT]: --decision: policy wuqing-five-platforms@2021-trial has no decision "
-                             "`recognitoin` (did you mean `recognition`?)\n")
+    assert result.stderr == (
+        "error[WQ-INPUT]: --decision: policy wuqing-five-platforms@2021-trial has no decision "
+        "`recognitoin` (did you mean `recognition`?)\n"
+    )
     twice = eval_cli("--decision", "recognitoin", str(path), str(path))  # one error about the option, not per input
     assert twice.exit_code == 1 and twice.stderr == result.stderr
 

@@ -1,6 +1,7 @@
 """`wqpolicy eval --format json|jsonl` as the bureau's systems read it: for every example and every case input,
 the record validates against schemas/decision.schema.json, uses the contract's names
 (shared/spec/contract.md, "Output shape"), and is byte for byte the same on every run, in any process."""
+
 from __future__ import annotations
 
 import json
@@ -22,32 +23,69 @@ from wqpolicy.inputs import load_input
 EXAMPLES = sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
 CASES, _ = load_cases([ROOT / "tests" / "cases"])
 SCHEMA = jsonschema.Draft202012Validator(
-    json.loads((ROOT / "schemas" / "decision.schema.json").read_text(encoding="utf-8")))
+    json.loads((ROOT / "schemas" / "decision.schema.json").read_text(encoding="utf-8"))
+)
 
 MONEY = re.compile(r"-?\d+\.\d{2}")
 DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 # The contract's names: rule ids with their clauses, outcome words, outputs (money or ratio or text) per decision.
-FILING_RULES = {"filing.industry": "3.1.1", "filing.entity": "3.1.2", "filing.operations": "3.1.3",
-                "filing.services": "3.1.4", "filing.plan": "3.1.5"}
+FILING_RULES = {
+    "filing.industry": "3.1.1",
+    "filing.entity": "3.1.2",
+    "filing.operations": "3.1.3",
+    "filing.services": "3.1.4",
+    "filing.plan": "3.1.5",
+}
 RECOGNITION_RULES = {
-    "recognition.filed": "3.2.1", "recognition.positioning": "3.2.2", "recognition.rd_intensity": "3.2.3",
-    "recognition.investment": "3.2.3", "recognition.service_area": "3.2.3", "recognition.leading_position": "3.2.3",
-    "recognition.staff": "3.2.4", "recognition.equipment_and_service": "3.2.5", "recognition.track_record": "3.2.6",
-    "recognition.satisfaction": "3.2.6", "recognition.revenue": "3.2.7", "recognition.market_mechanism": "3.2.7",
-    "recognition.partners": "3.2.8", "recognition.equipment_share": "6.3.1"}
+    "recognition.filed": "3.2.1",
+    "recognition.positioning": "3.2.2",
+    "recognition.rd_intensity": "3.2.3",
+    "recognition.investment": "3.2.3",
+    "recognition.service_area": "3.2.3",
+    "recognition.leading_position": "3.2.3",
+    "recognition.staff": "3.2.4",
+    "recognition.equipment_and_service": "3.2.5",
+    "recognition.track_record": "3.2.6",
+    "recognition.satisfaction": "3.2.6",
+    "recognition.revenue": "3.2.7",
+    "recognition.market_mechanism": "3.2.7",
+    "recognition.partners": "3.2.8",
+    "recognition.equipment_share": "6.3.1",
+}
 CONTRACT = {
-    "filing": {"rules": FILING_RULES, "outcomes": {"eligible", "ineligible", "refer", "needs_review"},
-               "money": [], "ratio": [], "text": []},
-    "recognition": {"rules": {**FILING_RULES, **RECOGNITION_RULES},
-                    "outcomes": {"eligible", "ineligible", "refer", "needs_review"},
-                    "money": ["eligible_investment", "supply_subsidy_total", "tranche_on_recognition",
-                              "tranche_after_first_assessment"],
-                    "ratio": ["rd_intensity", "rd_staff_share", "equipment_share"], "text": ["official_name"]},
-    "annual_assessment": {"rules": {"assessment.quarterly_reports": "5.1.1"},
-                          "outcomes": {"continue_support", "rectify_or_revoke", "needs_review"},
-                          "money": ["second_tranche", "follow_on_subsidy"], "ratio": [], "text": []},
-    "demand_subsidy": {"rules": {}, "outcomes": {"eligible", "pending", "ineligible", "needs_review"},
-                       "money": ["total_eligible", "total_pending", "cap_remaining"], "ratio": [], "text": []},
+    "filing": {
+        "rules": FILING_RULES,
+        "outcomes": {"eligible", "ineligible", "refer", "needs_review"},
+        "money": [],
+        "ratio": [],
+        "text": [],
+    },
+    "recognition": {
+        "rules": {**FILING_RULES, **RECOGNITION_RULES},
+        "outcomes": {"eligible", "ineligible", "refer", "needs_review"},
+        "money": [
+            "eligible_investment",
+            "supply_subsidy_total",
+            "tranche_on_recognition",
+            "tranche_after_first_assessment",
+        ],
+        "ratio": ["rd_intensity", "rd_staff_share", "equipment_share"],
+        "text": ["official_name"],
+    },
+    "annual_assessment": {
+        "rules": {"assessment.quarterly_reports": "5.1.1"},
+        "outcomes": {"continue_support", "rectify_or_revoke", "needs_review"},
+        "money": ["second_tranche", "follow_on_subsidy"],
+        "ratio": [],
+        "text": [],
+    },
+    "demand_subsidy": {
+        "rules": {},
+        "outcomes": {"eligible", "pending", "ineligible", "needs_review"},
+        "money": ["total_eligible", "total_pending", "cap_remaining"],
+        "ratio": [],
+        "text": [],
+    },
 }
 
 
@@ -91,9 +129,12 @@ def check_contract(record: dict) -> None:
         assert set(rule["message"]) == {"zh", "en"} and rule["message"]["zh"] and rule["message"]["en"]
     outputs = record["outputs"]
     for name in contract["money"]:  # unknown (null) only when an input it needs is missing: then the outcome is
-        value = outputs[name]        # needs_review, but for cap_remaining (prior_subsidy_this_year, no outcome reads)
-        assert MONEY.fullmatch(value) if value is not None else (
-            record["outcome"] == "needs_review" or name == "cap_remaining"), (name, value)
+        value = outputs[name]  # needs_review, but for cap_remaining (prior_subsidy_this_year, no outcome reads)
+        assert (
+            MONEY.fullmatch(value)
+            if value is not None
+            else (record["outcome"] == "needs_review" or name == "cap_remaining")
+        ), (name, value)
     for name in contract["ratio"]:
         assert outputs[name] is None or DECIMAL.fullmatch(outputs[name]), (name, outputs[name])
     for name in contract["text"]:  # official_name: none for an industry outside the six
@@ -144,8 +185,13 @@ def test_records_are_byte_identical_in_processes_with_different_hash_seeds(input
     outputs = set()
     for seed in ("0", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
-        done = subprocess.run([sys.executable, "-m", "wqpolicy", "eval", "--format", "jsonl", *files], cwd=ROOT,
-                              env=env, capture_output=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "wqpolicy", "eval", "--format", "jsonl", *files],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr.decode()
         outputs.add(done.stdout)
     assert outputs == {here.stdout_bytes}

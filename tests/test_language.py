@@ -1,4 +1,5 @@
 """The expression language, case by case from tests/language/expressions.yaml, plus Kleene truth tables."""
+
 from __future__ import annotations
 
 import datetime
@@ -12,8 +13,9 @@ from wqpolicy.expression import evaluate_expression
 from wqpolicy.values import UNKNOWN
 from wqpolicy.yamlload import load_yaml
 
-DATA, _ = load_yaml((Path(__file__).parent / "language" / "expressions.yaml").read_text(encoding="utf-8"),
-                    "expressions.yaml")
+DATA, _ = load_yaml(
+    (Path(__file__).parent / "language" / "expressions.yaml").read_text(encoding="utf-8"), "expressions.yaml"
+)
 
 
 def _expected(v):
@@ -51,11 +53,20 @@ def _kleene(text, a, b):
     return "U" if got is UNKNOWN else "T" if got else "F"
 
 
-@pytest.mark.parametrize("a,b,and_,or_", [
-    ("T", "T", "T", "T"), ("T", "F", "F", "T"), ("T", "U", "U", "T"),
-    ("F", "T", "F", "T"), ("F", "F", "F", "F"), ("F", "U", "F", "U"),
-    ("U", "T", "U", "T"), ("U", "F", "F", "U"), ("U", "U", "U", "U"),
-])
+@pytest.mark.parametrize(
+    "a,b,and_,or_",
+    [
+        ("T", "T", "T", "T"),
+        ("T", "F", "F", "T"),
+        ("T", "U", "U", "T"),
+        ("F", "T", "F", "T"),
+        ("F", "F", "F", "F"),
+        ("F", "U", "F", "U"),
+        ("U", "T", "U", "T"),
+        ("U", "F", "F", "U"),
+        ("U", "U", "U", "U"),
+    ],
+)
 def test_kleene_truth_tables(a, b, and_, or_):
     assert _kleene("a and b", a, b) == and_
     assert _kleene("a or b", a, b) == or_
@@ -75,8 +86,9 @@ def test_a_year_after_29_february_is_28_february():
 def test_a_character_that_cannot_be_seen_is_named_by_its_code():
     with pytest.raises(WQError) as info:
         evaluate_expression("1 +\u200b 2", {})
-    assert info.value.diagnostics[0].message == ("unexpected character U+200B zero width space (it cannot be seen: "
-                                                 "delete it)")
+    assert info.value.diagnostics[0].message == (
+        "unexpected character U+200B zero width space (it cannot be seen: delete it)"
+    )
 
 
 def test_a_percentage_in_chinese_words_is_told_how_to_write_it():

@@ -1,5 +1,6 @@
 """List positions (`xs[i]`) must be whole numbers: an error at check time when the position is written or known
 from a parameter, an evaluation fault when it is computed; never a silent truncation."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -11,10 +12,13 @@ from wqpolicy.errors import WQError
 from wqpolicy.expression import evaluate_expression
 
 
-@pytest.mark.parametrize("text, message", [
-    ("xs[0.5]", "a list position must be a whole number, not 0.5"),
-    ("xs[-0.5]", "a list position must be a whole number, not -0.5"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("xs[0.5]", "a list position must be a whole number, not 0.5"),
+        ("xs[-0.5]", "a list position must be a whole number, not -0.5"),
+    ],
+)
 def test_a_written_non_whole_list_position_is_a_type_error(text, message):
     with pytest.raises(WQError) as e:
         evaluate_expression(text, {"xs": ["a", "b"]})

@@ -1,6 +1,7 @@
 """The decision notice in each format, read back and checked by content: the notice that fits the outcome, who
 applied, the dates, the policy version and its content hash, the guideline clause quoted, material names (never a
 field code), amounts; Word read back with python-docx; HTML self-contained and escaped; text wrapped."""
+
 from __future__ import annotations
 
 import datetime
@@ -18,7 +19,7 @@ from wqpolicy.documents.notice import build_notice, notice_kind
 from wqpolicy.documents.text import notice_text, wrap
 from wqpolicy.inputs import load_input
 
-TODAY = datetime.date.today().isoformat()
+TODAY = "2024-06-03"  # conftest fixes the day (SOURCE_DATE_EPOCH)
 
 
 def notice_for(policy, name: str, on: datetime.date | None = None, **changes):
@@ -51,16 +52,19 @@ def test_the_text_notice_carries_names_dates_policy_clause_and_amounts(bundled_p
     r = run("eval", EXAMPLES / "recognition.yaml")
     assert r.exit_code == 0, r.stderr
     text = r.stdout
-    assert text.splitlines()[0] == "wuqing-five-platforms@2021-trial · recognition · " + str(EXAMPLES /
-                                                                                            "recognition.yaml")
+    assert text.splitlines()[0] == "wuqing-five-platforms@2021-trial · recognition · " + str(
+        EXAMPLES / "recognition.yaml"
+    )
     assert "申请单位：天津瑞康生物医药科技有限公司" in text and "平台名称：生物药中试公共服务平台" in text
     assert f"评估日期：{TODAY}" in text and "申请日期：未填写" in text
     assert f"政策内容校验码：{bundled_policy.content_hash[:12]}" in text
     flat = "".join(line.strip() for line in text.splitlines())  # wrapped lines joined
     assert "近三年平均科学研究与试验发展投入强度（即研发经费占营业收入的比例）一般不低于3%" in flat
     assert "供给侧补贴总额            3,682,950.00 元" in text
-    assert "经审核，天津瑞康生物医药科技有限公司申报的“生物药中试公共服务平台”认定申请：符合认定条件，" \
-           "供给侧补贴总额 3,682,950.00 元" in flat
+    assert (
+        "经审核，天津瑞康生物医药科技有限公司申报的“生物药中试公共服务平台”认定申请：符合认定条件，"
+        "供给侧补贴总额 3,682,950.00 元" in flat
+    )
 
 
 def test_text_lines_fit_the_width(bundled_policy):
@@ -78,10 +82,13 @@ def test_the_missing_evidence_is_listed_by_material_name_never_by_field_code(bun
     assert r.exit_code == 0, r.stderr
     md = r.stdout
     assert "# 补正通知" in md and "## 补正材料清单" in md
-    for material in ("专家评审意见：技术设备水平与服务规范", "专家评审意见：平台使用方满意度",
-                     "专家评审意见：市场化创新管理机制"):
+    for material in (
+        "专家评审意见：技术设备水平与服务规范",
+        "专家评审意见：平台使用方满意度",
+        "专家评审意见：市场化创新管理机制",
+    ):
         assert f"| {material} |" in md.replace("| 1 | ", "| ").replace("| 2 | ", "| ").replace("| 3 | ", "| ")
-    listing = md[md.index("## 补正材料清单"):]
+    listing = md[md.index("## 补正材料清单") :]
     assert "expert_review" not in listing.split("## 核定金额")[0]
     assert "3.2.6 平台使用方满意度高（专家评审）" in listing
 
@@ -99,6 +106,7 @@ def test_html_is_self_contained_escaped_and_holds_the_same_content(bundled_polic
     doc["applicant"]["name"] = "<script>alert(1)</script>有限公司"
     path = tmp_path / "app.yaml"
     import yaml
+
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "notice.html"
     r = run("eval", path, "--format", "html", "--out", out)
@@ -107,8 +115,14 @@ def test_html_is_self_contained_escaped_and_holds_the_same_content(bundled_polic
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;有限公司" in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page) and "<link" not in page and "@import" not in page
     assert "@page { size: A4" in page and "@media print" in page
-    for words in ("补正通知", "专家评审意见：平台使用方满意度", f"评估日期</th><td>{TODAY}",
-                  "近三年平均研发投入强度 ≥ 3%", "10,320,000.00 元", bundled_policy.content_hash[:12]):
+    for words in (
+        "补正通知",
+        "专家评审意见：平台使用方满意度",
+        f"评估日期</th><td>{TODAY}",
+        "近三年平均研发投入强度 ≥ 3%",
+        "10,320,000.00 元",
+        bundled_policy.content_hash[:12],
+    ):
         assert words in page, words
 
 
@@ -117,9 +131,17 @@ def test_word_notice_reads_back_with_the_same_content(bundled_policy, tmp_path):
     r = run("eval", EXAMPLES / "recognition.yaml", "--format", "docx", "--out", out)
     assert r.exit_code == 0, r.stderr
     text = docx_text(out.read_bytes())
-    for words in ("审核意见书", "天津瑞康生物医药科技有限公司", "生物药中试公共服务平台", TODAY,
-                  "wuqing-five-platforms@2021-trial", "近三年平均科学研究与试验发展投入强度", "3,682,950.00 元",
-                  "供给侧补贴总额", bundled_policy.content_hash[:12]):
+    for words in (
+        "审核意见书",
+        "天津瑞康生物医药科技有限公司",
+        "生物药中试公共服务平台",
+        TODAY,
+        "wuqing-five-platforms@2021-trial",
+        "近三年平均科学研究与试验发展投入强度",
+        "3,682,950.00 元",
+        "供给侧补贴总额",
+        bundled_policy.content_hash[:12],
+    ):
         assert words in text, words
     d = docx.Document(io.BytesIO(out.read_bytes()))
     fonts = d.styles["Normal"].element.rPr.rFonts
@@ -157,8 +179,7 @@ def test_the_demand_side_notice_names_the_purchaser_and_tabulates_the_purchases(
 def test_the_application_date_is_shown_when_the_input_has_one(bundled_policy):
     doc, _ = load_input(EXAMPLES / "filing.yaml")
     record = bundled_policy.evaluate(None, doc)
-    with_date = build_notice(bundled_policy, record, {**doc, "submitted_on": "2024-03-05"},
-                             datetime.date(2024, 4, 1))
+    with_date = build_notice(bundled_policy, record, {**doc, "submitted_on": "2024-03-05"}, datetime.date(2024, 4, 1))
     assert ("申请日期", "2024-03-05") in [(r.label, r.value) for r in with_date.header]
     assert ("评估日期", "2024-04-01") in [(r.label, r.value) for r in with_date.header]
 
@@ -166,15 +187,18 @@ def test_the_application_date_is_shown_when_the_input_has_one(bundled_policy):
 def test_the_content_hash_follows_the_policy_and_not_its_file_name(tmp_path):
     from conftest import policy_copy
     from wqpolicy.loader import load_policy
+
     folder = policy_copy(tmp_path, with_revision=False)
     first = load_policy(folder / "2021-trial.yaml").content_hash
     moved = tmp_path / "elsewhere"
     import shutil
+
     shutil.copytree(folder, moved)
     assert load_policy(moved / "2021-trial.yaml").content_hash == first
     trial = moved / "2021-trial.yaml"
-    trial.write_text(trial.read_text(encoding="utf-8").replace("value: 1000万元", "value: 1001万元", 1),
-                     encoding="utf-8")
+    trial.write_text(
+        trial.read_text(encoding="utf-8").replace("value: 1000万元", "value: 1001万元", 1), encoding="utf-8"
+    )
     assert load_policy(trial).content_hash != first
 
 

@@ -2,6 +2,7 @@
 rules read in Chinese with the expression beneath, the reason where nothing encodes it), a revision's 修订对照表
 (条款 / 原规定 / 新规定 / 说明) from `render` and from `diff --format md|html|docx` with the case impact; Word read
 back with python-docx; and the sentences the AST gives every rule."""
+
 from __future__ import annotations
 
 import io
@@ -27,16 +28,16 @@ def test_the_policy_table_quotes_every_clause_in_order_beside_what_encodes_it(bu
     clauses = list(bundled_policy.model.clauses)
     positions = [md.index(f"\n### {c}\n") for c in clauses]
     assert positions == sorted(positions) and len(clauses) > 50
-    section = md[md.index("\n### 3.2.3\n"):md.index("\n### 3.2.4\n")]
+    section = md[md.index("\n### 3.2.3\n") : md.index("\n### 3.2.4\n")]
     assert "> 3.平台主体单位在国内（国际）本行业内" in section
     assert "| 规则 | 近三年平均研发投入强度不低于3%<br>`recognition.rd_intensity`" in section
     assert "近三年平均研发投入强度 ≥ 3%<br>`rd_intensity >= min_rd_intensity`" in section
     assert "| 参数 | 公共服务面积下限（平方米）<br>`min_service_area_m2` | 1,000 平方米 |" in section
     assert "“不低于” includes the threshold" in section  # the interpretation note beside it
     assert "## 三、申报条件" in md and "## （二）认定条件" in md  # the guideline's headings
-    policy_coordination = md[md.index("\n### 6.4\n"):md.index("\n### 7.1\n")]
+    policy_coordination = md[md.index("\n### 6.4\n") : md.index("\n### 7.1\n")]
     assert "_不作计算：政策统筹协调 (policy coordination)_" in policy_coordination
-    assert "**" not in md[md.index("\n### 6.1.1\n"):md.index("\n### 6.1.2\n")].split("\n")[3]  # emphasis dropped
+    assert "**" not in md[md.index("\n### 6.1.1\n") : md.index("\n### 6.1.2\n")].split("\n")[3]  # emphasis dropped
 
 
 def test_the_policy_table_as_html_and_word(tmp_path):

@@ -4,6 +4,7 @@ exit 1 with a diagnostic naming the file (2 for click's own usage errors), and f
 
 The time bound is only a guard against hangs; real timings are far below it.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -49,8 +50,10 @@ def test_check_reports_a_non_utf8_source_document_at_the_policys_document_key(tm
     assert result.exit_code == 1
     lines = [line for line in result.stdout.splitlines() if "error[" in line]
     line, offset = GUIDE.count("\n") + 2, len(GUIDE.encode("utf-8")) + len("\n**[9]** caf")
-    assert lines == [f"{path}:5:13: error[WQ-FILE]: source document `guide.md` ({line}:12): "
-                     f"not UTF-8 text (byte 0xe9 at offset {offset}) (save the file as UTF-8)"], result.stdout
+    assert lines == [
+        f"{path}:5:13: error[WQ-FILE]: source document `guide.md` ({line}:12): "
+        f"not UTF-8 text (byte 0xe9 at offset {offset}) (save the file as UTF-8)"
+    ], result.stdout
     assert run("eval", "--policy", str(path), "-").exit_code == 1
 
 
@@ -94,8 +97,10 @@ def test_a_symbolic_link_loop_in_a_policy_folder_is_a_file_error_not_a_traceback
     (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
     r = run_cli("check", tmp_path)
     assert r.exit_code == 1
-    assert f"{tmp_path / 'a.yaml'}:1:1: error[WQ-FILE]: cannot read: a symbolic link that leads round in a loop " \
-           "(remove it, or point it at a file)" in r.output
+    assert (
+        f"{tmp_path / 'a.yaml'}:1:1: error[WQ-FILE]: cannot read: a symbolic link that leads round in a loop "
+        "(remove it, or point it at a file)" in r.output
+    )
     assert "Traceback" not in r.output
     # the API takes one folder as a str, not as the characters of its name
     assert load_policy(paths=str(tmp_path)).version == "2021-trial"
@@ -103,12 +108,15 @@ def test_a_symbolic_link_loop_in_a_policy_folder_is_a_file_error_not_a_traceback
 
 def test_definitions_built_on_one_another_too_deeply_are_an_error_not_a_recursion_error(tmp_path):
     """Each step is followed on Python's stack: 170 steps ended in RecursionError; now an engine limit says so."""
-    steps = "".join(f"  z{i}: {{expr: z{i - 1} + 1, clause: \"3.2.8\"}}\n" for i in range(1, 3 * MAX_CHAIN))
+    steps = "".join(f'  z{i}: {{expr: z{i - 1} + 1, clause: "3.2.8"}}\n' for i in range(1, 3 * MAX_CHAIN))
     path = tmp_path / "revision.yaml"
-    path.write_text("id: wuqing-five-platforms\nversion: 2022-deep\nextends: 2021-trial\neffective_from: 2022-01-01\n"
-                    f"definitions:\n  z0: {{expr: '1', clause: \"3.2.8\"}}\n{steps}decisions:\n  filing:\n    rules:\n"
-                    f"      filing.deep: {{clause: \"3.2.8\", label: {{zh: 深, en: deep}}, "
-                    f"condition: z{3 * MAX_CHAIN - 1} > 0, message: {{zh: 深, en: deep}}}}\n", encoding="utf-8")
+    path.write_text(
+        "id: wuqing-five-platforms\nversion: 2022-deep\nextends: 2021-trial\neffective_from: 2022-01-01\n"
+        f"definitions:\n  z0: {{expr: '1', clause: \"3.2.8\"}}\n{steps}decisions:\n  filing:\n    rules:\n"
+        f'      filing.deep: {{clause: "3.2.8", label: {{zh: 深, en: deep}}, '
+        f"condition: z{3 * MAX_CHAIN - 1} > 0, message: {{zh: 深, en: deep}}}}\n",
+        encoding="utf-8",
+    )
     errors, _ = Library.over_bundled([path]).check(only=[path])
     assert errors and {d.code for d in errors} == {"WQ-CYCLE"}
     assert errors[0].message.startswith(f"definitions are built on one another more than {MAX_CHAIN} deep: ")
@@ -122,6 +130,7 @@ def test_running_out_of_stack_while_checking_is_one_error_at_the_file(monkeypatc
 
     def too_deep(*args):
         raise RecursionError("maximum recursion depth exceeded")
+
     monkeypatch.setattr(library, "Policy", too_deep)
     with pytest.raises(WQError) as e:
         library.Library().load("wuqing-five-platforms", "2021-trial")

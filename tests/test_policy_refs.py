@@ -1,6 +1,7 @@
 """What `--policy`, `diff` and `show` load for each kind of reference: a file is that file (its bases found beside it
 or among the bundled policies, never in subfolders), ID@VERSION is looked up without the files named on the same
 command line, and a malformed reference or a file that is not a policy says so."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,7 +13,6 @@ from conftest import ROOT, run
 from wqpolicy import load_policy
 from wqpolicy.errors import WQError
 from wqpolicy.loader import Library
-from wqpolicy.schemas import data_dir
 
 BUNDLED = ROOT / "policies" / "wuqing-five-platforms"
 TIMELINE = ROOT / "tests" / "fixtures" / "timeline"
@@ -67,7 +67,7 @@ def test_a_revision_file_finds_its_base_beside_it():
     assert r.stdout.endswith("0 errors, 0 warnings (1 policy version checked)\n")
 
 
-def test_a_revision_beside_an_edited_copy_extends_the_copy_and_finds_the_bundled_schemas(copy):
+def test_a_revision_beside_an_edited_copy_extends_the_copy_and_finds_its_schemas(copy):
     revision = copy.parent / "2022-hypothetical.yaml"
     shutil.copy(ROOT / "tests" / "fixtures" / "revision" / "2022-hypothetical.yaml", revision)
     r = run("check", revision)
@@ -76,7 +76,7 @@ def test_a_revision_beside_an_edited_copy_extends_the_copy_and_finds_the_bundled
     parameters = policy.model.parameters
     assert str(parameters["min_rd_intensity"].value) == "0.04"  # the revision's own value
     recognition = policy.model.decisions["recognition"]
-    assert Path(recognition.input_path) == data_dir("schemas") / "inputs" / "application.schema.json"
+    assert Path(recognition.input_path) == (copy.parent / "inputs" / "application.schema.json").resolve()
     assert "applicant" in recognition.input_schema["properties"]
 
 
@@ -126,8 +126,11 @@ def test_a_file_with_a_version_but_no_id_is_reported_not_listed(tmp_path):
 def test_an_empty_or_non_text_extends_is_a_schema_error(tmp_path):
     for name in ("v1.yaml", "guideline.md", "input.schema.json"):
         shutil.copy(TIMELINE / name, tmp_path / name)
-    for value, message in (('""', "should be non-empty"), ("[v1]", "is not of type 'string'"),
-                           ("{v: 1}", "is not of type 'string'")):
+    for value, message in (
+        ('""', "should be non-empty"),
+        ("[v1]", "is not of type 'string'"),
+        ("{v: 1}", "is not of type 'string'"),
+    ):
         text = (TIMELINE / "v2.yaml").read_text(encoding="utf-8").replace("extends: v1", f"extends: {value}")
         (tmp_path / "v2.yaml").write_text(text, encoding="utf-8")
         r = run("check", tmp_path)
@@ -150,11 +153,17 @@ def test_one_version_in_two_given_folders_is_an_error_not_the_first_folder_given
     text = (BUNDLED / "2021-trial.yaml").read_text(encoding="utf-8")
     for name, ratio in (("a", "30%"), ("b", "35%")):
         (tmp_path / name).mkdir()
-        (tmp_path / name / "2021-trial.yaml").write_text(text.replace("value: 30%", f"value: {ratio}", 1),
-                                                          encoding="utf-8")
-        (tmp_path / name / "guideline.zh.md").write_text((BUNDLED / "guideline.zh.md").read_text(encoding="utf-8"),
-                                                         encoding="utf-8")
+        (tmp_path / name / "2021-trial.yaml").write_text(
+            text.replace("value: 30%", f"value: {ratio}", 1), encoding="utf-8"
+        )
+        (tmp_path / name / "guideline.zh.md").write_text(
+            (BUNDLED / "guideline.zh.md").read_text(encoding="utf-8"), encoding="utf-8"
+        )
     for order in (("a", "b"), ("b", "a")):
         r = run("eval", "--policies", tmp_path / order[0], "--policies", tmp_path / order[1], EXAMPLE)
-        assert r.exit_code == 1 and "error[WQ-DUPLICATE]: version `2021-trial` of `wuqing-five-platforms` is also " \
-                                    f"in {tmp_path / order[0] / '2021-trial.yaml'}" in r.output, r.output
+        assert (
+            r.exit_code == 1
+            and "error[WQ-DUPLICATE]: version `2021-trial` of `wuqing-five-platforms` is also "
+            f"in {tmp_path / order[0] / '2021-trial.yaml'}"
+            in r.output
+        ), r.output

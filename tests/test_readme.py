@@ -1,5 +1,6 @@
 """README's walk-through shows what the tool prints: each sample block is checked against a real run, line by line
 in order ("…" stands for lines left out), so that a policy officer following it sees what it says."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,7 @@ def block_after(marker: str, n: int = 1) -> list[str]:
         start = README.index("\n```", at) + 1
         start = README.index("\n", start) + 1  # past the fence and its language
         at = README.index("\n```", start) + 4
-    return README[start:at - 4].splitlines()
+    return README[start : at - 4].splitlines()
 
 
 def shown_in_order(sample: list[str], output: str) -> None:
@@ -53,12 +54,21 @@ def test_the_revision_walk_through_prints_what_readme_says(tmp_path, monkeypatch
     (folder / "2022-revision.yaml").write_text(revision.group(1), encoding="utf-8")
     trial = folder / "2021-trial.yaml"
     text = trial.read_text(encoding="utf-8")
-    trial.write_text(re.sub(r"^effective_from: (.*)$", r"effective_from: \1\neffective_until: 2021-12-31", text,
-                            count=1, flags=re.M), encoding="utf-8")
+    trial.write_text(
+        re.sub(
+            r"^effective_from: (.*)$", r"effective_from: \1\neffective_until: 2021-12-31", text, count=1, flags=re.M
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.chdir(tmp_path)
     assert run("check", "policies/").exit_code == 0
-    diff = run("diff", "wuqing-five-platforms@2021-trial", "policies/wuqing-five-platforms/2022-revision.yaml",
-               "--cases", "tests/cases").output
+    diff = run(
+        "diff",
+        "wuqing-five-platforms@2021-trial",
+        "policies/wuqing-five-platforms/2022-revision.yaml",
+        "--cases",
+        "tests/cases",
+    ).output
     shown_in_order(block_after("What the `wqpolicy diff` above prints"), diff)
     tested = run("test", "tests/cases", "--policies", "policies").output.splitlines()[-1]
     assert f"(`{tested}` here)" in README
@@ -70,8 +80,10 @@ def test_the_sample_check_error_is_what_check_prints(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
     trial = tmp_path / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
     text = trial.read_text(encoding="utf-8")
-    trial.write_text(text.replace("condition: rd_intensity >= min_rd_intensity",
-                                  "condition: rd_intensty >= min_rd_intensity", 1), encoding="utf-8")
+    trial.write_text(
+        text.replace("condition: rd_intensity >= min_rd_intensity", "condition: rd_intensty >= min_rd_intensity", 1),
+        encoding="utf-8",
+    )
     monkeypatch.chdir(tmp_path)
     sample = block_after("with `rd_intensity` misspelt in a rule's condition")
     shown_in_order(sample, run("check", "policies/").output)
@@ -79,14 +91,16 @@ def test_the_sample_check_error_is_what_check_prints(tmp_path, monkeypatch):
 
 def test_the_python_example_runs_and_gives_what_its_comments_say(monkeypatch):
     monkeypatch.chdir(ROOT)
-    code = README[README.index("```python\n") + len("```python\n"):]
-    code = code[:code.index("```")]
+    code = README[README.index("```python\n") + len("```python\n") :]
+    code = code[: code.index("```")]
     ns: dict = {}
     exec(compile(code, "README.md", "exec"), ns)  # noqa: S102 - README's own example
     record = ns["record"]
     assert record.outcome == "eligible"
     assert (record.rule("recognition.rd_intensity").outcome, record.output("supply_subsidy_total")) == (
-        "pass", "3682950.00")
+        "pass",
+        "3682950.00",
+    )
     assert record.missing() == []
     again = ns["policy"].evaluate("recognition", ns["document"], input_name="examples/recognition.yaml")
     printed = run("eval", "--format", "json", "examples/recognition.yaml").output

@@ -1,5 +1,6 @@
 """README's section on documents shows what the tools give: its 修订对照表 rows are rows `wqpolicy render` prints,
 its pictures exist and are small, and the commands it lists run from the repository root."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,7 @@ import shlex
 from conftest import ROOT, run
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-SECTION = README[README.index("### 5. Documents"):README.index("## The policy language")]
+SECTION = README[README.index("### 5. Documents") : README.index("## The policy language")]
 
 
 def test_the_revision_table_rows_in_readme_are_what_render_prints(monkeypatch):
@@ -26,8 +27,8 @@ def test_the_pictures_exist_and_are_small():
 
 def test_the_commands_in_readme_run(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    block = SECTION[SECTION.index("```sh\n") + 6:]
-    block = block[:block.index("```")].replace("\\\n", " ")
+    block = SECTION[SECTION.index("```sh\n") + 6 :]
+    block = block[: block.index("```")].replace("\\\n", " ")
     for line in block.splitlines():
         words = shlex.split(line, comments=True)
         if words[0] != "wqpolicy":

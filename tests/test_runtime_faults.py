@@ -1,6 +1,7 @@
 """Runtime faults (a date past the calendar, division by zero) become findings placed in the policy file: an
-`error` rule or output, an outcome that says it could not be decided, or WQ-EVAL from `wqpolicy expr`; never a
-traceback and never a silent fall-through to `otherwise`."""
+`error` rule or output, the outcome `error`, or WQ-EVAL from `wqpolicy expr`; never a traceback and never a silent
+fall-through to `otherwise`."""
+
 from __future__ import annotations
 
 import json
@@ -33,9 +34,9 @@ def line_of(text: str, path: Path) -> int:
     return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
 
 
-def test_a_fault_in_the_outcome_logic_gives_the_fallback_outcome_and_says_why(bundled_policy):
+def test_a_fault_in_the_outcome_logic_gives_the_outcome_error_and_says_why(bundled_policy):
     record = bundled_policy.evaluate("demand_subsidy", far_future_demand())
-    assert record.outcome == "needs_review"  # not `ineligible` from falling through to `otherwise`
+    assert record.outcome == "error"  # not `ineligible` from falling through to `otherwise`
     assert record.outcome_error.startswith("9999-12-31 + 1 year is outside the calendar (0001-01-01 to 9999-12-31)")
     # placed at the per-item definition that computes the settlement window
     assert record.outcome_error.endswith(f"2021-trial.yaml:{line_of('purchase_results:', POLICY)}:7")
@@ -46,19 +47,19 @@ def test_the_outcome_error_is_in_the_json_and_the_text_report(tmp_path):
     doc = tmp_path / "far.json"
     doc.write_text(json.dumps(far_future_demand()), encoding="utf-8")
     r = run("eval", "--format", "json", doc)
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 1, r.output
     out = json.loads(r.stdout)
-    assert out["outcome"] == "needs_review"
+    assert out["outcome"] == "error"
     assert "outside the calendar" in out["outcome_error"]
     schema = json.loads((ROOT / "schemas" / "decision.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(out)
     text = " ".join(run("eval", doc).stdout.split())  # the notice's text is wrapped to its width
-    assert "结论无法判定 the outcome could not be decided: 9999-12-31 + 1 year is outside the calendar" in text
+    assert "出错 fault · outcome: 9999-12-31 + 1 year 超出日历范围（0001-01-01 至 9999-12-31）" in text
+    assert "9999-12-31 + 1 year is outside the calendar (0001-01-01 to 9999-12-31) at " in text
 
 
 def test_no_outcome_error_when_the_outcome_logic_runs(bundled_policy):
-    record = bundled_policy.evaluate(
-        None, demand_example())
+    record = bundled_policy.evaluate(None, demand_example())
     assert record.outcome == "eligible" and record.outcome_error is None
     assert "outcome_error" not in record.to_json()
 
@@ -67,11 +68,14 @@ def test_a_fault_inside_a_definition_is_placed_in_the_definitions_text(tmp_path)
     for name in ("guide.md", "input.schema.json"):
         (tmp_path / name).write_text((FIXTURE / name).read_text(encoding="utf-8"), encoding="utf-8")
     policy = (FIXTURE / "policy.yaml").read_text(encoding="utf-8")
-    policy = policy.replace("  rd_intensity: rd_share * 100\n  rd_share: rd_intensity / 100\n",
-                            "  rd_intensity: applicant.rd_expense / applicant.revenue\n")
+    policy = policy.replace(
+        "  rd_intensity: rd_share * 100\n  rd_share: rd_intensity / 100\n",
+        "  rd_intensity: applicant.rd_expense / applicant.revenue\n",
+    )
     (tmp_path / "policy.yaml").write_text(policy, encoding="utf-8")
     record = load_policy(str(tmp_path / "policy.yaml")).evaluate(
-        "grant", {"applicant": {"revenue": 0, "rd_expense": 5}})
+        "grant", {"applicant": {"revenue": 0, "rd_expense": 5}}
+    )
     rule = record.rule("grant.intensity")
     assert rule.outcome == "error"
     line = line_of("rd_intensity: applicant", tmp_path / "policy.yaml")
@@ -96,8 +100,13 @@ def test_evaluation_runs_left_to_right_and_stops_once_the_result_is_settled():
     from wqpolicy.expression import evaluate_expression
     from wqpolicy.values import UNKNOWN
 
-    settled = {"false and 1/0 > 1": False, "true or 1/0 > 1": True, "x + 1/0": UNKNOWN, "x > 1/0": UNKNOWN,
-               "min(x, 1/0)": UNKNOWN}
+    settled = {
+        "false and 1/0 > 1": False,
+        "true or 1/0 > 1": True,
+        "x + 1/0": UNKNOWN,
+        "x > 1/0": UNKNOWN,
+        "min(x, 1/0)": UNKNOWN,
+    }
     for text, value in settled.items():
         assert evaluate_expression(text, {}, missing=["x"]) is value, text
     for text in ("1/0 + x", "x and 1/0 > 1", "1/0 > 1 and false", "x or 1/0 > 1"):

@@ -1,13 +1,18 @@
 """Editors with the YAML language server complete and check a file from its first-line modeline: every bundled
 YAML file names the schema of its kind."""
+
 from __future__ import annotations
 
 from conftest import ROOT
 
 
 def test_every_bundled_yaml_file_names_its_schema_for_the_editor():
-    kinds = {"tests/cases": "case.schema.json", "tests/fixtures/revision/cases": "case.schema.json",
-             "policies": "policy.schema.json", "examples": None}
+    kinds = {
+        "tests/cases": "case.schema.json",
+        "tests/fixtures/revision/cases": "case.schema.json",
+        "policies": "policy.schema.json",
+        "examples": None,
+    }
     for folder, schema in kinds.items():
         files = sorted((ROOT / folder).rglob("*.yaml"))
         assert files, folder

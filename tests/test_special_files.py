@@ -1,5 +1,6 @@
 """A named pipe, a device or a file name with a NUL character where a file is expected (a case, a policy, an input
 document): refused with a diagnostic at once, never waited on (a pipe blocks only in a real process)."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,10 @@ def test_a_case_file_that_is_a_pipe_is_refused_not_waited_on(tmp_path):
     for args in (["test", pipe], ["diff", BASE_REF, BASE_REF, "--cases", pipe]):
         result, took = run_timed(*args, timeout=HANG_GUARD)
         assert result.returncode == 1, result.stderr
-        assert (f"{pipe}:1:1: error[WQ-FILE]: not a regular file (a pipe, socket or device) (give a .yaml case file "
-                "or a folder of them)") in result.stderr
+        assert (
+            f"{pipe}:1:1: error[WQ-FILE]: not a regular file (a pipe, socket or device) (give a .yaml case file "
+            "or a folder of them)"
+        ) in result.stderr
         assert "Traceback" not in result.stderr and took < HANG_GUARD
 
 
@@ -35,8 +38,10 @@ def test_a_policy_file_that_is_a_pipe_is_refused_by_show_and_diff(tmp_path):
     for args in (["show", pipe], ["diff", BASE_REF, pipe]):
         result, took = run_timed(*args, timeout=HANG_GUARD)
         assert result.returncode == 1, result.stderr
-        assert (f"{pipe}:1:1: error[WQ-FILE]: not a regular file (a pipe, socket or device) (give a .yaml file)"
-                in result.stderr)
+        assert (
+            f"{pipe}:1:1: error[WQ-FILE]: not a regular file (a pipe, socket or device) (give a .yaml file)"
+            in result.stderr
+        )
         assert took < HANG_GUARD
 
 

@@ -2,6 +2,7 @@
 fails with one unit less, and a brute-force walk over the units finds the same smallest change — for a ratio of
 sums (R&D intensity), a filtered sum (investment), an area, a staff share, counts and an equipment share; a
 condition that no figure decides names its evidence; plain evaluation never searches."""
+
 from __future__ import annotations
 
 import doctest
@@ -21,17 +22,22 @@ FEN = Decimal("0.01")
 BASE = {
     "applicant": {"name": "测试公司"},
     "platform": {"industry": "new_materials", "subsector": "石墨烯"},
-    "finances": [{"year": 2021, "revenue": 1000000, "rd_expense": 30000},
-                 {"year": 2022, "revenue": 1000000, "rd_expense": 30000},
-                 {"year": 2023, "revenue": 1000000, "rd_expense": 30000}],
+    "finances": [
+        {"year": 2021, "revenue": 1000000, "rd_expense": 30000},
+        {"year": 2022, "revenue": 1000000, "rd_expense": 30000},
+        {"year": 2023, "revenue": 1000000, "rd_expense": 30000},
+    ],
     "investment": [{"category": "equipment_hardware", "amount": 10000000}],
-    "service_area_m2": 1500, "staff": {"total": 100, "rd_technical": 30, "tech_leader": True},
-    "track_record": {"services_provided": 8, "convertible_results": True}, "partner_cases": 3,
+    "service_area_m2": 1500,
+    "staff": {"total": 100, "rd_technical": 30, "tech_leader": True},
+    "track_record": {"services_provided": 8, "convertible_results": True},
+    "partner_cases": 3,
 }
 
 
 def doc_with(**changes) -> dict:
     import copy
+
     doc = copy.deepcopy(BASE)
     for path, value in changes.items():
         node = doc
@@ -62,13 +68,15 @@ def change_for(policy, doc, rule_id, field, direction="increase"):
 def brute_force(policy, doc, rule_id, field, step, limit, direction=1, new_item=None):
     """The smallest number of steps (1..limit) after which the rule passes, found by trying each in turn."""
     from wqpolicy.levers import value_at
+
     for k in range(1, limit + 1):
         if new_item is not None:
             trial = {**doc, field: [*doc[field], {**new_item, "amount": step * k}]}
         else:
             before = value_at(doc, field)
-            trial = with_value(doc, Lever("field", field, NumberField(False, step, None, None, None)),
-                               before + direction * step * k)
+            trial = with_value(
+                doc, Lever("field", field, NumberField(False, step, None, None, None)), before + direction * step * k
+            )
         if rule_passes(policy, trial, rule_id):
             return k
     return None
@@ -77,6 +85,7 @@ def brute_force(policy, doc, rule_id, field, step, limit, direction=1, new_item=
 def assert_exact(policy, doc, rule_id, change, step, direction=1):
     """The change passes the rule and one step less does not."""
     from wqpolicy.levers import value_at
+
     field = change["field"]
     to = Decimal(change["to"])
     at = with_value(doc, Lever("field", field, NumberField(False, step, None, None, None)), to)
@@ -90,15 +99,21 @@ def test_rd_intensity_needs_exactly_the_fen_that_lifts_the_mean_to_the_threshold
     doc = doc_with(finances__0__rd_expense=29999, finances__1__rd_expense=Decimal("29999.50"))  # 1.5 yuan short
     change, rule = change_for(bundled_policy, doc, "recognition.rd_intensity", "finances[0].rd_expense")
     assert change["by"] == "1.50" and change["unit"]["zh"] == "元" and change["rule_passes"] is True
-    assert "近三年平均研发投入强度" in rule["to_pass"][0]["comparison"]["zh"] and " < 3%" in \
-        rule["to_pass"][0]["comparison"]["zh"]
+    assert (
+        "近三年平均研发投入强度" in rule["to_pass"][0]["comparison"]["zh"]
+        and " < 3%" in rule["to_pass"][0]["comparison"]["zh"]
+    )
     assert_exact(bundled_policy, doc, "recognition.rd_intensity", change, FEN)
     assert brute_force(bundled_policy, doc, "recognition.rd_intensity", "finances[0].rd_expense", FEN, 300) == 150
 
 
 def test_investment_short_by_fifty_fen_needs_fifty_fen_more_and_rent_never_counts(bundled_policy):
-    doc = doc_with(investment=[{"category": "equipment_hardware", "amount": Decimal("9999999.50")},
-                               {"category": "rent", "amount": 800000}])
+    doc = doc_with(
+        investment=[
+            {"category": "equipment_hardware", "amount": Decimal("9999999.50")},
+            {"category": "rent", "amount": 800000},
+        ]
+    )
     change, rule = change_for(bundled_policy, doc, "recognition.investment", "investment[0].amount")
     assert change["by"] == "0.50"
     assert_exact(bundled_policy, doc, "recognition.investment", change, FEN)
@@ -106,15 +121,20 @@ def test_investment_short_by_fifty_fen_needs_fifty_fen_more_and_rent_never_count
     new = next(c for a in rule["to_pass"] for c in a["changes"] if c["lever"] == "new_item")
     assert new["by"] == "0.50" and "equipment_hardware" in new["item"]["category"]
     assert "（场地租赁费用不计入）" in new["text"]["zh"]
-    assert brute_force(bundled_policy, doc, "recognition.investment", "investment", FEN, 100,
-                       new_item={"category": "design"}) == 50
+    assert (
+        brute_force(
+            bundled_policy, doc, "recognition.investment", "investment", FEN, 100, new_item={"category": "design"}
+        )
+        == 50
+    )
     # the rent line cannot help: no change of it is offered
     assert not any(c["field"] == "investment[1].amount" for a in rule["to_pass"] for c in a["changes"])
 
 
 def test_investment_short_by_800_000_yuan_as_the_issue_words_it(bundled_policy):
-    doc = doc_with(investment=[{"category": "equipment_hardware", "amount": 9200000},
-                               {"category": "rent", "amount": 800000}])
+    doc = doc_with(
+        investment=[{"category": "equipment_hardware", "amount": 9200000}, {"category": "rent", "amount": 800000}]
+    )
     record = bundled_policy.evaluate("recognition", doc)
     advice = explain(bundled_policy, record, doc).rules["recognition.investment"].to_pass[0]
     assert advice.comparison.zh == "平台建设投资额（可计入） 9,200,000.00 元 < 10,000,000.00 元"
@@ -145,10 +165,13 @@ def test_staff_share_needs_one_more_researcher_or_five_fewer_staff(bundled_polic
     assert parts[2]["zh"] == "科研技术人员数 ÷ 人员总数 ≥ 20%"
 
 
-@pytest.mark.parametrize(("field", "value", "rule_id", "steps"), [
-    ("track_record.services_provided", 3, "recognition.track_record", 2),
-    ("partner_cases", 0, "recognition.partners", 2),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "rule_id", "steps"),
+    [
+        ("track_record.services_provided", 3, "recognition.track_record", 2),
+        ("partner_cases", 0, "recognition.partners", 2),
+    ],
+)
 def test_counts_need_whole_units(bundled_policy, field, value, rule_id, steps):
     doc = doc_with(**{field.replace(".", "__"): value})
     change, _ = change_for(bundled_policy, doc, rule_id, field)
@@ -158,17 +181,22 @@ def test_counts_need_whole_units(bundled_policy, field, value, rule_id, steps):
 
 def test_equipment_share_of_an_equipment_intensive_platform_needs_three_fen_of_equipment(bundled_policy):
     # equipment 599,999.99 of 1,000,000.00: 60% needs equipment >= 1.5 x decoration = 600,000.015
-    doc = doc_with(platform={"industry": "biomedicine", "subsector": "生物药"},
-                   investment=[{"category": "equipment_hardware", "amount": Decimal("5999999.99")},
-                               {"category": "decoration", "amount": Decimal("4000000.01")}])
+    doc = doc_with(
+        platform={"industry": "biomedicine", "subsector": "生物药"},
+        investment=[
+            {"category": "equipment_hardware", "amount": Decimal("5999999.99")},
+            {"category": "decoration", "amount": Decimal("4000000.01")},
+        ],
+    )
     change, rule = change_for(bundled_policy, doc, "recognition.equipment_share", "investment[0].amount")
     assert rule["conditions"]["join"] == "or"
     assert change["by"] == "0.03"
     assert_exact(bundled_policy, doc, "recognition.equipment_share", change, FEN)
     assert brute_force(bundled_policy, doc, "recognition.equipment_share", "investment[0].amount", FEN, 10) == 3
     less, _ = change_for(bundled_policy, doc, "recognition.equipment_share", "investment[1].amount", "decrease")
-    assert brute_force(bundled_policy, doc, "recognition.equipment_share", "investment[1].amount", FEN, 10,
-                       direction=-1) == int(Decimal(less["by"]) / FEN)
+    assert brute_force(
+        bundled_policy, doc, "recognition.equipment_share", "investment[1].amount", FEN, 10, direction=-1
+    ) == int(Decimal(less["by"]) / FEN)
 
 
 def test_an_expert_judgement_has_no_exact_answer_and_names_its_material(bundled_policy):
@@ -200,13 +228,14 @@ def test_a_condition_that_changes_its_mind_has_no_exact_answer():
 def test_a_spent_budget_says_the_lever_was_not_searched(monkeypatch):
     monkeypatch.setattr(to_pass, "BUDGET", 3)
     lever = Lever("field", "x", NumberField(True, Decimal(1), Decimal(0), None, None))
-    result = search({"x": 0}, lever, 1, lambda d: d["x"] >= 10 ** 6, Budget({}))
+    result = search({"x": 0}, lever, 1, lambda d: d["x"] >= 10**6, Budget({}))
     assert isinstance(result, NotFound) and result.reason == "not_searched"
 
 
 def test_plain_evaluation_never_searches(bundled_policy, monkeypatch):
     def no_search(*args, **kwargs):
         raise AssertionError("searched")
+
     monkeypatch.setattr(explain_module, "search", no_search)
     doc = doc_with(service_area_m2=10)
     record = bundled_policy.evaluate("recognition", doc)

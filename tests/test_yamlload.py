@@ -1,4 +1,5 @@
 """The YAML loader: source marks for every scalar style, duplicate keys, exact numbers, dates, hostile text."""
+
 from __future__ import annotations
 
 import datetime
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from wqpolicy.errors import WQError
 from wqpolicy.yamlload import load_yaml, read_text
 
@@ -168,17 +170,20 @@ def test_an_impossible_date_is_an_error_when_dates_are_read():
     assert [(d.code, d.span.line, d.span.col) for d in e.value.diagnostics] == [("WQ-YAML", 2, 4)]
 
 
-@pytest.mark.parametrize("text, where", [
-    ("a: &x 1\nb: *x\n", (2, 4)),
-    ("a: !!python/object/apply:os.system ['echo hi']\n", (1, 4)),
-    ("a: !!python/object:decimal.Decimal {}\n", (1, 4)),
-    ("a: !custom 1\n", (1, 4)),
-    ("base: {x: 1}\nb:\n  <<: {x: 1}\n", (3, 3)),
-    ("a: [1, 2\n", (2, 1)),
-    ("a: 1\n b: 2\n", (2, 3)),
-    ("a: 1\x00\n", (1, 5)),
-    ("a:\n  b: \x07\n", (2, 6)),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ("a: &x 1\nb: *x\n", (2, 4)),
+        ("a: !!python/object/apply:os.system ['echo hi']\n", (1, 4)),
+        ("a: !!python/object:decimal.Decimal {}\n", (1, 4)),
+        ("a: !custom 1\n", (1, 4)),
+        ("base: {x: 1}\nb:\n  <<: {x: 1}\n", (3, 3)),
+        ("a: [1, 2\n", (2, 1)),
+        ("a: 1\n b: 2\n", (2, 3)),
+        ("a: 1\x00\n", (1, 5)),
+        ("a:\n  b: \x07\n", (2, 6)),
+    ],
+)
 def test_unsafe_or_broken_yaml_is_a_wq_yaml_error_with_a_position(text, where):
     with pytest.raises(WQError) as e:
         load_yaml(text, "f.yaml")
@@ -253,6 +258,7 @@ def test_read_text_drops_a_byte_order_mark(tmp_path):
 
 def _outcome(text, composer):
     from wqpolicy import yamlload
+
     try:
         value, marks = yamlload.load_yaml(text, "f.yaml", dates=False, _composer=composer)
     except WQError as e:
@@ -261,18 +267,31 @@ def _outcome(text, composer):
 
 
 @pytest.mark.skipif(not __import__("yaml").__with_libyaml__, reason="PyYAML without libyaml")
-@pytest.mark.parametrize("text", [*STYLES.values(), "a: [1, 2\n", "a: &x 1\nb: *x\n", "a: 1\na: 2\n",
-                                  "a: " + "[" * 1_000 + "]" * 1_000, "a: 1\x00\n", "# c\n", "a: .nan\n",
-                                  "on: {yes: 1, 'no': 2}\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        *STYLES.values(),
+        "a: [1, 2\n",
+        "a: &x 1\nb: *x\n",
+        "a: 1\na: 2\n",
+        "a: " + "[" * 1_000 + "]" * 1_000,
+        "a: 1\x00\n",
+        "# c\n",
+        "a: .nan\n",
+        "on: {yes: 1, 'no': 2}\n",
+    ],
+)
 def test_the_libyaml_and_pure_python_parsers_give_the_same_values_and_marks(text):
     from wqpolicy import yamlload
+
     assert _outcome(text, yamlload._CComposer) == _outcome(text, yamlload._PyComposer)
 
 
 @pytest.mark.skipif(not __import__("yaml").__with_libyaml__, reason="PyYAML without libyaml")
 def test_the_bundled_policy_loads_the_same_with_either_parser():
     from wqpolicy import yamlload
-    root = Path(__file__).resolve().parents[1]
+
+    root = ROOT
     for path in [*(root / "policies").rglob("*.yaml"), *(root / "examples").glob("*.yaml")]:
         text = path.read_text(encoding="utf-8")
         assert _outcome(text, yamlload._CComposer) == _outcome(text, yamlload._PyComposer), path

@@ -28,10 +28,24 @@ WQ-FILE no/such/policy.yaml 1 1
 ...     print(e.diagnostics[0].render())
 error[WQ-INPUT]: platform.industry: 5 is not of type 'string'
 """
+
 from .errors import Diagnostic, WQError
 from .loader import Library, Policy, load_policy
 from .record import DecisionRecord, RuleResult
 from .values import UNKNOWN
+from .words import Kind, RuleOutcome, Severity
 
-__all__ = ["load_policy", "Policy", "Library", "DecisionRecord", "RuleResult", "Diagnostic", "WQError", "UNKNOWN"]
+__all__ = [
+    "load_policy",
+    "Policy",
+    "Library",
+    "DecisionRecord",
+    "RuleResult",
+    "Diagnostic",
+    "WQError",
+    "UNKNOWN",
+    "RuleOutcome",
+    "Severity",
+    "Kind",
+]
 __version__ = "0.1.0"

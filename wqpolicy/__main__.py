@@ -1,4 +1,5 @@
 """python -m wqpolicy -> the command line."""
+
 from .cli import main
 
 main()

@@ -1,4 +1,5 @@
 """The expression AST: frozen dataclasses, one per construct, each with its offset in the source text."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,6 +1,7 @@
 """``run_cases``: case files run as `wqpolicy test` runs them — each under one version, or the version its file
 names or its date puts in force — into a TestReport that counts passes and failures, knows its exit code and
 renders itself (as black's ``Report`` does; the command only prints it)."""
+
 from __future__ import annotations
 
 import datetime
@@ -94,8 +95,13 @@ class TestReport:
         return "".join(text for text, to_stderr in self.chunks(verbose) if not to_stderr)
 
 
-def run_cases(paths: Sequence[PathLike], policy: PathLike | None = None, on: datetime.date | None = None,
-              policy_dirs: Sequence[PathLike] = (), suggest: bool = False) -> TestReport:
+def run_cases(
+    paths: Sequence[PathLike],
+    policy: PathLike | None = None,
+    on: datetime.date | None = None,
+    policy_dirs: Sequence[PathLike] = (),
+    suggest: bool = False,
+) -> TestReport:
     """Run the case files at ``paths`` (files or folders). Each case runs under ``policy`` (ID[@VERSION] or a
     policy file) when given, else under the version it names, or the one in force on ``on`` (else on its own
     `on:` date, else today) among the bundled policies and those under ``policy_dirs``.
@@ -106,7 +112,8 @@ def run_cases(paths: Sequence[PathLike], policy: PathLike | None = None, on: dat
     """
     cases, problems = load_cases(paths)
     report = TestReport(problems)
-    library = fixed = None
+    library: Library | None = None
+    fixed: Policy | None = None
     if policy is not None:
         try:
             fixed = load_policy(policy, on=on, paths=list(policy_dirs))
@@ -117,14 +124,15 @@ def run_cases(paths: Sequence[PathLike], policy: PathLike | None = None, on: dat
         library = Library.over_bundled(list(policy_dirs))
     for case in cases:
         try:
-            chosen = fixed or _case_policy(library, case, on)
+            chosen = fixed if fixed is not None else _case_policy(library, case, on)
         except WQError as e:
             report.runs.append(CaseRun(case, problem=_case_problem(case, e.diagnostics[0], on)))
             continue
-        known = library.files.get(chosen.id, {}) if library else {chosen.version: None}
-        run = CaseRun(case, run_case(case, chosen), warnings=_misspelt_versions(case, known))
-        if suggest and not run.passed:
-            run.suggestion = suggestion(run.result, chosen.version)
+        known = library.files.get(chosen.id, {}) if library is not None else {chosen.version: None}
+        result = run_case(case, chosen)
+        run = CaseRun(case, result, warnings=_misspelt_versions(case, known))
+        if suggest and not result.passed:
+            run.suggestion = suggestion(result, chosen.version)
         report.runs.append(run)
     return report
 
@@ -157,13 +165,21 @@ def _misspelt_versions(case: Case, versions: dict) -> list[Diagnostic]:
     for key in case.expect_by_version:
         close = did_you_mean(str(key), versions) if key not in versions else None
         if close:
-            out.append(Diagnostic("WQ-CASE", f"expect_by_version: `{key}` is not a version of this policy, so its "
-                                  "expectations are never compared", case.spans.get(("expect_by_version", key)),
-                                  hint=close, severity="warning"))
+            out.append(
+                Diagnostic(
+                    "WQ-CASE",
+                    f"expect_by_version: `{key}` is not a version of this policy, so its "
+                    "expectations are never compared",
+                    case.spans.get(("expect_by_version", key)),
+                    hint=close,
+                    severity="warning",
+                )
+            )
     return out
 
 
-def _case_policy(library: Library, case: Case, on: datetime.date | None) -> Policy:
+def _case_policy(library: Library | None, case: Case, on: datetime.date | None) -> Policy:
+    assert library is not None  # no --policy: the cases pick their versions from a library
     ref = case.policy or (next(iter(library.files)) if len(library.files) == 1 else None)
     if case.version:
         return library.load(*library.pick(f"{ref}@{case.version}" if ref else None))

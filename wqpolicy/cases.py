@@ -1,5 +1,6 @@
 """Test cases as data: load case files, run them under a policy version, compare with expectations.
 Returns results; prints nothing (the CLI renders them)."""
+
 from __future__ import annotations
 
 import datetime
@@ -67,8 +68,8 @@ def _within(marks: Marks, prefix: tuple) -> Marks:
     for path, mark in marks.items():
         if path[:n] == prefix:
             sub[path[n:]] = mark
-        elif path[:1] == ("<key>",) and path[1:n + 1] == prefix:
-            sub[("<key>",) + path[n + 1:]] = mark
+        elif path[:1] == ("<key>",) and path[1 : n + 1] == prefix:
+            sub[("<key>",) + path[n + 1 :]] = mark
     return sub
 
 
@@ -88,8 +89,7 @@ def load_case(path: Path) -> Case:
     doc, marks = load_yaml(text, str(path), dates=False)
     schema_dir = data_dir("schemas")
     v = validator(load_schema(str(schema_dir / "case.schema.json")), str(schema_dir))
-    problems = [Diagnostic("WQ-CASE", _problem(e), marks.span(tuple(e.absolute_path)))
-                for e in v.iter_errors(doc)]
+    problems = [Diagnostic("WQ-CASE", _problem(e), marks.span(tuple(e.absolute_path))) for e in v.iter_errors(doc)]
     if problems:
         raise WQError(problems)
     if "input_file" in doc:
@@ -98,15 +98,28 @@ def load_case(path: Path) -> Case:
     else:
         document, input_marks = doc.get("input"), _within(marks, ("input",))
     if not isinstance(document, dict):
-        raise WQError([Diagnostic("WQ-CASE", "the case needs an `input` mapping or an `input_file`",
-                                  Span(str(path), 1, 1))])
+        raise WQError(
+            [Diagnostic("WQ-CASE", "the case needs an `input` mapping or an `input_file`", Span(str(path), 1, 1))]
+        )
     on = doc.get("on")
-    return Case(path, doc.get("description", ""), doc.get("policy"), doc.get("version"),
-                datetime.date.fromisoformat(on) if on else None, document, input_marks,
-                doc.get("expect") or {}, doc.get("expect_by_version") or {},
-                {**{key: marks.span((key,)) for key in ("policy", "version", "on") if key in doc},
-                 **{("expect_by_version", v): marks.key_span(("expect_by_version", v))
-                    for v in doc.get("expect_by_version") or {}}})
+    return Case(
+        path,
+        doc.get("description", ""),
+        doc.get("policy"),
+        doc.get("version"),
+        datetime.date.fromisoformat(on) if on else None,
+        document,
+        input_marks,
+        doc.get("expect") or {},
+        doc.get("expect_by_version") or {},
+        {
+            **{key: marks.span((key,)) for key in ("policy", "version", "on") if key in doc},
+            **{
+                ("expect_by_version", v): marks.key_span(("expect_by_version", v))
+                for v in doc.get("expect_by_version") or {}
+            },
+        },
+    )
 
 
 def _input_path(case: Path, name: str, where: Span | None) -> Path:
@@ -126,11 +139,17 @@ def _input_path(case: Path, name: str, where: Span | None) -> Path:
         if path.is_dir():
             bad("WQ-FILE", "is a directory, not a file", "give the input document's .yaml or .json file")
         if not path.is_file():
-            bad("WQ-FILE", "not a regular file (a pipe, socket or device)",
-                "give the input document's .yaml or .json file")
+            bad(
+                "WQ-FILE",
+                "not a regular file (a pipe, socket or device)",
+                "give the input document's .yaml or .json file",
+            )
         if path.resolve() == case.resolve():
-            bad("WQ-CASE", "names this case file itself", "give the input document's own file, or write it "
-                "inline under `input:`")
+            bad(
+                "WQ-CASE",
+                "names this case file itself",
+                "give the input document's own file, or write it inline under `input:`",
+            )
     except OSError as e:
         bad("WQ-FILE", f"cannot read: {e.strerror or e}")
     return path
@@ -152,8 +171,14 @@ def load_cases(paths) -> tuple[list[Case], list[Diagnostic]]:
     cases, problems = [], []
     for p in map(Path, paths):  # a folder named for its cases that holds none: a wrong path, not a pass
         if p.is_dir() and not case_files([p]):
-            problems.append(Diagnostic("WQ-FILE", "no case files (*.yaml, *.yml) in this folder", Span(str(p), 1, 1),
-                                       hint="give the folder of the case files, or the files themselves"))
+            problems.append(
+                Diagnostic(
+                    "WQ-FILE",
+                    "no case files (*.yaml, *.yml) in this folder",
+                    Span(str(p), 1, 1),
+                    hint="give the folder of the case files, or the files themselves",
+                )
+            )
     for p in case_files(paths):
         try:
             cases.append(load_case(p))
@@ -172,8 +197,13 @@ def run_case(case: Case, policy) -> CaseResult:
         result.diagnostics = e.diagnostics
         codes = sorted({d.code for d in e.diagnostics})
         if expect.get("error") not in codes:
-            result.mismatches.append(("outcome", expect.get("error") or expect.get("outcome"),
-                                      "error " + ", ".join(codes) + ": " + e.diagnostics[0].message))
+            result.mismatches.append(
+                (
+                    "outcome",
+                    expect.get("error") or expect.get("outcome"),
+                    "error " + ", ".join(codes) + ": " + e.diagnostics[0].message,
+                )
+            )
         return result
     result.record = record
     if "error" in expect:
@@ -206,14 +236,19 @@ def suggestion(result: CaseResult, version: str) -> str:
             if what == "outcome":
                 entry["outcome"] = record.outcome
             elif what.startswith("rule "):
-                rule = what[len("rule "):]
-                entry.setdefault("rules", {})[rule] = outcomes.get(rule, "absent")
+                rule = what[len("rule ") :]
+                entry.setdefault("rules", {})[rule] = str(outcomes.get(rule, "absent"))  # text, for YAML
             elif what.startswith("output "):
-                name = re.split(r"[.\[]", what[len("output "):], maxsplit=1)[0]
+                name = re.split(r"[.\[]", what[len("output ") :], maxsplit=1)[0]
                 if name in record.outputs:
                     entry.setdefault("outputs", {})[name] = record.output(name)
-    return yaml.safe_dump({"expect_by_version": {version: entry}}, allow_unicode=True, sort_keys=False,
-                          default_flow_style=None, width=1000)
+    return yaml.safe_dump(
+        {"expect_by_version": {version: entry}},
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=None,
+        width=1000,
+    )
 
 
 def differences(expected, actual, where: str = "") -> list[tuple[str, object, object]]:
@@ -223,9 +258,15 @@ def differences(expected, actual, where: str = "") -> list[tuple[str, object, ob
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
         return [d for i, (e, a) in enumerate(zip(expected, actual)) for d in differences(e, a, f"{where}[{i}]")]
     if isinstance(expected, dict) and isinstance(actual, dict):
-        return [d for k, v in expected.items()
-                for d in (differences(v, actual[k], f"{where}.{k}") if k in actual
-                          else [(f"{where}.{k}", v, "(无此字段 no such field)")])]
+        return [
+            d
+            for k, v in expected.items()
+            for d in (
+                differences(v, actual[k], f"{where}.{k}")
+                if k in actual
+                else [(f"{where}.{k}", v, "(无此字段 no such field)")]
+            )
+        ]
     return [] if _same_scalar(expected, actual) else [(where, expected, actual)]
 
 

@@ -1,5 +1,6 @@
 """``check_paths``: policy files checked as `wqpolicy check` does, into a CheckReport that counts what it found,
 knows its exit code and renders itself as text or JSON (as black's ``Report`` does; the command only prints it)."""
+
 from __future__ import annotations
 
 import json
@@ -44,9 +45,11 @@ class CheckReport:
         if found:
             text += "代码说明 What the codes mean:\n" + "\n".join(legend(found)) + "\n"
         errors, warnings = len(self.errors), len(self.warnings)
-        return text + (f"{errors} 个错误，{warnings} 个警告，检查了 {self.versions} 个政策版本 · "
-                       f"{counted(errors, 'error')}, {counted(warnings, 'warning')} "
-                       f"({counted(self.versions, 'policy version')} checked)\n")
+        return text + (
+            f"{errors} 个错误，{warnings} 个警告，检查了 {self.versions} 个政策版本 · "
+            f"{counted(errors, 'error')}, {counted(warnings, 'warning')} "
+            f"({counted(self.versions, 'policy version')} checked)\n"
+        )
 
 
 def check_paths(paths: Sequence[PathLike] | None = None) -> CheckReport:
@@ -60,13 +63,27 @@ def check_paths(paths: Sequence[PathLike] | None = None) -> CheckReport:
     roots = [Path(p) for p in paths] if paths else [data_dir("policies")]
     library = Library.over_bundled(roots)  # bases named by `extends` may be bundled ones
     errors, warnings = library.check(only=roots)
-    held = {r: [pf for v in library.files.values() for pf in v.values()
-                if pf.path.resolve() == r.resolve() or r.resolve() in pf.path.resolve().parents] for r in roots}
-    errors += [Diagnostic("WQ-FILE", "no policy files here (a policy file starts with `id:` and `version:`)",
-                          Span(str(r), 1, 1), "give the folder of the policy files, or a policy file",
-                          zh="这里没有政策文件（政策文件以 `id:` 和 `version:` 开头）",
-                          hint_zh="请给出政策文件所在的文件夹，或一个政策文件")
-               for r, found in held.items() if not found and not any(_under_path(d, r) for d in errors)]
+    held = {
+        r: [
+            pf
+            for v in library.files.values()
+            for pf in v.values()
+            if pf.path.resolve() == r.resolve() or r.resolve() in pf.path.resolve().parents
+        ]
+        for r in roots
+    }
+    errors += [
+        Diagnostic(
+            "WQ-FILE",
+            "no policy files here (a policy file starts with `id:` and `version:`)",
+            Span(str(r), 1, 1),
+            "give the folder of the policy files, or a policy file",
+            zh="这里没有政策文件（政策文件以 `id:` 和 `version:` 开头）",
+            hint_zh="请给出政策文件所在的文件夹，或一个政策文件",
+        )
+        for r, found in held.items()
+        if not found and not any(_under_path(d, r) for d in errors)
+    ]
     versions = len({pf.path for found in held.values() for pf in found})
     return CheckReport(tuple(errors), tuple(warnings), versions)
 

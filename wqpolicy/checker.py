@@ -4,12 +4,18 @@ One ``Checker`` covers one decision: it sees the policy's parameters and definit
 definitions and the fields of its input schema. It records the type of every node (the compiler reads them)
 and collects every problem as a Diagnostic; nothing stops at the first.
 """
+
 from __future__ import annotations
+
+import re
 
 from . import ast
 from . import types as T
-from .display import decimal_text
-from .errors import Diagnostic, did_you_mean
+from .confusables import confusion
+from .cost import MAX_COST, each_cost, node_cost, too_costly
+from .cost import words as cost_words
+from .display import decimal_text, excerpt
+from .errors import Diagnostic, Related, did_you_mean
 from .functions import BUILTINS
 from .model import Decision, Definition, Expr, PolicyVersion
 from .parameter_values import number_hint
@@ -20,9 +26,19 @@ from .values import is_number, is_whole
 OUTCOME_COUNTS = ("passed", "failed", "unknown", "error", "advisories")
 RULE_COUNTS = T.Record(tuple((n, T.NUMBER) for n in OUTCOME_COUNTS))
 
-_OUTPUT_KINDS = {"money": T.NUMBER, "ratio": T.NUMBER, "number": T.NUMBER, "integer": T.NUMBER, "string": T.STRING,
-                 "bool": T.BOOL, "date": T.DATE}
+_OUTPUT_KINDS = {
+    "money": T.NUMBER,
+    "ratio": T.NUMBER,
+    "number": T.NUMBER,
+    "integer": T.NUMBER,
+    "string": T.STRING,
+    "bool": T.BOOL,
+    "date": T.DATE,
+}
 
+
+# Codes of a parameter named one by one in never-a-value warnings, at most; the rest are counted in one.
+_NAMED_CODES = 20
 
 # Definitions built on definitions, at most (an engine limit, far above any guideline's: checking and
 # evaluating follow each step on Python's stack).
@@ -43,26 +59,61 @@ class Checker:
         self.diagnostics: list[Diagnostic] = []
         self._in_progress: list[str] = []
         self._expr: Expr | None = None
+        self._subject: str | None = None  # the rule, definition, output or "outcome" being checked
 
     # -- entry points -------------------------------------------------------------------------------
     def check(self) -> list[Diagnostic]:
         """Check every rule, the outcome steps and the outputs of the decision."""
         self._check_shadowing()
         for rule in self.decision.rules:
+            self._subject = rule.id
             self.expect(rule.condition, T.BOOL, "a rule's condition")
+            self._check_cost(rule.condition)
         for step in self.decision.outcome:
             if step.when is not None:
+                self._subject = "outcome"
                 self.expect(step.when, T.BOOL, "an outcome's `when`", {"rules": RULE_COUNTS})
+                self._check_cost(step.when)
         for out in self.decision.outputs.values():
+            self._subject = out.name
             want = _OUTPUT_KINDS.get(out.kind)
             if out.kind == "list":
                 t = self.expr(out.expr, specials={"outcome": T.STRING})
                 if not isinstance(t, T.ListOf) and t != T.ANY:
-                    self._error_at(out.expr, out.expr.node, "WQ-TYPE", f"output `{out.name}` is declared a list "
-                                   f"but its expression gives {t}")
+                    self._error_at(
+                        out.expr,
+                        out.expr.node,
+                        "WQ-TYPE",
+                        f"output `{out.name}` is declared a list but its expression gives {t}",
+                    )
             elif want is not None:
                 self.expect(out.expr, want, f"output `{out.name}` ({out.kind})", {"outcome": T.STRING})
+            self._check_cost(out.expr)
+        self._subject = None
         return self.diagnostics
+
+    def _check_cost(self, expr: Expr | None) -> None:
+        """WQ-COST where ``expr`` (type-checked already) may take more steps than an expression may."""
+        if expr is None:
+            return
+        found = too_costly(expr.node, self.types)
+        if found is None:
+            return
+        node, total, bounds = found
+        message, zh, hint, hint_zh = cost_words(total, bounds)
+        start = ast.start(node)
+        self.diagnostics.append(
+            Diagnostic(
+                "WQ-COST",
+                message,
+                expr.span(start, max(1, node.end - start)),
+                hint,
+                subject=self._subject,
+                decision=self.decision.name,
+                zh=zh,
+                hint_zh=hint_zh,
+            )
+        )
 
     def _check_shadowing(self) -> None:
         """A parameter or definition named like a field of the input, or like `outcome` or `rules`, would be read
@@ -72,16 +123,49 @@ class Checker:
         named += [("decisions", self.decision.name, "definitions", n) for n in self.decision.definitions]
         for path in named:
             name, what = path[-1], "parameter" if path[0] == "parameters" else "definition"
+            related: tuple[Related, ...] = ()
             if self.input.field(name) is not None:
-                clash = f"a field of the input of decision `{self.decision.name}`"
+                # said once for a parameter or definition of the policy, whichever decisions' inputs have the
+                # field: each decision's input is a related place (policy._merged joins them)
+                own = path[0] == "decisions"
+                clash = (
+                    f"a field of the input of decision `{self.decision.name}`"
+                    if own
+                    else "a field of a decision's input (each named as a related place)"
+                )
+                related = () if own else self._input_named()
             elif name in ("outcome", "rules"):
                 clash = f"the decision's `{name}`, which outputs and outcome steps read"
             else:
                 continue
             where = self.policy.marks.key_span(path) if self.policy.marks else None
-            self.diagnostics.append(Diagnostic(
-                "WQ-DUPLICATE", f"{what} `{name}` has the name of {clash}: expressions would read the {what} in "
-                f"its place", where, "give it another name"))
+            self.diagnostics.append(
+                Diagnostic(
+                    "WQ-DUPLICATE",
+                    f"{what} `{name}` has the name of {clash}: expressions would read the {what} in its place",
+                    where,
+                    "give it another name",
+                    subject=name,
+                    decision=self.decision.name,
+                    related=related,
+                )
+            )
+
+    def _input_named(self) -> tuple[Related, ...]:
+        """Where this decision names its input schema, as a related place of a finding about it."""
+        marks = self.policy.marks
+        where = marks.span(("decisions", self.decision.name, "input")) if marks else None
+        return (
+            (
+                Related(
+                    where,
+                    f"the input schema of decision `{self.decision.name}`",
+                    f"决定 `{self.decision.name}` 的输入格式",
+                ),
+            )
+            if where
+            else ()
+        )
 
     def expect(self, expr: Expr, want, what: str, specials: dict | None = None):
         t = self.expr(expr, specials=specials)
@@ -104,30 +188,51 @@ class Checker:
         if name in self.def_types:
             return self.def_types[name]
         if name in self._in_progress:
-            loop = self._in_progress[self._in_progress.index(name):] + [name]
-            self._error_at(expr, node, "WQ-CYCLE", "definitions depend on each other in a circle: "
-                           + " → ".join(loop), hint="a definition may not use itself, directly or through others")
+            loop = self._in_progress[self._in_progress.index(name) :] + [name]
+            self._error_at(
+                expr,
+                node,
+                "WQ-CYCLE",
+                "definitions depend on each other in a circle: " + " → ".join(loop),
+                hint="a definition may not use itself, directly or through others",
+            )
             return T.ANY
         if len(self._in_progress) >= MAX_CHAIN:
-            self._error_at(expr, node, "WQ-CYCLE", f"definitions are built on one another more than {MAX_CHAIN} "
-                           f"deep: {' → '.join(self._in_progress[:3])} → … → {name}",
-                           hint="an engine limit: compute the value in fewer steps")
+            self._error_at(
+                expr,
+                node,
+                "WQ-CYCLE",
+                f"definitions are built on one another more than {MAX_CHAIN} "
+                f"deep: {' → '.join(self._in_progress[:3])} → … → {name}",
+                hint="an engine limit: compute the value in fewer steps",
+            )
             return T.ANY
         self._in_progress.append(name)
+        subject, self._subject = self._subject, name
         try:
             d = self.defs[name]
-            t = self._each_type(d) if d.each is not None else self.expr(d.expr)
+            if d.each is not None:
+                t = self._each_type(d)
+            else:
+                t = self.expr(d.expr)
+                self._check_cost(d.expr)
         finally:
             self._in_progress.pop()
+            self._subject = subject
         self.def_types[name] = t
         return t
 
     def _each_type(self, d: Definition):
         each = d.each
+        assert each is not None
         source = self.expr(each.source)
         if not isinstance(source, T.ListOf) and source != T.ANY:
             self._error_at(each.source, each.source.node, "WQ-TYPE", f"`each` needs a list, not {source}")
             source = T.ListOf(T.ANY)
+        marks = self.policy.marks
+        self._shadowed_loop_name(
+            (marks.span(self._def_path(d.name) + ("as",)) if marks else None) or each.source.span(0, 1), each.var, {}
+        )
         local = {each.var: source.item if isinstance(source, T.ListOf) else T.ANY}
         if each.order_by is not None:
             t = self.expr(each.order_by, local)
@@ -140,11 +245,41 @@ class Checker:
             t = self.expr(e, local)
             local[name] = t
             fields.append((name, t))
-        for name, (start, nxt) in each.carry.items():
+        for name, (_start, nxt) in each.carry.items():
             t = self.expr(nxt, local)
             if T.join(t, local[name]) is None:
                 self._error_at(nxt, nxt.node, "WQ-TYPE", f"carry `{name}` starts as {local[name]} but `next` gives {t}")
-        return T.ListOf(T.Record(tuple(fields)))
+        most = source.most if isinstance(source, T.ListOf) else T.MAX_LIST_ITEMS
+        per_item = [
+            e for e in [each.order_by, *each.fields.values(), *(n for _, n in each.carry.values())] if e is not None
+        ]
+        once = [e for e in [each.source, *(s for s, _ in each.carry.values())] if e is not None]
+        total = each_cost(
+            most, sum(node_cost(e.node, self.types) for e in per_item), sum(node_cost(e.node, self.types) for e in once)
+        )
+        if total > MAX_COST:
+            message, zh, hint, hint_zh = cost_words(total, [most])
+            where = self.policy.marks.key_span(self._def_path(d.name)) if self.policy.marks else None
+            self.diagnostics.append(
+                Diagnostic(
+                    "WQ-COST",
+                    message,
+                    where or each.source.span(0, 1),
+                    hint,
+                    subject=d.name,
+                    decision=self.decision.name,
+                    zh=zh,
+                    hint_zh=hint_zh,
+                )
+            )
+        return T.ListOf(T.Record(tuple(fields)), source.bound if isinstance(source, T.ListOf) else None)
+
+    def _def_path(self, name: str) -> tuple:
+        return (
+            ("decisions", self.decision.name, "definitions", name)
+            if name in self.decision.definitions
+            else ("definitions", name)
+        )
 
     # -- nodes --------------------------------------------------------------------------------------
     def _visit(self, n: ast.Node, local: dict, specials: dict):
@@ -153,8 +288,7 @@ class Checker:
         return t
 
     def _Literal(self, n, local, specials):
-        return {"number": T.NUMBER, "string": T.STRING, "bool": T.BOOL, "date": T.DATE,
-                "duration": T.DURATION}[n.kind]
+        return {"number": T.NUMBER, "string": T.STRING, "bool": T.BOOL, "date": T.DATE, "duration": T.DURATION}[n.kind]
 
     def _Name(self, n, local, specials):
         name = n.name
@@ -171,8 +305,11 @@ class Checker:
             return specials[name]
         known = [*local, *self.defs, *self.params, *self.input.names(), *specials]
         keyword = keyword_for(name)
-        hint = (f"write `{keyword}`: keywords are lower-case English" if keyword else did_you_mean(name, known)
-                or number_hint(name) or f'if this is text, put it in quotes: "{name}"')
+        hint = (
+            f"write `{keyword}`: keywords are lower-case English"
+            if keyword
+            else did_you_mean(name, known) or number_hint(name) or f'if this is text, put it in quotes: "{name}"'
+        )
         self._error_at(self._expr, n, "WQ-NAME", f"unknown name `{name}`", hint)
         return T.ANY
 
@@ -186,8 +323,14 @@ class Checker:
             t = subject.field(n.name)
             if t is None:
                 where = _dotted(n.subject) or "this record"
-                self._error_at(self._expr, n, "WQ-NAME", f"`{where}` has no field `{n.name}`",
-                               did_you_mean(n.name, subject.names()), offset=n.subject.end + 1)
+                self._error_at(
+                    self._expr,
+                    n,
+                    "WQ-NAME",
+                    f"`{where}` has no field `{n.name}`",
+                    did_you_mean(n.name, subject.names()),
+                    offset=n.subject.end + 1,
+                )
                 return T.ANY
             return t
         self._error_at(self._expr, n, "WQ-TYPE", f"{subject} has no fields (`.{n.name}`)", offset=n.subject.end)
@@ -203,8 +346,12 @@ class Checker:
             self._want(n.key, key, T.NUMBER, "a list position")
             position = self._known_number(n.key, local)
             if position is not None and not is_whole(position):
-                self._error_at(self._expr, n.key, "WQ-TYPE",
-                               f"a list position must be a whole number, not {decimal_text(position)}")
+                self._error_at(
+                    self._expr,
+                    n.key,
+                    "WQ-TYPE",
+                    f"a list position must be a whole number, not {decimal_text(position)}",
+                )
             return subject.item
         if isinstance(subject, T.Record):
             self._want(n.key, key, T.STRING, "a field name")
@@ -223,8 +370,12 @@ class Checker:
             return None if v is None else -v
         if isinstance(n, ast.Literal):
             v = n.value
-        elif isinstance(n, ast.Name) and n.name not in local and n.name not in self.defs \
-                and n.name in self.policy.parameters:
+        elif (
+            isinstance(n, ast.Name)
+            and n.name not in local
+            and n.name not in self.defs
+            and n.name in self.policy.parameters
+        ):
             v = self.policy.parameters[n.name].value
         else:
             return None
@@ -261,13 +412,19 @@ class Checker:
                 self._error_at(self._expr, n, "WQ-TYPE", f"the right side of `{op}` must be a list, not {b}")
             return T.BOOL
         if op in ("==", "!="):
-            if isinstance(a, T.Codes) and isinstance(n.right, ast.Literal) \
-                    or isinstance(b, T.Codes) and isinstance(n.left, ast.Literal):
+            if (isinstance(a, T.Codes) and isinstance(n.right, ast.Literal)) or (
+                isinstance(b, T.Codes) and isinstance(n.left, ast.Literal)
+            ):
                 field, codes, other = (n.left, a, n.right) if isinstance(a, T.Codes) else (n.right, b, n.left)
                 self._never_held(field, codes, other)
             if T.join(a, b) is None:
-                self._error_at(self._expr, n, "WQ-TYPE", f"comparing {a} with {b} is always false",
-                               hint="compare values of the same type")
+                self._error_at(
+                    self._expr,
+                    n,
+                    "WQ-TYPE",
+                    f"comparing {a} with {b} is always false",
+                    hint="compare values of the same type",
+                )
             return T.BOOL
         if op in ("<", "<=", ">", ">="):
             if T.join(a, b) is None or T.join(a, b) not in (T.NUMBER, T.DATE, T.STRING, T.ANY):
@@ -301,22 +458,73 @@ class Checker:
         never = [t for t in texts if isinstance(t, str) and t not in codes.values]
         if not never:
             return
-        allowed = f"the input schema of decision `{self.decision.name}` allows only {', '.join(sorted(codes.values))}"
+        # the decision is named by a related place, its `input:`, so that the same finding in a definition that
+        # several decisions read is one finding (policy._merged), naming each
+        allowed = f"its input schema allows only {', '.join(sorted(codes.values))}"
         name = _dotted(field) or "the left side"
         hint = "add the code to the field's `enum` in the input schema, or correct it here"
+        assert self._expr is not None
         read_at = self._expr.span(n.pos, max(1, n.end - n.pos))
+        related = self._input_named()
         if not isinstance(n, ast.Name):
             shown = ", ".join(f"`{t}`" for t in never)
-            self.diagnostics.append(Diagnostic("WQ-TYPE", f"this is {shown}, which `{name}` can never be: {allowed}",
-                                               read_at, did_you_mean(never[0], codes.values) or hint, "warning"))
+            self.diagnostics.append(
+                Diagnostic(
+                    "WQ-TYPE",
+                    f"this is {shown}, which `{name}` can never be: {allowed}",
+                    read_at,
+                    did_you_mean(never[0], codes.values) or hint,
+                    "warning",
+                    subject=self._subject,
+                    decision=self.decision.name,
+                    related=related,
+                )
+            )
             return
-        for text in never:  # at the item itself, where it is fixed (in a revision, when the revision added it)
-            where = self._item_span(n.name, text) or read_at
-            self.diagnostics.append(Diagnostic(
-                "WQ-TYPE", f"`{text}` in `{n.name}` is never a value of `{name}` (read at {read_at}): {allowed}", where,
-                did_you_mean(text, codes.values) or hint, "warning"))
+        positions = self._item_positions(n.name)
+        for text in never[:_NAMED_CODES]:  # at the item, where it is fixed (in a revision, when it added it)
+            where = self._item_span(n.name, text, positions) or read_at
+            self.diagnostics.append(
+                Diagnostic(
+                    "WQ-TYPE",
+                    f"`{excerpt(text)}` in `{n.name}` is never a value of `{name}` (read at {read_at}): {allowed}",
+                    where,
+                    did_you_mean(text, codes.values) or hint,
+                    "warning",
+                    subject=n.name,
+                    decision=self.decision.name,
+                    related=related,
+                )
+            )
+        if len(never) > _NAMED_CODES:  # the rest counted, after the last named: a list of 100,000 is not named
+            last = self._item_span(n.name, never[_NAMED_CODES], positions) or read_at
+            self.diagnostics.append(
+                Diagnostic(
+                    "WQ-TYPE",
+                    f"{len(never) - _NAMED_CODES:,} more items of `{n.name}` are never a value of `{name}` "
+                    f"(read at {read_at}): {allowed}",
+                    last,
+                    hint,
+                    "warning",
+                    subject=n.name,
+                    decision=self.decision.name,
+                    zh=f"`{n.name}` 中另有 {len(never) - _NAMED_CODES:,} 项不可能是 `{name}` 的取值",
+                    hint_zh="把这些代码加入输入格式中该字段的 enum，或在此更正",
+                    related=related,
+                )
+            )
 
-    def _item_span(self, parameter: str, item: str) -> Span | None:
+    def _item_positions(self, parameter: str) -> dict:
+        """Each text item of a list parameter -> its first position: found once per parameter, so that naming each
+        of many items is not a search of the list each time."""
+        value = self.policy.parameters[parameter].value
+        out: dict = {}
+        for i, x in enumerate(value if isinstance(value, list) else ()):
+            if isinstance(x, str):
+                out.setdefault(x, i)
+        return out
+
+    def _item_span(self, parameter: str, item: str, positions: dict) -> Span | None:
         """Where ``item`` of a list or mapping parameter is written, when the policy's marks are known."""
         marks, value = self.policy.marks, self.policy.parameters[parameter].value
         if not marks:
@@ -324,7 +532,7 @@ class Checker:
         if isinstance(value, dict):
             mark = marks.get(("<key>", "parameters", parameter, "value", item))
         else:
-            index = next((i for i, x in enumerate(value) if x == item), None)
+            index = positions.get(item)
             mark = marks.get(("parameters", parameter, "value", index)) if index is not None else None
         return mark.span(0, len(item)) if mark else None
 
@@ -335,10 +543,14 @@ class Checker:
             return
         p = self.policy.parameters[n.name]
         if p.kind != "string" and isinstance(p.value, str):
-            items = ", ".join(x.strip() for x in p.value.replace("，", ",").replace("、", ",").split(","))
-            self._error_at(self._expr, n, "WQ-TYPE", f"`{n.name}` is one text, `{p.value}`, so `{op}` looks for a "
-                           "part of it, not for an item", hint=f"write its value as a list, [{items}], or declare "
-                           "`type: string` if a part of the text is meant")
+            items = excerpt(", ".join(x.strip() for x in p.value.replace("，", ",").replace("、", ",").split(",")))
+            self._error_at(
+                self._expr,
+                n,
+                "WQ-TYPE",
+                f"`{n.name}` is one text, `{excerpt(p.value)}`, so `{op}` looks for a part of it, not for an item",
+                hint=f"write its value as a list, [{items}], or declare `type: string` if a part of the text is meant",
+            )
 
     def _If(self, n, local, specials):
         c = self._visit(n.cond, local, specials)
@@ -347,8 +559,9 @@ class Checker:
         b = self._visit(n.other, local, specials)
         t = T.join(a, b)
         if t is None:
-            self._error_at(self._expr, n.other, "WQ-TYPE", f"`then` gives {a} but `else` gives {b}",
-                           offset=ast.start(n.other))
+            self._error_at(
+                self._expr, n.other, "WQ-TYPE", f"`then` gives {a} but `else` gives {b}", offset=ast.start(n.other)
+            )
             return T.ANY
         return t
 
@@ -361,7 +574,7 @@ class Checker:
                 self._error_at(self._expr, x, "WQ-TYPE", f"a list mixes {item} and {t}")
                 joined = T.ANY
             item = joined
-        return T.ListOf(item)
+        return T.ListOf(item, len(n.items))
 
     def _Call(self, n, local, specials):
         fn = self._builtin(n)
@@ -370,8 +583,13 @@ class Checker:
             return T.ANY
         if not fn.min_args <= len(args) <= fn.max_args:
             want = str(fn.min_args) if fn.min_args == fn.max_args else f"{fn.min_args} to {fn.max_args}"
-            self._error_at(self._expr, n, "WQ-ARITY", f"`{fn.name}` takes {want} argument"
-                           f"{'s' if want != '1' else ''}, not {len(args)}", hint=fn.doc)
+            self._error_at(
+                self._expr,
+                n,
+                "WQ-ARITY",
+                f"`{fn.name}` takes {want} argument{'s' if want != '1' else ''}, not {len(args)}",
+                hint=fn.doc,
+            )
             return T.ANY
         return self._result(fn, n, args)
 
@@ -379,6 +597,7 @@ class Checker:
         source = self._visit(n.source, local, specials)
         if not isinstance(source, T.ListOf) and source != T.ANY:
             self._error_at(self._expr, n.source, "WQ-TYPE", f"`for … in` needs a list, not {source}")
+        self._shadowed_loop_name(self._loop_name_span(n), n.var, local)
         inner = dict(local)
         inner[n.var] = source.item if isinstance(source, T.ListOf) else T.ANY
         if n.cond is not None:
@@ -386,7 +605,7 @@ class Checker:
             self._want(n.cond, c, T.BOOL, "the `if` filter")
         element = self._visit(n.element, inner, specials)
         if n.func is None:
-            return T.ListOf(element)
+            return T.ListOf(element, source.bound if isinstance(source, T.ListOf) else None)
         fn = self._builtin(n)
         if fn is None:
             return T.ANY
@@ -395,11 +614,67 @@ class Checker:
             return T.ANY
         return self._result(fn, n, [T.ListOf(element)])
 
+    def _shadowed_loop_name(self, where: Span | None, var: str, local: dict) -> None:
+        """A loop's item name (at ``where``) that is a look-alike, or the name of something the loop could read:
+        inside the loop it means the item, so the other is hidden there (`sum(min_investment for min_investment
+        in …)`)."""
+        name = confusion(var)
+        if name is not None:
+            self.diagnostics.append(
+                Diagnostic(
+                    "WQ-CONFUSABLE",
+                    f"the loop's item name `{var}` {name.en}",
+                    where,
+                    name.hint,
+                    subject=self._subject,
+                    decision=self.decision.name,
+                    zh=f"循环的项名 `{var}` {name.zh}",
+                    hint_zh=name.hint_zh,
+                )
+            )
+        if var in local:
+            what, zh = "the item of an enclosing loop", "外层循环的项"
+        elif var in self.defs:
+            what, zh = "a definition", "一个定义"
+        elif var in self.params:
+            what, zh = "a parameter", "一个参数"
+        elif self.input.field(var) is not None:
+            what, zh = "a field of the input", "输入中的一个字段"
+        else:
+            return
+        self.diagnostics.append(
+            Diagnostic(
+                "WQ-DUPLICATE",
+                f"the loop's item is named `{var}`, the name of {what}: inside the loop `{var}` means "
+                f"the item, and the other is hidden",
+                where,
+                "name the item otherwise (a letter, as in `for i in …`)",
+                subject=self._subject,
+                decision=self.decision.name,
+                zh=f"循环的项名为 `{var}`，与{zh}同名：在循环内 `{var}` 指该项，另一个被遮蔽",
+                hint_zh="给循环的项另起名称（如 `for i in …` 中的一个字母）",
+            )
+        )
+
+    def _loop_name_span(self, n: ast.Aggregate) -> Span:
+        """Where the item name of the loop ``n`` is written: after `for`, between its element and its list."""
+        assert self._expr is not None
+        text = self._expr.text
+        found = re.search(rf"\bfor\s+({re.escape(n.var)})(?!\w)", text[n.element.end : ast.start(n.source)])
+        at = n.element.end + found.start(1) if found else n.pos
+        return self._expr.span(at, len(n.var) if found else 1)
+
     def _builtin(self, n):
         fn = BUILTINS.get(n.func)
         if fn is None:
-            self._error_at(self._expr, n, "WQ-NAME", f"unknown function `{n.func}`",
-                           did_you_mean(n.func, BUILTINS), length=len(n.func))
+            self._error_at(
+                self._expr,
+                n,
+                "WQ-NAME",
+                f"unknown function `{n.func}`",
+                did_you_mean(n.func, BUILTINS),
+                length=len(n.func),
+            )
         return fn
 
     def _result(self, fn, n, args):
@@ -417,7 +692,9 @@ class Checker:
     def _error_at(self, expr: Expr, node, code, message, hint=None, offset=None, length=None):
         start = node.pos if offset is None else offset
         size = length if length is not None else max(1, node.end - start)
-        self.diagnostics.append(Diagnostic(code, message, expr.span(start, size), hint))
+        self.diagnostics.append(
+            Diagnostic(code, message, expr.span(start, size), hint, subject=self._subject, decision=self.decision.name)
+        )
 
 
 def _dotted(n) -> str | None:
@@ -440,7 +717,7 @@ def reads(expr: Expr, local_names=()) -> list[tuple[str, ast.Node]]:
             if root not in local:
                 # `items[i.n].flag` inside `for i in …` has no value of its own: what it reads is `items`
                 head = _free_of(n, local)
-                out.setdefault(expr.text[head.pos:head.end] if _has_index(head) else _dotted(head), head)
+                out.setdefault(expr.text[head.pos : head.end] if _has_index(head) else _dotted(head), head)
             for sub in _index_keys(n):
                 visit(sub, local)
             return
@@ -486,12 +763,15 @@ def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tu
             return
         seen.add(name)
         d = checker.defs[name]
-        for e in ([d.expr] if d.expr is not None else []):
+        for e in [d.expr] if d.expr is not None else []:
             out.update(dict.fromkeys(item_reads(checker, e, seen)))
         if d.each is not None:
             e = d.each
-            parts = [x for x in [e.order_by, *e.fields.values(), *(y for pair in e.carry.values() for y in pair)]
-                     if x is not None]
+            parts = [
+                x
+                for x in [e.order_by, *e.fields.values(), *(y for pair in e.carry.values() for y in pair)]
+                if x is not None
+            ]
             path = source_path(e.source.node)
             if path is not None:
                 fields_of(e.var, path, [x.node for x in parts])

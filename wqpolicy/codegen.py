@@ -1,35 +1,71 @@
 """AST -> Python source -> functions, once per decision.
 
-Design: each rule condition, outcome test, output and definition becomes one generated function of
-``(doc, cache)``; a definition's value is memoised in ``cache``. Unknown propagates inline: every operator
-reads its operands once (assignment expressions hold them) and yields ``U`` when one is unknown, so the
-per-application path makes no call per node, only per definition, aggregate and builtin. Aggregates and
-per-item definitions become loops in functions of their own. Generated code never sees the policy's text:
-names become Python identifiers, values become constants in the namespace, so no input can inject code.
+Design: each expression becomes generated Python in which unknown propagates inline: every operator reads its
+operands once (assignment expressions hold them) and yields ``U`` when one is unknown, so the per-application path
+makes no call per node, only per definition, aggregate and builtin. Every generated function takes one argument,
+the evaluation context (context.py: the document, the cache of definitions, an optional recorder); a definition's
+value is memoised in the cache. Aggregates and per-item definitions become loops in functions of their own.
+Generated code never sees the policy's text: names become Python identifiers, values become constants in the
+namespace, so no input can inject code.
 
-A decision also gets one ``runner``: every rule, outcome step and output in one function, each in the try its
-own function would have, with the inputs read once into locals and the definitions held in locals (those that
-place no fault of their own written inline), so that it computes exactly what the functions above compute.
+A decision gets one ``runner``: every rule, outcome step and output in one function, each in a try of its own, with
+the inputs read once into locals and the definitions held in locals (those that place no fault of their own written
+inline); it ends by reading the values each rule names, for its explanation, and returns a RunResult.
+
+Observation: a generator made with ``observe=True`` writes every ``and``, ``or``, ``if`` and comparison as a call
+of the context's recorder with the operands it evaluated (context.Recorder). Code generated without it has no such
+call, so evaluation without a recorder costs nothing for the hook.
 """
+
 from __future__ import annotations
 
+import datetime
 import itertools
 import keyword
+import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, NamedTuple
 
 from . import ast
 from . import types as T
 from .checker import OUTCOME_COUNTS, Checker
-from .display import display
+from .context import SKIPPED, Site
+from .display import display, excerpt
 from .functions import BUILTINS, round_step
-from .model import Definition
-from .values import FAULTS, UNKNOWN, EvalFault, is_whole, quantize
+from .model import Definition, Expr
+from .values import FAULTS, UNKNOWN, Duration, EvalFault, Year, is_whole, quantize
+from .words import ERROR, RuleOutcome
+
+
+class Caught(NamedTuple):
+    """A fault caught while evaluating the ``at``-th rule, outcome step or output."""
+
+    at: int
+    error: Exception
+
+
+class RunResult(NamedTuple):
+    """What a decision's runner computed for one document: ``outcomes`` (a RuleOutcome per rule, in order),
+    ``rule_faults`` (Caught each, or None), ``outcome`` (the outcome word; ``error`` when a rule or a step
+    faulted), ``outcome_fault`` (Caught for the step, or None), ``outputs`` (name -> value), ``output_faults``
+    (Caught each, or None) and ``values`` (per rule, the values it read, in the order of its reads; containers
+    copied, never the document's own)."""
+
+    outcomes: list
+    rule_faults: list | None
+    outcome: str
+    outcome_fault: Caught | None
+    outputs: dict
+    output_faults: list | None
+    values: tuple
+
 
 _MISS = object()
 _SPLIT_DEPTH = 12  # deeper subtrees get a function of their own (Python limits nesting of brackets)
 _INLINE_CHARS, _INLINE_NESTING = 2000, 60  # a definition inlined in a runner: at most this long, this deep
-_NO_FAULT_BUILTINS = frozenset({"sum", "count", "mean", "min", "max", "any", "all", "distinct", "len", "abs", "year",
-                                "known", "value_or"})  # their implementations raise no EvalFault
+_NO_FAULT_BUILTINS = frozenset(
+    {"sum", "count", "mean", "min", "max", "any", "all", "distinct", "len", "abs", "year", "known", "value_or"}
+)  # their implementations raise no EvalFault
 
 
 def _nesting(text: str) -> int:
@@ -45,13 +81,35 @@ def _nesting(text: str) -> int:
 
 
 def _division_by_zero(pos):
-    raise EvalFault("division by zero", pos)
+    raise EvalFault(
+        "division by zero",
+        pos,
+        "除数为零",
+        "say what the expression gives when the divisor is 0: `if x == 0 then … else … / x`",
+        "写明除数为零时的结果：`if x == 0 then … else … / x`",
+    )
+
+
+def negative_payout(name: str, value):
+    """Raise the fault of an amount of money ``value`` below zero, at ``name``."""
+    shown = excerpt(display(value))
+    raise EvalFault(
+        f"negative payout: {name} = {shown}",
+        None,
+        f"金额为负数：{name} = {shown}",
+        "an amount of money is never below zero: correct the input, or the expression (a cap or a "
+        "deduction taken twice?)",
+        "金额不能小于零：请核对申报数据，或检查计算式（是否重复扣减、上限是否有误）",
+    )
 
 
 def _index(seq, key, pos):
     if type(seq) is list:
         if not is_whole(key):  # never truncate: xs[0.5] is a mistake, not xs[0]
-            raise EvalFault(f"a list position must be a whole number, not {display(key)}", pos)
+            shown = excerpt(display(key))
+            raise EvalFault(
+                f"a list position must be a whole number, not {shown}", pos, f"列表位置须为整数，而不是 {shown}"
+            )
         i = int(key)
         return seq[i] if 0 <= i < len(seq) else UNKNOWN
     return seq.get(key, UNKNOWN)
@@ -67,40 +125,105 @@ def _placed(pos, fn, *args):
         raise
 
 
+def _unpack(body: str, indent: str = "    ", cache: bool = True) -> str:
+    """The lines a generated function starts with to have ``doc`` and ``cache`` as locals, for those ``body``
+    uses (generated names never are these words)."""
+    out = f"{indent}doc = ctx.doc\n" if _DOC.search(body) else ""
+    return out + (f"{indent}cache = ctx.cache\n" if cache and _CACHE.search(body) else "")
+
+
+def _with_unpack(lines: list[str]) -> str:
+    """The source of a function whose lines hold a ``<unpack>`` line, that line replaced by what ``_unpack`` gives."""
+    text = "\n".join(lines) + "\n"
+    return text.replace("    <unpack>\n", _unpack(text))
+
+
+_DOC, _CACHE = re.compile(r"\bdoc\b"), re.compile(r"\bcache\b")
+
+
 def _order_key(key):
     return (1, 0) if key is UNKNOWN else (0, key)
 
 
-class CodeGen:
-    """Generates and compiles the functions of one checked decision."""
+def _seen(ctx, site, _, result, *operands):
+    """Tell the context's recorder that evaluation passed ``site`` (observing code only)."""
+    ctx.recorder.observe(site, operands, result)
+    return result
 
-    def __init__(self, checker: Checker):
+
+def own(value):
+    """``value`` with its lists and mappings copied (the leaves are immutable): so that what a record keeps is its
+    own, never a part of the caller's document."""
+    t = type(value)
+    if t is list:
+        if _LEAVES.issuperset(map(type, value)):  # the usual list, of texts or numbers: one copy, in C
+            return value[:]
+        return [own(x) for x in value]
+    if t is tuple:
+        return tuple(own(x) for x in value)
+    if t is dict or isinstance(value, dict):
+        return {k: own(x) for k, x in value.items()}
+    return value
+
+
+_LEAVES = frozenset({str, int, bool, Decimal, Year, float, type(None), datetime.date, Duration, type(UNKNOWN)})
+# Static types whose values are immutable leaves: a value of one is kept as it is, not copied.
+_LEAF_TYPES = (T.NUMBER, T.BOOL, T.STRING, T.DATE, T.DURATION)
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">=", "in", "not in"})
+
+
+class CodeGen:
+    """Generates and compiles the functions of one checked decision. ``observe``: every branch and comparison
+    calls the context's recorder (see the module's docstring); such code is for a recorder only."""
+
+    def __init__(self, checker: Checker, observe: bool = False):
         self.checker = checker
         self.types = checker.types
+        self.observe = observe
         self.params = {n: p.value for n, p in checker.policy.parameters.items()}
         self.defs: dict[str, Definition] = checker.defs
-        self.ns: dict = {"U": UNKNOWN, "MISS": _MISS, "Decimal": Decimal, "_index": _index,
-                         "_order_key": _order_key, "EvalFault": EvalFault, "FAULTS": FAULTS,
-                         "_division_by_zero": _division_by_zero, "_quantize": quantize, "_placed": _placed}
+        self.ns: dict = {
+            "U": UNKNOWN,
+            "MISS": _MISS,
+            "Decimal": Decimal,
+            "_index": _index,
+            "_order_key": _order_key,
+            "EvalFault": EvalFault,
+            "FAULTS": FAULTS,
+            "_division_by_zero": _division_by_zero,
+            "_quantize": quantize,
+            "_placed": _placed,
+            "_seen": _seen,
+            "SKIPPED": SKIPPED,
+            "_own": own,
+            "RunResult": RunResult,
+            "Caught": Caught,
+            "_negative": negative_payout,
+        }
         self._consts: dict = {}
         self._ids = itertools.count()
         self._sources: list[str] = []
         self._def_names: dict[str, str] = {}
         self._pending: list = []
         self._scope: dict | None = None  # inside a decision's runner: its hoisted inputs and definitions
+        self._where: Expr | None = None  # the expression being generated, to place observed sites
         self.source: list[str] = []  # every function generated so far, for reading and profiling
 
     # -- public -------------------------------------------------------------------------------------
-    def function(self, node: ast.Node, local_names=()):
-        """A compiled function ``f(doc, cache)`` for ``node`` (locals are not allowed at top level)."""
-        name = self._function_for(node, {})
+    def function(self, node: ast.Node, expr: Expr | None = None):
+        """A compiled function ``f(ctx)`` for ``node`` (of ``expr``, which places observed sites)."""
+        name = self.name_of(node, expr)
         self._flush()
         return self.ns[name]
 
-    def name_of(self, node: ast.Node) -> str:
-        """The name the function ``f(doc, cache)`` for ``node`` will have once ``compiled`` is called: so that
-        many functions are compiled at once."""
-        return self._function_for(node, {})
+    def name_of(self, node: ast.Node, expr: Expr | None = None) -> str:
+        """The name the function ``f(ctx)`` for ``node`` will have once ``compiled`` is called: so that many
+        functions are compiled at once."""
+        saved, self._where = self._where, expr
+        try:
+            return self._function_for(node, {})
+        finally:
+            self._where = saved
 
     def compiled(self, name: str):
         """The function called ``name`` (compiling whatever is pending)."""
@@ -108,83 +231,176 @@ class CodeGen:
             self._flush()
         return self.ns[name]
 
+    def constant(self, node: ast.Node):
+        """The value of ``node`` when it names a parameter (the same for every document), else None."""
+        return self.params[node.name] if isinstance(node, ast.Name) and self._is_constant(node, {}) else None
+
     def definition(self, name: str):
         fn = self._definition_name(name)
         self._flush()
         return self.ns[fn]
 
-    def runner(self, rules, steps, outputs, fallback: str):
-        """One compiled function ``run(doc, cache)`` for a whole decision, for ``doc`` a dict.
+    def runner(self, rules, steps, outputs, fallback: str, reads, lazy: str | None = None, money=frozenset()):
+        """One compiled function ``run(ctx)`` for a whole decision, for ``ctx.doc`` a dict; it returns a RunResult.
 
-        ``rules``: (condition node, advisory?) each; ``steps``: (when node or None for `otherwise`, outcome word)
-        each, in order; ``outputs``: (name, node) each; ``fallback``: the outcome when no step applies or a step
-        faults. The runner reads each input field it names once, holds each definition it uses in a local,
-        counts as it goes and catches each rule's and output's fault where the general path (one function per
-        expression) does, so it returns what that path computes: ``(rule outcomes, [(rule index, fault)] or
-        None, outcome, (step index, fault) or None, outputs, [(output index, fault)] or None)``.
+        ``rules``: (condition Expr, advisory?) each; ``steps``: (when Expr or None for `otherwise`, outcome word)
+        each, in order; ``outputs``: (name, Expr) each; ``fallback``: the outcome when no step applies;
+        ``reads``: per rule, the (path, node) pairs whose values explain it (checker.reads), read at the end.
+        ``money``: the names of the outputs of kind money: one that comes out below zero is a fault of that
+        output (EvalFault "negative payout"). ``lazy``: the name, in this generator's namespace, of a runner to
+        hand the context to when the document is not shaped as its schema says (a field that should hold a record
+        holds a list): this one then reads every field of an input it names at its start, once, and the other
+        reads each where it is used.
+        A fault in a rule or a step makes the outcome ``error`` (the steps are then not evaluated), caught where
+        it happens so that every other rule and output is still evaluated. The runner reads each input field it
+        names once, holds each definition it uses in a local and counts the rule outcomes as it goes.
         """
-        scope = {"inputs": {}, "defs": {}, "specials": {}, "bodies": {}}
+        scope: dict[str, Any] = {
+            "inputs": {},
+            "fields": {},
+            "defs": {},
+            "specials": {},
+            "bodies": {},
+            "eager": lazy is not None,
+        }
         saved, self._scope = self._scope, scope
-        count = {c: self._new("r_") for c in OUTCOME_COUNTS}
+        count = scope["counts"] = {c: self._new("r_") for c in OUTCOME_COUNTS}
+        words = {w: self._const(w) for w in RuleOutcome}
         body, names = [], []
-        for i, (node, advisory) in enumerate(rules):
+        for i, (expr, advisory) in enumerate(rules):
             o = self._new("o_")
             names.append(o)
-            tally = {w: ([] if advisory and w != "fail" else [f"{count['advisories' if advisory else c]} += 1"])
-                     for w, c in (("pass", "passed"), ("fail", "failed"), ("unknown", "unknown"), ("error", "error"))}
-            body += ["try:",
-                     f"    r_v = {self._expr(node, {}, 0)}",
-                     "except FAULTS as r_e:",
-                     f"    {o} = 'error'",
-                     *("    " + t for t in tally["error"]),
-                     f"    r_faults = (r_faults or []) + [({i}, r_e)]",
-                     "else:",
-                     "    if r_v is True:",
-                     f"        {o} = 'pass'", *("        " + t for t in tally["pass"]),
-                     "    elif r_v is False:",
-                     f"        {o} = 'fail'", *("        " + t for t in tally["fail"]),
-                     "    else:",
-                     f"        {o} = 'unknown'", *("        " + t for t in tally["unknown"])]
+            tally = {
+                w: ([] if advisory and w != "fail" else [f"{count['advisories' if advisory else c]} += 1"])
+                for w, c in (("pass", "passed"), ("fail", "failed"), ("unknown", "unknown"), ("error", "error"))
+            }
+            body += [
+                "try:",
+                f"    r_v = {self._top(expr)}",
+                "except FAULTS as r_e:",
+                f"    {o} = {words[RuleOutcome.ERROR]}",
+                *("    " + t for t in tally["error"]),
+                f"    r_faults = (r_faults or []) + [Caught({i}, r_e)]",
+                "else:",
+                "    if r_v is True:",
+                f"        {o} = {words[RuleOutcome.PASS]}",
+                *("        " + t for t in tally["pass"]),
+                "    elif r_v is False:",
+                f"        {o} = {words[RuleOutcome.FAIL]}",
+                *("        " + t for t in tally["fail"]),
+                "    else:",
+                f"        {o} = {words[RuleOutcome.UNKNOWN]}",
+                *("        " + t for t in tally["unknown"]),
+            ]
         rules_dict = ", ".join(f"{c!r}: {count[c]}" for c in OUTCOME_COUNTS)
         body.append(f"r_rules = cache[{self._const('$rules')}] = {{{rules_dict}}}")
         scope["specials"]["rules"] = "r_rules"
-        body += ["r_outcome = r_ofault = None", "try:"]
-        for i, (node, word) in enumerate(steps):
+        decide = ["try:"]
+        for i, (expr, word) in enumerate(steps):
             indent = "    " if i == 0 else "        "
             if i:
-                body.append("    if r_outcome is None:")
-            body.append(f"{indent}r_step = {i}")
-            if node is None:
-                body.append(f"{indent}r_outcome = {self._const(word)}")
+                decide.append("    if r_outcome is None:")
+            decide.append(f"{indent}r_step = {i}")
+            if expr is None:
+                decide.append(f"{indent}r_outcome = {self._const(word)}")
                 break
-            body += [f"{indent}if {self._expr(node, {}, 0)} is True:",
-                     f"{indent}    r_outcome = {self._const(word)}"]
-        body += ["    pass",
-                 "except FAULTS as r_e:",
-                 "    r_ofault = (r_step, r_e)",
-                 "if r_outcome is None:",
-                 f"    r_outcome = {self._const(fallback)}",
-                 f"cache[{self._const('$outcome')}] = r_outcome"]
+            decide += [f"{indent}if {self._top(expr)} is True:", f"{indent}    r_outcome = {self._const(word)}"]
+        decide += [
+            "    pass",
+            "except FAULTS as r_e:",
+            "    r_ofault = Caught(r_step, r_e)",
+            f"    r_outcome = {self._const(ERROR)}",
+        ]
+        body += [
+            "r_outcome = r_ofault = None",
+            "if r_faults is not None:",
+            f"    r_outcome = {self._const(ERROR)}",
+            "else:",
+            *("    " + line for line in decide),
+            "if r_outcome is None:",
+            f"    r_outcome = {self._const(fallback)}",
+            f"cache[{self._const('$outcome')}] = r_outcome",
+        ]
         scope["specials"]["outcome"] = "r_outcome"
         body.append("r_oerrors = None")
         values = []
-        for i, (name, node) in enumerate(outputs):
+        for i, (name, expr) in enumerate(outputs):
             v = self._new("p_")
             values.append(f"{self._const(name)}: {v}")
-            body += ["try:",
-                     f"    {v} = {self._expr(node, {}, 0)}",
-                     "except FAULTS as r_e:",
-                     f"    {v} = U",
-                     f"    r_oerrors = (r_oerrors or []) + [({i}, r_e)]"]
-        body.append(f"return [{', '.join(names)}], r_faults, r_outcome, r_ofault, {{{', '.join(values)}}}, r_oerrors")
+            text = self._top(expr)
+            if self.types.get(id(expr.node)) not in _LEAF_TYPES:
+                text = f"_own({text})"
+            body += [
+                "try:",
+                f"    {v} = {text}",
+                *(
+                    [
+                        f"    if (type({v}) is Decimal or type({v}) is int) and {v} < 0:",
+                        f"        _negative({self._const(name)}, {v})",
+                    ]
+                    if name in money
+                    else []
+                ),
+                "except FAULTS as r_e:",
+                f"    {v} = U",
+                f"    r_oerrors = (r_oerrors or []) + [Caught({i}, r_e)]",
+            ]
+        body += self._reads(reads)
+        body.append(
+            f"return RunResult([{', '.join(names)}], r_faults, r_outcome, r_ofault, "
+            f"{{{', '.join(values)}}}, r_oerrors, r_values)"
+        )
         self._scope = saved
-        head = [f"{var} = doc.get({self._const(name)}, U)" for name, var in scope["inputs"].items()]
+        head = ["doc = ctx.doc", "cache = ctx.cache"]
+        head += [f"{var} = doc.get({self._const(name)}, U)" for name, var in scope["inputs"].items()]
+        fields = [f"{var} = {read}" for var, read in scope["fields"].values()]
+        if fields:  # a field of a record that is no record: the runner that reads where it is used says so
+            head += ["try:", *("    " + f for f in fields), "except FAULTS:", f"    return {lazy}(ctx)"]
         head += [f"{var} = MISS" for var in scope["defs"].values()]
         head += [f"{c} = 0" for c in count.values()] + ["r_faults = None"]
         fn = self._new("run")
-        self._sources.append(f"def {fn}(doc, cache):\n" + "".join(f"    {line}\n" for line in head + body))
+        self._sources.append(f"def {fn}(ctx):\n" + "".join(f"    {line}\n" for line in head + body))
         self._flush()
         return self.ns[fn]
+
+    def _top(self, expr: Expr) -> str:
+        """The runner's text for one whole expression."""
+        saved, self._where = self._where, expr
+        try:
+            return self._expr(expr.node, {}, 0)
+        finally:
+            self._where = saved
+
+    def _reads(self, reads) -> list[str]:
+        """Lines setting ``r_values``: per rule, a tuple of the values it read. A path read by several rules is
+        read once; one that faults reads as unknown (the rule itself reports the fault); a parameter is its own
+        constant; a value that is not a leaf is copied."""
+        lines, got = [], {}
+        for rule_reads in reads:
+            for path, node in rule_reads:
+                if path in got:
+                    continue
+                if self._is_constant(node, {}):
+                    got[path] = self._const(self._value(node))
+                    continue
+                text = self._expr(node, {}, 0)
+                if self.types.get(id(node)) not in _LEAF_TYPES and not self._in_parameter(node):
+                    text = f"_own({text})"
+                elif text.isidentifier():  # a local: an input or a field read at the start
+                    got[path] = text
+                    continue
+                var = got[path] = self._new("q_")
+                lines += ["try:", f"    {var} = {text}", "except FAULTS:", f"    {var} = U"]
+        tuples = ["(" + "".join(f"{got[p]}, " for p, _ in rule_reads) + ")" for rule_reads in reads]
+        lines.append(f"r_values = ({''.join(t + ', ' for t in tuples)})")
+        return lines
+
+    def _in_parameter(self, node) -> bool:
+        """Whether ``node`` reads a part of a parameter (`industries[platform.industry].subsectors`): the policy's
+        own value, the same in every record, not the document's."""
+        while isinstance(node, (ast.Field, ast.Index)):
+            node = node.subject
+        return self._is_constant(node, {})
 
     # -- functions ----------------------------------------------------------------------------------
     def _new(self, prefix: str) -> str:
@@ -192,11 +408,11 @@ class CodeGen:
 
     def _function_for(self, node, local: dict) -> str:
         fn = self._new("f")
-        params = ", ".join(["doc", "cache", *local.values()])
+        params = ", ".join(["ctx", *local.values()])
         scope, self._scope = self._scope, None  # a function of its own sees no runner's locals
         body = self._expr(node, local, 0)
         self._scope = scope
-        self._sources.append(f"def {fn}({params}):\n    return {body}\n")
+        self._sources.append(f"def {fn}({params}):\n{_unpack(body)}    return {body}\n")
         return fn
 
     def _flush(self) -> None:
@@ -216,19 +432,27 @@ class CodeGen:
         key = self._const(name)
         d = self.defs[name]
         scope, self._scope = self._scope, None
-        body = f"{self._each(d)}(doc, cache)" if d.each is not None else self._expr(d.expr.node, {}, 0)
-        self._scope = scope
-        where = self._new("w")  # a fault inside is placed in this definition's text (per-item: at its name)
-        self.ns[where] = (d.expr, d.span)
+        where, self._where = self._where, d.expr
+        if d.each is not None:
+            body = f"{self._each(d)}(ctx)"
+        else:
+            assert d.expr is not None  # a definition has an expression or is per item
+            body = self._expr(d.expr.node, {}, 0)
+        self._scope, self._where = scope, where
+        place = self._new("w")  # a fault inside is placed in this definition's text (per-item: at its name)
+        self.ns[place] = (d.expr, d.span)
         self._sources.append(
-            f"def {fn}(doc, cache):\n"
+            f"def {fn}(ctx):\n"
+            f"    cache = ctx.cache\n"
             f"    v = cache.get({key}, MISS)\n"
             f"    if v is MISS:\n"
+            f"{_unpack(body, '        ', cache=False)}"
             f"        try:\n"
             f"            v = cache[{key}] = {body}\n"
             f"        except EvalFault as e:\n"
-            f"            raise e.place(*{where})\n"
-            f"    return v\n")
+            f"            raise e.place(*{place})\n"
+            f"    return v\n"
+        )
         return fn
 
     def _const(self, value) -> str:
@@ -254,7 +478,7 @@ class CodeGen:
     def _expr(self, n, local: dict, depth: int) -> str:
         if depth > _SPLIT_DEPTH and not isinstance(n, (ast.Literal, ast.Name)):
             fn = self._function_for(n, local)
-            return f"{fn}({', '.join(['doc', 'cache', *local.values()])})"
+            return f"{fn}({', '.join(['ctx', *local.values()])})"
         return getattr(self, "_" + type(n).__name__)(n, local, depth + 1)
 
     def _tmp(self) -> str:
@@ -277,11 +501,13 @@ class CodeGen:
                 var = scope["defs"].setdefault(name, self._new("y_"))
                 body = self._inline_body(name)
                 if body is None:
-                    return f"({var} if {var} is not MISS else ({var} := {fn}(doc, cache)))"
+                    return f"({var} if {var} is not MISS else ({var} := {fn}(ctx)))"
                 # What the definition's function does, without the call: a value once computed goes to the cache.
-                return (f"({var} if {var} is not MISS else "
-                        f"({var} := (cache[{key}] if {key} in cache else cache.setdefault({key}, {body}))))")
-            return f"(cache[{key}] if {key} in cache else {fn}(doc, cache))"
+                return (
+                    f"({var} if {var} is not MISS else "
+                    f"({var} := (cache[{key}] if {key} in cache else cache.setdefault({key}, {body}))))"
+                )
+            return f"(cache[{key}] if {key} in cache else {fn}(ctx))"
         if name in self.params:
             return self._const(self.params[name])
         if self.checker.input.field(name) is not None:
@@ -301,12 +527,15 @@ class CodeGen:
         """The runner's text for definition ``name``'s expression, when it may stand in for a call of the
         definition's function: when nothing in it raises a fault that function would place (the definitions it
         uses place their own), and the text stays small and shallow. Else None."""
+        assert self._scope is not None  # only a runner inlines
         bodies = self._scope["bodies"]
         if name not in bodies:
             bodies[name] = None  # while it is generated
             d = self.defs[name]
-            if d.each is None and not self._places_faults(d.expr.node):
+            if d.each is None and d.expr is not None and not self._places_faults(d.expr.node):
+                where, self._where = self._where, d.expr
                 text = self._expr(d.expr.node, {}, 0)
+                self._where = where
                 if len(text) <= _INLINE_CHARS and _nesting(text) <= _INLINE_NESTING:
                     bodies[name] = text
         return bodies[name]
@@ -315,23 +544,63 @@ class CodeGen:
         """Whether evaluating ``n`` itself may raise an EvalFault (division, a list position, date arithmetic,
         round with a computed place count, date()); what the definitions it names raise is theirs to place."""
         if isinstance(n, ast.Binary):
-            if n.op == "/" and not (self._is_constant(n.right, {}) and type(self._value(n.right)) in (int, Decimal)
-                                    and self._value(n.right)):
+            if n.op == "/" and not (
+                self._is_constant(n.right, {}) and type(self._value(n.right)) in (int, Decimal) and self._value(n.right)
+            ):
                 return True
             if n.op in ("+", "-") and {self.types.get(id(n.left)), self.types.get(id(n.right))} & {T.DATE, T.DURATION}:
                 return True
         elif isinstance(n, ast.Index):
             if not (self._is_constant(n.subject, {}) and type(self._value(n.subject)) is dict):
                 return True
-        elif isinstance(n, ast.Call):
-            if n.func not in _NO_FAULT_BUILTINS and not (
-                    n.func == "round" and self._is_constant(n.args[1], {}) and self._round_step(n.args[1]) is not None):
-                return True
+        elif (
+            isinstance(n, ast.Call)
+            and n.func not in _NO_FAULT_BUILTINS
+            and not (n.func == "round" and self._is_constant(n.args[1], {}) and self._round_step(n.args[1]) is not None)
+        ):
+            return True
         return any(self._places_faults(c) for c in ast.children(n))
 
     def _Field(self, n, local, depth):
+        scope = self._scope
+        if (
+            scope is not None
+            and "rules" in scope["specials"]
+            and isinstance(n.subject, ast.Name)
+            and n.subject.name == "rules"
+            and "rules" not in local
+            and n.name in scope["counts"]
+            and "rules" not in self.defs
+            and "rules" not in self.params
+            and self.checker.input.field("rules") is None
+        ):
+            return scope["counts"][n.name]  # rules.failed: the runner's own count
         # UNKNOWN.get(...) is UNKNOWN, so a chain of .get needs no test between its steps.
-        return f"{self._expr(n.subject, local, depth)}.get({self._const(n.name)}, U)"
+        read = f"{self._expr(n.subject, local, depth)}.get({self._const(n.name)}, U)"
+        path = self._input_path(n, local) if scope is not None and scope["eager"] else None
+        if path is None:
+            return read
+        # A runner reads each field of an input once, at its start, into a local: the rules that read it and the
+        # values read at the end take it from there (a field's prefix is registered, and so read, first).
+        if path not in scope["fields"]:
+            scope["fields"][path] = (self._new("g_"), read)
+        return scope["fields"][path][0]
+
+    def _input_path(self, n, local) -> str | None:
+        """`a.b.c` for a chain of fields of the input `a`, else None."""
+        names = []
+        while isinstance(n, ast.Field):
+            names.append(n.name)
+            n = n.subject
+        if (
+            not isinstance(n, ast.Name)
+            or n.name in local
+            or n.name in self.defs
+            or n.name in self.params
+            or self.checker.input.field(n.name) is None
+        ):
+            return None
+        return ".".join([n.name, *reversed(names)])
 
     def _Index(self, n, local, depth):
         key, b = self._expr(n.key, local, depth), self._tmp()
@@ -350,12 +619,32 @@ class CodeGen:
         left, right = self._expr(n.left, local, depth), self._expr(n.right, local, depth)
         a, b = self._tmp(), self._tmp()
         if op == "and":
-            return (f"(False if ({a} := {left}) is False else (False if ({b} := {right}) is False else "
-                    f"(U if {a} is U or {b} is U else True)))")
+            return self._observed(
+                n,
+                "and",
+                a,
+                b,
+                f"(False if ({a} := {left}) is False else (False if ({b} := {right}) "
+                f"is False else (U if {a} is U or {b} is U else True)))",
+            )
         if op == "or":
-            return (f"(True if ({a} := {left}) is True else (True if ({b} := {right}) is True else "
-                    f"(U if {a} is U or {b} is U else False)))")
+            return self._observed(
+                n,
+                "or",
+                a,
+                b,
+                f"(True if ({a} := {left}) is True else (True if ({b} := {right}) "
+                f"is True else (U if {a} is U or {b} is U else False)))",
+            )
         ta, tb = self.types.get(id(n.left)), self.types.get(id(n.right))
+        if self.observe and op in _COMPARISONS:  # both operands in temporaries, for the recorder
+            return self._observed(
+                n,
+                "compare",
+                a,
+                b,
+                f"(U if ({a} := {left}) is U or ({b} := {right}) is U else {self._operation(op, a, b, ta, tb, n.pos)})",
+            )
         # A known value (a literal, a parameter) needs no unknown test and no temporary.
         left_known, right_known = self._is_constant(n.left, local), self._is_constant(n.right, local)
         if right_known and op in ("in", "not in"):
@@ -363,13 +652,13 @@ class CodeGen:
             if type(members) is list and members and all(type(m) is str for m in members):
                 # Texts hash as they compare: a set answers as the list would, for a text (anything else: the list).
                 fast = self._const(frozenset(members))
-                return (f"(U if ({a} := {left}) is U else "
-                        f"({a} {op} {fast} if type({a}) is str else {a} {op} {right}))")
+                return f"(U if ({a} := {left}) is U else ({a} {op} {fast} if type({a}) is str else {a} {op} {right}))"
         if left_known and right_known:
             return f"({self._operation(op, left, right, ta, tb, n.pos, self._value(n.right))})"
         if right_known:
-            return (f"(U if ({a} := {left}) is U else "
-                    f"{self._operation(op, a, right, ta, tb, n.pos, self._value(n.right))})")
+            return (
+                f"(U if ({a} := {left}) is U else {self._operation(op, a, right, ta, tb, n.pos, self._value(n.right))})"
+            )
         if left_known:
             return f"(U if ({b} := {right}) is U else {self._operation(op, left, b, ta, tb, n.pos)})"
         result = self._operation(op, a, b, ta, tb, n.pos)
@@ -402,7 +691,25 @@ class CodeGen:
         cond = self._expr(n.cond, local, depth)
         then, other = self._expr(n.then, local, depth), self._expr(n.other, local, depth)
         c = self._tmp()
-        return f"({then} if ({c} := {cond}) is True else ({other} if {c} is False else U))"
+        plain = f"({then} if ({c} := {cond}) is True else ({other} if {c} is False else U))"
+        return f"_seen(ctx, {self._site(n, 'if')}, None, {plain}, {c})" if self.observe else plain
+
+    def _observed(self, n, kind: str, a: str, b: str, plain: str) -> str:
+        """``plain``, the text of a binary node whose operands it holds in ``a`` and ``b``; when observing, in a
+        call that hands the recorder both (``b`` SKIPPED when ``plain`` did not evaluate it)."""
+        if not self.observe:
+            return plain
+        return f"_seen(ctx, {self._site(n, kind)}, ({b} := SKIPPED), {plain}, {a}, {b})"
+
+    def _site(self, n, kind: str) -> str:
+        """A constant Site for node ``n`` of the expression being generated."""
+        start, where = ast.start(n), self._where
+        span = where.span(start, max(1, n.end - start)) if where is not None else None
+        text = where.text[start : n.end] if where is not None else ""
+        site = Site(kind, n.op if isinstance(n, ast.Binary) else kind, span, text)
+        name = self._new("s")
+        self.ns[name] = site
+        return name
 
     def _ListExpr(self, n, local, depth):
         return "[" + ", ".join(self._expr(x, local, depth) for x in n.items) + "]"
@@ -411,7 +718,14 @@ class CodeGen:
         fn = BUILTINS[n.func]
         impl = self._const(fn.impl)
         args = [self._expr(a, local, depth) for a in n.args]
-        if fn.collection and len(args) == 1 or fn.strict:
+        if n.func in ("known", "value_or"):
+            # A missing x was asked about, not needed: the context is told (ctx.unread) before the default, if
+            # any, is evaluated, so that what the default itself lacks is still noted as missing.
+            t = self._tmp()
+            if n.func == "known":
+                return f"(True if ({t} := {args[0]}) is not U else (ctx.unread() or False))"
+            return f"((ctx.unread(), {args[1]})[1] if ({t} := {args[0]}) is U else ({t}, {args[1]})[0])"
+        if (fn.collection and len(args) == 1) or fn.strict:
             known = [self._is_constant(a, local) for a in n.args]
             temps = [a if k else self._tmp() for a, k in zip(args, known)]
             if n.func in ("min", "max") and len(args) > 1:
@@ -442,82 +756,101 @@ class CodeGen:
         builtin = BUILTINS[n.func] if n.func is not None else None
         # A strict builtin is unknown once an item is: note that as the loop goes, hand it only known items.
         strict = builtin is not None and builtin.collection and builtin.strict
-        lines = [f"def {fn}({', '.join(['doc', 'cache', *local.values()])}):",
-                 f"    items = {source}",
-                 "    if items is U:",
-                 "        return U",
-                 "    out = []",
-                 "    append = out.append",
-                 *(["    unknown = False"] if strict else []),
-                 f"    for {var} in items:"]
+        lines = [
+            f"def {fn}({', '.join(['ctx', *local.values()])}):",
+            "    <unpack>",
+            f"    items = {source}",
+            "    if items is U:",
+            "        return U",
+            "    out = []",
+            "    append = out.append",
+            *(["    unknown = False"] if strict else []),
+            f"    for {var} in items:",
+        ]
         if n.cond is not None:
             cond = self._expr(n.cond, inner, 0)
             c = self._tmp()
-            lines += [f"        {c} = {cond}",
-                      f"        if {c} is False:",
-                      "            continue",
-                      f"        if {c} is U:",
-                      "            unknown = True" if strict else "            append(U)",
-                      "            continue"]
+            lines += [
+                f"        {c} = {cond}",
+                f"        if {c} is False:",
+                "            continue",
+                f"        if {c} is U:",
+                "            unknown = True" if strict else "            append(U)",
+                "            continue",
+            ]
         self._scope = scope
         if strict:
             x = self._tmp()
-            lines += [f"        {x} = {element}",
-                      f"        if {x} is U:",
-                      "            unknown = True",
-                      "        else:",
-                      f"            append({x})",
-                      "    if unknown:",
-                      "        return U",
-                      f"    return {self._const(builtin.known_impl or builtin.impl)}(out)"]
+            lines += [
+                f"        {x} = {element}",
+                f"        if {x} is U:",
+                "            unknown = True",
+                "        else:",
+                f"            append({x})",
+                "    if unknown:",
+                "        return U",
+                f"    return {self._const(builtin.known_impl or builtin.impl)}(out)",
+            ]
         else:
             lines.append(f"        append({element})")
             lines.append("    return out" if builtin is None else f"    return {self._const(builtin.impl)}(out)")
-        self._sources.append("\n".join(lines) + "\n")
-        return f"{fn}({', '.join(['doc', 'cache', *local.values()])})"
+        self._sources.append(_with_unpack(lines))
+        return f"{fn}({', '.join(['ctx', *local.values()])})"
 
     # -- per-item definitions -----------------------------------------------------------------------
+    def _part(self, e: Expr, local: dict) -> str:
+        """The text of ``e``, one part of a per-item definition, with observed sites placed in it."""
+        saved, self._where = self._where, e
+        try:
+            return self._expr(e.node, local, 0)
+        finally:
+            self._where = saved
+
     def _each(self, d: Definition) -> str:
         each = d.each
+        assert each is not None
         fn = self._new("e")
         var = self._new("v_")
         local = {each.var: var}
         carry = {name: self._new("c_") for name in each.carry}
-        lines = [f"def {fn}(doc, cache):",
-                 f"    items = {self._expr(each.source.node, {}, 0)}",
-                 "    if items is U:",
-                 "        return U",
-                 "    order = list(range(len(items)))"]
+        lines = [
+            f"def {fn}(ctx):",
+            "    <unpack>",
+            f"    items = {self._part(each.source, {})}",
+            "    if items is U:",
+            "        return U",
+            "    order = list(range(len(items)))",
+        ]
         if each.order_by is not None:
-            key = self._expr(each.order_by.node, local, 0)
-            lines += ["    keys = []",
-                      f"    for {var} in items:",
-                      f"        keys.append(_order_key({key}))",
-                      "    order.sort(key=keys.__getitem__)"]
+            key = self._part(each.order_by, local)
+            lines += [
+                "    keys = []",
+                f"    for {var} in items:",
+                f"        keys.append(_order_key({key}))",
+                "    order.sort(key=keys.__getitem__)",
+            ]
         for name, (start, _) in each.carry.items():
-            lines.append(f"    {carry[name]} = {self._expr(start.node, {}, 0)}")
+            lines.append(f"    {carry[name]} = {self._part(start, {})}")
         if each.order_by is not None and each.carry:
             # an item of unknown place may come first: what is carried to any item is then unknown
             lines += ["    if any(k[0] for k in keys):", *(f"        {c} = U" for c in carry.values())]
-        lines += ["    results = [None] * len(items)",
-                  "    for i in order:",
-                  f"        {var} = items[i]"]
+        lines += ["    results = [None] * len(items)", "    for i in order:", f"        {var} = items[i]"]
         scope = {**local, **carry}
         fields = []
         for name, e in each.fields.items():
             py = self._new("f_")
-            lines.append(f"        {py} = {self._expr(e.node, scope, 0)}")
+            lines.append(f"        {py} = {self._part(e, scope)}")
             scope[name] = py
             fields.append((name, py))
-        nexts = [(carry[name], self._new("n_"), self._expr(nx.node, scope, 0))
-                 for name, (_, nx) in each.carry.items()]
+        nexts = [(carry[name], self._new("n_"), self._part(nx, scope)) for name, (_, nx) in each.carry.items()]
         lines += [f"        {tmp} = {e}" for _, tmp, e in nexts]  # every `next` sees the values before it
         lines += [f"        {c} = {tmp}" for c, tmp, _ in nexts]
         record = ", ".join(f"{self._const(name)}: {py}" for name, py in fields)
         lines += [f"        results[i] = {{{record}}}", "    return results"]
-        self._sources.append("\n".join(lines) + "\n")
+        self._sources.append(_with_unpack(lines))
         return fn
 
 
-assert all(not keyword.iskeyword(p) for p in ("doc", "cache", "items", "out", "order", "keys", "results", "append",
-                                              "unknown"))
+assert all(
+    not keyword.iskeyword(p) for p in ("doc", "cache", "items", "out", "order", "keys", "results", "append", "unknown")
+)

@@ -1,6 +1,7 @@
 """What a policy version says, as one sha256: over a canonical JSON of its resolved document (``extends`` applied)
 and its decisions' input schemas. Notices print its first characters and the service's receipts carry it whole, so
 that a decision can be traced to exactly the rules that made it, whatever the files were called."""
+
 from __future__ import annotations
 
 import datetime
@@ -41,6 +42,5 @@ def content_hash(version: PolicyVersion) -> str:
     >>> len(h), h == content_hash(load_policy("wuqing-five-platforms@2021-trial").model)
     (64, True)
     """
-    content = {"policy": version.raw,
-               "inputs": {name: d.input_schema for name, d in version.decisions.items()}}
+    content = {"policy": version.raw, "inputs": {name: d.input_schema for name, d in version.decisions.items()}}
     return hashlib.sha256(canonical_json(content)).hexdigest()

@@ -19,6 +19,7 @@ before the previous hash is read, so the chain stays one line.
 >>> log.get(e.receipt).record["outcome"], log.verify_chain()
 ('needs_review', [])
 """
+
 from __future__ import annotations
 
 import datetime
@@ -60,8 +61,22 @@ CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
 """
 
 # The fields an entry's hash covers, in this order (with the previous hash).
-_HASHED = ("seq", "receipt", "time", "decision", "outcome", "policy_id", "version", "policy_sha256",
-           "input_sha256", "engine", "evaluated_on", "input", "record", "prev_hash")
+_HASHED = (
+    "seq",
+    "receipt",
+    "time",
+    "decision",
+    "outcome",
+    "policy_id",
+    "version",
+    "policy_sha256",
+    "input_sha256",
+    "engine",
+    "evaluated_on",
+    "input",
+    "record",
+    "prev_hash",
+)
 
 
 class LogError(Exception):
@@ -146,15 +161,18 @@ class DecisionLog:
         if not create and not self.path.is_file():
             raise LogError(f"找不到决定日志 {self.path}", f"no decision log at {self.path}")
         try:
-            self._db = sqlite3.connect(str(self.path), timeout=_BUSY_MS / 1000, isolation_level=None,
-                                       check_same_thread=False)
+            self._db = sqlite3.connect(
+                str(self.path), timeout=_BUSY_MS / 1000, isolation_level=None, check_same_thread=False
+            )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
             found = self._db.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
             names = {n for (n,) in found}
             if names and not {"meta", "entries"} <= names:
-                raise LogError(f"{self.path} 不是决定日志（表不符）", f"{self.path} is not a decision log (other tables)")
+                raise LogError(
+                    f"{self.path} 不是决定日志（表不符）", f"{self.path} is not a decision log (other tables)"
+                )
             if not names:
                 if not create:
                     raise LogError(f"{self.path} 不是决定日志", f"{self.path} is not a decision log")
@@ -164,7 +182,9 @@ class DecisionLog:
             if row is None or row[0] != FORMAT:
                 raise LogError(f"{self.path} 的格式不是 {FORMAT}", f"{self.path} is not in the format {FORMAT}")
         except sqlite3.DatabaseError as e:
-            raise LogError(f"无法打开决定日志 {self.path}：{e}", f"cannot open the decision log {self.path}: {e}") from None
+            raise LogError(
+                f"无法打开决定日志 {self.path}：{e}", f"cannot open the decision log {self.path}: {e}"
+            ) from None
 
     def close(self) -> None:
         self._db.close()
@@ -176,12 +196,35 @@ class DecisionLog:
         self.close()
 
     # -- writing ------------------------------------------------------------------------------------------
-    def append(self, *, decision: str, policy_id: str, version: str, policy_sha256: str, input_doc: Any,
-               record: dict, engine: str, evaluated_on: str | None = None, time: str | None = None) -> Entry:
+    def append(
+        self,
+        *,
+        decision: str,
+        policy_id: str,
+        version: str,
+        policy_sha256: str,
+        input_doc: Any,
+        record: dict,
+        engine: str,
+        evaluated_on: str | None = None,
+        time: str | None = None,
+    ) -> Entry:
         """Store one evaluation; returns its entry (``entry.receipt`` is the receipt id). Durable on return."""
-        return self.append_many([dict(decision=decision, policy_id=policy_id, version=version,
-                                      policy_sha256=policy_sha256, input_doc=input_doc, record=record,
-                                      engine=engine, evaluated_on=evaluated_on, time=time)])[0]
+        return self.append_many(
+            [
+                dict(
+                    decision=decision,
+                    policy_id=policy_id,
+                    version=version,
+                    policy_sha256=policy_sha256,
+                    input_doc=input_doc,
+                    record=record,
+                    engine=engine,
+                    evaluated_on=evaluated_on,
+                    time=time,
+                )
+            ]
+        )[0]
 
     def append_many(self, items: list[dict]) -> list[Entry]:
         """Store several evaluations in one transaction (all or none), in order; each item has the keyword
@@ -196,16 +239,26 @@ class DecisionLog:
                     seq += 1
                     input_text = canonical(item["input_doc"])
                     fields = {
-                        "seq": seq, "time": item.get("time") or _now(), "decision": item["decision"],
-                        "outcome": item["record"].get("outcome"), "policy_id": item["policy_id"],
-                        "version": item["version"], "policy_sha256": item["policy_sha256"],
-                        "input_sha256": sha256_text(input_text), "engine": item["engine"],
-                        "evaluated_on": item.get("evaluated_on"), "input": input_text,
-                        "record": canonical(item["record"]), "prev_hash": prev}
+                        "seq": seq,
+                        "time": item.get("time") or _now(),
+                        "decision": item["decision"],
+                        "outcome": item["record"].get("outcome"),
+                        "policy_id": item["policy_id"],
+                        "version": item["version"],
+                        "policy_sha256": item["policy_sha256"],
+                        "input_sha256": sha256_text(input_text),
+                        "engine": item["engine"],
+                        "evaluated_on": item.get("evaluated_on"),
+                        "input": input_text,
+                        "record": canonical(item["record"]),
+                        "prev_hash": prev,
+                    }
                     fields["receipt"] = _receipt_of(fields)
                     fields["hash"] = entry_hash(fields)
-                    self._db.execute(f"INSERT INTO entries ({', '.join(_COLUMNS)}) VALUES "
-                                     f"({', '.join('?' * len(_COLUMNS))})", [fields[c] for c in _COLUMNS])
+                    self._db.execute(
+                        f"INSERT INTO entries ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                        [fields[c] for c in _COLUMNS],
+                    )
                     prev = fields["hash"]
                     out.append(_entry(fields))
                 self._db.execute("COMMIT")
@@ -214,7 +267,9 @@ class DecisionLog:
                 self._db.execute("ROLLBACK")
                 raise
         except sqlite3.DatabaseError as e:
-            raise LogError(f"无法写入决定日志 {self.path}：{e}", f"cannot write the decision log {self.path}: {e}") from None
+            raise LogError(
+                f"无法写入决定日志 {self.path}：{e}", f"cannot write the decision log {self.path}: {e}"
+            ) from None
 
     # -- reading ------------------------------------------------------------------------------------------
     def get(self, receipt: str) -> Entry | None:
@@ -231,8 +286,9 @@ class DecisionLog:
             if decision is not None:
                 where += " AND decision = ?"
                 args.append(decision)
-            rows = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE {where} ORDER BY seq LIMIT ?",
-                                    [*args, take]).fetchall()
+            rows = self._db.execute(
+                f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE {where} ORDER BY seq LIMIT ?", [*args, take]
+            ).fetchall()
             if not rows:
                 return
             for row in rows:
@@ -257,27 +313,61 @@ class DecisionLog:
         for e in self.entries():
             fields = _fields(e)
             if e.seq != expected_seq:
-                problems.append(ChainProblem(e.seq, e.receipt, f"第 {expected_seq} 条之后缺少条目（下一条是第 {e.seq} 条）",
-                                             f"entries missing after {expected_seq - 1} (next is {e.seq})"))
+                problems.append(
+                    ChainProblem(
+                        e.seq,
+                        e.receipt,
+                        f"第 {expected_seq} 条之后缺少条目（下一条是第 {e.seq} 条）",
+                        f"entries missing after {expected_seq - 1} (next is {e.seq})",
+                    )
+                )
             if e.prev_hash != prev:
-                problems.append(ChainProblem(e.seq, e.receipt, "与上一条的链接不符（条目被删改或调换）",
-                                             "does not link to the entry before it (an entry was altered, removed "
-                                             "or moved)"))
+                problems.append(
+                    ChainProblem(
+                        e.seq,
+                        e.receipt,
+                        "与上一条的链接不符（条目被删改或调换）",
+                        "does not link to the entry before it (an entry was altered, removed or moved)",
+                    )
+                )
             if entry_hash(fields) != e.hash:
-                problems.append(ChainProblem(e.seq, e.receipt, "内容与其哈希不符（条目被改动）",
-                                             "its content does not match its hash (the entry was altered)"))
+                problems.append(
+                    ChainProblem(
+                        e.seq,
+                        e.receipt,
+                        "内容与其哈希不符（条目被改动）",
+                        "its content does not match its hash (the entry was altered)",
+                    )
+                )
             elif _receipt_of(fields) != e.receipt:  # consistent with its hash, but not its own receipt
-                problems.append(ChainProblem(e.seq, e.receipt, "回执编号与条目内容不符", "the receipt id does not match "
-                                             "the entry"))
+                problems.append(
+                    ChainProblem(e.seq, e.receipt, "回执编号与条目内容不符", "the receipt id does not match the entry")
+                )
             if sha256_text(e.input) != e.input_sha256:
-                problems.append(ChainProblem(e.seq, e.receipt, "申报材料与其哈希不符", "the input does not match its "
-                                             "sha256"))
+                problems.append(
+                    ChainProblem(e.seq, e.receipt, "申报材料与其哈希不符", "the input does not match its sha256")
+                )
             prev, expected_seq = e.hash, e.seq + 1
         return problems
 
 
-_COLUMNS = ("seq", "receipt", "time", "decision", "outcome", "policy_id", "version", "policy_sha256",
-            "input_sha256", "engine", "evaluated_on", "input", "record", "prev_hash", "hash")
+_COLUMNS = (
+    "seq",
+    "receipt",
+    "time",
+    "decision",
+    "outcome",
+    "policy_id",
+    "version",
+    "policy_sha256",
+    "input_sha256",
+    "engine",
+    "evaluated_on",
+    "input",
+    "record",
+    "prev_hash",
+    "hash",
+)
 
 
 def _receipt_of(fields: dict) -> str:

@@ -1,4 +1,5 @@
 """Diagnostics as the command line prints them: each worded, with the line of its file and a caret under it."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

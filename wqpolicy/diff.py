@@ -3,6 +3,7 @@
 ``policy_changes(old, new)`` compares two ``PolicyVersion`` models item by item and returns ``Change``s; a ``Diff``
 holds them with the ``Impact`` over cases (impact.py). Nothing here prints: diff_report.py renders a ``Diff``.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -31,9 +32,15 @@ class Change:
     label: Any = None  # the zh/en label (model.Text) of the parameter, rule, output or definition it changes
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "path": self.path, "clause": self.clause, "before": self.before,
-                "after": self.after, "message": self.message,
-                "label": self.label.to_json() if self.label is not None else None}
+        return {
+            "kind": self.kind,
+            "path": self.path,
+            "clause": self.clause,
+            "before": self.before,
+            "after": self.after,
+            "message": self.message,
+            "label": self.label.to_json() if self.label is not None else None,
+        }
 
 
 @dataclass
@@ -49,8 +56,16 @@ def policy_changes(old, new) -> list[Change]:
     definitions, decisions (rules, outputs, definitions, outcome), clause map, metadata; names sorted."""
     out = []
     if not _same(old.title, new.title):
-        out.append(Change("policy.changed", "title", None, _plain(old.title), _plain(new.title),
-                          f"title changed: {_brief(old.title)} → {_brief(new.title)}"))
+        out.append(
+            Change(
+                "policy.changed",
+                "title",
+                None,
+                _plain(old.title),
+                _plain(new.title),
+                f"title changed: {_brief(old.title)} → {_brief(new.title)}",
+            )
+        )
     out += _parameters(old, new)
     out += _definitions(old.definitions, new.definitions, "definitions", "")
     out += _decisions(old, new)
@@ -68,8 +83,17 @@ def _parameters(old, new) -> list[Change]:
             p = a or b
             how = "removed" if b is None else "added"
             word = f"removed (was {display(p.value, p.kind)})" if b is None else f"added: {display(p.value, p.kind)}"
-            out.append(Change(f"parameter.{how}", path, p.clause, _plain(a.value) if a else None,
-                              _plain(b.value) if b else None, f"parameter {name}{_cl(p.clause)} {word}", p.label))
+            out.append(
+                Change(
+                    f"parameter.{how}",
+                    path,
+                    p.clause,
+                    _plain(a.value) if a else None,
+                    _plain(b.value) if b else None,
+                    f"parameter {name}{_cl(p.clause)} {word}",
+                    p.label,
+                )
+            )
             continue
         head = f"parameter {name}{_cl(b.clause)}"
         if isinstance(a.value, (list, dict)) and type(a.value) is type(b.value):
@@ -81,14 +105,32 @@ def _parameters(old, new) -> list[Change]:
                 elif change.kind == "item.added":
                     added.append((change, name, key))
         elif not _same(a.value, b.value):
-            out.append(Change("parameter.changed", path, b.clause, _plain(a.value), _plain(b.value),
-                              f"{head}: {display(a.value, a.kind)} → {display(b.value, b.kind)}", b.label))
+            out.append(
+                Change(
+                    "parameter.changed",
+                    path,
+                    b.clause,
+                    _plain(a.value),
+                    _plain(b.value),
+                    f"{head}: {display(a.value, a.kind)} → {display(b.value, b.kind)}",
+                    b.label,
+                )
+            )
         for attr in ("kind", "clause", "note", "label"):
             x, y = getattr(a, attr), getattr(b, attr)
             if x != y:
                 word = "type" if attr == "kind" else attr
-                out.append(Change("parameter.changed", f"{path}.{word}", b.clause, _plain(x), _plain(y),
-                                  f"{head} {word} changed: {_brief(x)} → {_brief(y)}", b.label))
+                out.append(
+                    Change(
+                        "parameter.changed",
+                        f"{path}.{word}",
+                        b.clause,
+                        _plain(x),
+                        _plain(y),
+                        f"{head} {word} changed: {_brief(x)} → {_brief(y)}",
+                        b.label,
+                    )
+                )
     return _moves(out, removed, added, new)
 
 
@@ -99,25 +141,70 @@ def _collection(path, head, clause, a, b, new, old) -> list[tuple[Change, Any]]:
         for key in sorted(set(a) | set(b), key=str):
             here = f"{path}.{key}"
             if key not in b:
-                out.append((Change("item.removed", here, clause, _plain(a[key]), None,
-                                   f"{head}: removed {_item(key, a[key], old)}"), key))
+                out.append(
+                    (
+                        Change(
+                            "item.removed",
+                            here,
+                            clause,
+                            _plain(a[key]),
+                            None,
+                            f"{head}: removed {_item(key, a[key], old)}",
+                        ),
+                        key,
+                    )
+                )
             elif key not in a:
-                out.append((Change("item.added", here, clause, None, _plain(b[key]),
-                                   f"{head}: added {_item(key, b[key], new)}"), key))
+                out.append(
+                    (
+                        Change(
+                            "item.added", here, clause, None, _plain(b[key]), f"{head}: added {_item(key, b[key], new)}"
+                        ),
+                        key,
+                    )
+                )
             elif not _same(a[key], b[key]):
-                out.append((Change("item.changed", here, clause, _plain(a[key]), _plain(b[key]),
-                                   f"{head}: changed {_item(key, b[key], new)}: {_fields_diff(a[key], b[key])}"),
-                            key))
+                out.append(
+                    (
+                        Change(
+                            "item.changed",
+                            here,
+                            clause,
+                            _plain(a[key]),
+                            _plain(b[key]),
+                            f"{head}: changed {_item(key, b[key], new)}: {_fields_diff(a[key], b[key])}",
+                        ),
+                        key,
+                    )
+                )
         return out
     for x in sorted((x for x in a if x not in b), key=str):
-        out.append((Change("item.removed", f"{path}[{x}]", clause, _plain(x), None,
-                           f"{head}: removed {_item(x, None, old)}"), x))
+        out.append(
+            (
+                Change(
+                    "item.removed", f"{path}[{x}]", clause, _plain(x), None, f"{head}: removed {_item(x, None, old)}"
+                ),
+                x,
+            )
+        )
     for x in sorted((x for x in b if x not in a), key=str):
-        out.append((Change("item.added", f"{path}[{x}]", clause, None, _plain(x),
-                           f"{head}: added {_item(x, None, new)}"), x))
+        out.append(
+            (Change("item.added", f"{path}[{x}]", clause, None, _plain(x), f"{head}: added {_item(x, None, new)}"), x)
+        )
     if not out and not _same(a, b):
-        out.append((Change("parameter.changed", path, clause, _plain(a), _plain(b),
-                           f"{head}: order changed: {display(a)} → {display(b)}"), None))
+        out.append(
+            (
+                Change(
+                    "parameter.changed",
+                    path,
+                    clause,
+                    _plain(a),
+                    _plain(b),
+                    f"{head}: order changed: {display(a)} → {display(b)}",
+                ),
+                None,
+            )
+        )
     return out
 
 
@@ -126,8 +213,14 @@ def _moves(changes, removed, added, new) -> list[Change]:
     (before: the collection it left, after: the one it joined), in the place of the removal."""
     taken = set()
     for rc, src, key in removed:
-        match = next((i for i, (ac, dst, k) in enumerate(added) if i not in taken and dst != src
-                      and _same(k, key) and _same(rc.before, ac.after)), None)
+        match = next(
+            (
+                i
+                for i, (ac, dst, k) in enumerate(added)
+                if i not in taken and dst != src and _same(k, key) and _same(rc.before, ac.after)
+            ),
+            None,
+        )
         if match is None:
             continue
         taken.add(match)
@@ -148,13 +241,29 @@ def _definitions(a: dict, b: dict, path: str, owner: str) -> list[Change]:
             d = x or y
             how = "removed" if y is None else "added"
             text = _def_text(d)
-            out.append(Change(f"definition.{how}", f"{path}.{name}", d.clause, text if x else None,
-                              text if y else None, f"definition {shown}{_cl(d.clause)} {how}"
-                              + (f": {text}" if y else ""), d.label))
+            out.append(
+                Change(
+                    f"definition.{how}",
+                    f"{path}.{name}",
+                    d.clause,
+                    text if x else None,
+                    text if y else None,
+                    f"definition {shown}{_cl(d.clause)} {how}" + (f": {text}" if y else ""),
+                    d.label,
+                )
+            )
         elif _def_text(x) != _def_text(y):
-            out.append(Change("definition.changed", f"{path}.{name}", y.clause, _def_text(x), _def_text(y),
-                              f"definition {shown}{_cl(y.clause)} changed: {_def_text(x)} → {_def_text(y)}",
-                              y.label))
+            out.append(
+                Change(
+                    "definition.changed",
+                    f"{path}.{name}",
+                    y.clause,
+                    _def_text(x),
+                    _def_text(y),
+                    f"definition {shown}{_cl(y.clause)} changed: {_def_text(x)} → {_def_text(y)}",
+                    y.label,
+                )
+            )
     return out
 
 
@@ -192,14 +301,29 @@ def _decisions(old, new) -> list[Change]:
             continue
         if a.input_schema != b.input_schema:  # what it says, not where it lies: a copy elsewhere is the same
             was, now = Path(a.input_path or "").name, Path(b.input_path or "").name
-            out.append(Change("decision.changed", f"{path}.input", None, was, now,
-                              f"decision {dname} input schema changed: "
-                              + (f"{was} → {now}" if was != now else f"{now} edited")))
+            out.append(
+                Change(
+                    "decision.changed",
+                    f"{path}.input",
+                    None,
+                    was,
+                    now,
+                    f"decision {dname} input schema changed: " + (f"{was} → {now}" if was != now else f"{now} edited"),
+                )
+            )
         ra = ((old.raw.get("decisions") or {}).get(dname) or {}).get("rules_from") or []
         rb = ((new.raw.get("decisions") or {}).get(dname) or {}).get("rules_from") or []
         if ra != rb:
-            out.append(Change("decision.changed", f"{path}.rules_from", None, ra, rb,
-                              f"decision {dname} rules_from changed: {display(ra)} → {display(rb)}"))
+            out.append(
+                Change(
+                    "decision.changed",
+                    f"{path}.rules_from",
+                    None,
+                    ra,
+                    rb,
+                    f"decision {dname} rules_from changed: {display(ra)} → {display(rb)}",
+                )
+            )
     out += _rules(old, new)
     for dname in sorted(set(old.decisions) & set(new.decisions)):
         a, b = old.decisions[dname], new.decisions[dname]
@@ -208,17 +332,41 @@ def _decisions(old, new) -> list[Change]:
         out += _definitions(a.definitions, b.definitions, f"{path}.definitions", dname)
         sa, sb = _steps(a), _steps(b)
         if sa != sb:
-            out.append(Change("outcome.changed", f"{path}.outcome", None, sa, sb,
-                              f"decision {dname} outcome steps changed: {'; '.join(sa)} → {'; '.join(sb)}"))
+            out.append(
+                Change(
+                    "outcome.changed",
+                    f"{path}.outcome",
+                    None,
+                    sa,
+                    sb,
+                    f"decision {dname} outcome steps changed: {'; '.join(sa)} → {'; '.join(sb)}",
+                )
+            )
         if not _same(a.label, b.label):
-            out.append(Change("decision.changed", f"{path}.label", None, _plain(a.label), _plain(b.label),
-                              f"decision {dname} label changed: {_brief(a.label)} → {_brief(b.label)}"))
+            out.append(
+                Change(
+                    "decision.changed",
+                    f"{path}.label",
+                    None,
+                    _plain(a.label),
+                    _plain(b.label),
+                    f"decision {dname} label changed: {_brief(a.label)} → {_brief(b.label)}",
+                )
+            )
         for word in sorted(set(a.outcome_labels) | set(b.outcome_labels)):  # what reports call each outcome
             x, y = a.outcome_labels.get(word), b.outcome_labels.get(word)
             if not _same(x, y):
                 how = "added" if x is None else "removed" if y is None else "changed"
-                out.append(Change(f"outcome.{how}", f"{path}.outcomes.{word}", None, _plain(x), _plain(y),
-                                  f"decision {dname} outcome {word} label {how}: {_brief(x)} → {_brief(y)}"))
+                out.append(
+                    Change(
+                        f"outcome.{how}",
+                        f"{path}.outcomes.{word}",
+                        None,
+                        _plain(x),
+                        _plain(y),
+                        f"decision {dname} outcome {word} label {how}: {_brief(x)} → {_brief(y)}",
+                    )
+                )
     return out
 
 
@@ -231,24 +379,53 @@ def _rules(old, new) -> list[Change]:
         path = f"decisions.{dname}.rules.{rid}"
         if a is None:
             sev = "" if rule.severity == "require" else f", {rule.severity}"
-            out.append(Change("rule.added", path, rule.clause, None, _norm(rule.condition.text),
-                              f"rule {rid} added (clause {rule.clause}{sev}): {_norm(rule.condition.text)}",
-                              rule.label))
+            out.append(
+                Change(
+                    "rule.added",
+                    path,
+                    rule.clause,
+                    None,
+                    _norm(rule.condition.text),
+                    f"rule {rid} added (clause {rule.clause}{sev}): {_norm(rule.condition.text)}",
+                    rule.label,
+                )
+            )
             continue
         if b is None:
-            out.append(Change("rule.removed", path, rule.clause, _norm(rule.condition.text), None,
-                              f"rule {rid} removed (clause {rule.clause})", rule.label))
+            out.append(
+                Change(
+                    "rule.removed",
+                    path,
+                    rule.clause,
+                    _norm(rule.condition.text),
+                    None,
+                    f"rule {rid} removed (clause {rule.clause})",
+                    rule.label,
+                )
+            )
             continue
         x, y = a[1], b[1]
-        fields = [("condition", _norm(x.condition.text), _norm(y.condition.text)),
-                  ("severity", x.severity, y.severity), ("clause", x.clause, y.clause),
-                  # labels as written: a placeholder filled with a changed parameter is not a label change
-                  ("label", _plain(x.label_template), _plain(y.label_template)),
-                  ("message", _plain(x.message), _plain(y.message))]
+        fields = [
+            ("condition", _norm(x.condition.text), _norm(y.condition.text)),
+            ("severity", x.severity, y.severity),
+            ("clause", x.clause, y.clause),
+            # labels as written: a placeholder filled with a changed parameter is not a label change
+            ("label", _plain(x.label_template), _plain(y.label_template)),
+            ("message", _plain(x.message), _plain(y.message)),
+        ]
         for what, before, after in fields:
             if before != after:
-                out.append(Change("rule.changed", f"{path}.{what}", y.clause, before, after,
-                                  f"rule {rid} {what} changed: {_brief(before)} → {_brief(after)}", y.label))
+                out.append(
+                    Change(
+                        "rule.changed",
+                        f"{path}.{what}",
+                        y.clause,
+                        before,
+                        after,
+                        f"rule {rid} {what} changed: {_brief(before)} → {_brief(after)}",
+                        y.label,
+                    )
+                )
     return out
 
 
@@ -260,24 +437,50 @@ def _outputs(dname, a: dict, b: dict) -> list[Change]:
         if x is None or y is None:
             o = x or y
             how = "removed" if y is None else "added"
-            out.append(Change(f"output.{how}", path, o.clause, _norm(x.expr.text) if x else None,
-                              _norm(y.expr.text) if y else None,
-                              f"output {dname}.{name}{_cl(o.clause)} {how}" + (f": {_norm(y.expr.text)}" if y else ""),
-                              o.label))
+            out.append(
+                Change(
+                    f"output.{how}",
+                    path,
+                    o.clause,
+                    _norm(x.expr.text) if x else None,
+                    _norm(y.expr.text) if y else None,
+                    f"output {dname}.{name}{_cl(o.clause)} {how}" + (f": {_norm(y.expr.text)}" if y else ""),
+                    o.label,
+                )
+            )
             continue
         if _norm(x.expr.text) != _norm(y.expr.text):
-            out.append(Change("output.changed", path, y.clause, _norm(x.expr.text), _norm(y.expr.text),
-                              f"output {dname}.{name}{_cl(y.clause)} changed: {_norm(x.expr.text)} → "
-                              f"{_norm(y.expr.text)}", y.label))
+            out.append(
+                Change(
+                    "output.changed",
+                    path,
+                    y.clause,
+                    _norm(x.expr.text),
+                    _norm(y.expr.text),
+                    f"output {dname}.{name}{_cl(y.clause)} changed: {_norm(x.expr.text)} → {_norm(y.expr.text)}",
+                    y.label,
+                )
+            )
         if x.kind != y.kind:
-            out.append(Change("output.changed", f"{path}.type", y.clause, x.kind, y.kind,
-                              f"output {dname}.{name} type changed: {x.kind} → {y.kind}", y.label))
+            out.append(
+                Change(
+                    "output.changed",
+                    f"{path}.type",
+                    y.clause,
+                    x.kind,
+                    y.kind,
+                    f"output {dname}.{name} type changed: {x.kind} → {y.kind}",
+                    y.label,
+                )
+            )
     return out
 
 
 def _steps(decision) -> list[str]:
-    return [(f"when {_norm(s.when.text)} then {s.outcome}" if s.when is not None else f"otherwise {s.outcome}")
-            for s in decision.outcome]
+    return [
+        (f"when {_norm(s.when.text)} then {s.outcome}" if s.when is not None else f"otherwise {s.outcome}")
+        for s in decision.outcome
+    ]
 
 
 def _clause_map(a: dict, b: dict) -> list[Change]:
@@ -287,10 +490,21 @@ def _clause_map(a: dict, b: dict) -> list[Change]:
         if _same(x, y):
             continue
         how = "added" if x is None else "removed" if y is None else "changed"
-        text = {"added": f"now maps to {_map_text(y)}", "removed": f"removed from the clause map (was {_map_text(x)})",
-                "changed": f"now maps to {_map_text(y)} (was {_map_text(x)})"}[how]
-        out.append(Change(f"clause_map.{how}", f"clause_map.{clause}", str(clause), _plain(x), _plain(y),
-                          f"clause {clause} {text}"))
+        text = {
+            "added": f"now maps to {_map_text(y)}",
+            "removed": f"removed from the clause map (was {_map_text(x)})",
+            "changed": f"now maps to {_map_text(y)} (was {_map_text(x)})",
+        }[how]
+        out.append(
+            Change(
+                f"clause_map.{how}",
+                f"clause_map.{clause}",
+                str(clause),
+                _plain(x),
+                _plain(y),
+                f"clause {clause} {text}",
+            )
+        )
     return out
 
 
@@ -301,8 +515,16 @@ def _metadata(a: dict, b: dict) -> list[Change]:
         if not _same(x, y):
             how = "added" if x is None else "removed" if y is None else "changed"
             vx, vy = (x or {}).get("value"), (y or {}).get("value")
-            out.append(Change(f"metadata.{how}", f"metadata.{name}", (y or x or {}).get("clause"), _plain(x),
-                              _plain(y), f"metadata {name} {how}: {_brief(vx)} → {_brief(vy)}"))
+            out.append(
+                Change(
+                    f"metadata.{how}",
+                    f"metadata.{name}",
+                    (y or x or {}).get("clause"),
+                    _plain(x),
+                    _plain(y),
+                    f"metadata {name} {how}: {_brief(vx)} → {_brief(vy)}",
+                )
+            )
     return out
 
 
@@ -331,12 +553,16 @@ def _fields_diff(a, b) -> str:
         added = [x for x in b if x not in a]
         removed = [x for x in a if x not in b]
         if added or removed:  # the items that changed, not the whole of both lists
-            return "; ".join(f"{word} {', '.join(map(display, xs))}"
-                             for word, xs in (("added", added), ("removed", removed)) if xs)
+            return "; ".join(
+                f"{word} {', '.join(map(display, xs))}" for word, xs in (("added", added), ("removed", removed)) if xs
+            )
     if not (isinstance(a, dict) and isinstance(b, dict)):
         return f"{display(a)} → {display(b)}"
-    return ", ".join(f"{k}: {_fields_diff(a.get(k), b.get(k))}"
-                     for k in sorted(set(a) | set(b), key=str) if not _same(a.get(k), b.get(k)))
+    return ", ".join(
+        f"{k}: {_fields_diff(a.get(k), b.get(k))}"
+        for k in sorted(set(a) | set(b), key=str)
+        if not _same(a.get(k), b.get(k))
+    )
 
 
 def _map_text(entry) -> str:

@@ -1,4 +1,5 @@
 """A ``Diff`` (diff.py) as text, JSON or Markdown for a pull request; the one place a diff is worded for people."""
+
 from __future__ import annotations
 
 import json
@@ -7,19 +8,27 @@ from .diff import Diff
 
 
 def render_json(diff: Diff) -> str:
-    data = {"old": _ref_json(diff.old), "new": _ref_json(diff.new),
-            "changes": [c.to_json() for c in diff.changes],
-            "impact": diff.impact.to_json() if diff.impact is not None else None}
+    data = {
+        "old": _ref_json(diff.old),
+        "new": _ref_json(diff.new),
+        "changes": [c.to_json() for c in diff.changes],
+        "impact": diff.impact.to_json() if diff.impact is not None else None,
+    }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def render_text(diff: Diff) -> str:
     """Plain text for a terminal or a CI log, headings in Chinese with English beside them."""
-    lines = [f"政策对比 Policy diff: {diff.old.ref} → {diff.new.ref}",
-             f"生效期间 Effective: {_effective(diff.old)} → {_effective(diff.new)}", "",
-             f"政策变更 Policy changes ({len(diff.changes)}):"]
-    lines += [f"  - {kind_zh(c.kind)} {c.message}" + (f"  · {c.label.zh}" if c.label is not None else "")
-              for c in diff.changes] or ["  （无 none）"]
+    lines = [
+        f"政策对比 Policy diff: {diff.old.ref} → {diff.new.ref}",
+        f"生效期间 Effective: {_effective(diff.old)} → {_effective(diff.new)}",
+        "",
+        f"政策变更 Policy changes ({len(diff.changes)}):",
+    ]
+    lines += [
+        f"  - {kind_zh(c.kind)} {c.message}" + (f"  · {c.label.zh}" if c.label is not None else "")
+        for c in diff.changes
+    ] or ["  （无 none）"]
     lines.append("")
     impact = diff.impact
     if impact is None:
@@ -27,8 +36,10 @@ def render_text(diff: Diff) -> str:
         return "\n".join(lines) + "\n"
     lines.append(f"案例影响 Case impact: {_changed_of(impact)}")
     for c in impact.counts:
-        lines.append(f"  {_decision(diff, c.decision)}: {c.cases} cases, {c.changed} changed "
-                     f"(outcome {c.outcome_changed}, outputs {c.outputs_changed})")
+        lines.append(
+            f"  {_decision(diff, c.decision)}: {c.cases} cases, {c.changed} changed "
+            f"(outcome {c.outcome_changed}, outputs {c.outputs_changed})"
+        )
         if c.money:
             lines.append(f"    金额合计 money in all: {_money(c)}")
     if impact.skipped:
@@ -43,14 +54,22 @@ def render_text(diff: Diff) -> str:
 def render_markdown(diff: Diff) -> str:
     """Markdown for a pull request: heading, table of policy changes, changed cases per decision, and a
     collapsible ``<details>`` per decision with one row per changed case; Chinese with English beside it."""
-    lines = [f"## 政策对比 Policy diff: `{diff.old.ref}` → `{diff.new.ref}`", "",
-             f"生效期间 Effective: {_effective(diff.old)} → {_effective(diff.new)}", "",
-             f"### 政策变更 Policy changes ({len(diff.changes)})", ""]
+    lines = [
+        f"## 政策对比 Policy diff: `{diff.old.ref}` → `{diff.new.ref}`",
+        "",
+        f"生效期间 Effective: {_effective(diff.old)} → {_effective(diff.new)}",
+        "",
+        f"### 政策变更 Policy changes ({len(diff.changes)})",
+        "",
+    ]
     if diff.changes:
         lines += ["| 变更 Change | 项目 Item | 条款 Clause | 说明 Description |", "|---|---|---|---|"]
-        lines += [f"| {kind_zh(c.kind)} {c.kind.replace('.', ' ')} | `{_md(c.path)}`"
-                  + (f"<br>{_md(c.label.zh)}" if c.label is not None else "")
-                  + f" | {c.clause or '—'} | {_md(c.message)} |" for c in diff.changes]
+        lines += [
+            f"| {kind_zh(c.kind)} {c.kind.replace('.', ' ')} | `{_md(c.path)}`"
+            + (f"<br>{_md(c.label.zh)}" if c.label is not None else "")
+            + f" | {c.clause or '—'} | {_md(c.message)} |"
+            for c in diff.changes
+        ]
     else:
         lines.append("无政策变更 No policy changes.")
     lines.append("")
@@ -60,10 +79,16 @@ def render_markdown(diff: Diff) -> str:
         return "\n".join(lines) + "\n"
     lines += [f"### 案例影响 Case impact: {_changed_of(impact)}", ""]
     if impact.counts:
-        lines += ["| 决定 Decision | 案例 Cases | 有变化 Changed | 结论变化 Outcome changed | 输出变化 Outputs changed "
-                  "| 金额合计 Money in all |", "|---|---:|---:|---:|---:|---|"]
-        lines += [f"| {_md(_decision(diff, c.decision))} | {c.cases} | {c.changed} | {c.outcome_changed} | "
-                  f"{c.outputs_changed} | {_md(_money(c, '<br>')) or '—'} |" for c in impact.counts]
+        lines += [
+            "| 决定 Decision | 案例 Cases | 有变化 Changed | 结论变化 Outcome changed | 输出变化 Outputs changed "
+            "| 金额合计 Money in all |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
+        lines += [
+            f"| {_md(_decision(diff, c.decision))} | {c.cases} | {c.changed} | {c.outcome_changed} | "
+            f"{c.outputs_changed} | {_md(_money(c, '<br>')) or '—'} |"
+            for c in impact.counts
+        ]
         lines.append("")
     if impact.skipped:
         lines += [f"跳过其他政策的案例 Skipped {len(impact.skipped)} cases of other policies.", ""]
@@ -72,9 +97,13 @@ def render_markdown(diff: Diff) -> str:
         if not rows:
             continue
         plural = "" if len(rows) == 1 else "s"
-        lines += [f"<details><summary>{_md(_decision(diff, count.decision))}: {len(rows)} 个案例有变化 "
-                  f"changed case{plural}</summary>", "",
-                  "| 案例 Case | 结论 Outcome | 规则 Rules | 输出 Outputs |", "|---|---|---|---|"]
+        lines += [
+            f"<details><summary>{_md(_decision(diff, count.decision))}: {len(rows)} 个案例有变化 "
+            f"changed case{plural}</summary>",
+            "",
+            "| 案例 Case | 结论 Outcome | 规则 Rules | 输出 Outputs |",
+            "|---|---|---|---|",
+        ]
         for c in rows:
             rules = "<br>".join(f"{r}: {_rule_state(x)} → {_rule_state(y)}" for r, x, y in c.rules) or "—"
             outs = "<br>".join(o.text() for o in c.outputs) or "—"
@@ -85,8 +114,18 @@ def render_markdown(diff: Diff) -> str:
 
 RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}
 
-_WHAT_ZH = {"policy": "标题", "parameter": "参数", "item": "条目", "rule": "规则", "definition": "定义",
-            "output": "输出", "outcome": "结论", "decision": "决定", "clause_map": "条款映射", "metadata": "元数据"}
+_WHAT_ZH = {
+    "policy": "标题",
+    "parameter": "参数",
+    "item": "条目",
+    "rule": "规则",
+    "definition": "定义",
+    "output": "输出",
+    "outcome": "结论",
+    "decision": "决定",
+    "clause_map": "条款映射",
+    "metadata": "元数据",
+}
 _HOW_ZH = {"added": "新增", "removed": "删除", "changed": "修改", "moved": "移动"}
 
 
@@ -97,9 +136,12 @@ def kind_zh(kind: str) -> str:
 
 
 def _ref_json(model) -> dict:
-    return {"id": model.id, "version": model.version,
-            "effective_from": model.effective_from.isoformat() if model.effective_from else None,
-            "effective_until": model.effective_until.isoformat() if model.effective_until else None}
+    return {
+        "id": model.id,
+        "version": model.version,
+        "effective_from": model.effective_from.isoformat() if model.effective_from else None,
+        "effective_until": model.effective_until.isoformat() if model.effective_until else None,
+    }
 
 
 def _effective(model) -> str:
@@ -109,7 +151,9 @@ def _effective(model) -> str:
 
 
 def _changed_of(impact) -> str:
-    return f"{impact.cases} 个案例中 {len(impact.changed)} 个有变化 · {len(impact.changed)} of {impact.cases} cases change"
+    return (
+        f"{impact.cases} 个案例中 {len(impact.changed)} 个有变化 · {len(impact.changed)} of {impact.cases} cases change"
+    )
 
 
 def _decision(diff: Diff, name: str) -> str:
@@ -120,6 +164,7 @@ def _decision(diff: Diff, name: str) -> str:
 
 def _outcome_change(diff: Diff, change) -> str:
     """``eligible → ineligible（符合条件 → 不符合条件）``, or ``eligible（符合条件）, unchanged``."""
+
     def zh(model, word):
         d = model.decisions.get(change.decision)
         label = d.outcome_labels.get(word) if d is not None and word is not None else None

@@ -1,5 +1,6 @@
 """How values look to people and in JSON text: exact decimals without exponents, grouped thousands,
 ratios as percentages, and {name} placeholders in messages and labels filled with them."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -8,6 +9,9 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from .values import UNKNOWN, Year, is_number, quantize
 
 CENT = Decimal("0.01")
+# Characters of a value shown in a message, at most, and in a report's `read:` line (engine settings): a 512 KiB
+# value is not echoed back.
+EXCERPT, READ_EXCERPT = 60, 240
 
 
 def unsigned_zero(d: Decimal) -> Decimal:
@@ -17,7 +21,13 @@ def unsigned_zero(d: Decimal) -> Decimal:
 
 def decimal_text(v) -> str:
     """Exact decimal text without exponent or trailing zeros: 0.0375, 12066000."""
-    d = unsigned_zero(Decimal(v))
+    d = v if type(v) is Decimal else Decimal(v)
+    text = format(d, "f")
+    if len(text) <= 28:  # the usual number, fewer digits than a Decimal keeps: its own text, trimmed
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text == "-0" else text
+    d = unsigned_zero(d)
     if d == d.to_integral_value():
         return format(quantize(d, Decimal(1)), "f")
     return format(d.normalize(), "f")
@@ -25,15 +35,19 @@ def decimal_text(v) -> str:
 
 def money_text(v) -> str:
     """Money in its JSON form: exactly two decimals, rounded half-up, never "-0.00": 3682950.00."""
-    return format(unsigned_zero(quantize(v, CENT, ROUND_HALF_UP)), "f")
+    text = format(quantize(v, CENT, ROUND_HALF_UP), "f")
+    return "0.00" if text == "-0.00" else text
 
 
 def exact_money_text(v) -> str:
     """Money as read by a rule: two decimals like every amount (12276500.00), more only when the exact figure has
     them (9999999.995: a rule compares the exact figure, so its values must show it, not a rounded one)."""
-    d = unsigned_zero(Decimal(v))
-    return format(quantize(d, CENT), "f") if d.as_tuple().exponent >= -2 or d == quantize(d, CENT) \
-        else decimal_text(d)
+    d = v if type(v) is Decimal else Decimal(v)
+    fen = quantize(d, CENT)
+    if d != fen:
+        return decimal_text(d)
+    text = format(fen, "f")
+    return "0.00" if text == "-0.00" else text
 
 
 def _cut(d: Decimal, step: str) -> str:
@@ -94,8 +108,22 @@ def pad(text: str, width: int) -> str:
 
 
 def fill(template: str, values: dict, kinds: dict) -> str:
+    """``template`` with each ``{name}`` replaced by the value ``name`` as people read it (at most EXCERPT
+    characters of it)."""
     if "{" not in template:
         return template
     for k, v in values.items():
-        template = template.replace("{" + k + "}", display(v, kinds.get(k)))
+        placeholder = "{" + k + "}"
+        if placeholder in template:
+            template = template.replace(placeholder, excerpt(display(v, kinds.get(k))))
     return template
+
+
+def excerpt(value, limit: int = EXCERPT) -> str:
+    """``value`` as text, cut to ``limit`` characters and `…` when longer.
+
+    >>> excerpt("x" * 100, 10)
+    'xxxxxxxxxx…'
+    """
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"

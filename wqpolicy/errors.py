@@ -1,9 +1,11 @@
 """Diagnostics: every problem a user can cause, with a stable code, a place and a hint."""
+
 from __future__ import annotations
 
 import difflib
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .display import columns
 from .source import Span, line_of
@@ -12,7 +14,7 @@ from .source import Span, line_of
 CODES = {
     "WQ-YAML": "the file is not valid YAML",
     "WQ-FILE": "the file cannot be read",
-    "WQ-SCHEMA": "the policy does not match schemas/policy.schema.json",
+    "WQ-SCHEMA": "the policy does not match schemas/policy.schema.json, or an input schema is not a valid JSON Schema",
     "WQ-SYNTAX": "an expression cannot be parsed",
     "WQ-NAME": "a name is not defined",
     "WQ-ARITY": "a function is called with the wrong number of arguments",
@@ -25,13 +27,16 @@ CODES = {
     "WQ-EVAL": "an expression failed while evaluating",
     "WQ-CASE": "a test case file is malformed",
     "WQ-BASE": "a base version changed under a revision",
+    "WQ-COST": "an expression could take too long to evaluate on the largest inputs allowed",
+    "WQ-CONFUSABLE": "a name mixes scripts or uses characters that look like others",
 }
 
 # The same, in Chinese, with what to do: the legend under `wqpolicy check`, for policy staff.
 CODES_ZH = {
     "WQ-YAML": "YAML 格式错误：检查缩进、冒号和引号；含逗号、冒号或 # 的文字请加引号",
     "WQ-FILE": "文件无法读取：确认路径存在、是文件而不是文件夹，并以 UTF-8 编码保存",
-    "WQ-SCHEMA": "政策文件结构不符：按提示补全或更正所指的字段（字段说明见 schemas/policy.schema.json）",
+    "WQ-SCHEMA": "政策文件或输入格式（JSON Schema）结构不符：按提示补全或更正所指的字段"
+    "（字段说明见 schemas/policy.schema.json）",
     "WQ-SYNTAX": "表达式无法解析：检查括号、运算符和引号是否成对、是否写全",
     "WQ-NAME": "名称未定义或找不到要修改的项：检查拼写，提示中给出了最接近的名称",
     "WQ-ARITY": "函数的参数个数不对：按提示给出参数",
@@ -44,10 +49,12 @@ CODES_ZH = {
     "WQ-EVAL": "计算时出错（例如除以零）：检查输入数据，或在表达式中处理这种情况",
     "WQ-CASE": "测试用例文件格式错误：按提示更正（格式见 schemas/case.schema.json）",
     "WQ-BASE": "修订所依据的基础版本已改动：逐条核对所列条目，确认无误后运行 wqpolicy lock",
+    "WQ-COST": "表达式在允许的最大输入上计算量过大：减少嵌套的汇总（for … in），或在输入格式中用 maxItems 限定列表长度",
+    "WQ-CONFUSABLE": "名称混用了不同文字或含有形近字符（如西里尔字母 а 冒充拉丁字母 a）：用同一种文字重新输入该名称",
 }
 
 
-def legend(diagnostics: Iterable["Diagnostic"]) -> list[str]:
+def legend(diagnostics: Iterable[Diagnostic]) -> list[str]:
     """One line per code that occurs, in Chinese with the English beside it, saying what it means and what to do."""
     codes = sorted({d.code for d in diagnostics if d.code in CODES})
     return [f"  {c}  {CODES_ZH[c]} / {CODES[c]}" for c in codes]
@@ -105,9 +112,9 @@ class Diagnostic:
             src = line_of(text, self.span.line)
             if src:
                 src, col = _clip(src, self.span.col)
-                marked = src[col - 1:col - 1 + max(1, min(self.span.length, len(src) - col + 1))] or " "
+                marked = src[col - 1 : col - 1 + max(1, min(self.span.length, len(src) - col + 1))] or " "
                 # a Chinese character takes two columns of a terminal: pad and mark by width, not by count
-                caret = " " * columns(src[:col - 1]) + "^" * columns(marked)
+                caret = " " * columns(src[: col - 1]) + "^" * columns(marked)
                 out += f"\n    {src.replace(chr(9), ' ')}\n    {caret}"
         for r in self.related:
             msg = r.message if lang == "en" or not r.zh else r.zh if lang == "zh" else f"{r.zh} / {r.message}"
@@ -154,9 +161,18 @@ class WQError(Exception):
 ALIKE, TYPO = 0.6, 0.8
 
 
+# Names a suggestion is looked for among, at most (an engine setting): a search of a list of 100,000 codes for
+# each of as many misspelt ones would take hours.
+MAX_CANDIDATES = 2_000
+
+
 def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> str | None:
-    """'did you mean `x`?' for the closest candidate (at least ``cutoff`` alike, difflib's ratio), or None."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
+    """'did you mean `x`?' for the closest candidate (at least ``cutoff`` alike, difflib's ratio), or None; None
+    also when there are more than MAX_CANDIDATES to choose from, or the name is long."""
+    candidates = list(itertools.islice(candidates, MAX_CANDIDATES + 1))
+    if len(candidates) > MAX_CANDIDATES or len(name) > 200:
+        return None
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
     return f"did you mean `{close[0]}`?" if close else None
 
 
@@ -168,7 +184,7 @@ def _clip(src: str, col: int) -> tuple[str, int]:
     if len(src) <= _SHOWN:
         return src, col
     start = max(0, min(col - 1 - _SHOWN // 3, len(src) - _SHOWN))
-    piece = src[start:start + _SHOWN]
+    piece = src[start : start + _SHOWN]
     if start > 0:
         piece, col = "…" + piece, col - start + 1
     if start + _SHOWN < len(src):

@@ -1,134 +1,329 @@
-"""Runs one compiled decision on one input document and builds its decision record."""
+"""Runs one compiled decision on one input document and builds its decision record: plain data, failing closed
+(a runtime fault anywhere, or a negative amount of money, makes the outcome `error` and leaves no amount)."""
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import Any
 
-from .checker import OUTCOME_COUNTS, Checker, item_reads, reads
-from .codegen import CodeGen
-from .model import Decision, PolicyVersion
-from .record import DecisionRecord
-from .values import FAULTS, UNKNOWN, EvalFault, fault_message
+from .absent import Missing, absent_reads
+from .checker import Checker, item_reads, reads
+from .codegen import CodeGen, RunResult, negative_payout
+from .context import Context, Recorder
+from .display import exact_money_text
+from .errors import Diagnostic
+from .model import Decision, Expr, PolicyVersion
+from .record import ERROR_LABEL, DecisionInfo, DecisionRecord, OutputInfo, RuleInfo, to_json_value
+from .values import UNKNOWN, EvalFault, fault_message, fault_message_zh, is_number
+from .words import ERROR, Kind, RuleOutcome, Severity, kind_of
 
-_COUNT = {"pass": "passed", "fail": "failed", "unknown": "unknown", "error": "error"}
-# The outcome when no step of the outcome logic applies, or when a step's `when` cannot be evaluated.
+# The outcome when no step of the outcome logic applies (a policy without `otherwise`).
 FALLBACK_OUTCOME = "needs_review"
 
 
 class CompiledDecision:
-    """A decision compiled to generated Python; ``run`` evaluates one document.
+    """A decision compiled to generated Python; ``run`` evaluates one document into a DecisionRecord.
 
-    Two compiled forms give the same record: one function for the whole decision (``run``, the usual path), and
-    one function per rule, outcome step and output (``run_general``, for a document that is not a plain dict,
-    and the reference the first is tested against). The values a rule read are computed on demand by functions
-    of their own, either way.
+    The whole decision is one generated function (``runner``, see codegen.CodeGen.runner). What only some records
+    need — the functions that find what an unknown rule or output lacked, and a runner that reports each branch to
+    a recorder — is compiled on first use.
     """
 
     def __init__(self, policy: PolicyVersion, decision: Decision, checker: Checker):
         self.policy = policy
         self.decision = decision
-        gen = CodeGen(checker)
-        rules = []
-        for rule in decision.rules:  # every function first, then compiled at once
-            paths = reads(rule.condition)
-            rules.append((rule, [(p, gen.name_of(node)) for p, node in paths],
-                          [(p, gen.name_of(node)) for p, node in _input_reads(checker, rule.condition)],
-                          {p: _kind(checker, p) for p, _ in paths}, gen.name_of(rule.condition.node)))
-        outcome = [(gen.name_of(s.when.node) if s.when is not None else None, s.outcome, s.when)
-                   for s in decision.outcome]
-        outputs = [(o.name, gen.name_of(o.expr.node)) for o in decision.outputs.values()]
-        fn = gen.compiled
-        self.rules = [(rule, fn(condition), ([(p, fn(f)) for p, f in value_reads], [(p, fn(f)) for p, f in input_reads],
-                                             kinds, item_reads(checker, rule.condition)), rule.severity == "advise")
-                      for rule, value_reads, input_reads, kinds, condition in rules]
-        self.outcome = [(fn(when) if when is not None else None, word, source) for when, word, source in outcome]
-        self.outputs = [(name, fn(f)) for name, f in outputs]
-        self._output_fns = dict(self.outputs)
-        self.output_kinds = {o.name: (o.kind, o.fields) for o in decision.outputs.values()}
-        self.output_labels = {o.name: o.label for o in decision.outputs.values()}
-        self._output_exprs = [o.expr for o in decision.outputs.values()]
-        self._rule_reads = [(rule, reads_) for rule, _, reads_, _ in self.rules]
-        self._id, self._version, self._name = policy.id, policy.version, decision.name
-        self._labels = decision.outcome_labels
-        self._gen = gen  # kept for the runner, generated on the first run: loading and checking need none
-        self._runner = None
+        self._checker = checker
+        self._gen = CodeGen(checker)
         self._lock = threading.Lock()
+        self._runner: Callable[[Context], RunResult] | None = None
+        self._observing: Callable[[Context], RunResult] | None = None
+        self._lazy_runner: Callable[[Context], RunResult] | None = None
+        self._absent_fns: tuple | None = None  # (per rule: input reads; per output: its function), when first asked
+        self._reads = [reads(rule.condition) for rule in decision.rules]
+        self._item_reads = [
+            [(path, name, f"{path}[].{name}") for path, name in item_reads(checker, rule.condition)]
+            for rule in decision.rules
+        ]
+        self._required = [rule.severity != Severity.ADVISE for rule in decision.rules]
+        self._exprs = [rule.condition for rule in decision.rules]
+        self._steps = [s.when for s in decision.outcome]
+        self._outputs = list(decision.outputs.values())
+        self._output_index = {o.name: i for i, o in enumerate(self._outputs)}
+        self._money = [o.name for o in self._outputs if o.kind == Kind.MONEY]
+        self._list_outputs = [o.name for o in self._outputs if o.kind == Kind.LIST]
+        self._money_fields = [
+            (o.name, [f for f, k in o.fields.items() if k == Kind.MONEY])
+            for o in self._outputs
+            if o.kind == Kind.LIST and any(k == Kind.MONEY for k in o.fields.values())
+        ]
+        self.info = DecisionInfo(
+            policy.id,
+            policy.version,
+            decision.name,
+            tuple(self._rule_info(rule, paths) for rule, paths in zip(decision.rules, self._reads)),
+            tuple(
+                OutputInfo(o.name, kind_of(o.kind), {f: kind_of(k) for f, k in o.fields.items()}, o.label)
+                for o in self._outputs
+            ),
+            {**decision.outcome_labels, **({} if ERROR in decision.outcome_labels else {ERROR: ERROR_LABEL})},
+        )
+
+    def _rule_info(self, rule, paths) -> RuleInfo:
+        kinds = {p: kind_of(_kind(self._checker, p)) for p, _ in paths}
+        constants = {
+            p: _constant_json(self._gen.constant(node), kinds[p])
+            for p, node in paths
+            if self._gen.constant(node) is not None
+        }
+        return RuleInfo(
+            rule.id,
+            rule.clause,
+            Severity(rule.severity),
+            rule.label,
+            rule.message,
+            tuple(p for p, _ in paths),
+            kinds,
+            constants,
+        )
 
     @property
     def source(self) -> list[str]:
         """The generated Python of this decision's functions, runner included, to read or profile."""
-        self._get_runner()
+        self.runner  # noqa: B018 - compiled on first use
         return self._gen.source
 
-    def _get_runner(self):
+    @property
+    def runner(self):
+        """The compiled core: ``runner(Context(document))`` -> codegen.RunResult."""
+        return self._runner or self._compile_runner()
+
+    def _compile_runner(self, observe: bool = False):
         with self._lock:
-            if self._runner is None:
-                d = self.decision
-                self._runner = self._gen.runner(
-                    [(rule.condition.node, rule.severity == "advise") for rule in d.rules],
-                    [(s.when.node if s.when is not None else None, s.outcome) for s in d.outcome],
-                    [(o.name, o.expr.node) for o in d.outputs.values()], FALLBACK_OUTCOME)
-            return self._runner
+            if (self._observing if observe else self._runner) is None:
+                if observe:
+                    self._observing = self._generate(CodeGen(self._checker, observe=True))
+                else:
+                    self._gen.ns["_lazy"] = self._lazy
+                    self._runner = self._generate(self._gen, "_lazy")
+            return self._observing if observe else self._runner
 
-    def run(self, doc: dict, input_name: str | None = None) -> DecisionRecord:
-        """The decision record for ``doc`` (an input document, prepared: dates as dates, numbers exact)."""
-        if type(doc) is not dict:
-            return self.run_general(doc, input_name)
-        cache: dict = {}
-        runner = self._runner or self._get_runner()
-        outcomes, faults, outcome, outcome_fault, outputs, output_faults = runner(doc, cache)
-        errors = output_errors = None
-        if faults is not None:
-            errors = {i: fault_text(e, self.rules[i][0].condition) for i, e in faults}
-        if outcome_fault is not None:
-            outcome_fault = fault_text(outcome_fault[1], self.outcome[outcome_fault[0]][2])
-        if output_faults is not None:
-            output_errors = {self.outputs[i][0]: fault_text(e, self._output_exprs[i]) for i, e in output_faults}
-        return DecisionRecord(self._id, self._version, self._name, outcome, self._labels.get(outcome),
-                              (self._rule_reads, outcomes, (doc, cache), errors), outputs, self.output_kinds,
-                              output_errors, input_name, outcome_fault, self.output_labels,
-                              (self._output_fns, (doc, cache)))
-
-    def run_general(self, doc: dict, input_name: str | None = None) -> DecisionRecord:
-        """What ``run`` returns, evaluated one compiled function per rule, outcome step and output."""
-        cache: dict = {}
-        env = (doc, cache)
-        counts = dict.fromkeys(OUTCOME_COUNTS, 0)
-        results = []
-        for rule, condition, reads_, advisory in self.rules:
-            error = None
-            try:
-                v = condition(doc, cache)
-                outcome = "pass" if v is True else "fail" if v is False else "unknown"
-            except FAULTS as e:
-                outcome, error = "error", fault_text(e, rule.condition)
-            if advisory:
-                if outcome == "fail":
-                    counts["advisories"] += 1
-            else:
-                counts[_COUNT[outcome]] += 1
-            results.append((rule, outcome, reads_, env, error))
-        cache["$rules"] = counts
-        outcome, outcome_error = FALLBACK_OUTCOME, None
-        for when, word, source in self.outcome:
-            try:
-                if when is None or when(doc, cache) is True:
-                    outcome = word
-                    break
-            except FAULTS as e:  # the outcome cannot be decided: say why rather than fall through to `otherwise`
-                outcome_error = fault_text(e, source)
-                break
-        cache["$outcome"] = outcome
-        outputs, errors = {}, {}
-        for name, fn in self.outputs:
-            try:
-                outputs[name] = fn(doc, cache)
-            except FAULTS as e:
-                outputs[name] = UNKNOWN
-                errors[name] = fault_text(e, self.decision.outputs[name].expr)
+    def _generate(self, gen: CodeGen, lazy: str | None = None):
         d = self.decision
-        return DecisionRecord(self.policy.id, self.policy.version, d.name, outcome, d.outcome_labels.get(outcome),
-                              results, outputs, self.output_kinds, errors, input_name, outcome_error,
-                              self.output_labels, (self._output_fns, env))
+        return gen.runner(
+            [(rule.condition, rule.severity == Severity.ADVISE) for rule in d.rules],
+            [(s.when, s.outcome) for s in d.outcome],
+            [(o.name, o.expr) for o in self._outputs],
+            FALLBACK_OUTCOME,
+            self._reads,
+            lazy,
+            frozenset(self._money),
+        )
+
+    def _lazy(self, ctx: Context) -> RunResult:
+        """The runner for a document not shaped as its schema says (only one not validated can be): each field
+        read where it is used, so that a fault is that rule's or output's. Compiled on first need."""
+        if self._lazy_runner is None:
+            with self._lock:
+                if self._lazy_runner is None:
+                    self._lazy_runner = self._generate(CodeGen(self._checker))
+        runner = self._lazy_runner
+        assert runner is not None
+        return runner(ctx)
+
+    def run(self, doc: dict, input_name: str | None = None, recorder: Recorder | None = None) -> DecisionRecord:
+        """The decision record for ``doc`` (an input document, prepared: dates as dates, numbers exact).
+        ``recorder``: told of each branch and comparison evaluated (context.Recorder); without one, code that
+        tells nobody runs."""
+        if type(doc) is not dict:
+            doc = dict(doc)  # any mapping: read as a dict
+        ctx = Context(doc, {}, recorder)
+        if recorder is None:
+            result = (self._runner or self._compile_runner())(ctx)
+        else:
+            result = (self._observing or self._compile_runner(observe=True))(ctx)
+        return self._record(result, ctx, input_name)
+
+    def _record(self, result: RunResult, ctx: Context, input_name: str | None) -> DecisionRecord:
+        outcome, outputs, outcomes = result.outcome, result.outputs, result.outcomes
+        output_faults = self._output_faults(result)
+        if RuleOutcome.UNKNOWN in outcomes or _any_unknown(outputs) or self._unsettled_lists(outputs):
+            rule_missing, missing = self._missing(outcomes, result.values, outputs, ctx)
+            shown, count = tuple(missing.shown), missing.count
+        else:  # the usual record: nothing missing
+            rule_missing, shown, count = (), (), 0
+        rule_faults: tuple = ()
+        outcome_fault = None
+        if result.rule_faults is not None:
+            rule_faults = tuple(
+                (c.at, fault_diagnostic(c.error, self._exprs[c.at], self.decision.rules[c.at].id, self.decision.name))
+                for c in result.rule_faults
+            )
+        if result.outcome_fault is not None:
+            c = result.outcome_fault
+            outcome_fault = fault_diagnostic(c.error, self._steps[c.at], "outcome", self.decision.name)
+        if output_faults:
+            outcome = ERROR
+        if outcome == ERROR:  # fail closed: no amount of a faulted evaluation is given
+            outputs = self._without_money(outputs)
+        return DecisionRecord(
+            self.info,
+            outcome,
+            input_name,
+            tuple(outcomes),
+            result.values,
+            outputs,
+            rule_missing,
+            shown,
+            count,
+            rule_faults,
+            outcome_fault,
+            output_faults,
+        )
+
+    def _output_faults(self, result: RunResult) -> tuple:
+        """(output name, WQ-EVAL Diagnostic) for each output that faulted or, money, came out below zero, in
+        output order."""
+        if result.output_faults is None and not self._money_fields:
+            return ()
+        outputs, found = result.outputs, []
+        if result.output_faults is not None:
+            name = self.decision.name
+            found = [
+                (
+                    self._outputs[c.at].name,
+                    fault_diagnostic(c.error, self._outputs[c.at].expr, self._outputs[c.at].name, name),
+                )
+                for c in result.output_faults
+            ]
+        for o, money_fields in self._money_fields:
+            rows = outputs[o]
+            for i, row in enumerate(rows if type(rows) is list else ()):
+                bad = (
+                    next((f for f in money_fields if is_number(row.get(f)) and row[f] < 0), None)
+                    if type(row) is dict
+                    else None
+                )
+                if bad is not None:
+                    found.append((o, self._negative(o, row[bad], f"{o}[{i}].{bad}")))
+                    break
+        if len(found) > 1:
+            found.sort(key=lambda pair: self._output_index[pair[0]])
+        return tuple(found)
+
+    def _unsettled_lists(self, outputs: dict) -> bool:
+        """Whether a list output has an item with an unknown field."""
+        return any(_unsettled(outputs[name]) for name in self._list_outputs)
+
+    def _negative(self, output: str, value, where: str) -> Diagnostic:
+        """A money field of an item of a list output (at ``where``) that came out below zero (a money output itself
+        is checked by the runner)."""
+        try:
+            negative_payout(where, value)
+        except EvalFault as e:
+            return fault_diagnostic(e, self.decision.outputs[output].expr, output, self.decision.name)
+        raise AssertionError("negative_payout returned")
+
+    def _without_money(self, outputs: dict) -> dict:
+        out = dict(outputs)
+        for name in self._money:
+            out[name] = UNKNOWN
+        for name, money_fields in self._money_fields:
+            rows = out[name]
+            if type(rows) is list:
+                out[name] = [
+                    {**row, **dict.fromkeys(money_fields, UNKNOWN)} if type(row) is dict else row for row in rows
+                ]
+        return out
+
+    def _missing(self, outcomes, values: tuple, outputs: dict, ctx: Context) -> tuple[tuple, Missing]:
+        """Per rule, what an unknown rule lacks (None for the others); and what the record lacks in all: the
+        required rules' first, then what unknown outputs asked for."""
+        input_reads, output_fns = self._absent_functions()
+        doc = ctx.doc
+        plain = None
+        everything = Missing()
+        per_rule: list = [None] * len(outcomes)
+        unknown = RuleOutcome.UNKNOWN
+        for i in [i for i, outcome in enumerate(outcomes) if outcome is unknown]:
+            own = Missing()
+            into = (own, everything) if self._required[i] else (own,)
+            read = values[i]
+            for path, at, fn in input_reads[i]:  # a path the rule's values hold is not read again
+                if at is not None:
+                    value = read[at]
+                else:
+                    plain = plain or Context(doc, ctx.cache)
+                    value = _read(fn, plain)
+                if value is UNKNOWN:
+                    for m in into:
+                        m.add_text(path)
+            for path, name, shape in self._item_reads[i]:
+                for j, item in enumerate(_list_at(doc, path)):
+                    if isinstance(item, dict) and item.get(name) is None:
+                        for m in into:
+                            m.add(shape, (j,))
+            per_rule[i] = (tuple(own.shown), own.count)
+        if _any_unknown(outputs) or self._unsettled_lists(outputs):
+            unsettled = [fn for o, fn in zip(self._outputs, output_fns) if _unsettled(outputs[o.name])]
+            # What the outputs ask for, evaluated again over a noting view of the document: the definitions
+            # already settled are taken as they are (reading them again could only name what did not matter).
+            settled = {k: v for k, v in ctx.cache.items() if type(k) is str and (k.startswith("$") or _settled(v))}
+            absent_reads(unsettled, doc, settled, everything)
+        return tuple(per_rule), everything
+
+    def _absent_functions(self) -> tuple:
+        """Compiled on first use: per rule, (input path, its index among the rule's values or None, function)
+        for each input it reads, following definitions; per output, its own function (run again over a noting
+        view by absent_reads)."""
+        if self._absent_fns is None:
+            with self._lock:
+                if self._absent_fns is None:
+                    gen = self._gen
+                    inputs = []
+                    for rule, info in zip(self.decision.rules, self.info.rules):
+                        at = {p: i for i, p in enumerate(info.paths)}
+                        inputs.append(
+                            [
+                                (p, at.get(p), None if p in at else gen.name_of(node))
+                                for p, node in _input_reads(self._checker, rule.condition)
+                            ]
+                        )
+                    outputs = [gen.name_of(o.expr.node, o.expr) for o in self._outputs]
+                    self._absent_fns = (
+                        [[(p, at, gen.compiled(f) if f else None) for p, at, f in rule] for rule in inputs],
+                        [gen.compiled(f) for f in outputs],
+                    )
+        return self._absent_fns
+
+
+def fault_diagnostic(e: Exception, expr: Expr | None, subject: str | None, decision: str | None) -> Diagnostic:
+    """A runtime fault as a WQ-EVAL Diagnostic placed in the policy file: where the fault says (inside a
+    definition: in the definition's text), else at its offset in ``expr``, else at ``expr``'s start."""
+    span = None
+    if isinstance(e, EvalFault) and e.span is not None:
+        span = e.span
+    elif expr is not None:
+        pos = e.pos if isinstance(e, EvalFault) else None
+        span = expr.span(pos) if pos is not None else expr.span(0, max(1, len(expr.text)))
+    hint, hint_zh = (e.hint, e.hint_zh) if isinstance(e, EvalFault) else (None, None)
+    return Diagnostic(
+        "WQ-EVAL",
+        fault_message(e),
+        span,
+        hint,
+        subject=subject,
+        decision=decision,
+        zh=fault_message_zh(e),
+        hint_zh=hint_zh,
+    )
+
+
+def _constant_json(value, kind: Kind | None) -> Any:
+    """A parameter's value as a rule's ``values`` give it in JSON."""
+    if kind is Kind.MONEY and is_number(value):
+        return exact_money_text(value)
+    return to_json_value(value)
 
 
 def _kind(checker: Checker, name: str) -> str | None:
@@ -138,10 +333,42 @@ def _kind(checker: Checker, name: str) -> str | None:
     return p.kind if p else None
 
 
-def fault_text(e: Exception, expr) -> str:
-    """What went wrong evaluating ``expr``, and where in the policy file."""
-    span = (e.span or (expr.span(e.pos) if e.pos is not None else None)) if isinstance(e, EvalFault) else None
-    return f"{fault_message(e)} at {span}" if span is not None else fault_message(e)
+def _read(fn, ctx: Context) -> Any:
+    try:
+        return fn(ctx)
+    except Exception:  # noqa: BLE001 - a read that faults shows as unknown; the rule itself reports the fault
+        return UNKNOWN
+
+
+def _any_unknown(outputs: dict) -> bool:
+    """Whether an output is unknown (compared by identity: `UNKNOWN in values` would ask each Decimal, slowly,
+    whether it equals it)."""
+    return any(v is UNKNOWN or v is None for v in outputs.values())
+
+
+def _settled(value) -> bool:
+    """A value with nothing unknown in it, however deep."""
+    if value is UNKNOWN:
+        return False
+    if type(value) is list:
+        return all(_settled(x) for x in value)
+    if type(value) is dict:
+        return all(_settled(x) for x in value.values())
+    return True
+
+
+def _unsettled(value) -> bool:
+    """An output value that is unknown, or a list with an unknown field in one of its items."""
+    if value is UNKNOWN or value is None:
+        return True
+    return type(value) is list and any(type(x) is dict and any(v is UNKNOWN for v in x.values()) for x in value)
+
+
+def _list_at(doc, path: str) -> list:
+    """The list at dotted ``path`` of the input document, or [] when there is none there."""
+    for part in path.split("."):
+        doc = doc.get(part) if isinstance(doc, dict) else None
+    return doc if isinstance(doc, list) else []
 
 
 def _input_reads(checker: Checker, expr, seen=None, local=()):
@@ -160,14 +387,19 @@ def _input_reads(checker: Checker, expr, seen=None, local=()):
                 out.extend(_input_reads(checker, d.expr, seen))
                 continue
             each = d.each
+            assert each is not None  # a definition has an expression or is per item
             own = (each.var, *each.carry, *each.fields)
-            for e in [each.source, each.order_by, *each.fields.values(), *(x for pair in each.carry.values()
-                                                                           for x in pair)]:
+            for e in [
+                each.source,
+                each.order_by,
+                *each.fields.values(),
+                *(x for pair in each.carry.values() for x in pair),
+            ]:
                 if e is not None:
                     out.extend(_input_reads(checker, e, seen, own))
         elif root not in checker.params and checker.input.field(root) is not None:
             out.append((path, node))
-    unique = {}
+    unique: dict[str, Any] = {}
     for p, n in out:
         unique.setdefault(p, n)
     return list(unique.items())

@@ -5,6 +5,7 @@ condition did not hold (each operand of its top-level `and`/`or` evaluated on it
 ``explain(policy, record, document)`` computes it; ``explained_json(record, explanation)`` is the record's JSON
 with it added — what `wqpolicy eval --format json` prints. Computed only when asked: ``Policy.evaluate`` and the
 compiled decision never do any of it."""
+
 from __future__ import annotations
 
 import weakref
@@ -22,14 +23,20 @@ from .units import bare_title
 from .values import FAULTS, UNKNOWN
 from .vocabulary import Vocabulary, vocabulary
 
-_RULE_WORDS = {"pass": Text("成立", "holds"), "fail": Text("不成立", "does not hold"),
-               "unknown": Text("待定", "undecided"), "error": Text("出错", "error")}
+_RULE_WORDS = {
+    "pass": Text("成立", "holds"),
+    "fail": Text("不成立", "does not hold"),
+    "unknown": Text("待定", "undecided"),
+    "error": Text("出错", "error"),
+}
 WHY_UNKNOWN = Text("缺少材料，补正后方可判断", "undecided until the missing evidence is given")
 WHY_JUDGED = Text("不取决于可计算的数字，由下列材料决定", "no figure decides it: the evidence below does")
-WHY_NEVER = Text("单独改变申请人的任一数字都不能使其成立",
-                 "no change of a single figure of the application makes it hold")
-WHY_NOT_MONOTONE = Text("随数字变化时成立与否不单调，无精确答案", "it does not change monotonically with the figures: "
-                        "no exact answer")
+WHY_NEVER = Text(
+    "单独改变申请人的任一数字都不能使其成立", "no change of a single figure of the application makes it hold"
+)
+WHY_NOT_MONOTONE = Text(
+    "随数字变化时成立与否不单调，无精确答案", "it does not change monotonically with the figures: no exact answer"
+)
 WHY_NOT_SEARCHED = Text("申请内容过大，未逐项计算", "the application is too large to search every figure")
 
 
@@ -60,17 +67,21 @@ class Change:
     def to_json(self, vocab: Vocabulary) -> dict:
         lever, found = self.found.lever, self.found
         money = vocab.kind(_material_path(lever)) == "money"
-        out: dict[str, Any] = {"lever": lever.kind, "field": lever.path,
-                               "material": vocab.material(_material_path(lever)).to_json(),
-                               "direction": "increase" if found.direction > 0 else "decrease",
-                               "by": _number_json(found.by, money), "to": _number_json(found.after, money)}
+        out: dict[str, Any] = {
+            "lever": lever.kind,
+            "field": lever.path,
+            "material": vocab.material(_material_path(lever)).to_json(),
+            "direction": "increase" if found.direction > 0 else "decrease",
+            "by": _number_json(found.by, money),
+            "to": _number_json(found.after, money),
+        }
         if found.before is not None:
             out["from"] = _number_json(found.before, money)
         unit = vocab.unit(_material_path(lever))
         if unit is not None:
             out["unit"] = unit.to_json()
         if lever.kind == "new_item":
-            (code_field, _), = lever.item.items()
+            ((code_field, _),) = lever.item.items()
             out["item"] = {code_field: list(self.codes)}
         out["rule_passes"] = self.rule_passes
         out["text"] = self.text.to_json()
@@ -160,15 +171,32 @@ def explain(policy, record, document: dict, to_pass: bool = True) -> Explanation
         evaluate = _evaluator(policy, name, rule)
         condition = rule.condition
         join, nodes = _operands(condition.node)
-        parts = [Part(condition.text[ast.start(n):n.end], phrasing.node(n, condition.text), _outcome(evaluate, n, doc))
-                 for n in nodes]
+        parts = [
+            Part(condition.text[ast.start(n) : n.end], phrasing.node(n, condition.text), _outcome(evaluate, n, doc))
+            for n in nodes
+        ]
         advice: list[Advice] = []
         outcome = str(result.outcome)
         if to_pass and outcome in ("fail", "unknown"):
             for n, part in zip(nodes, parts):
                 if part.outcome in ("fail", "unknown"):
-                    advice.append(_advise(policy, name, result.id, evaluate, n, condition.text, part, doc, vocab,
-                                          phrasing, finder, budget, list(result.missing)))
+                    advice.append(
+                        _advise(
+                            policy,
+                            name,
+                            result.id,
+                            evaluate,
+                            n,
+                            condition.text,
+                            part,
+                            doc,
+                            vocab,
+                            phrasing,
+                            finder,
+                            budget,
+                            list(result.missing),
+                        )
+                    )
             if join == "or" and any(a.exact for a in advice):
                 advice = [a for a in advice if a.exact]  # one way is enough; parts no figure moves are no way
         out[result.id] = RuleExplanation(result.id, join, parts if join else parts[:1], advice, list(result.missing))
@@ -211,8 +239,21 @@ def _value(evaluate, node, doc):
         return UNKNOWN
 
 
-def _advise(policy, decision, rule_id, evaluate, node, text, part: Part, doc, vocab: Vocabulary,
-            phrasing: Phrasing, finder: LeverFinder, budget: Budget, rule_missing: list[str]) -> Advice:
+def _advise(
+    policy,
+    decision,
+    rule_id,
+    evaluate,
+    node,
+    text,
+    part: Part,
+    doc,
+    vocab: Vocabulary,
+    phrasing: Phrasing,
+    finder: LeverFinder,
+    budget: Budget,
+    rule_missing: list[str],
+) -> Advice:
     reads = finder.reads(node)
     comparison = _comparison(evaluate, node, text, doc, vocab, phrasing, finder)
     if part.outcome == "unknown":
@@ -228,27 +269,32 @@ def _advise(policy, decision, rule_id, evaluate, node, text, part: Part, doc, vo
     found: list[Found] = []
     misses: list[NotFound] = []
     for lever in levers:
-        for direction in ((1,) if lever.kind == "new_item" else (1, -1)):
+        for direction in (1,) if lever.kind == "new_item" else (1, -1):
             result = search(doc, lever, direction, holds, budget)
             (found if isinstance(result, Found) else misses).append(result)
     changes = [_change(policy, decision, rule_id, f, codes, doc, vocab) for f, codes in _best(found)]
     if changes:
         return Advice(part, comparison, changes, None, [])
     reasons = {m.reason for m in misses}
-    reason = WHY_NOT_SEARCHED if "not_searched" in reasons else WHY_NOT_MONOTONE if "not_monotone" in reasons \
-        else WHY_NEVER
+    reason = (
+        WHY_NOT_SEARCHED if "not_searched" in reasons else WHY_NOT_MONOTONE if "not_monotone" in reasons else WHY_NEVER
+    )
     return Advice(part, comparison, [], reason, _plain_fields(reads, doc))
 
 
 def _reads_path(reads: Reads, path: str) -> bool:
     head = path.split("[")[0]
-    return path in reads.fields or any(head == lst for lst, _ in reads.items) or \
-        any(path.startswith(f + ".") for f in reads.fields)
+    return (
+        path in reads.fields
+        or any(head == lst for lst, _ in reads.items)
+        or any(path.startswith(f + ".") for f in reads.fields)
+    )
 
 
 def _plain_fields(reads: Reads, doc: dict, only_missing: bool = False) -> list[str]:
     """The scalar input paths a part reads (not whole lists), for naming the evidence that decides it."""
     from .levers import value_at
+
     out = []
     for path in reads.fields:
         value = value_at(doc, path)
@@ -297,18 +343,22 @@ def _change(policy, decision, rule_id, found: Found, codes: tuple, doc, vocab: V
     by_zh, by_en = vocab.show(path, found.by), vocab.show(path, found.by, lang="en")
     if lever.kind == "new_item":
         list_title = vocab.titles.title(lever.list_path)
-        (code_field, _), = lever.item.items()
+        ((code_field, _),) = lever.item.items()
         field_title = vocab.titles.title(f"{lever.list_path}[0].{code_field}")
         amount_title = vocab.titles.title(path)
         labels = [vocab.code_label(c, f"{lever.list_path}[0].{code_field}") for c in codes]
         names_zh = "、".join(x.zh if x else c for x, c in zip(labels, codes))
         names_en = ", ".join(x.en if x else c for x, c in zip(labels, codes))
         either = "任一" if len(codes) > 1 else ""
-        zh = (f"新增一项{bare_title(list_title.zh) if list_title else lever.list_path}"
-              f"（{bare_title(field_title.zh) if field_title else code_field}为{either}{names_zh}），"
-              f"{bare_title(amount_title.zh) if amount_title else lever.field} {by_zh}")
-        en = (f"add a line to {bare_title(list_title.en) if list_title else lever.list_path} "
-              f"({'one of ' if either else ''}{names_en}) of {by_en}")
+        zh = (
+            f"新增一项{bare_title(list_title.zh) if list_title else lever.list_path}"
+            f"（{bare_title(field_title.zh) if field_title else code_field}为{either}{names_zh}），"
+            f"{bare_title(amount_title.zh) if amount_title else lever.field} {by_zh}"
+        )
+        en = (
+            f"add a line to {bare_title(list_title.en) if list_title else lever.list_path} "
+            f"({'one of ' if either else ''}{names_en}) of {by_en}"
+        )
         if lever.excluded:
             excluded = [vocab.code_label(c, f"{lever.list_path}[0].{code_field}") for c in lever.excluded]
             zh += f"（{'、'.join(x.zh if x else c for x, c in zip(excluded, lever.excluded))}不计入）"
@@ -362,6 +412,7 @@ def _kind(vocab: Vocabulary, node) -> str | None:
 def _number_json(v, money: bool = False) -> str:
     """A number in the record's JSON form: money with two decimals at least (as rules' values are)."""
     from .display import decimal_text, exact_money_text
+
     return exact_money_text(Decimal(v)) if money else decimal_text(Decimal(v))
 
 

@@ -1,5 +1,6 @@
 """Evaluate one expression on its own, against a mapping of facts: for trying the language
 (``wqpolicy expr``) and for the language's own tests."""
+
 from __future__ import annotations
 
 import datetime
@@ -8,10 +9,12 @@ from . import parser
 from . import types as T
 from .checker import Checker
 from .codegen import CodeGen
+from .context import Context
 from .errors import Diagnostic, WQError
+from .evaluate import fault_diagnostic
 from .model import Decision, Expr, PolicyVersion
 from .source import Span
-from .values import FAULTS, EvalFault, fault_message
+from .values import FAULTS
 
 
 def facts_type(value):
@@ -45,8 +48,9 @@ def evaluate_expression(text: str, facts: dict | None = None, file: str = "<expr
     return _run(checker, expr, facts)
 
 
-def evaluate_in_decision(policy, decision: str, text: str, document: dict | None = None, marks=None,
-                         file: str | None = None):
+def evaluate_in_decision(
+    policy, decision: str, text: str, document: dict | None = None, marks=None, file: str | None = None
+):
     """Evaluate ``text`` where a rule of ``decision`` would be: with the policy's parameters and definitions and
     the document's fields (``document`` None: every input is unknown). The document must pass the decision's
     input schema (WQ-INPUT otherwise, placed with ``marks`` in ``file``). Returns (value, static type).
@@ -84,8 +88,8 @@ def part_evaluator(policy, decision: str, expr: Expr):
     def evaluate(node, document: dict):
         fn = compiled.get(id(node))
         if fn is None:
-            fn = compiled[id(node)] = gen.function(node)
-        return fn(document, {})
+            fn = compiled[id(node)] = gen.function(node, expr)
+        return fn(Context(document))
 
     return evaluate
 
@@ -100,10 +104,17 @@ def _not_in_scope(policy, decision: str, expr: Expr, found) -> None:
     say so at the expression, and name the decisions where it can be evaluated."""
     fits = [name for name in policy.decisions if name != decision and not _check_in(policy, name, expr)[0].diagnostics]
     first = next(d for d in found if d.span is None or d.span.file != "<expr>")
-    raise WQError([Diagnostic(
-        "WQ-NAME", f"this expression uses definitions that decision `{decision}` cannot evaluate: "
-        f"{first.message} at {first.span}", expr.span(0, len(expr.text)),
-        f"try --decision {' or '.join(fits)}" if fits else None)])
+    raise WQError(
+        [
+            Diagnostic(
+                "WQ-NAME",
+                f"this expression uses definitions that decision `{decision}` cannot evaluate: "
+                f"{first.message} at {first.span}",
+                expr.span(0, len(expr.text)),
+                f"try --decision {' or '.join(fits)}" if fits else None,
+            )
+        ]
+    )
 
 
 def _parse(text: str, file: str) -> Expr:
@@ -120,9 +131,8 @@ def _run(checker: Checker, expr: Expr, doc: dict):
     """Compile ``expr`` once it checks, and evaluate it on ``doc``; a runtime fault is a WQ-EVAL error."""
     if checker.diagnostics:
         raise WQError(checker.diagnostics)
-    fn = CodeGen(checker).function(expr.node)
+    fn = CodeGen(checker).function(expr.node, expr)
     try:
-        return fn(doc, {})
+        return fn(Context(doc))
     except FAULTS as e:
-        span = e.span if isinstance(e, EvalFault) and e.span else expr.span(getattr(e, "pos", None) or 0)
-        raise WQError([Diagnostic("WQ-EVAL", fault_message(e), span)]) from None
+        raise WQError([fault_diagnostic(e, expr, None, None)]) from None

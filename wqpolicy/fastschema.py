@@ -7,30 +7,56 @@ call an invalid document valid. Wherever it is unsure (an integer written 1.0, a
 schema that uses what it does not handle (a remote $ref, oneOf, a format other than date) it declines as a whole:
 ``compile_check`` returns None and jsonschema does everything.
 """
+
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 from .values import exact_numbers, is_multiple
 
 Check = Callable[[object], bool]
 
-_ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "default",
-                          "examples", "enumDescriptions", "markdownDescription", "deprecated", "readOnly",
-                          "writeOnly"})
+_ANNOTATIONS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$comment",
+        "$defs",
+        "definitions",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "enumDescriptions",
+        "markdownDescription",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _TYPE_TEST = {  # of the value in variable {x}
-    "object": "type({x}) is dict", "array": "type({x}) is list", "string": "type({x}) is str",
-    "boolean": "type({x}) is bool", "integer": "type({x}) is int", "null": "{x} is None",
+    "object": "type({x}) is dict",
+    "array": "type({x}) is list",
+    "string": "type({x}) is str",
+    "boolean": "type({x}) is bool",
+    "integer": "type({x}) is int",
+    "null": "{x} is None",
     "number": "(type({x}) is int or (type({x}) is Decimal and {x}.is_finite()))",
 }
 _COMPARE = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
 _PY = {"object": "dict", "array": "list", "string": "str"}
-_SIZE = {"minItems": ("array", "<"), "maxItems": ("array", ">"), "minLength": ("string", "<"),
-         "maxLength": ("string", ">"), "minProperties": ("object", "<"), "maxProperties": ("object", ">")}
+_SIZE = {
+    "minItems": ("array", "<"),
+    "maxItems": ("array", ">"),
+    "minLength": ("string", "<"),
+    "maxLength": ("string", ">"),
+    "minProperties": ("object", "<"),
+    "maxProperties": ("object", ">"),
+}
 
 
 def _numbers_only(declared) -> bool:
@@ -81,8 +107,14 @@ class _Compiler:
     def __init__(self, root):
         self.root = root
         self.lines: list[str] = []
-        self.names: dict = {"Decimal": Decimal, "is_multiple": is_multiple, "valid_date": _valid_date,
-                            "exact": _exact, "NoneType": type(None), "MISSING": object()}
+        self.names: dict = {
+            "Decimal": Decimal,
+            "is_multiple": is_multiple,
+            "valid_date": _valid_date,
+            "exact": _exact,
+            "NoneType": type(None),
+            "MISSING": object(),
+        }
         self.count = self.nodes = 0
         self.expanding: list[str] = []  # the $refs being inlined: one of them again would be recursion
 
@@ -183,8 +215,10 @@ class _Compiler:
                 return [f"if not {test}: return False"]  # the type, checked first, let only int and Decimal by
             # numeric keywords ignore what is not a number; anything else numeric (a float) is in doubt
             number = _TYPE_TEST["number"].format(x=x)
-            return [f"if type({x}) not in (str, dict, list, bool, NoneType):",
-                    f"    if not ({number} and {test}): return False"]
+            return [
+                f"if type({x}) not in (str, dict, list, bool, NoneType):",
+                f"    if not ({number} and {test}): return False",
+            ]
         if k in ("enum", "const"):
             options = list(v) if k == "enum" else [v]
             if not all(o is None or type(o) in (str, int) for o in options):
@@ -214,13 +248,19 @@ class _Compiler:
         lines = [f"if not {x}.keys() <= {known}: return False"] if extra is False else []
         for name, sub in props.items():
             v = self.fresh("v")
-            lines += [f"{v} = {x}.get({name!r}, MISSING)", f"if {v} is not MISSING:",
-                      *("    " + line for line in self.emit(sub, v, depth + 1))]
+            lines += [
+                f"{v} = {x}.get({name!r}, MISSING)",
+                f"if {v} is not MISSING:",
+                *("    " + line for line in self.emit(sub, v, depth + 1)),
+            ]
         if extra is not False:
             k, v = self.fresh("k"), self.fresh("v")
             rest = self.emit(extra, v, depth + 2)
-            lines += [f"for {k}, {v} in {x}.items():", f"    if {k} not in {known}:",
-                      *("        " + line for line in rest)]
+            lines += [
+                f"for {k}, {v} in {x}.items():",
+                f"    if {k} not in {known}:",
+                *("        " + line for line in rest),
+            ]
         return lines
 
     def ref(self, ref: str, x: str, depth: int) -> list[str]:

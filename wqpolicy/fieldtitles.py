@@ -1,6 +1,6 @@
 """What people call the fields of an input document: each field's Chinese and English title from its input
-schema (``title`` in Chinese, ``x-title-en`` in English), a path named as a material (``专家评审意见：平台使用方满意度``),
-and the labels of a field's allowed codes (``x-enum-labels``).
+schema (``title`` in Chinese, ``x-title-en`` in English), a path named as a material
+(``专家评审意见：平台使用方满意度``), and the labels of a field's allowed codes (``x-enum-labels``).
 
 >>> schema = {"properties": {"expert_review": {"title": "专家评审意见", "x-title-en": "Expert review",
 ...     "properties": {"satisfaction": {"title": "平台使用方满意度", "x-title-en": "User satisfaction"}}}}}
@@ -10,6 +10,7 @@ Text(zh='专家评审意见：平台使用方满意度', en='Expert review: user
 >>> titles.material("staff.total")          # no title: the path, as it is
 Text(zh='staff.total', en='staff.total')
 """
+
 from __future__ import annotations
 
 import re

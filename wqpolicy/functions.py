@@ -4,15 +4,15 @@ Each entry gives its arity, how its result type follows from its argument types,
 collection (``sum(x for x in xs)`` / ``sum(xs)``), and its implementation. Unknown arguments make a
 ``strict`` function's result unknown; the others (any, all, known, value_or) follow Kleene logic.
 """
+
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable
 
 from . import types as T
-from .absent import unread
 from .display import decimal_text
 from .values import UNKNOWN, EvalFault, Year, is_number, is_whole, quantize
 
@@ -68,10 +68,7 @@ def _bools(args):
 
 
 def _known_only(values):
-    for v in values:
-        if v is UNKNOWN:
-            return False
-    return True
+    return all(v is not UNKNOWN for v in values)
 
 
 _ZERO = Decimal(0)
@@ -101,6 +98,7 @@ def _extreme(pick):
         if not xs:
             return UNKNOWN
         return pick(xs)
+
     return impl
 
 
@@ -161,7 +159,12 @@ def round_step(places) -> Decimal | None:
 def _round(x, places):
     step = round_step(places)
     if step is None:
-        raise EvalFault(f"round: places must be a whole number from 0 to 12, not {decimal_text(places)}")
+        shown = decimal_text(places)
+        raise EvalFault(
+            f"round: places must be a whole number from 0 to 12, not {shown}",
+            None,
+            f"round：小数位数须为 0 到 12 的整数，而不是 {shown}",
+        )
     return quantize(x, step, ROUND_HALF_UP)
 
 
@@ -176,33 +179,35 @@ def _year(d):
 def _date(y, m, d):
     parts = (y, m, d)
     if not all(is_whole(x) for x in parts):  # never truncate: date(2021, 6, 30.5) is a mistake, not 2021-06-30
-        raise EvalFault(f"date({_parts(parts)}): each part must be a whole number")
+        raise EvalFault(
+            f"date({_parts(parts)}): each part must be a whole number",
+            None,
+            f"date({_parts(parts)})：年、月、日须为整数",
+        )
     try:
         return datetime.date(int(y), int(m), int(d))
     except ValueError as e:
-        raise EvalFault(f"date({_parts(parts)}): {e}") from None
+        raise EvalFault(f"date({_parts(parts)}): {e}", None, f"date({_parts(parts)})：不是有效日期（{e}）") from None
     except OverflowError:  # a part beyond a C integer (date(10^15, 1, 1)) is out of range, as a smaller one is
-        name, x = next(((n, x) for n, x in zip(("year", "month", "day"), parts) if abs(x) >= 2 ** 31), ("a part", y))
-        raise EvalFault(f"date({_parts(parts)}): {name} {decimal_text(x)} is out of range") from None
+        name, x = next(((n, x) for n, x in zip(("year", "month", "day"), parts) if abs(x) >= 2**31), ("a part", y))
+        zh = {"year": "年", "month": "月", "day": "日"}.get(name, "一部分")
+        raise EvalFault(
+            f"date({_parts(parts)}): {name} {decimal_text(x)} is out of range",
+            None,
+            f"date({_parts(parts)})：{zh} {decimal_text(x)} 超出范围",
+        ) from None
 
 
 def _parts(parts) -> str:
-    return ", ".join(decimal_text(x) if is_number(x) else str(x)
-                     for x in parts)
+    return ", ".join(decimal_text(x) if is_number(x) else str(x) for x in parts)
 
 
 def _value_or(x, default):
-    if x is UNKNOWN:
-        unread()  # asked about, not needed: never named as missing
-        return default
-    return x
+    return default if x is UNKNOWN else x  # the compiler writes it inline, telling the context (absent.py)
 
 
 def _known(x) -> bool:
-    if x is UNKNOWN:
-        unread()
-        return False
-    return True
+    return x is not UNKNOWN  # the compiler writes it inline, telling the context (absent.py)
 
 
 def _same(args):
@@ -223,34 +228,122 @@ def _count_type(args):
     return T.NUMBER
 
 
-BUILTINS: dict[str, Builtin] = {b.name: b for b in [
-    Builtin("sum", 1, 1, "sum(xs): the total of a list of numbers (0 for none)", _numbers, _sum, collection=True,
-            known_impl=_sum_known),
-    Builtin("count", 1, 1, "count(x for x in xs if c): how many items pass (a list of booleans counts its trues)",
-            _count_type, _count, collection=True),
-    Builtin("mean", 1, 1, "mean(xs): the arithmetic mean; unknown for an empty list", _numbers, _mean,
-            collection=True, known_impl=_mean_known),
-    Builtin("min", 1, 8, "min(a, b, …) or min(xs): the smallest value; unknown for an empty list", _orderable,
-            _extreme(min), collection=True),
-    Builtin("max", 1, 8, "max(a, b, …) or max(xs): the largest value; unknown for an empty list", _orderable,
-            _extreme(max), collection=True),
-    Builtin("any", 1, 1, "any(c for x in xs): true if one item is true (Kleene: else unknown if one is unknown)",
-            _bools, _any, collection=True, strict=False),
-    Builtin("all", 1, 1, "all(c for x in xs): true if every item is true (Kleene)", _bools, _all,
-            collection=True, strict=False),
-    Builtin("distinct", 1, 1, "distinct(xs): the list without repeats, first occurrence kept",
-            lambda a: T.ListOf(_items(a[0])), _distinct, collection=True),
-    Builtin("len", 1, 1, "len(xs): the number of items of a list (or characters of text)", _length_of, _len),
-    Builtin("round", 2, 2, "round(x, places): x rounded half-up to `places` decimals (round(x, 2) = to the fen)",
+BUILTINS: dict[str, Builtin] = {
+    b.name: b
+    for b in [
+        Builtin(
+            "sum",
+            1,
+            1,
+            "sum(xs): the total of a list of numbers (0 for none)",
+            _numbers,
+            _sum,
+            collection=True,
+            known_impl=_sum_known,
+        ),
+        Builtin(
+            "count",
+            1,
+            1,
+            "count(x for x in xs if c): how many items pass (a list of booleans counts its trues)",
+            _count_type,
+            _count,
+            collection=True,
+        ),
+        Builtin(
+            "mean",
+            1,
+            1,
+            "mean(xs): the arithmetic mean; unknown for an empty list",
+            _numbers,
+            _mean,
+            collection=True,
+            known_impl=_mean_known,
+        ),
+        Builtin(
+            "min",
+            1,
+            8,
+            "min(a, b, …) or min(xs): the smallest value; unknown for an empty list",
+            _orderable,
+            _extreme(min),
+            collection=True,
+        ),
+        Builtin(
+            "max",
+            1,
+            8,
+            "max(a, b, …) or max(xs): the largest value; unknown for an empty list",
+            _orderable,
+            _extreme(max),
+            collection=True,
+        ),
+        Builtin(
+            "any",
+            1,
+            1,
+            "any(c for x in xs): true if one item is true (Kleene: else unknown if one is unknown)",
+            _bools,
+            _any,
+            collection=True,
+            strict=False,
+        ),
+        Builtin(
+            "all",
+            1,
+            1,
+            "all(c for x in xs): true if every item is true (Kleene)",
+            _bools,
+            _all,
+            collection=True,
+            strict=False,
+        ),
+        Builtin(
+            "distinct",
+            1,
+            1,
+            "distinct(xs): the list without repeats, first occurrence kept",
+            lambda a: T.ListOf(_items(a[0])),
+            _distinct,
+            collection=True,
+        ),
+        Builtin("len", 1, 1, "len(xs): the number of items of a list (or characters of text)", _length_of, _len),
+        Builtin(
+            "round",
+            2,
+            2,
+            "round(x, places): x rounded half-up to `places` decimals (round(x, 2) = to the fen)",
             lambda a: (_need(a[0], T.NUMBER, "the value"), _need(a[1], T.NUMBER, "places"), T.NUMBER)[-1],
-            _round),
-    Builtin("abs", 1, 1, "abs(x): the absolute value", lambda a: (_need(a[0], T.NUMBER, "the value"), T.NUMBER)[-1],
-            abs),
-    Builtin("year", 1, 1, "year(d): the calendar year of a date",
-            lambda a: (_need(a[0], T.DATE, "the value"), T.NUMBER)[-1], _year),
-    Builtin("date", 3, 3, "date(y, m, d): the date of a year, month and day",
-            lambda a: ([_need(x, T.NUMBER, "each part") for x in a], T.DATE)[-1], _date),
-    Builtin("known", 1, 1, "known(x): true when x has a value, false when it is missing (never unknown)",
-            lambda a: T.BOOL, _known, strict=False),
-    Builtin("value_or", 2, 2, "value_or(x, d): x, or d when x is missing", _same, _value_or, strict=False),
-]}
+            _round,
+        ),
+        Builtin(
+            "abs", 1, 1, "abs(x): the absolute value", lambda a: (_need(a[0], T.NUMBER, "the value"), T.NUMBER)[-1], abs
+        ),
+        Builtin(
+            "year",
+            1,
+            1,
+            "year(d): the calendar year of a date",
+            lambda a: (_need(a[0], T.DATE, "the value"), T.NUMBER)[-1],
+            _year,
+        ),
+        Builtin(
+            "date",
+            3,
+            3,
+            "date(y, m, d): the date of a year, month and day",
+            lambda a: ([_need(x, T.NUMBER, "each part") for x in a], T.DATE)[-1],
+            _date,
+        ),
+        Builtin(
+            "known",
+            1,
+            1,
+            "known(x): true when x has a value, false when it is missing (never unknown)",
+            lambda a: T.BOOL,
+            _known,
+            strict=False,
+        ),
+        Builtin("value_or", 2, 2, "value_or(x, d): x, or d when x is missing", _same, _value_or, strict=False),
+    ]
+}

@@ -1,5 +1,6 @@
 """The impact of a policy change over test cases: every case evaluated under both compiled versions, and each
 one whose outcome, rule outcomes or outputs move, with money differences (``case_impact(old, new, cases)``)."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import WQError
 from .display import display
+from .errors import WQError
 
 
 @dataclass
@@ -33,8 +34,13 @@ class OutputChange:
 
     def to_json(self) -> dict:
         diff = self.difference
-        return {"name": self.name, "kind": self.kind, "before": self.before, "after": self.after,
-                "difference": format(diff, "f") if diff is not None else None}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "before": self.before,
+            "after": self.after,
+            "difference": format(diff, "f") if diff is not None else None,
+        }
 
 
 @dataclass
@@ -54,9 +60,14 @@ class CaseChange:
         return self.before != self.after
 
     def to_json(self) -> dict:
-        return {"case": self.case, "decision": self.decision, "before": self.before, "after": self.after,
-                "rules": [{"id": r, "before": b, "after": a} for r, b, a in self.rules],
-                "outputs": [o.to_json() for o in self.outputs]}
+        return {
+            "case": self.case,
+            "decision": self.decision,
+            "before": self.before,
+            "after": self.after,
+            "rules": [{"id": r, "before": b, "after": a} for r, b, a in self.rules],
+            "outputs": [o.to_json() for o in self.outputs],
+        }
 
 
 @dataclass
@@ -69,8 +80,10 @@ class DecisionCount:
     money: dict = field(default_factory=dict)  # money output -> the sum of its differences over the cases
 
     def to_json(self) -> dict:
-        return {**{k: v for k, v in self.__dict__.items() if k != "money"},
-                "money": {name: format(total, "f") for name, total in sorted(self.money.items())}}
+        return {
+            **{k: v for k, v in self.__dict__.items() if k != "money"},
+            "money": {name: format(total, "f") for name, total in sorted(self.money.items())},
+        }
 
 
 @dataclass
@@ -81,8 +94,13 @@ class Impact:
     skipped: list  # cases written for another policy
 
     def to_json(self) -> dict:
-        return {"cases": self.cases, "changed": len(self.changed), "by_decision": [c.to_json() for c in self.counts],
-                "cases_changed": [c.to_json() for c in self.changed], "skipped": list(self.skipped)}
+        return {
+            "cases": self.cases,
+            "changed": len(self.changed),
+            "by_decision": [c.to_json() for c in self.counts],
+            "cases_changed": [c.to_json() for c in self.changed],
+            "skipped": list(self.skipped),
+        }
 
 
 def case_impact(old_policy, new_policy, cases: list, base: Path | None = None) -> Impact:
@@ -141,8 +159,11 @@ def _run(policy, case) -> _Result:
 
 
 def _compare(name, decision, a: _Result, b: _Result) -> CaseChange | None:
-    rules = [(rid, a.rules.get(rid), b.rules.get(rid)) for rid in sorted(set(a.rules) | set(b.rules))
-             if a.rules.get(rid) != b.rules.get(rid)]
+    rules = [
+        (rid, a.rules.get(rid), b.rules.get(rid))
+        for rid in sorted(set(a.rules) | set(b.rules))
+        if a.rules.get(rid) != b.rules.get(rid)
+    ]
     outputs = []
     for out in sorted(set(a.outputs) | set(b.outputs)):
         ka, fa, va = a.outputs.get(out, (None, None, None))
@@ -151,9 +172,12 @@ def _compare(name, decision, a: _Result, b: _Result) -> CaseChange | None:
             continue
         if _same_rows(va, vb):  # a list of records: the fields that changed, each with its own kind
             fields = fb or fa or {}
-            outputs += [OutputChange(f"{out}[{i}].{k}", fields.get(k), x.get(k), y.get(k))
-                        for i, (x, y) in enumerate(zip(va, vb)) for k in sorted(set(x) | set(y), key=str)
-                        if x.get(k) != y.get(k)]
+            outputs += [
+                OutputChange(f"{out}[{i}].{k}", fields.get(k), x.get(k), y.get(k))
+                for i, (x, y) in enumerate(zip(va, vb))
+                for k in sorted(set(x) | set(y), key=str)
+                if x.get(k) != y.get(k)
+            ]
         else:
             outputs.append(OutputChange(out, kb or ka, va, vb))
     if a.state == b.state and not rules and not outputs:
@@ -163,8 +187,7 @@ def _compare(name, decision, a: _Result, b: _Result) -> CaseChange | None:
 
 def _same_rows(a, b) -> bool:
     """Whether ``a`` and ``b`` are lists of records, as many on each side."""
-    return (isinstance(a, list) and isinstance(b, list) and len(a) == len(b)
-            and all(isinstance(x, dict) for x in a + b))
+    return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(isinstance(x, dict) for x in a + b)
 
 
 def _case_name(path: Path, base: Path) -> str:

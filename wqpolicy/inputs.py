@@ -1,5 +1,6 @@
 """Input documents: loading them (YAML or JSON, exact numbers), validating them against their decision's
 schema with JSON paths and line numbers, and turning date strings into dates."""
+
 from __future__ import annotations
 
 import datetime
@@ -10,14 +11,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import types as T
+from .display import excerpt
 from .errors import Diagnostic, WQError
 from .fastschema import compile_check
 from .jsonmarks import JsonMarks
 from .jsonmarks import usable as json_lines
-from .schemas import error_message, inlined, resolver, validator
+from .schemas import error_message, error_path, inlined, resolver, validator
 from .source import Span
 from .values import exact_numbers
-from .yamlload import MAX_DEPTH, LazyMarks, Marks, decimal_number, load_yaml, read_text, whole_number
+from .yamlload import MAX_DEPTH, MAX_VALUES, LazyMarks, Marks, decimal_number, load_yaml, read_text, whole_number
 
 
 def load_input(path: str | Path, text: str | None = None):
@@ -25,7 +27,7 @@ def load_input(path: str | Path, text: str | None = None):
     name = str(path)
     if text is None:
         text = read_text(path)
-    doc = _json_document(text)
+    doc = _json_document(text, name)
     if doc is not None:  # what the bureau's systems send: read without marks, found only if an error needs them
         marks = JsonMarks(text, name) if json_lines(text) else LazyMarks(lambda: _marks_of(text, name))
     else:
@@ -36,8 +38,16 @@ def load_input(path: str | Path, text: str | None = None):
         raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields", Span(name, 1, 1))])
     decision = doc.get("decision")
     if decision is not None and not isinstance(decision, str):
-        raise WQError([Diagnostic("WQ-INPUT", f"decision: {decision!r} is not the name of a decision",
-                                  marks.span(("decision",)))])
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-INPUT",
+                    f"decision: {excerpt(repr(decision))} is not the name of a decision",
+                    marks.span(("decision",)),
+                    subject="decision",
+                )
+            ]
+        )
     return doc, marks
 
 
@@ -47,8 +57,16 @@ def _json_syntax(text: str, name: str) -> None:
     try:
         json.loads(text)
     except json.JSONDecodeError as e:
-        raise WQError([Diagnostic("WQ-INPUT", f"not valid JSON: {e.msg}", Span(name, e.lineno, e.colno),
-                                  "a .json file must be JSON (numbers in decimal, text in double quotes)")]) from None
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-INPUT",
+                    f"not valid JSON: {e.msg}",
+                    Span(name, e.lineno, e.colno),
+                    "a .json file must be JSON (numbers in decimal, text in double quotes)",
+                )
+            ]
+        ) from None
     except (ValueError, RecursionError):
         pass
 
@@ -62,18 +80,49 @@ def _marks_of(text: str, name: str) -> Marks:
         return Marks()
 
 
-def _json_document(text: str) -> dict | None:
+def _json_document(text: str, name: str = "") -> dict | None:
     """``text`` read as one JSON object, to the same values ``load_yaml`` gives (exact Decimals, ints, no dates),
     when it is one that ``load_yaml`` accepts as it is; None for anything else — not JSON, not an object, a
     duplicate key, NaN, a number too long, nesting near the limit — which ``load_yaml`` then reads and words."""
     if not text.lstrip().startswith("{"):
         return None
     try:
-        doc = json.loads(text, parse_float=decimal_number, parse_int=whole_number, parse_constant=_refuse,
-                         object_pairs_hook=_unique_keys)
+        doc = json.loads(
+            text,
+            parse_float=decimal_number,
+            parse_int=whole_number,
+            parse_constant=_refuse,
+            object_pairs_hook=_unique_keys,
+        )
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as are the hooks' refusals
         return None
+    if isinstance(doc, dict) and _count(doc) > MAX_VALUES:  # said here: read again as YAML, it would take 1 GB
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-INPUT",
+                    f"more than {MAX_VALUES:,} values in one document",
+                    Span(name, 1, 1),
+                    "an engine limit, far above what an application holds: check what produced it",
+                    zh=f"一份文件中的值超过 {MAX_VALUES:,} 个",
+                    hint_zh="这是引擎的限制，远超一份申请所需：请检查生成该文件的程序",
+                )
+            ]
+        )
     return doc if isinstance(doc, dict) and _plain(doc) else None
+
+
+def _count(value) -> int:
+    """The values ``value`` holds, itself included, counted without recursion."""
+    count, stack = 0, [value]
+    while stack:
+        v = stack.pop()
+        count += 1
+        if isinstance(v, dict):
+            stack += v.values()
+        elif isinstance(v, list):
+            stack += v
+    return count
 
 
 def _refuse(raw: str):
@@ -127,7 +176,7 @@ def not_json(doc, file: str | None = None) -> Diagnostic | None:
             if bad is _UNBUILT:
                 stack += [(x, f"{path}.{k}" if path else k, depth + 1) for k, x in v.items()]
                 continue
-            problem = f"the key {bad!r} is not text"
+            problem = f"the key {excerpt(repr(bad))} is not text"
         elif isinstance(v, list):
             stack += [(x, f"{path}[{i}]", depth + 1) for i, x in enumerate(v)]
             continue
@@ -135,8 +184,12 @@ def not_json(doc, file: str | None = None) -> Diagnostic | None:
             continue
         else:
             problem = f"a {type(v).__name__} is no JSON value"
-        shown = path if len(path) <= 80 else path[:80] + "…"
-        return Diagnostic("WQ-INPUT", f"{shown or '(document)'}: {problem}", Span(file, 1, 1) if file else None)
+        return Diagnostic(
+            "WQ-INPUT",
+            f"{excerpt(path, 80) or '(document)'}: {problem}",
+            Span(file, 1, 1) if file else None,
+            subject=path or None,
+        )
     return None
 
 
@@ -146,15 +199,54 @@ _UNBUILT = object()
 MAX_INPUT_ERRORS = 50
 
 
-class InputSchema:
-    """One decision's input schema, compiled once."""
+# Bounds on an input document where its schema declares none (engine settings, not numbers of any policy): items
+# of a list, characters of a text, fields of a mapping. A schema's own `maxItems`, `maxLength` or `maxProperties`
+# replaces them; the checker's cost estimate reads the same bounds (types.ListOf.bound).
+MAX_LIST_ITEMS = T.MAX_LIST_ITEMS
+MAX_TEXT_CHARS = 1_000
+MAX_FIELDS = 1_000
+_DEFAULT_BOUNDS = {"maxItems": MAX_LIST_ITEMS, "maxLength": MAX_TEXT_CHARS, "maxProperties": MAX_FIELDS}
 
-    def __init__(self, schema: dict, path: str):
-        folder = str(Path(path).parent.parent) if Path(path).parent.name == "inputs" else str(Path(path).parent)
+# Keywords whose schemas a bound may be added to without changing what else the schema means: not `not`, `if`
+# or `contains`, where a stricter schema would let more through.
+_BOUNDED_ONE = ("additionalProperties", "items", "then", "else", "unevaluatedItems", "unevaluatedProperties")
+_BOUNDED_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
+_BOUNDED_NAMED = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+
+
+def bounded(schema):
+    """A copy of ``schema`` in which every schema a value is checked against limits its lists, texts and
+    mappings: by its own `maxItems`, `maxLength`, `maxProperties`, or by the defaults above. A schema that is only
+    a `$ref` is left as it is (what it points at is bounded)."""
+    if not isinstance(schema, dict):
+        return schema
+    out = dict(schema)
+    if set(out) - {"$ref", "$comment", "description", "title"} or "$ref" not in out:
+        for k, v in _DEFAULT_BOUNDS.items():
+            out.setdefault(k, v)
+    for k in _BOUNDED_ONE:
+        if isinstance(out.get(k), dict):
+            out[k] = bounded(out[k])
+    for k in _BOUNDED_MANY:
+        if isinstance(out.get(k), list):
+            out[k] = [bounded(x) for x in out[k]]
+    for k in _BOUNDED_NAMED:
+        if isinstance(out.get(k), dict):
+            out[k] = {n: bounded(x) for n, x in out[k].items()}
+    return out
+
+
+class InputSchema:
+    """One decision's input schema, compiled once. ``resources``: the schema files its `$ref`s name, by URI
+    (schema_files.SchemaFile.resources); nothing else is looked up."""
+
+    def __init__(self, schema: dict, path: str, resources: dict | None = None):
+        schema = bounded(schema)
+        resources = {uri: bounded(x) for uri, x in (resources or {}).items()}
         self.path = path
-        self.validator = validator(inlined(schema), folder)
+        self.validator = validator(inlined(schema), resources=resources)
         self._schema, self._check = schema, _UNBUILT
-        self.type = T.from_schema(schema, resolver(schema, folder))
+        self.type = T.from_schema(schema, resolver(schema, resources=resources))
         self._convert = _date_converter(self.type)
 
     @property
@@ -172,11 +264,18 @@ class InputSchema:
 
     def validated(self, doc, marks: Marks | None = None, file: str | None = None) -> dict:
         """``prepare(doc)`` once the document passes its schema; WQError with every violation if it does not."""
-        if self.certainly_valid is None or not self.certainly_valid(doc):  # its yes: valid, and already exact
+        check = self.certainly_valid
+        if check is None or not check(doc):  # its yes: valid, and already exact
+            try:
+                exact = exact_numbers(doc)
+            except RecursionError:  # a document that holds itself: not_json says so below
+                exact = None
+            if check is not None and exact is not None and exact is not doc and check(exact):
+                return self._convert(exact) if self._convert else exact  # floats (json.load's), valid read exactly
             problem = not_json(doc, file)
             if problem:
                 raise WQError([problem])
-            doc = exact_numbers(doc)
+            doc = exact if exact is not None else exact_numbers(doc)
             problems = self._errors(doc, marks, file)
             if problems:
                 raise WQError(problems)
@@ -192,13 +291,20 @@ class InputSchema:
             span = marks.schema_span(e) if marks is not None else None
             if span is None and file:
                 span = Span(file, 1, 1)
-            out.append(Diagnostic("WQ-INPUT", error_message(e), span))
+            path = error_path(e)
+            out.append(Diagnostic("WQ-INPUT", error_message(e), span, subject=None if path == "(document)" else path))
         if len(out) > MAX_INPUT_ERRORS:  # a document wrong throughout: the first errors say what to mend
             out = sorted(out[:MAX_INPUT_ERRORS])
             last = out[-1].span  # the line saying so placed just after the last error shown, to be read after it
             after = Span(last.file, last.line, last.col + 1) if last is not None else None
-            return out + [Diagnostic("WQ-INPUT", f"more errors not shown: the first {MAX_INPUT_ERRORS} are above",
-                                     after, "correct them and run again")]
+            return out + [
+                Diagnostic(
+                    "WQ-INPUT",
+                    f"more errors not shown: the first {MAX_INPUT_ERRORS} are above",
+                    after,
+                    "correct them and run again",
+                )
+            ]
         return sorted(out)
 
     def prepare(self, doc: dict) -> dict:
@@ -211,6 +317,7 @@ class InputSchema:
 def _date_converter(t):
     """A function converting date strings at the places ``t`` says are dates, or None if there are none."""
     if t == T.DATE:
+
         def conv(v):
             if isinstance(v, str):
                 try:
@@ -218,6 +325,7 @@ def _date_converter(t):
                 except ValueError:
                     return v
             return v
+
         return conv
     if isinstance(t, T.ListOf):
         inner = _date_converter(t.item)
@@ -237,5 +345,6 @@ def _date_converter(t):
                 if n in out:
                     out[n] = c(out[n])
             return out
+
         return record
     return None

@@ -1,12 +1,13 @@
 """Where a path of a JSON input document sits in its text, found only when an error asks: the values before it
 are skipped by json's own decoder (C speed), each place passed kept for the next path, so placing the errors of a
 4 MB document takes a walk along it, where reading the whole of it again for YAML marks took seconds."""
+
 from __future__ import annotations
 
 import json
 from json.decoder import scanstring
 
-from .source import ScalarMark
+from .source import ScalarMark, line_col
 from .yamlload import Marks
 
 _SKIP = json.JSONDecoder().raw_decode
@@ -40,9 +41,8 @@ class JsonMarks(Marks):
         if place is None or (keyed and place[0] is None):
             return None
         start, end, style = (place[0], place[1], '"') if keyed else place[2:]
-        text = self._text
-        line = text.count("\n", 0, start)
-        return ScalarMark(self._file, text, start, end, style, line, start - (text.rfind("\n", 0, start) + 1))
+        line, col = line_col(self._text, start)
+        return ScalarMark(self._file, self._text, start, end, style, line, col)
 
 
 def usable(text: str) -> bool:

@@ -3,6 +3,7 @@ definitions it uses: a numeric input field (``service_area_m2``), a numeric fiel
 (``finances[2].rd_expense``), or a new item of a list that a ``sum`` counts, of a category its filter accepts
 (a new ``investment`` line of an eligible category). Also every input path the condition reads, for saying which
 materials decide it when no figure can. Static: nothing here evaluates anything."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -126,8 +127,13 @@ class LeverFinder:
             self._walk(n.element, inner, out, seen)
             if n.cond is not None:
                 self._walk(n.cond, inner, out, seen)
-            if n.func == "sum" and source and isinstance(n.element, ast.Field) \
-                    and isinstance(n.element.subject, ast.Name) and n.element.subject.name == n.var:
+            if (
+                n.func == "sum"
+                and source
+                and isinstance(n.element, ast.Field)
+                and isinstance(n.element.subject, ast.Name)
+                and n.element.subject.name == n.var
+            ):
                 for code_field, codes in self._accepted(n.cond, n.var):
                     out.sums.append((source, n.element.name, code_field, codes))
             return
@@ -141,8 +147,13 @@ class LeverFinder:
             return []
         if isinstance(cond, ast.Binary) and cond.op == "and":
             return self._accepted(cond.left, var) + self._accepted(cond.right, var)
-        if isinstance(cond, ast.Binary) and cond.op in ("in", "==") and isinstance(cond.left, ast.Field) \
-                and isinstance(cond.left.subject, ast.Name) and cond.left.subject.name == var:
+        if (
+            isinstance(cond, ast.Binary)
+            and cond.op in ("in", "==")
+            and isinstance(cond.left, ast.Field)
+            and isinstance(cond.left.subject, ast.Name)
+            and cond.left.subject.name == var
+        ):
             value = self._constant(cond.right)
             if cond.op == "==" and isinstance(value, str):
                 return [(cond.left.name, (value,))]
@@ -187,14 +198,25 @@ class LeverFinder:
                 if (list_path, amount, code_field, code) in codes_seen:
                     continue
                 codes_seen.add((list_path, amount, code_field, code))
-                out.append(Lever("new_item", f"{list_path}[+].{amount}", number, list_path, None, amount,
-                                 {code_field: code}, excluded))
+                out.append(
+                    Lever(
+                        "new_item",
+                        f"{list_path}[+].{amount}",
+                        number,
+                        list_path,
+                        None,
+                        amount,
+                        {code_field: code},
+                        excluded,
+                    )
+                )
         return out
 
 
 def value_at(doc: Any, path: str) -> Any:
     """The value at a dotted path (``staff.total``, ``finances[2].revenue``) of a document, or None."""
     from .fieldtitles import path_steps
+
     for step in path_steps(path):
         if isinstance(step, int):
             doc = doc[step] if isinstance(doc, list) and 0 <= step < len(doc) else None

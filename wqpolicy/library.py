@@ -1,14 +1,16 @@
 """Policy files found under folders, by id and version: picking the version in force, resolving `extends`,
 building a ``Policy``, checking every version and its timeline, and the lock file of reviewed bases."""
+
 from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from .blame import blame_revision
+from .clock import today
 from .errors import Diagnostic, WQError
 from .lockfile import LOCK_NAME, read_lock
 from .model import PolicyVersion
@@ -21,7 +23,6 @@ from .schemas import data_dir
 from .source import Span
 from .versions import PolicyFile, base_changes, in_force, item_hashes, read_policy_file, resolve, timeline_problems
 from .yamlload import not_special
-
 
 # Build errors that leave every parameter, definition and rule in the model, so its expressions can be checked:
 # an expression that does not parse, a clause id, a clause map entry, a name given twice, a date out of order.
@@ -78,8 +79,14 @@ class Library:
             try:
                 real = path.resolve()
             except (OSError, RuntimeError):  # RuntimeError before Python 3.13, OSError (ELOOP) from it on
-                self.problems.append(Diagnostic("WQ-FILE", "cannot read: a symbolic link that leads round in a loop",
-                                                Span(str(path), 1, 1), "remove it, or point it at a file"))
+                self.problems.append(
+                    Diagnostic(
+                        "WQ-FILE",
+                        "cannot read: a symbolic link that leads round in a loop",
+                        Span(str(path), 1, 1),
+                        "remove it, or point it at a file",
+                    )
+                )
                 continue
             if real in self._seen:
                 continue
@@ -95,9 +102,12 @@ class Library:
                 continue  # not a policy file (a case, an example): folders may hold both
             versions = self.files.setdefault(pf.id, {})
             if pf.version in versions:
-                twice = Diagnostic("WQ-DUPLICATE", f"version `{pf.version}` of `{pf.id}` is also in "
-                                   f"{versions[pf.version].path}", pf.marks.span(("version",)),
-                                   "which one to use is not clear: rename one version, or give one folder")
+                twice = Diagnostic(
+                    "WQ-DUPLICATE",
+                    f"version `{pf.version}` of `{pf.id}` is also in {versions[pf.version].path}",
+                    pf.marks.span(("version",)),
+                    "which one to use is not clear: rename one version, or give one folder",
+                )
                 self.problems.append(twice)
                 if not beside:
                     self._twice.setdefault((pf.id, pf.version), []).append(twice)
@@ -105,14 +115,14 @@ class Library:
             versions[pf.version] = pf
 
     @classmethod
-    def over_bundled(cls, paths, exclude=()) -> "Library":
+    def over_bundled(cls, paths, exclude=()) -> Library:
         """The policies under ``paths``, then the bundled ones they lack (the bases of their revisions, say).
         A version in ``paths`` wins over an installed copy of the same version."""
         library = cls(paths, exclude)
         library.add_missing(cls())
         return library
 
-    def add_missing(self, other: "Library") -> None:
+    def add_missing(self, other: Library) -> None:
         """Take from ``other`` the versions this library lacks (bases of its revisions, say); ours win."""
         self._built.clear()
         for policy_id, versions in other.files.items():
@@ -203,30 +213,59 @@ class Library:
 
     def pick(self, ref: str | None = None, on: datetime.date | None = None) -> tuple[str, str]:
         """(id, version) for ``ID@VERSION``, ``ID`` (in force on ``on``) or None (the only policy)."""
-        on = on or datetime.date.today()
+        on = on or today()
         policy_id, at, version = (ref or "").partition("@")
         if ref is not None and (not policy_id or (at and not version) or "@" in version):
-            raise WQError([Diagnostic("WQ-VERSION", f"`{ref}` is not a policy reference",
-                                      hint="write ID, ID@VERSION or the path of a policy file; `wqpolicy list` "
-                                      "shows the ids and versions")])
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-VERSION",
+                        f"`{ref}` is not a policy reference",
+                        hint="write ID, ID@VERSION or the path of a policy file; `wqpolicy list` "
+                        "shows the ids and versions",
+                    )
+                ]
+            )
         if not self.files and self.problems:
             raise WQError(self.problems)  # the policy files could not be read: say why
         if not policy_id:
             if len(self.files) != 1:
-                raise WQError([Diagnostic("WQ-VERSION", "several policies are available; choose one with --policy "
-                                          + " | ".join(sorted(self.files)) if self.files else "no policy files found")])
+                raise WQError(
+                    [
+                        Diagnostic(
+                            "WQ-VERSION",
+                            "several policies are available; choose one with --policy " + " | ".join(sorted(self.files))
+                            if self.files
+                            else "no policy files found",
+                        )
+                    ]
+                )
             policy_id = next(iter(self.files))
         if policy_id not in self.files:
             if self.problems:
                 raise WQError(self.problems)
             from .errors import did_you_mean
-            raise WQError([Diagnostic("WQ-VERSION", f"no policy `{policy_id}`",
-                                      hint=did_you_mean(policy_id, self.files) or
-                                      "known: " + ", ".join(sorted(self.files)))])
+
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-VERSION",
+                        f"no policy `{policy_id}`",
+                        hint=did_you_mean(policy_id, self.files) or "known: " + ", ".join(sorted(self.files)),
+                    )
+                ]
+            )
         if version:
             if version not in self.files[policy_id]:
-                raise WQError([Diagnostic("WQ-VERSION", f"policy `{policy_id}` has no version `{version}`",
-                                          hint="versions: " + ", ".join(sorted(self.files[policy_id])))])
+                raise WQError(
+                    [
+                        Diagnostic(
+                            "WQ-VERSION",
+                            f"policy `{policy_id}` has no version `{version}`",
+                            hint="versions: " + ", ".join(sorted(self.files[policy_id])),
+                        )
+                    ]
+                )
             return policy_id, version
         # Chosen by the dates as written (every version states its own `effective_from`), and only the one chosen
         # is built: a long line of revisions is not all built to decide one document. A version whose dates
@@ -239,8 +278,15 @@ class Library:
             dated.append(_Dates(version, start, until))
         chosen = in_force(dated, on)
         if chosen is None:
-            raise WQError([Diagnostic("WQ-VERSION", f"no version of `{policy_id}` is in force on {on.isoformat()}",
-                                      hint="see `wqpolicy list` for the timeline, or give --policy ID@VERSION")])
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-VERSION",
+                        f"no version of `{policy_id}` is in force on {on.isoformat()}",
+                        hint="see `wqpolicy list` for the timeline, or give --policy ID@VERSION",
+                    )
+                ]
+            )
         self.build(policy_id, chosen.version)  # one that does not build is not passed over: its errors are raised
         return policy_id, chosen.version
 
@@ -277,7 +323,7 @@ class Library:
     def _base_problems(self, policy_id: str) -> list[Diagnostic]:
         """Revisions whose base changed since the folder's lock file recorded it (see `wqpolicy lock`)."""
         out = []
-        for version, pf in self.files[policy_id].items():
+        for _version, pf in self.files[policy_id].items():
             base = pf.doc.get("extends")
             if not isinstance(base, str) or base not in self.files[policy_id]:  # the schema reports a bad one
                 continue
@@ -300,13 +346,14 @@ class Library:
         lock file. Raises WQError when there is nothing to lock, a version does not build, or the file cannot be
         written."""
         import json
+
         entries, errors = {}, []
         here = folder.resolve()
         for policy_id, versions in self.files.items():
             for version, pf in versions.items():
                 if pf.path.parent.resolve() == here or any(
-                        v.doc.get("extends") == version and v.path.parent.resolve() == here
-                        for v in versions.values()):
+                    v.doc.get("extends") == version and v.path.parent.resolve() == here for v in versions.values()
+                ):
                     try:  # only a version that builds can be recorded as reviewed (and hashed item by item)
                         self.build(policy_id, version)
                         entries[f"{policy_id}@{version}"] = item_hashes(resolve(pf, versions).doc)
@@ -316,9 +363,17 @@ class Library:
         if errors:
             raise WQError(errors)
         if not entries:
-            raise WQError([d for d in self.problems if d.span and Path(d.span.file).parent.resolve() == here] or
-                          [Diagnostic("WQ-FILE", "no policy versions in this folder: nothing to lock",
-                                      Span(str(folder), 1, 1), hint="give the folder that holds the policy files")])
+            raise WQError(
+                [d for d in self.problems if d.span and Path(d.span.file).parent.resolve() == here]
+                or [
+                    Diagnostic(
+                        "WQ-FILE",
+                        "no policy versions in this folder: nothing to lock",
+                        Span(str(folder), 1, 1),
+                        hint="give the folder that holds the policy files",
+                    )
+                ]
+            )
         not_special(path, "remove it; `wqpolicy lock` writes the lock file itself")
         # whole or not at all: a full disk leaves the previous lock as it was
         return write_file(path, json.dumps(entries, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
@@ -329,7 +384,7 @@ def _blamed(pf: PolicyFile, model: PolicyVersion, diagnostics: list[Diagnostic])
     base = pf.doc.get("extends")
     if not base:
         return diagnostics
-    return blame_revision(diagnostics, str(pf.path), pf.marks, model.marks, model.origin, pf.version, str(base))
+    return blame_revision(diagnostics, str(pf.path), pf.marks, model.marks, model.origin, pf.version, str(base), model)
 
 
 @dataclass
@@ -342,9 +397,16 @@ class _Dates:
 def _too_deep(pf: PolicyFile) -> WQError:
     """What to say when checking or compiling a version runs out of Python's stack: the limits on expressions and
     on definitions built on definitions keep a policy far from it, so only their worst together gets here."""
-    return WQError([Diagnostic("WQ-CYCLE", "the definitions and expressions of this version nest too deeply to "
-                               "check (an engine limit)", Span(str(pf.path), 1, 1),
-                               "build fewer definitions on one another, and nest fewer brackets in each")])
+    return WQError(
+        [
+            Diagnostic(
+                "WQ-CYCLE",
+                "the definitions and expressions of this version nest too deeply to check (an engine limit)",
+                Span(str(pf.path), 1, 1),
+                "build fewer definitions on one another, and nest fewer brackets in each",
+            )
+        ]
+    )
 
 
 def _under(file, roots) -> bool:
@@ -362,9 +424,13 @@ def _real(path: Path) -> Path:
 
 def not_a_policy_file(pf: PolicyFile) -> Diagnostic:
     lacks = " and ".join(f"`{k}:`" for k in ("id", "version") if k not in pf.doc)
-    return Diagnostic("WQ-FILE", f"not a policy file: it has no {lacks}", Span(str(pf.path), 1, 1),
-                      "a policy file starts with `id:`, `version:` and `effective_from:`; a case or an input "
-                      "document cannot be used as --policy")
+    return Diagnostic(
+        "WQ-FILE",
+        f"not a policy file: it has no {lacks}",
+        Span(str(pf.path), 1, 1),
+        "a policy file starts with `id:`, `version:` and `effective_from:`; a case or an input "
+        "document cannot be used as --policy",
+    )
 
 
 def is_policy_file(ref: str) -> bool:

@@ -1,11 +1,12 @@
 """``load_policy``: the usual way in — a policy version by id, id@version, file or date, loaded, checked and
 compiled."""
+
 from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .errors import Diagnostic, WQError
 from .library import Library, is_policy_file, not_a_policy_file
@@ -14,8 +15,9 @@ from .versions import read_policy_file
 from .yamlload import Marks
 
 
-def load_policy(ref: PathLike | None = None, *, on: datetime.date | str | None = None,
-                paths: Iterable[PathLike] | None = None) -> Policy:
+def load_policy(
+    ref: PathLike | None = None, *, on: datetime.date | str | None = None, paths: Iterable[PathLike] | None = None
+) -> Policy:
     """Load, check and compile a policy version.
 
     ``ref`` is ``ID@VERSION``, ``ID`` (the version in force ``on``), the path of a policy file (str or Path: that
@@ -34,10 +36,13 @@ def load_policy(ref: PathLike | None = None, *, on: datetime.date | str | None =
     Traceback (most recent call last):
     wqpolicy.errors.WQError: error[WQ-VERSION]: policy `wuqing-five-platforms` has no version `2019` (versions: ...)
     """
-    if ref is not None and not isinstance(ref, (str, os.PathLike)) or isinstance(ref, os.PathLike) and not \
-            isinstance(os.fspath(ref), str):
-        raise TypeError(f"load_policy: ref must be an ID@VERSION, an ID or a policy file's path (str or Path), "
-                        f"not {type(ref).__name__}")
+    if (ref is not None and not isinstance(ref, (str, os.PathLike))) or (
+        isinstance(ref, os.PathLike) and not isinstance(os.fspath(ref), str)
+    ):
+        raise TypeError(
+            f"load_policy: ref must be an ID@VERSION, an ID or a policy file's path (str or Path), "
+            f"not {type(ref).__name__}"
+        )
     if ref is not None:
         ref = os.fspath(ref)
     on = _day(on)
@@ -67,8 +72,15 @@ def _day(on) -> datetime.date | None:
                 return datetime.date.fromisoformat(on)
         except ValueError:
             pass
-    raise WQError([Diagnostic("WQ-VERSION", f"on={on!r} is not a date",
-                              hint="give a datetime.date or a \"YYYY-MM-DD\" string, e.g. \"2021-06-01\"")])
+    raise WQError(
+        [
+            Diagnostic(
+                "WQ-VERSION",
+                f"on={on!r} is not a date",
+                hint='give a datetime.date or a "YYYY-MM-DD" string, e.g. "2021-06-01"',
+            )
+        ]
+    )
 
 
 __all__ = ["Policy", "Library", "load_policy", "is_policy_file", "Marks"]

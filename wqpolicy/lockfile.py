@@ -1,5 +1,6 @@
 """The lock file (`wqpolicy.lock.json`) of a folder: the item hashes of each policy version recorded as reviewed,
 read strictly (a lock that cannot be read guards nothing, so it is an error, never taken as absent)."""
+
 from __future__ import annotations
 
 import json
@@ -52,4 +53,5 @@ def read_lock(folder: Path) -> dict:
 
 def _json_kind(value) -> str:
     return {dict: "an object", list: "an array", str: "text", bool: "true/false", type(None): "null"}.get(
-        type(value), "a number")
+        type(value), "a number"
+    )

@@ -1,9 +1,11 @@
 """The validated policy: plain dataclasses built from a resolved policy document (see policyfile.py)."""
+
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from . import ast
 from .source import Span
@@ -107,6 +109,7 @@ class Decision:
     outcome_labels: dict[str, Text]
     outputs: dict[str, Output]
     span: Span | None = None
+    input_refs: dict = field(default_factory=dict)  # URI -> contents of the schema files its input schema's refs name
 
 
 @dataclass
@@ -136,3 +139,25 @@ class PolicyVersion:
     @property
     def ref(self) -> str:
         return f"{self.id}@{self.version}"
+
+
+# Sections of a decision whose entries are named items (a rule id, an output, a definition, an outcome word).
+_DECISION_ITEMS = ("rules", "outputs", "definitions", "outcomes")
+
+
+def item_of(path: tuple) -> tuple[str | None, str | None]:
+    """(subject, decision) of a place in a policy document, for a diagnostic there: the parameter, definition,
+    clause, rule id or output the ``path`` lies in (``"outcome"`` for an outcome step), and the decision it lies
+    in; None where there is none.
+
+    >>> item_of(("decisions", "recognition", "rules", "recognition.filed", "condition"))
+    ('recognition.filed', 'recognition')
+    """
+    path = tuple(path[1:] if path[:1] == ("<key>",) else path)
+    if len(path) >= 2 and path[0] in ("parameters", "definitions", "clause_map", "metadata"):
+        return str(path[1]), None
+    if len(path) >= 2 and path[0] == "decisions":
+        if len(path) >= 4 and path[2] in _DECISION_ITEMS:
+            return str(path[3]), str(path[1])
+        return ("outcome" if path[2:3] == ("outcome",) else None), str(path[1])
+    return None, None

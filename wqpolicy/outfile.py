@@ -1,6 +1,7 @@
 """Files the tool writes (the lock file; the files of `--out FILE` options): written whole to a temporary file in
 the same folder, flushed, synced to the disk and renamed over the target, so that a failure — a full disk, a
 folder that cannot be written — leaves the previous file exactly as it was."""
+
 from __future__ import annotations
 
 import contextlib
@@ -32,9 +33,17 @@ def write_file(path: str | os.PathLike[str], text: str) -> Path:
         _write(target, text.encode("utf-8"))
     except OSError as e:
         reason = e.strerror or str(e)
-        raise WQError([Diagnostic("WQ-FILE", f"cannot write: {reason}", Span(str(path), 1, 1),
-                                  zh=f"无法写入：{reason}",
-                                  hint_zh="确认文件夹存在、可写，且磁盘有剩余空间；原有文件未被改动")]) from None
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-FILE",
+                    f"cannot write: {reason}",
+                    Span(str(path), 1, 1),
+                    zh=f"无法写入：{reason}",
+                    hint_zh="确认文件夹存在、可写，且磁盘有剩余空间；原有文件未被改动",
+                )
+            ]
+        ) from None
     return path
 
 
@@ -47,9 +56,17 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         _write(target, data)
     except OSError as e:
         reason = e.strerror or str(e)
-        raise WQError([Diagnostic("WQ-FILE", f"cannot write: {reason}", Span(str(path), 1, 1),
-                                  zh=f"无法写入：{reason}",
-                                  hint_zh="确认文件夹存在、可写，且磁盘有剩余空间；原有文件未被改动")]) from None
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-FILE",
+                    f"cannot write: {reason}",
+                    Span(str(path), 1, 1),
+                    zh=f"无法写入：{reason}",
+                    hint_zh="确认文件夹存在、可写，且磁盘有剩余空间；原有文件未被改动",
+                )
+            ]
+        ) from None
     return path
 
 

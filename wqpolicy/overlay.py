@@ -1,6 +1,7 @@
 """A revision applied to its resolved base: named entries merged one by one, a parameter's list or mapping edited
 by ``add``/``remove``, and every edit that finds nothing to edit in the base reported where the revision wrote it
 (a misspelt name in a revision must not pass as a silent no-op)."""
+
 from __future__ import annotations
 
 import copy
@@ -8,21 +9,34 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .display import excerpt
 from .errors import Diagnostic, did_you_mean
+from .model import item_of
 from .yamlload import Marks
 
 # Sections whose entries are named items: a revision merges them entry by entry.
 _NAMED = ("parameters", "definitions", "decisions", "clause_map", "metadata")
 DECISION_NAMED = ("rules", "outputs", "definitions", "outcomes")
-WHAT = {"parameters": "parameter", "definitions": "definition", "decisions": "decision", "rules": "rule",
-        "outputs": "output", "outcomes": "outcome", "clause_map": "clause-map entry", "metadata": "metadata entry"}
+WHAT = {
+    "parameters": "parameter",
+    "definitions": "definition",
+    "decisions": "decision",
+    "rules": "rule",
+    "outputs": "output",
+    "outcomes": "outcome",
+    "clause_map": "clause-map entry",
+    "metadata": "metadata entry",
+}
 
 # How a revision edits a parameter's list or mapping in place.
 EDITS = ("add", "remove", "change")
 
 # Keys a new item must have: a revision entry that lacks one edits an item, which must be in the base.
-_NEW_ITEM_KEYS = {"parameters": ("value", "clause"), "decisions": ("input", "outcome"),
-                  "rules": ("clause", "label", "condition", "message")}
+_NEW_ITEM_KEYS = {
+    "parameters": ("value", "clause"),
+    "decisions": ("input", "outcome"),
+    "rules": ("clause", "label", "condition", "message"),
+}
 
 
 @dataclass
@@ -33,8 +47,9 @@ class Applied:
     problems: list = field(default_factory=list)  # Diagnostics, placed in the revision
 
 
-def apply(base_doc: dict, base_marks: Marks, base_folder: Path, rev_doc: dict, rev_marks: Marks,
-          base_name: str) -> Applied:
+def apply(
+    base_doc: dict, base_marks: Marks, base_folder: Path, rev_doc: dict, rev_marks: Marks, base_name: str
+) -> Applied:
     """``rev_doc`` overlaid on ``base_doc`` (``base_name`` is the base's version, for messages)."""
     overlay = _Overlay(rev_marks, base_name)
     doc = overlay.document(anchored(base_doc, base_folder), rev_doc)
@@ -68,10 +83,18 @@ class _Overlay:
         self.origin: dict = {}
         self.problems: list[Diagnostic] = []
 
-    def problem(self, message: str, path: tuple, hint: str | None = None, severity: str = "error",
-                code: str = "WQ-NAME", key: bool = False) -> None:
+    def problem(
+        self,
+        message: str,
+        path: tuple,
+        hint: str | None = None,
+        severity: str = "error",
+        code: str = "WQ-NAME",
+        key: bool = False,
+    ) -> None:
         span = self.marks.key_span(path) if key else self.marks.span(path)
-        self.problems.append(Diagnostic(code, message, span, hint, severity))
+        subject, decision = item_of(path)
+        self.problems.append(Diagnostic(code, message, span, hint, severity, subject, decision))
 
     def document(self, base: dict, rev: dict) -> dict:
         out = copy.deepcopy(base)
@@ -94,16 +117,25 @@ class _Overlay:
                     out.pop(name)
                     self.origin[here] = "removed"
                 else:
-                    self.problem(f"{what} `{name}` is not in {self.base}: nothing to remove", here,
-                                 did_you_mean(str(name), map(str, out)), key=True)
+                    self.problem(
+                        f"{what} `{name}` is not in {self.base}: nothing to remove",
+                        here,
+                        did_you_mean(str(name), map(str, out)),
+                        key=True,
+                    )
                 continue
             if name not in out:
                 needs = _NEW_ITEM_KEYS.get(path[-1])
                 if needs and isinstance(entry, dict) and not all(k in entry for k in needs):
                     # an edit of an item the base lacks (a new value, add/remove): a misspelt name, most likely
-                    self.problem(f"{what} `{name}` is not in {self.base}: nothing to change (a new {what} needs "
-                                 + ", ".join(f"`{k}`" for k in needs) + ")", here,
-                                 did_you_mean(str(name), map(str, out)), key=True)
+                    self.problem(
+                        f"{what} `{name}` is not in {self.base}: nothing to change (a new {what} needs "
+                        + ", ".join(f"`{k}`" for k in needs)
+                        + ")",
+                        here,
+                        did_you_mean(str(name), map(str, out)),
+                        key=True,
+                    )
                     continue
                 self.origin[here] = "added"
                 out[name] = copy.deepcopy(entry)
@@ -133,40 +165,65 @@ class _Overlay:
     def edit(self, name, value, entry: dict, here: tuple):
         """A parameter's list or mapping with ``entry``'s ``remove``, ``add`` then ``change`` applied."""
         if not isinstance(value, (list, dict)):
-            self.problem(f"`add`, `remove` and `change` edit a list or a mapping; parameter `{name}` is neither", here,
-                         "give the new `value` instead", code="WQ-TYPE", key=True)
+            self.problem(
+                f"`add`, `remove` and `change` edit a list or a mapping; parameter `{name}` is neither",
+                here,
+                "give the new `value` instead",
+                code="WQ-TYPE",
+                key=True,
+            )
             return value
         is_map = isinstance(value, dict)
         remove, add = entry.get("remove"), entry.get("add")
         if remove is not None and not isinstance(remove, list):
-            self.problem(f"`remove` of parameter `{name}` takes a list of the {'keys' if is_map else 'items'} "
-                         "to remove", here + ("remove",), f"write `remove: [{remove}]`", code="WQ-SCHEMA")
+            self.problem(
+                f"`remove` of parameter `{name}` takes a list of the {'keys' if is_map else 'items'} to remove",
+                here + ("remove",),
+                f"write `remove: [{remove}]`",
+                code="WQ-SCHEMA",
+            )
             remove = None
         if add is not None and not isinstance(add, dict if is_map else list):
             want = "a mapping of new entries (`key: value`)" if is_map else "a list of new items"
             kind = "mapping" if is_map else "list"
-            self.problem(f"`add` of parameter `{name}` takes {want}, as its value is a {kind}", here + ("add",),
-                         code="WQ-SCHEMA")
+            self.problem(
+                f"`add` of parameter `{name}` takes {want}, as its value is a {kind}", here + ("add",), code="WQ-SCHEMA"
+            )
             add = None
         value = copy.deepcopy(value)
+        members = _Members(value)  # what the value holds, looked up at once: an edit of n items costs n, not n²
+        removed = _Members([])
         for i, x in enumerate(remove or []):
-            if not _holds(value, x):
-                self.problem(f"`{x}` is not in parameter `{name}` of {self.base}: nothing to remove",
-                             here + ("remove", i), did_you_mean(str(x), map(str, value)))
+            if x not in members:
+                self.problem(
+                    f"`{excerpt(str(x))}` is not in parameter `{name}` of {self.base}: nothing to remove",
+                    here + ("remove", i),
+                    did_you_mean(str(x), map(str, value)),
+                )
             elif is_map:
                 del value[x]
+                members.discard(x)
             else:
-                value = [v for v in value if v != x]
+                removed.add(x)
+                members.discard(x)
+        if removed:
+            value = [v for v in value if v not in removed]
         for key, x in (add or {}).items() if is_map else enumerate(add or []):
             shown = key if is_map else x
-            if _holds(value, shown):
+            if shown in members:
                 change = "`add` replaces its entry" if is_map else "adding it again changes nothing"
-                self.problem(f"`{shown}` is already in parameter `{name}`; {change}",
-                             here + ("add", key), severity="warning", key=is_map)
+                self.problem(
+                    f"`{excerpt(str(shown))}` is already in parameter `{name}`; {change}",
+                    here + ("add", key),
+                    severity="warning",
+                    key=is_map,
+                )
             if is_map:
                 value[key] = copy.deepcopy(x)
-            elif x not in value:
+                members.add(key)
+            elif x not in members:
                 value.append(copy.deepcopy(x))
+                members.add(x)
         if "change" in entry:
             self.change(name, value, entry["change"], here + ("change",))
         return value
@@ -176,27 +233,43 @@ class _Overlay:
         ``{remove: …}`` is itself edited (`intelligent_tech: {subsectors: {add: [低空经济]}}`), any other value
         replaces the field."""
         if not isinstance(value, dict) or not isinstance(change, dict):
-            self.problem(f"`change` of parameter `{name}` takes a mapping of its entries to change, each with the "
-                         "fields that change (`key: {field: new value}`)", here, code="WQ-SCHEMA")
+            self.problem(
+                f"`change` of parameter `{name}` takes a mapping of its entries to change, each with the "
+                "fields that change (`key: {field: new value}`)",
+                here,
+                code="WQ-SCHEMA",
+            )
             return
         for key, fields in change.items():
             if not (isinstance(key, Hashable) and key in value):
-                self.problem(f"`{key}` is not in parameter `{name}` of {self.base}: nothing to change", here + (key,),
-                             did_you_mean(str(key), map(str, value)), key=True)
+                self.problem(
+                    f"`{key}` is not in parameter `{name}` of {self.base}: nothing to change",
+                    here + (key,),
+                    did_you_mean(str(key), map(str, value)),
+                    key=True,
+                )
             elif not isinstance(fields, dict) or not isinstance(value[key], dict):
-                self.problem(f"`change` of `{key}` in parameter `{name}` takes a mapping of the fields to change",
-                             here + (key,), code="WQ-SCHEMA")
+                self.problem(
+                    f"`change` of `{key}` in parameter `{name}` takes a mapping of the fields to change",
+                    here + (key,),
+                    code="WQ-SCHEMA",
+                )
             else:
                 for field_name, new in fields.items():
                     if field_name not in value[key]:  # a misspelt field would be added as data, silently
-                        self.problem(f"`{key}` in parameter `{name}` has no field `{field_name}`: nothing to change",
-                                     here + (key, field_name), did_you_mean(str(field_name), map(str, value[key]))
-                                     or "fields: " + ", ".join(map(str, value[key])), key=True)
+                        self.problem(
+                            f"`{key}` in parameter `{name}` has no field `{field_name}`: nothing to change",
+                            here + (key, field_name),
+                            did_you_mean(str(field_name), map(str, value[key]))
+                            or "fields: " + ", ".join(map(str, value[key])),
+                            key=True,
+                        )
                         continue
                     old = value[key].get(field_name)
                     if isinstance(new, dict) and new and set(new) <= set(EDITS) and isinstance(old, (list, dict)):
-                        value[key][field_name] = self.edit(f"{name}.{key}.{field_name}", old, new,
-                                                           here + (key, field_name))
+                        value[key][field_name] = self.edit(
+                            f"{name}.{key}.{field_name}", old, new, here + (key, field_name)
+                        )
                     else:
                         value[key][field_name] = copy.deepcopy(new)
 
@@ -208,9 +281,15 @@ def edits_without_base(doc: dict, marks: Marks) -> list[Diagnostic]:
     parameters = doc.get("parameters")
     for name, entry in parameters.items() if isinstance(parameters, dict) else ():
         for key in (k for k in EDITS if isinstance(entry, dict) and k in entry):
-            out.append(Diagnostic("WQ-SCHEMA", f"parameter `{name}`: `{key}` edits the version a revision "
-                                  "extends, and this file extends none", marks.key_span(("parameters", name, key)),
-                                  "give the parameter its whole `value:`, or add `extends:` naming the base"))
+            out.append(
+                Diagnostic(
+                    "WQ-SCHEMA",
+                    f"parameter `{name}`: `{key}` edits the version a revision extends, and this file extends none",
+                    marks.key_span(("parameters", name, key)),
+                    "give the parameter its whole `value:`, or add `extends:` naming the base",
+                    subject=str(name),
+                )
+            )
     return out
 
 
@@ -220,10 +299,50 @@ def _holds(value, x) -> bool:
     return x in value
 
 
+class _Members:
+    """The items of a list (or the keys of a mapping) for membership by equality, as `in` on the list has it:
+    hashable ones in a set, the few others (a mapping item) in a list."""
+
+    def __init__(self, items):
+        self._hashed: set = set()
+        self._other: list = []
+        for x in items:
+            self.add(x)
+
+    def __contains__(self, x) -> bool:
+        if _hashable(x):
+            return x in self._hashed
+        return x in self._other
+
+    def __bool__(self) -> bool:
+        return bool(self._hashed or self._other)
+
+    def add(self, x) -> None:
+        if _hashable(x):
+            self._hashed.add(x)
+        else:
+            self._other.append(x)
+
+    def discard(self, x) -> None:
+        if _hashable(x):
+            self._hashed.discard(x)
+        elif x in self._other:
+            self._other.remove(x)
+
+
+def _hashable(x) -> bool:
+    try:
+        hash(x)
+    except TypeError:
+        return False
+    return True
+
+
 def _place_added_items(marks: Marks, rev_marks: Marks, rev_doc: dict, doc: dict) -> None:
     """Give the items a revision adds to a parameter's list or mapping (``add:``) the revision's marks at the
     place they take in the resolved ``value``, so a problem in one is reported in the revision, where it was
     written, not at the base's ``value:``."""
+    positions: dict = {}
     for path, mark in list(rev_marks.items()):
         keyed = path[:1] == ("<key>",)
         inner = path[1:] if keyed else path
@@ -232,19 +351,30 @@ def _place_added_items(marks: Marks, rev_marks: Marks, rev_doc: dict, doc: dict)
         # where the edit is (`add` of the parameter, or of a field of an entry it changes) and where it lands
         at, target = 2, ("parameters", inner[1], "value")
         while len(inner) > at + 2 and inner[at] == "change":
-            at, target = at + 3, target + inner[at + 1:at + 3]
+            at, target = at + 3, target + inner[at + 1 : at + 3]
         if len(inner) <= at + 1 or inner[at] != "add":
             continue
         item, value, edit = inner[at + 1], doc, rev_doc
         for step in target:
             value = value.get(step) if isinstance(value, dict) else None
-        for step in inner[:at + 1]:
+        for step in inner[: at + 1]:
             edit = edit.get(step) if isinstance(edit, dict) else None
         if isinstance(item, int) and isinstance(value, list) and isinstance(edit, list) and item < len(edit):
-            if edit[item] not in value:  # where it was appended (or already stood)
+            firsts = positions.get(target)
+            if firsts is None:  # each item's first place in the resolved list, found once per list
+                firsts = positions[target] = {}
+                for i, x in enumerate(value):
+                    if _hashable(x):
+                        firsts.setdefault(x, i)
+            found = (
+                firsts.get(edit[item])
+                if _hashable(edit[item])
+                else next((i for i, x in enumerate(value) if x == edit[item]), None)
+            )
+            if found is None:  # where it was appended (or already stood)
                 continue
-            item = value.index(edit[item])
+            item = found
         elif not (isinstance(value, dict) and item in value):
             continue
-        target = target + (item,) + inner[at + 2:]
+        target = target + (item,) + inner[at + 2 :]
         marks[("<key>",) + target if keyed else target] = mark

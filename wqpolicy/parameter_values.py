@@ -3,6 +3,7 @@
 An empty value or part (YAML reads `key:` with nothing after as null), a value that is not its declared ``type``,
 and list items or mapping entries of different kinds. Each problem names its place inside the value.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -11,6 +12,7 @@ from typing import NamedTuple
 
 from . import ast
 from . import types as T
+from .display import excerpt
 from .values import Duration, is_number, is_whole
 
 
@@ -37,7 +39,7 @@ def value_problems(value, kind: str | None) -> list[ValueProblem]:
         found.append(ValueProblem("WQ-TYPE", (), wrong, number_hint(value) if isinstance(value, str) else None))
     elif kind is None and isinstance(value, str) and _typed_number(value):
         # no `type` to check against, but `20 %` or `３` is a number mistyped, which rules would compare as text
-        found.append(ValueProblem("WQ-TYPE", (), f"`{value}` is text, not a number", number_hint(value)))
+        found.append(ValueProblem("WQ-TYPE", (), f"`{excerpt(value)}` is text, not a number", number_hint(value)))
     found += joined_items(value)
     for group in _alike_groups(value):
         found += _unlike(group)
@@ -48,6 +50,7 @@ def _typed_number(text: str) -> str | None:
     """``text`` as the number (or date) it was meant to be, when it is one mistyped: full-width characters,
     spaces inside it, thousands separators; else None."""
     from .syntax_errors import ascii_for
+
     meant = "".join(ascii_for(c) or c for c in text).strip()
     joined = re.sub(r"\s+", "", meant)
     percent = re.fullmatch("百分之(.+)", joined)
@@ -89,6 +92,7 @@ def chinese_number(text: str) -> str | None:
 
 def _is_literal(text: str) -> bool:
     from .parser import ParseFailure, parse
+
     try:
         node = parse(text)
     except ParseFailure:
@@ -109,8 +113,10 @@ def number_hint(text: str) -> str | None:
         return f"write `{meant}`"
     m = re.fullmatch(r"([0-9][0-9_.]*)\s*(\D+)", text.strip())
     if m:
-        return f"`{m.group(2)}` is not a unit of the language (%, 万, 亿, 元); write `{m.group(1)}` and say the " \
-               "unit in `unit:` or the label"
+        return (
+            f"`{m.group(2)}` is not a unit of the language (%, 万, 亿, 元); write `{m.group(1)}` and say the "
+            "unit in `unit:` or the label"
+        )
     return None
 
 
@@ -122,9 +128,13 @@ def joined_items(value, name: str = "value", at=()):
         if isinstance(item, str) and isinstance(value, list) and re.search("[，、]", item):
             parts = re.split("[，、]", item)
             codes = all(re.fullmatch(r"[A-Za-z0-9_.]+", p.strip()) for p in parts)
-            yield ValueProblem("WQ-TYPE", at + (key,), f"`{_where(at + (key,), name)}` is one item, `{item}`, "
-                               f"holding a Chinese comma", f"to list {len(parts)} items, separate them with `,` "
-                               f"(ASCII): [{', '.join(p.strip() for p in parts)}]", "error" if codes else "warning")
+            yield ValueProblem(
+                "WQ-TYPE",
+                at + (key,),
+                f"`{_where(at + (key,), name)}` is one item, `{item}`, holding a Chinese comma",
+                f"to list {len(parts)} items, separate them with `,` (ASCII): [{', '.join(p.strip() for p in parts)}]",
+                "error" if codes else "warning",
+            )
         elif isinstance(item, (list, dict)):
             yield from joined_items(item, name, at + (key,))
 
@@ -146,8 +156,9 @@ def _empty_parts(value, at=()):
             part = "item" if isinstance(key, int) else "entry"
             # `{en: The bureau, with experts}` is en: "The bureau" and a key "with experts" with no value
             hint = "in `{…}` a comma ends the text: quote text that holds a comma" if " " in str(key) else None
-            yield ValueProblem("WQ-SCHEMA", at + (key,),
-                               f"`{_where(at + (key,))}` is empty; write a value, or remove the {part}", hint)
+            yield ValueProblem(
+                "WQ-SCHEMA", at + (key,), f"`{_where(at + (key,))}` is empty; write a value, or remove the {part}", hint
+            )
         else:
             yield from _empty_parts(item, at + (key,))
 
@@ -169,7 +180,7 @@ _DECLARED = {  # declared type -> (does the value have it, what such a value is)
 def _not_declared(value, kind) -> str | None:
     if kind not in _DECLARED or _DECLARED[kind][0](value):
         return None
-    shown = T.of_value(value) if isinstance(value, (list, dict)) else _scalar_text(value)
+    shown = T.of_value(value) if isinstance(value, (list, dict)) else excerpt(_scalar_text(value))
     return f"declared {kind} but its value ({shown}) is not {_DECLARED[kind][1]}; correct the value or the `type`"
 
 
@@ -199,8 +210,11 @@ def _unlike(group):
     for at, v in known[1:]:
         first, want = known[0]
         if not _same_kind(T.of_value(v), T.of_value(want)):
-            yield ValueProblem("WQ-TYPE", at, f"`{_where(at)}` is {_kind(v)}, unlike `{_where(first)}` "
-                               f"({_kind(want)}); make them the same kind")
+            yield ValueProblem(
+                "WQ-TYPE",
+                at,
+                f"`{_where(at)}` is {_kind(v)}, unlike `{_where(first)}` ({_kind(want)}); make them the same kind",
+            )
 
 
 def _kind(v) -> str:

@@ -4,6 +4,7 @@ Design: Lark builds a parse tree (with positions); ``_Builder`` turns it into fr
 ``parse()``, since a transformer inside Lark gets no positions. Size and depth are bounded before and after
 parsing so that hostile input (a 1 MB expression, 10,000 nested brackets) fails fast with a message.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -55,8 +56,11 @@ def parse(text: str) -> ast.Node:
     '<='
     """
     if len(text) > MAX_CHARS:
-        raise ParseFailure(f"expression is {len(text)} characters long; the limit is {MAX_CHARS}", 0,
-                           hint="split it into named definitions")
+        raise ParseFailure(
+            f"expression is {len(text)} characters long; the limit is {MAX_CHARS}",
+            0,
+            hint="split it into named definitions",
+        )
     _check_bracket_depth(text)
     tree = _tree(text)
     try:
@@ -65,8 +69,11 @@ def parse(text: str) -> ast.Node:
         raise ParseFailure("expression is nested too deeply", 0) from None
     depth = _depth(node)
     if depth > MAX_DEPTH:
-        raise ParseFailure(f"expression is nested {depth} levels deep; the limit is {MAX_DEPTH}", 0,
-                           hint="split it into named definitions")
+        raise ParseFailure(
+            f"expression is nested {depth} levels deep; the limit is {MAX_DEPTH}",
+            0,
+            hint="split it into named definitions",
+        )
     return node
 
 
@@ -86,8 +93,9 @@ def _check_bracket_depth(text: str) -> None:
         if ch in "([":
             depth += 1
             if depth > MAX_DEPTH:
-                raise ParseFailure(f"brackets nested more than {MAX_DEPTH} deep", i,
-                                   hint="split it into named definitions")
+                raise ParseFailure(
+                    f"brackets nested more than {MAX_DEPTH} deep", i, hint="split it into named definitions"
+                )
         elif ch in ")]":
             depth -= 1
 
@@ -155,14 +163,23 @@ class _Builder:
             if m.group(1) is not None:  # \u4e2d: the character of that code; half a UTF-16 pair is none
                 code = int(m.group(1), 16)
                 if 0xD800 <= code <= 0xDFFF:
-                    raise ParseFailure(f"`\\u{m.group(1)}` is half of a UTF-16 pair, not a character",
-                                       a + 1 + m.start(), 6, hint="write the character itself")
+                    raise ParseFailure(
+                        f"`\\u{m.group(1)}` is half of a UTF-16 pair, not a character",
+                        a + 1 + m.start(),
+                        6,
+                        hint="write the character itself",
+                    )
                 return chr(code)
             said = _ESCAPES.get(m.group(2))
             if said is None:  # never dropped silently: `"a\qb"` is a mistake, not `aqb`
-                raise ParseFailure(f"`\\{m.group(2)}` is not an escape in text", a + 1 + m.start(), 2,
-                                   hint="write `\\\\` for a backslash; the escapes are \\\\ \\\" \\' \\n \\t \\uXXXX")
+                raise ParseFailure(
+                    f"`\\{m.group(2)}` is not an escape in text",
+                    a + 1 + m.start(),
+                    2,
+                    hint="write `\\\\` for a backslash; the escapes are \\\\ \\\" \\' \\n \\t \\uXXXX",
+                )
             return said
+
         return ast.Literal(a, b, re.sub(r"\\(?:u([0-9a-fA-F]{4})|(.))", escape, raw), "string")
 
     def _true(self, t, a, b):
@@ -220,13 +237,27 @@ class _Builder:
 
     def _aggregate(self, t, a, b):
         name, element, var, source, cond = t.children
-        return ast.Aggregate(a, b, str(name), self.build(element), str(var), self.build(source),
-                             self.build(cond) if cond is not None else None)
+        return ast.Aggregate(
+            a,
+            b,
+            str(name),
+            self.build(element),
+            str(var),
+            self.build(source),
+            self.build(cond) if cond is not None else None,
+        )
 
     def _list(self, t, a, b):
         return ast.ListExpr(a, b, tuple(self.build(x) for x in t.children if x is not None))
 
     def _list_comp(self, t, a, b):
         element, var, source, cond = t.children
-        return ast.Aggregate(a, b, None, self.build(element), str(var), self.build(source),
-                             self.build(cond) if cond is not None else None)
+        return ast.Aggregate(
+            a,
+            b,
+            None,
+            self.build(element),
+            str(var),
+            self.build(source),
+            self.build(cond) if cond is not None else None,
+        )

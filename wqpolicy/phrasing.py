@@ -2,6 +2,7 @@
 Names become their labels or titles, parameters their values with units, operators their signs or words (且, 或,
 属于); generated from the AST, so every rule and definition of any policy gets a sentence, with no wording kept
 per rule. A construct with no natural reading keeps its text, in 「」."""
+
 from __future__ import annotations
 
 from . import ast
@@ -10,12 +11,43 @@ from .vocabulary import Vocabulary
 
 _SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠", "+": "+", "-": "−", "*": "×", "/": "÷"}
 _NEGATED = {">=": "<", ">": "≤", "<=": ">", "<": "≥", "==": "≠", "!=": "="}
-_LEVEL = {"or": 1, "and": 2, "in": 4, "not in": 4, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4,
-          "+": 5, "-": 5, "*": 6, "/": 6}
-_SPECIAL = {"outcome": "结论", "rules.passed": "通过的规则数", "rules.failed": "不通过的规则数",
-            "rules.unknown": "待定的规则数", "rules.error": "出错的规则数", "rules.advisories": "提示数"}
-_FUNCTIONS = {"sum": "合计", "count": "个数", "mean": "平均值", "min": "最小值", "max": "最大值", "any": "任一成立",
-              "all": "全部成立", "distinct": "去重", "len": "项数", "abs": "绝对值", "year": "年份"}
+_LEVEL = {
+    "or": 1,
+    "and": 2,
+    "in": 4,
+    "not in": 4,
+    "==": 4,
+    "!=": 4,
+    "<": 4,
+    "<=": 4,
+    ">": 4,
+    ">=": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "/": 6,
+}
+_SPECIAL = {
+    "outcome": "结论",
+    "rules.passed": "通过的规则数",
+    "rules.failed": "不通过的规则数",
+    "rules.unknown": "待定的规则数",
+    "rules.error": "出错的规则数",
+    "rules.advisories": "提示数",
+}
+_FUNCTIONS = {
+    "sum": "合计",
+    "count": "个数",
+    "mean": "平均值",
+    "min": "最小值",
+    "max": "最大值",
+    "any": "任一成立",
+    "all": "全部成立",
+    "distinct": "去重",
+    "len": "项数",
+    "abs": "绝对值",
+    "year": "年份",
+}
 COMPARISONS = frozenset(_NEGATED)
 
 
@@ -68,7 +100,7 @@ class Phrasing:
         return None
 
     def _text(self, n: ast.Node, text: str) -> str:
-        return f"「{text[ast.start(n):n.end]}」"
+        return f"「{text[ast.start(n) : n.end]}」"
 
     def _say(self, n, text, local, outer: int, unit=None) -> str:
         out, level = self._phrase(n, text, local, unit)
@@ -94,7 +126,7 @@ class Phrasing:
                 return v.show(n.name, p.value, unit=own if own is not None else unit), 9
             return v.label(n.name).zh, 9
         if isinstance(n, ast.Field):
-            whole = text[ast.start(n):n.end]
+            whole = text[ast.start(n) : n.end]
             if whole in _SPECIAL:
                 return _SPECIAL[whole], 9
             path = self.source_path(n, local)
@@ -121,13 +153,18 @@ class Phrasing:
                 return f"{left} {word} {right}", level
             left_unit, right_unit = self.unit_of(n.left, local), self.unit_of(n.right, local)
             if op in COMPARISONS:  # a threshold without a unit of its own is counted in the other side's
-                return (f"{self._say(n.left, text, local, level + 1, right_unit)} {sign(op)} "
-                        f"{self._say(n.right, text, local, level + 1, left_unit)}"), level
-            return (f"{self._say(n.left, text, local, level)} {sign(op)} "
-                    f"{self._say(n.right, text, local, level + 1)}"), level
+                return (
+                    f"{self._say(n.left, text, local, level + 1, right_unit)} {sign(op)} "
+                    f"{self._say(n.right, text, local, level + 1, left_unit)}"
+                ), level
+            return (
+                f"{self._say(n.left, text, local, level)} {sign(op)} {self._say(n.right, text, local, level + 1)}"
+            ), level
         if isinstance(n, ast.If):
-            return (f"若{self._say(n.cond, text, local, 2)}，则{self._say(n.then, text, local, 2)}，"
-                    f"否则{self._say(n.other, text, local, 2)}"), 0
+            return (
+                f"若{self._say(n.cond, text, local, 2)}，则{self._say(n.then, text, local, 2)}，"
+                f"否则{self._say(n.other, text, local, 2)}"
+            ), 0
         if isinstance(n, ast.Call):
             args = [self._say(a, text, local, 0) for a in n.args]
             if n.func == "round" and len(n.args) == 2 and isinstance(n.args[1], ast.Literal):
@@ -143,8 +180,12 @@ class Phrasing:
             if n.func in ("min", "max") and len(args) > 1:
                 word = "较小者" if n.func == "min" else "较大者"
                 return f"{'、'.join(args)} 中的{word}", 9
-            if n.func == "len" and len(n.args) == 1 and isinstance(n.args[0], ast.Call) \
-                    and n.args[0].func == "distinct":
+            if (
+                n.func == "len"
+                and len(n.args) == 1
+                and isinstance(n.args[0], ast.Call)
+                and n.args[0].func == "distinct"
+            ):
                 return f"{self._say(n.args[0].args[0], text, local, 9)}的不同项数", 9
             word = _FUNCTIONS.get(n.func)
             return (f"{word}（{'，'.join(args)}）" if word else self._text(n, text)), 9

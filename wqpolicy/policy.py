@@ -1,15 +1,16 @@
 """One loaded policy version: its decisions checked and compiled, and ``Policy``, the API that evaluates
 documents under it."""
+
 from __future__ import annotations
 
 import dataclasses
 import datetime
 import os
-import re
 from typing import Union
 
 from .checker import Checker
 from .content_hash import content_hash
+from .context import Recorder
 from .errors import Diagnostic, WQError
 from .evaluate import CompiledDecision
 from .inputs import InputSchema, not_json
@@ -20,35 +21,38 @@ from .yamlload import Marks
 
 
 def check_decisions(
-        version: PolicyVersion) -> tuple[dict[str, InputSchema | None], dict[str, Checker], list[Diagnostic]]:
+    version: PolicyVersion,
+) -> tuple[dict[str, InputSchema | None], dict[str, Checker], list[Diagnostic]]:
     """Each decision's input schema and type checker, and every diagnostic the checkers found. Expressions that
     did not parse are None in ``version``; the checker takes them as of any type, so the rest is still checked."""
     inputs, checkers, found = {}, {}, []
     for name, decision in version.decisions.items():
-        schema = InputSchema(decision.input_schema, decision.input_path) if decision.input_path else None
+        schema = (
+            InputSchema(decision.input_schema, decision.input_path, decision.input_refs)
+            if decision.input_path
+            else None
+        )
         inputs[name] = schema
         checkers[name] = Checker(version, decision, schema.type if schema else _EMPTY)
         found += checkers[name].check()
     return inputs, checkers, _merged(found)
 
 
-_DECISION = re.compile(r"decision `([^`]+)`")
-
-
 def _merged(found: list[Diagnostic]) -> list[Diagnostic]:
-    """One diagnostic for the findings that differ only in the decision they name (a definition two decisions
-    share reads the same field), naming those decisions together, in the order found."""
+    """One diagnostic for the findings that differ only in the decision they concern (a definition that several
+    decisions share is checked in each): not tied to one decision, with the related places of each (where a
+    decision names its input schema, when that is what the finding is about), in the order found."""
     groups: dict = {}
     for d in found:
-        groups.setdefault((d.code, d.span_key, _DECISION.sub("decision", d.message)), []).append(d)
+        groups.setdefault((d.code, d.span_key, d.message, d.subject, d.severity, d.hint), []).append(d)
     out = []
     for same in groups.values():
-        names = list(dict.fromkeys(n for d in same for n in _DECISION.findall(d.message)))
-        if len(names) < 2:
+        decisions = list(dict.fromkeys(d.decision for d in same))
+        if len(decisions) < 2:
             out.append(same[0])
             continue
-        listed = "decisions " + ", ".join(f"`{n}`" for n in names)
-        out.append(dataclasses.replace(same[0], message=_DECISION.sub(listed, same[0].message, count=1)))
+        related = tuple(dict.fromkeys(r for d in same for r in d.related))
+        out.append(dataclasses.replace(same[0], decision=None, related=related))
     return out
 
 
@@ -76,7 +80,8 @@ class Policy:
             raise WQError(errors)
         self.warnings = warnings + found
         self.decisions: dict[str, CompiledDecision] = {
-            name: CompiledDecision(version, decision, checkers[name]) for name, decision in version.decisions.items()}
+            name: CompiledDecision(version, decision, checkers[name]) for name, decision in version.decisions.items()
+        }
 
     def __repr__(self) -> str:
         return f"<Policy {self.model.ref}: {', '.join(self.decisions)}>"
@@ -104,8 +109,9 @@ class Policy:
             found = self.__dict__["_content_hash"] = content_hash(self.model)
         return found
 
-    def validate(self, decision: str, document: dict, marks: Marks | None = None,
-                 file: str | None = None) -> list[Diagnostic]:
+    def validate(
+        self, decision: str, document: dict, marks: Marks | None = None, file: str | None = None
+    ) -> list[Diagnostic]:
         """Schema problems of ``document`` as an input of ``decision``: an empty list when it is valid.
 
         ``marks`` and ``file`` place each problem at its line (as ``wqpolicy eval`` does); without them a problem
@@ -114,22 +120,33 @@ class Policy:
         >>> [d.message for d in load_policy().validate("filing", {"platform": {"industry": 5}})]
         ["platform.industry: 5 is not of type 'string'"]
         """
-        self._decision(decision, file)
+        self._named(decision, file)
         if isinstance(document, dict) and "decision" not in document:
             document = {"decision": decision, **document}  # as evaluate takes it
         return self.inputs[decision].errors(document, marks, file)
 
-    def evaluate(self, decision: str | None, document: dict, *, validate: bool = True, marks: Marks | None = None,
-                 input_name: str | None = None) -> DecisionRecord:
+    def evaluate(
+        self,
+        decision: str | None,
+        document: dict,
+        *,
+        validate: bool = True,
+        marks: Marks | None = None,
+        input_name: str | None = None,
+        recorder: Recorder | None = None,
+    ) -> DecisionRecord:
         """Evaluate ``document`` for ``decision`` (None: the document's own ``decision`` field).
 
         ``document`` is a mapping as ``json.load`` or ``yaml.safe_load`` gives it: numbers int, Decimal or float
         (a float is read as the shortest decimal that gives it back: 0.1 is 0.1), dates ``"YYYY-MM-DD"`` or
         ``datetime.date``. Any field may be left out (the rules that need it are then unknown). ``input_name``
         names the document in the record (its ``input``) and in error messages; ``validate=False`` skips the
-        schema check, for a document already known to be valid.
+        schema check, for a document already known to be valid. ``recorder`` (context.Recorder) is told of each
+        branch and comparison evaluated, for a coverage tool; without it, evaluation pays nothing for that.
 
-        Returns the DecisionRecord; ``record.to_json()`` is what ``wqpolicy eval --format json`` prints.
+        Returns the DecisionRecord, plain data that holds no reference to ``document``; ``record.to_json()`` is
+        what ``wqpolicy eval --format json`` prints. A runtime fault (division by zero, …) or a negative amount of
+        money makes its outcome ``error``, with the fault in ``record.faults``; it is never raised.
         Raises WQError (code WQ-INPUT, with the JSON path of each problem) when the document does not match the
         decision's input schema, has no decision, or names one the policy lacks.
 
@@ -138,26 +155,49 @@ class Policy:
         ('needs_review', 'pass')
         """
         if not isinstance(document, dict):
-            raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields",
-                                      Span(input_name, 1, 1) if input_name else None)])
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-INPUT",
+                        "an input document must be a mapping of fields",
+                        Span(input_name, 1, 1) if input_name else None,
+                    )
+                ]
+            )
         name = document.get("decision") if decision is None else decision
 
         def where() -> Span | None:  # only an error asks: marks may be found only when asked for
-            return (marks.span(("decision",)) if marks is not None and decision is None and "decision" in document
-                    else None) or (Span(input_name, 1, 1) if input_name else None)
+            return (
+                marks.span(("decision",)) if marks is not None and decision is None and "decision" in document else None
+            ) or (Span(input_name, 1, 1) if input_name else None)
 
         if name is None:
-            raise WQError([Diagnostic("WQ-INPUT", "the document has no `decision:` field; give the decision "
-                                      f"(one of {', '.join(self.decisions)})", where())])
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-INPUT",
+                        "the document has no `decision:` field; give the decision "
+                        f"(one of {', '.join(self.decisions)})",
+                        where(),
+                    )
+                ]
+            )
         if not isinstance(name, str):
-            raise WQError([Diagnostic("WQ-INPUT", f"decision: {name!r} is not the name of a decision "
-                                      f"(one of {', '.join(self.decisions)})", where())])
-        compiled = self.decisions.get(name) or self._decision(name, input_name, where())
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-INPUT",
+                        f"decision: {name!r} is not the name of a decision (one of {', '.join(self.decisions)})",
+                        where(),
+                    )
+                ]
+            )
+        compiled = self.decisions.get(name) or self._named(name, input_name, where())
         schema = self.inputs[name]
         if "decision" not in document:
             document = {"decision": name, **document}  # the decision was given apart from the document
         if not validate:
-            return compiled.run(schema.prepare(document), input_name)
+            return compiled.run(schema.prepare(document), input_name, recorder)
         try:
             document = schema.validated(document, marks, input_name)
         except WQError:
@@ -167,18 +207,47 @@ class Policy:
             if dated is document:
                 raise
             document = schema.validated(dated, marks, input_name)  # datetime.date values, as yaml.safe_load gives
-        return compiled.run(document, input_name)
+        return compiled.run(document, input_name, recorder)
 
-    def _decision(self, name: str, file: str | None, where: Span | None = None) -> CompiledDecision:
+    def decision(self, name: str, file: str | None = None) -> CompiledDecision:
+        """The compiled decision ``name``. Raises WQError (WQ-INPUT, with the closest name as its hint) when the
+        policy has none of that name; ``file``, the input that named it, places the error.
+
+        >>> load_policy().decision("filing").info.rules[0].id
+        'filing.industry'
+        """
+        return self._named(name, file)
+
+    def _named(self, name: str, file: str | None, where: Span | None = None) -> CompiledDecision:
+        where = where or (Span(file, 1, 1) if file else None)
+        names = ", ".join(self.decisions)
         if not isinstance(name, str):
-            where = where or (Span(file, 1, 1) if file else None)
-            raise WQError([Diagnostic("WQ-INPUT", f"decision: {name!r} is not the name of a decision "
-                                      f"(one of {', '.join(self.decisions)})", where)])
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-INPUT",
+                        f"decision: {name!r} is not the name of a decision (one of {names})",
+                        where,
+                        zh=f"decision: {name!r} 不是决定的名称（可选：{names}）",
+                    )
+                ]
+            )
         if name not in self.decisions:
             from .errors import did_you_mean
-            raise WQError([Diagnostic("WQ-INPUT", f"policy {self.model.ref} has no decision `{name}`",
-                                      where or (Span(file, 1, 1) if file else None),
-                                      did_you_mean(name, self.decisions) or "decisions: " + ", ".join(self.decisions))])
+
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-INPUT",
+                        f"policy {self.model.ref} has no decision `{name}`",
+                        where,
+                        did_you_mean(name, self.decisions) or f"decisions: {names}",
+                        subject=name,
+                        zh=f"政策 {self.model.ref} 没有名为 `{name}` 的决定",
+                        hint_zh=f"可用的决定：{names}",
+                    )
+                ]
+            )
         return self.decisions[name]
 
 

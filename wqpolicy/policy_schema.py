@@ -1,9 +1,12 @@
 """A policy file against schemas/policy.schema.json, its errors worded for the staff who edit it: the YAML slips
 behind a schema error (a full-width colon, a thousands separator, a line indented too little, a Chinese comma in a
 list) named where they are, with what to write, instead of jsonschema's own words."""
+
 from __future__ import annotations
 
+from .display import excerpt
 from .errors import Diagnostic, did_you_mean
+from .model import item_of
 from .parameter_values import joined_items
 from .schemas import data_dir, error_message, error_path, load_schema, validator
 from .source import Span
@@ -19,16 +22,16 @@ def policy_schema_errors(doc, marks: Marks) -> list[Diagnostic]:
     schema = load_schema(str(schema_dir / "policy.schema.json"))
     v = validator(schema, str(schema_dir))
     errors = [_deepest(e) for e in sorted(v.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))]
-    slips = [_full_width_colon(e, marks) or _split_number(e, marks) or _dedented(e, doc, marks, schema)
-             for e in errors]
+    slips = [_full_width_colon(e, marks) or _split_number(e, marks) or _dedented(e, doc, marks, schema) for e in errors]
     out: list[Diagnostic] = []
     covered = [path for slip in slips if slip for path in slip[1]]
     for e, slip in zip(errors, slips):
         if slip is not None:
             out += [slip[0]] if slip[0] not in out else []
-        elif not any(tuple(e.absolute_path)[:len(c)] == c for c in covered):
+        elif not any(tuple(e.absolute_path)[: len(c)] == c for c in covered):
             message, hint = _schema_message(e, marks, "extends" in doc)
-            out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(e), hint))
+            subject, decision = item_of(tuple(e.absolute_path))
+            out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(e), hint, subject=subject, decision=decision))
     return out + _joined_edits(doc, marks)
 
 
@@ -50,22 +53,29 @@ def _schema_message(error, marks: Marks, revision: bool) -> tuple[str, str | Non
     if error.validator == "enum" and isinstance(value, str):
         return error_message(error), did_you_mean(value, [str(x) for x in error.validator_value])
     if error.validator == "format" and error.validator_value == "date":
-        return f"{where}: `{value}` is not a date", "write the date as YYYY-MM-DD, e.g. 2021-01-01"
+        return f"{where}: `{excerpt(value)}` is not a date", "write the date as YYYY-MM-DD, e.g. 2021-01-01"
     if error.validator == "type" and value is None:
         return f"{where} is empty", "write a value after the colon, or remove the line"
     if error.validator == "type" and error.validator_value == "array" and isinstance(value, str):
-        return f"{where}: `{value}` is text, but a list is required", f"write it in brackets: [{value}]"
+        return (
+            f"{where}: `{excerpt(value)}` is text, but a list is required",
+            f"write it in brackets: [{excerpt(value)}]",
+        )
     if error.validator == "type" and "string" in _wanted(error) and is_number(value):
         written = _written(marks, path) or str(value)
         key = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
-        return f"{where}: `{written}` is read as a number, but text is required", \
-            f'put it in quotes: `{key}"{written}"`'
-    if error.validator == "type" and error.validator_value == "object" and len(path) == 2 \
-            and path[0] == "parameters":
+        return (
+            f"{where}: `{written}` is read as a number, but text is required",
+            f'put it in quotes: `{key}"{written}"`',
+        )
+    if error.validator == "type" and error.validator_value == "object" and len(path) == 2 and path[0] == "parameters":
         written, clause = _written(marks, path), "" if revision else ', clause: "…"'
-        return f"{where}: a parameter's value is written after `value:`", \
-            f"write `{path[1]}: {{value: {written}{clause}}}`" if written else \
-            f"write `value:` on the line below `{path[1]}:`, indented, and indent the value under it"
+        return (
+            f"{where}: a parameter's value is written after `value:`",
+            f"write `{path[1]}: {{value: {written}{clause}}}`"
+            if written
+            else f"write `value:` on the line below `{path[1]}:`, indented, and indent the value under it",
+        )
     if error.validator == "required" and isinstance(value, dict):
         missing = next((k for k in error.validator_value if k not in value), None)
         if missing is not None:
@@ -80,7 +90,7 @@ def _wanted(error) -> list:
 def _written(marks: Marks, path: tuple) -> str | None:
     """A scalar as the file writes it (`6.10`, not 6.1), when it is on one line."""
     mark = marks.get(tuple(path))
-    written = mark.text[mark.start:mark.end] if mark else ""
+    written = mark.text[mark.start : mark.end] if mark else ""
     return written if written and "\n" not in written and len(written) <= 60 else None
 
 
@@ -108,17 +118,22 @@ def _split_number(error, marks: Marks):
         return None
     path = tuple(error.absolute_path)
     extras = [k for k in error.instance if k not in error.schema.get("properties", {})]
-    found = [grouped_number(m.text, m.start - 1) if m and error.instance[k] is None and m.start else None
-             for k, m in ((k, marks.get(("<key>",) + path + (k,))) for k in extras)]
+    found = [
+        grouped_number(m.text, m.start - 1) if m and error.instance[k] is None and m.start else None
+        for k, m in ((k, marks.get(("<key>",) + path + (k,))) for k in extras)
+    ]
     if not found or None in found:
         return None
     mark = marks.get(("<key>",) + path + (extras[0],))
     comma = mark.text.rindex(",", 0, mark.start)
     line, col = mark.text.count("\n", 0, comma) + 1, comma - mark.text.rfind("\n", 0, comma)
-    first = mark.text[comma - len(found[0].split(",")[0]):comma]
-    return Diagnostic("WQ-SCHEMA", without_separators(found[0]), Span(mark.file, line, col),
-                      f"inside `{{…}}` a comma ends a value: this was read as `{first}` and a field `{extras[0]}`"), \
-        [path]
+    first = mark.text[comma - len(found[0].split(",")[0]) : comma]
+    return Diagnostic(
+        "WQ-SCHEMA",
+        without_separators(found[0]),
+        Span(mark.file, line, col),
+        f"inside `{{…}}` a comma ends a value: this was read as `{first}` and a field `{extras[0]}`",
+    ), [path]
 
 
 def _dedented(error, doc, marks: Marks, root: dict):
@@ -131,27 +146,38 @@ def _dedented(error, doc, marks: Marks, root: dict):
         if len(extras) != 1:
             return None
         holder, key = path, extras[0]
-    elif path and isinstance(path[-1], str) and path[-1] not in (_schema_at(root, path[:-1]) or {}).get(
-            "properties", {}):
+    elif (
+        path and isinstance(path[-1], str) and path[-1] not in (_schema_at(root, path[:-1]) or {}).get("properties", {})
+    ):
         holder, key = path[:-1], path[-1]
     else:
         return None
     mapping = _value_at(doc, holder)
     names = list(mapping) if isinstance(mapping, dict) else []
-    before = names[:names.index(key)] if key in names else []
+    before = names[: names.index(key)] if key in names else []
     owner = next((k for k in reversed(before) if mapping[k] is None or isinstance(mapping[k], dict)), None)
-    if owner is None or not all(_belongs(root, holder + (owner,), mapping[owner], k, mapping[k])
-                                for k in names[names.index(owner) + 1:names.index(key) + 1]):
+    if owner is None or not all(
+        _belongs(root, holder + (owner,), mapping[owner], k, mapping[k])
+        for k in names[names.index(owner) + 1 : names.index(key) + 1]
+    ):
         return None
     at, above = marks.get(("<key>",) + holder + (key,)), marks.get(("<key>",) + holder + (owner,))
-    if at is None or above is None or at.line == above.line or at.text[at.start - at.col:at.start].strip() \
-            or at.col > above.col:
+    if (
+        at is None
+        or above is None
+        or at.line == above.line
+        or at.text[at.start - at.col : at.start].strip()
+        or at.col > above.col
+    ):
         return None
     entries = mapping[owner] and marks.get(("<key>",) + holder + (owner, next(iter(mapping[owner]))))
     spaces = entries.col if entries and entries.line > above.line else above.col + 2
-    return Diagnostic("WQ-SCHEMA", f"`{key}:` is indented less than the item it belongs to", at.span(),
-                      f"indent it under `{owner}:` (line {above.line + 1}), with {spaces} spaces before it"), \
-        [holder + (key,), holder + (owner,)] if mapping[owner] is None else [holder + (key,)]
+    return Diagnostic(
+        "WQ-SCHEMA",
+        f"`{key}:` is indented less than the item it belongs to",
+        at.span(),
+        f"indent it under `{owner}:` (line {above.line + 1}), with {spaces} spaces before it",
+    ), [holder + (key,), holder + (owner,)] if mapping[owner] is None else [holder + (key,)]
 
 
 def _belongs(root: dict, owner_path: tuple, owner, key, value) -> bool:
@@ -181,7 +207,7 @@ def _schema_at(root: dict, path: tuple) -> dict | None:
 
 def _resolved(root: dict, node):
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/$defs/"):
-        node = root.get("$defs", {}).get(node["$ref"][len("#/$defs/"):])
+        node = root.get("$defs", {}).get(node["$ref"][len("#/$defs/") :])
     if isinstance(node, dict) and ("oneOf" in node or "anyOf" in node):  # a definition: text, or a mapping
         branches = [_resolved(root, b) for b in node.get("oneOf", node.get("anyOf"))]
         node = next((b for b in branches if isinstance(b, dict) and "properties" in b), node)
@@ -206,6 +232,13 @@ def _joined_edits(doc, marks: Marks) -> list[Diagnostic]:
             items = entry.get(edit) if isinstance(entry, dict) else None
             for p in joined_items(items, edit) if isinstance(items, list) else ():
                 if p.severity == "error":
-                    out.append(Diagnostic(p.code, f"parameter `{name}`: {p.message}",
-                                          marks.span(("parameters", name, edit) + p.at), p.hint))
+                    out.append(
+                        Diagnostic(
+                            p.code,
+                            f"parameter `{name}`: {p.message}",
+                            marks.span(("parameters", name, edit) + p.at),
+                            p.hint,
+                            subject=str(name),
+                        )
+                    )
     return out

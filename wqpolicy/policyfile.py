@@ -4,19 +4,24 @@ Builds the model, parsing each expression once, and runs the load-time checks th
 syntax, the shape of parameter values, duplicate names, clause ids and the clause map (the policy schema is checked
 before, by policy_schema.py).
 """
+
 from __future__ import annotations
 
 import datetime
+import os
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import ast, parser
 from .checker import reads
-from .display import fill
-from .errors import TYPO, Diagnostic, WQError, did_you_mean
-from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text
+from .confusables import confusion
+from .display import excerpt, fill
+from .errors import TYPO, Diagnostic, Related, WQError, did_you_mean
+from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text, item_of
 from .parameter_values import value_problems
-from .schemas import data_dir, load_schema
+from .schema_files import Refusal, SchemaFile, inside, load_input_schema
+from .schemas import data_dir
+from .source import Span
 from .yamlload import Marks, read_text
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -52,18 +57,31 @@ class Builder:
         for name, raw in (d.get("decisions") or {}).items():
             for other in raw.get("rules_from") or []:
                 if other not in decisions:
-                    self._error("WQ-NAME", f"`rules_from` names no decision `{other}`",
-                                ("decisions", name, "rules_from"))
+                    self._error(
+                        "WQ-NAME", f"`rules_from` names no decision `{other}`", ("decisions", name, "rules_from")
+                    )
                 else:
                     decisions[name].rules[:0] = decisions[other].rules
         policy = PolicyVersion(
-            id=d["id"], version=str(d["version"]), title=_text(d.get("title")),
-            effective_from=date_of(d["effective_from"]), effective_until=date_of(d.get("effective_until")),
-            extends=d.get("extends"), gap_before=bool(d.get("gap_before")), parameters=params, definitions=defs,
-            decisions=decisions, clause_map=d.get("clause_map") or {}, clauses=clauses,
-            metadata=d.get("metadata") or {}, file=self.file, raw=d,
-            effective_span=self.marks.span(("effective_from",)))
+            id=d["id"],
+            version=str(d["version"]),
+            title=_text(d.get("title")),
+            effective_from=date_of(d["effective_from"]),
+            effective_until=date_of(d.get("effective_until")),
+            extends=d.get("extends"),
+            gap_before=bool(d.get("gap_before")),
+            parameters=params,
+            definitions=defs,
+            decisions=decisions,
+            clause_map=d.get("clause_map") or {},
+            clauses=clauses,
+            metadata=d.get("metadata") or {},
+            file=self.file,
+            raw=d,
+            effective_span=self.marks.span(("effective_from",)),
+        )
         self._check_names(policy)
+        self._check_confusables()
         self._check_clauses(policy)
         self._check_dates(policy)
         return policy
@@ -71,25 +89,46 @@ class Builder:
     def _check_dates(self, policy: PolicyVersion) -> None:
         start, until = policy.effective_from, policy.effective_until
         if start and until and until < start:
-            self._error("WQ-VERSION", f"effective_until {until} is before effective_from {start}: this version "
-                        "would never be in force", ("effective_until",),
-                        hint="effective_until is the last day in force, on or after effective_from")
+            self._error(
+                "WQ-VERSION",
+                f"effective_until {until} is before effective_from {start}: this version would never be in force",
+                ("effective_until",),
+                hint="effective_until is the last day in force, on or after effective_from",
+            )
 
     # -- pieces -------------------------------------------------------------------------------------
     def _clauses(self) -> dict[str, str]:
         doc = (self.doc.get("source") or {}).get("document")
         if not doc:
             return {}
-        path = self.dir / doc
-        if not path.is_file():
-            self._error("WQ-FILE", f"source document `{doc}` not found beside the policy", ("source", "document"))
+        folder, doc = self._written(("source", "document"), doc)
+        found = inside(doc, folder, str(folder))
+        if isinstance(found, Refusal) or not found[0].is_file():
+            why = (
+                found
+                if isinstance(found, Refusal)
+                else Refusal(f"`{excerpt(doc)}` is not there", f"`{excerpt(doc)}` 不存在")
+            )
+            self._error(
+                "WQ-FILE",
+                f"source document {why.en}",
+                ("source", "document"),
+                hint="keep the source document in the policy's folder",
+                zh=f"原文文件 {why.zh}",
+                hint_zh="把原文文件放在政策文件夹内",
+            )
             return {}
+        path = found[0]
         try:
             return clauses_of(path)
         except WQError as e:  # not UTF-8, too large, unreadable: say so at `document:`, with the place inside it
             for d in e.diagnostics:
-                self._error("WQ-FILE", f"source document `{doc}` ({d.span.line}:{d.span.col}): {d.message}",
-                            ("source", "document"), hint=d.hint)
+                self._error(
+                    "WQ-FILE",
+                    f"source document `{doc}` ({d.span.line}:{d.span.col}): {d.message}",
+                    ("source", "document"),
+                    hint=d.hint,
+                )
             return {}
 
     def _parameter(self, name, raw) -> Parameter:
@@ -97,17 +136,28 @@ class Builder:
         if "value" not in raw:
             self._error("WQ-SCHEMA", f"parameter `{name}` has no `value`", path)
         if "clause" not in raw:
-            self._error("WQ-SCHEMA", f"parameter `{name}` cites no clause", path, key=True,
-                        hint='add `clause: "…"`, the id of the clause of the source document it comes from')
+            self._error(
+                "WQ-SCHEMA",
+                f"parameter `{name}` cites no clause",
+                path,
+                key=True,
+                hint='add `clause: "…"`, the id of the clause of the source document it comes from',
+            )
         kind = raw.get("type")
         # text declared a string stays text, even when it reads as a literal (a date, 3%)
         value = raw.get("value") if kind == "string" else literal_value(raw.get("value"))
         if "value" in raw:
             for p in value_problems(value, kind):
-                self._error(p.code, f"parameter `{name}`: {p.message}", path + ("value",) + p.at, hint=p.hint,
-                            severity=p.severity)
-        return Parameter(name, value, kind, _text(raw.get("label")), raw.get("clause"), raw.get("note"),
-                         self.marks.key_span(path))
+                self._error(
+                    p.code,
+                    f"parameter `{name}`: {p.message}",
+                    path + ("value",) + p.at,
+                    hint=p.hint,
+                    severity=p.severity,
+                )
+        return Parameter(
+            name, value, kind, _text(raw.get("label")), raw.get("clause"), raw.get("note"), self.marks.key_span(path)
+        )
 
     def _expr(self, path, text) -> Expr | None:
         if not isinstance(text, str):
@@ -121,7 +171,16 @@ class Builder:
         try:
             node = parser.parse(text)
         except parser.ParseFailure as e:
-            self.diagnostics.append(Diagnostic("WQ-SYNTAX", e.message, locate(e.offset, e.length), e.hint))
+            self.diagnostics.append(
+                Diagnostic(
+                    "WQ-SYNTAX",
+                    e.message,
+                    locate(e.offset, e.length),
+                    e.hint,
+                    subject=item_of(path)[0],
+                    decision=item_of(path)[1],
+                )
+            )
             return None
         return Expr(text, node, locate)
 
@@ -134,64 +193,107 @@ class Builder:
             var = raw.get("as") or "item"
             carry = {}
             for c, spec in (raw.get("carry") or {}).items():
-                carry[c] = (self._expr(path + ("carry", c, "start"), spec.get("start")),
-                            self._expr(path + ("carry", c, "next"), spec.get("next")))
+                carry[c] = (
+                    self._expr(path + ("carry", c, "start"), spec.get("start")),
+                    self._expr(path + ("carry", c, "next"), spec.get("next")),
+                )
             fields = {f: self._expr(path + ("fields", f), e) for f, e in (raw.get("fields") or {}).items()}
             if not fields:
                 self._error("WQ-SCHEMA", f"per-item definition `{name}` has no `fields`", path)
-            each = Each(self._expr(path + ("each",), raw["each"]), var,
-                        self._expr(path + ("order_by",), raw["order_by"]) if "order_by" in raw else None,
-                        carry, fields)
+            each = Each(
+                self._expr(path + ("each",), raw["each"]),
+                var,
+                self._expr(path + ("order_by",), raw["order_by"]) if "order_by" in raw else None,
+                carry,
+                fields,
+            )
         elif "expr" in raw:
             expr = self._expr(path + ("expr",), raw["expr"])
         else:
             self._error("WQ-SCHEMA", f"definition `{name}` needs `expr` (or `each` and `fields`)", path)
-        return Definition(name, expr, each, _text(raw.get("label")), raw.get("clause"), raw.get("note"),
-                          self.marks.key_span(path), raw.get("type"))
+        return Definition(
+            name,
+            expr,
+            each,
+            _text(raw.get("label")),
+            raw.get("clause"),
+            raw.get("note"),
+            self.marks.key_span(path),
+            raw.get("type"),
+        )
 
     def _decision(self, name, raw) -> Decision:
         path = ("decisions", name)
-        schema, input_path = {}, raw.get("input")
+        schema, input_path, refs = {}, raw.get("input"), {}
         if not input_path:
             self._error("WQ-SCHEMA", f"decision `{name}` needs `input` (its input document's JSON Schema)", path)
         else:
-            found = self.find_schema(input_path)
-            if found is None:
-                self._error("WQ-FILE", f"input schema `{input_path}` not found (looked beside the policy and in "
-                            "the bundled schemas/ folder)", path + ("input",))
-            else:
-                input_path = str(found)
-                schema = load_schema(input_path)
-        defs = {n: self._definition(path + ("definitions", n), n, x)
-                for n, x in (raw.get("definitions") or {}).items()}
+            found = self._input_schema(input_path, path + ("input",))
+            if found is not None:
+                input_path, schema, refs = str(found.path), found.schema, found.resources
+        defs = {n: self._definition(path + ("definitions", n), n, x) for n, x in (raw.get("definitions") or {}).items()}
         # the names a condition may read, where the schema lists the inputs (else unknown: placeholders unchecked)
-        known = (set(self._params) | set(self.doc.get("definitions") or {}) | set(defs)
-                 | set(schema.get("properties") or {}) | {"rules", "outcome"}) if schema.get("properties") else None
-        rules = [r for r in (self._rule(path + ("rules", rid), rid, r, known)
-                             for rid, r in (raw.get("rules") or {}).items()) if r is not None]
+        known = (
+            (
+                set(self._params)
+                | set(self.doc.get("definitions") or {})
+                | set(defs)
+                | set(schema.get("properties") or {})
+                | {"rules", "outcome"}
+            )
+            if schema.get("properties")
+            else None
+        )
+        rules = [
+            r
+            for r in (self._rule(path + ("rules", rid), rid, r, known) for rid, r in (raw.get("rules") or {}).items())
+            if r is not None
+        ]
         steps = []
         for i, step in enumerate(raw.get("outcome") or []):
             if "otherwise" in step:
                 steps.append(OutcomeStep(None, step["otherwise"], self.marks.span(path + ("outcome", i))))
             else:
-                steps.append(OutcomeStep(self._expr(path + ("outcome", i, "when"), step.get("when")),
-                                         step.get("then"), self.marks.span(path + ("outcome", i))))
+                steps.append(
+                    OutcomeStep(
+                        self._expr(path + ("outcome", i, "when"), step.get("when")),
+                        step.get("then"),
+                        self.marks.span(path + ("outcome", i)),
+                    )
+                )
         if not steps:
             self._error("WQ-SCHEMA", f"decision `{name}` needs an `outcome` list", path)
         elif steps[-1].when is not None:
-            self._error("WQ-SCHEMA", "the outcome list must end with `otherwise`",
-                        path + ("outcome", len(steps) - 1))
+            self._error("WQ-SCHEMA", "the outcome list must end with `otherwise`", path + ("outcome", len(steps) - 1))
         outputs = {}
         for oname, o in (raw.get("outputs") or {}).items():
             opath = path + ("outputs", oname)
             e = self._expr(opath + ("expr",), o.get("expr")) if "expr" in o else None
             if "expr" not in o:
                 self._error("WQ-SCHEMA", f"output `{oname}` needs `expr`", opath)
-            outputs[oname] = Output(oname, e, o.get("type", "number"), o.get("fields") or {}, _text(o.get("label")),
-                                    o.get("clause"), self.marks.key_span(opath))
+            outputs[oname] = Output(
+                oname,
+                e,
+                o.get("type", "number"),
+                o.get("fields") or {},
+                _text(o.get("label")),
+                o.get("clause"),
+                self.marks.key_span(opath),
+            )
         labels = {k: _text(v) for k, v in (raw.get("outcomes") or {}).items()}
-        return Decision(name, _text(raw.get("label")), input_path or "", schema, rules, defs, steps, labels, outputs,
-                        self.marks.key_span(path))
+        return Decision(
+            name,
+            _text(raw.get("label")),
+            input_path or "",
+            schema,
+            rules,
+            defs,
+            steps,
+            labels,
+            outputs,
+            self.marks.key_span(path),
+            refs,
+        )
 
     def _rule(self, path, rid, raw, known: set | None = None) -> Rule | None:
         missing = [k for k in ("clause", "label", "condition", "message") if k not in raw]
@@ -200,32 +302,64 @@ class Builder:
             return None
         condition = self._expr(path + ("condition",), raw["condition"])
         label = _text(raw["label"])
-        self._check_placeholders(path + ("label",), raw["label"], set(self._params),
-                                 "a label's {…} names a parameter, filled in when the policy loads")
+        self._check_placeholders(
+            path + ("label",),
+            raw["label"],
+            set(self._params),
+            "a label's {…} names a parameter, filled in when the policy loads",
+        )
         read = {p.split(".")[0].split("[")[0] for p, _ in reads(condition)} if condition is not None else set()
         if condition is not None and known is not None and read <= known:
             # a condition that reads a misspelt name is reported by the checker; its message is not blamed too
-            self._check_placeholders(path + ("message",), raw["message"], {p for p, _ in reads(condition)},
-                                     "a message's {…} names a value the condition reads: "
-                                     + ", ".join(p for p, _ in reads(condition)), real=known)
-        return Rule(rid, raw["clause"], self._label(label), condition, raw.get("severity", "require"),
-                    _text(raw["message"]), raw.get("note"), self.marks.key_span(path), label)
+            self._check_placeholders(
+                path + ("message",),
+                raw["message"],
+                {p for p, _ in reads(condition)},
+                "a message's {…} names a value the condition reads: " + ", ".join(p for p, _ in reads(condition)),
+                real=known,
+            )
+        return Rule(
+            rid,
+            raw["clause"],
+            self._label(label),
+            condition,
+            raw.get("severity", "require"),
+            _text(raw["message"]),
+            raw.get("note"),
+            self.marks.key_span(path),
+            label,
+        )
 
     def _check_placeholders(self, path, raw, known: set, what: str, real: set = frozenset()) -> None:
         """Each {name} of a rule's label or message must be one that can be filled, or it is shown as written.
         A name whose root is ``real`` is spelt right but not filled here: no spelling is suggested for it."""
-        for lang, text in (raw.items() if isinstance(raw, dict) else ()):
+        for lang, text in raw.items() if isinstance(raw, dict) else ():
             for m in _PLACEHOLDER.finditer(text if isinstance(text, str) else ""):
                 name = m.group(1).strip()
                 span = self.marks.span(path + (lang,), m.start(), len(m.group(0)), value=text)
+                item, decision = item_of(path)
                 if name != m.group(1) and name in known:  # `{ name }`: filled only as written, `{name}`
-                    self.diagnostics.append(Diagnostic(
-                        "WQ-NAME", f"`{m.group(0)}` is not filled in: a placeholder has no spaces inside its braces",
-                        span, f"write `{{{name}}}`"))
+                    self.diagnostics.append(
+                        Diagnostic(
+                            "WQ-NAME",
+                            f"`{m.group(0)}` is not filled in: a placeholder has no spaces inside its braces",
+                            span,
+                            f"write `{{{name}}}`",
+                            subject=item,
+                            decision=decision,
+                        )
+                    )
                 elif name not in known:
-                    self.diagnostics.append(Diagnostic(
-                        "WQ-NAME", f"`{{{name}}}` cannot be filled in: {what}", span,
-                        None if re.split(r"[.\[]", name)[0] in real else did_you_mean(name, known)))
+                    self.diagnostics.append(
+                        Diagnostic(
+                            "WQ-NAME",
+                            f"`{{{name}}}` cannot be filled in: {what}",
+                            span,
+                            None if re.split(r"[.\[]", name)[0] in real else did_you_mean(name, known),
+                            subject=item,
+                            decision=decision,
+                        )
+                    )
 
     def _label(self, text: Text | None) -> Text | None:
         """A label with {parameter} placeholders filled, so it stays true when a revision changes the value."""
@@ -235,43 +369,122 @@ class Builder:
         kinds = {n: p.kind for n, p in self._params.items()}
         return Text(fill(text.zh, values, kinds), fill(text.en, values, kinds))
 
-    def find_schema(self, ref: str) -> Path | None:
-        """``ref`` beside the policy file, else in the bundled schemas folder: as written, or with everything up
-        to its last `schemas/` folder (or its leading `../` steps) dropped, so a copy of a bundled policy edited
-        elsewhere still finds them, as does a revision of such a copy (whose base's paths arrive made absolute)."""
-        parts = list(PurePosixPath(ref).parts)
-        if "schemas" in parts[:-1]:
-            parts = parts[len(parts) - parts[::-1].index("schemas"):]
-        while parts and parts[0] == "..":
-            parts.pop(0)
-        bundled = data_dir("schemas")
-        for p in (self.dir / ref, bundled / ref, bundled.joinpath(*parts) if parts else None):
-            if p is not None and p.resolve().is_file():
-                return p.resolve()
-        return None
+    def _input_schema(self, ref, path: tuple) -> SchemaFile | None:
+        """The checked input schema a decision's `input:` names, or None (and why, at `input:` or at the line of
+        the schema file at fault). The file must lie inside the folder of the policy file that names it (the
+        base's folder for an `input:` a revision inherits); a copy of a bundled policy saved elsewhere without its
+        schemas finds them in the bundled policy's folder, by the same relative path."""
+        folder, ref = self._written(path, ref)
+        found = load_input_schema(ref, folder, str(folder))
+        if isinstance(found, Refusal) and found.missing:
+            for bundled in _bundled_policy_folders():
+                again = load_input_schema(ref, bundled, str(bundled))
+                if not isinstance(again, Refusal):
+                    found = again
+                    break
+        if isinstance(found, Refusal):
+            self._error(
+                "WQ-FILE",
+                f"input schema {found.en}",
+                path,
+                hint="keep the input schemas in the policy's folder and name them by their path in it, "
+                "e.g. `input: inputs/application.schema.json`",
+                zh=f"输入格式 {found.zh}",
+                hint_zh="把输入格式放在政策文件夹内，并用其相对路径引用，例如 `input: inputs/application.schema.json`",
+            )
+            return None
+        self.diagnostics += found.problems
+        return None if any(d.severity == "error" for d in found.problems) else found
+
+    def _written(self, path: tuple, ref: str) -> tuple[Path, str]:
+        """(folder of the file that wrote the file name ``ref`` at ``path``, ``ref`` as it is read from there): a
+        revision's base, for a name it inherits, which overlay.anchored made absolute, and is made relative to
+        that folder again, as its file writes it."""
+        mark = self.marks.get(path)
+        if mark is None or not mark.file or mark.file == self.file:
+            return self.dir, ref
+        folder = Path(mark.file).parent
+        if isinstance(ref, str) and os.path.isabs(ref):
+            try:
+                ref = os.path.relpath(ref, folder.resolve())
+            except (OSError, RuntimeError, ValueError):  # another drive, a link loop: `inside` says why
+                pass
+        return folder, ref
 
     # -- checks -------------------------------------------------------------------------------------
     def _check_names(self, policy: PolicyVersion) -> None:
-        seen: dict[str, tuple] = {}
-        for name in policy.parameters:
-            seen[name] = ("parameters", name)
+        decisions_raw = self.doc.get("decisions") or {}
         for name in policy.definitions:
-            if name in seen:
-                self._error("WQ-DUPLICATE", f"`{name}` is both a parameter and a definition",
-                            ("definitions", name), key=True)
+            if name in policy.parameters:
+                self._twice(
+                    ("parameters", name),
+                    ("definitions", name),
+                    lambda here, there, name=name: (
+                        f"`{name}` is both a parameter and a definition",
+                        f"`{name}` 既是参数又是定义",
+                        None,
+                        None,
+                    ),
+                )
         rule_ids: dict[str, str] = {}
         for dname, decision in policy.decisions.items():
-            own = (self.doc.get("decisions") or {}).get(dname, {}).get("rules") or {}
+            raw = decisions_raw.get(dname) or {}
+            own = raw.get("rules") or {}
             for rid in own:
                 if rid in rule_ids:
-                    self._error("WQ-DUPLICATE", f"rule id `{rid}` is also defined in decision `{rule_ids[rid]}`",
-                                ("decisions", dname, "rules", rid), key=True,
-                                hint=f"use `rules_from: [{rule_ids[rid]}]` to evaluate its rules here too")
+                    self._twice(
+                        ("decisions", rule_ids[rid], "rules", rid),
+                        ("decisions", dname, "rules", rid),
+                        lambda here, there, rid=rid: (
+                            f"rule id `{rid}` is also defined in decision `{there[1]}`",
+                            f"规则编号 `{rid}` 在决定 `{there[1]}` 中也有定义",
+                            f"use `rules_from: [{there[1]}]` to evaluate its rules here too",
+                            f"用 `rules_from: [{there[1]}]` 在此沿用其规则",
+                        ),
+                    )
                 rule_ids.setdefault(rid, dname)
+            read = {
+                p.split(".")[0].split("[")[0]
+                for step in decision.outcome
+                if step.when is not None
+                for p, _ in reads(step.when)
+            }
+            if not own and not raw.get("rules_from") and read <= {"rules"} and raw.get("outcome"):
+                # its outcome reads only rule counts, all 0: every application would be decided alike
+                self._error(
+                    "WQ-SCHEMA",
+                    f"decision `{dname}` has no rules, and its outcome reads nothing else: "
+                    "every application would be decided alike",
+                    ("decisions", dname),
+                    key=True,
+                    hint="write its rules under `rules:`, or evaluate another decision's with `rules_from: [NAME]`",
+                    zh=f"决定 `{dname}` 没有任何规则，其结论也不读取其他内容：所有申请都会得到同样的结论",
+                    hint_zh="在 `rules:` 下写出规则，或用 `rules_from: [决定名]` 沿用另一决定的规则",
+                )
             for name in decision.definitions:
                 if name in policy.parameters:
-                    self._error("WQ-DUPLICATE", f"`{name}` is both a parameter and a definition",
-                                ("decisions", dname, "definitions", name), key=True)
+                    self._twice(
+                        ("parameters", name),
+                        ("decisions", dname, "definitions", name),
+                        lambda here, there, name=name: (
+                            f"`{name}` is both a parameter and a definition",
+                            f"`{name}` 既是参数又是定义",
+                            None,
+                            None,
+                        ),
+                    )
+                elif name in policy.definitions:  # in this decision, the policy's definition would be hidden
+                    self._twice(
+                        ("definitions", name),
+                        ("decisions", dname, "definitions", name),
+                        lambda here, there, name=name, dname=dname: (
+                            f"definition `{name}` of decision `{dname}` has the name of a definition of the "
+                            "policy: in this decision, expressions would read the decision's in its place",
+                            f"决定 `{dname}` 的定义 `{name}` 与政策级定义同名：在该决定中，表达式会读取决定自己的定义",
+                            "give one of them another name",
+                            "给其中一个改用别的名称",
+                        ),
+                    )
             labels = decision.outcome_labels
             unlabelled = {}
             for i, step in enumerate((self.doc.get("decisions") or {}).get(dname, {}).get("outcome") or []):
@@ -281,9 +494,77 @@ class Builder:
             for word, path in sorted(unlabelled.items()):
                 # a near miss of a labelled outcome is a typo, which would decide under a word no output knows
                 hint = did_you_mean(word, labels, cutoff=TYPO) or next(  # or cut short: `inelig`
-                    (f"did you mean `{x}`?" for x in labels if len(word) >= 3 and x.startswith(word)), None)
-                self._error("WQ-NAME", f"outcome `{word}` has no label in `outcomes`", path, hint=hint,
-                            severity="error" if hint else "warning")
+                    (f"did you mean `{x}`?" for x in labels if len(word) >= 3 and x.startswith(word)), None
+                )
+                self._error(
+                    "WQ-NAME",
+                    f"outcome `{word}` has no label in `outcomes`",
+                    path,
+                    hint=hint,
+                    severity="error" if hint else "warning",
+                )
+
+    def _twice(self, first: tuple, second: tuple, words) -> None:
+        """A name given twice, at ``first`` and ``second`` (document paths of the two keys): reported at the one
+        the file being checked writes (a revision's own line, not the base's it inherits; the second when both or
+        neither are), with the other as a related place. ``words(here, there)`` gives (message, zh, hint,
+        hint_zh) for the report at ``here``, the other being ``there``."""
+        here, there = first, second
+        if (self.marks.key_span(second) or _NOWHERE).file == self.file or (
+            self.marks.key_span(first) or _NOWHERE
+        ).file != self.file:
+            here, there = second, first
+        message, zh, hint, hint_zh = words(here, there)
+        where = self.marks.key_span(there)
+        related = [Related(where, "the other is here", "另一处在此")] if where else []
+        self._error("WQ-DUPLICATE", message, here, key=True, hint=hint, zh=zh, hint_zh=hint_zh, related=related)
+
+    def _check_confusables(self) -> None:
+        """Names that are not what they look like (confusables.py): each where it is written."""
+        d = self.doc
+        named: list[tuple[tuple, str]] = [(("parameters", n), "parameter") for n in d.get("parameters") or {}]
+        named += [(("definitions", n), "definition") for n in d.get("definitions") or {}]
+        named += [(("metadata", n), "metadata item") for n in d.get("metadata") or {}]
+        for dname, raw in (d.get("decisions") or {}).items():
+            named.append((("decisions", dname), "decision"))
+            for kind, what in (
+                ("rules", "rule id"),
+                ("outputs", "output"),
+                ("definitions", "definition"),
+                ("outcomes", "outcome"),
+            ):
+                named += [(("decisions", dname, kind, n), what) for n in raw.get(kind) or {}]
+            for i, step in enumerate(raw.get("outcome") or []):
+                for key in ("then", "otherwise"):
+                    if isinstance(step, dict) and isinstance(step.get(key), str):
+                        named.append((("decisions", dname, "outcome", i, key), "outcome"))
+        sections: list[tuple] = [("definitions",)] + [("decisions", n, "definitions") for n in d.get("decisions") or {}]
+        for section in sections:
+            holder = d
+            for step in section:
+                holder = (holder or {}).get(step) or {}
+            for dname_, raw in holder.items():
+                if isinstance(raw, dict) and "each" in raw:
+                    at = section + (dname_,)
+                    if isinstance(raw.get("as"), str):
+                        named.append((at + ("as",), "item name"))
+                    named += [(at + ("carry", c), "carried value") for c in raw.get("carry") or {}]
+                    named += [(at + ("fields", f), "field") for f in raw.get("fields") or {}]
+        for path, what in named:
+            is_key = path[-1] not in ("then", "otherwise", "as")
+            name = path[-1] if is_key else _value_at_path(d, path)
+            found = confusion(name)
+            if found is not None:
+                self._error(
+                    "WQ-CONFUSABLE",
+                    f"{what} `{name}` {found.en}",
+                    path,
+                    key=is_key,
+                    hint=found.hint,
+                    zh=f"名称 `{name}` {found.zh}",
+                    hint_zh=found.hint_zh,
+                    subject=str(name),
+                )
 
     def _check_clauses(self, policy: PolicyVersion) -> None:
         clauses = policy.clauses
@@ -314,19 +595,35 @@ class Builder:
                 for i, item in enumerate(entry):
                     if item not in names:
                         from .errors import did_you_mean
-                        self._error("WQ-NAME", f"clause {clause} maps to `{item}`, which is not a parameter, "
-                                    "definition, rule, output, decision or metadata item", path + (i,),
-                                    hint=did_you_mean(item, names))
+
+                        self._error(
+                            "WQ-NAME",
+                            f"clause {clause} maps to `{item}`, which is not a parameter, "
+                            "definition, rule, output, decision or metadata item",
+                            path + (i,),
+                            hint=did_you_mean(item, names),
+                            subject=str(item),
+                        )
         for clause in clauses:
             if clause not in policy.clause_map:
-                self._error("WQ-CLAUSE", f"clause {clause} is not in the clause map",
-                            ("clause_map",) if "clause_map" in self.doc else (), key=True,
-                            hint="list what encodes it, or give `not_computable: <reason>`")
+                self._error(
+                    "WQ-CLAUSE",
+                    f"clause {clause} is not in the clause map",
+                    ("clause_map",) if "clause_map" in self.doc else (),
+                    key=True,
+                    hint="list what encodes it, or give `not_computable: <reason>`",
+                )
 
     def _unknown_clause(self, clause, path, clauses, key=False):
         from .errors import did_you_mean
-        self._error("WQ-CLAUSE", f"clause `{clause}` does not exist in the source document", path, key=key,
-                    hint=did_you_mean(clause, clauses))
+
+        self._error(
+            "WQ-CLAUSE",
+            f"clause `{clause}` does not exist in the source document",
+            path,
+            key=key,
+            hint=did_you_mean(clause, clauses),
+        )
 
     @staticmethod
     def _encodable_names(policy: PolicyVersion) -> set[str]:
@@ -337,9 +634,41 @@ class Builder:
             names |= set((policy.raw.get("decisions") or {}).get(dname, {}).get("rules") or {})
         return names
 
-    def _error(self, code, message, path, key=False, hint=None, severity="error"):
+    def _error(
+        self,
+        code,
+        message,
+        path,
+        key=False,
+        hint=None,
+        severity="error",
+        *,
+        subject=None,
+        zh=None,
+        hint_zh=None,
+        related=(),
+    ):
+        """A diagnostic at ``path`` of the document (at its key with ``key``); its subject and decision are
+        those of the item the path lies in, unless ``subject`` is given."""
         span = self.marks.key_span(path) if key else self.marks.span(path)
-        self.diagnostics.append(Diagnostic(code, message, span, hint, severity))
+        item, decision = item_of(path)
+        self.diagnostics.append(
+            Diagnostic(code, message, span, hint, severity, subject or item, decision, zh, hint_zh, tuple(related))
+        )
+
+
+_NOWHERE = Span("", 0, 0)
+
+
+def _value_at_path(doc, path: tuple):
+    for step in path:
+        doc = doc[step] if isinstance(doc, (dict, list)) else None
+    return doc
+
+
+def _bundled_policy_folders() -> list[Path]:
+    root = data_dir("policies")
+    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
 
 
 def literal_value(v):
@@ -354,8 +683,12 @@ def literal_value(v):
             return v
         if isinstance(node, ast.Literal) and node.kind in ("number", "date", "duration"):
             return node.value
-        if isinstance(node, ast.Unary) and node.op == "-" and isinstance(node.operand, ast.Literal) \
-                and node.operand.kind == "number":
+        if (
+            isinstance(node, ast.Unary)
+            and node.op == "-"
+            and isinstance(node.operand, ast.Literal)
+            and node.operand.kind == "number"
+        ):
             return -node.operand.value
         return v
     if isinstance(v, list):

@@ -1,89 +1,206 @@
-"""The decision record: what one evaluation decided, rule by rule, and its JSON form
-(schemas/decision.schema.json)."""
+"""The decision record: what one evaluation decided, rule by rule, with the values each rule read, the inputs
+missing, the outputs and the runtime faults — plain data of its own, in frozen dataclasses that pickle and compare
+by value — and its JSON form (schemas/decision.schema.json)."""
+
 from __future__ import annotations
 
 import datetime
+import operator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .absent import absent_reads
-from .model import Text
 from .display import decimal_text, exact_money_text, fill, money_text
+from .errors import Diagnostic
+from .model import Text
 from .values import UNKNOWN, Duration, is_number, is_whole
+from .words import ERROR, Kind, RuleOutcome, Severity
+
+# The words of the outcome `error` when the policy gives none.
+ERROR_LABEL = Text("计算出错", "Evaluation error")
 
 
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a rule is, the same in every record of its decision: ``id``, ``clause``, ``severity``, ``label``,
+    ``template`` (its message when it fails, ``{name}`` placeholders unfilled), ``paths`` (the names and paths it
+    reads, in order), ``kinds`` (path -> declared Kind of the parameters and definitions among them) and
+    ``constants`` (path -> JSON form of the parameter values among them, which every record shares)."""
+
+    id: str
+    clause: str
+    severity: Severity
+    label: Text
+    template: Text
+    paths: tuple[str, ...]
+    kinds: dict[str, Kind | None]
+    constants: dict[str, Any] = field(default_factory=dict)
+    # Worked out once, for every record's message and JSON form.
+    pass_message: Text = field(init=False, compare=False, repr=False)
+    _json: tuple = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        passed = Text(f"符合：{self.label.zh}", f"Met: {self.label.en}")
+        object.__setattr__(self, "pass_message", passed)
+        # How each value read is written: its JSON worked out here (a parameter's), as money, or as it is.
+        plan = tuple(
+            (p, _constant_plan(self.constants[p]), self.constants[p])
+            if p in self.constants
+            else (p, _MONEY if self.kinds.get(p) is Kind.MONEY else _PLAIN, None)
+            for p in self.paths
+        )
+        label, passed_json = self.label.to_json(), passed.to_json()
+        head = {"id": self.id, "clause": self.clause, "severity": str(self.severity)}
+        # The short way, for a rule whose values read are all texts and truths but for its parameters (money is
+        # written with its decimals, so a money value never takes it): the positions to look at, and the parameters.
+        variable = [i for i, (_, how, _) in enumerate(plan) if how in (_MONEY, _PLAIN)]
+        short = None
+        if variable and all(plan[i][1] == _PLAIN for i in variable):
+            short = (
+                operator.itemgetter(*variable) if len(variable) > 1 else _one(variable[0]),
+                tuple(step for step in plan if step[1] in (_CONSTANT, _TEXTS)),
+            )
+        object.__setattr__(self, "_json", (head, label, passed_json, plan, short))
+
+
+@dataclass(frozen=True)
+class OutputInfo:
+    """An output as every record of its decision has it: ``name``, ``kind``, ``fields`` (field -> Kind, for a
+    list output) and ``label``."""
+
+    name: str
+    kind: Kind | None
+    fields: dict[str, Kind | None]
+    label: Text | None
+
+
+@dataclass(frozen=True)
+class DecisionInfo:
+    """What every record of one compiled decision shares: which policy and decision, its rules and outputs, and
+    the words of each outcome."""
+
+    policy_id: str
+    version: str
+    decision: str
+    rules: tuple[RuleInfo, ...]
+    outputs: tuple[OutputInfo, ...]
+    outcome_labels: dict[str, Text]
+    output_kinds: dict[str, tuple] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "output_kinds", {o.name: (o.kind, o.fields) for o in self.outputs})
+
+
+def fault_text(d: Diagnostic) -> str:
+    """A fault as one line of English: its message and where in the policy (`division by zero at f.yaml:12:30`)."""
+    return f"{d.message} at {d.span}" if d.span is not None else d.message
+
+
+@dataclass(frozen=True, init=False)
 class RuleResult:
-    """One rule's result: ``id``, ``clause``, ``severity`` (require | advise), ``outcome`` (pass | fail | unknown |
-    error), ``label`` and ``message`` (each a Text with ``.zh`` and ``.en``), ``values`` it read, and ``missing``
-    inputs when unknown. The values and messages are computed only when asked for, so that evaluation stays
-    cheap when only outcomes are needed.
+    """One rule's result: ``outcome`` (a RuleOutcome: pass, fail, unknown or error), ``values`` (path -> value the
+    rule read, UNKNOWN where missing; its own copies), ``missing`` (the first inputs it needed and did not have, at
+    most absent.MISSING_SHOWN; ``missing_count`` counts them all) and ``fault`` (the WQ-EVAL Diagnostic of an
+    ``error``, else None); ``id``, ``clause``, ``severity``, ``label``, ``message`` (each Text with ``.zh`` and
+    ``.en``) and ``error`` (the fault in one line) follow.
 
     >>> rule = load_policy().evaluate("filing", {"platform": {"industry": "biomedicine"}}).rule("filing.entity")
     >>> rule.clause, rule.outcome, rule.missing[0], rule.message.en[:22]
     ('3.1.2', 'unknown', 'applicant.registered_in_wuqing', 'Cannot decide; missing')
     """
 
-    __slots__ = ("id", "clause", "severity", "outcome", "label", "template", "error", "_reads", "_env",
-                 "_values", "_missing")
+    info: RuleInfo
+    outcome: RuleOutcome
+    values: dict[str, Any]
+    missing: list[str]
+    missing_count: int
+    fault: Diagnostic | None
 
-    def __init__(self, rule, outcome: str, reads, env, error: str | None = None):
-        self.id, self.clause, self.severity = rule.id, rule.clause, rule.severity
-        self.label, self.template = rule.label, rule.message
-        self.outcome, self.error = outcome, error
-        self._reads, self._env = reads, env
-        self._values = self._missing = None
+    def __init__(
+        self,
+        info: RuleInfo,
+        outcome: RuleOutcome,
+        values: dict[str, Any],
+        missing: list[str] | None = None,
+        missing_count: int = 0,
+        fault: Diagnostic | None = None,
+    ):
+        # Frozen: set once, here, straight into the instance (records build many: this is their hot path).
+        self.__dict__.update(
+            info=info,
+            outcome=outcome,
+            values=values,
+            missing=[] if missing is None else missing,
+            missing_count=missing_count,
+            fault=fault,
+        )
 
     @property
-    def values(self) -> dict:
-        """path -> raw value the rule read (UNKNOWN for missing)."""
-        if self._values is None:
-            self._values = {p: _read(f, self._env) for p, f in self._reads[0]}
-        return self._values
+    def id(self) -> str:
+        return self.info.id
 
     @property
-    def kinds(self) -> dict:
-        """path -> declared kind (ratio, money, …) for the parameters the rule read."""
-        return self._reads[2]
+    def clause(self) -> str:
+        return self.info.clause
 
     @property
-    def missing(self) -> list:
-        """The input paths an unknown rule needed and did not have: fields (`expert_review.satisfaction`), and
-        fields of list items it reads in a loop (`finances[0].rd_expense`)."""
-        if self._missing is None:
-            self._missing = _absent(self._reads[1], self._reads[3], self._env) if self.outcome == "unknown" else []
-        return self._missing
+    def severity(self) -> Severity:
+        return self.info.severity
+
+    @property
+    def label(self) -> Text:
+        return self.info.label
+
+    @property
+    def template(self) -> Text:
+        return self.info.template
+
+    @property
+    def kinds(self) -> dict[str, Kind | None]:
+        """path -> declared kind (ratio, money, …) of the parameters and definitions the rule read."""
+        return self.info.kinds
+
+    @property
+    def error(self) -> str | None:
+        """The fault in one line (`division by zero at …/2021-trial.yaml:12:30`), or None."""
+        return fault_text(self.fault) if self.fault is not None else None
 
     @property
     def message(self) -> Text:
-        """The message for this outcome, in Chinese and English."""
-        if self.outcome == "fail":
-            kinds = self.kinds
-            return Text(fill(self.template.zh, self.values, kinds), fill(self.template.en, self.values, kinds))
-        if self.outcome == "pass":
-            return Text(f"符合：{self.label.zh}", f"Met: {self.label.en}")
-        if self.outcome == "unknown":
-            names = "、".join(self.missing) or "—"
-            return Text(f"无法判断，缺少：{names}", f"Cannot decide; missing: {', '.join(self.missing) or '—'}")
-        return Text(f"计算出错：{self.error}", f"Evaluation error: {self.error}")
+        """Why the rule has its outcome, in Chinese and English."""
+        outcome = self.outcome
+        if outcome is RuleOutcome.PASS:
+            return self.info.pass_message
+        if outcome is RuleOutcome.FAIL:
+            kinds, template = self.info.kinds, self.info.template
+            return Text(fill(template.zh, self.values, kinds), fill(template.en, self.values, kinds))
+        if outcome is RuleOutcome.UNKNOWN:
+            more = self.missing_count - len(self.missing)
+            zh = "、".join(self.missing) + (f" 等共 {self.missing_count} 项" if more > 0 else "")
+            en = ", ".join(self.missing) + (f", … and {more:,} more" if more > 0 else "")
+            return Text(f"无法判断，缺少：{zh or '—'}", f"Cannot decide; missing: {en or '—'}")
+        fault = self.fault
+        where = f"（{fault.span}）" if fault is not None and fault.span is not None else ""
+        zh = (fault.zh or fault.message) if fault is not None else ""
+        return Text(f"计算出错：{zh}{where}", f"Evaluation error: {self.error}")
 
     def to_json(self) -> dict[str, Any]:
         """The rule as one item of the record's ``rules`` (schemas/decision.schema.json)."""
-        out = {"id": self.id, "clause": self.clause, "severity": self.severity, "outcome": self.outcome,
-               "label": self.label.to_json(), "message": self.message.to_json(),
-               "values": _values_json(self.values, self.kinds)}
-        missing = self.missing
-        if missing:
-            out["missing"] = list(missing)
-        return out
+        return _rule_json(self.info, self.outcome, tuple(self.values.values()), self)
 
 
+@dataclass(frozen=True, init=False)
 class DecisionRecord:
-    """The result of evaluating one input document under one policy version (``Policy.evaluate`` makes it).
+    """The result of evaluating one input document under one policy version (``Policy.evaluate`` makes it): plain
+    data of its own, which pickles and compares by value.
 
-    ``policy_id``, ``version``, ``decision``, ``outcome`` (a word such as ``'eligible'``), ``outcome_label``
-    (Text), ``outcome_error`` (why the outcome logic faulted, or None), ``rules`` (RuleResult, in policy order),
-    ``outputs`` (name -> raw value; ``output(name)`` gives its JSON form), ``input_name``. ``to_json()`` is the
-    record as ``wqpolicy eval --format json`` prints it.
+    ``outcome`` is the decision's word (``'eligible'``…), or ``'error'`` when a rule, the outcome logic or an
+    output faulted or a money output came out negative (every money output is then UNKNOWN: no amount of a faulted
+    evaluation is ever given); ``outcome_label`` its words (Text). ``rules`` holds a RuleResult per rule, in policy
+    order; ``outputs`` maps each output's name to its value (``output(name)`` gives its JSON form). ``faults`` are
+    the WQ-EVAL Diagnostics (subject: the rule id, the output name, or ``outcome``); ``outcome_error`` and
+    ``output_errors`` give them in one line each. ``missing()`` lists the first inputs to ask for, of
+    ``missing_count``. ``to_json()`` is the record as ``wqpolicy eval --format json`` prints it.
 
     >>> record = load_policy().evaluate("filing", {"platform": {"industry": "biomedicine"}})
     >>> record.decision, record.outcome, record.rule_outcomes()["filing.industry"]
@@ -91,69 +208,130 @@ class DecisionRecord:
     >>> sorted(record.to_json())
     ['decision', 'missing', 'outcome', 'outcome_label', 'outputs', 'policy', 'rules']
     """
-    # ``rules`` are built on first access from the rows the evaluator recorded (rule, outcome, reads, env, error):
-    # a list of them, or their parts, for the rows to be made only if asked for: ((rule, reads) each, outcome
-    # each, env, {rule index: error} or None).
 
-    def __init__(self, policy_id: str, version: str, decision: str, outcome: str, outcome_label: Text | None,
-                 rule_rows: list, outputs: dict, output_kinds: dict, output_errors: dict | None = None,
-                 input_name: str | None = None, outcome_error: str | None = None,
-                 output_labels: dict | None = None, output_fns: tuple | None = None):
-        self.policy_id, self.version, self.decision = policy_id, version, decision
-        self.outcome, self.outcome_label = outcome, outcome_label
-        self._rows, self._rules = rule_rows, None
-        self.outputs, self.output_kinds = outputs, output_kinds  # name -> raw value; name -> (kind, fields)
-        self.output_errors = output_errors or {}
-        self.input_name = input_name
-        self.outcome_error = outcome_error  # why the outcome logic could not be evaluated (outcome: its fallback)
-        self.output_labels = output_labels or {}  # name -> Text (or None): for reports, not in the JSON form
-        # ({output name: its compiled function}, (document, cache)): for `missing`, to find what an unknown
-        # output asked for and did not have
-        self._output_fns = output_fns
-        self._missing = None
+    info: DecisionInfo
+    outcome: str
+    input_name: str | None
+    outcomes: tuple[RuleOutcome, ...]  # per rule, in order
+    values: tuple[tuple, ...]  # per rule, the values of its info's paths
+    outputs: dict[str, Any]
+    rule_missing: tuple = ()  # per rule: None, or (the first paths it lacks, how many in all)
+    missing_shown: tuple[str, ...] = ()
+    missing_count: int = 0
+    rule_faults: tuple[tuple[int, Diagnostic], ...] = ()
+    outcome_fault: Diagnostic | None = None
+    output_faults: tuple[tuple[str, Diagnostic], ...] = ()
+
+    def __init__(
+        self,
+        info: DecisionInfo,
+        outcome: str,
+        input_name: str | None,
+        outcomes: tuple,
+        values: tuple,
+        outputs: dict,
+        rule_missing: tuple = (),
+        missing_shown: tuple = (),
+        missing_count: int = 0,
+        rule_faults: tuple = (),
+        outcome_fault: Diagnostic | None = None,
+        output_faults: tuple = (),
+    ):
+        # Frozen: set once, here, straight into the instance (one record per evaluation: this is its hot path).
+        self.__dict__.update(
+            info=info,
+            outcome=outcome,
+            input_name=input_name,
+            outcomes=outcomes,
+            values=values,
+            outputs=outputs,
+            rule_missing=rule_missing,
+            missing_shown=missing_shown,
+            missing_count=missing_count,
+            rule_faults=rule_faults,
+            outcome_fault=outcome_fault,
+            output_faults=output_faults,
+        )
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_rules", None)  # built again on demand
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    # -- what the record says ---------------------------------------------------------------------------------------
+    @property
+    def policy_id(self) -> str:
+        return self.info.policy_id
 
     @property
-    def rules(self) -> list[RuleResult]:
-        """Every rule's result, in policy order (built on first access)."""
-        if self._rules is None:
-            self._rules = [RuleResult(*row) for row in self._row_list()]
-        return self._rules
+    def version(self) -> str:
+        return self.info.version
 
-    def _row_list(self) -> list:
-        if type(self._rows) is tuple:
-            rules, outcomes, env, errors = self._rows
-            errors = errors or {}
-            self._rows = [(rule, outcome, reads, env, errors.get(i))
-                          for i, ((rule, reads), outcome) in enumerate(zip(rules, outcomes))]
-        return self._rows
+    @property
+    def decision(self) -> str:
+        return self.info.decision
 
-    def missing(self) -> list[str]:
-        """Every input that a required rule left unknown, or an output left unknown (wholly or in a field of one
-        of its items), needed and did not have, once each, rules first: what to ask the applicant (or the
-        experts) for before the outcome and the amounts can be decided (advisory rules, which never decide
-        anything, are left out).
+    @property
+    def outcome_label(self) -> Text | None:
+        label = self.info.outcome_labels.get(self.outcome)
+        return ERROR_LABEL if label is None and self.outcome == ERROR else label
 
-        >>> load_policy().evaluate("filing", {"platform": {"industry": "biomedicine"}}).missing()[:2]
-        ['applicant.registered_in_wuqing', 'applicant.operating_in_wuqing']
-        """
-        if self._missing is None:
-            seen: dict[str, None] = {}
-            for r in self.rules:
-                if r.outcome == "unknown" and r.severity == "require":
-                    seen.update(dict.fromkeys(r.missing))
-            if self._output_fns:
-                fns, (doc, cache) = self._output_fns
-                unsettled = [fns[name] for name, value in self.outputs.items() if name in fns and _unsettled(value)]
-                if unsettled:
-                    seen.update(dict.fromkeys(absent_reads(unsettled, doc, cache)))
-            self._missing = list(seen)  # found once: to_json and the report both ask
-        return list(self._missing)
+    @property
+    def faults(self) -> tuple[Diagnostic, ...]:
+        """Every runtime fault, as a WQ-EVAL Diagnostic: rules' in order, then the outcome logic's, then outputs'."""
+        out = [d for _, d in self.rule_faults]
+        if self.outcome_fault is not None:
+            out.append(self.outcome_fault)
+        return tuple(out + [d for _, d in self.output_faults])
 
-    def rule_outcomes(self) -> dict[str, str]:
-        """rule id -> pass | fail | unknown | error, without building the full rule results."""
-        if type(self._rows) is tuple:
-            return {rule.id: outcome for (rule, _), outcome in zip(self._rows[0], self._rows[1])}
-        return {row[0].id: row[1] for row in self._rows}
+    @property
+    def outcome_error(self) -> str | None:
+        """Why the outcome logic could not be evaluated (then the outcome is ``error``), in one line; or None."""
+        return fault_text(self.outcome_fault) if self.outcome_fault is not None else None
+
+    @property
+    def output_errors(self) -> dict[str, str]:
+        """Output name -> why it could not be computed, in one line, for each output that faulted."""
+        return {name: fault_text(d) for name, d in self.output_faults}
+
+    @property
+    def output_kinds(self) -> dict[str, tuple]:
+        """Output name -> (kind, fields)."""
+        return self.info.output_kinds
+
+    @property
+    def output_labels(self) -> dict[str, Text | None]:
+        return {o.name: o.label for o in self.info.outputs}
+
+    @property
+    def rules(self) -> tuple[RuleResult, ...]:
+        """Every rule's result, in policy order."""
+        rules = self.__dict__.get("_rules")
+        if rules is None:
+            missing = self.rule_missing or (None,) * len(self.outcomes)
+            faults = dict(self.rule_faults)
+            rules = tuple(
+                RuleResult(
+                    info,
+                    outcome,
+                    dict(zip(info.paths, values)),
+                    list(m[0]) if m else [],
+                    m[1] if m else 0,
+                    faults.get(i),
+                )
+                for i, (info, outcome, values, m) in enumerate(
+                    zip(self.info.rules, self.outcomes, self.values, missing)
+                )
+            )
+            self.__dict__["_rules"] = rules  # a cache, not a field: the record stays what it was made
+        return rules
+
+    def rule_outcomes(self) -> dict[str, RuleOutcome]:
+        """rule id -> pass | fail | unknown | error."""
+        return {info.id: outcome for info, outcome in zip(self.info.rules, self.outcomes)}
 
     def rule(self, rule_id: str) -> RuleResult:
         """The result of the rule ``rule_id``. Raises KeyError when the decision has no such rule.
@@ -166,6 +344,17 @@ class DecisionRecord:
                 return r
         raise KeyError(rule_id)
 
+    def missing(self) -> list[str]:
+        """The inputs to ask the applicant (or the experts) for before the outcome and the amounts can be decided:
+        every input that a required rule left unknown, or an output left unknown (wholly or in a field of one of
+        its items), needed and did not have, once each, rules first — the first absent.MISSING_SHOWN of them;
+        ``missing_count`` counts them all (advisory rules, which never decide anything, are left out).
+
+        >>> load_policy().evaluate("filing", {"platform": {"industry": "biomedicine"}}).missing()[:2]
+        ['applicant.registered_in_wuqing', 'applicant.operating_in_wuqing']
+        """
+        return list(self.missing_shown)
+
     def output(self, name: str) -> Any:
         """The output ``name`` in its JSON form: money as ``'1234567.80'``, a ratio as a decimal string, unknown as
         None, a list as a list of mappings. Raises KeyError when the decision has no such output.
@@ -173,62 +362,61 @@ class DecisionRecord:
         >>> load_policy().evaluate("recognition", {}).output("supply_subsidy_total")
         '0.00'
         """
-        kind, fields = self.output_kinds[name]
+        kind, fields = self.info.output_kinds[name]
         return render_value(self.outputs[name], kind, fields)
 
     def to_json(self) -> dict[str, Any]:
         """The record as schemas/decision.schema.json describes it, keys in a fixed order; what ``wqpolicy eval
         --format json`` prints is ``json.dumps(record.to_json(), ensure_ascii=False, indent=2)`` and a newline."""
-        out = {"policy": {"id": self.policy_id, "version": self.version}, "decision": self.decision}
+        info = self.info
+        out: dict[str, Any] = {"policy": {"id": info.policy_id, "version": info.version}, "decision": info.decision}
         if self.input_name:
             out["input"] = self.input_name
         out["outcome"] = self.outcome
-        if self.outcome_label:
-            out["outcome_label"] = self.outcome_label.to_json()
-        if self.outcome_error:
-            out["outcome_error"] = self.outcome_error
-        out["rules"] = [r.to_json() for r in self.rules]
-        missing = self.missing()
-        if missing:
-            out["missing"] = missing
-        out["outputs"] = {name: self.output(name) for name in self.outputs}
-        if self.output_errors:
-            out["output_errors"] = dict(self.output_errors)
+        label = self.outcome_label
+        if label:
+            out["outcome_label"] = label.to_json()
+        if self.outcome_fault is not None:
+            out["outcome_error"] = fault_text(self.outcome_fault)
+        # Each rule's JSON straight from the values read, the constant parts worked out once; a rule that did not
+        # pass has its message, missing inputs and fault worked out by its RuleResult.
+        missing, rule_faults = self.rule_missing, dict(self.rule_faults)
+        rules = []
+        for i, (rule, outcome, values) in enumerate(zip(info.rules, self.outcomes, self.values)):
+            result = None
+            if outcome is not RuleOutcome.PASS:
+                m = missing[i] if missing else None
+                result = RuleResult(
+                    rule,
+                    outcome,
+                    dict(zip(rule.paths, values)),
+                    list(m[0]) if m else [],
+                    m[1] if m else 0,
+                    rule_faults.get(i),
+                )
+            rules.append(_rule_json(rule, outcome, values, result))
+        out["rules"] = rules
+        if self.missing_shown:
+            out["missing"] = list(self.missing_shown)
+            if self.missing_count > len(self.missing_shown):
+                out["missing_count"] = self.missing_count
+        kinds = info.output_kinds
+        out["outputs"] = {name: render_value(value, *kinds[name]) for name, value in self.outputs.items()}
+        if self.output_faults:
+            out["output_errors"] = self.output_errors
+        faults = self.faults
+        if faults:
+            out["faults"] = [d.to_json() for d in faults]
         return out
-
-
-def _absent(fields, items, env) -> list[str]:
-    """Of the input ``fields`` ((path, reader) each) and list ``items`` fields ((list path, field) each) a rule
-    reads, those the document (``env[0]``) does not have."""
-    out = [p for p, f in fields if _read(f, env) is UNKNOWN]
-    out += [f"{path}[{i}].{name}" for path, name in items for i, item in enumerate(_list_at(env[0], path))
-            if isinstance(item, dict) and item.get(name) is None]
-    return out
-
-
-def _unsettled(value) -> bool:
-    """An output value that is unknown, or a list with an unknown field in one of its items."""
-    if value is UNKNOWN or value is None:
-        return True
-    return type(value) is list and any(type(x) is dict and any(v is UNKNOWN for v in x.values()) for x in value)
-
-
-def _list_at(doc, path: str) -> list:
-    """The list at dotted ``path`` of the input document, or [] when there is none there."""
-    for part in path.split("."):
-        doc = doc.get(part) if isinstance(doc, dict) else None
-    return doc if isinstance(doc, list) else []
-
-
-def _read(fn, env):
-    try:
-        return fn(env[0], env[1])
-    except Exception:  # a read that faults shows as unknown; the rule itself reports the fault
-        return UNKNOWN
 
 
 def render_value(v, kind: str | None, fields: dict | None = None):
     """A raw value in its JSON form, following the output's declared kind."""
+    if type(v) is Decimal and v.is_finite():  # the usual output first
+        if kind == "money":
+            return money_text(v)
+        if kind == "ratio" or kind == "number":
+            return decimal_text(v)
     if v is UNKNOWN or v is None:
         return None
     number = is_number(v) and (type(v) is int or v.is_finite())
@@ -241,18 +429,101 @@ def render_value(v, kind: str | None, fields: dict | None = None):
             return int(v) if is_whole(v) else decimal_text(v)
     if kind == "list" and isinstance(v, list):
         fields = fields or {}
-        return [{k: render_value(x, fields.get(k)) for k, x in item.items()} if isinstance(item, dict)
-                else to_json_value(item) for item in v]
+        return [
+            {k: render_value(x, fields.get(k)) for k, x in item.items()}
+            if isinstance(item, dict)
+            else to_json_value(item)
+            for item in v
+        ]
     return to_json_value(v)
 
 
-_PLAIN_INT = 10 ** 27
+_PLAIN_INT = 10**27
+_CONSTANT, _TEXTS, _MONEY, _PLAIN = range(4)
+_OUTCOME_TEXT = {w: w.value for w in RuleOutcome}
 
 
-def _values_json(values: dict, kinds: dict) -> dict:
-    """The values a rule read in their JSON form; amounts declared money with two decimals at least."""
-    return {k: exact_money_text(v) if kinds.get(k) == "money" and is_number(v) else to_json_value(v)
-            for k, v in values.items()}
+def _one(i: int) -> operator.itemgetter:
+    """A getter of position ``i`` that gives a tuple, as itemgetter of several positions does."""
+    return operator.itemgetter(slice(i, i + 1))
+
+
+def _rule_json(info: RuleInfo, outcome: RuleOutcome, values: tuple, result: RuleResult | None = None) -> dict:
+    """One rule's JSON from what the record holds (``result`` for a rule that did not pass: its message,
+    missing inputs and fault)."""
+    head, label, passed, plan, short = info._json
+    if short is not None and _TEXT_TYPES.issuperset(map(type, short[0](values))):
+        read = dict(zip(info.paths, values))  # texts and truths, as they are; the parameters' JSON laid over
+        for path, how, constant in short[1]:
+            read[path] = (
+                constant
+                if type(constant) is str or constant is None
+                else constant[:]
+                if how == _TEXTS
+                else _copied(constant)
+            )
+    else:
+        read = _read_json(plan, values)
+    if outcome is RuleOutcome.PASS:
+        message = passed.copy()
+    else:
+        if result is None:
+            result = RuleResult(info, outcome, dict(zip(info.paths, values)))
+        message = result.message.to_json()
+    out = head.copy()  # id, clause, severity: in the record's key order
+    out["outcome"] = _OUTCOME_TEXT[outcome]
+    out["label"] = label.copy()
+    out["message"] = message
+    out["values"] = read
+    if result is not None:
+        if result.missing:
+            out["missing"] = list(result.missing)
+            if result.missing_count > len(result.missing):
+                out["missing_count"] = result.missing_count
+        if result.fault is not None:
+            out["fault"] = result.fault.to_json()
+    return out
+
+
+def _read_json(plan: tuple, values: tuple) -> dict:
+    """The values a rule read, in their JSON form, following the rule's plan."""
+    read = {}
+    for (path, how, constant), value in zip(plan, values):
+        t = type(value)
+        if how == _CONSTANT:
+            read[path] = constant if type(constant) is str or constant is None else _copied(constant)
+        elif how == _TEXTS:
+            read[path] = constant[:]  # a list of texts: copied in one step
+        elif how == _MONEY and (t is Decimal or t is int):
+            read[path] = exact_money_text(value)
+        elif t is str or t is bool:  # the usual leaves first
+            read[path] = value
+        elif t is Decimal:
+            read[path] = decimal_text(value)
+        elif value is UNKNOWN:
+            read[path] = None
+        elif t is list and _TEXT_TYPES.issuperset(map(type, value)):  # texts and truths: as they are
+            read[path] = value[:]
+        else:
+            read[path] = to_json_value(value)
+    return read
+
+
+_TEXT_TYPES = frozenset({str, bool})
+
+
+def _constant_plan(value) -> int:
+    """How a constant's JSON is handed out: a list of texts copied in one step, anything else copied deeply."""
+    return _TEXTS if type(value) is list and all(type(x) is str for x in value) else _CONSTANT
+
+
+def _copied(value):
+    """A JSON value copied (a constant shared by every record is never handed out to be changed)."""
+    if type(value) is list:
+        return [_copied(x) for x in value]
+    if type(value) is dict:
+        return {k: _copied(x) for k, x in value.items()}
+    return value
 
 
 def to_json_value(v):

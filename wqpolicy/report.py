@@ -1,16 +1,24 @@
 """Decision records -> text reports for people (Chinese, English beside it) and JSON for programs.
 Rendering only: nothing here decides anything."""
+
 from __future__ import annotations
 
 import json
 from decimal import Decimal
 
-from .display import columns, display, pad, unsigned_zero
+from .display import READ_EXCERPT, columns, display, excerpt, pad, unsigned_zero
+from .record import DecisionRecord, fault_text
 from .values import quantize
-from .record import DecisionRecord
+from .words import ERROR, Kind, RuleOutcome, Severity
 
-_MARK = {"pass": "通过 pass   ", "fail": "不通过 FAIL ", "unknown": "待定 unknown", "error": "出错 ERROR "}
+_MARK = {
+    RuleOutcome.PASS: "通过 pass   ",
+    RuleOutcome.FAIL: "不通过 FAIL ",
+    RuleOutcome.UNKNOWN: "待定 unknown",
+    RuleOutcome.ERROR: "出错 ERROR ",
+}
 _ADVISE_FAIL = "提示 warning"
+_NOT_COMPUTED = "未计算 not computed"  # a money output of a faulted evaluation: no figure is shown
 
 
 def text_report(record: DecisionRecord) -> str:
@@ -23,58 +31,76 @@ def text_report(record: DecisionRecord) -> str:
     label = record.outcome_label
     words = f"{label.zh} / {label.en}" if label else record.outcome
     lines.append(f"结论 Outcome: {words}  [{record.outcome}]")
-    if record.outcome_error:
-        lines.append(f"  结论无法判定 the outcome could not be decided: {record.outcome_error}")
-    fails = [r for r in record.rules if r.outcome == "fail" and r.severity == "require"]
-    unknown = [r for r in record.rules if r.outcome in ("unknown", "error") and r.severity == "require"]
-    warnings = [r for r in record.rules if r.outcome == "fail" and r.severity == "advise"]
+    faulted = record.outcome == ERROR
+    if faulted:
+        lines.append("  计算出错，不给出任何金额 The evaluation faulted: no amount is given")
+    for d in record.faults:
+        lines.append(f"  出错 fault · {d.subject}: {d.zh or d.message}")
+        lines.append(f"      {fault_text(d)}")
+    fails = [r for r in record.rules if r.outcome is RuleOutcome.FAIL and r.severity is Severity.REQUIRE]
+    unknown = [
+        r
+        for r in record.rules
+        if r.outcome in (RuleOutcome.UNKNOWN, RuleOutcome.ERROR) and r.severity is Severity.REQUIRE
+    ]
+    warnings = [r for r in record.rules if r.outcome is RuleOutcome.FAIL and r.severity is Severity.ADVISE]
     if record.rules:
-        lines.append(f"规则 Rules: {len(record.rules)} — 不通过 failed {len(fails)}, 待定 undecided {len(unknown)}, "
-                     f"提示 warnings {len(warnings)}")
+        lines.append(
+            f"规则 Rules: {len(record.rules)} — 不通过 failed {len(fails)}, 待定 undecided {len(unknown)}, "
+            f"提示 warnings {len(warnings)}"
+        )
     else:
         lines.append("规则 Rules: 无 none (the outputs decide)")
     missing = record.missing()
     if missing:
-        lines.append(f"待补材料 Missing: {', '.join(missing)}")
+        more = record.missing_count - len(missing)
+        tail = f", … 共 {record.missing_count:,} 项 and {more:,} more" if more > 0 else ""
+        lines.append(f"待补材料 Missing: {', '.join(missing)}{tail}")
     if record.rules:
         lines.append("")
     for r in record.rules:
-        mark = _ADVISE_FAIL if (r.severity == "advise" and r.outcome == "fail") else _MARK[r.outcome]
+        mark = _ADVISE_FAIL if (r.severity is Severity.ADVISE and r.outcome is RuleOutcome.FAIL) else _MARK[r.outcome]
         lines.append(f"  [{mark}] {r.clause:<6} {r.id}")
         lines.append(f"      {r.label.zh} / {r.label.en}")
-        if r.outcome != "pass":
+        if r.outcome is not RuleOutcome.PASS:
             msg = r.message
             lines.append(f"      → {msg.zh}")
             lines.append(f"        {msg.en}")
         if r.values:
-            shown = ", ".join(f"{k} = {display(v, r.kinds.get(k))}" for k, v in r.values.items())
-            lines.append(f"      读取 read: {shown}")
+            read = ", ".join(f"{k} = {excerpt(display(v, r.kinds.get(k)), READ_EXCERPT)}" for k, v in r.values.items())
+            lines.append(f"      读取 read: {read}")
     if record.outputs:
         lines.append("")
         lines.append("输出 Outputs")
         width = max(len(n) for n in record.outputs)
-        values = {n: record.output(n) for n in record.outputs if n not in record.output_errors}
-        shown = {n: _human(v, record.output_kinds[n][0]) for n, v in values.items()
-                 if not (record.output_kinds[n][0] == "list" and isinstance(v, list))}  # lists: an item a line
+        errors = record.output_errors
+        values = {n: record.output(n) for n in record.outputs if n not in errors}
+        shown = {
+            n: _human(v, record.output_kinds[n][0], faulted)
+            for n, v in values.items()
+            if not (record.output_kinds[n][0] == "list" and isinstance(v, list))
+        }  # lists: an item a line
         value_width = max((columns(v) for v in shown.values() if columns(v) <= 24), default=0)  # a long text
         # (an official name) is not let push every label to the right
         for name in record.outputs:
             label = record.output_labels.get(name)
             about = f"{label.zh} / {label.en}" if label is not None else ""
-            if name in record.output_errors:
-                lines.append(f"  {name:<{width}}  出错 error: {record.output_errors[name]}")
+            if name in errors:
+                lines.append(f"  {name:<{width}}  出错 error: {errors[name]}")
             elif name in shown:
                 lines.append(f"  {name:<{width}}  {pad(shown[name], value_width)}  {about}".rstrip())
             else:
                 fields = record.output_kinds[name][1]
                 lines.append(f"  {name}:" + (f"  {about}" if about else ""))
                 for i, item in enumerate(values[name], 1):
-                    cells = ", ".join(f"{k}={_human(v, fields.get(k))}" for k, v in item.items())
+                    cells = ", ".join(f"{k}={_human(v, fields.get(k), faulted)}" for k, v in item.items())
                     lines.append(f"    {i}. {cells}")
     return "\n".join(lines) + "\n"
 
 
-def _human(value, kind) -> str:
+def _human(value, kind, faulted: bool = False) -> str:
+    if kind == Kind.MONEY and faulted:
+        return _NOT_COMPUTED
     if value is None:
         return "未知 unknown"
     if kind == "money":
@@ -83,7 +109,7 @@ def _human(value, kind) -> str:
         d = Decimal(value)
         pct = unsigned_zero(quantize(d * 100, Decimal("0.01")))
         return f"{pct}%  ({display(d)})"
-    return str(value).lower() if isinstance(value, bool) else str(value)
+    return str(value).lower() if isinstance(value, bool) else excerpt(str(value))
 
 
 def json_report(records: list[DecisionRecord], one: bool) -> str:

@@ -1,4 +1,5 @@
 """JSON Schemas: where the bundled ones live, loading them with exact numbers, and a registry for $ref."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,9 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from jsonschema.validators import extend
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
+from .display import excerpt
 from .errors import Diagnostic, WQError
 from .source import Span
 from .values import is_multiple
@@ -62,8 +65,11 @@ def _is_integer(checker, instance) -> bool:
     return Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer")
 
 
-_Validator = extend(Draft202012Validator, {"multipleOf": _multiple_of},
-                    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
+_Validator = extend(
+    Draft202012Validator,
+    {"multipleOf": _multiple_of},
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+)
 
 
 # Schema nodes an inlined copy may have, at most: refs of refs could multiply without end.
@@ -123,14 +129,25 @@ def inlined(schema: dict) -> dict:
         return schema
 
 
-def validator(schema: dict, folder: str | None = None) -> Draft202012Validator:
-    reg = registry(folder) if folder else Registry()
+def registry_of(resources: dict) -> Registry:
+    """A registry holding just ``resources`` (URI -> schema contents, the files an input schema's refs name, as
+    schema_files found them): a lookup of anything else fails, and nothing is ever fetched."""
+    return Registry().with_resources(
+        (uri, Resource.from_contents(contents, default_specification=DRAFT202012))
+        for uri, contents in resources.items()
+    )
+
+
+def validator(schema: dict, folder: str | None = None, resources: dict | None = None) -> Draft202012Validator:
+    """A validator of ``schema``: its refs found among the schemas under ``folder`` (the bundled ones) or in
+    ``resources``."""
+    reg = registry(folder) if folder else registry_of(resources or {})
     return _Validator(schema, registry=reg, format_checker=FormatChecker())
 
 
-def resolver(schema: dict, folder: str | None):
+def resolver(schema: dict, folder: str | None = None, resources: dict | None = None):
     """A function from a $ref in ``schema`` to the schema it points at."""
-    reg = registry(folder) if folder else Registry()
+    reg = registry(folder) if folder else registry_of(resources or {})
     res = reg.resolver(base_uri=schema.get("$id", ""))
     cache = {}
 
@@ -144,6 +161,7 @@ def resolver(schema: dict, folder: str | None):
         if ref not in cache:
             cache[ref] = res.lookup(ref).contents
         return cache[ref]
+
     return resolve
 
 
@@ -158,6 +176,14 @@ def error_path(error) -> str:
     return out or "(document)"
 
 
+# Unknown fields named in one message, at most: the rest are counted.
+_LISTED = 5
+_TOO_LONG = {
+    "maxLength": ("characters", "text"),
+    "maxItems": ("items", "a list"),
+    "maxProperties": ("fields", "a mapping"),
+}
+
 # What JSON writers put for a float that is no number (Python's json: NaN, Infinity), and YAML's spellings.
 _NOT_FINITE = {"nan", "infinity", "inf", ".nan", ".inf"}
 
@@ -168,13 +194,23 @@ def error_message(error) -> str:
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        shown = ", ".join(f"`{x if len(x) <= 60 else x[:60] + '…'}`" for x in extra)
-        return f"{where}: unknown field {shown} (allowed: {allowed})"
+        shown = ", ".join(f"`{excerpt(x)}`" for x in extra[:_LISTED])
+        more = f" and {len(extra) - _LISTED:,} more" if len(extra) > _LISTED else ""
+        return f"{where}: unknown field {shown}{more} (allowed: {allowed})"
     if error.validator == "type" and isinstance(error.instance, str):
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         if error.instance.lstrip("+-").lower() in _NOT_FINITE and {"number", "integer"} & set(wanted):
             return f"{where}: {error.instance} is not a finite number (NaN and Infinity are not allowed)"
-        return f"{where}: {error.instance!r} is text, but {error.validator_value} is required"
+        return f"{where}: {excerpt(repr(error.instance))} is text, but {error.validator_value} is required"
+    if error.validator in _TOO_LONG and isinstance(error.instance, (str, list, dict)):
+        unit, what = _TOO_LONG[error.validator]
+        shown = f" ({excerpt(repr(error.instance))})" if isinstance(error.instance, str) else ""
+        return (
+            f"{where}: {what} of {len(error.instance):,} {unit}{shown}, more than the {error.validator_value:,} allowed"
+        )
+    if error.validator == "enum":
+        allowed = excerpt(_DECIMAL_REPR.sub(r"\1", repr(error.validator_value)), 200)
+        return f"{where}: {excerpt(repr(error.instance))} is not one of {allowed}"
     msg = _DECIMAL_REPR.sub(r"\1", error.message)  # jsonschema writes Decimal('1.005'); people read 1.005
     if len(msg) > 200:
         msg = msg[:200] + "…"

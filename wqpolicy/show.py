@@ -2,6 +2,7 @@
 ``own`` (a version with no ``extends``), ``inherited``, ``changed`` or ``added``; items the revision removed
 are listed as ``removed``. ``items(model)`` computes the marks; the ``render_*`` functions only format.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,9 +34,15 @@ class Item:
     label: Any = None  # its zh/en label (model.Text), when it has one
 
     def to_json(self) -> dict:
-        return {"section": self.section, "path": ".".join(map(str, self.path)), "name": self.name,
-                "status": self.status, "clause": self.clause, "summary": self.summary,
-                "label": self.label.to_json() if self.label is not None else None}
+        return {
+            "section": self.section,
+            "path": ".".join(map(str, self.path)),
+            "name": self.name,
+            "status": self.status,
+            "clause": self.clause,
+            "summary": self.summary,
+            "label": self.label.to_json() if self.label is not None else None,
+        }
 
 
 def status_of(model, path: tuple) -> str:
@@ -55,11 +62,29 @@ def items(model) -> list[Item]:
     """Every parameter, definition, rule, output, clause-map entry and metadata item, in document order."""
     out = []
     for name, p in model.parameters.items():
-        out.append(Item("parameter", ("parameters", name), name, status_of(model, ("parameters", name)),
-                        p.clause, display(p.value, p.kind), p.label))
+        out.append(
+            Item(
+                "parameter",
+                ("parameters", name),
+                name,
+                status_of(model, ("parameters", name)),
+                p.clause,
+                display(p.value, p.kind),
+                p.label,
+            )
+        )
     for name, d in model.definitions.items():
-        out.append(Item("definition", ("definitions", name), name, status_of(model, ("definitions", name)),
-                        d.clause, _def_summary(d), d.label))
+        out.append(
+            Item(
+                "definition",
+                ("definitions", name),
+                name,
+                status_of(model, ("definitions", name)),
+                d.clause,
+                _def_summary(d),
+                d.label,
+            )
+        )
     raw_decisions = model.raw.get("decisions") or {}
     for dname, decision in model.decisions.items():
         own = (raw_decisions.get(dname) or {}).get("rules") or {}
@@ -68,25 +93,42 @@ def items(model) -> list[Item]:
                 continue  # evaluated here through rules_from; shown under its own decision
             path = ("decisions", dname, "rules", rule.id)
             sev = "" if rule.severity == "require" else f"[{rule.severity}] "
-            out.append(Item("rule", path, rule.id, status_of(model, path), rule.clause,
-                            sev + " ".join(rule.condition.text.split()), rule.label))
+            out.append(
+                Item(
+                    "rule",
+                    path,
+                    rule.id,
+                    status_of(model, path),
+                    rule.clause,
+                    sev + " ".join(rule.condition.text.split()),
+                    rule.label,
+                )
+            )
         for name, d in decision.definitions.items():
             path = ("decisions", dname, "definitions", name)
-            out.append(Item("definition", path, f"{dname}.{name}", status_of(model, path), d.clause,
-                            _def_summary(d), d.label))
+            out.append(
+                Item("definition", path, f"{dname}.{name}", status_of(model, path), d.clause, _def_summary(d), d.label)
+            )
         for name, o in decision.outputs.items():
             path = ("decisions", dname, "outputs", name)
-            out.append(Item("output", path, f"{dname}.{name}", status_of(model, path), o.clause,
-                            f"({o.kind}) " + " ".join(o.expr.text.split()), o.label))
+            out.append(
+                Item(
+                    "output",
+                    path,
+                    f"{dname}.{name}",
+                    status_of(model, path),
+                    o.clause,
+                    f"({o.kind}) " + " ".join(o.expr.text.split()),
+                    o.label,
+                )
+            )
     for clause, entry in model.clause_map.items():
         path = ("clause_map", clause)
-        text = (f"not computable: {entry['not_computable']}" if isinstance(entry, dict)
-                else ", ".join(map(str, entry)))
+        text = f"not computable: {entry['not_computable']}" if isinstance(entry, dict) else ", ".join(map(str, entry))
         out.append(Item("clause", path, str(clause), status_of(model, path), str(clause), text))
     for name, fact in model.metadata.items():
         path = ("metadata", name)
-        out.append(Item("metadata", path, name, status_of(model, path), fact.get("clause"),
-                        display(fact.get("value"))))
+        out.append(Item("metadata", path, name, status_of(model, path), fact.get("clause"), display(fact.get("value"))))
     return out
 
 
@@ -120,8 +162,14 @@ def render_text(model) -> str:
     lines = _header(model) + [f"标记 marks: {legend}", ""]
     found = items(model)
     width = max((columns(i.name) for i in found), default=10)  # a Chinese name takes two columns a character
-    sections = [("parameter", "参数 Parameters"), ("definition", "定义 Definitions"), ("rule", "规则 Rules"),
-                ("output", "输出 Outputs"), ("clause", "条款映射 Clause map"), ("metadata", "元数据 Metadata")]
+    sections = [
+        ("parameter", "参数 Parameters"),
+        ("definition", "定义 Definitions"),
+        ("rule", "规则 Rules"),
+        ("output", "输出 Outputs"),
+        ("clause", "条款映射 Clause map"),
+        ("metadata", "元数据 Metadata"),
+    ]
     for section, title in sections:
         rows = [i for i in found if i.section == section]
         if not rows:
@@ -141,11 +189,18 @@ def render_text(model) -> str:
 
 
 def render_json(model) -> str:
-    data = {"policy": {"id": model.id, "version": model.version, "extends": model.extends,
-                       "effective_from": model.effective_from.isoformat() if model.effective_from else None,
-                       "effective_until": model.effective_until.isoformat() if model.effective_until else None},
-            "items": [i.to_json() for i in items(model)], "removed": removed(model),
-            "document": _jsonable(model.raw)}
+    data = {
+        "policy": {
+            "id": model.id,
+            "version": model.version,
+            "extends": model.extends,
+            "effective_from": model.effective_from.isoformat() if model.effective_from else None,
+            "effective_until": model.effective_until.isoformat() if model.effective_until else None,
+        },
+        "items": [i.to_json() for i in items(model)],
+        "removed": removed(model),
+        "document": _jsonable(model.raw),
+    }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -189,8 +244,10 @@ def _relative_paths(model) -> dict:
     if isinstance(doc.get("source"), dict):
         doc["source"] = {**doc["source"], "document": rel(doc["source"].get("document"))}
     if isinstance(doc.get("decisions"), dict):
-        doc["decisions"] = {name: {**d, "input": rel(d["input"])} if isinstance(d, dict) and "input" in d else d
-                            for name, d in doc["decisions"].items()}
+        doc["decisions"] = {
+            name: {**d, "input": rel(d["input"])} if isinstance(d, dict) and "input" in d else d
+            for name, d in doc["decisions"].items()
+        }
     return doc
 
 
@@ -222,8 +279,7 @@ _Dumper.add_representer(_Block, lambda d, v: d.represent_mapping("tag:yaml.org,2
 
 def _dump(value) -> str:
     value = _Block(value) if isinstance(value, dict) else value
-    return yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100000,
-                     default_flow_style=None)
+    return yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100000, default_flow_style=None)
 
 
 def _dump_key(key) -> str:

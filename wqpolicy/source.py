@@ -1,7 +1,10 @@
 """Source positions: where a piece of policy text came from, 1-based, for error messages."""
+
 from __future__ import annotations
 
+import bisect
 import functools
+import re
 from dataclasses import dataclass
 
 
@@ -45,8 +48,7 @@ class ScalarMark:
             index = start + offset if self.style in ('"', "'") else self._after_properties() + offset
         else:
             index = _align(value, _units(self.text, start, self._content_end(), self.style), offset, start)
-        line = self.text.count("\n", 0, index)
-        col = index - (self.text.rfind("\n", 0, index) + 1)
+        line, col = line_col(self.text, index)
         return Span(self.file, line + 1, col + 1, length)
 
     def _after_properties(self) -> int:
@@ -73,9 +75,26 @@ class ScalarMark:
 
 
 # Double-quoted escapes (as PyYAML reads them): one character each, from a short or a hex escape.
-_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
-            "r": "\r", "e": "\x1b", " ": " ", '"': '"', "\\": "\\", "/": "/", "N": "\x85", "_": "\xa0",
-            "L": "\u2028", "P": "\u2029"}
+_ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
 
@@ -93,7 +112,7 @@ def _units(text: str, start: int, end: int, style: str | None):
             if nxt in _HEX_ESCAPES:
                 n = _HEX_ESCAPES[nxt]
                 try:
-                    yield i, chr(int(text[i + 2:i + 2 + n], 16))
+                    yield i, chr(int(text[i + 2 : i + 2 + n], 16))
                 except ValueError:
                     yield i, ch
                 i += 2 + n
@@ -101,7 +120,7 @@ def _units(text: str, start: int, end: int, style: str | None):
             yield i, "" if nxt in "\r\n" else _ESCAPES.get(nxt, nxt)
             i += 2
             continue
-        if style == "'" and ch == "'" and text[i + 1:i + 2] == "'":
+        if style == "'" and ch == "'" and text[i + 1 : i + 2] == "'":
             yield i, "'"
             i += 2
             continue
@@ -130,6 +149,19 @@ def _align(value: str, units, offset: int, fallback: int) -> int:
         elif cur is not None:
             last, cur = cur[0], next(units, None)
     return cur[0] if cur is not None else last
+
+
+def line_col(text: str, index: int) -> tuple[int, int]:
+    """The 0-based line and column of character ``index`` of ``text``: a search in the line breaks found once per
+    text, so that placing each of many values costs no walk along the text before it."""
+    breaks = _breaks(text)
+    line = bisect.bisect_left(breaks, index)
+    return line, index - (breaks[line - 1] + 1 if line else 0)
+
+
+@functools.lru_cache(maxsize=8)
+def _breaks(text: str) -> list[int]:
+    return [m.start() for m in re.finditer("\n", text)]
 
 
 def line_of(text: str, line: int) -> str:

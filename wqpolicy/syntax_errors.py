@@ -1,6 +1,7 @@
 """A failed parse worded for the people who write policies: characters a Chinese input method or a word
 processor types in place of ASCII ones, operators and keywords of other languages, brackets left open, a unit
 parted from its number, an `if` without `then` or `else` — each named where it is, with what to write instead."""
+
 from __future__ import annotations
 
 import re
@@ -19,9 +20,21 @@ class ParseFailure(Exception):
 
 
 _TOKEN_NAMES = {
-    "NAME": "a name", "NUMBER": "a number", "STRING": "a string", "DATE": "a date", "DURATION": "a duration",
-    "LPAR": "`(`", "RPAR": "`)`", "LSQB": "`[`", "RSQB": "`]`", "COMMA": "`,`", "DOT": "`.`",
-    "COMP_OP": "a comparison", "ADD_OP": "`+` or `-`", "MUL_OP": "`*` or `/`", "MINUS": "`-`",
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "STRING": "a string",
+    "DATE": "a date",
+    "DURATION": "a duration",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "LSQB": "`[`",
+    "RSQB": "`]`",
+    "COMMA": "`,`",
+    "DOT": "`.`",
+    "COMP_OP": "a comparison",
+    "ADD_OP": "`+` or `-`",
+    "MUL_OP": "`*` or `/`",
+    "MINUS": "`-`",
     "$END": "the end of the expression",
 }
 
@@ -44,9 +57,14 @@ def failure(e: UnexpectedInput, text: str) -> ParseFailure:
     if isinstance(e, UnexpectedCharacters):
         at = e.pos_in_stream
         ch = text[at] if at < len(text) else ""
-        return (_lookalike(text, at) or _wrong_operator(text, at) or _spaced_unit(text, at, ch) or
-                ParseFailure(f"unexpected character {_shown(ch)}", at,
-                             hint=f"expected {_expected(e.allowed)}" if e.allowed else None))
+        return (
+            _lookalike(text, at)
+            or _wrong_operator(text, at)
+            or _spaced_unit(text, at, ch)
+            or ParseFailure(
+                f"unexpected character {_shown(ch)}", at, hint=f"expected {_expected(e.allowed)}" if e.allowed else None
+            )
+        )
     if isinstance(e, UnexpectedEOF):
         return _early_end(text, e.expected)
     if isinstance(e, UnexpectedToken):
@@ -54,17 +72,40 @@ def failure(e: UnexpectedInput, text: str) -> ParseFailure:
         expected = e.accepts or e.expected
         if tok.type == "$END":
             return _early_end(text, expected)
-        return (_foreign_word(text, tok) or _unmatched(text, tok.start_pos) or _thousands(text, tok.start_pos) or
-                _spaced_unit(text, tok.start_pos, str(tok)) or _missing_then(text, tok, expected) or
-                ParseFailure(f"unexpected `{tok}`", tok.start_pos, len(str(tok)),
-                             hint=f"expected {_expected(expected)}"))
+        return (
+            _foreign_word(text, tok)
+            or _unmatched(text, tok.start_pos)
+            or _thousands(text, tok.start_pos)
+            or _spaced_unit(text, tok.start_pos, str(tok))
+            or _missing_then(text, tok, expected)
+            or ParseFailure(f"unexpected `{tok}`", tok.start_pos, len(str(tok)), hint=f"expected {_expected(expected)}")
+        )
     return ParseFailure(str(e), getattr(e, "pos_in_stream", 0) or 0)
 
 
 # Characters that look like the ASCII ones the language uses: what a Chinese input method types (full-width
 # forms, U+FF01-FF5E, are the ASCII ones shifted; the ideographic space) and a word processor's typography.
-_LOOKALIKE = {"\u3000": " ", "≥": ">=", "≤": "<=", "≠": "!=", "×": "*", "÷": "/", "“": '"', "”": '"', "‘": "'",
-              "’": "'", "。": ".", "、": ",", "【": "[", "】": "]", "〔": "(", "〕": ")", "—": "-", "–": "-", "−": "-"}
+_LOOKALIKE = {
+    "\u3000": " ",
+    "≥": ">=",
+    "≤": "<=",
+    "≠": "!=",
+    "×": "*",
+    "÷": "/",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "。": ".",
+    "、": ",",
+    "【": "[",
+    "】": "]",
+    "〔": "(",
+    "〕": ")",
+    "—": "-",
+    "–": "-",
+    "−": "-",
+}
 
 
 def ascii_for(ch: str) -> str | None:
@@ -90,7 +131,7 @@ def _lookalike(text: str, at: int) -> ParseFailure | None:
     if all("\uff01" <= c <= "\uff5e" for c in typed):
         what = "full-width (全角, as a Chinese input method types it)"
     elif set(typed) <= set("“”‘’"):
-        return ParseFailure(f"`{typed}` is a curly quote; write text in straight quotes: \"…\"", at, end - at)
+        return ParseFailure(f'`{typed}` is a curly quote; write text in straight quotes: "…"', at, end - at)
     else:
         what = "not a character of the expression language"
     return ParseFailure(f"`{typed}` is {what}; write `{write}` (ASCII, 半角) instead", at, end - at)
@@ -98,7 +139,7 @@ def _lookalike(text: str, at: int) -> ParseFailure | None:
 
 def _wrong_operator(text: str, at: int) -> ParseFailure | None:
     """Operators of other languages: `=>`, `=`, `&&`, `||`, `!`."""
-    two = text[at:at + 2]
+    two = text[at : at + 2]
     if two in ("=>", "=<"):
         return ParseFailure(f"`{two}` is not an operator; write `{two[::-1]}`", at, 2)
     if two[:1] == "=":
@@ -132,7 +173,7 @@ def grouped_number(text: str, at: int) -> str | None:
     """The number written with thousands separators (`1,000万`) whose first `,` is at ``at``, else None."""
     start = _run_before(text, at, str.isdigit)
     m = _GROUPED.match(text, start)
-    if start == at or not m or start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_."):
+    if start == at or not m or (start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.")):
         return None
     return m.group(0)
 
@@ -144,7 +185,7 @@ def without_separators(number: str) -> str:
 
 def _thousands(text: str, at: int) -> ParseFailure | None:
     """`1,000万`: the comma ends the number, and the parser stops at it."""
-    number = grouped_number(text, at) if text[at:at + 1] == "," else None
+    number = grouped_number(text, at) if text[at : at + 1] == "," else None
     return ParseFailure(without_separators(number), at) if number else None
 
 
@@ -159,10 +200,29 @@ def _run_before(text: str, end: int, belongs) -> int:
 
 # Words people write for the language's keywords: Chinese, or English keywords in capitals (`AND`, `If`).
 _KEYWORDS = ("and", "or", "not", "in", "if", "then", "else", "for", "true", "false")
-_CHINESE_KEYWORDS = {"且": "and", "并且": "and", "而且": "and", "和": "and", "与": "and", "以及": "and",
-                     "或": "or", "或者": "or", "非": "not", "不": "not", "不是": "not", "如果": "if", "若": "if",
-                     "那么": "then", "则": "then", "否则": "else", "属于": "in", "在": "in", "不属于": "not in",
-                     "真": "true", "假": "false"}
+_CHINESE_KEYWORDS = {
+    "且": "and",
+    "并且": "and",
+    "而且": "and",
+    "和": "and",
+    "与": "and",
+    "以及": "and",
+    "或": "or",
+    "或者": "or",
+    "非": "not",
+    "不": "not",
+    "不是": "not",
+    "如果": "if",
+    "若": "if",
+    "那么": "then",
+    "则": "then",
+    "否则": "else",
+    "属于": "in",
+    "在": "in",
+    "不属于": "not in",
+    "真": "true",
+    "假": "false",
+}
 
 
 def keyword_for(word: str) -> str | None:
@@ -175,17 +235,24 @@ def keyword_for(word: str) -> str | None:
 def _foreign_word(text: str, tok: Token) -> ParseFailure | None:
     """A Chinese or capitalised keyword is read as a name, so the parser stops at it or just after it."""
     candidates = [(tok.start_pos, str(tok))] if tok.type == "NAME" else []
-    end = len(text[:tok.start_pos].rstrip())
+    end = len(text[: tok.start_pos].rstrip())
     start = _run_before(text, end, lambda c: c.isalnum() or c == "_")
     if start < end:
         candidates.append((start, text[start:end]))
     for at, word in candidates:
         keyword = keyword_for(word)
         if keyword:
-            how = "keywords are written in lower case" if word.lower() == keyword else "the expression language " \
-                "is written with English keywords"
-            return ParseFailure(f"`{word}` is not a keyword ({how}); write `{keyword}`", at, len(word),
-                                hint="keywords: and, or, not, in, not in, if … then … else …, true, false")
+            how = (
+                "keywords are written in lower case"
+                if word.lower() == keyword
+                else "the expression language is written with English keywords"
+            )
+            return ParseFailure(
+                f"`{word}` is not a keyword ({how}); write `{keyword}`",
+                at,
+                len(word),
+                hint="keywords: and, or, not, in, not in, if … then … else …, true, false",
+            )
     return None
 
 
@@ -222,10 +289,13 @@ def _unmatched(text: str, at: int) -> ParseFailure | None:
     if stray is None or stray[0] != at:
         return None
     if stack:
-        return ParseFailure(f"`{stray[1]}` does not close `{stack[-1][1]}` (column {stack[-1][0] + 1}); "
-                            f"write `{_CLOSE[stack[-1][1]]}`", at)
-    return ParseFailure(f"`{stray[1]}` closes nothing; remove it, or add the `{'(' if stray[1] == ')' else '['}` "
-                        "it belongs to", at)
+        return ParseFailure(
+            f"`{stray[1]}` does not close `{stack[-1][1]}` (column {stack[-1][0] + 1}); write `{_CLOSE[stack[-1][1]]}`",
+            at,
+        )
+    return ParseFailure(
+        f"`{stray[1]}` closes nothing; remove it, or add the `{'(' if stray[1] == ')' else '['}` it belongs to", at
+    )
 
 
 def _early_end(text: str, expected) -> ParseFailure:
@@ -236,16 +306,22 @@ def _early_end(text: str, expected) -> ParseFailure:
     names = set(expected)
     last = len(text.rstrip()) - 1
     if names == {"ELSE"}:
-        return ParseFailure("`if … then …` has no `else`; write `else` and the value otherwise", max(last, 0),
-                            hint="every `if` needs `then` and `else`: `if a > 0 then 1 else 0`")
+        return ParseFailure(
+            "`if … then …` has no `else`; write `else` and the value otherwise",
+            max(last, 0),
+            hint="every `if` needs `then` and `else`: `if a > 0 then 1 else 0`",
+        )
     word = re.search(r"(\S+)\s*$", text)
     after = f", after `{word.group(1)}`" if word else ""
-    return ParseFailure(f"the expression ends too early{after}", max(last, 0),
-                        hint=f"expected {_expected(expected)}")
+    return ParseFailure(f"the expression ends too early{after}", max(last, 0), hint=f"expected {_expected(expected)}")
 
 
 def _missing_then(text: str, tok: Token, expected) -> ParseFailure | None:
     if "THEN" not in expected:
         return None
-    return ParseFailure(f"`if` needs `then` after its condition, before `{tok}`", tok.start_pos, len(str(tok)),
-                        hint="every `if` needs `then` and `else`: `if a > 0 then 1 else 0`")
+    return ParseFailure(
+        f"`if` needs `then` after its condition, before `{tok}`",
+        tok.start_pos,
+        len(str(tok)),
+        hint="every `if` needs `then` and `else`: `if a > 0 then 1 else 0`",
+    )

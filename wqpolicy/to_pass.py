@@ -9,6 +9,7 @@ then the smallest; the answer is kept only when it holds at ``k`` and not at ``k
 hold too — a condition that changes its mind along the way (not monotone) is said to have no exact answer. The
 searches share a budget of evaluations scaled by the document's size, so a huge application costs a bounded time
 (a lever left over is reported as not searched). Nothing here runs unless asked: plain evaluation never pays."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from .values import FAULTS, UNKNOWN
 # setting that keeps explaining a 100,000-line application as quick as explaining a small one is.
 BUDGET = 2_000_000
 # The most steps a figure may move when the schema sets no maximum (a count of a trillion is no advice).
-MAX_STEPS = 10 ** 12
+MAX_STEPS = 10**12
 
 
 class OutOfBudget(Exception):

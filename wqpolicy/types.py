@@ -1,8 +1,9 @@
 """Static types of the expression language, and how JSON Schema and parameter values map onto them."""
+
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .values import Duration
@@ -16,8 +17,7 @@ class Simple:
         return self.name
 
 
-NUMBER, BOOL, STRING, DATE, DURATION, ANY = (Simple(n) for n in ("number", "bool", "string", "date", "duration",
-                                                                 "any"))
+NUMBER, BOOL, STRING, DATE, DURATION, ANY = (Simple(n) for n in ("number", "bool", "string", "date", "duration", "any"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,12 +34,26 @@ class Codes(Simple):
         return hash((self.name,))
 
 
+# Items a list of an input document may hold where its schema declares no `maxItems` (an engine setting, not a
+# number of any policy): the bound the input is validated against and the checker's cost estimate counts with.
+MAX_LIST_ITEMS = 100_000
+
+
 @dataclass(frozen=True)
 class ListOf:
+    """A list of ``item`` values, of at most ``bound`` items where that is known (a schema's `maxItems`, a
+    parameter's length); the bound is not part of the type (two lists of numbers are of one type)."""
+
     item: object
+    bound: int | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"list of {self.item}"
+
+    @property
+    def most(self) -> int:
+        """The items it may hold, at most: its bound, or the default bound of input lists."""
+        return self.bound if self.bound is not None else MAX_LIST_ITEMS
 
 
 @dataclass(frozen=True)
@@ -99,16 +113,25 @@ def join(a, b):
     if b == ANY:
         return a
     if isinstance(a, ListOf) and isinstance(b, ListOf):
-        return ListOf(join(a.item, b.item))
+        bound = None if a.bound is None or b.bound is None else max(a.bound, b.bound)
+        return ListOf(join(a.item, b.item), bound)
     return None
 
 
-def from_schema(schema: dict, resolve=None):
-    """The type of values a JSON Schema admits (``resolve`` follows $ref)."""
+def from_schema(schema: dict, resolve=None, _following: tuple = ()):
+    """The type of values a JSON Schema admits (``resolve`` follows $ref; a $ref that leads back to itself, or
+    to nothing, is of any type)."""
     if not isinstance(schema, dict):
         return ANY
     if "$ref" in schema and resolve is not None:
-        return from_schema(resolve(schema["$ref"]), resolve)
+        ref = schema["$ref"]
+        if not isinstance(ref, str) or ref in _following:
+            return ANY
+        try:
+            target = resolve(ref)
+        except Exception:  # noqa: BLE001 - a ref check reports it; the type of what it names is not known
+            return ANY
+        return from_schema(target, resolve, _following + (ref,))
     kind = schema.get("type")
     if "const" in schema and kind is None:
         kind = _json_kind(schema["const"])
@@ -127,11 +150,18 @@ def from_schema(schema: dict, resolve=None):
             return Codes("string", frozenset(values))
         return STRING
     if kind == "array":
-        return ListOf(from_schema(schema.get("items", {}), resolve))
+        most = schema.get("maxItems")
+        return ListOf(
+            from_schema(schema.get("items", {}), resolve, _following),
+            most if isinstance(most, int) and not isinstance(most, bool) else None,
+        )
     if kind == "object" or "properties" in schema:
         props = schema.get("properties", {})
+        props = props if isinstance(props, dict) else {}
         extra = schema.get("additionalProperties", True)
-        return Record(tuple((k, from_schema(v, resolve)) for k, v in props.items()), open=extra is not False)
+        return Record(
+            tuple((k, from_schema(v, resolve, _following)) for k, v in props.items()), open=extra is not False
+        )
     return ANY
 
 
@@ -160,7 +190,7 @@ def of_value(v):
         for x in v:
             t = of_value(x)
             item = t if item == ANY else (join(item, t) or ANY)
-        return ListOf(item)
+        return ListOf(item, len(v))
     if isinstance(v, dict):
         values = [of_value(x) for x in v.values()]
         if values and all(isinstance(t, Record) for t in values):

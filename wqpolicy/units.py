@@ -2,6 +2,7 @@
 schema declare: a parameter's ``unit:``, the kind of a parameter or definition (money is 元, a ratio is shown as a
 percentage), an input field's ``x-unit`` or the unit its title ends with (``营业收入（元）``); and the smallest step
 a figure of the input can change by (the schema's ``multipleOf``, 1 for an integer)."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,16 @@ from .model import Text
 
 # Unit words the titles and `unit:` keys use, with their English; an engine vocabulary, not policy content.
 _WORDS = {
-    "元": "yuan", "万元": "10,000 yuan", "平方米": "m²", "人": "persons", "家次": "client-times", "个": "",
-    "次": "times", "项": "items", "年": "years", "家": "enterprises",
+    "元": "yuan",
+    "万元": "10,000 yuan",
+    "平方米": "m²",
+    "人": "persons",
+    "家次": "client-times",
+    "个": "",
+    "次": "times",
+    "项": "items",
+    "年": "years",
+    "家": "enterprises",
 }
 _CODES = {"m2": "平方米", "m²": "平方米", "yuan": "元", "CNY": "元", "persons": "人"}
 YUAN = Text("元", "yuan")
@@ -41,7 +50,7 @@ def kind_unit(kind: Any) -> Text | None:
 def bare_title(title: str) -> str:
     """A title without the unit it ends with: ``营业收入（元）`` → ``营业收入``; other titles as they are."""
     m = _TRAILING.search(title)
-    return title[:m.start()].rstrip() if m and (m.group(1) in _WORDS or m.group(1) in _EN_WORDS) else title
+    return title[: m.start()].rstrip() if m and (m.group(1) in _WORDS or m.group(1) in _EN_WORDS) else title
 
 
 def merged(node: dict | None) -> dict:
@@ -108,10 +117,13 @@ class Units:
         if kind == "integer":
             step = max(step or Decimal(1), Decimal(1))
         low, high = node.get("minimum"), node.get("maximum")
-        return NumberField(kind == "integer", step or DEFAULT_STEP,
-                           Decimal(str(low)) if isinstance(low, (int, float, Decimal)) else None,
-                           Decimal(str(high)) if isinstance(high, (int, float, Decimal)) else None,
-                           self.field_unit(path))
+        return NumberField(
+            kind == "integer",
+            step or DEFAULT_STEP,
+            Decimal(str(low)) if isinstance(low, (int, float, Decimal)) else None,
+            Decimal(str(high)) if isinstance(high, (int, float, Decimal)) else None,
+            self.field_unit(path),
+        )
 
     def name_unit(self, name: str, decision=None) -> Text | None:
         """The unit of a parameter or definition: its ``unit:``, else what its kind implies."""

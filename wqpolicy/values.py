@@ -1,5 +1,6 @@
 """Runtime values: the ``UNKNOWN`` marker, durations, the runtime fault raised by evaluation, and exact decimal
 steps (quantize, multiple-of) that work at any magnitude."""
+
 from __future__ import annotations
 
 import calendar
@@ -24,6 +25,9 @@ class _Unknown:
     def get(self, key, default=None):
         """A field of an unknown record is unknown: lets field chains skip a test at each step."""
         return self
+
+    def __reduce__(self) -> str:
+        return "UNKNOWN"  # unpickled as the one UNKNOWN, so that `is UNKNOWN` holds in another process
 
 
 UNKNOWN = _Unknown()
@@ -51,8 +55,11 @@ class Duration:
             day = min(d.day, calendar.monthrange(year, month)[1])
             return datetime.date(year, month, day) + datetime.timedelta(days=sign * self.days)
         except (ValueError, OverflowError):
-            raise EvalFault(f"{d.isoformat()} {'+' if sign > 0 else '-'} {self} is outside the calendar "
-                            f"({datetime.date.min.isoformat()} to {datetime.date.max.isoformat()})", pos) from None
+            what = f"{d.isoformat()} {'+' if sign > 0 else '-'} {self}"
+            first, last = datetime.date.min.isoformat(), datetime.date.max.isoformat()
+            raise EvalFault(
+                f"{what} is outside the calendar ({first} to {last})", pos, f"{what} 超出日历范围（{first} 至 {last}）"
+            ) from None
 
     def __str__(self) -> str:
         parts = [(self.years, "year"), (self.months, "month"), (self.days, "day")]
@@ -60,15 +67,24 @@ class Duration:
 
 
 class EvalFault(Exception):
-    """A runtime fault inside one expression (division by zero, …): that rule or output becomes `error`."""
+    """A runtime fault inside one expression (division by zero, …): that rule or output becomes `error`, and the
+    decision's outcome `error`. ``message`` in English, ``zh`` in Chinese."""
 
-    def __init__(self, message: str, pos: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        pos: int | None = None,
+        zh: str | None = None,
+        hint: str | None = None,
+        hint_zh: str | None = None,
+    ):
         super().__init__(message)
-        self.message = message
+        self.message, self.zh = message, zh
+        self.hint, self.hint_zh = hint, hint_zh  # what to do about it, where there is something to say
         self.pos = pos  # offset in the expression that raised it
         self.span = None  # where that is in the policy file, set by the definition that raised it
 
-    def place(self, expr, fallback=None) -> "EvalFault":
+    def place(self, expr, fallback=None) -> EvalFault:
         """Fix where the fault is in the file: at ``pos`` in ``expr`` (a definition's own expression), else at
         ``fallback``. The first placement wins: the innermost definition knows best."""
         if self.span is None:
@@ -82,7 +98,16 @@ FAULTS = (EvalFault, ArithmeticError, TypeError, ValueError, AttributeError, Key
 
 
 def fault_message(e: Exception) -> str:
+    """What went wrong, in English: an EvalFault's own words, else Python's (a value of a kind the operation
+    cannot take: only a document that was not validated gives one)."""
     return e.message if isinstance(e, EvalFault) else f"{type(e).__name__}: {e}"
+
+
+def fault_message_zh(e: Exception) -> str:
+    """What went wrong, in Chinese."""
+    if isinstance(e, EvalFault) and e.zh:
+        return e.zh
+    return f"表达式无法计算（{fault_message(e)}）"
 
 
 def to_decimal(v) -> Decimal:

@@ -1,15 +1,17 @@
 """Policy files on disk: finding them, resolving ``extends`` (a revision states only what changes),
 and choosing the version in force on a date."""
+
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostic, WQError
 from .overlay import DECISION_NAMED, apply
 from .source import Span
-from .yamlload import Marks, load_yaml, read_text
+from .yamlload import MAX_POLICY_VALUES, Marks, load_yaml, read_text
 
 
 @dataclass
@@ -39,10 +41,11 @@ class Resolved:
 
 def read_policy_file(path: Path) -> PolicyFile:
     text = read_text(path, regular=True, hint="give a .yaml file")
-    doc, marks = load_yaml(text, str(path), dates=False)
+    doc, marks = load_yaml(text, str(path), dates=False, max_values=MAX_POLICY_VALUES)
     if not isinstance(doc, dict):
-        raise WQError([Diagnostic("WQ-SCHEMA", "a policy file must be a mapping with `id`, `version`, …",
-                                  Span(str(path), 1, 1))])
+        raise WQError(
+            [Diagnostic("WQ-SCHEMA", "a policy file must be a mapping with `id`, `version`, …", Span(str(path), 1, 1))]
+        )
     return PolicyFile(path, doc, marks, text)
 
 
@@ -56,13 +59,27 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None 
         here, base_name = chain[-1], str(chain[-1].doc.get("extends"))  # `extends: 2021` is read as a number
         seen = [f.version for f in chain]
         if base_name in seen:
-            raise WQError([Diagnostic("WQ-VERSION", "`extends` goes round in a circle: "
-                                      + " → ".join(seen + [str(base_name)]), here.marks.span(("extends",)))])
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-VERSION",
+                        "`extends` goes round in a circle: " + " → ".join(seen + [str(base_name)]),
+                        here.marks.span(("extends",)),
+                    )
+                ]
+            )
         base_file = siblings.get(str(base_name))
         if base_file is None or base_file.id != here.id:
-            raise WQError([Diagnostic("WQ-VERSION", f"`extends: {base_name}`: no version `{base_name}` of policy "
-                                      f"`{here.id}` beside this file", here.marks.span(("extends",)),
-                                      hint="versions known: " + ", ".join(sorted(siblings)) if siblings else None)])
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-VERSION",
+                        f"`extends: {base_name}`: no version `{base_name}` of policy `{here.id}` beside this file",
+                        here.marks.span(("extends",)),
+                        hint="versions known: " + ", ".join(sorted(siblings)) if siblings else None,
+                    )
+                ]
+            )
         chain.append(base_file)
     for i in range(len(chain) - 1, -1, -1):
         f = chain[i]
@@ -74,8 +91,9 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None 
             continue
         base, base_file = cache[str(base_name)], chain[i + 1]
         applied = apply(base.doc, base.marks, base_file.path.parent, f.doc, f.marks, str(base_name))
-        cache[f.version] = Resolved(applied.doc, applied.marks, applied.origin, [f.version] + base.chain,
-                                    applied.problems)
+        cache[f.version] = Resolved(
+            applied.doc, applied.marks, applied.origin, [f.version] + base.chain, applied.problems
+        )
     return cache[pf.version]
 
 
@@ -83,9 +101,11 @@ def in_force(versions: list, on: datetime.date):
     """The version (PolicyVersion-like, with effective_from/until) in force on ``on``, or None."""
     best = None
     for v in versions:
-        if v.effective_from and v.effective_from <= on and (v.effective_until is None or on <= v.effective_until):
-            if best is None or v.effective_from > best.effective_from:
-                best = v
+        in_range = (
+            v.effective_from and v.effective_from <= on and (v.effective_until is None or on <= v.effective_until)
+        )
+        if in_range and (best is None or v.effective_from > best.effective_from):
+            best = v
     return best
 
 
@@ -93,20 +113,31 @@ def timeline_problems(versions: list) -> list[Diagnostic]:
     """Overlapping ranges, and gaps not declared with ``gap_before: true``."""
     out = []
     ordered = sorted((v for v in versions if v.effective_from), key=lambda v: v.effective_from)
-    for prev, cur in zip(ordered, ordered[1:]):
+    for prev, cur in itertools.pairwise(ordered):
         where = cur.effective_span or Span(cur.file, 1, 1)
         if prev.effective_until is None or prev.effective_until >= cur.effective_from:
             until = f"until {prev.effective_until}" if prev.effective_until else "it has no `effective_until`"
-            out.append(Diagnostic("WQ-VERSION", f"{cur.ref} starts {cur.effective_from} while {prev.ref} is still in "
-                                  f"force ({until})", where,
-                                  hint=f"set `effective_until: "
-                                       f"{cur.effective_from - datetime.timedelta(days=1)}` in {prev.version}, the "
-                                       f"day before {cur.version} starts"))
+            out.append(
+                Diagnostic(
+                    "WQ-VERSION",
+                    f"{cur.ref} starts {cur.effective_from} while {prev.ref} is still in force ({until})",
+                    where,
+                    hint=f"set `effective_until: "
+                    f"{cur.effective_from - datetime.timedelta(days=1)}` in {prev.version}, the "
+                    f"day before {cur.version} starts",
+                )
+            )
         elif prev.effective_until + datetime.timedelta(days=1) < cur.effective_from and not cur.gap_before:
-            out.append(Diagnostic("WQ-VERSION", f"no version of {cur.id} is in force from "
-                                  f"{prev.effective_until + datetime.timedelta(days=1)} to "
-                                  f"{cur.effective_from - datetime.timedelta(days=1)}", where,
-                                  hint="close the gap, or declare it with `gap_before: true`"))
+            out.append(
+                Diagnostic(
+                    "WQ-VERSION",
+                    f"no version of {cur.id} is in force from "
+                    f"{prev.effective_until + datetime.timedelta(days=1)} to "
+                    f"{cur.effective_from - datetime.timedelta(days=1)}",
+                    where,
+                    hint="close the gap, or declare it with `gap_before: true`",
+                )
+            )
     return out
 
 
@@ -158,10 +189,18 @@ def base_changes(revision: PolicyFile, base_now: dict, locked: dict) -> list[Dia
     own = overridden(revision.doc)
     out = []
     for path in changed:
-        how = "overridden by this revision: check the override still fits" if path in own else \
-            "inherited: this revision's meaning changed"
+        how = (
+            "overridden by this revision: check the override still fits"
+            if path in own
+            else "inherited: this revision's meaning changed"
+        )
         state = "removed from" if path not in now else "added to" if path not in locked else "changed in"
-        out.append(Diagnostic("WQ-BASE", f"`{path}` {state} base {revision.doc.get('extends')} since the lock "
-                              f"({how})", revision.marks.span(("extends",)),
-                              hint="review the revision, then run `wqpolicy lock` to record the base as reviewed"))
+        out.append(
+            Diagnostic(
+                "WQ-BASE",
+                f"`{path}` {state} base {revision.doc.get('extends')} since the lock ({how})",
+                revision.marks.span(("extends",)),
+                hint="review the revision, then run `wqpolicy lock` to record the base as reviewed",
+            )
+        )
     return out

@@ -1,6 +1,7 @@
 """What a decision's names and values are called in a document people read: a parameter's or definition's Chinese
 label, an input field's title (without its unit), a code's label (``biomedicine`` → 生物医药), and each value shown
 with its unit — 3,682,950.00 元, 4.2333…%, 2,350.5 平方米, 是/否 — never a field code."""
+
 from __future__ import annotations
 
 import datetime
@@ -43,8 +44,7 @@ class Vocabulary:
     # -- names --------------------------------------------------------------------------------------------------
     def is_input(self, path: str) -> bool:
         root = path.split(".")[0].split("[")[0]
-        return root not in self.defs and root not in self.version.parameters and \
-            self.titles.title(root) is not None
+        return root not in self.defs and root not in self.version.parameters and self.titles.title(root) is not None
 
     def label(self, path: str) -> Text:
         """A name as people call it: a parameter's or definition's label, an input field's title (its list
@@ -100,8 +100,9 @@ class Vocabulary:
         return self._codes.get(code)
 
     # -- values -------------------------------------------------------------------------------------------------
-    def show(self, path: str | None, value: Any, unit: Text | None = None, kind: str | None = None,
-             lang: str = "zh") -> str:
+    def show(
+        self, path: str | None, value: Any, unit: Text | None = None, kind: str | None = None, lang: str = "zh"
+    ) -> str:
         """``value`` (read at ``path``) for people, with its unit: ``10,320,000.00 元``, ``4.2333…%``, ``是``."""
         if path is not None:
             kind = kind or self.kind(path)
@@ -130,8 +131,10 @@ class Vocabulary:
             return "，".join(f"{k}: {self.show(None, x, lang=lang)}" for k, x in value.items())
         if isinstance(value, (list, tuple)):
             item_path = f"{path}[0]" if path is not None and self.is_input(path) else None
-            shown = [self.show(item_path, x, lang=lang) if isinstance(x, str) else self.show(None, x, lang=lang)
-                     for x in value]
+            shown = [
+                self.show(item_path, x, lang=lang) if isinstance(x, str) else self.show(None, x, lang=lang)
+                for x in value
+            ]
             return "、".join(shown) if zh else ", ".join(shown)
         return str(value)
 
@@ -160,5 +163,3 @@ def vocabulary(policy, decision: str) -> Vocabulary:
     if decision not in kept:
         kept[decision] = Vocabulary(policy.model, decision)
     return kept[decision]
-
-

@@ -4,6 +4,7 @@
 ``Marks`` table from a value's path (a tuple of keys and indexes) to where it sits in the file.
 Floats become exact ``Decimal``s; NaN and Infinity are rejected.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -26,6 +27,8 @@ from .source import ScalarMark, Span, line_of
 MAX_BYTES = 5_000_000  # bytes in one file
 MAX_DEPTH = 200  # nesting of mappings and lists
 MAX_NUMBER_DIGITS = 40  # digits in one number
+MAX_VALUES = 500_000  # keys and values in one document (an input; reading 500,000 takes some 450 MB)
+MAX_POLICY_VALUES = 100_000  # keys and values in one policy file (the bundled one has some 6,000)
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STD = "tag:yaml.org,2002:"
@@ -85,18 +88,34 @@ class LazyMarks:
         return self._real().schema_span(error)
 
 
+class _TooMany(yaml.MarkedYAMLError):
+    """A file holds more keys and values than a reader allows."""
+
+
 class _Checks:
-    """Composer hooks shared by both parsers: no aliases, bounded depth."""
+    """Composer hooks shared by both parsers: no aliases, bounded depth and size."""
+
+    max_values = MAX_VALUES
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.events.AliasEvent):
             event = self.peek_event()
-            raise yaml.MarkedYAMLError(None, None, "YAML aliases (*name) are not allowed in wqpolicy files; "
-                                       "write the value out", event.start_mark)
+            raise yaml.MarkedYAMLError(
+                None,
+                None,
+                "YAML aliases (*name) are not allowed in wqpolicy files; write the value out",
+                event.start_mark,
+            )
+        self._values = getattr(self, "_values", 0) + 1
+        if self._values > self.max_values:  # refused before more is read: memory grows with every value
+            raise _TooMany(
+                None, None, f"more than {self.max_values:,} keys and values in one file", self.peek_event().start_mark
+            )
         self._depth = getattr(self, "_depth", 0) + 1
         if self._depth > MAX_DEPTH:
-            raise yaml.MarkedYAMLError(None, None, f"nesting deeper than {MAX_DEPTH} levels",
-                                       self.peek_event().start_mark)
+            raise yaml.MarkedYAMLError(
+                None, None, f"nesting deeper than {MAX_DEPTH} levels", self.peek_event().start_mark
+            )
         try:
             return super().compose_node(parent, index)
         finally:
@@ -136,8 +155,9 @@ else:  # pragma: no cover - PyYAML wheels ship libyaml
 
 # YAML 1.1 reads `1e5` (no point) as text; JSON and YAML 1.2 read it as a number, and so do we.
 for _cls in {_Composer, _PyComposer}:
-    _cls.add_implicit_resolver(_STD + "float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-                               list("-+0123456789"))
+    _cls.add_implicit_resolver(
+        _STD + "float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789")
+    )
 
 
 def read_text(path: str | Path, *, regular: bool = False, hint: str | None = None) -> str:
@@ -148,15 +168,31 @@ def read_text(path: str | Path, *, regular: bool = False, hint: str | None = Non
     p = Path(path)
     try:
         if p.is_dir():
-            raise WQError([Diagnostic("WQ-FILE", "is a directory, not a file", Span(name, 1, 1),
-                                      hint="give a .yaml file, or use `wqpolicy check DIR` for a folder")])
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-FILE",
+                        "is a directory, not a file",
+                        Span(name, 1, 1),
+                        hint="give a .yaml file, or use `wqpolicy check DIR` for a folder",
+                    )
+                ]
+            )
         not_special(p, hint, devices_ok=not regular)
         with p.open("rb") as f:
             data = f.read(MAX_BYTES + 1)  # no more: the file may be huge, or endless (/dev/zero)
     except OSError as e:
         if e.errno == errno.ELOOP:
-            raise WQError([Diagnostic("WQ-FILE", "cannot read: a symbolic link that leads round in a loop",
-                                      Span(name, 1, 1), "remove it, or point it at a file")]) from None
+            raise WQError(
+                [
+                    Diagnostic(
+                        "WQ-FILE",
+                        "cannot read: a symbolic link that leads round in a loop",
+                        Span(name, 1, 1),
+                        "remove it, or point it at a file",
+                    )
+                ]
+            ) from None
         raise WQError([Diagnostic("WQ-FILE", f"cannot read: {e.strerror or e}", Span(name, 1, 1))]) from None
     except ValueError:  # a NUL character in the name
         raise WQError([Diagnostic("WQ-FILE", "a file name cannot hold the NUL character", Span(name, 1, 1))]) from None
@@ -168,13 +204,15 @@ def not_special(path: str | Path, hint: str | None = "give a .yaml file", device
     or never end. A missing file or a folder passes (``read_text`` says so, with its own words)."""
     path = Path(path)
     try:
-        special = path.exists() and not path.is_dir() and not path.is_file() and not (
-            devices_ok and path.is_char_device())
+        special = (
+            path.exists() and not path.is_dir() and not path.is_file() and not (devices_ok and path.is_char_device())
+        )
     except (OSError, ValueError):
         return  # a name the system refuses: read_text words it
     if special:
-        raise WQError([Diagnostic("WQ-FILE", "not a regular file (a pipe, socket or device)", Span(str(path), 1, 1),
-                                  hint=hint)])
+        raise WQError(
+            [Diagnostic("WQ-FILE", "not a regular file (a pipe, socket or device)", Span(str(path), 1, 1), hint=hint)]
+        )
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -185,15 +223,26 @@ def decode_text(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        col = len(data[data.rfind(b"\n", 0, e.start) + 1: e.start].decode("utf-8", "replace")) + 1
-        raise WQError([Diagnostic("WQ-FILE", f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})",
-                                  Span(name, line, col), hint="save the file as UTF-8")]) from None
+        col = len(data[data.rfind(b"\n", 0, e.start) + 1 : e.start].decode("utf-8", "replace")) + 1
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-FILE",
+                    f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})",
+                    Span(name, line, col),
+                    hint="save the file as UTF-8",
+                )
+            ]
+        ) from None
 
 
-def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = True, _composer=None):
+def load_yaml(
+    text: str, file: str, *, empty_ok: bool = False, dates: bool = True, max_values: int = MAX_VALUES, _composer=None
+):
     """Parse one YAML document into (value, Marks). Raises WQError with WQ-YAML diagnostics.
 
-    ``dates=False`` keeps ``2021-01-01`` as a string (input documents validate dates as strings).
+    ``dates=False`` keeps ``2021-01-01`` as a string (input documents validate dates as strings); ``max_values``
+    bounds the keys and values read (a file past it is refused where it passes it).
     """
     if not text.strip():
         if empty_ok:
@@ -202,13 +251,37 @@ def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = Tru
     loader = None
     try:
         loader = (_composer or _Composer)(text)
+        loader.max_values = max_values
         node = loader.get_single_node()
     except UnicodeEncodeError as e:  # undecodable bytes from standard input, kept as surrogates
-        raise WQError([Diagnostic("WQ-FILE", "not UTF-8 text", _index_span(text, file, e.start),
-                                  hint="save the file as UTF-8")]) from None
+        raise WQError(
+            [Diagnostic("WQ-FILE", "not UTF-8 text", _index_span(text, file, e.start), hint="save the file as UTF-8")]
+        ) from None
     except ReaderError as e:  # a control character
-        raise WQError([Diagnostic("WQ-YAML", f"character U+{e.character:04X} is not allowed in YAML text",
-                                  _index_span(text, file, e.position))]) from None
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-YAML",
+                    f"character U+{e.character:04X} is not allowed in YAML text",
+                    _index_span(text, file, e.position),
+                )
+            ]
+        ) from None
+    except _TooMany as e:
+        mark = e.problem_mark
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-YAML",
+                    e.problem or "",
+                    Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1),
+                    "an engine limit: split the file, or give a long list in fewer items",
+                    subject=None,
+                    zh=f"一个文件中的键和值超过 {max_values:,} 个",
+                    hint_zh="这是引擎的限制：拆分文件，或减少列表的项数",
+                )
+            ]
+        ) from None
     except yaml.MarkedYAMLError as e:
         raise WQError([_yaml_problem(e, text, file)]) from None
     except yaml.YAMLError as e:
@@ -221,8 +294,9 @@ def load_yaml(text: str, file: str, *, empty_ok: bool = False, dates: bool = Tru
     if node is None:  # only comments, or an empty `---` document
         if empty_ok:
             return None, Marks()
-        raise WQError([Diagnostic("WQ-YAML", "the file holds no YAML value (only comments or `---`)",
-                                  Span(file, 1, 1))])
+        raise WQError(
+            [Diagnostic("WQ-YAML", "the file holds no YAML value (only comments or `---`)", Span(file, 1, 1))]
+        )
     marks = Marks()
     errors: list[Diagnostic] = []
     value = _build(node, (), marks, errors, file, text, dates)
@@ -263,7 +337,7 @@ def _full_width_comma(line: str, column: int) -> int | None:
     YAML wanted a `,`: `{value: 150万元， note: …}` reads `150万元， note` as one text and stumbles at its `:`.
     Only when just a key stands between the two, so a `，` inside Chinese text is not blamed."""
     comma = line.rfind("\uff0c", 0, column)
-    if comma < 0 or not re.fullmatch(r"\s*[^\W\d][\w.]*\s*", line[comma + 1:column]):
+    if comma < 0 or not re.fullmatch(r"\s*[^\W\d][\w.]*\s*", line[comma + 1 : column]):
         return None
     return comma
 
@@ -275,17 +349,29 @@ _QUOTE_HINT = "text holding `: `, `,`, `#`, `{`, `}`, `[`, `]` or a quote must b
 _TAB = ("a tab character is used for indentation", "indent with spaces only: replace the tab with spaces")
 _PLAIN_WORDS = [
     ("tab", *_TAB),
-    ("mapping values are not allowed", "a `key:` where a value was expected",
-     "a text holding `: ` must be put in quotes; or this line is indented further than the keys it belongs with"),
-    ("did not find expected key", "this line does not line up with the keys above it",
-     "keys of one mapping start with the same number of spaces; a quoted text must end at its closing quote"),
+    (
+        "mapping values are not allowed",
+        "a `key:` where a value was expected",
+        "a text holding `: ` must be put in quotes; or this line is indented further than the keys it belongs with",
+    ),
+    (
+        "did not find expected key",
+        "this line does not line up with the keys above it",
+        "keys of one mapping start with the same number of spaces; a quoted text must end at its closing quote",
+    ),
     ("did not find expected ',' or '}'", "inside `{…}`, a `,` or the closing `}` was expected here", _QUOTE_HINT),
     ("did not find expected ',' or ']'", "inside `[…]`, a `,` or the closing `]` was expected here", _QUOTE_HINT),
-    ("did not find expected '-' indicator", "a list item here needs `- `, or the line is indented wrongly",
-     "items of one list start with `- `, each with the same number of spaces before it"),
+    (
+        "did not find expected '-' indicator",
+        "a list item here needs `- `, or the line is indented wrongly",
+        "items of one list start with `- `, each with the same number of spaces before it",
+    ),
     ("found unexpected end of stream", "a quote is never closed", "close the text with the same quote it opens with"),
-    ("unknown escape character", "inside double quotes, `\\` starts an escape, and this one is not known",
-     "use single quotes, or write `\\\\` for a backslash"),
+    (
+        "unknown escape character",
+        "inside double quotes, `\\` starts an escape, and this one is not known",
+        "use single quotes, or write `\\\\` for a backslash",
+    ),
     ("cannot start any token", "a value cannot start with this character", "put the value in quotes"),
 ]
 
@@ -310,9 +396,11 @@ def _yaml_problem(e: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
                 break
     if "did not find expected key" in said and mark is not None:
         line = line_of(text, mark.line + 1)
-        if line[:mark.column].strip():
-            message, hint = "more text after the end of a value", "a quoted text ends at its closing quote: " \
-                "put all of the text inside the quotes"
+        if line[: mark.column].strip():
+            message, hint = (
+                "more text after the end of a value",
+                "a quoted text ends at its closing quote: put all of the text inside the quotes",
+            )
     if "cannot start any token" in said and mark is not None and mark.index < len(text):
         if text[mark.index] == "\t":
             message, hint = _TAB
@@ -330,12 +418,17 @@ def _yaml_problem(e: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
     if "end of stream" in said and e.context_mark is not None:
         mark = e.context_mark  # where the quote opens
     span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
-    opened = next((q for q in itertools.islice(_unclosed_quotes(text, span.line), 5) if _is_cause(text, q, span.line)),
-                  None)
+    opened = next(
+        (q for q in itertools.islice(_unclosed_quotes(text, span.line), 5) if _is_cause(text, q, span.line)), None
+    )
     if opened is not None:
         # YAML reads a quoted text on over line breaks to the next quote, and stumbles lines later
-        return Diagnostic("WQ-YAML", "a quote opened here is not closed on its line", Span(file, *opened),
-                          "close the text with the same quote it opens with")
+        return Diagnostic(
+            "WQ-YAML",
+            "a quote opened here is not closed on its line",
+            Span(file, *opened),
+            "close the text with the same quote it opens with",
+        )
     return Diagnostic("WQ-YAML", message, span, hint)
 
 
@@ -346,11 +439,11 @@ def _unclosed_quotes(text: str, before: int):
     """(line, col) of each quote that opens a value and is not closed on its own line, on the lines before line
     ``before``. Policy files have no reason to quote text over several lines, so such a quote is likely where a
     YAML error further on comes from — but only likely: ``_is_cause`` decides."""
-    for n, line in enumerate(text.splitlines()[:before - 1], start=1):
+    for n, line in enumerate(text.splitlines()[: before - 1], start=1):
         i = 0
         while True:
             m = _QUOTE_START.search(line, i)
-            if not m or line[:m.start()].lstrip().startswith("#"):
+            if not m or line[: m.start()].lstrip().startswith("#"):
                 break
             q = m.group(1)
             end = m.end()
@@ -359,7 +452,7 @@ def _unclosed_quotes(text: str, before: int):
                 if end < 0:
                     yield n, m.start(1) + 1
                     break
-                if q == '"' and line[end - 1] == "\\" or q == "'" and line[end + 1:end + 2] == "'":
+                if (q == '"' and line[end - 1] == "\\") or (q == "'" and line[end + 1 : end + 2] == "'"):
                     end += 1 if q == '"' else 2
                     continue
                 break
@@ -377,7 +470,7 @@ def _is_cause(text: str, quote: tuple[int, int], error_line: int) -> bool:
     lines = text.splitlines(keepends=True)
     n, col = quote
     body = lines[n - 1].rstrip("\r\n")
-    mended = "".join(lines[:n - 1]) + body + body[col - 1] + lines[n - 1][len(body):] + "".join(lines[n:])
+    mended = "".join(lines[: n - 1]) + body + body[col - 1] + lines[n - 1][len(body) :] + "".join(lines[n:])
     try:
         yaml.compose(mended, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as e:
@@ -389,8 +482,15 @@ def _is_cause(text: str, quote: tuple[int, int], error_line: int) -> bool:
 
 
 def _mark(node, file, text) -> ScalarMark:
-    return ScalarMark(file, text, node.start_mark.index, node.end_mark.index,
-                      getattr(node, "style", None) or None, node.start_mark.line, node.start_mark.column)
+    return ScalarMark(
+        file,
+        text,
+        node.start_mark.index,
+        node.end_mark.index,
+        getattr(node, "style", None) or None,
+        node.start_mark.line,
+        node.start_mark.column,
+    )
 
 
 def _build(node, path, marks, errors, file, text, dates):
@@ -416,8 +516,15 @@ def _build(node, path, marks, errors, file, text, dates):
             if key in out:
                 first = marks.get(("<key>",) + path + (key,))
                 where = f" (first at line {first.line + 1})" if first else ""
-                errors.append(Diagnostic("WQ-DUPLICATE", f"duplicate key `{key}`{where}", _span(key_node, file),
-                                         hint="each key may appear once in a mapping"))
+                errors.append(
+                    Diagnostic(
+                        "WQ-DUPLICATE",
+                        f"duplicate key `{key}`{where}",
+                        _span(key_node, file),
+                        hint="each key may appear once in a mapping",
+                        subject=dotted(path + (key,)),
+                    )
+                )
                 continue
             marks[("<key>",) + path + (key,)] = _mark(key_node, file, text)
             out[key] = _build(value_node, path + (key,), marks, errors, file, text, dates)
@@ -427,7 +534,7 @@ def _build(node, path, marks, errors, file, text, dates):
             errors.append(_tag_error(node, file))
             return None
         return [_build(child, path + (i,), marks, errors, file, text, dates) for i, child in enumerate(node.value)]
-    return _scalar(node, errors, file, dates)
+    return _scalar(node, errors, file, dates, path)
 
 
 def _span(node, file) -> Span:
@@ -467,12 +574,23 @@ def decimal_number(raw: str) -> Decimal:
     if value is None or not value.is_finite():
         raise ValueError(f"`{raw}` is not a finite number (NaN and Infinity are not allowed)")
     if value and abs(value.adjusted()) >= MAX_NUMBER_DIGITS:  # 1e999999999 is short text but no amount
-        raise ValueError(f"`{raw}` is out of range: write at most {MAX_NUMBER_DIGITS} digits before or after the "
-                         "decimal point")
+        raise ValueError(
+            f"`{raw}` is out of range: write at most {MAX_NUMBER_DIGITS} digits before or after the decimal point"
+        )
     return value
 
 
-def _scalar(node: ScalarNode, errors, file, dates):
+def dotted(path: tuple) -> str:
+    """A path of a document as people read it: `investment[2].amount` (a key's own path, `<key>`, as its key)."""
+    out = ""
+    for part in path:
+        if part == "<key>":
+            continue
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _scalar(node: ScalarNode, errors, file, dates, path=()):
     tag, raw = node.tag, node.value
     if tag == _STD + "str":
         return raw
@@ -483,15 +601,26 @@ def _scalar(node: ScalarNode, errors, file, dates):
     if tag in (_STD + "int", _STD + "float"):
         try:
             return whole_number(raw) if tag == _STD + "int" else decimal_number(raw)
-        except ValueError as e:
-            errors.append(Diagnostic("WQ-YAML", str(e), _span(node, file)))
+        except ValueError as e:  # said with the field's path, as a schema error would be
+            where = dotted(path)
+            errors.append(
+                Diagnostic("WQ-YAML", f"{where}: {e}" if where else str(e), _span(node, file), subject=where or None)
+            )
             return None
     if tag == _STD + "timestamp":
         if dates and _TIMESTAMP.match(raw):
             try:
                 return datetime.date.fromisoformat(raw)
             except ValueError:
-                errors.append(Diagnostic("WQ-YAML", f"`{raw}` is not a valid date", _span(node, file)))
+                where = dotted(path)
+                errors.append(
+                    Diagnostic(
+                        "WQ-YAML",
+                        f"{where + ': ' if where else ''}`{raw}` is not a valid date",
+                        _span(node, file),
+                        subject=where or None,
+                    )
+                )
                 return None
         return raw
     errors.append(_tag_error(node, file))

@@ -2,6 +2,7 @@
 package of its own (``check.py``, ``evaluate.py`` for `eval`, ``listing.py`` for `list`, …), found and added here,
 so adding a command is adding one module. Commands are thin over the library: they call it, print what it gives
 and exit with its code. Exit codes: 0 ok, 1 findings, 2 usage (click's own)."""
+
 from __future__ import annotations
 
 import datetime
@@ -20,6 +21,7 @@ from ..diagnostic_text import render_diagnostics
 from ..errors import Diagnostic, WQError
 from ..library import Library, is_policy_file
 from ..loader import load_policy
+from ..outfile import write_file
 from ..policy import Policy
 from ..yamlload import MAX_BYTES, decode_text
 from ._output import GuardedOutput, OutputFault, stdout_closed
@@ -62,6 +64,30 @@ def out(text: str) -> None:
     click.echo(text, nl=False)
 
 
+def out_file_option(f: F) -> F:
+    """`--out FILE`: write the command's output to FILE (whole or not at all) instead of standard output."""
+    return click.option(
+        "--out",
+        "out_path",
+        metavar="FILE",
+        type=click.Path(dir_okay=False, allow_dash=True),
+        help="Write the output to FILE (written whole: a failure leaves FILE as it was); `-` or none: standard output.",
+    )(f)
+
+
+def write_output(text: str, out_path: str | None = None) -> None:
+    """``text`` to standard output, or to ``out_path`` (the `--out FILE` of a command) through
+    ``outfile.write_file``: a temporary file beside it, synced and renamed, so a full disk leaves the previous
+    file intact. A file that cannot be written is an error (exit 1)."""
+    if out_path is None or out_path == "-":
+        out(text)
+        return
+    try:
+        write_file(out_path, text)
+    except WQError as e:
+        fail(e)
+
+
 def render(diagnostics: Iterable[Diagnostic], err: bool = True) -> None:
     """Print diagnostics with their source lines, on standard error unless ``err`` is False."""
     click.echo(render_diagnostics(diagnostics), nl=False, err=err)
@@ -75,8 +101,14 @@ def fail(e: WQError) -> NoReturn:
 
 def policies_option(f: F) -> F:
     """`--policies DIR` (repeatable): folders to search for policies besides the bundled ones."""
-    return click.option("--policies", "policy_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
-                        metavar="DIR", help="Also look for policies in DIR (repeatable); the bundled ones stay.")(f)
+    return click.option(
+        "--policies",
+        "policy_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False),
+        metavar="DIR",
+        help="Also look for policies in DIR (repeatable); the bundled ones stay.",
+    )(f)
 
 
 def paths(policy_dirs: Sequence[str]) -> list[Path]:

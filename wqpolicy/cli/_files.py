@@ -1,5 +1,6 @@
 """What the document commands share: a result (text, or bytes for docx) written to --out FILE (whole or not at
 all) or to standard output — never bytes to a terminal — and the missing-extra error in two languages."""
+
 from __future__ import annotations
 
 import sys
@@ -23,8 +24,10 @@ def terminal() -> bool:
 def refuse_binary_on_terminal(fmt: str, out_file: str | None) -> None:
     """A usage error (exit 2) for a binary format headed for a terminal."""
     if fmt in BINARY and out_file is None and terminal():
-        raise click.UsageError(f"--format {fmt} is a binary file: write it with --out FILE "
-                               f"（{fmt} 是二进制文件，请用 --out 文件名 写入文件）")
+        raise click.UsageError(
+            f"--format {fmt} is a binary file: write it with --out FILE "
+            f"（{fmt} 是二进制文件，请用 --out 文件名 写入文件）"
+        )
 
 
 def emit(result: str | bytes | None, out_file: str | None) -> None:

@@ -1,5 +1,6 @@
 """Standard output that cannot be written — a full device, a closed or broken pipe — ends the command with one line
 on standard error, in Chinese and English, and exit 1: never a traceback, never a silent exit 0."""
+
 from __future__ import annotations
 
 import errno
@@ -34,11 +35,12 @@ class OutputFault(click.ClickException):
     def show(self, file: Any = None) -> None:
         """The one line on standard error; and the failed descriptor pointed at the null device, so that the
         interpreter's own flush at exit cannot fail again (it would print "Exception ignored …" and exit 120)."""
-        click.echo(self.message, err=True)
+        try:
+            click.echo(self.message, err=True)
+        except OSError:  # standard error is the same broken pipe (`2>&1 | head`): nothing can be said
+            _to_null(sys.stderr)
         if self.fd is not None:
-            null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, self.fd)
-            os.close(null)
+            _to_null(self.fd)
 
 
 class GuardedOutput:
@@ -57,8 +59,9 @@ class GuardedOutput:
             # one call, which may take part of it and report no error when the reader of a pipe goes away (so
             # the rest would be lost without a word). What the text layer holds goes first.
             self._stream.flush()
-            data = memoryview(text.replace("\n", os.linesep).encode(self._stream.encoding,
-                                                                    self._stream.errors or "strict"))
+            data = memoryview(
+                text.replace("\n", os.linesep).encode(self._stream.encoding, self._stream.errors or "strict")
+            )
             while data:
                 taken = buffer.write(data)
                 if not taken:  # a non-blocking descriptor that takes nothing now
@@ -83,6 +86,18 @@ class GuardedOutput:
         except (OSError, ValueError):  # click's test runner: no descriptor, and nothing left to flush at exit
             fd = None
         return OutputFault(e.errno or errno.EIO, e.strerror, fd)
+
+
+def _to_null(target: TextIO | int | None) -> None:
+    """Point a stream's descriptor at the null device, so that what it still holds is flushed there at exit."""
+    try:
+        fd = target if isinstance(target, int) else target.fileno() if target is not None else None
+    except (OSError, ValueError):
+        return
+    if fd is not None:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
 
 
 def stdout_closed() -> bool:

@@ -1,4 +1,5 @@
 """`wqpolicy check`: policy files checked, every problem at its file:line:col."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,9 +13,15 @@ from . import main, out
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json: {\"errors\": [...], \"warnings\": [...]}, each with code, severity, message, "
-              "file, line, col and hint where known.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help='json: {"errors": [...], "warnings": [...]}, each with code, severity, message, '
+    "file, line, col and hint where known.",
+)
 def check(paths: tuple[str, ...], fmt: str) -> None:
     """Check policy files: YAML, schema, expressions, names, types, cycles, clauses, versions.
 

@@ -1,4 +1,5 @@
 """`wqpolicy diff`: two versions of a policy compared in words, and the cases the change moves."""
+
 from __future__ import annotations
 
 import click
@@ -19,17 +20,33 @@ from ._files import emit, extra_missing, refuse_binary_on_terminal
 @main.command()
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
-@click.option("--cases", "case_paths", multiple=True, type=click.Path(exists=True), metavar="PATH",
-              help="Case files or folders to evaluate under both versions (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "markdown", "html", "docx"]), default="text",
-              show_default=True, help="markdown: the changes and cases, for a pull request; md: the 修订对照表 "
-              "(条款 / 原规定 / 新规定 / 说明) and the case impact, for the memo; html, docx: the same as md, as a "
-              "document (need `pip install \"wqpolicy[docs]\"`).")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Write to FILE (whole or not at all) instead of standard output.")
+@click.option(
+    "--cases",
+    "case_paths",
+    multiple=True,
+    type=click.Path(exists=True),
+    metavar="PATH",
+    help="Case files or folders to evaluate under both versions (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "md", "markdown", "html", "docx"]),
+    default="text",
+    show_default=True,
+    help="markdown: the changes and cases, for a pull request; md: the 修订对照表 "
+    "(条款 / 原规定 / 新规定 / 说明) and the case impact, for the memo; html, docx: the same as md, as a "
+    'document (need `pip install "wqpolicy[docs]"`).',
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write to FILE (whole or not at all) instead of standard output.",
+)
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any case's outcome, rules or outputs change.")
-def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, out_file: str | None,
-         fail_on_change: bool) -> None:
+def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, out_file: str | None, fail_on_change: bool) -> None:
     """Compare two policy versions: the policy change in words, and every case it moves.
 
     OLD and NEW are ID@VERSION refs or policy files, two versions of one policy. With --cases, each case is
@@ -52,8 +69,17 @@ def diff(old: str, new: str, case_paths: tuple[str, ...], fmt: str, out_file: st
     except WQError as e:
         fail(e)
     if before.id != after.id:
-        fail(WQError([Diagnostic("WQ-VERSION", f"OLD is a version of `{before.id}` and NEW of `{after.id}`: diff "
-                                 "compares two versions of one policy")]))
+        fail(
+            WQError(
+                [
+                    Diagnostic(
+                        "WQ-VERSION",
+                        f"OLD is a version of `{before.id}` and NEW of `{after.id}`: diff "
+                        "compares two versions of one policy",
+                    )
+                ]
+            )
+        )
     impact, problems = None, []
     if case_paths:
         cases, problems = load_cases(case_paths)

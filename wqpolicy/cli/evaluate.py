@@ -1,5 +1,6 @@
 """`wqpolicy eval`: input documents decided under one policy version, as a notice (text, Markdown, HTML, Word) or
 as JSON (the record with its explanation)."""
+
 from __future__ import annotations
 
 import datetime
@@ -15,6 +16,7 @@ from ..errors import Diagnostic, WQError, did_you_mean
 from ..explain import explain, explained_json
 from ..inputs import load_input
 from ..loader import load_policy
+from ..words import ERROR
 from . import DATE, fail, main, paths, policies_option, render, stdin_text
 from ._files import emit, extra_missing, refuse_binary_on_terminal
 
@@ -24,19 +26,42 @@ SINGLE = ("html", "docx")  # one notice is one file
 
 @main.command(name="eval")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("--policy", "policy_ref", metavar="ID[@VERSION]|FILE",
-              help="Policy to use (default: the bundled policy in force on --on).")
+@click.option(
+    "--policy",
+    "policy_ref",
+    metavar="ID[@VERSION]|FILE",
+    help="Policy to use (default: the bundled policy in force on --on).",
+)
 @click.option("--on", type=DATE, help="Evaluation date: picks the version in force (default: today).")
 @click.option("--decision", help="Decision name (default: the document's `decision:` field).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", *NOTICES[1:]]), default="text",
-              show_default=True, help="text, md, html, docx: the decision notice; json: an object (one input) or "
-              "an array; jsonl: one object per line.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Write to FILE (whole or not at all) instead of standard output; needed for docx on a terminal.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl", *NOTICES[1:]]),
+    default="text",
+    show_default=True,
+    help="text, md, html, docx: the decision notice; json: an object (one input) or "
+    "an array; jsonl: one object per line.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write to FILE (whole or not at all) instead of standard output; needed for docx on a terminal.",
+)
 @click.option("--no-explain", is_flag=True, help="JSON without what it would take to pass (quicker for batches).")
 @policies_option
-def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | None, decision: str | None,
-          fmt: str, out_file: str | None, no_explain: bool, policy_dirs: tuple[str, ...]) -> None:
+def eval_(
+    inputs: tuple[str, ...],
+    policy_ref: str | None,
+    on: datetime.date | None,
+    decision: str | None,
+    fmt: str,
+    out_file: str | None,
+    no_explain: bool,
+    policy_dirs: tuple[str, ...],
+) -> None:
     """Evaluate input documents (YAML or JSON; `-` reads standard input) under one policy.
 
     The text, md, html and docx formats give the decision notice (审核意见书, 补正通知, 不予认定/不予支持通知书):
@@ -46,8 +71,8 @@ def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | N
     `to_pass` and `missing_materials` included): one object for one input, an array for several; jsonl gives one
     object per line. An input that cannot be read, parsed or validated is reported on standard error as
     file:line:col and left out; the others are still evaluated. Exit 0 when every input was evaluated, 1 when an
-    input or the policy has errors (or --policy / --decision names nothing, or a file cannot be written), 2 when
-    the command line is malformed.
+    input or the policy has errors (or --policy / --decision names nothing, or a file cannot be written) or an
+    evaluation faulted (outcome `error`, its faults also on standard error), 2 when the command line is malformed.
 
     \b
     Examples:
@@ -64,9 +89,17 @@ def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | N
     except WQError as e:
         fail(e)
     if decision is not None and decision not in policy.decisions:  # one error about the option, not one per input
-        fail(WQError([Diagnostic("WQ-INPUT", f"--decision: policy {policy.model.ref} has no decision `{decision}`",
-                                 hint=did_you_mean(decision, policy.decisions)
-                                 or "decisions: " + ", ".join(policy.decisions))]))
+        fail(
+            WQError(
+                [
+                    Diagnostic(
+                        "WQ-INPUT",
+                        f"--decision: policy {policy.model.ref} has no decision `{decision}`",
+                        hint=did_you_mean(decision, policy.decisions) or "decisions: " + ", ".join(policy.decisions),
+                    )
+                ]
+            )
+        )
     evaluated: list[tuple] = []
     failed: list[WQError] = []
     for name in inputs:
@@ -81,17 +114,27 @@ def eval_(inputs: tuple[str, ...], policy_ref: str | None, on: datetime.date | N
             failed.append(e)
     for e in failed:
         render(e.diagnostics)
+    faulted = [r for r, _ in evaluated if r.outcome == ERROR]  # fails closed: a fault is never an exit 0
+    for r in faulted:
+        render(sorted(set(r.faults)))  # a fault several outputs share, once
     try:
-        result = _rendered(policy, evaluated, fmt, len(inputs), no_explain, out_file)
+        result = _rendered(policy, evaluated, fmt, len(inputs), no_explain, out_file, on)
     except MissingExtra as e:
         raise extra_missing(e) from None
     emit(result, out_file)
-    if failed:
+    if failed or faulted:
         raise click.exceptions.Exit(1)
 
 
-def _rendered(policy, evaluated: list[tuple], fmt: str, count: int, no_explain: bool,
-              out_file: str | None) -> str | bytes | None:
+def _rendered(
+    policy,
+    evaluated: list[tuple],
+    fmt: str,
+    count: int,
+    no_explain: bool,
+    out_file: str | None,
+    on: datetime.date | None = None,
+) -> str | bytes | None:
     if fmt in ("json", "jsonl"):
         data = [explained_json(r, explain(policy, r, d, to_pass=not no_explain)) for r, d in evaluated]
         if fmt == "jsonl":
@@ -103,7 +146,7 @@ def _rendered(policy, evaluated: list[tuple], fmt: str, count: int, no_explain: 
         return None if fmt in SINGLE or count == 1 else ""
     width = 100 if out_file is not None else terminal_width()
     renderer = notice_renderer(fmt, width)
-    notices = [renderer(build_notice(policy, r, d)) for r, d in evaluated]
+    notices = [renderer(build_notice(policy, r, d, evaluated_on=on)) for r, d in evaluated]
     if fmt in SINGLE:
         return notices[0]
     separator = "\n" if fmt == "text" else "\n---\n\n"

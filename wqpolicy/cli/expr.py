@@ -1,4 +1,5 @@
 """`wqpolicy expr`: one expression evaluated in a decision's scope, for trying a rule before writing it."""
+
 from __future__ import annotations
 
 import datetime
@@ -20,8 +21,14 @@ from . import DATE, fail, main, out, paths, policies_option, stdin_text
 @click.option("--on", type=DATE, help="Date that picks the version in force (default: today).")
 @click.option("--decision", help="Decision whose scope to use (default: the input's `decision:`, else the first).")
 @policies_option
-def expr(expression: str, input_file: str | None, policy_ref: str | None, on: datetime.date | None,
-         decision: str | None, policy_dirs: tuple[str, ...]) -> None:
+def expr(
+    expression: str,
+    input_file: str | None,
+    policy_ref: str | None,
+    on: datetime.date | None,
+    decision: str | None,
+    policy_dirs: tuple[str, ...],
+) -> None:
     """Evaluate one EXPRESSION with a policy's parameters and definitions, and an input's fields if given.
 
     For trying a rule before writing it, or asking what a definition comes to for one application.
@@ -36,10 +43,12 @@ def expr(expression: str, input_file: str | None, policy_ref: str | None, on: da
         policy = load_policy(policy_ref, on=on, paths=paths(policy_dirs))
         doc = marks = None
         file = "<stdin>" if input_file == "-" else input_file
-        if input_file:
-            doc, marks = load_input(file, stdin_text()) if input_file == "-" else load_input(file)
+        if input_file == "-":
+            doc, marks = load_input("<stdin>", stdin_text())
+        elif input_file:
+            doc, marks = load_input(input_file)
         name = decision or (doc.get("decision") if isinstance(doc, dict) else None) or next(iter(policy.decisions))
-        policy._decision(name, file)
+        policy.decision(name, file)
         value, kind = evaluate_in_decision(policy, name, expression, doc, marks, file)
     except WQError as e:
         fail(e)

@@ -1,4 +1,5 @@
 """`wqpolicy list`: the policies found, each version's dates and decisions, and the versions that do not load."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """`wqpolicy lock`: the versions of a folder recorded as reviewed, in its lock file."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """`wqpolicy render` (module named apart from the package's `render` helper): a policy version as a document people
 read — its 条文对照表, or for a revision its 修订对照表 against the version it revises."""
+
 from __future__ import annotations
 
 import click
@@ -17,15 +18,30 @@ from ._files import emit, extra_missing, refuse_binary_on_terminal
 
 @main.command()
 @click.argument("ref", metavar="ID@VERSION|FILE")
-@click.option("--against", "base", metavar="ID@VERSION|FILE",
-              help="Give the 修订对照表 of REF against this version (a file that `extends` another gets it "
-                   "against its base without this option).")
+@click.option(
+    "--against",
+    "base",
+    metavar="ID@VERSION|FILE",
+    help="Give the 修订对照表 of REF against this version (a file that `extends` another gets it "
+    "against its base without this option).",
+)
 @click.option("--full", is_flag=True, help="For a revision: the whole 条文对照表, not the 修订对照表.")
-@click.option("--format", "fmt", type=click.Choice(["html", "md", "docx"]), default="md", show_default=True,
-              help="md: Markdown; html: one self-contained page that prints on A4; docx: Word (needs --out on "
-                   "a terminal). html and docx need `pip install \"wqpolicy[docs]\"`.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Write to FILE (whole or not at all) instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md", "docx"]),
+    default="md",
+    show_default=True,
+    help="md: Markdown; html: one self-contained page that prints on A4; docx: Word (needs --out on "
+    'a terminal). html and docx need `pip install "wqpolicy[docs]"`.',
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write to FILE (whole or not at all) instead of standard output.",
+)
 def render(ref: str, base: str | None, full: bool, fmt: str, out_file: str | None) -> None:
     """Render a policy version as a document: for each guideline clause in order, its text beside the
     parameters (values with units), rules (as Chinese sentences, the expression beneath), definitions and
@@ -48,10 +64,19 @@ def render(ref: str, base: str | None, full: bool, fmt: str, out_file: str | Non
     except WQError as e:
         fail(e)
     if old is not None and old.id != policy.id:
-        fail(WQError([Diagnostic("WQ-VERSION", f"--against is a version of `{old.id}` and REF of `{policy.id}`: a "
-                                 "revision is compared with a version of the same policy",
-                                 zh=f"--against 是 `{old.id}` 的版本，而 REF 是 `{policy.id}` 的版本："
-                                 "只能对比同一政策的两个版本")]))
+        fail(
+            WQError(
+                [
+                    Diagnostic(
+                        "WQ-VERSION",
+                        f"--against is a version of `{old.id}` and REF of `{policy.id}`: a "
+                        "revision is compared with a version of the same policy",
+                        zh=f"--against 是 `{old.id}` 的版本，而 REF 是 `{policy.id}` 的版本："
+                        "只能对比同一政策的两个版本",
+                    )
+                ]
+            )
+        )
     try:
         if old is not None:
             diff = Diff(old.model, policy.model, policy_changes(old.model, policy.model))

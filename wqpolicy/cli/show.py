@@ -1,4 +1,5 @@
 """`wqpolicy show`: one policy version resolved, each item marked own, inherited, changed, added or removed."""
+
 from __future__ import annotations
 
 import click

@@ -2,6 +2,7 @@
 and a revision's 修订对照表 (revision_table.py) — each a model of plain data built from the library's objects —
 and one renderer per format (text.py, markdown.py, html.py with Jinja2 templates, word.py with python-docx).
 HTML and Word need the optional extra ``wqpolicy[docs]``; without it they raise MissingExtra."""
+
 from __future__ import annotations
 
 EXTRA_HINT = 'pip install "wqpolicy[docs]"'

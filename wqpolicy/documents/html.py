@@ -1,5 +1,6 @@
 """Documents as one self-contained HTML file each (inline CSS, no external fetch; A4 print stylesheet), from the
 Jinja2 templates in templates/ with autoescape on."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,9 +18,13 @@ def environment():
             import jinja2
         except ImportError:
             raise MissingExtra("html", "Jinja2") from None
-        _ENV = jinja2.Environment(loader=jinja2.PackageLoader("wqpolicy.documents", "templates"),
-                                  autoescape=jinja2.select_autoescape(["html"], default=True),
-                                  trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+        _ENV = jinja2.Environment(
+            loader=jinja2.PackageLoader("wqpolicy.documents", "templates"),
+            autoescape=jinja2.select_autoescape(["html"], default=True),
+            trim_blocks=False,
+            lstrip_blocks=False,
+            keep_trailing_newline=True,
+        )
     return _ENV
 
 

@@ -1,4 +1,5 @@
 """Documents as Markdown: headings, tables and quotations, for a wiki, a pull request or a case file."""
+
 from __future__ import annotations
 
 from .notice import Notice
@@ -16,8 +17,15 @@ def quote(text: str) -> str:
 def notice_markdown(n: Notice) -> str:
     lines = [f"# {n.title}", "", f"_{n.title_en}_", "", "| 项目 | 内容 |", "|---|---|"]
     lines += [f"| {cell(r.label)} | {cell(r.value)} |" for r in n.header]
-    lines += ["", "## 结论", "", f"**{cell(n.outcome_label)}**（{n.outcome_label_en}，`{n.outcome}`）", "",
-              n.conclusion, ""]
+    lines += [
+        "",
+        "## 结论",
+        "",
+        f"**{cell(n.outcome_label)}**（{n.outcome_label_en}，`{n.outcome}`）",
+        "",
+        n.conclusion,
+        "",
+    ]
     if n.faults:
         lines += ["**计算出错，不给出任何金额。**", ""] + [f"- {f}" for f in n.faults] + [""]
     c = n.counts
@@ -50,8 +58,12 @@ def notice_markdown(n: Notice) -> str:
         lines += [f"| {cell(a.label)} | {cell(a.value)} |" for a in n.amounts]
         lines.append("")
     for t in n.tables:
-        lines += [f"### {t.title}", "", "| " + " | ".join(cell(h) for h in t.columns) + " |",
-                  "|" + "---|" * len(t.columns)]
+        lines += [
+            f"### {t.title}",
+            "",
+            "| " + " | ".join(cell(h) for h in t.columns) + " |",
+            "|" + "---|" * len(t.columns),
+        ]
         lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in t.rows]
         lines.append("")
     lines += ["---", "", f"政策 `{n.policy_ref}` · 校验码 `{n.policy_hash}` · 评估日期 {n.evaluated_on}", ""]
@@ -60,8 +72,7 @@ def notice_markdown(n: Notice) -> str:
 
 def policy_markdown(t) -> str:
     """A PolicyTable (条文对照表) as Markdown."""
-    lines = [f"# {t.title}：条文对照表", "",
-             f"政策版本 `{t.ref}` · 生效 {t.effective} · 校验码 `{t.content_hash}`", ""]
+    lines = [f"# {t.title}：条文对照表", "", f"政策版本 `{t.ref}` · 生效 {t.effective} · 校验码 `{t.content_hash}`", ""]
     if t.note:
         lines += [f"> 生效说明：{quote(t.note)}", ""]
     for row in t.rows:
@@ -79,18 +90,25 @@ def policy_markdown(t) -> str:
             if i.expression:
                 rule += f"<br>`{i.expression}`"
             where = f"<br>适用：{i.where}" if i.where else ""
-            lines.append(f"| {i.kind_zh} | {cell(i.label)}<br>`{cell(i.name)}`{cell(where)} | {cell(rule)} | "
-                         f"{cell(i.note) or '—'} |")
+            lines.append(
+                f"| {i.kind_zh} | {cell(i.label)}<br>`{cell(i.name)}`{cell(where)} | {cell(rule)} | "
+                f"{cell(i.note) or '—'} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
 
 def revision_markdown(t) -> str:
     """A RevisionTable (修订对照表, with the case impact when there is one) as Markdown."""
-    lines = [f"# 修订对照表：{t.title}", "",
-             f"`{t.old_ref}`（{t.old_effective}，校验码 `{t.old_hash}`）→ `{t.new_ref}`（{t.new_effective}，"
-             f"校验码 `{t.new_hash}`）", "",
-             "| 条款 Clause | 原规定 Before | 新规定 After | 说明 Note |", "|---|---|---|---|"]
+    lines = [
+        f"# 修订对照表：{t.title}",
+        "",
+        f"`{t.old_ref}`（{t.old_effective}，校验码 `{t.old_hash}`）→ `{t.new_ref}`（{t.new_effective}，"
+        f"校验码 `{t.new_hash}`）",
+        "",
+        "| 条款 Clause | 原规定 Before | 新规定 After | 说明 Note |",
+        "|---|---|---|---|",
+    ]
     for r in t.rows:
         clause = r.clause or "—"
         if r.clause_text:
@@ -102,16 +120,28 @@ def revision_markdown(t) -> str:
     if t.impact_summary is None:
         lines += ["_未给出案例 No cases given (`--cases PATH`): case impact not computed._", ""]
         return "\n".join(lines)
-    lines += [f"## 案例影响 Case impact：{t.impact_summary}", "",
-              "| 决定 Decision | 案例 Cases | 有变化 Changed | 结论变化 Outcome changed | 输出变化 Outputs changed "
-              "| 金额合计 Money |",
-              "|---|---:|---:|---:|---:|---|"]
-    lines += [f"| {cell(c.decision)} | {c.cases} | {c.changed} | {c.outcome_changed} | {c.outputs_changed} | "
-              f"{cell(c.money) or '—'} |" for c in t.counts]
+    lines += [
+        f"## 案例影响 Case impact：{t.impact_summary}",
+        "",
+        "| 决定 Decision | 案例 Cases | 有变化 Changed | 结论变化 Outcome changed | 输出变化 Outputs changed "
+        "| 金额合计 Money |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    lines += [
+        f"| {cell(c.decision)} | {c.cases} | {c.changed} | {c.outcome_changed} | {c.outputs_changed} | "
+        f"{cell(c.money) or '—'} |"
+        for c in t.counts
+    ]
     if t.cases:
-        lines += ["", "| 案例 Case | 决定 Decision | 结论 Outcome | 规则 Rules | 输出 Outputs |",
-                  "|---|---|---|---|---|"]
-        lines += [f"| `{cell(c.case)}` | {cell(c.decision)} | {cell(c.outcome)} | "
-                  f"{cell('<br>'.join(c.rules)) or '—'} | {cell('<br>'.join(c.outputs)) or '—'} |" for c in t.cases]
+        lines += [
+            "",
+            "| 案例 Case | 决定 Decision | 结论 Outcome | 规则 Rules | 输出 Outputs |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{cell(c.case)}` | {cell(c.decision)} | {cell(c.outcome)} | "
+            f"{cell('<br>'.join(c.rules)) or '—'} | {cell('<br>'.join(c.outputs)) or '—'} |"
+            for c in t.cases
+        ]
     lines.append("")
     return "\n".join(lines)

@@ -2,11 +2,13 @@
 (审核意见书, 补正通知, 不予认定/不予支持通知书, 计算出错通知), who applied and when, under which policy version, the
 conclusion in one sentence, each rule with the guideline clause quoted, its values with units, the condition that
 failed and what it would take; the 补正材料清单 by material name; the amounts. Renderers only lay this out."""
+
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
 
+from ..clock import today
 from ..content_hash import SHORT
 from ..explain import WHY_UNKNOWN, Explanation, explain, rule_word
 from ..vocabulary import NOT_GIVEN, Vocabulary, money_words
@@ -15,12 +17,31 @@ from .policy_table import plain_clause
 # Outcome words of the bureau's contract, by the notice they call for; an outcome word not listed here (a revision
 # may add one) gets the plain 审核意见书 with its own label, and `error` (the engine's word for a faulted
 # evaluation) the 计算出错 notice.
-_KIND = {"eligible": "approve", "continue_support": "approve", "pending": "approve", "refer": "refer",
-         "needs_review": "correct", "ineligible": "refuse", "rectify_or_revoke": "refuse", "error": "error"}
-_TITLE = {"approve": "审核意见书", "refer": "审核意见书", "correct": "补正通知", "error": "计算出错通知",
-          "other": "审核意见书"}
-_TITLE_EN = {"approve": "Decision notice", "refer": "Decision notice (referred)", "correct": "Request for evidence",
-             "refuse": "Notice of refusal", "error": "Notice of an evaluation error", "other": "Decision notice"}
+_KIND = {
+    "eligible": "approve",
+    "continue_support": "approve",
+    "pending": "approve",
+    "refer": "refer",
+    "needs_review": "correct",
+    "ineligible": "refuse",
+    "rectify_or_revoke": "refuse",
+    "error": "error",
+}
+_TITLE = {
+    "approve": "审核意见书",
+    "refer": "审核意见书",
+    "correct": "补正通知",
+    "error": "计算出错通知",
+    "other": "审核意见书",
+}
+_TITLE_EN = {
+    "approve": "Decision notice",
+    "refer": "Decision notice (referred)",
+    "correct": "Request for evidence",
+    "refuse": "Notice of refusal",
+    "error": "Notice of an evaluation error",
+    "other": "Decision notice",
+}
 # Refusals of the decisions that recognise (认定, and the filing that leads to it) are 不予认定; others 不予支持.
 _RECOGNISING = frozenset({"filing", "recognition"})
 _RULE_MARK = {"pass": "符合", "fail": "不符合", "unknown": "待定", "error": "出错"}
@@ -31,8 +52,16 @@ PLATFORM_FIELDS = ("platform.name",)
 SUBMITTED_FIELDS = ("submitted_on",)
 # Columns of the contract's list output (demand_subsidy's purchases): the policy gives its fields no labels. A field
 # not named here is shown under its own name; None leaves it out (the explanation repeats the reason in words).
-_COLUMNS = {"platform": "平台名称", "used_on": "使用日期", "reason": "核算理由", "explanation": None, "status": "状态",
-            "requested": "按比例计算额", "amount": "核定补贴额", "cap_cut": "年度上限扣减"}
+_COLUMNS = {
+    "platform": "平台名称",
+    "used_on": "使用日期",
+    "reason": "核算理由",
+    "explanation": None,
+    "status": "状态",
+    "requested": "按比例计算额",
+    "amount": "核定补贴额",
+    "cap_cut": "年度上限扣减",
+}
 
 
 @dataclass(frozen=True)
@@ -143,8 +172,9 @@ def _title(kind: str, decision: str) -> str:
     return _TITLE[kind]
 
 
-def build_notice(policy, record, document: dict, evaluated_on: datetime.date | None = None,
-                 explanation: Explanation | None = None) -> Notice:
+def build_notice(
+    policy, record, document: dict, evaluated_on: datetime.date | None = None, explanation: Explanation | None = None
+) -> Notice:
     """The notice for ``record`` (``policy.evaluate(…, document)``), dated ``evaluated_on`` (default today)."""
     explanation = explanation or explain(policy, record, document)
     vocab: Vocabulary = explanation.vocab
@@ -158,7 +188,7 @@ def build_notice(policy, record, document: dict, evaluated_on: datetime.date | N
     platform_known = any(vocab.titles.title(p) is not None for p in PLATFORM_FIELDS)
     platform = _first(document, PLATFORM_FIELDS, vocab) if platform_known else None
     submitted = _first(document, SUBMITTED_FIELDS, vocab)
-    day = (evaluated_on or datetime.date.today()).isoformat()
+    day = (evaluated_on or today()).isoformat()
     decision_label = decision.label.zh if decision.label is not None else record.decision
     title = model.title.zh if model.title is not None else model.id
     short = policy.content_hash[:SHORT]
@@ -167,28 +197,56 @@ def build_notice(policy, record, document: dict, evaluated_on: datetime.date | N
         header.append(Row("申请单位", applicant, "Applicant"))
     if platform is not None:
         header.append(Row("平台名称", platform, "Platform"))
-    header += [Row("申请事项", f"{decision_label}（{record.decision}）", "Decision"),
-               Row("申请日期", submitted, "Applied on"),
-               Row("评估日期", day, "Evaluated on"),
-               Row("政策依据", f"{title}（{model.ref}）", "Policy"),
-               Row("政策内容校验码", short, "Policy content hash")]
+    header += [
+        Row("申请事项", f"{decision_label}（{record.decision}）", "Decision"),
+        Row("申请日期", submitted, "Applied on"),
+        Row("评估日期", day, "Evaluated on"),
+        Row("政策依据", f"{title}（{model.ref}）", "Policy"),
+        Row("政策内容校验码", short, "Policy content hash"),
+    ]
     if record.input_name:
         header.append(Row("申请材料文件", record.input_name, "Input file"))
     sections = [_section(policy, r, explanation, vocab) for r in record.rules]
-    materials = [Material(vocab.material(p).zh, vocab.material(p).en, p,
-                          [_rule_name(record, rid) for rid in rules]) for p, rules in explanation.materials]
+    materials = [
+        Material(vocab.material(p).zh, vocab.material(p).en, p, [_rule_name(record, rid) for rid in rules])
+        for p, rules in explanation.materials
+    ]
     faulted = record.outcome == "error"
     amounts, tables = ([], []) if faulted else _amounts(record, vocab)
     granted = [a for a, name in zip(amounts, _scalar_outputs(record)) if name in _granted(decision, record)]
     faults = _faults(record)
-    counts = {"rules": len(record.rules),
-              "failed": sum(1 for s in sections if s.outcome == "fail" and s.severity == "require"),
-              "undecided": sum(1 for s in sections if s.outcome in ("unknown", "error") and s.severity == "require"),
-              "warnings": sum(1 for s in sections if s.outcome == "fail" and s.severity == "advise")}
-    notice = Notice(kind, _title(kind, record.decision), _TITLE_EN.get(kind, "Decision notice"), record.decision,
-                    decision_label, record.outcome, outcome_zh, outcome_en, header, "", sections, materials, amounts,
-                    tables, faults, counts, model.ref, title, short, day, applicant, platform, submitted,
-                    record.input_name)
+    counts = {
+        "rules": len(record.rules),
+        "failed": sum(1 for s in sections if s.outcome == "fail" and s.severity == "require"),
+        "undecided": sum(1 for s in sections if s.outcome in ("unknown", "error") and s.severity == "require"),
+        "warnings": sum(1 for s in sections if s.outcome == "fail" and s.severity == "advise"),
+    }
+    notice = Notice(
+        kind,
+        _title(kind, record.decision),
+        _TITLE_EN.get(kind, "Decision notice"),
+        record.decision,
+        decision_label,
+        record.outcome,
+        outcome_zh,
+        outcome_en,
+        header,
+        "",
+        sections,
+        materials,
+        amounts,
+        tables,
+        faults,
+        counts,
+        model.ref,
+        title,
+        short,
+        day,
+        applicant,
+        platform,
+        submitted,
+        record.input_name,
+    )
     return _with_conclusion(notice, granted)
 
 
@@ -200,9 +258,13 @@ def _granted(decision, record) -> set[str]:
     """The amounts a conclusion names: money outputs that the outcome decides (their expression reads
     `outcome`); else the first money output that is not zero."""
     from .. import ast
+
     money = [n for n in _scalar_outputs(record) if str(record.output_kinds[n][0]) == "money"]
-    gated = {n for n in money if any(isinstance(x, ast.Name) and x.name == "outcome"
-                                     for x in ast.walk(decision.outputs[n].expr.node))}
+    gated = {
+        n
+        for n in money
+        if any(isinstance(x, ast.Name) and x.name == "outcome" for x in ast.walk(decision.outputs[n].expr.node))
+    }
     if gated:
         return gated
     first = next((n for n in money if record.output(n) not in (None, "0.00")), None)
@@ -211,6 +273,7 @@ def _granted(decision, record) -> set[str]:
 
 def _first(document: dict, paths, vocab: Vocabulary) -> str:
     from ..levers import value_at
+
     for path in paths:
         value = value_at(document, path)
         if value not in (None, ""):
@@ -239,19 +302,37 @@ def _section(policy, result, explanation: Explanation, vocab: Vocabulary) -> Sec
     failed = e.failed_parts if e else []
     # a compound rule's parts are shown when one of them did not hold (not merely lacks evidence: the missing
     # list says that), and what it would take, except "give the missing evidence", which the 补正材料清单 says
-    parts = [Row(p.sentence, rule_word(p.outcome).zh) for p in failed] if any(
-        p.outcome in ("fail", "error") for p in failed) else []
+    parts = (
+        [Row(p.sentence, rule_word(p.outcome).zh) for p in failed]
+        if any(p.outcome in ("fail", "error") for p in failed)
+        else []
+    )
     to_pass = [_to_pass(a, vocab) for a in (e.to_pass if e else []) if a.reason is not WHY_UNKNOWN]
     missing = [vocab.material(p).zh for p in (e.missing if e else [])]
     message = result.message
     from ..phrasing import Phrasing
+
     sentence = Phrasing(vocab).sentence(rule.condition) if rule is not None else ""
     clause_text = model.clauses.get(result.clause)
-    return Section(result.id, result.clause, plain_clause(clause_text) if clause_text else None, result.label.zh,
-                   result.label.en,
-                   outcome, mark, mark_en, severity, sentence, rule.condition.text if rule is not None else "",
-                   _message_zh(outcome, message.zh, missing), _message_en(outcome, message.en, e, vocab), values, parts,
-                   to_pass, missing)
+    return Section(
+        result.id,
+        result.clause,
+        plain_clause(clause_text) if clause_text else None,
+        result.label.zh,
+        result.label.en,
+        outcome,
+        mark,
+        mark_en,
+        severity,
+        sentence,
+        rule.condition.text if rule is not None else "",
+        _message_zh(outcome, message.zh, missing),
+        _message_en(outcome, message.en, e, vocab),
+        values,
+        parts,
+        to_pass,
+        missing,
+    )
 
 
 def result_decision(explanation: Explanation) -> str:
@@ -274,9 +355,14 @@ def _message_en(outcome: str, message: str, e, vocab: Vocabulary) -> str:
 def _to_pass(a, vocab: Vocabulary) -> ToPass:
     heading = a.comparison.zh if a.comparison is not None else a.part.sentence
     heading_en = a.comparison.en if a.comparison is not None else a.part.text
-    return ToPass(heading, [c.text.zh + ("" if c.rule_passes else "（另须满足本条其他条件）") for c in a.changes],
-                  a.reason.zh if a.reason is not None else None, [vocab.material(p).zh for p in a.evidence],
-                  heading_en, [c.text.en for c in a.changes])
+    return ToPass(
+        heading,
+        [c.text.zh + ("" if c.rule_passes else "（另须满足本条其他条件）") for c in a.changes],
+        a.reason.zh if a.reason is not None else None,
+        [vocab.material(p).zh for p in a.evidence],
+        heading_en,
+        [c.text.en for c in a.changes],
+    )
 
 
 def _amounts(record, vocab: Vocabulary) -> tuple[list[Row], list[Table]]:
@@ -301,6 +387,7 @@ def _amounts(record, vocab: Vocabulary) -> tuple[list[Row], list[Table]]:
 
 def _shown(value, kind: str | None, vocab: Vocabulary) -> str:
     from decimal import Decimal
+
     if value is None:
         return NOT_GIVEN.zh if kind != "money" else "未能核定"
     if kind == "money":
@@ -314,8 +401,11 @@ def _table(title: str, name: str, items: list, fields: dict, vocab: Vocabulary) 
     columns = list(fields) or sorted({k for x in items if isinstance(x, dict) for k in x})
     columns = [c for c in columns if _COLUMNS.get(c, c) is not None]
     heads = [_COLUMNS.get(c) or c for c in columns]
-    rows = [[_cell(x.get(c), str(fields.get(c)) if fields.get(c) else None, vocab) for c in columns]
-            for x in items if isinstance(x, dict)]
+    rows = [
+        [_cell(x.get(c), str(fields.get(c)) if fields.get(c) else None, vocab) for c in columns]
+        for x in items
+        if isinstance(x, dict)
+    ]
     return Table(title, heads, rows)
 
 
@@ -330,11 +420,12 @@ def _cell(value, kind, vocab: Vocabulary) -> str:
 
 
 def _faults(record) -> list[str]:
+    """Each WQ-EVAL fault of the record once: what it concerns (rule id, output or `outcome`), in Chinese and
+    English, and where in the policy file."""
     out = []
-    if record.outcome_error:
-        out.append(f"结论无法判定 the outcome could not be decided: {record.outcome_error}")
-    out += [f"{r.clause} {r.label.zh}：{r.message.zh}" for r in record.rules if str(r.outcome) == "error"]
-    out += [f"{name}：{text}" for name, text in record.output_errors.items()]
+    for d in dict.fromkeys(record.faults):
+        where = f" at {d.span}" if d.span is not None else ""
+        out.append(f"{d.subject or '—'}: {d.zh or d.message} — {d.message}{where}")
     return out
 
 
@@ -342,12 +433,16 @@ def _with_conclusion(n: Notice, granted: list[Row]) -> Notice:
     """The conclusion in one sentence, by the kind of notice."""
     who = n.applicant if n.applicant != NOT_GIVEN.zh else ""
     what = f"“{n.platform}”" if n.platform and n.platform != NOT_GIVEN.zh else ""
-    subject = f"{who}{'申报的' if who and what else ''}{what}的{n.decision_label}申请" if what and not who else \
-        f"{who or '申请单位'}{'申报的' + what if what else ''}{n.decision_label}申请"
+    subject = (
+        f"{who}{'申报的' if who and what else ''}{what}的{n.decision_label}申请"
+        if what and not who
+        else f"{who or '申请单位'}{'申报的' + what if what else ''}{n.decision_label}申请"
+    )
     paid = [f"{a.label} {a.value}" for a in granted]
     if n.kind == "error":
-        text = (f"经审核，{subject}在计算时出错，本通知不给出任何金额；请政策管理部门核查后重新评估"
-                f"（{n.outcome_label}）。")
+        text = (
+            f"经审核，{subject}在计算时出错，本通知不给出任何金额；请政策管理部门核查后重新评估（{n.outcome_label}）。"
+        )
     elif n.kind == "correct":
         missing = f"尚缺 {len(n.materials)} 项材料或专家评审意见" if n.materials else "尚有条件无法判断"
         text = f"经审核，{subject}{missing}，请按补正材料清单补正后重新提交（{n.outcome_label}）。"

@@ -2,6 +2,7 @@
 text beside what encodes it (parameters with their values and units, rules read as Chinese sentences with the
 expression beneath, definitions, outputs, the outcome logic, interpretation notes), and for a clause nothing
 encodes, the reason the policy's clause map states."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,14 @@ from ..vocabulary import Vocabulary
 
 _HEADING = re.compile(r"^(#{2,4})\s+(.*\S)\s*$")
 _TAG = re.compile(r"\*\*\[([0-9]+(?:\.[0-9]+)*)\]\*\*")
-_KINDS = {"parameter": "参数", "rule": "规则", "definition": "定义", "output": "输出", "decision": "决定",
-          "metadata": "说明项"}
+_KINDS = {
+    "parameter": "参数",
+    "rule": "规则",
+    "definition": "定义",
+    "output": "输出",
+    "decision": "决定",
+    "metadata": "说明项",
+}
 
 
 @dataclass(frozen=True)
@@ -124,11 +131,21 @@ class ItemWords:
         for dname, d in m.decisions.items():
             for r in d.rules:
                 if r.id == name:
-                    where = "、".join(self._decision_label(x) for x, dd in m.decisions.items()
-                                     if any(rr.id == name for rr in dd.rules))
+                    where = "、".join(
+                        self._decision_label(x)
+                        for x, dd in m.decisions.items()
+                        if any(rr.id == name for rr in dd.rules)
+                    )
                     severity = "（提示，不影响结论）" if r.severity == "advise" else ""
-                    return Item("rule", name, r.label.zh + severity, sentence=self._phrase(r.condition, [dname]),
-                                expression=r.condition.text, note=r.note or "", where=where)
+                    return Item(
+                        "rule",
+                        name,
+                        r.label.zh + severity,
+                        sentence=self._phrase(r.condition, [dname]),
+                        expression=r.condition.text,
+                        note=r.note or "",
+                        where=where,
+                    )
         defs = dict(m.definitions)
         owners: dict[str, list[str]] = {}
         for dname, d in m.decisions.items():
@@ -139,18 +156,35 @@ class ItemWords:
             d = defs[name]
             label = d.label.zh if d.label else name
             if d.expr is not None:
-                return Item("definition", name, label, sentence=self._phrase(d.expr, owners.get(name, [])),
-                            expression=d.expr.text, note=d.note or "")
+                return Item(
+                    "definition",
+                    name,
+                    label,
+                    sentence=self._phrase(d.expr, owners.get(name, [])),
+                    expression=d.expr.text,
+                    note=d.note or "",
+                )
             each = d.each
-            return Item("definition", name, label, sentence=f"对{self._phrase(each.source, owners.get(name, []))}"
-                        f"逐项计算：{'、'.join(each.fields)}", expression=f"each {each.source.text} as {each.var}",
-                        note=d.note or "")
+            return Item(
+                "definition",
+                name,
+                label,
+                sentence=f"对{self._phrase(each.source, owners.get(name, []))}逐项计算：{'、'.join(each.fields)}",
+                expression=f"each {each.source.text} as {each.var}",
+                note=d.note or "",
+            )
         if "." in name and name.split(".")[0] in m.decisions:
             dname, _, oname = name.partition(".")
             o = m.decisions[dname].outputs.get(oname)
             if o is not None:
-                return Item("output", name, o.label.zh if o.label else oname, sentence=self._phrase(o.expr, [dname]),
-                            expression=o.expr.text, where=self._decision_label(dname))
+                return Item(
+                    "output",
+                    name,
+                    o.label.zh if o.label else oname,
+                    sentence=self._phrase(o.expr, [dname]),
+                    expression=o.expr.text,
+                    where=self._decision_label(dname),
+                )
         if name in m.decisions:
             d = m.decisions[name]
             vocab = self.vocabs[name]
@@ -160,9 +194,13 @@ class ItemWords:
                 word = label.zh if label else s.outcome
                 when = f"若{Phrasing(vocab).sentence(s.when)}" if s.when is not None else "否则"
                 steps.append(f"{when} → {word}")
-            return Item("decision", name, f"{self._decision_label(name)}的结论", sentence="；".join(steps),
-                        expression="; ".join(f"{s.when.text if s.when else 'otherwise'} → {s.outcome}"
-                                             for s in d.outcome))
+            return Item(
+                "decision",
+                name,
+                f"{self._decision_label(name)}的结论",
+                sentence="；".join(steps),
+                expression="; ".join(f"{s.when.text if s.when else 'otherwise'} → {s.outcome}" for s in d.outcome),
+            )
         if name in m.metadata and isinstance(m.metadata[name], dict):
             meta = m.metadata[name]
             label = (meta.get("label") or {}).get("zh", name) if isinstance(meta.get("label"), dict) else name
@@ -176,6 +214,7 @@ class ItemWords:
 
 def _vocab(policy, name: str) -> Vocabulary:
     from ..vocabulary import vocabulary
+
     return vocabulary(policy, name)
 
 
@@ -204,8 +243,9 @@ def build_policy_table(policy) -> PolicyTable:
         names = list(entry) if isinstance(entry, list) else []
         names += [n for n in cited.get(clause, []) if n not in names]
         items = [i for i in (words.item(str(n)) for n in dict.fromkeys(names)) if i is not None]
-        rows.append(ClauseRow(clause, plain_clause(text), headings.get(clause, []), items,
-                              str(reason) if reason else None))
+        rows.append(
+            ClauseRow(clause, plain_clause(text), headings.get(clause, []), items, str(reason) if reason else None)
+        )
     title = m.title.zh if m.title else m.id
     note = str((m.raw or {}).get("effective_note") or "")
     return PolicyTable(title, m.ref, m.version, _effective(m), policy.content_hash[:SHORT], note, rows)

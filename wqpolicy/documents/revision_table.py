@@ -1,6 +1,7 @@
 """A revision as a memo table (修订对照表): per change of the policy, 条款 / 原规定 / 新规定 / 说明, in words an
 officer pastes into the memo to the bureau head — built from the policy diff (diff.py) — and, when cases were
 evaluated under both versions, their impact (impact.py)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -139,18 +140,40 @@ def build_revision_table(old, new, diff: Diff) -> RevisionTable:
     words = _Words(old, new)
     rows = [words.row(c, new.model) for c in diff.changes]
     title = new.model.title.zh if new.model.title else new.model.id
-    table = RevisionTable(title, old.model.ref, new.model.ref, _effective(old.model), _effective(new.model),
-                          old.content_hash[:SHORT], new.content_hash[:SHORT], rows)
+    table = RevisionTable(
+        title,
+        old.model.ref,
+        new.model.ref,
+        _effective(old.model),
+        _effective(new.model),
+        old.content_hash[:SHORT],
+        new.content_hash[:SHORT],
+        rows,
+    )
     impact = diff.impact
     if impact is None:
         return table
-    counts = [ImpactCount(_decision(new, old, c.decision), c.cases, c.changed, c.outcome_changed, c.outputs_changed,
-                          "；".join(f"{_output_label(new, c.decision, n)} {t:+,.2f} 元"
-                                    for n, t in sorted(c.money.items())))
-              for c in impact.counts]
-    cases = [ImpactCase(ch.case, _decision(new, old, ch.decision), _outcome(new, old, ch),
-                        [f"{r}: {x or '（无）'} → {y or '（无）'}" for r, x, y in ch.rules],
-                        [o.text() for o in ch.outputs]) for ch in impact.changed]
+    counts = [
+        ImpactCount(
+            _decision(new, old, c.decision),
+            c.cases,
+            c.changed,
+            c.outcome_changed,
+            c.outputs_changed,
+            "；".join(f"{_output_label(new, c.decision, n)} {t:+,.2f} 元" for n, t in sorted(c.money.items())),
+        )
+        for c in impact.counts
+    ]
+    cases = [
+        ImpactCase(
+            ch.case,
+            _decision(new, old, ch.decision),
+            _outcome(new, old, ch),
+            [f"{r}: {x or '（无）'} → {y or '（无）'}" for r, x, y in ch.rules],
+            [o.text() for o in ch.outputs],
+        )
+        for ch in impact.changed
+    ]
     summary = f"{impact.cases} 个案例中 {len(impact.changed)} 个有变化"
     return RevisionTable(**{**table.__dict__, "impact_summary": summary, "counts": counts, "cases": cases})
 

@@ -1,5 +1,6 @@
 """Documents as plain text for a terminal or a log, wrapped to a width (the terminal's, else 100 columns):
 Chinese first, English beside it where the old report had it; a wide character counts two columns."""
+
 from __future__ import annotations
 
 import shutil
@@ -118,11 +119,13 @@ def notice_text(n: Notice, width: int = DEFAULT_WIDTH) -> str:
     add(f"结论 Outcome: {n.outcome_label} / {n.outcome_label_en}  [{n.outcome}]")
     add(n.conclusion)
     for fault in n.faults:
-        add(f"出错 fault: {fault}", "  ")
+        add(f"出错 fault · {fault}", "  ")
     c = n.counts
     if c["rules"]:
-        add(f"规则 Rules: {c['rules']} — 不通过 failed {c['failed']}, 待定 undecided {c['undecided']}, "
-            f"提示 warnings {c['warnings']}")
+        add(
+            f"规则 Rules: {c['rules']} — 不通过 failed {c['failed']}, 待定 undecided {c['undecided']}, "
+            f"提示 warnings {c['warnings']}"
+        )
     else:
         add("规则 Rules: 无 none (the outputs decide)")
     if n.materials:
@@ -153,16 +156,18 @@ def notice_text(n: Notice, width: int = DEFAULT_WIDTH) -> str:
     if n.materials:
         lines += ["", "补正材料清单 Evidence to provide"]
         for i, m in enumerate(n.materials, 1):
-            add(f"{i}. {m.name}（{m.name_en}）" + (f" — {'；'.join(m.needed_by)}" if m.needed_by else ""), "  ",
-                "   ")
+            add(f"{i}. {m.name}（{m.name_en}）" + (f" — {'；'.join(m.needed_by)}" if m.needed_by else ""), "  ", "   ")
     if n.amounts or n.tables:
         lines += ["", "核定金额与输出 Amounts and outputs"]
         width_label = max((columns(a.label) for a in n.amounts), default=0)
         width_value = max((columns(a.value) for a in n.amounts if columns(a.value) <= 24), default=0)
         for a in n.amounts:
             value = a.value + " " * max(0, width_value - columns(a.value))
-            add(f"{a.label}{' ' * (width_label - columns(a.label))}  {value}  {a.name}".rstrip(), "  ",
-                " " * (width_label + 2))
+            add(
+                f"{a.label}{' ' * (width_label - columns(a.label))}  {value}  {a.name}".rstrip(),
+                "  ",
+                " " * (width_label + 2),
+            )
         for t in n.tables:
             add(f"{t.title}：", "  ")
             for i, row in enumerate(t.rows, 1):

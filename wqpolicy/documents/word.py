@@ -1,5 +1,6 @@
 """Documents as Word files (.docx, for Word and WPS) through python-docx: the same content as the HTML, A4 pages,
 Chinese set in a Song face (宋体) by its East Asian font name so that Word and WPS choose a CJK font."""
+
 from __future__ import annotations
 
 import io
@@ -89,6 +90,7 @@ class WordWriter:
                 self._run(cells[j].paragraphs[0], str(value), bold=bool(header) and i == 0)
         if widths:
             from docx.shared import Mm
+
             for row in table.rows:
                 for cell, w in zip(row.cells, widths):
                     cell.width = Mm(w)
@@ -135,8 +137,11 @@ def notice_docx(n: Any) -> bytes:
         w.paragraph(f"规则 {s.rule_id}", size=8)
     if n.materials:
         w.heading("补正材料清单", 1)
-        w.table(["序号", "材料", "所需条件"], [[str(i), m.name, "；".join(m.needed_by)]
-                                          for i, m in enumerate(n.materials, 1)], [15, 80, 83])
+        w.table(
+            ["序号", "材料", "所需条件"],
+            [[str(i), m.name, "；".join(m.needed_by)] for i, m in enumerate(n.materials, 1)],
+            [15, 80, 83],
+        )
     if n.amounts:
         w.heading("核定金额与输出", 1)
         w.table(["项目", "金额或结果"], [[a.label, a.value] for a in n.amounts], [100, 78])
@@ -160,27 +165,54 @@ def policy_docx(t: Any) -> bytes:
         if row.reason:
             w.paragraph(f"不作计算：{row.reason}", size=9)
         elif row.items:
-            w.table(["类别", "名称", "规定", "解释"],
-                    [[i.kind_zh, f"{i.label}\n{i.name}", (i.value or i.sentence) + (f"\n{i.expression}"
-                                                                                  if i.expression else ""),
-                      i.note or "—"] for i in row.items], [16, 40, 66, 56])
+            w.table(
+                ["类别", "名称", "规定", "解释"],
+                [
+                    [
+                        i.kind_zh,
+                        f"{i.label}\n{i.name}",
+                        (i.value or i.sentence) + (f"\n{i.expression}" if i.expression else ""),
+                        i.note or "—",
+                    ]
+                    for i in row.items
+                ],
+                [16, 40, 66, 56],
+            )
     return w.bytes()
 
 
 def revision_docx(t: Any) -> bytes:
     w = WordWriter()
     w.title("修订对照表", f"{t.title}：{t.old_ref} → {t.new_ref}")
-    w.paragraph(f"原版本 {t.old_ref}（{t.old_effective}，校验码 {t.old_hash}）；新版本 {t.new_ref}（{t.new_effective}，"
-                f"校验码 {t.new_hash}）", size=9)
-    w.table(["条款", "原规定", "新规定", "说明"],
-            [[r.clause or "—", r.before, r.after, r.note] for r in t.rows] or [["—", "—", "—", "无政策变更"]],
-            [22, 50, 50, 56])
+    w.paragraph(
+        f"原版本 {t.old_ref}（{t.old_effective}，校验码 {t.old_hash}）；新版本 {t.new_ref}（{t.new_effective}，"
+        f"校验码 {t.new_hash}）",
+        size=9,
+    )
+    w.table(
+        ["条款", "原规定", "新规定", "说明"],
+        [[r.clause or "—", r.before, r.after, r.note] for r in t.rows] or [["—", "—", "—", "无政策变更"]],
+        [22, 50, 50, 56],
+    )
     if t.impact_summary is not None:
         w.heading(f"案例影响：{t.impact_summary}", 1)
-        w.table(["决定", "案例", "有变化", "结论变化", "输出变化", "金额合计"],
-                [[c.decision, str(c.cases), str(c.changed), str(c.outcome_changed), str(c.outputs_changed),
-                  c.money or "—"] for c in t.counts])
+        w.table(
+            ["决定", "案例", "有变化", "结论变化", "输出变化", "金额合计"],
+            [
+                [
+                    c.decision,
+                    str(c.cases),
+                    str(c.changed),
+                    str(c.outcome_changed),
+                    str(c.outputs_changed),
+                    c.money or "—",
+                ]
+                for c in t.counts
+            ],
+        )
         if t.cases:
-            w.table(["案例", "决定", "结论", "规则与输出"],
-                    [[c.case, c.decision, c.outcome, "\n".join(c.rules + c.outputs)] for c in t.cases])
+            w.table(
+                ["案例", "决定", "结论", "规则与输出"],
+                [[c.case, c.decision, c.outcome, "\n".join(c.rules + c.outputs)] for c in t.cases],
+            )
     return w.bytes()
