@@ -51,6 +51,13 @@ SINGLE = ("html", "docx")  # one notice is one file
     help="Write to FILE (whole or not at all) instead of standard output; needed for docx on a terminal.",
 )
 @click.option("--no-explain", is_flag=True, help="JSON without what it would take to pass (quicker for batches).")
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Also store each decision in the decision log FILE (as `wqpolicy serve` does); receipts on standard error.",
+)
 @policies_option
 def eval_(
     inputs: tuple[str, ...],
@@ -60,6 +67,7 @@ def eval_(
     fmt: str,
     out_file: str | None,
     no_explain: bool,
+    log_path: str | None,
     policy_dirs: tuple[str, ...],
 ) -> None:
     """Evaluate input documents (YAML or JSON; `-` reads standard input) under one policy.
@@ -80,6 +88,7 @@ def eval_(
       wqpolicy eval --on 2021-06-01 --format json examples/*.yaml
       wqpolicy eval --decision filing --format jsonl - < examples/recognition.yaml
       wqpolicy eval examples/recognition_missing_review.yaml --format md
+      wqpolicy eval examples/recognition.yaml --log decisions.sqlite
     """
     if fmt in SINGLE and len(inputs) > 1:
         raise click.UsageError(f"--format {fmt} makes one notice of one input; give one input (or use md or text)")
@@ -117,6 +126,8 @@ def eval_(
     faulted = [r for r, _ in evaluated if r.outcome == ERROR]  # fails closed: a fault is never an exit 0
     for r in faulted:
         render(sorted(set(r.faults)))  # a fault several outputs share, once
+    if log_path is not None and evaluated:
+        _log(log_path, policy, evaluated, on)
     try:
         result = _rendered(policy, evaluated, fmt, len(inputs), no_explain, out_file, on)
     except MissingExtra as e:
@@ -124,6 +135,23 @@ def eval_(
     emit(result, out_file)
     if failed or faulted:
         raise click.exceptions.Exit(1)
+
+
+def _log(path: str, policy, evaluated: list[tuple], on: datetime.date | None) -> None:
+    """Store each decision in the decision log at ``path`` (one transaction), its receipt on standard error."""
+    from ..clock import today
+    from ..decisionlog import DecisionLog, LogError
+    from ..receipts import answer, log_item, remember
+
+    try:
+        with DecisionLog(path) as log:
+            remember(log, policy)
+            items = [log_item(policy, d, answer(policy, r, d), on or today()) for r, d in evaluated]
+            entries = log.append_many(items)
+    except LogError as e:
+        raise click.ClickException(f"{e.zh}\n{e.en}") from None
+    for (r, _), entry in zip(evaluated, entries):
+        click.echo(f"回执 receipt {entry.receipt}  {r.input_name or ''}".rstrip(), err=True)
 
 
 def _rendered(
