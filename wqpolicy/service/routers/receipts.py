@@ -64,6 +64,7 @@ async def get_receipt(receipt: str, state: State) -> Entry:
 @router.post(
     "/{receipt}/verify",
     response_model=VerificationModel,
+    response_model_exclude_none=True,
     summary="Evaluate a stored decision again under the version it names",
     responses={
         **_AUTH,
