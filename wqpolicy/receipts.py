@@ -99,21 +99,23 @@ def differences(stored: Any, now: Any, path: str = "") -> list[Difference]:
     """Every leaf where ``stored`` and ``now`` (JSON values) differ, by JSON path (``rules[3].outcome``); a field
     one of them lacks is one difference. Iterative, so a deep value cannot exhaust the stack."""
     out: list[Difference] = []
-    stack: list[tuple[str, Any, Any]] = [(path, stored, now)]
+    stack: list[tuple[str, Any, Any, str | None]] = [(path, stored, now, None)]
     while stack:
-        where, a, b = stack.pop()
-        if isinstance(a, dict) and isinstance(b, dict):
+        where, a, b, absent = stack.pop()
+        if absent is not None:
+            out.append(Difference(where, a, b, absent))
+        elif isinstance(a, dict) and isinstance(b, dict):
             keys = list(a) + [k for k in b if k not in a]
             for k in reversed(keys):
                 sub = f"{where}.{k}" if where else str(k)
                 if k not in b:
-                    out.append(Difference(sub, a[k], None, "now"))
+                    stack.append((sub, a[k], None, "now"))
                 elif k not in a:
-                    out.append(Difference(sub, None, b[k], "stored"))
+                    stack.append((sub, None, b[k], "stored"))
                 else:
-                    stack.append((sub, a[k], b[k]))
+                    stack.append((sub, a[k], b[k], None))
         elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-            stack += [(f"{where}[{i}]", x, y) for i, (x, y) in reversed(list(enumerate(zip(a, b))))]
+            stack += [(f"{where}[{i}]", x, y, None) for i, (x, y) in reversed(list(enumerate(zip(a, b))))]
         elif a != b or type(a) is not type(b):
             out.append(Difference(where, a, b))
     return out
