@@ -64,7 +64,7 @@ def test_junit_has_a_testcase_per_case_file_and_failures_carry_expected_and_actu
     r = run_test("--format", "junit")
     assert r.exit_code == 1
     assert r.stderr.splitlines()[-1] == "4 passed, 3 failed"
-    xml = JUnitXml.fromstring(r.stdout)
+    xml = JUnitXml.fromstring(r.stdout.encode("utf-8"))
     cases = {case.name: case for suite in xml for case in suite}
     assert sorted(cases) == sorted(f"cases/{p.name}" for p in corpus.glob("*.yaml"))
     assert (xml.tests, xml.failures, xml.errors) == (7, 1, 2)
@@ -186,7 +186,7 @@ def test_a_miss_under_a_version_entry_is_placed_there(tmp_path, monkeypatch):
 def test_the_policy_that_does_not_load_is_one_error_in_each_format(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     args = ("test", "tests/fixtures/ci/cases", "--policy", "tests/fixtures/invalid/name-did-you-mean/policy.yaml")
-    xml = JUnitXml.fromstring(run(*args, "--format", "junit").stdout)
+    xml = JUnitXml.fromstring(run(*args, "--format", "junit").stdout.encode("utf-8"))
     assert (xml.tests, xml.errors) == (1, 1)
     lines = run(*args, "--format", "github").stdout.splitlines()
     assert lines[0].startswith(
@@ -214,12 +214,12 @@ def test_check_github_puts_each_finding_on_its_line():
 
 def test_check_junit_has_a_testcase_per_policy_file(monkeypatch):
     monkeypatch.chdir(ROOT)
-    clean = JUnitXml.fromstring(run("check", "policies", "--format", "junit").stdout)
+    clean = JUnitXml.fromstring(run("check", "policies", "--format", "junit").stdout.encode("utf-8"))
     assert [case.name for suite in clean for case in suite] == ["policies/wuqing-five-platforms/2021-trial.yaml"]
     assert clean.failures == 0
     r = run("check", "tests/fixtures/invalid/several-load-errors", "--format", "junit")
     assert r.exit_code == 1
-    xml = JUnitXml.fromstring(r.stdout)
+    xml = JUnitXml.fromstring(r.stdout.encode("utf-8"))
     (case,) = [case for suite in xml for case in suite]
     (failure,) = case.result
     assert failure.type == "WQ-CLAUSE"

@@ -11,10 +11,14 @@ from ..ci.refdiff import diff_against_ref
 from ..ci.refdiff import render as refdiff_render
 from ..diff import Diff, policy_changes
 from ..diff_report import RENDERERS
+from ..documents import MissingExtra
+from ..documents.formats import revision_renderer
+from ..documents.revision_table import build_revision_table
 from ..errors import Diagnostic, WQError
 from ..impact import case_impact
 from ..library import is_policy_file
-from . import fail, load_ref, main, out, render
+from . import fail, load_ref, main, render
+from ._files import emit, extra_missing, refuse_binary_on_terminal
 
 
 @main.command()
@@ -37,14 +41,28 @@ from . import fail, load_ref, main, out, render
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "md", "markdown", "html", "docx"]),
     default="text",
     show_default=True,
-    help="markdown is ready to paste into a pull request.",
+    help="markdown: the changes and cases, for a pull request; md: the 修订对照表 "
+    "(条款 / 原规定 / 新规定 / 说明) and the case impact, for the memo; html, docx: the same as md, as a "
+    'document (need `pip install "wqpolicy[docs]"`).',
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write to FILE (whole or not at all) instead of standard output.",
 )
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any case's outcome, rules or outputs change.")
 def diff(
-    args: tuple[str, ...], against: str | None, case_paths: tuple[str, ...], fmt: str, fail_on_change: bool
+    args: tuple[str, ...],
+    against: str | None,
+    case_paths: tuple[str, ...],
+    fmt: str,
+    out_file: str | None,
+    fail_on_change: bool,
 ) -> None:
     """Compare two policy versions: the policy change in words, and every case it moves.
 
@@ -64,10 +82,11 @@ def diff(
       wqpolicy diff wuqing-five-platforms@2021-trial tests/fixtures/revision/2022-hypothetical.yaml \\
           --cases tests/cases --format markdown --fail-on-change    # exit 1: the revision changes cases
     """
+    refuse_binary_on_terminal(fmt, out_file)
     if fail_on_change and not case_paths:  # no cases, nothing could change: a guard that guards nothing
         raise click.UsageError("--fail-on-change needs --cases: the cases whose change it fails on")
     if against is not None:
-        diff_against(against, args, case_paths, fmt, fail_on_change)
+        diff_against(against, args, case_paths, fmt, out_file, fail_on_change)
         return
     if len(args) != 2:
         raise click.UsageError(
@@ -92,19 +111,26 @@ def diff(
                 ]
             )
         )
-    impact = None
-    problems: list[Diagnostic] = []
+    impact, problems = None, []
     if case_paths:
         cases, problems = load_cases(case_paths)
         render(problems)
         impact = case_impact(before, after, cases)
     result = Diff(before.model, after.model, policy_changes(before.model, after.model), impact)
-    out(RENDERERS[fmt](result))
+    if fmt in ("text", "json", "markdown"):
+        emit(RENDERERS[fmt](result), out_file)
+    else:
+        try:
+            emit(revision_renderer(fmt)(build_revision_table(before, after, result)), out_file)
+        except MissingExtra as e:
+            raise extra_missing(e) from None
     if problems or (fail_on_change and impact is not None and impact.changed):
         raise click.exceptions.Exit(1)  # a case that cannot be read is left out of the impact: never a silent 0
 
 
-def diff_against(ref: str, paths: tuple[str, ...], case_paths: tuple[str, ...], fmt: str, fail_on_change: bool) -> None:
+def diff_against(
+    ref: str, paths: tuple[str, ...], case_paths: tuple[str, ...], fmt: str, out_file: str | None, fail_on_change: bool
+) -> None:
     """`diff --against-ref REF [PATHS]`: the working tree's policy files against the same files at REF."""
     if fmt not in ("text", "json", "markdown"):
         raise click.BadParameter(
@@ -132,6 +158,6 @@ def diff_against(ref: str, paths: tuple[str, ...], case_paths: tuple[str, ...], 
         click.echo("".join(d.render(lang="both") + "\n" for d in e.diagnostics), nl=False, err=True)
         raise click.exceptions.Exit(1) from None
     render(result.problems)
-    out(refdiff_render(result, fmt))
+    emit(refdiff_render(result, fmt), out_file)
     if problems or result.problems or (fail_on_change and result.changed_cases):
         raise click.exceptions.Exit(1)
