@@ -128,12 +128,15 @@ def test_the_reports_speak_the_language_chosen():
     zh = run("--lang", "zh", "eval", recognition).stdout
     en = run("--lang", "en", "eval", recognition).stdout
     both = run("eval", recognition, env={"WQPOLICY_LANG": "both"}).stdout
-    assert zh.splitlines()[1] == "结论：材料不全或待专家评审  [needs_review]"
-    assert en.splitlines()[1] == "Outcome: Needs review (missing evidence or expert judgement)  [needs_review]"
-    assert both.splitlines()[1] == (
-        "结论 Outcome: 材料不全或待专家评审 / Needs review (missing evidence or expert judgement)  [needs_review]"
+    # the notice's text: its title, then the outcome line, in the language chosen
+    assert "补正通知" in zh.splitlines() and "Request for evidence" in en.splitlines()
+    assert "结论：材料不全或待专家评审  [needs_review]" in zh.splitlines()
+    assert "Outcome: Needs review (missing evidence or expert judgement)  [needs_review]" in en.splitlines()
+    assert (
+        "结论 Outcome: 材料不全或待专家评审 / Needs review (missing evidence or expert judgement) [needs_review]"
+        in " ".join(both.split())
     )
-    assert "待补材料：expert_review.equipment_and_service" in zh and "Missing: expert_review" in en
+    assert "待补材料：专家评审意见：技术设备水平与服务规范" in zh and "Missing: Expert review: equipment" in en
     assert "Outcome" not in zh and "read:" not in zh and "结论" not in en and "读取" not in en
     for command in (["list"], ["show", "wuqing-five-platforms@2021-trial"], ["test", ROOT / "tests/cases/filing"]):
         assert HAN.search(run("--lang", "zh", *command).stdout.splitlines()[-1]), command

@@ -107,4 +107,5 @@ def test_the_python_example_runs_and_gives_what_its_comments_say(monkeypatch):
     assert record.missing() == []
     again = ns["policy"].evaluate("recognition", ns["document"], input_name="examples/recognition.yaml")
     printed = run("eval", "--format", "json", "examples/recognition.yaml").output
-    assert printed == ns["json"].dumps(again.to_json(), ensure_ascii=False, indent=2) + "\n"
+    explained = ns["explained_json"](again, ns["explain"](ns["policy"], again, ns["document"]))
+    assert printed == ns["json"].dumps(explained, ensure_ascii=False, indent=2) + "\n"

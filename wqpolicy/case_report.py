@@ -7,10 +7,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .cases import Case, CaseResult, load_cases, run_case, suggestion
+from .context import Recorder
 from .diagnostic_text import render_diagnostics
 from .display import bilingual
 from .errors import Diagnostic, WQError, suggest
@@ -133,10 +134,12 @@ def run_cases(
     on: datetime.date | None = None,
     policy_dirs: Sequence[PathLike] = (),
     suggest: bool = False,
+    recorder_for: Callable[[Case, Policy], Recorder | None] | None = None,
 ) -> TestReport:
     """Run the case files at ``paths`` (files or folders). Each case runs under ``policy`` (ID[@VERSION] or a
     policy file) when given, else under the version it names, or the one in force on ``on`` (else on its own
-    `on:` date, else today) among the bundled policies and those under ``policy_dirs``.
+    `on:` date, else today) among the bundled policies and those under ``policy_dirs``. ``recorder_for(case,
+    policy)``, when given, gives the recorder (context.Recorder) each case is evaluated with (coverage).
 
     >>> report = run_cases(["tests/cases/filing"])
     >>> last = report.render_text(lang="en").splitlines()[-1]
@@ -163,7 +166,7 @@ def run_cases(
             report.runs.append(CaseRun(case, problem=problem, warnings=list(case.notes)))
             continue
         known = library.files.get(chosen.id, {}) if library is not None else {chosen.version: None}
-        result = run_case(case, chosen)
+        result = run_case(case, chosen, recorder_for(case, chosen) if recorder_for is not None else None)
         run = CaseRun(case, result, warnings=case.notes + _misspelt_versions(case, known))
         if suggest and not result.passed:
             run.suggestion = suggestion(result, chosen.version)

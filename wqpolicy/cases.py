@@ -56,6 +56,9 @@ class CaseResult:
     mismatches: list = field(default_factory=list)  # (what, expected, actual)
     record: DecisionRecord | None = None
     diagnostics: list = field(default_factory=list)
+    # per mismatch, the expectation it is about, as a key path under `expect`: ("outcome",), ("error",),
+    # ("rules", rule id) or ("outputs", name) — so that a report can place it at its line in the case file
+    places: list = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -236,12 +239,13 @@ def load_cases(paths) -> tuple[list[Case], list[Diagnostic]]:
     return cases, problems
 
 
-def run_case(case: Case, policy) -> CaseResult:
-    """Evaluate ``case`` under ``policy`` (a loaded Policy) and compare with its expectations."""
+def run_case(case: Case, policy, recorder=None) -> CaseResult:
+    """Evaluate ``case`` under ``policy`` (a loaded Policy) and compare with its expectations. ``recorder``
+    (context.Recorder) is told of each branch and comparison evaluated, for coverage."""
     expect = case.expectations(policy.version)
     result = CaseResult(case, f"{policy.id}@{policy.version}")
     try:
-        record = policy.evaluate(None, case.input, marks=case.marks, input_name=str(case.path))
+        record = policy.evaluate(None, case.input, marks=case.marks, input_name=str(case.path), recorder=recorder)
     except WQError as e:
         result.diagnostics = e.diagnostics
         codes = sorted({d.code for d in e.diagnostics})
@@ -253,22 +257,28 @@ def run_case(case: Case, policy) -> CaseResult:
                     "error " + ", ".join(codes) + ": " + e.diagnostics[0].message,
                 )
             )
+            result.places.append(("error",) if "error" in expect else ("outcome",))
         return result
     result.record = record
     if "error" in expect:
         result.mismatches.append(("outcome", f"error {expect['error']}", record.outcome))
+        result.places.append(("error",))
     if "outcome" in expect and expect["outcome"] != record.outcome:
         result.mismatches.append(("outcome", expect["outcome"], record.outcome))
+        result.places.append(("outcome",))
     outcomes = {r.id: r.outcome for r in record.rules}
     for rid, want in (expect.get("rules") or {}).items():
         got = outcomes.get(rid, "absent" if want == "absent" else "(无此规则 no such rule)")
         if got != want:
             result.mismatches.append((f"rule {rid}", want, got))
+            result.places.append(("rules", rid))
     for name, want in (expect.get("outputs") or {}).items():
         got = record.output(name) if name in record.outputs else "(无此输出 no such output)"
         if name in record.output_errors:  # its null means "could not be computed", never what the case expects
             got = f"(计算出错 error: {record.output_errors[name]})"
-        result.mismatches += [(f"output {name}{where}", e, a) for where, e, a in differences(want, got)]
+        found = differences(want, got)
+        result.mismatches += [(f"output {name}{where}", e, a) for where, e, a in found]
+        result.places += [("outputs", name)] * len(found)
     return result
 
 

@@ -19,12 +19,13 @@ from .source import Span
 
 @dataclass(frozen=True)
 class CheckReport:
-    """What `wqpolicy check` found: ``errors`` and ``warnings`` (sorted), and how many policy ``versions`` it
-    checked. ``return_code`` is 1 when there is an error (warnings alone pass), else 0."""
+    """What `wqpolicy check` found: ``errors`` and ``warnings`` (sorted), how many policy ``versions`` it
+    checked, and their ``files``. ``return_code`` is 1 when there is an error (warnings alone pass), else 0."""
 
     errors: tuple[Diagnostic, ...]
     warnings: tuple[Diagnostic, ...]
     versions: int
+    files: tuple[str, ...] = ()  # the policy files checked, sorted (a report in JUnit lists each)
 
     @property
     def return_code(self) -> int:
@@ -87,8 +88,8 @@ def check_paths(paths: Sequence[PathLike] | None = None) -> CheckReport:
         for r, found in held.items()
         if not found and not any(_under_path(d, r) for d in errors)
     ]
-    versions = len({pf.path for found in held.values() for pf in found})
-    return CheckReport(tuple(errors), tuple(warnings), versions)
+    files = {pf.path for found in held.values() for pf in found}
+    return CheckReport(tuple(errors), tuple(warnings), len(files), tuple(sorted(map(str, files))))
 
 
 def _under_path(d: Diagnostic, root: Path) -> bool:

@@ -29,6 +29,7 @@ CODES = {
     "WQ-BASE": "a base version changed under a revision",
     "WQ-COST": "an expression could take too long to evaluate on the largest inputs allowed",
     "WQ-CONFUSABLE": "a name mixes scripts or uses characters that look like others",
+    "WQ-GIT": "git could not give the files at a ref (no git, not a repository, an unknown ref)",
 }
 
 # The same, in Chinese, with what to do: the legend under `wqpolicy check`, for policy staff.
@@ -51,6 +52,7 @@ CODES_ZH = {
     "WQ-BASE": "修订所依据的基础版本已改动：逐条核对所列条目，确认无误后运行 wqpolicy lock",
     "WQ-COST": "表达式在允许的最大输入上计算量过大：减少嵌套的汇总（for … in），或在输入格式中用 maxItems 限定列表长度",
     "WQ-CONFUSABLE": "名称混用了不同文字或含有形近字符（如西里尔字母 а 冒充拉丁字母 a）：用同一种文字重新输入该名称",
+    "WQ-GIT": "无法用 git 读取某一引用处的文件（未安装 git、不在仓库中或引用不存在）：按提示检查",
 }
 
 

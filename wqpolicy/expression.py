@@ -68,6 +68,32 @@ def evaluate_in_decision(
     return _run(checker, expr, doc), t
 
 
+def part_evaluator(policy, decision: str, expr: Expr):
+    """For explaining a rule: a function ``(node, document) -> value`` that evaluates any node of ``expr`` (a
+    rule's condition, or a definition's expression, of ``decision``) on a prepared document, with the code the
+    compiled decision runs (Decimal, unknown and faults as there: a fault is raised, one of values.FAULTS). Each
+    node is compiled once, on its first use.
+
+    >>> policy = load_policy()
+    >>> rule = policy.model.decisions["recognition"].rules[-1]          # not equipment_intensive or …
+    >>> evaluate = part_evaluator(policy, "recognition", rule.condition)
+    >>> doc = policy.inputs["recognition"].prepare({"platform": {"industry": "biomedicine"}})
+    >>> evaluate(rule.condition.node.left, doc)                         # not equipment_intensive
+    False
+    """
+    checker, _ = _check_in(policy, decision, expr)
+    gen = CodeGen(checker)
+    compiled: dict[int, object] = {}
+
+    def evaluate(node, document: dict):
+        fn = compiled.get(id(node))
+        if fn is None:
+            fn = compiled[id(node)] = gen.function(node, expr)
+        return fn(Context(document))
+
+    return evaluate
+
+
 def _check_in(policy, decision: str, expr: Expr):
     checker = Checker(policy.model, policy.model.decisions[decision], policy.inputs[decision].type)
     return checker, checker.expr(expr, specials={"outcome": T.STRING})

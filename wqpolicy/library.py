@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .blame import blame_revision
+from .clock import today
 from .errors import Diagnostic, WQError, suggest
 from .lockfile import LOCK_NAME, read_lock
 from .model import PolicyVersion
@@ -216,7 +217,7 @@ class Library:
 
     def pick(self, ref: str | None = None, on: datetime.date | None = None) -> tuple[str, str]:
         """(id, version) for ``ID@VERSION``, ``ID`` (in force on ``on``) or None (the only policy)."""
-        on = on or datetime.date.today()
+        on = on or today()
         policy_id, at, version = (ref or "").partition("@")
         if ref is not None and (not policy_id or (at and not version) or "@" in version):
             raise WQError(

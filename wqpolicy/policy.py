@@ -9,6 +9,7 @@ import os
 from typing import Union
 
 from .checker import Checker
+from .content_hash import content_hash
 from .context import Recorder
 from .errors import Diagnostic, WQError
 from .evaluate import CompiledDecision
@@ -94,6 +95,19 @@ class Policy:
     def version(self) -> str:
         """The version loaded, e.g. ``'2021-trial'``."""
         return self.model.version
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 (hex) of the resolved policy and its decisions' input schemas (content_hash.py): what notices
+        cite (its first 12 characters) and receipts record.
+
+        >>> len(load_policy().content_hash)
+        64
+        """
+        found = self.__dict__.get("_content_hash")
+        if found is None:
+            found = self.__dict__["_content_hash"] = content_hash(self.model)
+        return found
 
     def validate(
         self, decision: str, document: dict, marks: Marks | None = None, file: str | None = None

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..check_report import check_paths
+from ..ci.formats import CHECK_FORMATS, render_check
 from ..schemas import data_dir
 from . import BadValue, lang, main, out
 
@@ -16,13 +17,15 @@ from . import BadValue, lang, main, out
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(list(CHECK_FORMATS)),
     default="text",
     show_default=True,
     help='text 供人阅读；json 为 {"errors": [...], "warnings": [...]}，每项含 code、severity、message（英文）、'
-    "message_zh（中文）、file、line、col 和 hint。 / text for people; json: "
+    "message_zh（中文）、file、line、col 和 hint；github 为在每一行标注的工作流注释；"
+    "junit 为每个政策文件一个 testcase、其错误为 failure。 / text for people; json: "
     '{"errors": [...], "warnings": [...]}, each with code, severity, message, message_zh, file, line, col and '
-    "hint where known.",
+    "hint where known; github: workflow annotations at each line; junit: a testcase per policy file, its errors "
+    "as the failure.",
 )
 def check(paths: tuple[str, ...], fmt: str) -> None:
     """检查政策文件：YAML 格式、文件结构、表达式、名称、类型、循环引用、条款和版本。
@@ -38,6 +41,7 @@ def check(paths: tuple[str, ...], fmt: str) -> None:
     示例 Examples:
       wqpolicy check policies/
       wqpolicy check policies/wuqing-five-platforms/2021-trial.yaml
+      wqpolicy check policies/ --format github
     """
     roots = [Path(p) for p in paths] or [data_dir("policies")]
     missing = [str(p) for p in roots if not p.exists()]
@@ -45,5 +49,5 @@ def check(paths: tuple[str, ...], fmt: str) -> None:
         shown = ", ".join(missing)
         raise BadValue(f"找不到文件或文件夹：{shown}", f"no such file or folder: {shown}", param_hint="PATH")
     report = check_paths(roots)
-    out(report.render_json() if fmt == "json" else report.render_text(lang()))
+    out(report.render_text(lang()) if fmt == "text" else render_check(report, fmt))
     raise click.exceptions.Exit(report.return_code)
