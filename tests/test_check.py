@@ -142,4 +142,6 @@ def test_check_passes_on_the_bundled_policies():
     r = run("check")
     assert r.exit_code == 0
     assert r.stdout.strip().endswith("checked)")
+    assert r.stdout == "0 errors, 0 warnings (1 policy version checked)\n"
+    r = run("check", env={"WQPOLICY_LANG": "both"})
     assert r.stdout == "0 个错误，0 个警告，检查了 1 个政策版本 · 0 errors, 0 warnings (1 policy version checked)\n"

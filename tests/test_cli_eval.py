@@ -17,14 +17,15 @@ from conftest import EXAMPLES, ROOT, run
 
 
 def test_eval_prints_the_outcome_first_then_rules_with_clauses_then_outputs():
-    r = run("eval", EXAMPLES / "recognition.yaml")
+    r = run("eval", EXAMPLES / "recognition.yaml", env={"WQPOLICY_LANG": "both"})
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
-    assert lines[1].startswith("结论 Outcome: 符合认定条件 / Eligible for recognition")
-    assert "[eligible]" in lines[1]
+    outcome = next(line for line in lines if line.startswith("结论 Outcome:"))  # after the notice's header
+    assert outcome.startswith("结论 Outcome: 符合认定条件 / Eligible for recognition")
+    assert "[eligible]" in outcome
     assert "3.2.3  recognition.rd_intensity" in r.stdout
-    assert "supply_subsidy_total            3,682,950.00 元" in r.stdout
-    assert r.stdout.index("结论") < r.stdout.index("规则") < r.stdout.index("输出 Outputs")
+    assert "供给侧补贴总额            3,682,950.00 元   supply_subsidy_total" in r.stdout
+    assert r.stdout.index("结论") < r.stdout.index("规则") < r.stdout.index("核定金额与输出 Amounts and outputs")
 
 
 def test_eval_json_follows_the_decision_schema_and_the_contract():

@@ -17,6 +17,7 @@ import pytest
 
 from conftest import ROOT, run
 from wqpolicy.cases import load_cases
+from wqpolicy.explain import explain, explained_json
 from wqpolicy.inputs import load_input
 
 EXAMPLES = sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
@@ -108,7 +109,7 @@ def inputs(tmp_path_factory) -> list[tuple[str, object]]:
 
 
 def test_the_corpus_is_all_there(inputs):
-    assert len(EXAMPLES) == 5 and len(CASES) == len(list((ROOT / "tests" / "cases").rglob("*.yaml"))) > 100
+    assert len(EXAMPLES) == 6 and len(CASES) == len(list((ROOT / "tests" / "cases").rglob("*.yaml"))) > 100
     assert as_json_text({"a": Decimal("9999999.995"), "b": "x"}) == '{"a": 9999999.995, "b": "x"}'
 
 
@@ -233,4 +234,5 @@ def test_the_api_records_to_json_is_what_the_cli_prints(path, bundled_policy):
     doc, marks = load_input(path)
     record = bundled_policy.evaluate(None, doc, marks=marks, input_name=path)
     printed = run("eval", "--format", "json", path).stdout
-    assert json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n" == printed
+    explained = explained_json(record, explain(bundled_policy, record, doc))  # the record and its explanation
+    assert json.dumps(explained, ensure_ascii=False, indent=2) + "\n" == printed

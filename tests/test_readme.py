@@ -40,7 +40,9 @@ def shown_in_order(sample: list[str], output: str) -> None:
 def test_the_sample_report_is_what_eval_prints(monkeypatch):
     monkeypatch.chdir(ROOT)
     sample = block_after("### 2. Deciding an application", 2)
-    shown_in_order(sample, run("eval", "examples/recognition_missing_review.yaml").output)
+    shown_in_order(
+        sample, run("eval", "examples/recognition_missing_review.yaml", env={"WQPOLICY_LANG": "both"}).output
+    )
 
 
 def test_the_revision_walk_through_prints_what_readme_says(tmp_path, monkeypatch):
@@ -68,6 +70,7 @@ def test_the_revision_walk_through_prints_what_readme_says(tmp_path, monkeypatch
         "policies/wuqing-five-platforms/2022-revision.yaml",
         "--cases",
         "tests/cases",
+        env={"WQPOLICY_LANG": "both"},
     ).output
     shown_in_order(block_after("What the `wqpolicy diff` above prints"), diff)
     tested = run("test", "tests/cases", "--policies", "policies").output.splitlines()[-1]
@@ -86,7 +89,7 @@ def test_the_sample_check_error_is_what_check_prints(tmp_path, monkeypatch):
     )
     monkeypatch.chdir(tmp_path)
     sample = block_after("with `rd_intensity` misspelt in a rule's condition")
-    shown_in_order(sample, run("check", "policies/").output)
+    shown_in_order(sample, run("check", "policies/", env={"WQPOLICY_LANG": "both"}).output)  # the default
 
 
 def test_the_python_example_runs_and_gives_what_its_comments_say(monkeypatch):
@@ -104,4 +107,5 @@ def test_the_python_example_runs_and_gives_what_its_comments_say(monkeypatch):
     assert record.missing() == []
     again = ns["policy"].evaluate("recognition", ns["document"], input_name="examples/recognition.yaml")
     printed = run("eval", "--format", "json", "examples/recognition.yaml").output
-    assert printed == ns["json"].dumps(again.to_json(), ensure_ascii=False, indent=2) + "\n"
+    explained = ns["explained_json"](again, ns["explain"](ns["policy"], again, ns["document"]))
+    assert printed == ns["json"].dumps(explained, ensure_ascii=False, indent=2) + "\n"

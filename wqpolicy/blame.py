@@ -50,7 +50,7 @@ def blame_revision(
                 dataclasses.replace(
                     d,
                     hint=f"this line is inherited from {base} by {version}" + (f"; {d.hint}" if d.hint else ""),
-                    hint_zh=f"该行继承自 {base}" + (f"；{d.hint_zh}" if d.hint_zh else "") if d.hint_zh else None,
+                    hint_zh=f"该行由 {version} 继承自 {base}" + (f"；{d.hint_zh}" if d.hint_zh else ""),
                 )
             )
             continue

@@ -145,7 +145,16 @@ def _with_unpack(lines: list[str]) -> str:
 _DOC, _CACHE = re.compile(r"\bdoc\b"), re.compile(r"\bcache\b")
 
 
-def _order_key(key: Any) -> tuple[int, Any]:
+def site_of(node: ast.Node, kind: str, where: Expr | None) -> Site:
+    """The Site that observing code reports for ``node`` (of kind ``and``, ``or``, ``if`` or ``compare``) of the
+    expression ``where``: so that a coverage tool can list every site of a policy, reached or not."""
+    start = ast.start(node)
+    span = where.span(start, max(1, node.end - start)) if where is not None else None
+    text = where.text[start : node.end] if where is not None else ""
+    return Site(kind, node.op if isinstance(node, ast.Binary) else kind, span, text)
+
+
+def _order_key(key):
     return (1, 0) if key is UNKNOWN else (0, key)
 
 
@@ -728,12 +737,8 @@ class CodeGen:
 
     def _site(self, n: ast.Node, kind: str) -> str:
         """A constant Site for node ``n`` of the expression being generated."""
-        start, where = ast.start(n), self._where
-        span = where.span(start, max(1, n.end - start)) if where is not None else None
-        text = where.text[start : n.end] if where is not None else ""
-        site = Site(kind, n.op if isinstance(n, ast.Binary) else kind, span, text)
         name = self._new("s")
-        self.ns[name] = site
+        self.ns[name] = site_of(n, kind, self._where)
         return name
 
     def _ListExpr(self, n: ast.ListExpr, local: dict[str, str], depth: int) -> str:

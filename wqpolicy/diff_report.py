@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from .diff import Diff
-from .impact import CaseChange, DecisionCount, Impact
+from .display import bilingual
+from .impact import CaseChange, DecisionCount
 from .model import PolicyVersion
 
 
@@ -19,37 +20,62 @@ def render_json(diff: Diff) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_text(diff: Diff) -> str:
-    """Plain text for a terminal or a CI log, headings in Chinese with English beside them."""
+def render_text(diff: Diff, lang: str = "both") -> str:
+    """Plain text for a terminal or a CI log, headings in Chinese with English beside them (``lang`` both), or in
+    one language (zh, en); the changes themselves name items as the policy file does."""
+
+    def said(zh: str, en: str) -> str:
+        return bilingual(zh, en, lang)
+
     lines = [
-        f"政策对比 Policy diff: {diff.old.ref} → {diff.new.ref}",
-        f"生效期间 Effective: {_effective(diff.old)} → {_effective(diff.new)}",
+        f"{said('政策对比', 'Policy diff')}: {diff.old.ref} → {diff.new.ref}",
+        f"{said('生效期间', 'Effective')}: {_effective(diff.old)} → {_effective(diff.new)}",
         "",
-        f"政策变更 Policy changes ({len(diff.changes)}):",
+        f"{said('政策变更', 'Policy changes')} ({len(diff.changes)}):",
     ]
-    lines += [
-        f"  - {kind_zh(c.kind)} {c.message}" + (f"  · {c.label.zh}" if c.label is not None else "")
-        for c in diff.changes
-    ] or ["  （无 none）"]
+    for c in diff.changes:  # the kind in Chinese before the English words, the Chinese label after them
+        head = "" if lang == "en" else f"{kind_zh(c.kind)} "
+        label = f"  · {c.label.zh}" if c.label is not None and lang != "en" else ""
+        lines.append(f"  - {head}{c.message}{label}")
+    if not diff.changes:
+        lines.append(f"  {bilingual('（无）', '(none)', lang, both='（无 none）')}")
     lines.append("")
     impact = diff.impact
     if impact is None:
-        lines.append("案例影响 Case impact: 未给出案例 no cases given (use --cases PATH)")
-        return "\n".join(lines) + "\n"
-    lines.append(f"案例影响 Case impact: {_changed_of(impact)}")
-    for c in impact.counts:
-        lines.append(
-            f"  {_decision(diff, c.decision)}: {c.cases} cases, {c.changed} changed "
-            f"(outcome {c.outcome_changed}, outputs {c.outputs_changed})"
+        none = bilingual(
+            "未给出案例（用 --cases PATH 给出）",
+            "no cases given (use --cases PATH)",
+            lang,
+            both="未给出案例 no cases given (use --cases PATH)",
         )
+        lines.append(f"{said('案例影响', 'Case impact')}: {none}")
+        return "\n".join(lines) + "\n"
+    lines.append(f"{said('案例影响', 'Case impact')}: {_changed_of(impact, lang)}")
+    for c in impact.counts:
+        counts = bilingual(
+            f"{c.cases} 个案例，{c.changed} 个有变化（结论 {c.outcome_changed}，输出 {c.outputs_changed}）",
+            f"{c.cases} cases, {c.changed} changed (outcome {c.outcome_changed}, outputs {c.outputs_changed})",
+            lang,
+            both=f"{c.cases} cases, {c.changed} changed (outcome {c.outcome_changed}, outputs {c.outputs_changed})",
+        )
+        lines.append(f"  {_decision(diff, c.decision)}: {counts}")
         if c.money:
-            lines.append(f"    金额合计 money in all: {_money(c)}")
+            lines.append(f"    {bilingual('金额合计', 'money in all', lang)}: {_money(c)}")
     if impact.skipped:
-        lines.append(f"  跳过其他政策的案例 skipped {len(impact.skipped)} cases of other policies")
+        n = len(impact.skipped)
+        lines.append(
+            "  "
+            + bilingual(
+                f"跳过其他政策的案例 {n} 个",
+                f"skipped {n} cases of other policies",
+                lang,
+                both=f"跳过其他政策的案例 skipped {n} cases of other policies",
+            )
+        )
     for ch in impact.changed:
-        lines += ["", f"  {ch.case} [{ch.decision}]", f"    结论 outcome: {_outcome_change(diff, ch)}"]
-        lines += [f"    规则 rule {r}: {_rule_state(x)} → {_rule_state(y)}" for r, x, y in ch.rules]
-        lines += [f"    输出 output {o.text()}" for o in ch.outputs]
+        lines += ["", f"  {ch.case} [{ch.decision}]", f"    {said('结论', 'outcome')}: {_outcome_change(diff, ch)}"]
+        lines += [f"    {said('规则', 'rule')} {r}: {_rule_state(x)} → {_rule_state(y)}" for r, x, y in ch.rules]
+        lines += [f"    {said('输出', 'output')} {o.text()}" for o in ch.outputs]
     return "\n".join(lines) + "\n"
 
 
@@ -152,10 +178,9 @@ def _effective(model: PolicyVersion) -> str:
     return f"{model.version} ({start} – {end})"
 
 
-def _changed_of(impact: Impact) -> str:
-    return (
-        f"{impact.cases} 个案例中 {len(impact.changed)} 个有变化 · {len(impact.changed)} of {impact.cases} cases change"
-    )
+def _changed_of(impact, lang: str = "both") -> str:
+    n = len(impact.changed)
+    return bilingual(f"{impact.cases} 个案例中 {n} 个有变化", f"{n} of {impact.cases} cases change", lang, " · ")
 
 
 def _decision(diff: Diff, name: str) -> str:

@@ -15,6 +15,20 @@ CENT = Decimal("0.01")
 EXCERPT, READ_EXCERPT = 60, 240
 
 
+def bilingual(zh: str, en: str, lang: str = "both", sep: str = " ", both: str | None = None) -> str:
+    """Words for people in ``lang``: the Chinese (zh), the English (en), or both — the Chinese, ``sep``, the
+    English, or ``both`` when the pair is said otherwise together.
+
+    >>> bilingual("结论", "Outcome"), bilingual("结论", "Outcome", "zh"), bilingual("通过", "passed", "en")
+    ('结论 Outcome', '结论', 'passed')
+    """
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    return both if both is not None else f"{zh}{sep}{en}"
+
+
 def unsigned_zero(d: Decimal) -> Decimal:
     """``d``, with the sign of a zero dropped: 0 * -1, or -0.001 rounded to the fen, is 0 to people, not -0."""
     return d.copy_abs() if d.is_zero() else d

@@ -29,6 +29,7 @@ CODES = {
     "WQ-BASE": "a base version changed under a revision",
     "WQ-COST": "an expression could take too long to evaluate on the largest inputs allowed",
     "WQ-CONFUSABLE": "a name mixes scripts or uses characters that look like others",
+    "WQ-GIT": "git could not give the files at a ref (no git, not a repository, an unknown ref)",
 }
 
 # The same, in Chinese, with what to do: the legend under `wqpolicy check`, for policy staff.
@@ -51,13 +52,16 @@ CODES_ZH = {
     "WQ-BASE": "修订所依据的基础版本已改动：逐条核对所列条目，确认无误后运行 wqpolicy lock",
     "WQ-COST": "表达式在允许的最大输入上计算量过大：减少嵌套的汇总（for … in），或在输入格式中用 maxItems 限定列表长度",
     "WQ-CONFUSABLE": "名称混用了不同文字或含有形近字符（如西里尔字母 а 冒充拉丁字母 a）：用同一种文字重新输入该名称",
+    "WQ-GIT": "无法用 git 读取某一引用处的文件（未安装 git、不在仓库中或引用不存在）：按提示检查",
 }
 
 
-def legend(diagnostics: Iterable[Diagnostic]) -> list[str]:
-    """One line per code that occurs, in Chinese with the English beside it, saying what it means and what to do."""
+def legend(diagnostics: Iterable[Diagnostic], lang: str = "both") -> list[str]:
+    """One line per code that occurs, saying what it means and what to do: in Chinese with the English beside it,
+    or in ``lang`` alone (zh, en)."""
     codes = sorted({d.code for d in diagnostics if d.code in CODES})
-    return [f"  {c}  {CODES_ZH[c]} / {CODES[c]}" for c in codes]
+    words = {"zh": lambda c: CODES_ZH[c], "en": lambda c: CODES[c]}.get(lang, lambda c: f"{CODES_ZH[c]} / {CODES[c]}")
+    return [f"  {c}  {words(c)}" for c in codes]
 
 
 @dataclass(frozen=True)
@@ -166,14 +170,36 @@ ALIKE, TYPO = 0.6, 0.8
 MAX_CANDIDATES = 2_000
 
 
-def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> str | None:
-    """'did you mean `x`?' for the closest candidate (at least ``cutoff`` alike, difflib's ratio), or None; None
-    also when there are more than MAX_CANDIDATES to choose from, or the name is long."""
+def closest(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> str | None:
+    """The candidate closest to ``name`` (at least ``cutoff`` alike, difflib's ratio), or None; None also when
+    there are more than MAX_CANDIDATES to choose from, or the name is long."""
     candidates = list(itertools.islice(candidates, MAX_CANDIDATES + 1))
     if len(candidates) > MAX_CANDIDATES or len(name) > 200:
         return None
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
-    return f"did you mean `{close[0]}`?" if close else None
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> str | None:
+    """'did you mean `x`?' for the closest candidate (``closest``), or None."""
+    close = closest(name, candidates, cutoff)
+    return f"did you mean `{close}`?" if close is not None else None
+
+
+def meant(close: str) -> tuple[str, str]:
+    """The hint that ``close`` is the name meant, in English and Chinese: (did you mean `x`?, 您是否想写 `x`？)."""
+    return f"did you mean `{close}`?", f"您是否想写 `{close}`？"
+
+
+def suggest(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> tuple[str, str] | None:
+    """(hint, hint_zh) naming the closest candidate (``closest``), or None: ``suggest(x, names) or (en, zh)``
+    gives a hint in both languages either way.
+
+    >>> suggest("rd_intesity", ["rd_intensity", "min_investment"])
+    ('did you mean `rd_intensity`?', '您是否想写 `rd_intensity`？')
+    """
+    close = closest(name, candidates, cutoff)
+    return meant(close) if close is not None else None
 
 
 _SHOWN = 160  # characters of a long source line shown around the caret

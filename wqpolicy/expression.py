@@ -83,8 +83,34 @@ def evaluate_in_decision(
     return _run(checker, expr, doc), t
 
 
-def _check_in(policy: Policy, decision: str, expr: Expr) -> tuple[Checker, T.Type | None]:
-    checker = Checker(policy.model, policy.model.decisions[decision], policy.inputs[decision].record)
+def part_evaluator(policy, decision: str, expr: Expr):
+    """For explaining a rule: a function ``(node, document) -> value`` that evaluates any node of ``expr`` (a
+    rule's condition, or a definition's expression, of ``decision``) on a prepared document, with the code the
+    compiled decision runs (Decimal, unknown and faults as there: a fault is raised, one of values.FAULTS). Each
+    node is compiled once, on its first use.
+
+    >>> policy = load_policy()
+    >>> rule = policy.model.decisions["recognition"].rules[-1]          # not equipment_intensive or …
+    >>> evaluate = part_evaluator(policy, "recognition", rule.condition)
+    >>> doc = policy.inputs["recognition"].prepare({"platform": {"industry": "biomedicine"}})
+    >>> evaluate(rule.condition.node.left, doc)                         # not equipment_intensive
+    False
+    """
+    checker, _ = _check_in(policy, decision, expr)
+    gen = CodeGen(checker)
+    compiled: dict[int, object] = {}
+
+    def evaluate(node, document: dict):
+        fn = compiled.get(id(node))
+        if fn is None:
+            fn = compiled[id(node)] = gen.function(node, expr)
+        return fn(Context(document))
+
+    return evaluate
+
+
+def _check_in(policy, decision: str, expr: Expr):
+    checker = Checker(policy.model, policy.model.decisions[decision], policy.inputs[decision].type)
     return checker, checker.expr(expr, specials={"outcome": T.STRING})
 
 
@@ -101,6 +127,9 @@ def _not_in_scope(policy: Policy, decision: str, expr: Expr, found: list[Diagnos
                 f"{first.message} at {first.span}",
                 expr.span(0, len(expr.text)),
                 f"try --decision {' or '.join(fits)}" if fits else None,
+                zh=f"这个表达式用到的定义在决定 `{decision}` 中无法计算："
+                f"{first.zh or first.message}（位于 {first.span}）",
+                hint_zh=f"试试 --decision {' 或 '.join(fits)}" if fits else None,
             )
         ]
     )
@@ -113,7 +142,9 @@ def _parse(text: str, file: str) -> Expr:
     try:
         return Expr(text, parser.parse(text), locate)
     except parser.ParseFailure as e:
-        raise WQError([Diagnostic("WQ-SYNTAX", e.message, locate(e.offset, e.length), e.hint)]) from None
+        raise WQError(
+            [Diagnostic("WQ-SYNTAX", e.message, locate(e.offset, e.length), e.hint, zh=e.zh, hint_zh=e.hint_zh)]
+        ) from None
 
 
 def _run(checker: Checker, expr: Expr, doc: dict) -> Any:

@@ -29,18 +29,38 @@ class Builtin:
     collection: bool = False  # the single argument is a collection (or a generator form)
     strict: bool = True
     known_impl: Callable | None = None  # impl for a list known to hold no unknown (generated loops check as they go)
+    doc_zh: str = ""  # ``doc`` in Chinese
+
+
+class ArgumentTypes(TypeError):
+    """Arguments of the wrong types, as a function's ``result`` refuses them: ``str()`` in English, ``zh`` in
+    Chinese."""
+
+    def __init__(self, message: str, zh: str):
+        super().__init__(message)
+        self.zh = zh
+
+
+# What the arguments are called in messages, in Chinese.
+_WHAT_ZH = {
+    "each value": "每个值",
+    "the value": "值",
+    "places": "小数位数",
+    "each part": "年、月、日各部分",
+    "the argument": "参数",
+}
 
 
 def _need(t: T.Type | None, want: T.Type, what: str) -> None:
     if not T.fits(t, want):
-        raise TypeError(f"{what} must be {want}, not {t}")
+        raise ArgumentTypes(f"{what} must be {want}, not {t}", f"{_WHAT_ZH[what]}应为{T.zh(want)}，而不是{T.zh(t)}")
 
 
 def _items(t: T.Type, what: str = "the argument") -> T.Type | None:
     if t == T.ANY:
         return T.ANY
     if not isinstance(t, T.ListOf):
-        raise TypeError(f"{what} must be a list, not {t}")
+        raise ArgumentTypes(f"{what} must be a list, not {t}", f"{_WHAT_ZH[what]}应为列表，而不是{T.zh(t)}")
     return t.item
 
 
@@ -57,9 +77,9 @@ def _orderable(args: Sequence[T.Type]) -> T.Type:
     for other in ts[1:]:
         t = T.join(t, other)
         if t is None:
-            raise TypeError("values of different types cannot be compared")
+            raise ArgumentTypes("values of different types cannot be compared", "不同类型的值不能比较大小")
     if t not in (T.NUMBER, T.DATE, T.ANY, T.STRING):
-        raise TypeError(f"{t} values have no order")
+        raise ArgumentTypes(f"{t} values have no order", f"{T.zh(t)}没有大小之分")
     return t
 
 
@@ -214,13 +234,16 @@ def _known(x: Any) -> bool:
 def _same(args: Sequence[T.Type]) -> T.Type:
     t = T.join(args[0], args[1])
     if t is None:
-        raise TypeError(f"both values must have one type, not {args[0]} and {args[1]}")
+        raise ArgumentTypes(
+            f"both values must have one type, not {args[0]} and {args[1]}",
+            f"两个值应为同一类型，而不是{T.zh(args[0])}和{T.zh(args[1])}",
+        )
     return t
 
 
 def _length_of(args: Sequence[T.Type]) -> T.Type:
     if not (args[0] in (T.STRING, T.ANY) or isinstance(args[0], (T.ListOf, T.MapOf))):
-        raise TypeError(f"len needs a list or text, not {args[0]}")
+        raise ArgumentTypes(f"len needs a list or text, not {args[0]}", f"len 需要列表或文字，而不是{T.zh(args[0])}")
     return T.NUMBER
 
 
@@ -263,6 +286,7 @@ BUILTINS: dict[str, Builtin] = {
             _sum,
             collection=True,
             known_impl=_sum_known,
+            doc_zh="sum(xs)：一组数字的合计（没有数字时为 0）",
         ),
         Builtin(
             "count",
@@ -272,6 +296,7 @@ BUILTINS: dict[str, Builtin] = {
             _count_type,
             _count,
             collection=True,
+            doc_zh="count(x for x in xs if c)：符合条件的项数（对是否列表则数 true 的个数）",
         ),
         Builtin(
             "mean",
@@ -282,6 +307,7 @@ BUILTINS: dict[str, Builtin] = {
             _mean,
             collection=True,
             known_impl=_mean_known,
+            doc_zh="mean(xs)：算术平均数；列表为空时为待定",
         ),
         Builtin(
             "min",
@@ -291,6 +317,7 @@ BUILTINS: dict[str, Builtin] = {
             _orderable,
             _extreme(min),
             collection=True,
+            doc_zh="min(a, b, …) 或 min(xs)：最小值；列表为空时为待定",
         ),
         Builtin(
             "max",
@@ -300,6 +327,7 @@ BUILTINS: dict[str, Builtin] = {
             _orderable,
             _extreme(max),
             collection=True,
+            doc_zh="max(a, b, …) 或 max(xs)：最大值；列表为空时为待定",
         ),
         Builtin(
             "any",
@@ -310,6 +338,7 @@ BUILTINS: dict[str, Builtin] = {
             _any,
             collection=True,
             strict=False,
+            doc_zh="any(c for x in xs)：有一项为真即为真（否则只要有一项待定即为待定）",
         ),
         Builtin(
             "all",
@@ -320,6 +349,7 @@ BUILTINS: dict[str, Builtin] = {
             _all,
             collection=True,
             strict=False,
+            doc_zh="all(c for x in xs)：每一项都为真才为真（有待定项时按三值逻辑处理）",
         ),
         Builtin(
             "distinct",
@@ -329,8 +359,17 @@ BUILTINS: dict[str, Builtin] = {
             lambda a: T.ListOf(_items(a[0])),
             _distinct,
             collection=True,
+            doc_zh="distinct(xs)：去掉重复项后的列表，保留第一次出现的",
         ),
-        Builtin("len", 1, 1, "len(xs): the number of items of a list (or characters of text)", _length_of, _len),
+        Builtin(
+            "len",
+            1,
+            1,
+            "len(xs): the number of items of a list (or characters of text)",
+            _length_of,
+            _len,
+            doc_zh="len(xs)：列表的项数（或文字的字数）",
+        ),
         Builtin(
             "round",
             2,
@@ -338,8 +377,17 @@ BUILTINS: dict[str, Builtin] = {
             "round(x, places): x rounded half-up to `places` decimals (round(x, 2) = to the fen)",
             _round_type,
             _round,
+            doc_zh="round(x, places)：把 x 四舍五入到 places 位小数（round(x, 2) 即精确到分）",
         ),
-        Builtin("abs", 1, 1, "abs(x): the absolute value", _number_type, abs),
+        Builtin(
+            "abs",
+            1,
+            1,
+            "abs(x): the absolute value",
+            lambda a: (_need(a[0], T.NUMBER, "the value"), T.NUMBER)[-1],
+            abs,
+            doc_zh="abs(x)：绝对值",
+        ),
         Builtin(
             "year",
             1,
@@ -347,6 +395,7 @@ BUILTINS: dict[str, Builtin] = {
             "year(d): the calendar year of a date",
             _year_type,
             _year,
+            doc_zh="year(d)：日期所在的年份",
         ),
         Builtin(
             "date",
@@ -355,6 +404,7 @@ BUILTINS: dict[str, Builtin] = {
             "date(y, m, d): the date of a year, month and day",
             _date_type,
             _date,
+            doc_zh="date(y, m, d)：由年、月、日组成的日期",
         ),
         Builtin(
             "known",
@@ -364,7 +414,17 @@ BUILTINS: dict[str, Builtin] = {
             lambda a: T.BOOL,
             _known,
             strict=False,
+            doc_zh="known(x)：x 有值时为 true，缺失时为 false（不会是待定）",
         ),
-        Builtin("value_or", 2, 2, "value_or(x, d): x, or d when x is missing", _same, _value_or, strict=False),
+        Builtin(
+            "value_or",
+            2,
+            2,
+            "value_or(x, d): x, or d when x is missing",
+            _same,
+            _value_or,
+            strict=False,
+            doc_zh="value_or(x, d)：x 有值时取 x，缺失时取 d",
+        ),
     ]
 }

@@ -14,11 +14,12 @@ from typing import Any, NoReturn
 
 from . import types as T
 from .display import excerpt
-from .errors import Diagnostic, WQError
+from .errors import Diagnostic, WQError, suggest
 from .fastschema import Check, compile_check
+from .fieldtitles import FieldTitles
 from .jsonmarks import JsonMarks
 from .jsonmarks import usable as json_lines
-from .schemas import error_message, error_path, inlined, resolver, validator
+from .schemas import error_message, error_message_zh, error_path, inlined, resolver, validator
 from .source import Span
 from .values import exact_numbers
 from .yamlload import (
@@ -34,11 +35,12 @@ from .yamlload import (
 )
 
 
-def load_input(path: str | Path, text: str | None = None) -> tuple[dict, MarksLike]:
-    """An input document and its marks. ``text`` given: parse it (for standard input) instead of reading."""
+def load_input(path: str | Path, text: str | None = None, notes: list[Diagnostic] | None = None):
+    """An input document and its marks. ``text`` given: parse it (for standard input) instead of reading;
+    ``notes`` collects warnings about the file (read as GB18030: yamlload.decode_text)."""
     name = str(path)
     if text is None:
-        text = read_text(path)
+        text = read_text(path, notes=notes)
     doc = _json_document(text, name)
     marks: MarksLike
     if doc is not None:  # what the bureau's systems send: read without marks, found only if an error needs them
@@ -48,7 +50,18 @@ def load_input(path: str | Path, text: str | None = None) -> tuple[dict, MarksLi
             _json_syntax(text, name)  # not read as YAML, which takes `0x10` for 16 and `yes` for true
         doc, marks = load_yaml(text, name, dates=False)
     if not isinstance(doc, dict):
-        raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields", Span(name, 1, 1))])
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-INPUT",
+                    "an input document must be a mapping of fields",
+                    Span(name, 1, 1),
+                    zh="申报材料必须是一组“字段: 值”",
+                    hint_zh="每行写一个字段：`字段名: 值`，第一行写 `decision: 决定名称`",
+                    hint="write a field on each line, `name: value`, starting with `decision: NAME`",
+                )
+            ]
+        )
     decision = doc.get("decision")
     if decision is not None and not isinstance(decision, str):
         raise WQError(
@@ -58,6 +71,9 @@ def load_input(path: str | Path, text: str | None = None) -> tuple[dict, MarksLi
                     f"decision: {excerpt(repr(decision))} is not the name of a decision",
                     marks.span(("decision",)),
                     subject="decision",
+                    zh=f"decision: {excerpt(str(decision))} 不是决定的名称",
+                    hint_zh="写政策中一项决定的名称（`wqpolicy list` 列出各项决定）",
+                    hint="write the name of one of the policy's decisions (`wqpolicy list` names them)",
                 )
             ]
         )
@@ -77,6 +93,8 @@ def _json_syntax(text: str, name: str) -> None:
                     f"not valid JSON: {e.msg}",
                     Span(name, e.lineno, e.colno),
                     "a .json file must be JSON (numbers in decimal, text in double quotes)",
+                    zh=f"不是有效的 JSON（{e.msg}）",
+                    hint_zh=".json 文件必须是 JSON 格式（数字用十进制书写，文字用双引号）",
                 )
             ]
         ) from None
@@ -184,12 +202,14 @@ def not_json(doc: Any, file: str | None = None) -> Diagnostic | None:
         v, path, depth = stack.pop()
         if depth > MAX_DEPTH:
             problem = f"nested more than {MAX_DEPTH} deep (a document that holds itself is, without end)"
+            problem_zh = f"嵌套超过 {MAX_DEPTH} 层（包含自身的文件会无限嵌套）"
         elif isinstance(v, dict):  # an OrderedDict, a CommentedMap: mappings too
             bad = next((k for k in v if type(k) is not str), _UNBUILT)
             if bad is _UNBUILT:
                 stack += [(x, f"{path}.{k}" if path else k, depth + 1) for k, x in v.items()]
                 continue
             problem = f"the key {excerpt(repr(bad))} is not text"
+            problem_zh = f"键 {excerpt(repr(bad))} 不是文字"
         elif isinstance(v, list):
             stack += [(x, f"{path}[{i}]", depth + 1) for i, x in enumerate(v)]
             continue
@@ -197,11 +217,13 @@ def not_json(doc: Any, file: str | None = None) -> Diagnostic | None:
             continue
         else:
             problem = f"a {type(v).__name__} is no JSON value"
+            problem_zh = f"{type(v).__name__} 类型的值不能出现在 JSON 中"
         return Diagnostic(
             "WQ-INPUT",
             f"{excerpt(path, 80) or '(document)'}: {problem}",
             Span(file, 1, 1) if file else None,
             subject=path or None,
+            zh=f"{excerpt(path, 80) or '（整份文件）'}：{problem_zh}",
         )
     return None
 
@@ -261,6 +283,7 @@ class InputSchema:
         self._schema = schema
         self._check: Check | None = None
         self._built = False
+        self._titles: FieldTitles | None = None
         self.type = T.from_schema(schema, resolver(schema, resources=resources))
         self._convert = _date_converter(self.type)
 
@@ -313,7 +336,7 @@ class InputSchema:
             if span is None and file:
                 span = Span(file, 1, 1)
             path = error_path(e)
-            out.append(Diagnostic("WQ-INPUT", error_message(e), span, subject=None if path == "(document)" else path))
+            out.append(self._diagnostic(e, span, None if path == "(document)" else path))
         if len(out) > MAX_INPUT_ERRORS:  # a document wrong throughout: the first errors say what to mend
             out = sorted(out[:MAX_INPUT_ERRORS])
             last = out[-1].span  # the line saying so placed just after the last error shown, to be read after it
@@ -324,9 +347,32 @@ class InputSchema:
                     f"more errors not shown: the first {MAX_INPUT_ERRORS} are above",
                     after,
                     "correct them and run again",
+                    zh=f"还有更多错误未列出：上面是前 {MAX_INPUT_ERRORS} 个",
+                    hint_zh="改正后再运行一次",
                 )
             ]
         return sorted(out)
+
+    def _diagnostic(self, e, span: Span | None, subject: str | None) -> Diagnostic:
+        """WQ-INPUT for one schema error: English, and Chinese naming the field by its title (`年度考核结果
+        result: “合格”不是允许的值；应为 qualified（合格）或 unqualified（不合格）`); an unknown field with the
+        closest allowed name."""
+        if self._titles is None:
+            self._titles = FieldTitles(self._schema)
+        hint = None
+        if e.validator == "additionalProperties" and isinstance(e.instance, dict):
+            allowed = e.schema.get("properties", {})
+            extra = [k for k in e.instance if k not in allowed]
+            hint = suggest(str(extra[0]), map(str, allowed)) if len(extra) == 1 else None
+        return Diagnostic(
+            "WQ-INPUT",
+            error_message(e),
+            span,
+            hint[0] if hint else None,
+            subject=subject,
+            zh=error_message_zh(e, self._titles),
+            hint_zh=hint[1] if hint else None,
+        )
 
     def prepare(self, doc: dict) -> dict:
         """The document with date strings turned into dates and floats into Decimals (a copy where anything

@@ -78,6 +78,8 @@ def _day(on: object) -> datetime.date | None:
                 "WQ-VERSION",
                 f"on={on!r} is not a date",
                 hint='give a datetime.date or a "YYYY-MM-DD" string, e.g. "2021-06-01"',
+                zh=f"on={on!r} 不是日期",
+                hint_zh='请给出 datetime.date 或 "YYYY-MM-DD" 格式的文字，例如 "2021-06-01"',
             )
         ]
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from . import ast
@@ -23,6 +23,8 @@ class ValueProblem(NamedTuple):
     message: str
     hint: str | None = None
     severity: str = "error"
+    zh: str | None = None  # the message in Chinese
+    hint_zh: str | None = None
 
 
 def value_problems(value: Any, kind: str | None) -> list[ValueProblem]:
@@ -33,14 +35,32 @@ def value_problems(value: Any, kind: str | None) -> list[ValueProblem]:
     [((1,), '`value[1]` is empty; write a value, or remove the item')]
     """
     if value is None:
-        return [ValueProblem("WQ-SCHEMA", (), "the value is empty; write a value, or remove the parameter")]
+        return [
+            ValueProblem(
+                "WQ-SCHEMA",
+                (),
+                "the value is empty; write a value, or remove the parameter",
+                zh="取值是空的：请写上取值，或删除这个参数",
+            )
+        ]
     found = list(_empty_parts(value))
     wrong = _not_declared(value, kind)
     if wrong:
-        found.append(ValueProblem("WQ-TYPE", (), wrong, number_hint(value) if isinstance(value, str) else None))
+        hint = number_hints(value) if isinstance(value, str) else None
+        found.append(ValueProblem("WQ-TYPE", (), wrong[0], hint and hint[0], zh=wrong[1], hint_zh=hint and hint[1]))
     elif kind is None and isinstance(value, str) and _typed_number(value):
         # no `type` to check against, but `20 %` or `３` is a number mistyped, which rules would compare as text
-        found.append(ValueProblem("WQ-TYPE", (), f"`{excerpt(value)}` is text, not a number", number_hint(value)))
+        hint = number_hints(value)
+        found.append(
+            ValueProblem(
+                "WQ-TYPE",
+                (),
+                f"`{excerpt(value)}` is text, not a number",
+                hint and hint[0],
+                zh=f"`{excerpt(value)}` 是文字，不是数字",
+                hint_zh=hint and hint[1],
+            )
+        )
     found += joined_items(value)
     for group in _alike_groups(value):
         found += _unlike(group)
@@ -105,18 +125,31 @@ def _is_literal(text: str) -> bool:
 
 def number_hint(text: str) -> str | None:
     """What to write for text that was meant as a number (`20 %` -> `20%`), or which part is not a unit."""
+    hints = number_hints(text)
+    return hints[0] if hints else None
+
+
+def number_hints(text: str) -> tuple[str, str] | None:
+    """``number_hint`` in English and Chinese, or None."""
     if re.fullmatch(r"\s*-\s*[0-9]+\s*(years?|months?|days?)\s*", text):
-        return "a duration cannot be negative: give how long, as `1 year`"
+        return (
+            "a duration cannot be negative: give how long, as `1 year`",
+            "时长不能是负数：请写明多长时间，例如 `1 year`",
+        )
     if re.fullmatch(r"\s*[0-9]*\.[0-9]+\s*(years?|months?|days?)\s*", text):
-        return "a duration is whole years, months or days: write `6 months`, not `0.5 year`"
+        return (
+            "a duration is whole years, months or days: write `6 months`, not `0.5 year`",
+            "时长须为整年、整月或整日：请写 `6 months`，而不是 `0.5 year`",
+        )
     meant = _typed_number(text)
     if meant is not None:
-        return f"write `{meant}`"
+        return f"write `{meant}`", f"请写 `{meant}`"
     m = re.fullmatch(r"([0-9][0-9_.]*)\s*(\D+)", text.strip())
     if m:
         return (
             f"`{m.group(2)}` is not a unit of the language (%, 万, 亿, 元); write `{m.group(1)}` and say the "
-            "unit in `unit:` or the label"
+            "unit in `unit:` or the label",
+            f"`{m.group(2)}` 不是可用的单位（可用 %、万、亿、元）：请写 `{m.group(1)}`，单位写在 `unit:` 或标签中",
         )
     return None
 
@@ -129,12 +162,15 @@ def joined_items(value: Any, name: str = "value", at: tuple = ()) -> Iterator[Va
         if isinstance(item, str) and isinstance(value, list) and re.search("[，、]", item):
             parts = re.split("[，、]", item)
             codes = all(re.fullmatch(r"[A-Za-z0-9_.]+", p.strip()) for p in parts)
+            listed = ", ".join(p.strip() for p in parts)
             yield ValueProblem(
                 "WQ-TYPE",
                 at + (key,),
                 f"`{_where(at + (key,), name)}` is one item, `{item}`, holding a Chinese comma",
-                f"to list {len(parts)} items, separate them with `,` (ASCII): [{', '.join(p.strip() for p in parts)}]",
+                f"to list {len(parts)} items, separate them with `,` (ASCII): [{listed}]",
                 "error" if codes else "warning",
+                zh=f"`{_where(at + (key,), name)}` 是含有中文逗号的一项：`{item}`",
+                hint_zh=f"若要列出 {len(parts)} 项，请用半角逗号 `,` 分隔：[{listed}]",
             )
         elif isinstance(item, (list, dict)):
             yield from joined_items(item, name, at + (key,))
@@ -156,33 +192,45 @@ def _empty_parts(value: Any, at: tuple = ()) -> Iterator[ValueProblem]:
         if item is None:
             part = "item" if isinstance(key, int) else "entry"
             # `{en: The bureau, with experts}` is en: "The bureau" and a key "with experts" with no value
-            hint = "in `{…}` a comma ends the text: quote text that holds a comma" if " " in str(key) else None
+            quoted = " " in str(key)
             yield ValueProblem(
-                "WQ-SCHEMA", at + (key,), f"`{_where(at + (key,))}` is empty; write a value, or remove the {part}", hint
+                "WQ-SCHEMA",
+                at + (key,),
+                f"`{_where(at + (key,))}` is empty; write a value, or remove the {part}",
+                "in `{…}` a comma ends the text: quote text that holds a comma" if quoted else None,
+                zh=f"`{_where(at + (key,))}` 是空的：请写上取值，或删除这一项",
+                hint_zh="在 `{…}` 内逗号会结束文字：含逗号的文字请加引号" if quoted else None,
             )
         else:
             yield from _empty_parts(item, at + (key,))
 
 
-_DECLARED: dict[str, tuple[Callable[[Any], bool], str]] = {  # declared type -> (does the value have it, what it is)
-    "number": (is_number, "a number"),
-    "ratio": (is_number, "a number or percentage"),
-    "money": (is_number, "an amount"),
-    "integer": (is_whole, "a whole number"),
-    "date": (lambda v: isinstance(v, datetime.date), "a date (YYYY-MM-DD)"),
-    "duration": (lambda v: isinstance(v, Duration), "a duration such as `6 months`"),
-    "string": (lambda v: isinstance(v, str), "text"),
-    "bool": (lambda v: isinstance(v, bool), "true or false"),
-    "list": (lambda v: isinstance(v, list), "a list"),
-    "mapping": (lambda v: isinstance(v, dict), "a mapping"),
+_DECLARED = {  # declared type -> (does the value have it, what such a value is, in English and Chinese)
+    "number": (is_number, "a number", "数字"),
+    "ratio": (is_number, "a number or percentage", "数字或百分比"),
+    "money": (is_number, "an amount", "金额"),
+    "integer": (is_whole, "a whole number", "整数"),
+    "date": (lambda v: isinstance(v, datetime.date), "a date (YYYY-MM-DD)", "日期（YYYY-MM-DD）"),
+    "duration": (lambda v: isinstance(v, Duration), "a duration such as `6 months`", "时长（如 `6 months`）"),
+    "string": (lambda v: isinstance(v, str), "text", "文字"),
+    "bool": (lambda v: isinstance(v, bool), "true or false", "是否值（true 或 false）"),
+    "list": (lambda v: isinstance(v, list), "a list", "列表"),
+    "mapping": (lambda v: isinstance(v, dict), "a mapping", "代码表"),
 }
 
 
-def _not_declared(value: Any, kind: str | None) -> str | None:
+def _not_declared(value, kind) -> tuple[str, str] | None:
+    """(English, Chinese) when ``value`` is not of its declared ``kind``, else None."""
     if kind not in _DECLARED or _DECLARED[kind][0](value):
         return None
-    shown = T.of_value(value) if isinstance(value, (list, dict)) else excerpt(_scalar_text(value))
-    return f"declared {kind} but its value ({shown}) is not {_DECLARED[kind][1]}; correct the value or the `type`"
+    if isinstance(value, (list, dict)):
+        shown, shown_zh = str(T.of_value(value)), T.zh(T.of_value(value))
+    else:
+        shown = shown_zh = excerpt(_scalar_text(value))
+    return (
+        f"declared {kind} but its value ({shown}) is not {_DECLARED[kind][1]}; correct the value or the `type`",
+        f"声明的类型是 {kind}，但取值（{shown_zh}）不是{_DECLARED[kind][2]}：请更正取值或 `type`",
+    )
 
 
 def _scalar_text(v: object) -> str:
@@ -215,6 +263,7 @@ def _unlike(group: list[tuple[tuple, Any]]) -> Iterator[ValueProblem]:
                 "WQ-TYPE",
                 at,
                 f"`{_where(at)}` is {_kind(v)}, unlike `{_where(first)}` ({_kind(want)}); make them the same kind",
+                zh=f"`{_where(at)}` 为{_kind_zh(v)}，而 `{_where(first)}` 为{_kind_zh(want)}：请改成同一类",
             )
 
 
@@ -222,7 +271,11 @@ def _kind(v: object) -> str:
     return "record" if isinstance(v, dict) else str(T.of_value(v))
 
 
-def _same_kind(a: T.Type | None, b: T.Type | None) -> bool:
+def _kind_zh(v) -> str:
+    return "记录" if isinstance(v, dict) else T.zh(T.of_value(v))
+
+
+def _same_kind(a, b) -> bool:
     # Any two mappings are alike here: records are compared field by field in their own group.
     if isinstance(a, (T.MapOf, T.Record)) and isinstance(b, (T.MapOf, T.Record)):
         return True

@@ -20,6 +20,9 @@ from . import ast
 from .syntax_errors import ParseFailure, failure
 from .values import Duration
 
+# What to do about an expression past a limit, in English and Chinese.
+_SPLIT = ("split it into named definitions", "把它拆成几个有名称的定义（definitions）")
+
 MAX_CHARS = 10_000
 MAX_DEPTH = 64
 MAX_DIGITS = 40
@@ -59,20 +62,26 @@ def parse(text: str) -> ast.Node:
         raise ParseFailure(
             f"expression is {len(text)} characters long; the limit is {MAX_CHARS}",
             0,
-            hint="split it into named definitions",
+            hint=_SPLIT[0],
+            zh=f"表达式有 {len(text)} 个字符，超过上限 {MAX_CHARS}",
+            hint_zh=_SPLIT[1],
         )
     _check_bracket_depth(text)
     tree = _tree(text)
     try:
         node = _Builder(text).build(tree)
     except RecursionError:
-        raise ParseFailure("expression is nested too deeply", 0) from None
+        raise ParseFailure(
+            "expression is nested too deeply", 0, hint=_SPLIT[0], zh="表达式嵌套过深", hint_zh=_SPLIT[1]
+        ) from None
     depth = _depth(node)
     if depth > MAX_DEPTH:
         raise ParseFailure(
             f"expression is nested {depth} levels deep; the limit is {MAX_DEPTH}",
             0,
-            hint="split it into named definitions",
+            hint=_SPLIT[0],
+            zh=f"表达式嵌套了 {depth} 层，超过上限 {MAX_DEPTH} 层",
+            hint_zh=_SPLIT[1],
         )
     return node
 
@@ -94,7 +103,11 @@ def _check_bracket_depth(text: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 raise ParseFailure(
-                    f"brackets nested more than {MAX_DEPTH} deep", i, hint="split it into named definitions"
+                    f"brackets nested more than {MAX_DEPTH} deep",
+                    i,
+                    hint=_SPLIT[0],
+                    zh=f"括号嵌套超过 {MAX_DEPTH} 层",
+                    hint_zh=_SPLIT[1],
                 )
         elif ch in ")]":
             depth -= 1
@@ -141,21 +154,23 @@ class _Builder:
 
     def build(self, t: Tree | Token) -> ast.Node:
         if isinstance(t, Token):  # a bare NAME etc. cannot reach here; the grammar wraps atoms
-            raise ParseFailure(f"unexpected `{t}`", t.start_pos or 0)
+            raise ParseFailure(f"unexpected `{t}`", t.start_pos, zh=f"此处不应出现 `{t}`")
         method = getattr(self, "_" + t.data)
         return method(t, t.meta.start_pos, t.meta.end_pos)
 
     def _number(self, t: Tree, a: int, b: int) -> ast.Literal:
         raw = str(t.children[0])
         if len(raw.replace("_", "")) > MAX_DIGITS:
-            raise ParseFailure(f"number has more than {MAX_DIGITS} digits", a, b - a)
+            raise ParseFailure(f"number has more than {MAX_DIGITS} digits", a, b - a, zh=f"数字超过 {MAX_DIGITS} 位")
         return ast.Literal(a, b, number_value(raw), "number")
 
     def _date(self, t: Tree, a: int, b: int) -> ast.Literal:
         try:
             return ast.Literal(a, b, datetime.date.fromisoformat(str(t.children[0])), "date")
         except ValueError:
-            raise ParseFailure(f"`{t.children[0]}` is not a valid date", a, b - a) from None
+            raise ParseFailure(
+                f"`{t.children[0]}` is not a valid date", a, b - a, zh=f"`{t.children[0]}` 不是存在的日期"
+            ) from None
 
     def _duration(self, t: Tree, a: int, b: int) -> ast.Literal:
         return ast.Literal(a, b, duration_value(str(t.children[0])), "duration")
@@ -172,6 +187,8 @@ class _Builder:
                         a + 1 + m.start(),
                         6,
                         hint="write the character itself",
+                        zh=f"`\\u{m.group(1)}` 只是 UTF-16 编码对的一半，不是一个字符",
+                        hint_zh="直接写出这个字符",
                     )
                 return chr(code)
             said = _ESCAPES.get(m.group(2))
@@ -181,6 +198,8 @@ class _Builder:
                     a + 1 + m.start(),
                     2,
                     hint="write `\\\\` for a backslash; the escapes are \\\\ \\\" \\' \\n \\t \\uXXXX",
+                    zh=f"`\\{m.group(2)}` 不是文字中可用的转义",
+                    hint_zh="反斜杠请写 `\\\\`；可用的转义有 \\\\ \\\" \\' \\n \\t \\uXXXX",
                 )
             return said
 

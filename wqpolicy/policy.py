@@ -9,6 +9,7 @@ import os
 from typing import Any, Union
 
 from .checker import Checker
+from .content_hash import content_hash
 from .context import Recorder
 from .errors import Diagnostic, WQError
 from .evaluate import CompiledDecision
@@ -99,6 +100,19 @@ class Policy:
         """The version loaded, e.g. ``'2021-trial'``."""
         return self.model.version
 
+    @property
+    def content_hash(self) -> str:
+        """sha256 (hex) of the resolved policy and its decisions' input schemas (content_hash.py): what notices
+        cite (its first 12 characters) and receipts record.
+
+        >>> len(load_policy().content_hash)
+        64
+        """
+        found = self.__dict__.get("_content_hash")
+        if found is None:
+            found = self.__dict__["_content_hash"] = content_hash(self.model)
+        return found
+
     def validate(
         self, decision: str, document: dict, marks: MarksLike | None = None, file: str | None = None
     ) -> list[Diagnostic]:
@@ -151,6 +165,7 @@ class Policy:
                         "WQ-INPUT",
                         "an input document must be a mapping of fields",
                         Span(input_name, 1, 1) if input_name else None,
+                        zh="申报材料必须是一组“字段: 值”",
                     )
                 ]
             )
@@ -169,6 +184,7 @@ class Policy:
                         "the document has no `decision:` field; give the decision "
                         f"(one of {', '.join(self.decisions)})",
                         where(),
+                        zh=f"申报材料中没有 `decision:` 字段：请写明要作出的决定（可选：{', '.join(self.decisions)}）",
                     )
                 ]
             )
@@ -179,6 +195,7 @@ class Policy:
                         "WQ-INPUT",
                         f"decision: {name!r} is not the name of a decision (one of {', '.join(self.decisions)})",
                         where(),
+                        zh=f"decision: {name!r} 不是决定的名称（可选：{', '.join(self.decisions)}）",
                     )
                 ]
             )
@@ -223,18 +240,19 @@ class Policy:
                 ]
             )
         if name not in self.decisions:
-            from .errors import did_you_mean
+            from .errors import suggest
 
+            hint = suggest(name, self.decisions) or (f"decisions: {names}", f"可用的决定：{names}")
             raise WQError(
                 [
                     Diagnostic(
                         "WQ-INPUT",
                         f"policy {self.model.ref} has no decision `{name}`",
                         where,
-                        did_you_mean(name, self.decisions) or f"decisions: {names}",
+                        hint[0],
                         subject=name,
                         zh=f"政策 {self.model.ref} 没有名为 `{name}` 的决定",
-                        hint_zh=f"可用的决定：{names}",
+                        hint_zh=hint[1],
                     )
                 ]
             )

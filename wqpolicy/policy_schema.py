@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .display import excerpt
-from .errors import Diagnostic, did_you_mean
+from .errors import Diagnostic, suggest
 from .model import item_of
 from .parameter_values import joined_items
-from .schemas import data_dir, error_message, error_path, load_schema, validator
+from .schemas import data_dir, error_message, error_message_zh, error_path, load_schema, validator
 from .source import Span
-from .syntax_errors import grouped_number, without_separators
+from .syntax_errors import grouped_number, without_separators, without_separators_zh
 from .values import is_number
-from .yamlload import FULL_WIDTH_COLON, Marks
+from .yamlload import Marks, full_width_colon
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -37,9 +37,20 @@ def policy_schema_errors(doc: Any, marks: Marks) -> list[Diagnostic]:
         if slip is not None:
             out += [slip[0]] if slip[0] not in out else []
         elif not any(tuple(e.absolute_path)[: len(c)] == c for c in covered):
-            message, hint = _schema_message(e, marks, "extends" in doc)
+            message, hint, zh, hint_zh = _schema_message(e, marks, "extends" in doc)
             subject, decision = item_of(tuple(e.absolute_path))
-            out.append(Diagnostic("WQ-SCHEMA", message, marks.schema_span(e), hint, subject=subject, decision=decision))
+            out.append(
+                Diagnostic(
+                    "WQ-SCHEMA",
+                    message,
+                    marks.schema_span(e),
+                    hint,
+                    subject=subject,
+                    decision=decision,
+                    zh=zh,
+                    hint_zh=hint_zh,
+                )
+            )
     return out + _joined_edits(doc, marks)
 
 
@@ -51,23 +62,39 @@ def _deepest(error: ValidationError) -> ValidationError:
     return error
 
 
-def _schema_message(error: ValidationError, marks: Marks, revision: bool) -> tuple[str, str | None]:
-    """What a schema error means to whoever edits the file, and what to write instead (or None)."""
+def _schema_message(error, marks: Marks, revision: bool) -> tuple[str, str | None, str, str | None]:
+    """What a schema error means to whoever edits the file, and what to write instead (or None): (message, hint,
+    zh, hint_zh)."""
     where, value, path = error_path(error), error.instance, tuple(error.absolute_path)
+    where_zh = "（文件顶层）" if where == "(document)" else where
     if error.validator == "additionalProperties" and isinstance(value, dict):
         allowed = error.schema.get("properties", {})
         extra = next((k for k in value if k not in allowed), None)
-        return error_message(error), did_you_mean(str(extra), allowed) if extra is not None else None
+        hint = suggest(str(extra), allowed) if extra is not None else None
+        return error_message(error), hint and hint[0], error_message_zh(error), hint and hint[1]
     if error.validator == "enum" and isinstance(value, str):
-        return error_message(error), did_you_mean(value, [str(x) for x in error.validator_value])
+        hint = suggest(value, [str(x) for x in error.validator_value])
+        return error_message(error), hint and hint[0], error_message_zh(error), hint and hint[1]
     if error.validator == "format" and error.validator_value == "date":
-        return f"{where}: `{excerpt(value)}` is not a date", "write the date as YYYY-MM-DD, e.g. 2021-01-01"
+        return (
+            f"{where}: `{excerpt(value)}` is not a date",
+            "write the date as YYYY-MM-DD, e.g. 2021-01-01",
+            f"{where_zh}: `{excerpt(value)}` 不是日期",
+            "日期写成 YYYY-MM-DD，例如 2021-01-01",
+        )
     if error.validator == "type" and value is None:
-        return f"{where} is empty", "write a value after the colon, or remove the line"
+        return (
+            f"{where} is empty",
+            "write a value after the colon, or remove the line",
+            f"{where_zh} 没有填写取值",
+            "在冒号后写上取值，或删除这一行",
+        )
     if error.validator == "type" and error.validator_value == "array" and isinstance(value, str):
         return (
             f"{where}: `{excerpt(value)}` is text, but a list is required",
             f"write it in brackets: [{excerpt(value)}]",
+            f"{where_zh}: `{excerpt(value)}` 是文字，但这里应为列表",
+            f"用方括号写成列表：[{excerpt(value)}]",
         )
     if error.validator == "type" and "string" in _wanted(error) and is_number(value):
         written = _written(marks, path) or str(value)
@@ -75,6 +102,8 @@ def _schema_message(error: ValidationError, marks: Marks, revision: bool) -> tup
         return (
             f"{where}: `{written}` is read as a number, but text is required",
             f'put it in quotes: `{key}"{written}"`',
+            f"{where_zh}: `{written}` 被读成了数字，但这里应为文字",
+            f'给它加上引号：`{key}"{written}"`',
         )
     if error.validator == "type" and error.validator_value == "object" and len(path) == 2 and path[0] == "parameters":
         as_written, clause = _written(marks, path), "" if revision else ', clause: "…"'
@@ -83,12 +112,21 @@ def _schema_message(error: ValidationError, marks: Marks, revision: bool) -> tup
             f"write `{path[1]}: {{value: {as_written}{clause}}}`"
             if as_written
             else f"write `value:` on the line below `{path[1]}:`, indented, and indent the value under it",
+            f"{where_zh}: 参数的取值要写在 `value:` 之后",
+            f"写成 `{path[1]}: {{value: {as_written}{clause}}}`"
+            if as_written
+            else f"在 `{path[1]}:` 的下一行缩进写 `value:`，取值再缩进写在它下面",
         )
     if error.validator == "required" and isinstance(value, dict):
         missing = next((k for k in error.validator_value if k not in value), None)
         if missing is not None:
-            return f"{where} lacks `{missing}`", f"add `{missing}: …`"
-    return error_message(error), None
+            return (
+                f"{where} lacks `{missing}`",
+                f"add `{missing}: …`",
+                f"{where_zh} 缺少 `{missing}`",
+                f"加上 `{missing}: …`",
+            )
+    return error_message(error), None, error_message_zh(error), None
 
 
 def _wanted(error: ValidationError) -> list:
@@ -117,7 +155,7 @@ def _full_width_colon(error: ValidationError, marks: Marks) -> _Found | None:
     holder, key = found
     mark = marks.get(("<key>",) + holder + (key,))
     span = mark.span(key.index("\uff1a"), 1, value=key) if mark else marks.span(holder)
-    return Diagnostic("WQ-YAML", FULL_WIDTH_COLON, span), [holder + (key,)]
+    return full_width_colon(span), [holder + (key,)]
 
 
 def _split_number(error: ValidationError, marks: Marks) -> _Found | None:
@@ -143,6 +181,8 @@ def _split_number(error: ValidationError, marks: Marks) -> _Found | None:
         without_separators(number),
         Span(mark.file, line, col),
         f"inside `{{…}}` a comma ends a value: this was read as `{first}` and a field `{extras[0]}`",
+        zh=without_separators_zh(found[0]),
+        hint_zh=f"在 `{{…}}` 内逗号会结束一个取值：这里被读成了 `{first}` 和一个字段 `{extras[0]}`",
     ), [path]
 
 
@@ -187,6 +227,8 @@ def _dedented(error: ValidationError, doc: Any, marks: Marks, root: dict) -> _Fo
         f"`{key}:` is indented less than the item it belongs to",
         at.span(),
         f"indent it under `{owner}:` (line {above.line + 1}), with {spaces} spaces before it",
+        zh=f"`{key}:` 的缩进比它所属的项少",
+        hint_zh=f"把它缩进到 `{owner}:`（第 {above.line + 1} 行）之下，前面留 {spaces} 个空格",
     ), [holder + (key,), holder + (owner,)] if mapping[owner] is None else [holder + (key,)]
 
 
@@ -249,6 +291,8 @@ def _joined_edits(doc: Any, marks: Marks) -> list[Diagnostic]:
                             marks.span(("parameters", name, edit) + p.at),
                             p.hint,
                             subject=str(name),
+                            zh=f"参数 `{name}`：{p.zh}",
+                            hint_zh=p.hint_zh,
                         )
                     )
     return out

@@ -11,7 +11,6 @@ import datetime
 import os
 import re
 from collections.abc import Callable
-from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from . import ast, parser
 from .checker import reads
 from .confusables import confusion
 from .display import excerpt, fill
-from .errors import TYPO, Diagnostic, Related, WQError, did_you_mean
+from .errors import TYPO, Diagnostic, Related, WQError, meant, suggest
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text, item_of
 from .parameter_values import value_problems
 from .schema_files import Refusal, SchemaFile, inside, load_input_schema
@@ -31,10 +30,11 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _CLAUSE_TAG = re.compile(r"\*\*\[([0-9]+(?:\.[0-9]+)*)\]\*\*\s*(.*)")
 
 
-def clauses_of(document: Path) -> dict[str, str]:
-    """Clause id -> text, from a Markdown source whose paragraphs are tagged **[id]**."""
+def clauses_of(document: Path, notes: list[Diagnostic] | None = None) -> dict[str, str]:
+    """Clause id -> text, from a Markdown source whose paragraphs are tagged **[id]** (``notes``: a warning when it
+    is read as GB18030)."""
     out = {}
-    for line in read_text(document).splitlines():
+    for line in read_text(document, notes=notes).splitlines():
         m = _CLAUSE_TAG.search(line)
         if m:
             out[m.group(1)] = m.group(2).strip()
@@ -61,7 +61,10 @@ class Builder:
             for other in raw.get("rules_from") or []:
                 if other not in decisions:
                     self._error(
-                        "WQ-NAME", f"`rules_from` names no decision `{other}`", ("decisions", name, "rules_from")
+                        "WQ-NAME",
+                        f"`rules_from` names no decision `{other}`",
+                        ("decisions", name, "rules_from"),
+                        zh=f"`rules_from` 中的 `{other}` 不是已有的决定",
                     )
                 else:
                     decisions[name].rules[:0] = decisions[other].rules
@@ -97,6 +100,8 @@ class Builder:
                 f"effective_until {until} is before effective_from {start}: this version would never be in force",
                 ("effective_until",),
                 hint="effective_until is the last day in force, on or after effective_from",
+                zh=f"有效期截止日 effective_until {until} 早于生效日 effective_from {start}：这个版本永远不会生效",
+                hint_zh="effective_until 是有效的最后一天，应不早于 effective_from",
             )
 
     # -- pieces -------------------------------------------------------------------------------------
@@ -123,21 +128,43 @@ class Builder:
             return {}
         path = found[0]
         try:
-            return clauses_of(path)
-        except WQError as e:  # not UTF-8, too large, unreadable: say so at `document:`, with the place inside it
-            for d in e.diagnostics:
+            notes: list[Diagnostic] = []
+            clauses = clauses_of(path, notes)
+            for d in notes:  # read as GB18030: said at `document:`, naming the file
                 self._error(
-                    "WQ-FILE",
-                    f"source document `{doc}`{f' ({d.span.line}:{d.span.col})' if d.span else ''}: {d.message}",
+                    d.code,
+                    f"source document `{doc}`: {d.message}",
                     ("source", "document"),
                     hint=d.hint,
+                    severity=d.severity,
+                    zh=f"原文文件 `{doc}`：{d.zh}",
+                    hint_zh=d.hint_zh,
+                )
+            return clauses
+        except WQError as e:  # not UTF-8, too large, unreadable: say so at `document:`, with the place inside it
+            for d in e.diagnostics:
+                where = f"({d.span.line}:{d.span.col})" if d.span else ""
+                self._error(
+                    "WQ-FILE",
+                    f"source document `{doc}` {where}: {d.message}",
+                    ("source", "document"),
+                    hint=d.hint,
+                    zh=f"原文文件 `{doc}` {where}：{d.zh or d.message}",
+                    hint_zh=d.hint_zh,
                 )
             return {}
 
     def _parameter(self, name: str, raw: Any) -> Parameter:
         path = ("parameters", name)
         if "value" not in raw:
-            self._error("WQ-SCHEMA", f"parameter `{name}` has no `value`", path)
+            self._error(
+                "WQ-SCHEMA",
+                f"parameter `{name}` has no `value`",
+                path,
+                zh=f"参数 `{name}` 没有 `value`（取值）",
+                hint="add `value: …`",
+                hint_zh="加上 `value: …`",
+            )
         if "clause" not in raw:
             self._error(
                 "WQ-SCHEMA",
@@ -145,6 +172,8 @@ class Builder:
                 path,
                 key=True,
                 hint='add `clause: "…"`, the id of the clause of the source document it comes from',
+                zh=f"参数 `{name}` 没有注明条款",
+                hint_zh='加上 `clause: "…"`，写明它出自原文的哪一条',
             )
         kind = raw.get("type")
         # text declared a string stays text, even when it reads as a literal (a date, 3%)
@@ -157,6 +186,8 @@ class Builder:
                     path + ("value",) + p.at,
                     hint=p.hint,
                     severity=p.severity,
+                    zh=f"参数 `{name}`：{p.zh}" if p.zh else None,
+                    hint_zh=p.hint_zh,
                 )
         return Parameter(
             name, value, kind, _text(raw.get("label")), raw.get("clause"), raw.get("note"), self.marks.key_span(path)
@@ -164,7 +195,7 @@ class Builder:
 
     def _expr(self, path: tuple, text: Any) -> Expr | None:
         if not isinstance(text, str):
-            self._error("WQ-SCHEMA", "an expression must be text", path)
+            self._error("WQ-SCHEMA", "an expression must be text", path, zh="表达式必须是文字")
             return None
         marks = self.marks
 
@@ -182,6 +213,8 @@ class Builder:
                     e.hint,
                     subject=item_of(path)[0],
                     decision=item_of(path)[1],
+                    zh=e.zh,
+                    hint_zh=e.hint_zh,
                 )
             )
             return None
@@ -202,7 +235,12 @@ class Builder:
                 )
             fields = {f: self._expr(path + ("fields", f), e) for f, e in (raw.get("fields") or {}).items()}
             if not fields:
-                self._error("WQ-SCHEMA", f"per-item definition `{name}` has no `fields`", path)
+                self._error(
+                    "WQ-SCHEMA",
+                    f"per-item definition `{name}` has no `fields`",
+                    path,
+                    zh=f"逐项定义 `{name}` 没有 `fields`（各项要算出的字段）",
+                )
             each = Each(
                 self._expr(path + ("each",), raw["each"]),
                 var,
@@ -213,7 +251,12 @@ class Builder:
         elif "expr" in raw:
             expr = self._expr(path + ("expr",), raw["expr"])
         else:
-            self._error("WQ-SCHEMA", f"definition `{name}` needs `expr` (or `each` and `fields`)", path)
+            self._error(
+                "WQ-SCHEMA",
+                f"definition `{name}` needs `expr` (or `each` and `fields`)",
+                path,
+                zh=f"定义 `{name}` 需要 `expr`（或 `each` 和 `fields`）",
+            )
         return Definition(
             name,
             expr,
@@ -229,7 +272,12 @@ class Builder:
         path = ("decisions", name)
         schema, input_path, refs = {}, raw.get("input"), {}
         if not input_path:
-            self._error("WQ-SCHEMA", f"decision `{name}` needs `input` (its input document's JSON Schema)", path)
+            self._error(
+                "WQ-SCHEMA",
+                f"decision `{name}` needs `input` (its input document's JSON Schema)",
+                path,
+                zh=f"决定 `{name}` 需要 `input`（申报材料的输入格式文件）",
+            )
         else:
             found = self._input_schema(input_path, path + ("input",))
             if found is not None:
@@ -265,15 +313,27 @@ class Builder:
                     )
                 )
         if not steps:
-            self._error("WQ-SCHEMA", f"decision `{name}` needs an `outcome` list", path)
+            self._error(
+                "WQ-SCHEMA",
+                f"decision `{name}` needs an `outcome` list",
+                path,
+                zh=f"决定 `{name}` 需要 `outcome` 结论列表",
+            )
         elif steps[-1].when is not None:
-            self._error("WQ-SCHEMA", "the outcome list must end with `otherwise`", path + ("outcome", len(steps) - 1))
+            self._error(
+                "WQ-SCHEMA",
+                "the outcome list must end with `otherwise`",
+                path + ("outcome", len(steps) - 1),
+                zh="结论列表必须以 `otherwise`（其他情况）结尾",
+            )
         outputs = {}
         for oname, o in (raw.get("outputs") or {}).items():
             opath = path + ("outputs", oname)
             e = self._expr(opath + ("expr",), o.get("expr")) if "expr" in o else None
             if "expr" not in o:
-                self._error("WQ-SCHEMA", f"output `{oname}` needs `expr`", opath)
+                self._error(
+                    "WQ-SCHEMA", f"output `{oname}` needs `expr`", opath, zh=f"输出 `{oname}` 需要 `expr`（表达式）"
+                )
             outputs[oname] = Output(
                 oname,
                 e,
@@ -301,7 +361,13 @@ class Builder:
     def _rule(self, path: tuple, rid: str, raw: Any, known: set | None = None) -> Rule | None:
         missing = [k for k in ("clause", "label", "condition", "message") if k not in raw]
         if missing:
-            self._error("WQ-SCHEMA", f"rule `{rid}` needs {', '.join(f'`{k}`' for k in missing)}", path, key=True)
+            self._error(
+                "WQ-SCHEMA",
+                f"rule `{rid}` needs {', '.join(f'`{k}`' for k in missing)}",
+                path,
+                key=True,
+                zh=f"规则 `{rid}` 缺少 {'、'.join(f'`{k}`' for k in missing)}",
+            )
             return None
         condition = self._expr(path + ("condition",), raw["condition"])
         label = _text(raw["label"])
@@ -309,16 +375,23 @@ class Builder:
             path + ("label",),
             raw["label"],
             set(self._params),
-            "a label's {…} names a parameter, filled in when the policy loads",
+            (
+                "a label's {…} names a parameter, filled in when the policy loads",
+                "标签中的 {…} 应为参数名，加载政策时填入其取值",
+            ),
         )
         read = {p.split(".")[0].split("[")[0] for p, _ in reads(condition)} if condition is not None else set()
         if condition is not None and known is not None and read <= known:
             # a condition that reads a misspelt name is reported by the checker; its message is not blamed too
+            names = ", ".join(p for p, _ in reads(condition))
             self._check_placeholders(
                 path + ("message",),
                 raw["message"],
                 {p for p, _ in reads(condition)},
-                "a message's {…} names a value the condition reads: " + ", ".join(p for p, _ in reads(condition)),
+                (
+                    f"a message's {{…}} names a value the condition reads: {names}",
+                    f"提示语中的 {{…}} 应为条件所读取的值：{names}",
+                ),
                 real=known,
             )
         return Rule(
@@ -333,11 +406,10 @@ class Builder:
             label,
         )
 
-    def _check_placeholders(
-        self, path: tuple, raw: Any, known: AbstractSet[str], what: str, real: AbstractSet[str] = frozenset()
-    ) -> None:
+    def _check_placeholders(self, path, raw, known: set, what: tuple[str, str], real: set = frozenset()) -> None:
         """Each {name} of a rule's label or message must be one that can be filled, or it is shown as written.
-        A name whose root is ``real`` is spelt right but not filled here: no spelling is suggested for it."""
+        A name whose root is ``real`` is spelt right but not filled here: no spelling is suggested for it.
+        ``what`` says what a {name} there may name (English, Chinese)."""
         for lang, text in raw.items() if isinstance(raw, dict) else ():
             for m in _PLACEHOLDER.finditer(text if isinstance(text, str) else ""):
                 name = m.group(1).strip()
@@ -352,17 +424,22 @@ class Builder:
                             f"write `{{{name}}}`",
                             subject=item,
                             decision=decision,
+                            zh=f"`{m.group(0)}` 不会被填入取值：占位符的花括号内不能有空格",
+                            hint_zh=f"请写 `{{{name}}}`",
                         )
                     )
                 elif name not in known:
+                    hint = None if re.split(r"[.\[]", name)[0] in real else suggest(name, known)
                     self.diagnostics.append(
                         Diagnostic(
                             "WQ-NAME",
-                            f"`{{{name}}}` cannot be filled in: {what}",
+                            f"`{{{name}}}` cannot be filled in: {what[0]}",
                             span,
-                            None if re.split(r"[.\[]", name)[0] in real else did_you_mean(name, known),
+                            hint and hint[0],
                             subject=item,
                             decision=decision,
+                            zh=f"`{{{name}}}` 无法填入取值：{what[1]}",
+                            hint_zh=hint and hint[1],
                         )
                     )
 
@@ -499,15 +576,17 @@ class Builder:
                     unlabelled.setdefault(str(step.get(key)), ("decisions", dname, "outcome", i, key))
             for word, path in sorted(unlabelled.items()):
                 # a near miss of a labelled outcome is a typo, which would decide under a word no output knows
-                hint = did_you_mean(word, labels, cutoff=TYPO) or next(  # or cut short: `inelig`
-                    (f"did you mean `{x}`?" for x in labels if len(word) >= 3 and x.startswith(word)), None
+                hint = suggest(word, labels, cutoff=TYPO) or next(  # or cut short: `inelig`
+                    (meant(x) for x in labels if len(word) >= 3 and x.startswith(word)), None
                 )
                 self._error(
                     "WQ-NAME",
                     f"outcome `{word}` has no label in `outcomes`",
                     path,
-                    hint=hint,
+                    hint=hint and hint[0],
                     severity="error" if hint else "warning",
+                    zh=f"结论 `{word}` 在 `outcomes` 中没有标签（中英文说明）",
+                    hint_zh=hint and hint[1],
                 )
 
     def _twice(
@@ -602,15 +681,16 @@ class Builder:
             if isinstance(entry, list):
                 for i, item in enumerate(entry):
                     if item not in names:
-                        from .errors import did_you_mean
-
+                        hint = suggest(item, names)
                         self._error(
                             "WQ-NAME",
                             f"clause {clause} maps to `{item}`, which is not a parameter, "
                             "definition, rule, output, decision or metadata item",
                             path + (i,),
-                            hint=did_you_mean(item, names),
+                            hint=hint and hint[0],
                             subject=str(item),
+                            zh=f"条款 {clause} 映射到 `{item}`，但它不是参数、定义、规则、输出、决定或元数据项",
+                            hint_zh=hint and hint[1],
                         )
         for clause in clauses:
             if clause not in policy.clause_map:
@@ -620,17 +700,20 @@ class Builder:
                     ("clause_map",) if "clause_map" in self.doc else (),
                     key=True,
                     hint="list what encodes it, or give `not_computable: <reason>`",
+                    zh=f"条款 {clause} 不在条款映射（clause_map）中",
+                    hint_zh="列出实现该条款的参数、规则等，或写 `not_computable: 原因`",
                 )
 
-    def _unknown_clause(self, clause: Any, path: tuple, clauses: dict[str, str], key: bool = False) -> None:
-        from .errors import did_you_mean
-
+    def _unknown_clause(self, clause, path, clauses, key=False):
+        hint = suggest(clause, clauses)
         self._error(
             "WQ-CLAUSE",
             f"clause `{clause}` does not exist in the source document",
             path,
             key=key,
-            hint=did_you_mean(clause, clauses),
+            hint=hint and hint[0],
+            zh=f"原文中没有条款 `{clause}`",
+            hint_zh=hint and hint[1],
         )
 
     @staticmethod

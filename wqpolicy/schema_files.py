@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 
 from .display import excerpt
-from .errors import Diagnostic, WQError, did_you_mean
+from .errors import Diagnostic, WQError, suggest
 from .jsonmarks import JsonMarks, usable
 from .schemas import inlined
 from .source import Span
@@ -224,11 +224,13 @@ def _versions(paths: Iterable[Path]) -> tuple:
 def _checked(path: str, shown: str, root: str) -> SchemaFile:
     """One input schema with the files its refs name, checked."""
     out = SchemaFile(Path(path), shown, {}, read=[Path(path)])
-    read = _read(Path(path), shown)
+    notes: list[Diagnostic] = []
+    read = _read(Path(path), shown, notes)
     if isinstance(read, list):
         out.problems = read
         return out
     out.schema, text = read
+    out.problems += notes
     if not isinstance(out.schema, dict):
         out.problems = [
             Diagnostic(
@@ -251,7 +253,7 @@ def _checked(path: str, shown: str, root: str) -> SchemaFile:
             if problem is None and target is not None:
                 if target[0] not in files:
                     out.read.append(target[0])
-                    loaded = _read(target[0], target[1])
+                    loaded = _read(target[0], target[1], out.problems)
                     if isinstance(loaded, list):
                         out.problems += loaded
                         continue
@@ -299,13 +301,23 @@ def _in_target(ref: str, contents: Any) -> tuple | None:
     )
 
 
-def _read(path: Path, shown: str) -> tuple[Any, str] | list[Diagnostic]:
-    """(contents, text) of a JSON Schema file, numbers exact; or the diagnostics saying why it cannot be read."""
+def _read(path: Path, shown: str, notes: list[Diagnostic]):
+    """(contents, text) of a JSON Schema file, numbers exact; or the diagnostics saying why it cannot be read.
+    ``notes`` collects warnings about the file (read as GB18030), placed at ``shown``."""
+    found: list[Diagnostic] = []
     try:
-        text = read_text(path, regular=True, hint="name a .json file")
+        text = read_text(path, regular=True, hint="name a .json file", hint_zh="请给出一个 .json 文件", notes=found)
+        notes += [replace(d, span=Span(shown, 1, 1)) for d in found]
     except WQError as e:
         return [
-            Diagnostic(d.code, d.message, Span(shown, d.span.line, d.span.col) if d.span else Span(shown, 1, 1), d.hint)
+            Diagnostic(
+                d.code,
+                d.message,
+                Span(shown, d.span.line, d.span.col) if d.span else Span(shown, 1, 1),
+                d.hint,
+                zh=d.zh,
+                hint_zh=d.hint_zh,
+            )
             for d in e.diagnostics
         ]
     try:
@@ -400,7 +412,8 @@ def _meta_problems(schema: Any, marks: JsonMarks | None, shown: str) -> list[Dia
     for e in _META.iter_errors(schema):
         path = tuple(e.absolute_path)
         if path and path[-1] == "type" and isinstance(e.instance, str):
-            hint = did_you_mean(e.instance, _TYPES) or "one of " + ", ".join(_TYPES)
+            types = ", ".join(_TYPES)
+            hint = suggest(e.instance, _TYPES) or (f"one of {types}", f"可用的类型：{types}")
             out.append(
                 _at(
                     marks,
@@ -408,8 +421,8 @@ def _meta_problems(schema: Any, marks: JsonMarks | None, shown: str) -> list[Dia
                     path,
                     "WQ-SCHEMA",
                     f"`{excerpt(e.instance)}` is not a JSON Schema type",
-                    hint,
-                    (f"`{excerpt(e.instance)}` 不是 JSON Schema 的类型", hint),
+                    hint[0],
+                    (f"`{excerpt(e.instance)}` 不是 JSON Schema 的类型", hint[1]),
                 )
             )
             continue
@@ -437,7 +450,10 @@ def _meta_problems(schema: Any, marks: JsonMarks | None, shown: str) -> list[Dia
         )
     for path, word in _keywords(schema, ()):
         if word not in _KNOWN and not word.startswith("x-"):
-            close = did_you_mean(word, _KNOWN, cutoff=0.8)
+            close = suggest(word, _KNOWN, cutoff=0.8) or (
+                "remove it, or name an annotation `x-…`",
+                "删除它，或以 `x-` 开头命名注释",
+            )
             out.append(
                 _at(
                     marks,
@@ -445,8 +461,8 @@ def _meta_problems(schema: Any, marks: JsonMarks | None, shown: str) -> list[Dia
                     path + (word,),
                     "WQ-SCHEMA",
                     f"`{excerpt(word)}` is not a JSON Schema keyword: it is passed over",
-                    close or "remove it, or name an annotation `x-…`",
-                    (f"`{excerpt(word)}` 不是 JSON Schema 关键字，会被忽略", close or "删除它，或以 `x-` 开头命名注释"),
+                    close[0],
+                    (f"`{excerpt(word)}` 不是 JSON Schema 关键字，会被忽略", close[1]),
                     "warning",
                     key=True,
                 )

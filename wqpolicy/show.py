@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .display import columns, display, pad
+from .display import bilingual, columns, display, pad
 from .model import Definition, PolicyVersion, parsed
 
 STATUSES = ("own", "inherited", "changed", "added", "removed")
@@ -146,45 +146,58 @@ def _def_summary(d: Definition) -> str:
     return ""
 
 
-def _header(model: PolicyVersion) -> list[str]:
-    title = f" — {model.title.zh} / {model.title.en}" if model.title else ""
+def _header(model, lang: str = "both") -> list[str]:
+    title = f" — {bilingual(model.title.zh, model.title.en, lang, ' / ')}" if model.title else ""
     until = model.effective_until.isoformat() if model.effective_until else "…"
-    base = f"基于 extends {model.extends}" if model.extends else "无基础版本 no base (every item is its own)"
-    return [f"{model.ref}{title}", f"生效 effective {model.effective_from} → {until}; {base}"]
+    base = (
+        f"{bilingual('基于', 'extends', lang)} {model.extends}"
+        if model.extends
+        else bilingual(
+            "无基础版本（各项均为本版自有）",
+            "no base (every item is its own)",
+            lang,
+            both="无基础版本 no base (every item is its own)",
+        )
+    )
+    return [f"{model.ref}{title}", f"{bilingual('生效', 'effective', lang)} {model.effective_from} → {until}; {base}"]
 
 
 _MARKS_ZH = {"own": "本版", "inherited": "继承", "changed": "修改", "added": "新增", "removed": "删除"}
 
 
 # -- renderers -------------------------------------------------------------------------------------------
-def render_text(model: PolicyVersion) -> str:
-    """Each item on a line: its mark, name, clause, value or expression, and its Chinese label."""
-    legend = " · ".join(f"{m} {_MARKS_ZH[m]}" for m in STATUSES)
-    lines = _header(model) + [f"标记 marks: {legend}", ""]
+def render_text(model, lang: str = "both") -> str:
+    """Each item on a line: its mark, name, clause, value or expression, and its Chinese label; headings in
+    ``lang`` (both, zh or en)."""
+    legend = " · ".join(f"{m} {_MARKS_ZH[m]}" if lang != "en" else m for m in STATUSES)
+    lines = _header(model, lang) + [f"{bilingual('标记', 'marks', lang)}: {legend}", ""]
     found = items(model)
     width = max((columns(i.name) for i in found), default=10)  # a Chinese name takes two columns a character
     sections = [
-        ("parameter", "参数 Parameters"),
-        ("definition", "定义 Definitions"),
-        ("rule", "规则 Rules"),
-        ("output", "输出 Outputs"),
-        ("clause", "条款映射 Clause map"),
-        ("metadata", "元数据 Metadata"),
+        ("parameter", "参数", "Parameters"),
+        ("definition", "定义", "Definitions"),
+        ("rule", "规则", "Rules"),
+        ("output", "输出", "Outputs"),
+        ("clause", "条款映射", "Clause map"),
+        ("metadata", "元数据", "Metadata"),
     ]
-    for section, title in sections:
+    for section, zh, en in sections:
         rows = [i for i in found if i.section == section]
         if not rows:
             continue
-        lines.append(f"{title} ({len(rows)})")
+        lines.append(f"{bilingual(zh, en, lang)} ({len(rows)})")
         for i in rows:
             clause = i.clause or "—"
-            label = f"  · {i.label.zh}" if i.label is not None else ""
-            lines.append(f"  {i.status:<9} {pad(i.name, width)}  {clause:<7} {i.summary}{label}")
+            label = (
+                f"  · {bilingual(i.label.zh, i.label.en, lang, ' / ', both=i.label.zh)}" if i.label is not None else ""
+            )
+            mark = pad(_MARKS_ZH[i.status], 9) if lang == "zh" else f"{i.status:<9}"
+            lines.append(f"  {mark} {pad(i.name, width)}  {clause:<7} {i.summary}{label}")
         lines.append("")
     gone = removed(model)
     if gone:
-        lines.append(f"删除 Removed ({len(gone)})")
-        lines += [f"  removed   {p}" for p in gone]
+        lines.append(f"{bilingual('删除', 'Removed', lang)} ({len(gone)})")
+        lines += [f"  {pad(_MARKS_ZH['removed'], 9) if lang == 'zh' else 'removed  '} {p}" for p in gone]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

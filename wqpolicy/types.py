@@ -92,7 +92,34 @@ class MapOf:
 Type = Union[Simple, "ListOf", "Record", "MapOf"]
 
 
-def fits(actual: Type | None, expected: Type | None) -> bool:
+# The simple types as policy officers call them (no programmer's words: 文字, not string).
+_ZH = {
+    "number": "数字",
+    "bool": "是否值（true/false）",
+    "string": "文字",
+    "date": "日期",
+    "duration": "时长",
+    "any": "任意值",
+}
+
+
+def zh(t) -> str:
+    """A type named in Chinese, for messages: 数字, 文字, 数字列表, 记录, 代码表（值为数字）.
+
+    >>> zh(ListOf(NUMBER)), zh(MapOf(STRING))
+    ('数字列表', '代码表（值为文字）')
+    """
+    if isinstance(t, ListOf):
+        item = zh(t.item)
+        return f"列表（每项为{item}）" if "（" in item else f"{item}列表"
+    if isinstance(t, Record):
+        return "记录"
+    if isinstance(t, MapOf):
+        return f"代码表（值为{zh(t.value)}）"
+    return _ZH.get(str(t), str(t))
+
+
+def fits(actual, expected) -> bool:
     """Whether a value of type ``actual`` may stand where ``expected`` is wanted."""
     if actual == ANY or expected == ANY:
         return True

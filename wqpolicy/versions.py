@@ -21,6 +21,7 @@ class PolicyFile:
     doc: dict
     marks: Marks
     text: str
+    notes: list = field(default_factory=list)  # warnings about the file itself: read as GB18030
 
     @property
     def id(self) -> str:
@@ -41,13 +42,21 @@ class Resolved:
 
 
 def read_policy_file(path: Path) -> PolicyFile:
-    text = read_text(path, regular=True, hint="give a .yaml file")
+    notes: list[Diagnostic] = []
+    text = read_text(path, regular=True, hint="give a .yaml file", hint_zh="请给出一个 .yaml 文件", notes=notes)
     doc, marks = load_yaml(text, str(path), dates=False, max_values=MAX_POLICY_VALUES)
     if not isinstance(doc, dict):
         raise WQError(
-            [Diagnostic("WQ-SCHEMA", "a policy file must be a mapping with `id`, `version`, …", Span(str(path), 1, 1))]
+            [
+                Diagnostic(
+                    "WQ-SCHEMA",
+                    "a policy file must be a mapping with `id`, `version`, …",
+                    Span(str(path), 1, 1),
+                    zh="政策文件必须由 `id:`、`version:` 等“键: 值”组成",
+                )
+            ]
         )
-    return PolicyFile(path, doc, marks, text)
+    return PolicyFile(path, doc, marks, text, notes)
 
 
 def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None = None) -> Resolved:
@@ -66,6 +75,7 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None 
                         "WQ-VERSION",
                         "`extends` goes round in a circle: " + " → ".join(seen + [str(base_name)]),
                         here.marks.span(("extends",)),
+                        zh="`extends` 形成了循环：" + " → ".join(seen + [str(base_name)]),
                     )
                 ]
             )
@@ -78,6 +88,8 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None 
                         f"`extends: {base_name}`: no version `{base_name}` of policy `{here.id}` beside this file",
                         here.marks.span(("extends",)),
                         hint="versions known: " + ", ".join(sorted(siblings)) if siblings else None,
+                        zh=f"`extends: {base_name}`：这个文件旁边没有政策 `{here.id}` 的版本 `{base_name}`",
+                        hint_zh="已有的版本：" + ", ".join(sorted(siblings)) if siblings else None,
                     )
                 ]
             )
@@ -118,25 +130,29 @@ def timeline_problems(versions: list) -> list[Diagnostic]:
         where = cur.effective_span or Span(cur.file, 1, 1)
         if prev.effective_until is None or prev.effective_until >= cur.effective_from:
             until = f"until {prev.effective_until}" if prev.effective_until else "it has no `effective_until`"
+            until_zh = f"有效至 {prev.effective_until}" if prev.effective_until else "它没有 `effective_until`"
+            day_before = cur.effective_from - datetime.timedelta(days=1)
             out.append(
                 Diagnostic(
                     "WQ-VERSION",
                     f"{cur.ref} starts {cur.effective_from} while {prev.ref} is still in force ({until})",
                     where,
-                    hint=f"set `effective_until: "
-                    f"{cur.effective_from - datetime.timedelta(days=1)}` in {prev.version}, the "
-                    f"day before {cur.version} starts",
+                    hint=f"set `effective_until: {day_before}` in {prev.version}, the day before {cur.version} starts",
+                    zh=f"{cur.ref} 从 {cur.effective_from} 起生效，而 {prev.ref} 此时仍然有效（{until_zh}）",
+                    hint_zh=f"在 {prev.version} 中写上 `effective_until: {day_before}`，即 {cur.version} 生效的前一天",
                 )
             )
         elif prev.effective_until + datetime.timedelta(days=1) < cur.effective_from and not cur.gap_before:
+            gap_from = prev.effective_until + datetime.timedelta(days=1)
+            gap_to = cur.effective_from - datetime.timedelta(days=1)
             out.append(
                 Diagnostic(
                     "WQ-VERSION",
-                    f"no version of {cur.id} is in force from "
-                    f"{prev.effective_until + datetime.timedelta(days=1)} to "
-                    f"{cur.effective_from - datetime.timedelta(days=1)}",
+                    f"no version of {cur.id} is in force from {gap_from} to {gap_to}",
                     where,
                     hint="close the gap, or declare it with `gap_before: true`",
+                    zh=f"从 {gap_from} 到 {gap_to}，{cur.id} 没有任何有效的版本",
+                    hint_zh="调整有效期使前后衔接，或用 `gap_before: true` 声明这段空档是有意的",
                 )
             )
     return out
@@ -195,13 +211,18 @@ def base_changes(revision: PolicyFile, base_now: dict, locked: dict) -> list[Dia
             if path in own
             else "inherited: this revision's meaning changed"
         )
+        how_zh = "本修订已覆盖该项：请确认覆盖的内容仍然合适" if path in own else "本修订沿用该项：修订的含义已随之改变"
         state = "removed from" if path not in now else "added to" if path not in locked else "changed in"
+        state_zh = "被删除" if path not in now else "被新增" if path not in locked else "被修改"
+        base = revision.doc.get("extends")
         out.append(
             Diagnostic(
                 "WQ-BASE",
-                f"`{path}` {state} base {revision.doc.get('extends')} since the lock ({how})",
+                f"`{path}` {state} base {base} since the lock ({how})",
                 revision.marks.span(("extends",)),
                 hint="review the revision, then run `wqpolicy lock` to record the base as reviewed",
+                zh=f"自锁定以来，基础版本 {base} 中的 `{path}` {state_zh}（{how_zh}）",
+                hint_zh="核对本修订，确认无误后运行 `wqpolicy lock` 记录基础版本已审核",
             )
         )
     return out

@@ -7,36 +7,47 @@ from pathlib import Path
 import click
 
 from ..check_report import check_paths
+from ..ci.formats import CHECK_FORMATS, render_check
 from ..schemas import data_dir
-from . import main, out
+from . import BadValue, lang, main, out
 
 
-@main.command()
+@main.command(short_help="检查政策文件 Check policy files.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(list(CHECK_FORMATS)),
     default="text",
     show_default=True,
-    help='json: {"errors": [...], "warnings": [...]}, each with code, severity, message, '
-    "file, line, col and hint where known.",
+    help='text 供人阅读；json 为 {"errors": [...], "warnings": [...]}，每项含 code、severity、message（英文）、'
+    "message_zh（中文）、file、line、col 和 hint；github 为在每一行标注的工作流注释；"
+    "junit 为每个政策文件一个 testcase、其错误为 failure。 / text for people; json: "
+    '{"errors": [...], "warnings": [...]}, each with code, severity, message, message_zh, file, line, col and '
+    "hint where known; github: workflow annotations at each line; junit: a testcase per policy file, its errors "
+    "as the failure.",
 )
 def check(paths: tuple[str, ...], fmt: str) -> None:
-    """Check policy files: YAML, schema, expressions, names, types, cycles, clauses, versions.
+    """检查政策文件：YAML 格式、文件结构、表达式、名称、类型、循环引用、条款和版本。
 
-    With no PATH, checks the bundled policies. Every problem is reported as file:line:col.
-    Exit 0 when there are no errors (warnings allowed), 1 when there are.
+    不给 PATH 时检查随软件附带的政策。每个问题都标明 文件:行:列，并给出修改提示。没有错误（可以有警告）时退出码为
+    0，有错误时为 1。
+
+    Check policy files: YAML, schema, expressions, names, types, cycles, clauses, versions. With no PATH, checks
+    the bundled policies. Every problem is reported as file:line:col. Exit 0 when there are no errors (warnings
+    allowed), 1 when there are.
 
     \b
-    Examples:
+    示例 Examples:
       wqpolicy check policies/
       wqpolicy check policies/wuqing-five-platforms/2021-trial.yaml
+      wqpolicy check policies/ --format github
     """
     roots = [Path(p) for p in paths] or [data_dir("policies")]
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
-        raise click.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="PATH")
+        shown = ", ".join(missing)
+        raise BadValue(f"找不到文件或文件夹：{shown}", f"no such file or folder: {shown}", param_hint="PATH")
     report = check_paths(roots)
-    out(report.render_json() if fmt == "json" else report.render_text())
+    out(report.render_text(lang()) if fmt == "text" else render_check(report, fmt))
     raise click.exceptions.Exit(report.return_code)
