@@ -22,7 +22,6 @@ from .source import Span
 from .yamlload import Marks, MarksLike, load_yaml, read_text
 
 if TYPE_CHECKING:
-
     pass
 
 
