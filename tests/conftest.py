@@ -35,6 +35,11 @@ BUNDLED_REF = "wuqing-five-platforms@2021-trial"
 POLICY_FILE = ROOT / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
 REVISION = ROOT / "tests" / "fixtures" / "revision" / "2022-hypothetical.yaml"
 GOLDEN = ROOT / "tests" / "golden"
+
+# The tests never depend on the day they run: "today" is 2024-06-03 for the tool (clock.py reads
+# SOURCE_DATE_EPOCH), in this process and in every process it starts.
+os.environ["SOURCE_DATE_EPOCH"] = "1717372800"
+
 UPDATE_GOLDEN = "WQPOLICY_UPDATE_GOLDEN"
 
 # click 8.1 mixes stderr into stdout unless told not to; 8.2 keeps them apart and has no such option
@@ -48,7 +53,11 @@ def runner() -> CliRunner:
 
 def run(*args: object, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
     """`wqpolicy ARGS…` in this process: ``.exit_code``, ``.stdout`` and ``.stderr`` apart (``.output``: both, as
-    a terminal shows them), ``.exception``. Arguments may be paths; they are passed as text."""
+    a terminal shows them), ``.exception``. Arguments may be paths; they are passed as text. Messages are in
+    English alone (WQPOLICY_LANG=en) unless ``env`` or ``--lang`` says otherwise: tests of what a command does
+    match its English words; the tests of wording (golden files, tests/test_languages.py) ask for the default,
+    Chinese with English beside it."""
+    env = {"WQPOLICY_LANG": "en", **(env or {})}
     return runner().invoke(main, [str(a) for a in args], input=input, env=env, prog_name="wqpolicy")
 
 
@@ -56,9 +65,13 @@ def run_process(
     *args: object, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 60, **options: Any
 ) -> subprocess.CompletedProcess:
     """`python -m wqpolicy ARGS…` in a real process, from ``cwd`` (text, stdout and stderr captured); ``env``
-    replaces the environment (PYTHONPATH set to this tree unless given). ``options`` go to subprocess.run."""
+    replaces the environment (PYTHONPATH set to this tree unless given; messages in English alone, as ``run``'s,
+    unless it names WQPOLICY_LANG). ``options`` go to subprocess.run."""
+    given = env
     env = dict(os.environ if env is None else env)
     env.setdefault("PYTHONPATH", str(ROOT))
+    if given is None or "WQPOLICY_LANG" not in given:  # English alone, as ``run`` (whatever the shell says)
+        env["WQPOLICY_LANG"] = "en"
     options.setdefault("capture_output", "stdout" not in options)
     return subprocess.run(
         [sys.executable, "-m", "wqpolicy", *map(str, args)], cwd=cwd, env=env, timeout=timeout, text=True, **options
@@ -171,3 +184,43 @@ def remembered_yaml() -> Iterator[dict]:
             if hasattr(module, "load_yaml"):  # a reader that moved elsewhere is simply read each time
                 patch.setattr(module, "load_yaml", _remembered(module.load_yaml, memo))
         yield memo
+
+
+# -- a real browser, for the documents people print -----------------------------------------------------------
+ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots kept for a person to look at (git-ignored; CI keeps them)
+BROWSER_REQUIRED = "WQPOLICY_BROWSER_TESTS"
+# Debian's chromium as Playwright drives it here: its own browser download is never used (it cannot be fetched)
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless chromium for the session, through Playwright. Skipped when chromium or playwright is missing,
+    unless WQPOLICY_BROWSER_TESTS=required (as .ci/run sets): then a missing browser fails the tests."""
+    required = os.environ.get(BROWSER_REQUIRED) == "required"
+
+    def unavailable(why: str) -> None:
+        if required:
+            pytest.fail(f"{BROWSER_REQUIRED}=required, but {why}")
+        pytest.skip(why)
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        unavailable("no `chromium` on PATH (apt-get install chromium fonts-noto-cjk)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed (pip install playwright)")
+    with sync_playwright() as driver:
+        found = driver.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+        try:
+            yield found
+        finally:
+            found.close()

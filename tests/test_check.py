@@ -142,7 +142,10 @@ def test_check_passes_on_the_bundled_policies():
     r = run("check")
     assert r.exit_code == 0
     assert r.stdout.strip().endswith("checked)")
+    files = "policies/wuqing-five-platforms/2021-trial.yaml"
+    assert r.stdout == f"Policy files: {files}\n0 errors, 0 warnings (1 policy version checked)\n"  # files first
+    r = run("check", env={"WQPOLICY_LANG": "both"})
     assert r.stdout == (
-        "政策文件 Policy files: policies/wuqing-five-platforms/2021-trial.yaml\n"  # the files it read, first
+        f"政策文件 Policy files: {files}\n"
         "0 个错误，0 个警告，检查了 1 个政策版本 · 0 errors, 0 warnings (1 policy version checked)\n"
     )

@@ -51,7 +51,7 @@ def test_the_check_command_prints_the_report_and_exits_with_its_code():
     path = INVALID / "name-did-you-mean"
     report = check_paths([path])
     r = run("check", path)
-    assert (r.exit_code, r.stdout, r.stderr) == (report.return_code, report.render_text(), "")
+    assert (r.exit_code, r.stdout, r.stderr) == (report.return_code, report.render_text("en"), "")
     r = run("check", "--format", "json", path)
     assert (r.exit_code, r.stdout) == (1, report.render_json())
 

@@ -40,5 +40,6 @@ def test_a_command_with_out_file_writes_the_file_whole_or_reports_it_cannot(tmp_
     target.write_text("previous", encoding="utf-8")
     fill_the_disk()
     r = runner().invoke(_shout, ["--out", str(target)])
-    assert r.exit_code == 1 and f"{target}:1:1: error[WQ-FILE]: cannot write: No space left on device" in r.stderr
+    assert r.exit_code == 1 and f"{target}:1:1: error[WQ-FILE]: 无法写入" in r.stderr  # Chinese, English beside it
+    assert "\n    cannot write: No space left on device" in r.stderr
     assert target.read_text(encoding="utf-8") == "previous"

@@ -337,7 +337,7 @@ def test_cli_fail_on_change_exits_1_when_a_case_changes():
 
 
 def test_cli_fail_on_change_exits_0_for_a_version_against_itself():
-    result = run("diff", BASE_REF, BASE_REF, "--cases", OWN_CASES, "--fail-on-change")
+    result = run("diff", BASE_REF, BASE_REF, "--cases", OWN_CASES, "--fail-on-change", env={"WQPOLICY_LANG": "both"})
     assert result.exit_code == 0, result.output
     assert "政策变更 Policy changes (0):\n  （无 none）\n" in result.output
     assert "0 of 5 cases change" in result.output
@@ -390,7 +390,7 @@ def test_a_copy_of_a_version_elsewhere_is_no_change_but_an_edited_input_schema_i
             schema.write_text(edit(schema.read_text(encoding="utf-8")), encoding="utf-8")
         return folder / "2021-trial.yaml"
 
-    result = run("diff", BASE_REF, copy("same"))
+    result = run("diff", BASE_REF, copy("same"), env={"WQPOLICY_LANG": "both"})
     assert "政策变更 Policy changes (0):" in result.output, result.output
     result = run("diff", BASE_REF, copy("edited", lambda t: t.replace('"minimum": 0', '"minimum": 1', 1)))
     assert "decision demand_subsidy input schema changed: demand_subsidy.schema.json edited" in result.output

@@ -35,7 +35,7 @@ def examples(text: str) -> list[str]:
     out, inside, pending = [], False, ""
     for line in text.splitlines():
         stripped = line.strip()
-        if re.fullmatch(r"Examples?:", stripped):
+        if re.fullmatch(r"(示例 )?Examples?:", stripped):
             inside = True
             continue
         if not inside:

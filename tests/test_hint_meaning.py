@@ -167,7 +167,7 @@ def test_a_clause_id_is_mended_only_as_written_never_changed_for_another(tmp_pat
         '    clause: "３.２.８"\n    label: {zh: 合作伙伴成功案例下限',
     )
     [d] = check_paths([path]).errors
-    assert (d.code, d.hint, d.hint_zh) == ("WQ-SCHEMA", "write `3.2.8`", "写 `3.2.8`")
+    assert (d.code, d.hint, d.hint_zh) == ("WQ-SCHEMA", "write `3.2.8`", "请写 `3.2.8`")
     edit(path, "３.２.８", "3.2.8")
     assert check_paths([path]).return_code == 0
     edit(

@@ -23,7 +23,7 @@ ARITY = INVALID / "arity"
 
 
 def run(*args: str):
-    return CliRunner().invoke(main, [str(a) for a in args])
+    return CliRunner().invoke(main, [str(a) for a in args], env={"WQPOLICY_LANG": "en"})
 
 
 def grant_folder(tmp_path: Path, schema: dict | None = None, input_line: str = "input.schema.json") -> Path:

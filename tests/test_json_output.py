@@ -17,6 +17,7 @@ import pytest
 
 from conftest import ROOT, run
 from wqpolicy.cases import load_cases
+from wqpolicy.explain import explain, explained_json
 from wqpolicy.inputs import load_input
 from wqpolicy.library import Library
 from wqpolicy.version_choice import VersionChooser
@@ -110,7 +111,7 @@ def inputs(tmp_path_factory) -> list[tuple[str, object]]:
 
 
 def test_the_corpus_is_all_there(inputs):
-    assert len(EXAMPLES) == 5 and len(CASES) == len(list((ROOT / "tests" / "cases").rglob("*.yaml"))) > 100
+    assert len(EXAMPLES) == 6 and len(CASES) == len(list((ROOT / "tests" / "cases").rglob("*.yaml"))) > 100
     assert as_json_text({"a": Decimal("9999999.995"), "b": "x"}) == '{"a": 9999999.995, "b": "x"}'
 
 
@@ -237,6 +238,8 @@ def test_json_from_standard_input_alone_is_one_object():
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: Path(p).name)
 def test_the_api_records_to_json_is_what_the_cli_prints(path):
     doc, marks = load_input(path)  # the CLI picks the version by the application's date, as VersionChooser does
-    record = VersionChooser(Library()).evaluate(None, doc, marks=marks, input_name=path)
+    policy, dated = VersionChooser(Library()).choose(None, doc)
+    record = policy.evaluate(None, doc, marks=marks, input_name=path).dated(dated)
     printed = run("eval", "--format", "json", path).stdout
-    assert json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n" == printed
+    explained = explained_json(record, explain(policy, record, doc))  # the record and its explanation
+    assert json.dumps(explained, ensure_ascii=False, indent=2) + "\n" == printed

@@ -45,7 +45,7 @@ decisions:
 
 def scene(title: str, *args: object) -> str:
     """One command as the golden file shows it: what was run, its exit code, and what it printed on each stream."""
-    r = run(*args)
+    r = run(*args, env={"WQPOLICY_LANG": "both"})  # the default: Chinese, English beside it
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
     text = f"=== {title}\n$ wqpolicy {' '.join(map(str, args))}\nexit {r.exit_code}\n"
     for name, out in (("stdout", r.stdout), ("stderr", r.stderr)):

@@ -116,5 +116,5 @@ def test_a_write_that_fails_becomes_an_output_fault_that_click_shows_and_exits_1
 
 def test_output_that_can_be_written_is_written_unchanged_through_the_guard():
     r = run("expr", "1 + 1")
-    files = "政策文件 Policy files: policies/wuqing-five-platforms/2021-trial.yaml\n"
+    files = "Policy files: policies/wuqing-five-platforms/2021-trial.yaml\n"
     assert (r.exit_code, r.stdout, r.stderr) == (0, files + "2    (number)\n", "")

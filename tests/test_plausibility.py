@@ -45,7 +45,7 @@ def test_a_ratio_written_as_a_plain_number_is_an_error_that_says_to_write_it_wit
     path = revision(tmp_path, "parameters:\n  supply_subsidy_ratio: {value: 70}\n")
     [d] = check_paths([path]).errors
     assert (d.code, d.subject, d.span.line, d.span.col) == ("WQ-VALUE", "supply_subsidy_ratio", 6, 33)
-    assert d.hint.startswith("write `70%`") and d.hint_zh.startswith("写 `70%`") and "7000%" in d.message
+    assert d.hint.startswith("write `70%`") and d.hint_zh.startswith("请写 `70%`") and "7000%" in d.message
 
 
 @pytest.mark.parametrize(

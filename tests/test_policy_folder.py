@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, ROOT, run, run_process
+from conftest import EXAMPLES, ROOT, run_process
+from conftest import run as cli_run
 from wqpolicy.errors import WQError
 from wqpolicy.schemas import data_dir
 from wqpolicy.workspace import files_line, find_workspace, read_config, shown_file
@@ -46,8 +47,13 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def installed_run(target: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(target)}
+    env = {**os.environ, "PYTHONPATH": str(target), "WQPOLICY_LANG": "both"}
     return run_process(*args, cwd=cwd, env=env)
+
+
+def run(*args: object) -> object:
+    """``conftest.run`` in the officer's default language: Chinese, English beside it (the files line is said so)."""
+    return cli_run(*args, env={"WQPOLICY_LANG": "both"})
 
 
 def test_an_edit_of_the_repositorys_policy_file_is_what_check_reads_with_a_non_editable_install(installed):

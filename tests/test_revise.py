@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, run
+from wqpolicy import clock
 from wqpolicy.library import Library
 from wqpolicy.versions import timeline_problems
 
@@ -47,7 +48,7 @@ def test_an_edit_of_the_published_version_fails_check_with_the_command_to_make_a
     [d] = json.loads(run("check", "--format", "json").stdout)["errors"]
     assert (d["code"], d["subject"], d["file"]) == ("WQ-LOCKED", "parameters.min_investment", str(TRIAL))
     assert d["message_zh"].startswith("已发布版本不可修改，请新建修订版本")
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = clock.today() + datetime.timedelta(days=1)
     assert f"`wqpolicy revise wuqing-five-platforms --on {tomorrow}`" in d["hint_zh"]
     assert d["line"] == text.splitlines().index("  min_investment:") + 1
 
@@ -64,7 +65,7 @@ def test_moving_the_published_versions_dates_is_an_edit_too(repository):
 
 def test_revise_writes_a_revision_with_every_parameter_ready_to_uncomment(repository):
     published = TRIAL.read_bytes()
-    r = run("revise", "wuqing-five-platforms", "--on", "2027-01-01")
+    r = run("revise", "wuqing-five-platforms", "--on", "2027-01-01", env={"WQPOLICY_LANG": "both"})
     assert r.exit_code == 0, r.output
     assert f"已写入 wrote {REVISION}" in r.stdout and "2021-trial 有效至 2026-12-31" in r.stdout
     text = REVISION.read_text(encoding="utf-8")
@@ -110,12 +111,14 @@ def test_after_an_edit_check_diff_and_test_show_the_effect_and_the_base_ends_whe
         text.replace("  # min_investment: {value: 1000万元}", "  min_investment: {value: 800万元}"), encoding="utf-8"
     )
     assert run("check").exit_code == 0
-    diff = run("diff", "wuqing-five-platforms@2021-trial", str(REVISION), "--cases", "tests/cases").stdout
+    diff = run(
+        "diff", "wuqing-five-platforms@2021-trial", str(REVISION), "--cases", "tests/cases", env={"WQPOLICY_LANG": "both"}
+    ).stdout
     assert "修改参数 parameter min_investment (3.2.3): 10,000,000 → 8,000,000" in diff
     assert "2021-trial (2021-01-01 – 2026-12-31) → 2027-revision (2027-01-01 – …)" in diff
     tested = run("test", "--on", "2027-01-01")
-    assert tested.exit_code == 1 and tested.stdout.splitlines()[-1] == "163 passed, 2 failed"
-    listed = run("list").stdout
+    assert tested.exit_code == 1 and tested.stdout.splitlines()[-1] == "167 passed, 2 failed"
+    listed = run("list", env={"WQPOLICY_LANG": "both"}).stdout
     ended = "（2027-revision 生效前一日 the day before 2027-revision starts）"
     assert f"  2021-trial           2021-01-01 → 2026-12-31  {ended}" in listed
     library = Library([Path("policies")])

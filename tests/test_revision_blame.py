@@ -84,7 +84,7 @@ def test_paths_are_shown_as_the_user_gave_them(tmp_path, monkeypatch):
     )
     (tmp_path / "policy" / "2022-rev.yaml").write_text(HEAD + DUPLICATE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["check", "policy/2022-rev.yaml"])
+    result = CliRunner().invoke(main, ["check", "policy/2022-rev.yaml"], env={"WQPOLICY_LANG": "en"})
     assert result.exit_code == 1
     assert result.output.splitlines()[1].startswith("policy/2022-rev.yaml:8:7: error[WQ-DUPLICATE]")
     assert (

@@ -216,6 +216,12 @@ def test_check_prints_what_each_code_means_in_chinese_and_english_then_the_summa
     r = run("check", path)
     assert r.exit_code == 1
     assert r.stdout.splitlines()[-3:] == [
+        "What the codes mean:",
+        "  WQ-NAME  a name is not defined",
+        "1 error, 0 warnings (1 policy version checked)",
+    ]
+    r = run("check", path, env={"WQPOLICY_LANG": "both"})
+    assert r.stdout.splitlines()[-3:] == [
         "代码说明 What the codes mean:",
         "  WQ-NAME  名称未定义或找不到要修改的项：检查拼写，提示中给出了最接近的名称 / a name is not defined",
         "1 个错误，0 个警告，检查了 1 个政策版本 · 1 error, 0 warnings (1 policy version checked)",

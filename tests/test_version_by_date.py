@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, run
+from wqpolicy import clock
 from wqpolicy.errors import WQError
 from wqpolicy.library import Library
 from wqpolicy.version_choice import VersionChooser
@@ -37,7 +38,7 @@ prior_subsidy_this_year: 0
 purchases:
   - {{platform: 智能装备中试共享平台, platform_recognized: true, used_on: {year}-03-01, service_fee: 100000}}
 """
-TODAY = datetime.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture
@@ -88,9 +89,9 @@ def test_without_its_date_an_application_is_decided_on_the_evaluation_date_and_t
     assert undated["version_date"] == {"date": TODAY.isoformat(), "source": "evaluation_date", "field": "submitted_on"}
     assert undated["policy"]["version"] == ("2023-revision" if TODAY.year >= 2023 else "2021-trial")
     assert (dated["policy"]["version"], dated["version_date"]["source"]) == ("2021-trial", "input")
-    text = run("eval", "no-date.yaml", "dated.yaml").stdout
-    assert f"版本依据 Version date: {TODAY} — 评估当日 the day of the evaluation；申请材料未给出 submitted_on" in text
-    assert "版本依据 Version date: 2022-05-01 — 申请材料的日期 the application's date (submitted_on)" in text
+    text = run("eval", "no-date.yaml", "dated.yaml", env={"WQPOLICY_LANG": "both"}).stdout  # the notices say so
+    assert f"版本依据：{TODAY}（评估当日；申请材料未给出 submitted_on）" in text
+    assert "版本依据：2022-05-01（申请材料的日期 submitted_on）" in text
     assert text.splitlines()[0] == (  # both versions were used: both files read
         "政策文件 Policy files: policies/wuqing-five-platforms/2023-revision.yaml "
         "policies/wuqing-five-platforms/2021-trial.yaml"

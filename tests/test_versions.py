@@ -149,7 +149,7 @@ def test_test_under_the_timeline_builds_each_version_once(tmp_path):
 def test_good_timeline_checks_clean():
     result = run("check", TIMELINE)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[1].startswith("0 个错误，0 个警告") and "· 0 errors, 0 warnings" in result.output
+    assert result.output.splitlines()[1].startswith("0 errors, 0 warnings")  # after the files line
 
 
 @pytest.mark.parametrize(
@@ -215,7 +215,7 @@ def test_one_corpus_of_cases_tests_the_base_and_the_revision_with_expectations_p
     )
     result = run("test", case, "--policy", BASE_REF)
     assert result.exit_code == 1
-    assert "       rule recognition.satisfaction: 应为 expected absent, 实际 got pass\n" in result.output
+    assert "       rule recognition.satisfaction: expected absent, got pass\n" in result.output
 
 
 def test_revision_resolves_with_exactly_the_named_parameter_changes(base, revision):
@@ -333,7 +333,7 @@ def test_show_marks_a_chain_relative_to_the_direct_base(timeline):
 
 
 def test_show_cli_text(revision):
-    result = run("show", REVISION)
+    result = run("show", REVISION, env={"WQPOLICY_LANG": "both"})
     assert result.exit_code == 0, result.output
     files, *lines = result.output.splitlines()  # the first line names the files read: the revision, then its base
     assert files.startswith("政策文件 Policy files: tests/fixtures/revision/2022-hypothetical.yaml ")
@@ -445,7 +445,7 @@ def test_suggest_gives_the_entry_that_makes_a_case_pass_under_a_revision(tmp_pat
     r = run("test", case, "--policy", REVISION, "--suggest")
     assert r.exit_code == 1
     lines = r.output.splitlines()
-    start = lines.index("       建议 suggested (check it by hand before adding it to the case):") + 1
+    start = lines.index("       suggested (check it by hand before adding it to the case):") + 1
     block = [line[9:] for line in lines[start:] if line.startswith("         ")]
     assert block[:4] == [
         "expect_by_version:",

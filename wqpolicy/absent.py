@@ -7,7 +7,8 @@ list positions, and each list of the document is viewed once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from .context import Context
 
@@ -30,7 +31,7 @@ class Missing:
 
     __slots__ = ("limit", "shown", "count", "_plain", "_single", "_other")
 
-    def __init__(self, shown: int = MISSING_SHOWN):
+    def __init__(self, shown: int = MISSING_SHOWN) -> None:
         self.limit = shown
         self.shown: list[str] = []
         self.count = 0
@@ -114,7 +115,7 @@ class NotingContext(Context):
 
     __slots__ = ("notes",)
 
-    def __init__(self, doc, cache: dict, notes: _Notes):
+    def __init__(self, doc: Any, cache: dict, notes: _Notes) -> None:
         super().__init__(doc, cache)
         self.notes = notes
 
@@ -126,7 +127,7 @@ class _Notes:
     """The absent paths asked for, added to a Missing as they come, the latest held back until the next (or the
     end) so that ``unread`` can take it back."""
 
-    def __init__(self, into: Missing):
+    def __init__(self, into: Missing) -> None:
         self.into = into
         self.pending: tuple | None = None  # the latest path noted, when it was not noted before
 
@@ -150,12 +151,12 @@ class _Noting(dict):
 
     __slots__ = ("_shape", "_positions", "_notes", "_viewed")
 
-    def __init__(self, data: dict, shape: str, positions: tuple, notes: _Notes):
+    def __init__(self, data: dict, shape: str, positions: tuple, notes: _Notes) -> None:
         super().__init__(data)
         self._shape, self._positions, self._notes = shape, positions, notes
         self._viewed: set | None = None
 
-    def get(self, key, default=None):
+    def get(self, key: Any, default: Any = None) -> Any:
         shape = f"{self._shape}.{key}" if self._shape else str(key)
         if not dict.__contains__(self, key):
             self._notes.note(shape, self._positions)
@@ -170,7 +171,7 @@ class _Noting(dict):
         return value
 
 
-def _noting(value, shape: str, positions: tuple, notes: _Notes):
+def _noting(value: Any, shape: str, positions: tuple, notes: _Notes) -> Any:
     if isinstance(value, dict):
         return _Noting(value, shape, positions, notes)
     if isinstance(value, list):
@@ -181,7 +182,7 @@ def _noting(value, shape: str, positions: tuple, notes: _Notes):
     return value
 
 
-def absent_reads(fns: list, doc: dict, cache: dict, into: Missing) -> None:
+def absent_reads(fns: list[Callable[[Context], Any]], doc: Any, cache: dict, into: Missing) -> None:
     """Add to ``into`` the paths of the fields the functions ``fn(ctx)`` ask for and ``doc`` lacks, first asked
     first, in one pass: a definition they share is computed once. ``cache`` is the evaluation's: its rule counts
     and outcome (which an output may read) are kept, its definitions computed again over the noting view."""

@@ -15,7 +15,7 @@ import dataclasses
 
 from .checker import reads
 from .errors import Diagnostic, Related
-from .model import PolicyVersion
+from .model import Definition, Expr, PolicyVersion
 from .overlay import DECISION_NAMED, WHAT
 from .yamlload import Marks
 
@@ -50,7 +50,7 @@ def blame_revision(
                 dataclasses.replace(
                     d,
                     hint=f"this line is inherited from {base} by {version}" + (f"; {d.hint}" if d.hint else ""),
-                    hint_zh=f"该行继承自 {base}" + (f"；{d.hint_zh}" if d.hint_zh else "") if d.hint_zh else None,
+                    hint_zh=f"该行由 {version} 继承自 {base}" + (f"；{d.hint_zh}" if d.hint_zh else ""),
                 )
             )
             continue
@@ -157,7 +157,7 @@ def _read_by(model: PolicyVersion, subject: str | None, decision: str | None) ->
     return out
 
 
-def _def_exprs(d) -> list:
+def _def_exprs(d: Definition | None) -> list[Expr | None]:
     if d is None:
         return []
     if d.each is None:

@@ -20,13 +20,13 @@ from .workspace import files_line, shown_file
 
 @dataclass(frozen=True)
 class CheckReport:
-    """What `wqpolicy check` found: ``errors`` and ``warnings`` (sorted), and how many policy ``versions`` it
-    checked. ``return_code`` is 1 when there is an error (warnings alone pass), else 0."""
+    """What `wqpolicy check` found: ``errors`` and ``warnings`` (sorted), how many policy ``versions`` it
+    checked, and their ``files``. ``return_code`` is 1 when there is an error (warnings alone pass), else 0."""
 
     errors: tuple[Diagnostic, ...]
     warnings: tuple[Diagnostic, ...]
     versions: int
-    files: tuple[str, ...] = ()  # the policy files checked
+    files: tuple[str, ...] = ()  # the policy files checked, sorted (a report in JUnit lists each)
     bundled: bool = False  # the files are the copy bundled with the package (no policy folder was found)
 
     @property
@@ -44,19 +44,22 @@ class CheckReport:
     def render_json(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
 
-    def render_text(self) -> str:
+    def render_text(self, lang: str = "both") -> str:
         """Every diagnostic with its source line, what the codes mean (when there are any), and the count line
-        (``1 个错误，0 个警告，检查了 1 个政策版本 · 1 error, 0 warnings (1 policy version checked)``)."""
+        (``1 个错误，0 个警告，检查了 1 个政策版本 · 1 error, 0 warnings (1 policy version checked)``), in ``lang``
+        (both, zh or en)."""
         found = list(self.errors) + list(self.warnings)
-        text = files_line(self.files, self.bundled) + render_diagnostics(found)
+        text = files_line(self.files, self.bundled, lang) + render_diagnostics(found, lang)
         if found:
-            text += "代码说明 What the codes mean:\n" + "\n".join(legend(found)) + "\n"
+            heading = {"zh": "代码说明：", "en": "What the codes mean:"}.get(lang, "代码说明 What the codes mean:")
+            text += heading + "\n" + "\n".join(legend(found, lang)) + "\n"
         errors, warnings = len(self.errors), len(self.warnings)
-        return text + (
-            f"{errors} 个错误，{warnings} 个警告，检查了 {self.versions} 个政策版本 · "
+        zh = f"{errors} 个错误，{warnings} 个警告，检查了 {self.versions} 个政策版本"
+        en = (
             f"{counted(errors, 'error')}, {counted(warnings, 'warning')} "
-            f"({counted(self.versions, 'policy version')} checked)\n"
+            f"({counted(self.versions, 'policy version')} checked)"
         )
+        return text + {"zh": zh, "en": en}.get(lang, f"{zh} · {en}") + "\n"
 
 
 def check_paths(paths: Sequence[PathLike] | None = None, home: Sequence[PathLike] | None = None) -> CheckReport:
@@ -92,8 +95,8 @@ def check_paths(paths: Sequence[PathLike] | None = None, home: Sequence[PathLike
         for r, found in held.items()
         if not found and not any(_under_path(d, r) for d in errors)
     ]
-    files = tuple(dict.fromkeys(str(pf.path) for found in held.values() for pf in found))
-    return CheckReport(tuple(errors), tuple(warnings), len(set(files)), files)
+    files = {pf.path for found in held.values() for pf in found}
+    return CheckReport(tuple(errors), tuple(warnings), len(files), tuple(sorted(map(str, files))))
 
 
 def _under_path(d: Diagnostic, root: Path) -> bool:

@@ -8,6 +8,8 @@ and collects every problem as a Diagnostic; nothing stops at the first.
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Iterable
+from decimal import Decimal
 
 from . import ast
 from . import types as T
@@ -15,10 +17,10 @@ from .confusables import confusion
 from .cost import MAX_COST, each_cost, node_cost, too_costly
 from .cost import words as cost_words
 from .display import decimal_text, excerpt
-from .errors import Diagnostic, Related, did_you_mean, typo_of
-from .functions import BUILTINS
+from .errors import Diagnostic, Related, meant, suggest, typo_of
+from .functions import BUILTINS, Builtin
 from .model import Decision, Definition, Expr, PolicyVersion
-from .parameter_values import number_hint
+from .parameter_values import number_hints
 from .source import Span
 from .syntax_errors import keyword_for
 from .values import is_number, is_whole
@@ -48,14 +50,14 @@ MAX_CHAIN = 48
 class Checker:
     """Types and names for one decision. ``types`` maps id(node) -> type once ``check`` has run."""
 
-    def __init__(self, policy: PolicyVersion, decision: Decision, input_type: T.Record):
+    def __init__(self, policy: PolicyVersion, decision: Decision, input_type: T.Record) -> None:
         self.policy = policy
         self.decision = decision
         self.input = input_type
         self.params = {n: T.of_value(p.value) for n, p in policy.parameters.items()}
         self.defs: dict[str, Definition] = {**policy.definitions, **decision.definitions}
-        self.types: dict[int, object] = {}
-        self.def_types: dict[str, object] = {}
+        self.types: dict[int, T.Type | None] = {}
+        self.def_types: dict[str, T.Type | None] = {}
         self.diagnostics: list[Diagnostic] = []
         self._in_progress: list[str] = []
         self._expr: Expr | None = None
@@ -67,31 +69,37 @@ class Checker:
         self._check_shadowing()
         for rule in self.decision.rules:
             self._subject = rule.id
-            self.expect(rule.condition, T.BOOL, "a rule's condition")
+            self.expect(rule.condition, T.BOOL, ("a rule's condition", "规则的条件"))
             self._check_cost(rule.condition)
         for step in self.decision.outcome:
             if step.when is not None:
                 self._subject = "outcome"
-                self.expect(step.when, T.BOOL, "an outcome's `when`", {"rules": RULE_COUNTS})
+                self.expect(step.when, T.BOOL, ("an outcome's `when`", "结论的 `when`"), {"rules": RULE_COUNTS})
                 self._check_cost(step.when)
         for out in self.decision.outputs.values():
             self._subject = out.name
             want = _OUTPUT_KINDS.get(out.kind)
             if out.kind == "list":
                 t = self.expr(out.expr, specials={"outcome": T.STRING})
-                if not isinstance(t, T.ListOf) and t != T.ANY:
+                if out.expr is not None and not isinstance(t, T.ListOf) and t != T.ANY:
                     self._error_at(
                         out.expr,
                         out.expr.node,
                         "WQ-TYPE",
                         f"output `{out.name}` is declared a list but its expression gives {t}",
+                        zh=f"输出 `{out.name}` 声明为列表，但其表达式得到的是{T.zh(t)}",
                     )
             elif want is not None:
-                self.expect(out.expr, want, f"output `{out.name}` ({out.kind})", {"outcome": T.STRING})
+                self.expect(
+                    out.expr,
+                    want,
+                    (f"output `{out.name}` ({out.kind})", f"输出 `{out.name}`（{out.kind}）"),
+                    {"outcome": T.STRING},
+                )
             self._check_cost(out.expr)
         if self.decision.version_date is not None:
             self._subject = "version_date"
-            self.expect(self.decision.version_date, T.DATE, "a decision's `version_date`")
+            self.expect(self.decision.version_date, T.DATE, ("a decision's `version_date`", "决定的 `version_date`"))
             self._check_cost(self.decision.version_date)
         self._subject = None
         return self.diagnostics
@@ -122,12 +130,13 @@ class Checker:
     def _check_shadowing(self) -> None:
         """A parameter or definition named like a field of the input, or like `outcome` or `rules`, would be read
         in its place, silently: `partner_cases: {value: 99}` would decide every application on 99."""
-        named = [("parameters", n) for n in self.policy.parameters]
+        named: list[tuple[str, ...]] = [("parameters", n) for n in self.policy.parameters]
         named += [("definitions", n) for n in self.policy.definitions]
         named += [("decisions", self.decision.name, "definitions", n) for n in self.decision.definitions]
         for path in named:
             name, what = path[-1], "parameter" if path[0] == "parameters" else "definition"
             related: tuple[Related, ...] = ()
+            what_zh = "参数" if what == "parameter" else "定义"
             if self.input.field(name) is not None:
                 # said once for a parameter or definition of the policy, whichever decisions' inputs have the
                 # field: each decision's input is a related place (policy._merged joins them)
@@ -137,9 +146,15 @@ class Checker:
                     if own
                     else "a field of a decision's input (each named as a related place)"
                 )
+                clash_zh = (
+                    f"决定 `{self.decision.name}` 申报材料中的一个字段"
+                    if own
+                    else "某个决定申报材料中的一个字段（各处见附注）"
+                )
                 related = () if own else self._input_named()
             elif name in ("outcome", "rules"):
                 clash = f"the decision's `{name}`, which outputs and outcome steps read"
+                clash_zh = f"决定的 `{name}`（输出和结论步骤会读取它）"
             else:
                 continue
             where = self.policy.marks.key_span(path) if self.policy.marks else None
@@ -152,6 +167,8 @@ class Checker:
                     subject=name,
                     decision=self.decision.name,
                     related=related,
+                    zh=f"{what_zh} `{name}` 与{clash_zh}同名：表达式会读取这个{what_zh}，而不是它",
+                    hint_zh="给它改一个名称",
                 )
             )
 
@@ -171,13 +188,20 @@ class Checker:
             else ()
         )
 
-    def expect(self, expr: Expr, want, what: str, specials: dict | None = None):
+    def expect(self, expr: Expr, want, what: tuple[str, str], specials: dict | None = None):
+        """The type of ``expr``, WQ-TYPE when it is not ``want``; ``what`` names the place (English, Chinese)."""
         t = self.expr(expr, specials=specials)
         if not T.fits(t, want):
-            self._error_at(expr, expr.node, "WQ-TYPE", f"{what} must be {want}, but this is {t}")
+            self._error_at(
+                expr,
+                expr.node,
+                "WQ-TYPE",
+                f"{what[0]} must be {want}, but this is {t}",
+                zh=f"{what[1]}应为{T.zh(want)}，但这里得到的是{T.zh(t)}",
+            )
         return t
 
-    def expr(self, expr: Expr | None, locals_: dict | None = None, specials: dict | None = None):
+    def expr(self, expr: Expr | None, locals_: dict | None = None, specials: dict | None = None) -> T.Type | None:
         if expr is None:  # it did not parse (reported already): of any type, so nothing else is blamed on it
             return T.ANY
         saved = self._expr
@@ -188,7 +212,7 @@ class Checker:
             self._expr = saved
 
     # -- definitions --------------------------------------------------------------------------------
-    def def_type(self, name: str, expr: Expr, node: ast.Node):
+    def def_type(self, name: str, expr: Expr | None, node: ast.Node) -> T.Type | None:
         if name in self.def_types:
             return self.def_types[name]
         if name in self._in_progress:
@@ -199,16 +223,20 @@ class Checker:
                 "WQ-CYCLE",
                 "definitions depend on each other in a circle: " + " → ".join(loop),
                 hint="a definition may not use itself, directly or through others",
+                zh="定义之间循环引用：" + " → ".join(loop),
+                hint_zh="定义不能直接或间接地引用自身",
             )
             return T.ANY
         if len(self._in_progress) >= MAX_CHAIN:
+            chain = f"{' → '.join(self._in_progress[:3])} → … → {name}"
             self._error_at(
                 expr,
                 node,
                 "WQ-CYCLE",
-                f"definitions are built on one another more than {MAX_CHAIN} "
-                f"deep: {' → '.join(self._in_progress[:3])} → … → {name}",
+                f"definitions are built on one another more than {MAX_CHAIN} deep: {chain}",
                 hint="an engine limit: compute the value in fewer steps",
+                zh=f"定义层层引用超过 {MAX_CHAIN} 层：{chain}",
+                hint_zh="这是引擎的限制：用更少的步骤算出这个值",
             )
             return T.ANY
         self._in_progress.append(name)
@@ -226,22 +254,34 @@ class Checker:
         self.def_types[name] = t
         return t
 
-    def _each_type(self, d: Definition):
+    def _each_type(self, d: Definition) -> T.Type | None:
         each = d.each
         assert each is not None
         source = self.expr(each.source)
         if not isinstance(source, T.ListOf) and source != T.ANY:
-            self._error_at(each.source, each.source.node, "WQ-TYPE", f"`each` needs a list, not {source}")
+            self._error_at(
+                each.source,
+                each.source.node,
+                "WQ-TYPE",
+                f"`each` needs a list, not {source}",
+                zh=f"`each` 需要列表，而不是{T.zh(source)}",
+            )
             source = T.ListOf(T.ANY)
         marks = self.policy.marks
         self._shadowed_loop_name(
-            (marks.span(self._def_path(d.name) + ("as",)) if marks else None) or each.source.span(0, 1), each.var, {}
+            (marks.span(self._def_path(d.name) + ("as",)) if marks else None) or _start_of(each.source), each.var, {}
         )
         local = {each.var: source.item if isinstance(source, T.ListOf) else T.ANY}
         if each.order_by is not None:
             t = self.expr(each.order_by, local)
             if t not in (T.NUMBER, T.DATE, T.STRING, T.ANY):
-                self._error_at(each.order_by, each.order_by.node, "WQ-TYPE", f"cannot order by {t} values")
+                self._error_at(
+                    each.order_by,
+                    each.order_by.node,
+                    "WQ-TYPE",
+                    f"cannot order by {t} values",
+                    zh=f"不能按{T.zh(t)}排序（可按数字、日期或文字排序）",
+                )
         for name, (start, _) in each.carry.items():
             local[name] = self.expr(start)
         fields = []
@@ -252,7 +292,13 @@ class Checker:
         for name, (_start, nxt) in each.carry.items():
             t = self.expr(nxt, local)
             if T.join(t, local[name]) is None:
-                self._error_at(nxt, nxt.node, "WQ-TYPE", f"carry `{name}` starts as {local[name]} but `next` gives {t}")
+                self._error_at(
+                    nxt,
+                    nxt.node,
+                    "WQ-TYPE",
+                    f"carry `{name}` starts as {local[name]} but `next` gives {t}",
+                    zh=f"累计值 `{name}` 起初是{T.zh(local[name])}，但 `next` 得到的是{T.zh(t)}",
+                )
         most = source.most if isinstance(source, T.ListOf) else T.MAX_LIST_ITEMS
         per_item = [
             e for e in [each.order_by, *each.fields.values(), *(n for _, n in each.carry.values())] if e is not None
@@ -268,7 +314,7 @@ class Checker:
                 Diagnostic(
                     "WQ-COST",
                     message,
-                    where or each.source.span(0, 1),
+                    where or _start_of(each.source),
                     hint,
                     subject=d.name,
                     decision=self.decision.name,
@@ -286,15 +332,15 @@ class Checker:
         )
 
     # -- nodes --------------------------------------------------------------------------------------
-    def _visit(self, n: ast.Node, local: dict, specials: dict):
+    def _visit(self, n: ast.Node, local: dict, specials: dict) -> T.Type | None:
         t = getattr(self, "_" + type(n).__name__)(n, local, specials)
         self.types[id(n)] = t
         return t
 
-    def _Literal(self, n, local, specials):
+    def _Literal(self, n: ast.Literal, local: dict, specials: dict) -> T.Type | None:
         return {"number": T.NUMBER, "string": T.STRING, "bool": T.BOOL, "date": T.DATE, "duration": T.DURATION}[n.kind]
 
-    def _Name(self, n, local, specials):
+    def _Name(self, n: ast.Name, local: dict, specials: dict) -> T.Type | None:
         name = n.name
         if name in local:
             return local[name]
@@ -325,17 +371,20 @@ class Checker:
         known = [*local, *self.defs, *self.params, *self.input.names(), *specials]
         keyword = keyword_for(name)
         close = typo_of(name, known)
+        numbered = number_hints(name)
         hint = (
-            f"write `{keyword}`: keywords are lower-case English"
+            (f"write `{keyword}`: keywords are lower-case English", f"请写 `{keyword}`：关键字用小写英文")
             if keyword
-            else (f"did you mean `{close}`?" if close else None)
-            or number_hint(name)
-            or f'if this is text, put it in quotes: "{name}"'
+            else (meant(close) if close else None)
+            or (numbered if numbered[0] is not None else None)
+            or (f'if this is text, put it in quotes: "{name}"', f'如果这是文字，请加上引号："{name}"')
         )
-        self._error_at(self._expr, n, "WQ-NAME", f"unknown name `{name}`", hint)
+        self._error_at(
+            self._expr, n, "WQ-NAME", f"unknown name `{name}`", hint[0], zh=f"未知的名称 `{name}`", hint_zh=hint[1]
+        )
         return T.ANY
 
-    def _Field(self, n, local, specials):
+    def _Field(self, n: ast.Field, local: dict, specials: dict) -> T.Type | None:
         subject = self._visit(n.subject, local, specials)
         if subject == T.ANY:
             return T.ANY
@@ -345,27 +394,37 @@ class Checker:
             t = subject.field(n.name)
             if t is None:
                 where = _dotted(n.subject) or "this record"
+                hint = suggest(n.name, subject.names())
                 self._error_at(
                     self._expr,
                     n,
                     "WQ-NAME",
                     f"`{where}` has no field `{n.name}`",
-                    did_you_mean(n.name, subject.names()),
+                    hint and hint[0],
                     offset=n.subject.end + 1,
+                    zh=f"`{_dotted(n.subject) or '这条记录'}` 没有字段 `{n.name}`",
+                    hint_zh=hint and hint[1],
                 )
                 return T.ANY
             return t
-        self._error_at(self._expr, n, "WQ-TYPE", f"{subject} has no fields (`.{n.name}`)", offset=n.subject.end)
+        self._error_at(
+            self._expr,
+            n,
+            "WQ-TYPE",
+            f"{subject} has no fields (`.{n.name}`)",
+            offset=n.subject.end,
+            zh=f"{T.zh(subject)}没有字段（`.{n.name}`）",
+        )
         return T.ANY
 
-    def _Index(self, n, local, specials):
+    def _Index(self, n: ast.Index, local: dict, specials: dict) -> T.Type | None:
         subject = self._visit(n.subject, local, specials)
         key = self._visit(n.key, local, specials)
         if isinstance(subject, T.MapOf):
-            self._want(n.key, key, T.STRING, "a mapping key")
+            self._want(n.key, key, T.STRING, ("a mapping key", "代码表的代码"))
             return subject.value
         if isinstance(subject, T.ListOf):
-            self._want(n.key, key, T.NUMBER, "a list position")
+            self._want(n.key, key, T.NUMBER, ("a list position", "列表的位置"))
             position = self._known_number(n.key, local)
             if position is not None and not is_whole(position):
                 self._error_at(
@@ -373,19 +432,26 @@ class Checker:
                     n.key,
                     "WQ-TYPE",
                     f"a list position must be a whole number, not {decimal_text(position)}",
+                    zh=f"列表的位置必须是整数，而不是 {decimal_text(position)}",
                 )
             return subject.item
         if isinstance(subject, T.Record):
-            self._want(n.key, key, T.STRING, "a field name")
+            self._want(n.key, key, T.STRING, ("a field name", "字段名"))
             joined = T.ANY
             for _, ft in subject.fields:
                 joined = T.join(joined, ft) or T.ANY
             return joined
         if subject != T.ANY:
-            self._error_at(self._expr, n, "WQ-TYPE", f"cannot look up `[…]` in {subject}")
+            self._error_at(
+                self._expr,
+                n,
+                "WQ-TYPE",
+                f"cannot look up `[…]` in {subject}",
+                zh=f"不能在{T.zh(subject)}中用 `[…]` 查找",
+            )
         return T.ANY
 
-    def _known_number(self, n, local):
+    def _known_number(self, n: ast.Node, local: dict) -> Decimal | int | None:
         """The value of ``n`` when it is known before any input: a number, negated or not, or a parameter."""
         if isinstance(n, ast.Unary) and n.op == "-":
             v = self._known_number(n.operand, local)
@@ -403,21 +469,21 @@ class Checker:
             return None
         return v if is_number(v) else None
 
-    def _Unary(self, n, local, specials):
+    def _Unary(self, n: ast.Unary, local: dict, specials: dict) -> T.Type | None:
         t = self._visit(n.operand, local, specials)
         if n.op == "not":
-            self._want(n.operand, t, T.BOOL, "the operand of `not`")
+            self._want(n.operand, t, T.BOOL, ("the operand of `not`", "`not` 所作用的值"))
             return T.BOOL
-        self._want(n.operand, t, T.NUMBER, "the operand of `-`")
+        self._want(n.operand, t, T.NUMBER, ("the operand of `-`", "负号 `-` 所作用的值"))
         return T.NUMBER
 
-    def _Binary(self, n, local, specials):
+    def _Binary(self, n: ast.Binary, local: dict, specials: dict) -> T.Type | None:
         a = self._visit(n.left, local, specials)
         b = self._visit(n.right, local, specials)
         op = n.op
         if op in ("and", "or"):
-            self._want(n.left, a, T.BOOL, f"the left side of `{op}`")
-            self._want(n.right, b, T.BOOL, f"the right side of `{op}`")
+            self._want(n.left, a, T.BOOL, (f"the left side of `{op}`", f"`{op}` 的左边"))
+            self._want(n.right, b, T.BOOL, (f"the right side of `{op}`", f"`{op}` 的右边"))
             return T.BOOL
         if op in ("in", "not in"):
             self._text_as_list(n.right, b, op)
@@ -425,20 +491,34 @@ class Checker:
                 self._never_held(n.left, a, n.right)
             if isinstance(b, T.ListOf):
                 if T.join(a, b.item) is None:
-                    self._error_at(self._expr, n, "WQ-TYPE", f"`{op}` looks for {a} in a {b}")
+                    self._error_at(
+                        self._expr,
+                        n,
+                        "WQ-TYPE",
+                        f"`{op}` looks for {a} in a {b}",
+                        zh=f"`{op}` 在{T.zh(b)}中查找{T.zh(a)}，永远找不到",
+                    )
             elif isinstance(b, (T.MapOf, T.Record)):
-                self._want(n.left, a, T.STRING, f"the left side of `{op}` (a key)")
+                self._want(n.left, a, T.STRING, (f"the left side of `{op}` (a key)", f"`{op}` 的左边（代码）"))
             elif b == T.STRING:
-                self._want(n.left, a, T.STRING, f"the left side of `{op}`")
+                self._want(n.left, a, T.STRING, (f"the left side of `{op}`", f"`{op}` 的左边"))
             elif b != T.ANY:
-                self._error_at(self._expr, n, "WQ-TYPE", f"the right side of `{op}` must be a list, not {b}")
+                self._error_at(
+                    self._expr,
+                    n,
+                    "WQ-TYPE",
+                    f"the right side of `{op}` must be a list, not {b}",
+                    zh=f"`{op}` 的右边应为列表，而不是{T.zh(b)}",
+                )
             return T.BOOL
         if op in ("==", "!="):
             if (isinstance(a, T.Codes) and isinstance(n.right, ast.Literal)) or (
                 isinstance(b, T.Codes) and isinstance(n.left, ast.Literal)
             ):
-                field, codes, other = (n.left, a, n.right) if isinstance(a, T.Codes) else (n.right, b, n.left)
-                self._never_held(field, codes, other)
+                if isinstance(a, T.Codes):
+                    self._never_held(n.left, a, n.right)
+                elif isinstance(b, T.Codes):
+                    self._never_held(n.right, b, n.left)
             if T.join(a, b) is None:
                 self._error_at(
                     self._expr,
@@ -446,13 +526,23 @@ class Checker:
                     "WQ-TYPE",
                     f"comparing {a} with {b} is always false",
                     hint="compare values of the same type",
+                    zh=f"{T.zh(a)}与{T.zh(b)}相比较，结果永远为假",
+                    hint_zh="只比较同一类型的值",
                 )
             return T.BOOL
         if op in ("<", "<=", ">", ">="):
             if T.join(a, b) is None or T.join(a, b) not in (T.NUMBER, T.DATE, T.STRING, T.ANY):
                 # `2021/1/1` is a division: a date written as people write it by hand
-                hint = "a date is written YYYY-MM-DD, e.g. 2021-01-01" if {a, b} == {T.DATE, T.NUMBER} else None
-                self._error_at(self._expr, n, "WQ-TYPE", f"cannot order {a} against {b} with `{op}`", hint)
+                dated = {a, b} == {T.DATE, T.NUMBER}
+                self._error_at(
+                    self._expr,
+                    n,
+                    "WQ-TYPE",
+                    f"cannot order {a} against {b} with `{op}`",
+                    "a date is written YYYY-MM-DD, e.g. 2021-01-01" if dated else None,
+                    zh=f"不能用 `{op}` 比较{T.zh(a)}和{T.zh(b)}的大小",
+                    hint_zh="日期写成 YYYY-MM-DD，例如 2021-01-01" if dated else None,
+                )
             return T.BOOL
         if op == "+" and (a, b) in ((T.DATE, T.DURATION), (T.DURATION, T.DATE)):
             return T.DATE
@@ -460,11 +550,11 @@ class Checker:
             return T.DATE
         if op == "+" and T.STRING in (a, b) and T.join(a, b) is not None:
             return T.STRING
-        self._want(n.left, a, T.NUMBER, f"the left side of `{op}`")
-        self._want(n.right, b, T.NUMBER, f"the right side of `{op}`")
+        self._want(n.left, a, T.NUMBER, (f"the left side of `{op}`", f"`{op}` 的左边"))
+        self._want(n.right, b, T.NUMBER, (f"the right side of `{op}`", f"`{op}` 的右边"))
         return T.NUMBER
 
-    def _never_held(self, field, codes: T.Codes, n) -> None:
+    def _never_held(self, field: ast.Node, codes: T.Codes, n: ast.Node) -> None:
         """A warning for each text in ``n`` (a literal, a list of them, or a list or mapping parameter) that
         ``field`` can never hold, its input schema listing the codes it may: a code misspelt in the policy, or one
         a revision added to a parameter but not to the schema, so that no input can ever match it."""
@@ -483,8 +573,13 @@ class Checker:
         # the decision is named by a related place, its `input:`, so that the same finding in a definition that
         # several decisions read is one finding (policy._merged), naming each
         allowed = f"its input schema allows only {', '.join(sorted(codes.values))}"
+        allowed_zh = f"输入格式只允许 {', '.join(sorted(codes.values))}"
         name = _dotted(field) or "the left side"
-        hint = "add the code to the field's `enum` in the input schema, or correct it here"
+        name_zh = _dotted(field) or "左边"
+        hint = (
+            "add the code to the field's `enum` in the input schema, or correct it here",
+            "把这个代码加入输入格式中该字段的 enum，或在此更正",
+        )
         assert self._expr is not None
         read_at = self._expr.span(n.pos, max(1, n.end - n.pos))
         related = self._input_named()
@@ -495,11 +590,13 @@ class Checker:
                     "WQ-TYPE",
                     f"this is {shown}, which `{name}` can never be: {allowed}",
                     read_at,
-                    did_you_mean(never[0], codes.values) or hint,
+                    (suggest(never[0], codes.values) or hint)[0],
                     "warning",
                     subject=self._subject,
                     decision=self.decision.name,
                     related=related,
+                    zh=f"这里是 {shown}，而 `{name_zh}` 不可能取这个值：{allowed_zh}",
+                    hint_zh=(suggest(never[0], codes.values) or hint)[1],
                 )
             )
             return
@@ -511,11 +608,14 @@ class Checker:
                     "WQ-TYPE",
                     f"`{excerpt(text)}` in `{n.name}` is never a value of `{name}` (read at {read_at}): {allowed}",
                     where,
-                    did_you_mean(text, codes.values) or hint,
+                    (suggest(text, codes.values) or hint)[0],
                     "warning",
                     subject=n.name,
                     decision=self.decision.name,
                     related=related,
+                    zh=f"`{n.name}` 中的 `{excerpt(text)}` 不可能是 `{name_zh}` 的取值"
+                    f"（读取于 {read_at}）：{allowed_zh}",
+                    hint_zh=(suggest(text, codes.values) or hint)[1],
                 )
             )
         if len(never) > _NAMED_CODES:  # the rest counted, after the last named: a list of 100,000 is not named
@@ -526,7 +626,7 @@ class Checker:
                     f"{len(never) - _NAMED_CODES:,} more items of `{n.name}` are never a value of `{name}` "
                     f"(read at {read_at}): {allowed}",
                     last,
-                    hint,
+                    hint[0],
                     "warning",
                     subject=n.name,
                     decision=self.decision.name,
@@ -558,7 +658,7 @@ class Checker:
             mark = marks.get(("parameters", parameter, "value", index)) if index is not None else None
         return mark.span(0, len(item)) if mark else None
 
-    def _text_as_list(self, n, t, op) -> None:
+    def _text_as_list(self, n: ast.Node, t: T.Type | None, op: str) -> None:
         """A parameter meant as a list but written as one text (`value: a, b`): `in` would look for a part of
         the text, and match `a` in `ab`. A parameter declared `type: string` is text on purpose."""
         if t != T.STRING or not isinstance(n, ast.Name) or n.name not in self.policy.parameters:
@@ -572,67 +672,95 @@ class Checker:
                 "WQ-TYPE",
                 f"`{n.name}` is one text, `{excerpt(p.value)}`, so `{op}` looks for a part of it, not for an item",
                 hint=f"write its value as a list, [{items}], or declare `type: string` if a part of the text is meant",
+                zh=f"`{n.name}` 是一段文字 `{excerpt(p.value)}`，所以 `{op}` 查找的是文字的一部分，而不是列表中的一项",
+                hint_zh=f"把取值写成列表 [{items}]；如果确实要查找文字的一部分，请声明 `type: string`",
             )
 
-    def _If(self, n, local, specials):
+    def _If(self, n: ast.If, local: dict, specials: dict) -> T.Type | None:
         c = self._visit(n.cond, local, specials)
-        self._want(n.cond, c, T.BOOL, "the condition of `if`")
+        self._want(n.cond, c, T.BOOL, ("the condition of `if`", "`if` 的条件"))
         a = self._visit(n.then, local, specials)
         b = self._visit(n.other, local, specials)
         t = T.join(a, b)
         if t is None:
             self._error_at(
-                self._expr, n.other, "WQ-TYPE", f"`then` gives {a} but `else` gives {b}", offset=ast.start(n.other)
+                self._expr,
+                n.other,
+                "WQ-TYPE",
+                f"`then` gives {a} but `else` gives {b}",
+                offset=ast.start(n.other),
+                zh=f"`then` 得到的是{T.zh(a)}，而 `else` 得到的是{T.zh(b)}",
+                hint_zh="两边应得到同一类型的值",
+                hint="both should give values of one type",
             )
             return T.ANY
         return t
 
-    def _ListExpr(self, n, local, specials):
-        item = T.ANY
+    def _ListExpr(self, n: ast.ListExpr, local: dict, specials: dict) -> T.Type | None:
+        item: T.Type = T.ANY
         for x in n.items:
             t = self._visit(x, local, specials)
             joined = T.join(item, t)
             if joined is None:
-                self._error_at(self._expr, x, "WQ-TYPE", f"a list mixes {item} and {t}")
+                self._error_at(
+                    self._expr, x, "WQ-TYPE", f"a list mixes {item} and {t}", zh=f"列表中混有{T.zh(item)}和{T.zh(t)}"
+                )
                 joined = T.ANY
             item = joined
         return T.ListOf(item, len(n.items))
 
-    def _Call(self, n, local, specials):
-        fn = self._builtin(n)
+    def _Call(self, n: ast.Call, local: dict, specials: dict) -> T.Type | None:
+        fn = self._builtin(n, n.func)
         args = [self._visit(a, local, specials) for a in n.args]
         if fn is None:
             return T.ANY
         if not fn.min_args <= len(args) <= fn.max_args:
             want = str(fn.min_args) if fn.min_args == fn.max_args else f"{fn.min_args} to {fn.max_args}"
+            want_zh = str(fn.min_args) if fn.min_args == fn.max_args else f"{fn.min_args} 到 {fn.max_args}"
             self._error_at(
                 self._expr,
                 n,
                 "WQ-ARITY",
                 f"`{fn.name}` takes {want} argument{'s' if want != '1' else ''}, not {len(args)}",
                 hint=fn.doc,
+                zh=f"`{fn.name}` 需要 {want_zh} 个参数，而这里给了 {len(args)} 个",
+                hint_zh=fn.doc_zh,
             )
             return T.ANY
         return self._result(fn, n, args)
 
-    def _Aggregate(self, n, local, specials):
+    def _Aggregate(self, n: ast.Aggregate, local: dict, specials: dict) -> T.Type | None:
         source = self._visit(n.source, local, specials)
         if not isinstance(source, T.ListOf) and source != T.ANY:
-            self._error_at(self._expr, n.source, "WQ-TYPE", f"`for … in` needs a list, not {source}")
+            self._error_at(
+                self._expr,
+                n.source,
+                "WQ-TYPE",
+                f"`for … in` needs a list, not {source}",
+                zh=f"`for … in` 需要列表，而不是{T.zh(source)}",
+            )
         self._shadowed_loop_name(self._loop_name_span(n), n.var, local)
         inner = dict(local)
         inner[n.var] = source.item if isinstance(source, T.ListOf) else T.ANY
         if n.cond is not None:
             c = self._visit(n.cond, inner, specials)
-            self._want(n.cond, c, T.BOOL, "the `if` filter")
+            self._want(n.cond, c, T.BOOL, ("the `if` filter", "`if` 筛选条件"))
         element = self._visit(n.element, inner, specials)
         if n.func is None:
             return T.ListOf(element, source.bound if isinstance(source, T.ListOf) else None)
-        fn = self._builtin(n)
+        fn = self._builtin(n, n.func)
         if fn is None:
             return T.ANY
         if not fn.collection:
-            self._error_at(self._expr, n, "WQ-ARITY", f"`{fn.name}` does not take a `for` form", hint=fn.doc)
+            self._error_at(
+                self._expr,
+                n,
+                "WQ-ARITY",
+                f"`{fn.name}` does not take a `for` form",
+                hint=fn.doc,
+                zh=f"`{fn.name}` 不能使用 `for` 写法",
+                hint_zh=fn.doc_zh,
+            )
             return T.ANY
         return self._result(fn, n, [T.ListOf(element)])
 
@@ -678,7 +806,7 @@ class Checker:
             )
         )
 
-    def _loop_name_span(self, n: ast.Aggregate) -> Span:
+    def _loop_name_span(self, n: ast.Aggregate) -> Span | None:
         """Where the item name of the loop ``n`` is written: after `for`, between its element and its list."""
         assert self._expr is not None
         text = self._expr.text
@@ -686,32 +814,51 @@ class Checker:
         at = n.element.end + found.start(1) if found else n.pos
         return self._expr.span(at, len(n.var) if found else 1)
 
-    def _builtin(self, n):
-        fn = BUILTINS.get(n.func)
+    def _builtin(self, n: ast.Node, func: str) -> Builtin | None:
+        fn = BUILTINS.get(func)
         if fn is None:
+            hint = suggest(n.func, BUILTINS)
             self._error_at(
                 self._expr,
                 n,
                 "WQ-NAME",
                 f"unknown function `{n.func}`",
-                did_you_mean(n.func, BUILTINS),
+                hint and hint[0],
                 length=len(n.func),
+                zh=f"未知的函数 `{n.func}`",
+                hint_zh=hint and hint[1],
             )
         return fn
 
-    def _result(self, fn, n, args):
+    def _result(self, fn: Builtin, n: ast.Node, args: list[T.Type | None]) -> T.Type | None:
         try:
             return fn.result(args)
         except TypeError as e:
-            self._error_at(self._expr, n, "WQ-TYPE", f"{fn.name}: {e}", hint=fn.doc, length=len(fn.name))
+            self._error_at(
+                self._expr,
+                n,
+                "WQ-TYPE",
+                f"{fn.name}: {e}",
+                hint=fn.doc,
+                length=len(fn.name),
+                zh=f"{fn.name}：{getattr(e, 'zh', None) or e}",
+                hint_zh=fn.doc_zh,
+            )
             return T.ANY
 
     # -- reporting ----------------------------------------------------------------------------------
-    def _want(self, node, actual, want, what):
+    def _want(self, node, actual, want, what: tuple[str, str]):
+        """WQ-TYPE when ``actual`` is not ``want``; ``what`` names the place (English, Chinese)."""
         if not T.fits(actual, want):
-            self._error_at(self._expr, node, "WQ-TYPE", f"{what} must be {want}, not {actual}")
+            self._error_at(
+                self._expr,
+                node,
+                "WQ-TYPE",
+                f"{what[0]} must be {want}, not {actual}",
+                zh=f"{what[1]}应为{T.zh(want)}，而不是{T.zh(actual)}",
+            )
 
-    def _error_at(self, expr: Expr, node, code, message, hint=None, offset=None, length=None, zh=None, hint_zh=None):
+    def _error_at(self, expr: Expr, node, code, message, hint=None, offset=None, length=None, *, zh=None, hint_zh=None):
         start = node.pos if offset is None else offset
         size = length if length is not None else max(1, node.end - start)
         self.diagnostics.append(
@@ -728,7 +875,12 @@ class Checker:
         )
 
 
-def _dotted(n) -> str | None:
+def _start_of(expr: Expr | None) -> Span | None:
+    """Where ``expr`` starts in its file (None for one that did not parse)."""
+    return expr.span(0, 1) if expr is not None else None
+
+
+def _dotted(n: ast.Node) -> str | None:
     if isinstance(n, ast.Name):
         return n.name
     if isinstance(n, ast.Field):
@@ -737,18 +889,19 @@ def _dotted(n) -> str | None:
     return None
 
 
-def reads(expr: Expr, local_names=()) -> list[tuple[str, ast.Node]]:
+def reads(expr: Expr, local_names: Iterable[str] = ()) -> list[tuple[str, ast.Node]]:
     """The names and paths an expression reads, as (source text, node), first seen first; loop variables
     excluded. A path is a name followed by `.field` and `[key]` steps: `industries[platform.industry].zh`."""
     out: dict[str, ast.Node] = {}
 
-    def visit(n, local):
+    def visit(n: ast.Node, local: frozenset[str]) -> None:
         root = _path_root(n)
         if root is not None:
             if root not in local:
                 # `items[i.n].flag` inside `for i in …` has no value of its own: what it reads is `items`
                 head = _free_of(n, local)
-                out.setdefault(expr.text[head.pos : head.end] if _has_index(head) else _dotted(head), head)
+                text = expr.text[head.pos : head.end]
+                out.setdefault(text if _has_index(head) else _dotted(head) or text, head)
             for sub in _index_keys(n):
                 visit(sub, local)
             return
@@ -773,7 +926,7 @@ def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tu
     seen = set() if seen is None else seen
     out: dict[tuple[str, str], None] = {}
 
-    def source_path(n) -> str | None:
+    def source_path(n: ast.Node) -> str | None:
         path = _dotted(n)
         if path is None:
             return None
@@ -783,7 +936,7 @@ def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tu
             return source_path(d.expr.node) if d.expr is not None and "." not in path else None
         return path if root not in checker.params and checker.input.field(root) is not None else None
 
-    def fields_of(var: str, path: str, nodes) -> None:
+    def fields_of(var: str, path: str, nodes: Iterable[ast.Node]) -> None:
         for node in nodes:
             for n in ast.walk(node):
                 if isinstance(n, ast.Field) and isinstance(n.subject, ast.Name) and n.subject.name == var:
@@ -797,16 +950,16 @@ def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tu
         for e in [d.expr] if d.expr is not None else []:
             out.update(dict.fromkeys(item_reads(checker, e, seen)))
         if d.each is not None:
-            e = d.each
+            each = d.each
             parts = [
                 x
-                for x in [e.order_by, *e.fields.values(), *(y for pair in e.carry.values() for y in pair)]
+                for x in [each.order_by, *each.fields.values(), *(y for pair in each.carry.values() for y in pair)]
                 if x is not None
             ]
-            path = source_path(e.source.node)
+            path = source_path(each.source.node) if each.source is not None else None
             if path is not None:
-                fields_of(e.var, path, [x.node for x in parts])
-            for x in [e.source, *parts]:
+                fields_of(each.var, path, [x.node for x in parts])
+            for x in [each.source, *parts]:
                 out.update(dict.fromkeys(item_reads(checker, x, seen)))
 
     for n in ast.walk(expr.node):
@@ -819,13 +972,13 @@ def item_reads(checker: Checker, expr: Expr, seen: set | None = None) -> list[tu
     return list(out)
 
 
-def _path_root(n) -> str | None:
+def _path_root(n: ast.Node) -> str | None:
     while isinstance(n, (ast.Field, ast.Index)):
         n = n.subject
     return n.name if isinstance(n, ast.Name) else None
 
 
-def _free_of(n, local):
+def _free_of(n: ast.Node, local: Container[str]) -> ast.Node:
     """The longest head of path ``n`` whose `[key]` steps use no loop variable of ``local``."""
     head, step = n, n
     while isinstance(step, (ast.Field, ast.Index)):
@@ -835,11 +988,11 @@ def _free_of(n, local):
     return head
 
 
-def _uses(n, names) -> bool:
+def _uses(n: ast.Node, names: Container[str]) -> bool:
     return (isinstance(n, ast.Name) and n.name in names) or any(_uses(c, names) for c in ast.children(n))
 
 
-def _has_index(n) -> bool:
+def _has_index(n: ast.Node) -> bool:
     while isinstance(n, (ast.Field, ast.Index)):
         if isinstance(n, ast.Index):
             return True
@@ -847,7 +1000,7 @@ def _has_index(n) -> bool:
     return False
 
 
-def _index_keys(n) -> list:
+def _index_keys(n: ast.Node) -> list:
     keys = []
     while isinstance(n, (ast.Field, ast.Index)):
         if isinstance(n, ast.Index):

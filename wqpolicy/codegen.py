@@ -23,16 +23,17 @@ import datetime
 import itertools
 import keyword
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 from . import ast
 from . import types as T
 from .checker import OUTCOME_COUNTS, Checker
-from .context import SKIPPED, Site
+from .context import SKIPPED, Context, Site
 from .display import display, excerpt
 from .functions import BUILTINS, round_step
-from .model import Definition, Expr
+from .model import Definition, Expr, parsed
 from .values import FAULTS, UNKNOWN, Duration, EvalFault, Year, is_whole, quantize
 from .words import ERROR, RuleOutcome
 
@@ -48,16 +49,19 @@ class RunResult(NamedTuple):
     """What a decision's runner computed for one document: ``outcomes`` (a RuleOutcome per rule, in order),
     ``rule_faults`` (Caught each, or None), ``outcome`` (the outcome word; ``error`` when a rule or a step
     faulted), ``outcome_fault`` (Caught for the step, or None), ``outputs`` (name -> value), ``output_faults``
-    (Caught each, or None) and ``values`` (per rule, the values it read, in the order of its reads; containers
-    copied, never the document's own)."""
+    (Caught each, or None), ``values`` (per rule, the values it read, in the order of its reads; containers
+    copied, never the document's own), ``unknown_rule`` (whether a rule came out unknown) and ``unknown_output``
+    (whether an output did): the inputs missing are looked for only then."""
 
-    outcomes: list
+    outcomes: tuple
     rule_faults: list | None
     outcome: str
     outcome_fault: Caught | None
     outputs: dict
     output_faults: list | None
     values: tuple
+    unknown_rule: bool
+    unknown_output: bool
 
 
 _MISS = object()
@@ -80,7 +84,7 @@ def _nesting(text: str) -> int:
     return deepest
 
 
-def _division_by_zero(pos):
+def _division_by_zero(pos: int) -> NoReturn:
     raise EvalFault(
         "division by zero",
         pos,
@@ -90,7 +94,7 @@ def _division_by_zero(pos):
     )
 
 
-def negative_payout(name: str, value):
+def negative_payout(name: str, value: Any) -> NoReturn:
     """Raise the fault of an amount of money ``value`` below zero, at ``name``."""
     shown = excerpt(display(value))
     raise EvalFault(
@@ -103,7 +107,7 @@ def negative_payout(name: str, value):
     )
 
 
-def _index(seq, key, pos):
+def _index(seq: Any, key: Any, pos: int) -> Any:
     if type(seq) is list:
         if not is_whole(key):  # never truncate: xs[0.5] is a mistake, not xs[0]
             shown = excerpt(display(key))
@@ -115,7 +119,7 @@ def _index(seq, key, pos):
     return seq.get(key, UNKNOWN)
 
 
-def _placed(pos, fn, *args):
+def _placed(pos: int, fn: Callable[..., Any], *args: Any) -> Any:
     """``fn(*args)``, a fault it raises placed at ``pos`` (the call) when it has no place of its own."""
     try:
         return fn(*args)
@@ -141,17 +145,27 @@ def _with_unpack(lines: list[str]) -> str:
 _DOC, _CACHE = re.compile(r"\bdoc\b"), re.compile(r"\bcache\b")
 
 
+def site_of(node: ast.Node, kind: str, where: Expr | None) -> Site:
+    """The Site that observing code reports for ``node`` (of kind ``and``, ``or``, ``if`` or ``compare``) of the
+    expression ``where``: so that a coverage tool can list every site of a policy, reached or not."""
+    start = ast.start(node)
+    span = where.span(start, max(1, node.end - start)) if where is not None else None
+    text = where.text[start : node.end] if where is not None else ""
+    return Site(kind, node.op if isinstance(node, ast.Binary) else kind, span, text)
+
+
 def _order_key(key):
     return (1, 0) if key is UNKNOWN else (0, key)
 
 
-def _seen(ctx, site, _, result, *operands):
+def _seen(ctx: Context, site: Site, _: object, result: Any, *operands: Any) -> Any:
     """Tell the context's recorder that evaluation passed ``site`` (observing code only)."""
-    ctx.recorder.observe(site, operands, result)
+    if ctx.recorder is not None:  # (observing code runs with one)
+        ctx.recorder.observe(site, operands, result)
     return result
 
 
-def own(value):
+def own(value: Any) -> Any:
     """``value`` with its lists and mappings copied (the leaves are immutable): so that what a record keeps is its
     own, never a part of the caller's document."""
     t = type(value)
@@ -162,6 +176,8 @@ def own(value):
     if t is tuple:
         return tuple(own(x) for x in value)
     if t is dict or isinstance(value, dict):
+        if _LEAVES.issuperset(map(type, value.values())):  # the usual item, a record of leaves: one copy, in C
+            return dict(value)
         return {k: own(x) for k, x in value.items()}
     return value
 
@@ -176,7 +192,7 @@ class CodeGen:
     """Generates and compiles the functions of one checked decision. ``observe``: every branch and comparison
     calls the context's recorder (see the module's docstring); such code is for a recorder only."""
 
-    def __init__(self, checker: Checker, observe: bool = False):
+    def __init__(self, checker: Checker, observe: bool = False) -> None:
         self.checker = checker
         self.types = checker.types
         self.observe = observe
@@ -210,7 +226,7 @@ class CodeGen:
         self.source: list[str] = []  # every function generated so far, for reading and profiling
 
     # -- public -------------------------------------------------------------------------------------
-    def function(self, node: ast.Node, expr: Expr | None = None):
+    def function(self, node: ast.Node, expr: Expr | None = None) -> Callable[[Context], Any]:
         """A compiled function ``f(ctx)`` for ``node`` (of ``expr``, which places observed sites)."""
         name = self.name_of(node, expr)
         self._flush()
@@ -225,22 +241,31 @@ class CodeGen:
         finally:
             self._where = saved
 
-    def compiled(self, name: str):
+    def compiled(self, name: str) -> Callable[..., Any]:
         """The function called ``name`` (compiling whatever is pending)."""
         if self._sources or self._pending:
             self._flush()
         return self.ns[name]
 
-    def constant(self, node: ast.Node):
+    def constant(self, node: ast.Node) -> Any:
         """The value of ``node`` when it names a parameter (the same for every document), else None."""
         return self.params[node.name] if isinstance(node, ast.Name) and self._is_constant(node, {}) else None
 
-    def definition(self, name: str):
+    def definition(self, name: str) -> Callable[[Context], Any]:
         fn = self._definition_name(name)
         self._flush()
         return self.ns[fn]
 
-    def runner(self, rules, steps, outputs, fallback: str, reads, lazy: str | None = None, money=frozenset()):
+    def runner(
+        self,
+        rules: list[tuple[Expr | None, bool]],
+        steps: list[tuple[Expr | None, str]],
+        outputs: list[tuple[str, Expr | None]],
+        fallback: str,
+        reads: list[list[tuple[str, ast.Node]]],
+        lazy: str | None = None,
+        money: frozenset[str] = frozenset(),
+    ) -> Callable[[Context], RunResult]:
         """One compiled function ``run(ctx)`` for a whole decision, for ``ctx.doc`` a dict; it returns a RunResult.
 
         ``rules``: (condition Expr, advisory?) each; ``steps``: (when Expr or None for `otherwise`, outcome word)
@@ -276,7 +301,7 @@ class CodeGen:
             }
             body += [
                 "try:",
-                f"    r_v = {self._top(expr)}",
+                f"    r_v = {self._top(parsed(expr))}",
                 "except FAULTS as r_e:",
                 f"    {o} = {words[RuleOutcome.ERROR]}",
                 *("    " + t for t in tally["error"]),
@@ -291,6 +316,7 @@ class CodeGen:
                 "    else:",
                 f"        {o} = {words[RuleOutcome.UNKNOWN]}",
                 *("        " + t for t in tally["unknown"]),
+                "        r_unknown = True",
             ]
         rules_dict = ", ".join(f"{c!r}: {count[c]}" for c in OUTCOME_COUNTS)
         body.append(f"r_rules = cache[{self._const('$rules')}] = {{{rules_dict}}}")
@@ -323,12 +349,13 @@ class CodeGen:
         ]
         scope["specials"]["outcome"] = "r_outcome"
         body.append("r_oerrors = None")
-        values = []
+        values, output_vars = [], []
         for i, (name, expr) in enumerate(outputs):
             v = self._new("p_")
+            output_vars.append(v)
             values.append(f"{self._const(name)}: {v}")
-            text = self._top(expr)
-            if self.types.get(id(expr.node)) not in _LEAF_TYPES:
+            text = self._top(parsed(expr))
+            if self.types.get(id(parsed(expr).node)) not in _LEAF_TYPES:
                 text = f"_own({text})"
             body += [
                 "try:",
@@ -346,9 +373,10 @@ class CodeGen:
                 f"    r_oerrors = (r_oerrors or []) + [Caught({i}, r_e)]",
             ]
         body += self._reads(reads)
+        outputs_unknown = " or ".join(f"{v} is U or {v} is None" for v in output_vars) or "False"
         body.append(
-            f"return RunResult([{', '.join(names)}], r_faults, r_outcome, r_ofault, "
-            f"{{{', '.join(values)}}}, r_oerrors, r_values)"
+            f"return RunResult(({''.join(n + ', ' for n in names)}), r_faults, r_outcome, r_ofault, "
+            f"{{{', '.join(values)}}}, r_oerrors, r_values, r_unknown, {outputs_unknown})"
         )
         self._scope = saved
         head = ["doc = ctx.doc", "cache = ctx.cache"]
@@ -357,7 +385,7 @@ class CodeGen:
         if fields:  # a field of a record that is no record: the runner that reads where it is used says so
             head += ["try:", *("    " + f for f in fields), "except FAULTS:", f"    return {lazy}(ctx)"]
         head += [f"{var} = MISS" for var in scope["defs"].values()]
-        head += [f"{c} = 0" for c in count.values()] + ["r_faults = None"]
+        head += [f"{c} = 0" for c in count.values()] + ["r_faults = None", "r_unknown = False"]
         fn = self._new("run")
         self._sources.append(f"def {fn}(ctx):\n" + "".join(f"    {line}\n" for line in head + body))
         self._flush()
@@ -371,7 +399,7 @@ class CodeGen:
         finally:
             self._where = saved
 
-    def _reads(self, reads) -> list[str]:
+    def _reads(self, reads: list[list[tuple[str, ast.Node]]]) -> list[str]:
         """Lines setting ``r_values``: per rule, a tuple of the values it read. A path read by several rules is
         read once; one that faults reads as unknown (the rule itself reports the fault); a parameter is its own
         constant; a value that is not a leaf is copied."""
@@ -395,7 +423,7 @@ class CodeGen:
         lines.append(f"r_values = ({''.join(t + ', ' for t in tuples)})")
         return lines
 
-    def _in_parameter(self, node) -> bool:
+    def _in_parameter(self, node: ast.Node) -> bool:
         """Whether ``node`` reads a part of a parameter (`industries[platform.industry].subsectors`): the policy's
         own value, the same in every record, not the document's."""
         while isinstance(node, (ast.Field, ast.Index)):
@@ -406,7 +434,7 @@ class CodeGen:
     def _new(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids)}"
 
-    def _function_for(self, node, local: dict) -> str:
+    def _function_for(self, node: ast.Node, local: dict) -> str:
         fn = self._new("f")
         params = ", ".join(["ctx", *local.values()])
         scope, self._scope = self._scope, None  # a function of its own sees no runner's locals
@@ -455,7 +483,7 @@ class CodeGen:
         )
         return fn
 
-    def _const(self, value) -> str:
+    def _const(self, value: Any) -> str:
         if isinstance(value, bool) or value is None:
             return repr(value)
         key = (type(value), value) if not isinstance(value, (list, dict)) else id(value)
@@ -475,7 +503,7 @@ class CodeGen:
         return self._consts[key]
 
     # -- expressions --------------------------------------------------------------------------------
-    def _expr(self, n, local: dict, depth: int) -> str:
+    def _expr(self, n: ast.Node, local: dict, depth: int) -> str:
         if depth > _SPLIT_DEPTH and not isinstance(n, (ast.Literal, ast.Name)):
             fn = self._function_for(n, local)
             return f"{fn}({', '.join(['ctx', *local.values()])})"
@@ -484,18 +512,19 @@ class CodeGen:
     def _tmp(self) -> str:
         return self._new("_t")
 
-    def _Literal(self, n, local, depth):
+    def _Literal(self, n: ast.Literal, local: dict[str, str], depth: int) -> str:
         return self._const(n.value)
 
-    def _Name(self, n, local, depth):
+    def _Name(self, n: ast.Name, local: dict[str, str], depth: int) -> str:
         name = n.name
         if name in local:
             return local[name]
         scope = self._scope
         if name in self.defs:
             d = self.defs[name]
-            if d.each is None and isinstance(d.expr.node, ast.Name) and self._is_input_or_parameter(d.expr.node.name):
-                return self._Name(d.expr.node, {}, depth)  # another name for an input or parameter: read it
+            alias = d.expr.node if d.each is None and d.expr is not None else None
+            if isinstance(alias, ast.Name) and self._is_input_or_parameter(alias.name):
+                return self._Name(alias, {}, depth)  # another name for an input or parameter: read it
             fn, key = self._definition_name(name), self._const(name)
             if scope is not None:  # the runner holds each definition in a local once it has its value
                 var = scope["defs"].setdefault(name, self._new("y_"))
@@ -540,7 +569,7 @@ class CodeGen:
                     bodies[name] = text
         return bodies[name]
 
-    def _places_faults(self, n) -> bool:
+    def _places_faults(self, n: ast.Node) -> bool:
         """Whether evaluating ``n`` itself may raise an EvalFault (division, a list position, date arithmetic,
         round with a computed place count, date()); what the definitions it names raise is theirs to place."""
         if isinstance(n, ast.Binary):
@@ -561,7 +590,7 @@ class CodeGen:
             return True
         return any(self._places_faults(c) for c in ast.children(n))
 
-    def _Field(self, n, local, depth):
+    def _Field(self, n: ast.Field, local: dict[str, str], depth: int) -> str:
         scope = self._scope
         if (
             scope is not None
@@ -578,7 +607,7 @@ class CodeGen:
         # UNKNOWN.get(...) is UNKNOWN, so a chain of .get needs no test between its steps.
         read = f"{self._expr(n.subject, local, depth)}.get({self._const(n.name)}, U)"
         path = self._input_path(n, local) if scope is not None and scope["eager"] else None
-        if path is None:
+        if path is None or scope is None:
             return read
         # A runner reads each field of an input once, at its start, into a local: the rules that read it and the
         # values read at the end take it from there (a field's prefix is registered, and so read, first).
@@ -586,7 +615,7 @@ class CodeGen:
             scope["fields"][path] = (self._new("g_"), read)
         return scope["fields"][path][0]
 
-    def _input_path(self, n, local) -> str | None:
+    def _input_path(self, n: ast.Node, local: dict) -> str | None:
         """`a.b.c` for a chain of fields of the input `a`, else None."""
         names = []
         while isinstance(n, ast.Field):
@@ -602,19 +631,19 @@ class CodeGen:
             return None
         return ".".join([n.name, *reversed(names)])
 
-    def _Index(self, n, local, depth):
+    def _Index(self, n: ast.Index, local: dict[str, str], depth: int) -> str:
         key, b = self._expr(n.key, local, depth), self._tmp()
         if self._is_constant(n.subject, local) and type(self._value(n.subject)) is dict:
             return f"(U if ({b} := {key}) is U else {self._const(self._value(n.subject))}.get({b}, U))"
         subject, a = self._expr(n.subject, local, depth), self._tmp()
         return f"(U if ({a} := {subject}) is U or ({b} := {key}) is U else _index({a}, {b}, {ast.start(n.key)}))"
 
-    def _Unary(self, n, local, depth):
+    def _Unary(self, n: ast.Unary, local: dict[str, str], depth: int) -> str:
         operand, t = self._expr(n.operand, local, depth), self._tmp()
         op = "not " if n.op == "not" else "-"
         return f"(U if ({t} := {operand}) is U else {op}{t})"
 
-    def _Binary(self, n, local, depth):
+    def _Binary(self, n: ast.Binary, local: dict[str, str], depth: int) -> str:
         op = n.op
         left, right = self._expr(n.left, local, depth), self._expr(n.right, local, depth)
         a, b = self._tmp(), self._tmp()
@@ -664,16 +693,21 @@ class CodeGen:
         result = self._operation(op, a, b, ta, tb, n.pos)
         return f"(U if ({a} := {left}) is U or ({b} := {right}) is U else {result})"
 
-    def _is_constant(self, n, local) -> bool:
+    def _is_constant(self, n: ast.Node, local: dict) -> bool:
         if isinstance(n, ast.Literal):
             return True
         return isinstance(n, ast.Name) and n.name not in local and n.name not in self.defs and n.name in self.params
 
-    def _value(self, n):
+    def _value(self, n: ast.Node) -> Any:
         """The value of a node ``_is_constant`` accepts."""
-        return n.value if isinstance(n, ast.Literal) else self.params[n.name]
+        if isinstance(n, ast.Literal):
+            return n.value
+        assert isinstance(n, ast.Name)
+        return self.params[n.name]
 
-    def _operation(self, op, a, b, ta, tb, pos, divisor=None) -> str:
+    def _operation(
+        self, op: str, a: str, b: str, ta: T.Type | None, tb: T.Type | None, pos: int, divisor: Any = None
+    ) -> str:
         if op == "+" and (ta, tb) == (T.DATE, T.DURATION):
             return f"{b}.add_to({a}, 1, {pos})"
         if op == "+" and (ta, tb) == (T.DURATION, T.DATE):
@@ -687,34 +721,30 @@ class CodeGen:
             return f"(_division_by_zero({pos}) if not {b} else {quotient})"
         return f"{a} {op} {b}"
 
-    def _If(self, n, local, depth):
+    def _If(self, n: ast.If, local: dict[str, str], depth: int) -> str:
         cond = self._expr(n.cond, local, depth)
         then, other = self._expr(n.then, local, depth), self._expr(n.other, local, depth)
         c = self._tmp()
         plain = f"({then} if ({c} := {cond}) is True else ({other} if {c} is False else U))"
         return f"_seen(ctx, {self._site(n, 'if')}, None, {plain}, {c})" if self.observe else plain
 
-    def _observed(self, n, kind: str, a: str, b: str, plain: str) -> str:
+    def _observed(self, n: ast.Node, kind: str, a: str, b: str, plain: str) -> str:
         """``plain``, the text of a binary node whose operands it holds in ``a`` and ``b``; when observing, in a
         call that hands the recorder both (``b`` SKIPPED when ``plain`` did not evaluate it)."""
         if not self.observe:
             return plain
         return f"_seen(ctx, {self._site(n, kind)}, ({b} := SKIPPED), {plain}, {a}, {b})"
 
-    def _site(self, n, kind: str) -> str:
+    def _site(self, n: ast.Node, kind: str) -> str:
         """A constant Site for node ``n`` of the expression being generated."""
-        start, where = ast.start(n), self._where
-        span = where.span(start, max(1, n.end - start)) if where is not None else None
-        text = where.text[start : n.end] if where is not None else ""
-        site = Site(kind, n.op if isinstance(n, ast.Binary) else kind, span, text)
         name = self._new("s")
-        self.ns[name] = site
+        self.ns[name] = site_of(n, kind, self._where)
         return name
 
-    def _ListExpr(self, n, local, depth):
+    def _ListExpr(self, n: ast.ListExpr, local: dict[str, str], depth: int) -> str:
         return "[" + ", ".join(self._expr(x, local, depth) for x in n.items) + "]"
 
-    def _Call(self, n, local, depth):
+    def _Call(self, n: ast.Call, local: dict[str, str], depth: int) -> str:
         fn = BUILTINS[n.func]
         impl = self._const(fn.impl)
         args = [self._expr(a, local, depth) for a in n.args]
@@ -730,9 +760,9 @@ class CodeGen:
             temps = [a if k else self._tmp() for a, k in zip(args, known)]
             if n.func in ("min", "max") and len(args) > 1:
                 impl = self._const(min if n.func == "min" else max)  # what the builtin does once all are known
-            elif n.func == "round" and known[1] and self._round_step(n.args[1]) is not None:
+            elif n.func == "round" and known[1] and (places := self._round_step(n.args[1])) is not None:
                 # round(x, 2) is quantize(x, 0.01, half-up) once the places are known to be valid
-                step, half_up = self._exact_const(self._round_step(n.args[1])), self._const(ROUND_HALF_UP)
+                step, half_up = self._exact_const(places), self._const(ROUND_HALF_UP)
                 impl = f"_quantize({temps[0]}, {step}, {half_up})"
                 return f"(U if ({temps[0]} := {args[0]}) is U else {impl})" if not known[0] else impl
             call = f"{impl}({', '.join(temps)})"
@@ -742,11 +772,11 @@ class CodeGen:
             return f"(U if {test} else {call})" if test else call
         return f"{impl}({', '.join(args)})"
 
-    def _round_step(self, places_node):
+    def _round_step(self, places_node: ast.Node) -> Decimal | None:
         """The step ``round(x, places)`` rounds to, for a known, valid ``places`` (else None: let it fault)."""
         return round_step(self._value(places_node))
 
-    def _Aggregate(self, n, local, depth):
+    def _Aggregate(self, n: ast.Aggregate, local: dict[str, str], depth: int) -> str:
         fn = self._new("a")
         var = self._new("v_")
         inner = {**local, n.var: var}
@@ -779,7 +809,7 @@ class CodeGen:
                 "            continue",
             ]
         self._scope = scope
-        if strict:
+        if strict and builtin is not None:
             x = self._tmp()
             lines += [
                 f"        {x} = {element}",
@@ -816,7 +846,7 @@ class CodeGen:
         lines = [
             f"def {fn}(ctx):",
             "    <unpack>",
-            f"    items = {self._part(each.source, {})}",
+            f"    items = {self._part(parsed(each.source), {})}",
             "    if items is U:",
             "        return U",
             "    order = list(range(len(items)))",

@@ -54,7 +54,7 @@ class Context:
 
     __slots__ = ("doc", "cache", "recorder")
 
-    def __init__(self, doc: Any, cache: dict | None = None, recorder: Recorder | None = None):
+    def __init__(self, doc: Any, cache: dict | None = None, recorder: Recorder | None = None) -> None:
         self.doc = doc
         self.cache = {} if cache is None else cache
         self.recorder = recorder

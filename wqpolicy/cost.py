@@ -26,7 +26,7 @@ def node_cost(n: ast.Node, types: dict) -> int:
 
 
 class _Costs:
-    def __init__(self, types: dict):
+    def __init__(self, types: dict) -> None:
         self.types = types
         self.memo: dict[int, int] = {}
 

@@ -28,6 +28,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,16 @@ CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
     BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
 """
 
+# What a policy version held, item by item, kept once per content hash: so that a receipt whose policy has changed
+# since can say which items changed. Not part of the chain (the chain holds the content hash itself).
+_POLICIES = """
+CREATE TABLE IF NOT EXISTS policies (sha256 TEXT PRIMARY KEY, content TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS policies_no_update BEFORE UPDATE ON policies
+    BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS policies_no_delete BEFORE DELETE ON policies
+    BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+"""
+
 # The fields an entry's hash covers, in this order (with the previous hash).
 _HASHED = (
     "seq",
@@ -82,14 +93,54 @@ _HASHED = (
 class LogError(Exception):
     """The file is not a decision log, or cannot be opened or written; ``zh`` and ``en`` say why."""
 
-    def __init__(self, zh: str, en: str):
+    def __init__(self, zh: str, en: str) -> None:
         super().__init__(f"{zh} / {en}")
         self.zh, self.en = zh, en
 
 
 def canonical(value: Any) -> str:
-    """The one JSON text of ``value`` that hashes are taken over: keys sorted, no spaces, UTF-8 as it is."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """The one JSON text of ``value`` that hashes are taken over: keys sorted, no spaces, UTF-8 as it is. A Decimal
+    (an input document's exact number) is written as the JSON number it is, digit for digit, never through float.
+
+    >>> canonical({"b": Decimal("0.10"), "a": [1, "x"]})
+    '{"a":[1,"x"],"b":0.10}'
+    """
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    except TypeError:  # exact numbers: written by hand below (rare outside input documents)
+        return "".join(_exact_json(value))
+
+
+def _exact_json(value: Any) -> Iterator[str]:
+    """The canonical JSON text of ``value``, in pieces, with Decimals as numbers (an explicit stack: no recursion)."""
+    stack: list[Any] = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, _Raw):
+            yield v.text
+        elif isinstance(v, Decimal):
+            if not v.is_finite():
+                raise ValueError(f"{v} is not a JSON number")
+            yield str(v)
+        elif isinstance(v, dict):
+            parts: list[Any] = [_Raw("{")]
+            for i, k in enumerate(sorted(v)):
+                parts += [_Raw(("," if i else "") + json.dumps(str(k), ensure_ascii=False) + ":"), v[k]]
+            stack += reversed([*parts, _Raw("}")])
+        elif isinstance(v, (list, tuple)):
+            parts = [_Raw("[")]
+            for i, item in enumerate(v):
+                parts += [_Raw(","), item] if i else [item]
+            stack += reversed([*parts, _Raw("]")])
+        else:
+            yield json.dumps(v, ensure_ascii=False)
+
+
+class _Raw:
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
 
 
 def sha256_text(text: str) -> str:
@@ -156,7 +207,7 @@ class DecisionLog:
     """An open decision log file (created when missing). Thread-safe per instance only through one connection per
     thread: make one ``DecisionLog`` per thread or process."""
 
-    def __init__(self, path: str | Path, *, create: bool = True):
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
         if not create and not self.path.is_file():
             raise LogError(f"找不到决定日志 {self.path}", f"no decision log at {self.path}")
@@ -178,6 +229,8 @@ class DecisionLog:
                     raise LogError(f"{self.path} 不是决定日志", f"{self.path} is not a decision log")
                 self._db.executescript(_SCHEMA)
                 self._db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
+            if "policies" not in names:
+                self._db.executescript(_POLICIES)  # a log made before the table: added, nothing else changes
             row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
             if row is None or row[0] != FORMAT:
                 raise LogError(f"{self.path} 的格式不是 {FORMAT}", f"{self.path} is not in the format {FORMAT}")
@@ -271,7 +324,22 @@ class DecisionLog:
                 f"无法写入决定日志 {self.path}：{e}", f"cannot write the decision log {self.path}: {e}"
             ) from None
 
+    def remember_policy(self, sha256: str, content: dict) -> None:
+        """Keep what the policy version of content hash ``sha256`` held (once: the first copy stays), so that a
+        receipt made under it can later name the items that changed (see ``policy_content``)."""
+        try:
+            self._db.execute("INSERT OR IGNORE INTO policies VALUES (?, ?)", (sha256, canonical(content)))
+        except sqlite3.DatabaseError as e:
+            raise LogError(
+                f"无法写入决定日志 {self.path}：{e}", f"cannot write the decision log {self.path}: {e}"
+            ) from None
+
     # -- reading ------------------------------------------------------------------------------------------
+    def policy_content(self, sha256: str) -> dict | None:
+        """What ``remember_policy`` kept for the content hash ``sha256``, or None."""
+        row = self._db.execute("SELECT content FROM policies WHERE sha256 = ?", (sha256,)).fetchone()
+        return json.loads(row[0]) if row else None
+
     def get(self, receipt: str) -> Entry | None:
         """The entry of ``receipt``, or None."""
         row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE receipt = ?", (receipt,)).fetchone()

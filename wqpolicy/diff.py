@@ -14,7 +14,7 @@ from typing import Any
 
 from .display import decimal_text, display
 from .impact import Impact
-from .model import Text
+from .model import Decision, Definition, Expr, Output, PolicyVersion, Rule, Text, parsed
 from .values import Duration
 
 
@@ -51,7 +51,7 @@ class Diff:
     impact: Impact | None = None
 
 
-def policy_changes(old, new) -> list[Change]:
+def policy_changes(old: PolicyVersion, new: PolicyVersion) -> list[Change]:
     """Every change from ``old`` to ``new`` (two PolicyVersion models), in a fixed order: parameters,
     definitions, decisions (rules, outputs, definitions, outcome), clause map, metadata; names sorted."""
     out = []
@@ -74,13 +74,14 @@ def policy_changes(old, new) -> list[Change]:
     return out
 
 
-def _parameters(old, new) -> list[Change]:
+def _parameters(old: PolicyVersion, new: PolicyVersion) -> list[Change]:
     out, removed, added = [], [], []
     for name in sorted(set(old.parameters) | set(new.parameters)):
         a, b = old.parameters.get(name), new.parameters.get(name)
         path = f"parameters.{name}"
         if a is None or b is None:
             p = a or b
+            assert p is not None  # the name is in one of the two
             how = "removed" if b is None else "added"
             word = f"removed (was {display(p.value, p.kind)})" if b is None else f"added: {display(p.value, p.kind)}"
             out.append(
@@ -134,7 +135,9 @@ def _parameters(old, new) -> list[Change]:
     return _moves(out, removed, added, new)
 
 
-def _collection(path, head, clause, a, b, new, old) -> list[tuple[Change, Any]]:
+def _collection(
+    path: str, head: str, clause: str | None, a: Any, b: Any, new: PolicyVersion, old: PolicyVersion
+) -> list[tuple[Change, Any]]:
     """(change, item key) for each item-level change of a list or mapping parameter."""
     out = []
     if isinstance(a, dict):
@@ -208,7 +211,7 @@ def _collection(path, head, clause, a, b, new, old) -> list[tuple[Change, Any]]:
     return out
 
 
-def _moves(changes, removed, added, new) -> list[Change]:
+def _moves(changes: list[Change], removed: list, added: list, new: PolicyVersion) -> list[Change]:
     """An item removed from one collection and added to another in the same diff becomes one ``item.moved``
     (before: the collection it left, after: the one it joined), in the place of the removal."""
     taken = set()
@@ -232,13 +235,14 @@ def _moves(changes, removed, added, new) -> list[Change]:
     return changes
 
 
-def _definitions(a: dict, b: dict, path: str, owner: str) -> list[Change]:
+def _definitions(a: dict[str, Definition], b: dict[str, Definition], path: str, owner: str) -> list[Change]:
     out = []
     for name in sorted(set(a) | set(b)):
         x, y = a.get(name), b.get(name)
         shown = f"{owner}.{name}" if owner else name
         if x is None or y is None:
             d = x or y
+            assert d is not None  # the name is in one of the two
             how = "removed" if y is None else "added"
             text = _def_text(d)
             out.append(
@@ -267,19 +271,25 @@ def _definitions(a: dict, b: dict, path: str, owner: str) -> list[Change]:
     return out
 
 
-def _def_text(d) -> str:
+def _expr_text(expr: Expr | None) -> str:
+    """An expression's text, its whitespace made one space (a version compared has no expression that did not
+    parse: it loaded)."""
+    return _norm(parsed(expr).text)
+
+
+def _def_text(d: Definition) -> str:
     if d.each is None:
-        return _norm(d.expr.text if d.expr else "")
+        return _norm(d.expr.text if d.expr else "")  # (no expression: an error reported already)
     e = d.each
-    parts = [f"each {_norm(e.source.text)} as {e.var}"]
+    parts = [f"each {_expr_text(e.source)} as {e.var}"]
     if e.order_by is not None:
-        parts.append(f"order by {_norm(e.order_by.text)}")
+        parts.append(f"order by {_expr_text(e.order_by)}")
     parts += [f"carry {n} = {_norm(s.text)} then {_norm(x.text)}" for n, (s, x) in e.carry.items()]
     parts += [f"{n} = {_norm(x.text)}" for n, x in e.fields.items()]
     return "; ".join(parts)
 
 
-def _own_rules(model) -> dict:
+def _own_rules(model: PolicyVersion) -> dict[str, tuple[str, Rule]]:
     """rule id -> (decision, Rule) for the rules each decision states itself (not via rules_from)."""
     out = {}
     for dname, decision in model.decisions.items():
@@ -290,7 +300,7 @@ def _own_rules(model) -> dict:
     return out
 
 
-def _decisions(old, new) -> list[Change]:
+def _decisions(old: PolicyVersion, new: PolicyVersion) -> list[Change]:
     out = []
     for dname in sorted(set(old.decisions) | set(new.decisions)):
         a, b = old.decisions.get(dname), new.decisions.get(dname)
@@ -370,12 +380,14 @@ def _decisions(old, new) -> list[Change]:
     return out
 
 
-def _rules(old, new) -> list[Change]:
+def _rules(old: PolicyVersion, new: PolicyVersion) -> list[Change]:
     out = []
     a_rules, b_rules = _own_rules(old), _own_rules(new)
     for rid in sorted(set(a_rules) | set(b_rules)):
         a, b = a_rules.get(rid), b_rules.get(rid)
-        dname, rule = b or a
+        found = b or a
+        assert found is not None  # the id is in one of the two
+        dname, rule = found
         path = f"decisions.{dname}.rules.{rid}"
         if a is None:
             sev = "" if rule.severity == "require" else f", {rule.severity}"
@@ -385,8 +397,8 @@ def _rules(old, new) -> list[Change]:
                     path,
                     rule.clause,
                     None,
-                    _norm(rule.condition.text),
-                    f"rule {rid} added (clause {rule.clause}{sev}): {_norm(rule.condition.text)}",
+                    _expr_text(rule.condition),
+                    f"rule {rid} added (clause {rule.clause}{sev}): {_expr_text(rule.condition)}",
                     rule.label,
                 )
             )
@@ -397,7 +409,7 @@ def _rules(old, new) -> list[Change]:
                     "rule.removed",
                     path,
                     rule.clause,
-                    _norm(rule.condition.text),
+                    _expr_text(rule.condition),
                     None,
                     f"rule {rid} removed (clause {rule.clause})",
                     rule.label,
@@ -406,7 +418,7 @@ def _rules(old, new) -> list[Change]:
             continue
         x, y = a[1], b[1]
         fields = [
-            ("condition", _norm(x.condition.text), _norm(y.condition.text)),
+            ("condition", _expr_text(x.condition), _expr_text(y.condition)),
             ("severity", x.severity, y.severity),
             ("clause", x.clause, y.clause),
             # labels as written: a placeholder filled with a changed parameter is not a label change
@@ -429,35 +441,36 @@ def _rules(old, new) -> list[Change]:
     return out
 
 
-def _outputs(dname, a: dict, b: dict) -> list[Change]:
+def _outputs(dname: str, a: dict[str, Output], b: dict[str, Output]) -> list[Change]:
     out = []
     for name in sorted(set(a) | set(b)):
         x, y = a.get(name), b.get(name)
         path = f"decisions.{dname}.outputs.{name}"
         if x is None or y is None:
             o = x or y
+            assert o is not None  # the name is in one of the two
             how = "removed" if y is None else "added"
             out.append(
                 Change(
                     f"output.{how}",
                     path,
                     o.clause,
-                    _norm(x.expr.text) if x else None,
-                    _norm(y.expr.text) if y else None,
-                    f"output {dname}.{name}{_cl(o.clause)} {how}" + (f": {_norm(y.expr.text)}" if y else ""),
+                    _expr_text(x.expr) if x else None,
+                    _expr_text(y.expr) if y else None,
+                    f"output {dname}.{name}{_cl(o.clause)} {how}" + (f": {_expr_text(y.expr)}" if y else ""),
                     o.label,
                 )
             )
             continue
-        if _norm(x.expr.text) != _norm(y.expr.text):
+        if _expr_text(x.expr) != _expr_text(y.expr):
             out.append(
                 Change(
                     "output.changed",
                     path,
                     y.clause,
-                    _norm(x.expr.text),
-                    _norm(y.expr.text),
-                    f"output {dname}.{name}{_cl(y.clause)} changed: {_norm(x.expr.text)} → {_norm(y.expr.text)}",
+                    _expr_text(x.expr),
+                    _expr_text(y.expr),
+                    f"output {dname}.{name}{_cl(y.clause)} changed: {_expr_text(x.expr)} → {_expr_text(y.expr)}",
                     y.label,
                 )
             )
@@ -476,7 +489,7 @@ def _outputs(dname, a: dict, b: dict) -> list[Change]:
     return out
 
 
-def _steps(decision) -> list[str]:
+def _steps(decision: Decision) -> list[str]:
     return [
         (f"when {_norm(s.when.text)} then {s.outcome}" if s.when is not None else f"otherwise {s.outcome}")
         for s in decision.outcome
@@ -528,7 +541,7 @@ def _metadata(a: dict, b: dict) -> list[Change]:
     return out
 
 
-def _cl(clause) -> str:
+def _cl(clause: str | None) -> str:
     return f" ({clause})" if clause else ""
 
 
@@ -536,7 +549,7 @@ def _norm(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _item(key, value, model) -> str:
+def _item(key: Any, value: Any, model: PolicyVersion) -> str:
     """``key (中文名)``: the label from the item itself or from any mapping parameter that lists the key."""
     label = value.get("zh") if isinstance(value, dict) else None
     if label is None:
@@ -548,7 +561,7 @@ def _item(key, value, model) -> str:
     return f"{key} ({label})" if label else str(key)
 
 
-def _fields_diff(a, b) -> str:
+def _fields_diff(a: Any, b: Any) -> str:
     if isinstance(a, list) and isinstance(b, list):
         added = [x for x in b if x not in a]
         removed = [x for x in a if x not in b]
@@ -565,17 +578,17 @@ def _fields_diff(a, b) -> str:
     )
 
 
-def _map_text(entry) -> str:
+def _map_text(entry: Any) -> str:
     if isinstance(entry, dict) and "not_computable" in entry:
         return f"not computable ({entry['not_computable']})"
     return ", ".join(map(str, entry)) if isinstance(entry, list) else _brief(entry)
 
 
-def _clause_key(c) -> tuple:
+def _clause_key(c: object) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in str(c).split("."))
 
 
-def _brief(v) -> str:
+def _brief(v: Any) -> str:
     if v is None:
         return "(none)"
     if isinstance(v, dict) and set(v) == {"zh", "en"}:
@@ -585,11 +598,11 @@ def _brief(v) -> str:
     return display(v) if not isinstance(v, str) else v
 
 
-def _same(a, b) -> bool:
+def _same(a: Any, b: Any) -> bool:
     return _plain(a) == _plain(b)
 
 
-def _plain(v):
+def _plain(v: Any) -> Any:
     """A JSON-safe copy: exact decimals as text, dates ISO, zh/en texts as mappings."""
     if v is None or isinstance(v, (bool, str)):
         return v

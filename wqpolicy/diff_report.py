@@ -6,6 +6,9 @@ import datetime
 import json
 
 from .diff import Diff
+from .display import bilingual
+from .impact import CaseChange, DecisionCount
+from .model import PolicyVersion
 from .workspace import shown_file
 
 
@@ -20,37 +23,62 @@ def render_json(diff: Diff) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_text(diff: Diff) -> str:
-    """Plain text for a terminal or a CI log, headings in Chinese with English beside them."""
+def render_text(diff: Diff, lang: str = "both") -> str:
+    """Plain text for a terminal or a CI log, headings in Chinese with English beside them (``lang`` both), or in
+    one language (zh, en); the changes themselves name items as the policy file does."""
+
+    def said(zh: str, en: str) -> str:
+        return bilingual(zh, en, lang)
+
     lines = [
-        f"政策对比 Policy diff: {diff.old.ref} → {diff.new.ref}",
-        f"生效期间 Effective: {_effective(diff.old, diff.new)} → {_effective(diff.new)}",
+        f"{said('政策对比', 'Policy diff')}: {diff.old.ref} → {diff.new.ref}",
+        f"{said('生效期间', 'Effective')}: {_effective(diff.old, diff.new)} → {_effective(diff.new)}",
         "",
-        f"政策变更 Policy changes ({len(diff.changes)}):",
+        f"{said('政策变更', 'Policy changes')} ({len(diff.changes)}):",
     ]
-    lines += [
-        f"  - {kind_zh(c.kind)} {c.message}" + (f"  · {c.label.zh}" if c.label is not None else "")
-        for c in diff.changes
-    ] or ["  （无 none）"]
+    for c in diff.changes:  # the kind in Chinese before the English words, the Chinese label after them
+        head = "" if lang == "en" else f"{kind_zh(c.kind)} "
+        label = f"  · {c.label.zh}" if c.label is not None and lang != "en" else ""
+        lines.append(f"  - {head}{c.message}{label}")
+    if not diff.changes:
+        lines.append(f"  {bilingual('（无）', '(none)', lang, both='（无 none）')}")
     lines.append("")
     impact = diff.impact
     if impact is None:
-        lines.append("案例影响 Case impact: 未给出案例 no cases given (use --cases PATH)")
-        return "\n".join(lines) + "\n"
-    lines.append(f"案例影响 Case impact: {_changed_of(impact)}")
-    for c in impact.counts:
-        lines.append(
-            f"  {_decision(diff, c.decision)}: {c.cases} cases, {c.changed} changed "
-            f"(outcome {c.outcome_changed}, outputs {c.outputs_changed})"
+        none = bilingual(
+            "未给出案例（用 --cases PATH 给出）",
+            "no cases given (use --cases PATH)",
+            lang,
+            both="未给出案例 no cases given (use --cases PATH)",
         )
+        lines.append(f"{said('案例影响', 'Case impact')}: {none}")
+        return "\n".join(lines) + "\n"
+    lines.append(f"{said('案例影响', 'Case impact')}: {_changed_of(impact, lang)}")
+    for c in impact.counts:
+        counts = bilingual(
+            f"{c.cases} 个案例，{c.changed} 个有变化（结论 {c.outcome_changed}，输出 {c.outputs_changed}）",
+            f"{c.cases} cases, {c.changed} changed (outcome {c.outcome_changed}, outputs {c.outputs_changed})",
+            lang,
+            both=f"{c.cases} cases, {c.changed} changed (outcome {c.outcome_changed}, outputs {c.outputs_changed})",
+        )
+        lines.append(f"  {_decision(diff, c.decision)}: {counts}")
         if c.money:
-            lines.append(f"    金额合计 money in all: {_money(c)}")
+            lines.append(f"    {bilingual('金额合计', 'money in all', lang)}: {_money(c)}")
     if impact.skipped:
-        lines.append(f"  跳过其他政策的案例 skipped {len(impact.skipped)} cases of other policies")
+        n = len(impact.skipped)
+        lines.append(
+            "  "
+            + bilingual(
+                f"跳过其他政策的案例 {n} 个",
+                f"skipped {n} cases of other policies",
+                lang,
+                both=f"跳过其他政策的案例 skipped {n} cases of other policies",
+            )
+        )
     for ch in impact.changed:
-        lines += ["", f"  {ch.case} [{ch.decision}]", f"    结论 outcome: {_outcome_change(diff, ch)}"]
-        lines += [f"    规则 rule {r}: {_rule_state(x)} → {_rule_state(y)}" for r, x, y in ch.rules]
-        lines += [f"    输出 output {o.text()}" for o in ch.outputs]
+        lines += ["", f"  {ch.case} [{ch.decision}]", f"    {said('结论', 'outcome')}: {_outcome_change(diff, ch)}"]
+        lines += [f"    {said('规则', 'rule')} {r}: {_rule_state(x)} → {_rule_state(y)}" for r, x, y in ch.rules]
+        lines += [f"    {said('输出', 'output')} {o.text()}" for o in ch.outputs]
     return "\n".join(lines) + "\n"
 
 
@@ -138,7 +166,7 @@ def kind_zh(kind: str) -> str:
     return f"{_HOW_ZH.get(how, how)}{_WHAT_ZH.get(what, what)}"
 
 
-def _ref_json(model) -> dict:
+def _ref_json(model: PolicyVersion) -> dict:
     return {
         "id": model.id,
         "version": model.version,
@@ -147,7 +175,7 @@ def _ref_json(model) -> dict:
     }
 
 
-def _effective(model, later=None) -> str:
+def _effective(model: PolicyVersion, later: PolicyVersion | None = None) -> str:
     """``2021-trial (2021-01-01 – 2021-12-31)``: the last day as the library found it (``ends_on``), or, for a
     version without one, the day before ``later`` (the other side of the diff) starts, which ends it."""
     start = model.effective_from.isoformat() if model.effective_from else "?"
@@ -164,10 +192,9 @@ def _effective(model, later=None) -> str:
     return f"{model.version} ({start} – {end})"
 
 
-def _changed_of(impact) -> str:
-    return (
-        f"{impact.cases} 个案例中 {len(impact.changed)} 个有变化 · {len(impact.changed)} of {impact.cases} cases change"
-    )
+def _changed_of(impact, lang: str = "both") -> str:
+    n = len(impact.changed)
+    return bilingual(f"{impact.cases} 个案例中 {n} 个有变化", f"{n} of {impact.cases} cases change", lang, " · ")
 
 
 def _decision(diff: Diff, name: str) -> str:
@@ -176,10 +203,10 @@ def _decision(diff: Diff, name: str) -> str:
     return f"{name} {d.label.zh}" if d is not None and d.label is not None else name
 
 
-def _outcome_change(diff: Diff, change) -> str:
+def _outcome_change(diff: Diff, change: CaseChange) -> str:
     """``eligible → ineligible（符合条件 → 不符合条件）``, or ``eligible（符合条件）, unchanged``."""
 
-    def zh(model, word):
+    def zh(model: PolicyVersion, word: str | None) -> str | None:
         d = model.decisions.get(change.decision)
         label = d.outcome_labels.get(word) if d is not None and word is not None else None
         return label.zh if label is not None else None
@@ -191,12 +218,12 @@ def _outcome_change(diff: Diff, change) -> str:
     return f"{words}（{before or change.before} → {after or change.after}）" if before or after else words
 
 
-def _money(count, sep: str = ", ") -> str:
+def _money(count: DecisionCount, sep: str = ", ") -> str:
     """``supply_subsidy_total -7,239,600.00``: each money output's differences summed over the decision's cases."""
     return sep.join(f"{name} {total:+,.2f}" for name, total in sorted(count.money.items()))
 
 
-def _rule_state(s) -> str:
+def _rule_state(s: str | None) -> str:
     return s if s is not None else "(absent)"
 
 

@@ -4,7 +4,8 @@ ratios as percentages, and {name} placeholders in messages and labels filled wit
 from __future__ import annotations
 
 import unicodedata
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from .values import UNKNOWN, Year, is_number, quantize
 
@@ -14,16 +15,34 @@ CENT = Decimal("0.01")
 EXCERPT, READ_EXCERPT = 60, 240
 
 
+def bilingual(zh: str, en: str, lang: str = "both", sep: str = " ", both: str | None = None) -> str:
+    """Words for people in ``lang``: the Chinese (zh), the English (en), or both — the Chinese, ``sep``, the
+    English, or ``both`` when the pair is said otherwise together.
+
+    >>> bilingual("结论", "Outcome"), bilingual("结论", "Outcome", "zh"), bilingual("通过", "passed", "en")
+    ('结论 Outcome', '结论', 'passed')
+    """
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    return both if both is not None else f"{zh}{sep}{en}"
+
+
 def unsigned_zero(d: Decimal) -> Decimal:
     """``d``, with the sign of a zero dropped: 0 * -1, or -0.001 rounded to the fen, is 0 to people, not -0."""
     return d.copy_abs() if d.is_zero() else d
 
 
-def decimal_text(v) -> str:
+def decimal_text(v: int | Decimal) -> str:
     """Exact decimal text without exponent or trailing zeros: 0.0375, 12066000."""
+    if type(v) is int:
+        return str(v)  # a whole number's own digits (what the lines below give it, without the Decimal)
     d = v if type(v) is Decimal else Decimal(v)
     text = format(d, "f")
-    if len(text) <= 28:  # the usual number, fewer digits than a Decimal keeps: its own text, trimmed
+    if len(text) <= 28 or _digits(text) <= 28:
+        # the usual number, of no more digits than a Decimal keeps: its own text, trimmed, is what normalize()
+        # below gives
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         return "0" if text == "-0" else text
@@ -33,17 +52,34 @@ def decimal_text(v) -> str:
     return format(d.normalize(), "f")
 
 
-def money_text(v) -> str:
+def _digits(text: str) -> int:
+    """The significant digits of a number's fixed-point text (its sign, leading zeros and point aside)."""
+    significant = text.lstrip("-0.")
+    return len(significant) - ("." in significant)
+
+
+def money_text(v: int | Decimal) -> str:
     """Money in its JSON form: exactly two decimals, rounded half-up, never "-0.00": 3682950.00."""
-    text = format(quantize(v, CENT, ROUND_HALF_UP), "f")
+    if type(v) is int:
+        return f"{v}.00"
+    d = v if type(v) is Decimal else Decimal(v)
+    try:
+        text = format(d.quantize(CENT, ROUND_HALF_UP), "f")  # quantize's own first try, without the call
+    except InvalidOperation:
+        text = format(quantize(d, CENT, ROUND_HALF_UP), "f")
     return "0.00" if text == "-0.00" else text
 
 
-def exact_money_text(v) -> str:
+def exact_money_text(v: int | Decimal) -> str:
     """Money as read by a rule: two decimals like every amount (12276500.00), more only when the exact figure has
     them (9999999.995: a rule compares the exact figure, so its values must show it, not a rounded one)."""
+    if type(v) is int:
+        return f"{v}.00"
     d = v if type(v) is Decimal else Decimal(v)
-    fen = quantize(d, CENT)
+    try:
+        fen = d.quantize(CENT)  # quantize's own first try, without the call
+    except InvalidOperation:
+        fen = quantize(d, CENT)
     if d != fen:
         return decimal_text(d)
     text = format(fen, "f")
@@ -58,14 +94,15 @@ def _cut(d: Decimal, step: str) -> str:
     return (text if trimmed.endswith(".") else trimmed) + "…"
 
 
-def display(v, kind: str | None = None) -> str:
+def display(v: Any, kind: str | None = None) -> str:
     """A value for people: 1,234,567 for large numbers (a year, the result of year(), stays 2024), 4.5% for a
     ratio parameter, 0.03666667… for long decimals."""
     if v is UNKNOWN or v is None:
         return "unknown"
     if kind == "ratio" and is_number(v):
         pct = Decimal(v) * 100
-        if pct.as_tuple().exponent < -4:
+        exponent = pct.as_tuple().exponent  # an int for a finite number ('n', 'N', 'F' otherwise)
+        if isinstance(exponent, int) and exponent < -4:
             return _cut(pct, "1e-4") + "%"
         return decimal_text(pct) + "%"
     if isinstance(v, bool):
@@ -73,7 +110,8 @@ def display(v, kind: str | None = None) -> str:
     if isinstance(v, (int, Decimal)):
         d = Decimal(v)
         grouped = d and d.adjusted() >= 3 and not isinstance(v, Year)  # four digits or more: group the thousands
-        if d.as_tuple().exponent < -10:
+        exponent = d.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -10:
             text = _cut(d, "1e-8")
             if grouped:  # 3,333,333.33333333…
                 whole, _, rest = text.partition(".")
@@ -107,19 +145,25 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - columns(text))
 
 
-def fill(template: str, values: dict, kinds: dict) -> str:
+def fill(template: str, values: dict, kinds: dict, shown: dict[str, str] | None = None) -> str:
     """``template`` with each ``{name}`` replaced by the value ``name`` as people read it (at most EXCERPT
-    characters of it)."""
+    characters of it). ``shown`` (name -> text), when given, keeps each value's text for the next template (the
+    other language's)."""
     if "{" not in template:
         return template
     for k, v in values.items():
         placeholder = "{" + k + "}"
         if placeholder in template:
-            template = template.replace(placeholder, excerpt(display(v, kinds.get(k))))
+            text = shown.get(k) if shown is not None else None
+            if text is None:
+                text = excerpt(display(v, kinds.get(k)))
+                if shown is not None:
+                    shown[k] = text
+            template = template.replace(placeholder, text)
     return template
 
 
-def excerpt(value, limit: int = EXCERPT) -> str:
+def excerpt(value: object, limit: int = EXCERPT) -> str:
     """``value`` as text, cut to ``limit`` characters and `…` when longer.
 
     >>> excerpt("x" * 100, 10)

@@ -33,6 +33,7 @@ CODES = {
     "WQ-VALUE": "a parameter's value is implausible: outside its bounds, a percentage written as a plain number, "
     "changed tenfold or more, an entry lacking a field its siblings have, or stated as an old figure in an "
     "inherited text",
+    "WQ-GIT": "git could not give the files at a ref (no git, not a repository, an unknown ref)",
 }
 
 # The same, in Chinese, with what to do: the legend under `wqpolicy check`, for policy staff.
@@ -58,13 +59,16 @@ CODES_ZH = {
     "WQ-LOCKED": "已发布版本不可修改：撤销对该文件的修改，用 wqpolicy revise 新建修订版本，把修改写在修订版本中",
     "WQ-VALUE": "参数取值不合常理（超出范围、百分比写成了普通数字、改动达十倍或以上、缺少同类各项都有的字段，"
     "或沿用的文字仍写着旧数字）：核对取值和相关文字",
+    "WQ-GIT": "无法用 git 读取某一引用处的文件（未安装 git、不在仓库中或引用不存在）：按提示检查",
 }
 
 
-def legend(diagnostics: Iterable[Diagnostic]) -> list[str]:
-    """One line per code that occurs, in Chinese with the English beside it, saying what it means and what to do."""
+def legend(diagnostics: Iterable[Diagnostic], lang: str = "both") -> list[str]:
+    """One line per code that occurs, saying what it means and what to do: in Chinese with the English beside it,
+    or in ``lang`` alone (zh, en)."""
     codes = sorted({d.code for d in diagnostics if d.code in CODES})
-    return [f"  {c}  {CODES_ZH[c]} / {CODES[c]}" for c in codes]
+    words = {"zh": lambda c: CODES_ZH[c], "en": lambda c: CODES[c]}.get(lang, lambda c: f"{CODES_ZH[c]} / {CODES[c]}")
+    return [f"  {c}  {words(c)}" for c in codes]
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ class Diagnostic:
 class WQError(Exception):
     """Raised with one or more diagnostics; the CLI prints them and exits 1."""
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]):
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics = sorted(set(diagnostics))
         super().__init__("\n".join(d.render() for d in self.diagnostics))
 
@@ -173,14 +177,36 @@ ALIKE, TYPO = 0.6, 0.8
 MAX_CANDIDATES = 2_000
 
 
-def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> str | None:
-    """'did you mean `x`?' for the closest candidate (at least ``cutoff`` alike, difflib's ratio), or None; None
-    also when there are more than MAX_CANDIDATES to choose from, or the name is long."""
+def closest(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> str | None:
+    """The candidate closest to ``name`` (at least ``cutoff`` alike, difflib's ratio), or None; None also when
+    there are more than MAX_CANDIDATES to choose from, or the name is long."""
     candidates = list(itertools.islice(candidates, MAX_CANDIDATES + 1))
     if len(candidates) > MAX_CANDIDATES or len(name) > 200:
         return None
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
-    return f"did you mean `{close[0]}`?" if close else None
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> str | None:
+    """'did you mean `x`?' for the closest candidate (``closest``), or None."""
+    close = closest(name, candidates, cutoff)
+    return f"did you mean `{close}`?" if close is not None else None
+
+
+def meant(close: str) -> tuple[str, str]:
+    """The hint that ``close`` is the name meant, in English and Chinese: (did you mean `x`?, 您是否想写 `x`？)."""
+    return f"did you mean `{close}`?", f"您是否想写 `{close}`？"
+
+
+def suggest(name: str, candidates: Iterable[str], cutoff: float = ALIKE) -> tuple[str, str] | None:
+    """(hint, hint_zh) naming the closest candidate (``closest``), or None: ``suggest(x, names) or (en, zh)``
+    gives a hint in both languages either way.
+
+    >>> suggest("rd_intesity", ["rd_intensity", "min_investment"])
+    ('did you mean `rd_intensity`?', '您是否想写 `rd_intensity`？')
+    """
+    close = closest(name, candidates, cutoff)
+    return meant(close) if close is not None else None
 
 
 def typo_of(name: str, candidates: Iterable[str]) -> str | None:

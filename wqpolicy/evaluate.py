@@ -6,16 +6,17 @@ from __future__ import annotations
 import datetime
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .absent import Missing, absent_reads
+from . import ast
+from .absent import MISSING_SHOWN, Missing, absent_reads
 from .checker import Checker, item_reads, reads
 from .codegen import CodeGen, RunResult, negative_payout
 from .context import Context, Recorder
 from .display import exact_money_text
 from .errors import Diagnostic
-from .model import Decision, Expr, PolicyVersion
+from .model import Decision, Expr, PolicyVersion, Rule, parsed, stated
 from .record import ERROR_LABEL, DecisionInfo, DecisionRecord, OutputInfo, RuleInfo, to_json_value
 from .values import FAULTS, UNKNOWN, EvalFault, fault_message, fault_message_zh, is_number
 from .words import ERROR, Kind, RuleOutcome, Severity, kind_of
@@ -33,7 +34,7 @@ class CompiledDecision:
     a recorder — is compiled on first use.
     """
 
-    def __init__(self, policy: PolicyVersion, decision: Decision, checker: Checker):
+    def __init__(self, policy: PolicyVersion, decision: Decision, checker: Checker) -> None:
         self.policy = policy
         self.decision = decision
         self._checker = checker
@@ -48,9 +49,9 @@ class CompiledDecision:
         # the input fields (their first part) the version date reads
         read = reads(dated) if dated is not None else []
         self.version_date_fields = frozenset(re.split(r"[.\[]", p, maxsplit=1)[0] for p, _ in read)
-        self._reads = [reads(rule.condition) for rule in decision.rules]
+        self._reads = [reads(parsed(rule.condition)) for rule in decision.rules]
         self._item_reads = [
-            [(path, name, f"{path}[].{name}") for path, name in item_reads(checker, rule.condition)]
+            [(path, name, f"{path}[].{name}") for path, name in item_reads(checker, parsed(rule.condition))]
             for rule in decision.rules
         ]
         self._required = [rule.severity != Severity.ADVISE for rule in decision.rules]
@@ -78,7 +79,7 @@ class CompiledDecision:
             tuple(shown_file(f) for f in policy.files),
         )
 
-    def _rule_info(self, rule, paths) -> RuleInfo:
+    def _rule_info(self, rule: Rule, paths: list[tuple[str, ast.Node]]) -> RuleInfo:
         kinds = {p: kind_of(_kind(self._checker, p)) for p, _ in paths}
         constants = {
             p: _constant_json(self._gen.constant(node), kinds[p])
@@ -89,8 +90,8 @@ class CompiledDecision:
             rule.id,
             rule.clause,
             Severity(rule.severity),
-            rule.label,
-            rule.message,
+            stated(rule.label),
+            stated(rule.message),
             tuple(p for p, _ in paths),
             kinds,
             constants,
@@ -103,21 +104,22 @@ class CompiledDecision:
         return self._gen.source
 
     @property
-    def runner(self):
+    def runner(self) -> Callable[[Context], RunResult]:
         """The compiled core: ``runner(Context(document))`` -> codegen.RunResult."""
         return self._runner or self._compile_runner()
 
-    def _compile_runner(self, observe: bool = False):
+    def _compile_runner(self, observe: bool = False) -> Callable[[Context], RunResult]:
         with self._lock:
-            if (self._observing if observe else self._runner) is None:
-                if observe:
+            if observe:
+                if self._observing is None:
                     self._observing = self._generate(CodeGen(self._checker, observe=True))
-                else:
-                    self._gen.ns["_lazy"] = self._lazy
-                    self._runner = self._generate(self._gen, "_lazy")
-            return self._observing if observe else self._runner
+                return self._observing
+            if self._runner is None:
+                self._gen.ns["_lazy"] = self._lazy
+                self._runner = self._generate(self._gen, "_lazy")
+            return self._runner
 
-    def _generate(self, gen: CodeGen, lazy: str | None = None):
+    def _generate(self, gen: CodeGen, lazy: str | None = None) -> Callable[[Context], RunResult]:
         d = self.decision
         return gen.runner(
             [(rule.condition, rule.severity == Severity.ADVISE) for rule in d.rules],
@@ -173,8 +175,9 @@ class CompiledDecision:
     def _record(self, result: RunResult, ctx: Context, input_name: str | None) -> DecisionRecord:
         outcome, outputs, outcomes = result.outcome, result.outputs, result.outcomes
         output_faults = self._output_faults(result)
-        if RuleOutcome.UNKNOWN in outcomes or _any_unknown(outputs) or self._unsettled_lists(outputs):
-            rule_missing, missing = self._missing(outcomes, result.values, outputs, ctx)
+        unknown_output = result.unknown_output or self._unsettled_lists(outputs)
+        if result.unknown_rule or unknown_output:
+            rule_missing, missing = self._missing(outcomes, result.values, outputs, ctx, unknown_output)
             shown, count = tuple(missing.shown), missing.count
         else:  # the usual record: nothing missing
             rule_missing, shown, count = (), (), 0
@@ -196,7 +199,7 @@ class CompiledDecision:
             self.info,
             outcome,
             input_name,
-            tuple(outcomes),
+            outcomes,
             result.values,
             outputs,
             rule_missing,
@@ -241,7 +244,7 @@ class CompiledDecision:
         """Whether a list output has an item with an unknown field."""
         return any(_unsettled(outputs[name]) for name in self._list_outputs)
 
-    def _negative(self, output: str, value, where: str) -> Diagnostic:
+    def _negative(self, output: str, value: Any, where: str) -> Diagnostic:
         """A money field of an item of a list output (at ``where``) that came out below zero (a money output itself
         is checked by the runner)."""
         try:
@@ -262,19 +265,28 @@ class CompiledDecision:
                 ]
         return out
 
-    def _missing(self, outcomes, values: tuple, outputs: dict, ctx: Context) -> tuple[tuple, Missing]:
+    def _missing(
+        self, outcomes: Sequence[RuleOutcome], values: tuple, outputs: dict, ctx: Context, unknown_output: bool
+    ) -> tuple[tuple, Missing]:
         """Per rule, what an unknown rule lacks (None for the others); and what the record lacks in all: the
-        required rules' first, then what unknown outputs asked for."""
-        input_reads, output_fns = self._absent_functions()
+        required rules' first, then what unknown outputs (``unknown_output``: there are some) asked for."""
+        input_reads, output_fns, direct_reads = self._absent_functions()
         doc = ctx.doc
         plain = None
         everything = Missing()
         per_rule: list = [None] * len(outcomes)
         unknown = RuleOutcome.UNKNOWN
         for i in [i for i, outcome in enumerate(outcomes) if outcome is unknown]:
+            read = values[i]
+            direct = direct_reads[i]
+            if direct is not None:  # the usual rule: it names what it lacks straight from the values it read
+                lacking = tuple(path for path, at in direct if read[at] is UNKNOWN)
+                per_rule[i] = (lacking, len(lacking))
+                if self._required[i]:
+                    everything.update(lacking)
+                continue
             own = Missing()
             into = (own, everything) if self._required[i] else (own,)
-            read = values[i]
             for path, at, fn in input_reads[i]:  # a path the rule's values hold is not read again
                 if at is not None:
                     value = read[at]
@@ -290,7 +302,7 @@ class CompiledDecision:
                         for m in into:
                             m.add(shape, (j,))
             per_rule[i] = (tuple(own.shown), own.count)
-        if _any_unknown(outputs) or self._unsettled_lists(outputs):
+        if unknown_output:
             unsettled = [fn for o, fn in zip(self._outputs, output_fns) if _unsettled(outputs[o.name])]
             # What the outputs ask for, evaluated again over a noting view of the document: the definitions
             # already settled are taken as they are (reading them again could only name what did not matter).
@@ -301,7 +313,7 @@ class CompiledDecision:
     def _absent_functions(self) -> tuple:
         """Compiled on first use: per rule, (input path, its index among the rule's values or None, function)
         for each input it reads, following definitions; per output, its own function (run again over a noting
-        view by absent_reads)."""
+        view by absent_reads); per rule, its (input path, index) pairs when those say all it can lack, else None."""
         if self._absent_fns is None:
             with self._lock:
                 if self._absent_fns is None:
@@ -312,13 +324,24 @@ class CompiledDecision:
                         inputs.append(
                             [
                                 (p, at.get(p), None if p in at else gen.name_of(node))
-                                for p, node in _input_reads(self._checker, rule.condition)
+                                for p, node in _input_reads(self._checker, parsed(rule.condition))
                             ]
                         )
-                    outputs = [gen.name_of(o.expr.node, o.expr) for o in self._outputs]
+                    outputs = [gen.name_of(parsed(o.expr).node, o.expr) for o in self._outputs]
+                    # A rule whose input paths are all among its values read (plain paths, none inside an input
+                    # list's items) and fewer than a record names: what it lacks is its values that are unknown.
+                    direct = [
+                        tuple((p, at) for p, at, _ in rule)
+                        if all(at is not None and "[" not in p for p, at, _ in rule)
+                        and not items
+                        and len(rule) <= MISSING_SHOWN
+                        else None
+                        for rule, items in zip(inputs, self._item_reads)
+                    ]
                     self._absent_fns = (
                         [[(p, at, gen.compiled(f) if f else None) for p, at, f in rule] for rule in inputs],
                         [gen.compiled(f) for f in outputs],
+                        direct,
                     )
         return self._absent_fns
 
@@ -345,7 +368,7 @@ def fault_diagnostic(e: Exception, expr: Expr | None, subject: str | None, decis
     )
 
 
-def _constant_json(value, kind: Kind | None) -> Any:
+def _constant_json(value: Any, kind: Kind | None) -> Any:
     """A parameter's value as a rule's ``values`` give it in JSON."""
     if kind is Kind.MONEY and is_number(value):
         return exact_money_text(value)
@@ -359,20 +382,14 @@ def _kind(checker: Checker, name: str) -> str | None:
     return p.kind if p else None
 
 
-def _read(fn, ctx: Context) -> Any:
+def _read(fn: Callable[[Context], Any], ctx: Context) -> Any:
     try:
         return fn(ctx)
     except Exception:  # noqa: BLE001 - a read that faults shows as unknown; the rule itself reports the fault
         return UNKNOWN
 
 
-def _any_unknown(outputs: dict) -> bool:
-    """Whether an output is unknown (compared by identity: `UNKNOWN in values` would ask each Decimal, slowly,
-    whether it equals it)."""
-    return any(v is UNKNOWN or v is None for v in outputs.values())
-
-
-def _settled(value) -> bool:
+def _settled(value: Any) -> bool:
     """A value with nothing unknown in it, however deep."""
     if value is UNKNOWN:
         return False
@@ -383,21 +400,23 @@ def _settled(value) -> bool:
     return True
 
 
-def _unsettled(value) -> bool:
+def _unsettled(value: Any) -> bool:
     """An output value that is unknown, or a list with an unknown field in one of its items."""
     if value is UNKNOWN or value is None:
         return True
     return type(value) is list and any(type(x) is dict and any(v is UNKNOWN for v in x.values()) for x in value)
 
 
-def _list_at(doc, path: str) -> list:
+def _list_at(doc: Any, path: str) -> list:
     """The list at dotted ``path`` of the input document, or [] when there is none there."""
     for part in path.split("."):
         doc = doc.get(part) if isinstance(doc, dict) else None
     return doc if isinstance(doc, list) else []
 
 
-def _input_reads(checker: Checker, expr, seen=None, local=()):
+def _input_reads(
+    checker: Checker, expr: Expr, seen: set | None = None, local: Iterable[str] = ()
+) -> list[tuple[str, ast.Node]]:
     """Dotted input paths read by ``expr``, following definitions transitively (a per-item definition's fields
     too, its item, carried and field names being its own)."""
     seen = set() if seen is None else seen

@@ -31,7 +31,7 @@ class FieldTitles:
     """The titles of one input schema's fields, looked up by dotted path (``platform.industry``,
     ``investment[2].amount``). Built once per schema; look-ups are cheap."""
 
-    def __init__(self, schema: dict):
+    def __init__(self, schema: dict) -> None:
         self._root = inlined(schema) if isinstance(schema, dict) else {}
         self._cache: dict[str, list[dict | None]] = {}
 

@@ -7,10 +7,14 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .display import display
 from .errors import WQError
+
+if TYPE_CHECKING:
+    from .cases import Case
+    from .policy import Policy
 
 
 @dataclass
@@ -103,7 +107,7 @@ class Impact:
         }
 
 
-def case_impact(old_policy, new_policy, cases: list, base: Path | None = None) -> Impact:
+def case_impact(old_policy: Policy, new_policy: Policy, cases: list[Case], base: Path | None = None) -> Impact:
     """Evaluate each case (``cases.Case``) under both compiled policies; expectations are not consulted.
 
     A case written for another policy (its ``policy`` names neither) is skipped. Case names are shown
@@ -148,7 +152,7 @@ class _Result:
     outputs: dict = field(default_factory=dict)  # name -> (kind, JSON value)
 
 
-def _run(policy, case) -> _Result:
+def _run(policy: Policy, case: Case) -> _Result:
     try:
         rec = policy.evaluate(None, case.input, input_name=str(case.path))
     except WQError as e:
@@ -158,7 +162,7 @@ def _run(policy, case) -> _Result:
     return _Result(rec.decision, rec.outcome, rec.rule_outcomes(), outputs)
 
 
-def _compare(name, decision, a: _Result, b: _Result) -> CaseChange | None:
+def _compare(name: str, decision: str, a: _Result, b: _Result) -> CaseChange | None:
     rules = [
         (rid, a.rules.get(rid), b.rules.get(rid))
         for rid in sorted(set(a.rules) | set(b.rules))
@@ -185,7 +189,7 @@ def _compare(name, decision, a: _Result, b: _Result) -> CaseChange | None:
     return CaseChange(name, decision, a.state, b.state, rules, outputs)
 
 
-def _same_rows(a, b) -> bool:
+def _same_rows(a: Any, b: Any) -> bool:
     """Whether ``a`` and ``b`` are lists of records, as many on each side."""
     return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(isinstance(x, dict) for x in a + b)
 
@@ -197,7 +201,7 @@ def _case_name(path: Path, base: Path) -> str:
         return Path(path).as_posix()
 
 
-def _value_text(v, kind) -> str:
+def _value_text(v: Any, kind: str | None) -> str:
     if v is None:
         return "unknown"
     if kind == "money" and _is_amount(v):
@@ -209,7 +213,7 @@ def _value_text(v, kind) -> str:
     return str(v).lower() if isinstance(v, bool) else str(v)
 
 
-def _is_amount(v) -> bool:
+def _is_amount(v: Any) -> bool:
     if isinstance(v, bool) or v is None:
         return False
     try:

@@ -7,27 +7,42 @@ import datetime
 import itertools
 import json
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, NoReturn
 
 from . import types as T
 from .display import excerpt
-from .errors import Diagnostic, WQError
-from .fastschema import compile_check
+from .errors import Diagnostic, WQError, suggest
+from .fastschema import Check, compile_check
+from .fieldtitles import FieldTitles
 from .jsonmarks import JsonMarks
 from .jsonmarks import usable as json_lines
-from .schemas import error_message, error_path, inlined, resolver, validator
+from .schemas import error_message, error_message_zh, error_path, inlined, resolver, validator
 from .source import Span
 from .values import exact_numbers
-from .yamlload import MAX_DEPTH, MAX_VALUES, LazyMarks, Marks, decimal_number, load_yaml, read_text, whole_number
+from .yamlload import (
+    MAX_DEPTH,
+    MAX_VALUES,
+    LazyMarks,
+    Marks,
+    MarksLike,
+    decimal_number,
+    load_yaml,
+    read_text,
+    whole_number,
+)
 
 
-def load_input(path: str | Path, text: str | None = None):
-    """An input document and its marks. ``text`` given: parse it (for standard input) instead of reading."""
+def load_input(path: str | Path, text: str | None = None, notes: list[Diagnostic] | None = None):
+    """An input document and its marks. ``text`` given: parse it (for standard input) instead of reading;
+    ``notes`` collects warnings about the file (read as GB18030: yamlload.decode_text)."""
     name = str(path)
     if text is None:
-        text = read_text(path)
+        text = read_text(path, notes=notes)
     doc = _json_document(text, name)
+    marks: MarksLike
     if doc is not None:  # what the bureau's systems send: read without marks, found only if an error needs them
         marks = JsonMarks(text, name) if json_lines(text) else LazyMarks(lambda: _marks_of(text, name))
     else:
@@ -35,7 +50,18 @@ def load_input(path: str | Path, text: str | None = None):
             _json_syntax(text, name)  # not read as YAML, which takes `0x10` for 16 and `yes` for true
         doc, marks = load_yaml(text, name, dates=False)
     if not isinstance(doc, dict):
-        raise WQError([Diagnostic("WQ-INPUT", "an input document must be a mapping of fields", Span(name, 1, 1))])
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-INPUT",
+                    "an input document must be a mapping of fields",
+                    Span(name, 1, 1),
+                    zh="申报材料必须是一组“字段: 值”",
+                    hint_zh="每行写一个字段：`字段名: 值`，第一行写 `decision: 决定名称`",
+                    hint="write a field on each line, `name: value`, starting with `decision: NAME`",
+                )
+            ]
+        )
     decision = doc.get("decision")
     if decision is not None and not isinstance(decision, str):
         raise WQError(
@@ -45,6 +71,9 @@ def load_input(path: str | Path, text: str | None = None):
                     f"decision: {excerpt(repr(decision))} is not the name of a decision",
                     marks.span(("decision",)),
                     subject="decision",
+                    zh=f"decision: {excerpt(str(decision))} 不是决定的名称",
+                    hint_zh="写政策中一项决定的名称（`wqpolicy list` 列出各项决定）",
+                    hint="write the name of one of the policy's decisions (`wqpolicy list` names them)",
                 )
             ]
         )
@@ -64,6 +93,8 @@ def _json_syntax(text: str, name: str) -> None:
                     f"not valid JSON: {e.msg}",
                     Span(name, e.lineno, e.colno),
                     "a .json file must be JSON (numbers in decimal, text in double quotes)",
+                    zh=f"不是有效的 JSON（{e.msg}）",
+                    hint_zh=".json 文件必须是 JSON 格式（数字用十进制书写，文字用双引号）",
                 )
             ]
         ) from None
@@ -112,7 +143,7 @@ def _json_document(text: str, name: str = "") -> dict | None:
     return doc if isinstance(doc, dict) and _plain(doc) else None
 
 
-def _count(value) -> int:
+def _count(value: Any) -> int:
     """The values ``value`` holds, itself included, counted without recursion."""
     count, stack = 0, [value]
     while stack:
@@ -125,11 +156,11 @@ def _count(value) -> int:
     return count
 
 
-def _refuse(raw: str):
+def _refuse(raw: str) -> NoReturn:
     raise ValueError(raw)  # NaN, Infinity: load_yaml says why they are not allowed
 
 
-def _unique_keys(pairs) -> dict:
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
     out = dict(pairs)
     if len(out) != len(pairs):
         raise ValueError("duplicate key")  # load_yaml says which, and where
@@ -141,7 +172,7 @@ def _unique_keys(pairs) -> dict:
 _NOT_YAML_TEXT = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _plain(value) -> bool:
+def _plain(value: Any) -> bool:
     """Whether ``value`` nests less deeply than load_yaml allows and holds only text YAML allows."""
     stack = [(value, 1)]
     while stack:
@@ -162,7 +193,7 @@ def _plain(value) -> bool:
 _JSON_LEAVES = (str, int, float, Decimal, bool, type(None), datetime.date)
 
 
-def not_json(doc, file: str | None = None) -> Diagnostic | None:
+def not_json(doc: Any, file: str | None = None) -> Diagnostic | None:
     """What makes a document given through the API no JSON document, if anything: a key that is not text (YAML
     reads `1: x` with the key 1), a value of no JSON kind (a set, bytes, a complex number, an object), or nesting
     past the limit, which a document that holds itself reaches too. Looked at without recursion."""
@@ -171,12 +202,14 @@ def not_json(doc, file: str | None = None) -> Diagnostic | None:
         v, path, depth = stack.pop()
         if depth > MAX_DEPTH:
             problem = f"nested more than {MAX_DEPTH} deep (a document that holds itself is, without end)"
+            problem_zh = f"嵌套超过 {MAX_DEPTH} 层（包含自身的文件会无限嵌套）"
         elif isinstance(v, dict):  # an OrderedDict, a CommentedMap: mappings too
             bad = next((k for k in v if type(k) is not str), _UNBUILT)
             if bad is _UNBUILT:
                 stack += [(x, f"{path}.{k}" if path else k, depth + 1) for k, x in v.items()]
                 continue
             problem = f"the key {excerpt(repr(bad))} is not text"
+            problem_zh = f"键 {excerpt(repr(bad))} 不是文字"
         elif isinstance(v, list):
             stack += [(x, f"{path}[{i}]", depth + 1) for i, x in enumerate(v)]
             continue
@@ -184,11 +217,13 @@ def not_json(doc, file: str | None = None) -> Diagnostic | None:
             continue
         else:
             problem = f"a {type(v).__name__} is no JSON value"
+            problem_zh = f"{type(v).__name__} 类型的值不能出现在 JSON 中"
         return Diagnostic(
             "WQ-INPUT",
             f"{excerpt(path, 80) or '(document)'}: {problem}",
             Span(file, 1, 1) if file else None,
             subject=path or None,
+            zh=f"{excerpt(path, 80) or '（整份文件）'}：{problem_zh}",
         )
     return None
 
@@ -214,7 +249,7 @@ _BOUNDED_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 _BOUNDED_NAMED = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 
 
-def bounded(schema):
+def bounded(schema: Any) -> Any:
     """A copy of ``schema`` in which every schema a value is checked against limits its lists, texts and
     mappings: by its own `maxItems`, `maxLength`, `maxProperties`, or by the defaults above. A schema that is only
     a `$ref` is left as it is (what it points at is bounded)."""
@@ -240,29 +275,38 @@ class InputSchema:
     """One decision's input schema, compiled once. ``resources``: the schema files its `$ref`s name, by URI
     (schema_files.SchemaFile.resources); nothing else is looked up."""
 
-    def __init__(self, schema: dict, path: str, resources: dict | None = None):
+    def __init__(self, schema: dict, path: str, resources: dict | None = None) -> None:
         schema = bounded(schema)
         resources = {uri: bounded(x) for uri, x in (resources or {}).items()}
         self.path = path
         self.validator = validator(inlined(schema), resources=resources)
-        self._schema, self._check = schema, _UNBUILT
+        self._schema = schema
+        self._check: Check | None = None
+        self._built = False
+        self._titles: FieldTitles | None = None
         self.type = T.from_schema(schema, resolver(schema, resources=resources))
         self._convert = _date_converter(self.type)
 
     @property
-    def certainly_valid(self):
+    def certainly_valid(self) -> Check | None:
         """The fast yes for the usual, valid document (fastschema), compiled on the first document, not at load:
         loading and checking a policy need none; None when the schema is beyond it."""
-        if self._check is _UNBUILT:
-            self._check = compile_check(self._schema)
+        if not self._built:
+            self._check, self._built = compile_check(self._schema), True
         return self._check
 
-    def errors(self, doc, marks: Marks | None = None, file: str | None = None) -> list[Diagnostic]:
+    @property
+    def record(self) -> T.Record:
+        """The type of the documents the schema admits, as the checker reads fields from it: a schema of no object
+        (of any value) lets any field be there."""
+        return self.type if isinstance(self.type, T.Record) else T.Record((), True)
+
+    def errors(self, doc: Any, marks: MarksLike | None = None, file: str | None = None) -> list[Diagnostic]:
         """Every schema violation, as `investment[2].amount: -5 is less than the minimum of 0`."""
         problem = not_json(doc, file)
         return [problem] if problem else self._errors(exact_numbers(doc), marks, file)
 
-    def validated(self, doc, marks: Marks | None = None, file: str | None = None) -> dict:
+    def validated(self, doc: Any, marks: MarksLike | None = None, file: str | None = None) -> dict:
         """``prepare(doc)`` once the document passes its schema; WQError with every violation if it does not."""
         check = self.certainly_valid
         if check is None or not check(doc):  # its yes: valid, and already exact
@@ -281,7 +325,7 @@ class InputSchema:
                 raise WQError(problems)
         return self._convert(doc) if self._convert else doc
 
-    def _errors(self, doc, marks: Marks | None, file: str | None) -> list[Diagnostic]:
+    def _errors(self, doc: Any, marks: MarksLike | None, file: str | None) -> list[Diagnostic]:
         if self.certainly_valid is not None and self.certainly_valid(doc):
             return []
         out = []
@@ -292,7 +336,7 @@ class InputSchema:
             if span is None and file:
                 span = Span(file, 1, 1)
             path = error_path(e)
-            out.append(Diagnostic("WQ-INPUT", error_message(e), span, subject=None if path == "(document)" else path))
+            out.append(self._diagnostic(e, span, None if path == "(document)" else path))
         if len(out) > MAX_INPUT_ERRORS:  # a document wrong throughout: the first errors say what to mend
             out = sorted(out[:MAX_INPUT_ERRORS])
             last = out[-1].span  # the line saying so placed just after the last error shown, to be read after it
@@ -303,9 +347,32 @@ class InputSchema:
                     f"more errors not shown: the first {MAX_INPUT_ERRORS} are above",
                     after,
                     "correct them and run again",
+                    zh=f"还有更多错误未列出：上面是前 {MAX_INPUT_ERRORS} 个",
+                    hint_zh="改正后再运行一次",
                 )
             ]
         return sorted(out)
+
+    def _diagnostic(self, e, span: Span | None, subject: str | None) -> Diagnostic:
+        """WQ-INPUT for one schema error: English, and Chinese naming the field by its title (`年度考核结果
+        result: “合格”不是允许的值；应为 qualified（合格）或 unqualified（不合格）`); an unknown field with the
+        closest allowed name."""
+        if self._titles is None:
+            self._titles = FieldTitles(self._schema)
+        hint = None
+        if e.validator == "additionalProperties" and isinstance(e.instance, dict):
+            allowed = e.schema.get("properties", {})
+            extra = [k for k in e.instance if k not in allowed]
+            hint = suggest(str(extra[0]), map(str, allowed)) if len(extra) == 1 else None
+        return Diagnostic(
+            "WQ-INPUT",
+            error_message(e),
+            span,
+            hint[0] if hint else None,
+            subject=subject,
+            zh=error_message_zh(e, self._titles),
+            hint_zh=hint[1] if hint else None,
+        )
 
     def prepare(self, doc: dict) -> dict:
         """The document with date strings turned into dates and floats into Decimals (a copy where anything
@@ -314,11 +381,11 @@ class InputSchema:
         return self._convert(doc) if self._convert else doc
 
 
-def _date_converter(t):
+def _date_converter(t: T.Type | None) -> Callable[[Any], Any] | None:
     """A function converting date strings at the places ``t`` says are dates, or None if there are none."""
     if t == T.DATE:
 
-        def conv(v):
+        def conv(v: Any) -> Any:
             if isinstance(v, str):
                 try:
                     return datetime.date.fromisoformat(v)
@@ -337,7 +404,7 @@ def _date_converter(t):
         if not convs:
             return None
 
-        def record(v):
+        def record(v: Any) -> Any:
             if not isinstance(v, dict):
                 return v
             out = v  # copied only when a field changes: a document without dates comes back as it went in

@@ -5,7 +5,8 @@ are skipped by json's own decoder (C speed), each place passed kept for the next
 from __future__ import annotations
 
 import json
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # there at run time; typeshed leaves it out
+from typing import Any
 
 from .source import ScalarMark, line_col
 from .yamlload import Marks
@@ -19,16 +20,16 @@ class JsonMarks(Marks):
     """The marks (yamlload.Marks) of a JSON text that ``json.loads`` read, each found when first asked for, at the
     place YAML reading would give: a string's first character after its quote, a mapping's or list's bracket."""
 
-    def __init__(self, text: str, file: str):
+    def __init__(self, text: str, file: str) -> None:
         super().__init__()
         self._text, self._file = text, file
         self._found: dict = {}
         self._passed: dict = {}  # places passed on the way to those found (see _find)
 
-    def __contains__(self, path) -> bool:
+    def __contains__(self, path: object) -> bool:
         return self.get(path) is not None
 
-    def get(self, path, default=None):
+    def get(self, path: Any, default: Any = None) -> Any:
         path = tuple(path)
         if path not in self._found:
             self._found[path] = self._locate(path)
@@ -38,9 +39,13 @@ class JsonMarks(Marks):
     def _locate(self, path: tuple) -> ScalarMark | None:
         keyed = path[:1] == ("<key>",)
         place = _find(self._text, path[1:] if keyed else path, self._passed)
-        if place is None or (keyed and place[0] is None):
+        if place is None:
             return None
-        start, end, style = (place[0], place[1], '"') if keyed else place[2:]
+        key_start, key_end, start, end, style = place
+        if keyed:
+            if key_start is None or key_end is None:
+                return None
+            start, end, style = key_start, key_end, '"'
         line, col = line_col(self._text, start)
         return ScalarMark(self._file, self._text, start, end, style, line, col)
 
@@ -56,7 +61,7 @@ def _space(text: str, i: int) -> int:
     return i
 
 
-def _find(text: str, path: tuple, seen: dict):
+def _find(text: str, path: tuple, seen: dict) -> tuple[int | None, int | None, int, int, str | None] | None:
     """(key start, key end, value start, value end, value style) of ``path`` in the JSON ``text``; the key's
     places are None for the document and list items; None when the path is not there. ``seen`` (path -> key
     start, key end, value start) keeps every place passed on the way, so the next path starts from the longest

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .blame import blame_revision
-from .errors import Diagnostic, WQError
+from .clock import today
+from .errors import Diagnostic, WQError, suggest
 from .lockfile import LOCK_NAME, edited_items, gone_items, read_lock
 from .model import PolicyVersion
 from .outfile import write_file
@@ -53,7 +54,7 @@ class Library:
     '2021-trial'
     """
 
-    def __init__(self, paths: Iterable[PathLike] | None = None, exclude: Iterable[PathLike] = ()):
+    def __init__(self, paths: Iterable[PathLike] | None = None, exclude: Iterable[PathLike] = ()) -> None:
         self.files: dict[str, dict[str, PolicyFile]] = {}
         self.problems: list[Diagnostic] = []
         self._loaded: dict[tuple, Policy] = {}
@@ -94,6 +95,8 @@ class Library:
                         "cannot read: a symbolic link that leads round in a loop",
                         Span(str(path), 1, 1),
                         "remove it, or point it at a file",
+                        zh="无法读取：这是一个循环指向自身的符号链接",
+                        hint_zh="删除它，或让它指向一个文件",
                     )
                 )
                 continue
@@ -116,6 +119,8 @@ class Library:
                     f"version `{pf.version}` of `{pf.id}` is also in {versions[pf.version].path}",
                     pf.marks.span(("version",)),
                     "which one to use is not clear: rename one version, or give one folder",
+                    zh=f"`{pf.id}` 的版本 `{pf.version}` 在 {versions[pf.version].path} 中也有",
+                    hint_zh="无法确定该用哪一个：给其中一个版本改名，或只给出一个文件夹",
                 )
                 self.problems.append(twice)
                 if not beside:
@@ -124,7 +129,9 @@ class Library:
             versions[pf.version] = pf
 
     @classmethod
-    def over_bundled(cls, paths, exclude=(), home: Iterable[PathLike] | None = None) -> Library:
+    def over_bundled(
+        cls, paths: Iterable[PathLike] | None, exclude: Iterable[PathLike] = (), home: Iterable[PathLike] | None = None
+    ) -> Library:
         """The policies under ``paths``, then the bundled ones they lack (the bases of their revisions, say).
         A version in ``paths`` wins over an installed copy of the same version. ``home``: the folders that stand
         in for the bundled policies (the officer's own, found by workspace.find_workspace), when given."""
@@ -163,7 +170,7 @@ class Library:
         if not pf.doc.get("extends"):
             diagnostics += edits_without_base(pf.doc, pf.marks)
         if diagnostics:
-            raise WQError(diagnostics)
+            raise WQError(diagnostics + pf.notes)
         resolved = resolve(pf, siblings, self._resolved.setdefault(policy_id, {}))
         for base in resolved.chain[1:]:  # a base found in two folders: which one a revision means is not clear
             if (policy_id, base) in self._twice:
@@ -181,7 +188,7 @@ class Library:
         starts = {v: date_of(f.doc.get("effective_from"), bad=None) for v, f in siblings.items()}
         model.ends_on, model.ended_by = last_day(version, model.effective_from, model.effective_until, starts)
         builder.diagnostics += resolved.problems
-        builder.diagnostics = _blamed(pf, model, builder.diagnostics)
+        builder.diagnostics = _blamed(pf, model, builder.diagnostics) + pf.notes
         errors = [d for d in builder.diagnostics if d.severity == "error"]
         if errors and all(d.code in _MODEL_WHOLE for d in errors):
             # the model is whole (an expression that did not parse is None), so check the rest too, all at once:
@@ -231,7 +238,7 @@ class Library:
 
     def pick(self, ref: str | None = None, on: datetime.date | None = None) -> tuple[str, str]:
         """(id, version) for ``ID@VERSION``, ``ID`` (in force on ``on``) or None (the only policy)."""
-        on = on or datetime.date.today()
+        on = on or today()
         policy_id, at, version = (ref or "").partition("@")
         if ref is not None and (not policy_id or (at and not version) or "@" in version):
             raise WQError(
@@ -241,6 +248,8 @@ class Library:
                         f"`{ref}` is not a policy reference",
                         hint="write ID, ID@VERSION or the path of a policy file; `wqpolicy list` "
                         "shows the ids and versions",
+                        zh=f"`{ref}` 不是政策的写法",
+                        hint_zh="请写 政策编号、政策编号@版本，或政策文件的路径；`wqpolicy list` 列出编号和版本",
                     )
                 ]
             )
@@ -255,6 +264,9 @@ class Library:
                             "several policies are available; choose one with --policy " + " | ".join(sorted(self.files))
                             if self.files
                             else "no policy files found",
+                            zh="有多个政策可用：请用 --policy 选择一个 " + " | ".join(sorted(self.files))
+                            if self.files
+                            else "找不到政策文件",
                         )
                     ]
                 )
@@ -262,14 +274,16 @@ class Library:
         if policy_id not in self.files:
             if self.problems:
                 raise WQError(self.problems)
-            from .errors import did_you_mean
-
+            known = ", ".join(sorted(self.files))
+            hint, hint_zh = suggest(policy_id, self.files) or (f"known: {known}", f"已有的政策：{known}")
             raise WQError(
                 [
                     Diagnostic(
                         "WQ-VERSION",
                         f"no policy `{policy_id}`",
-                        hint=did_you_mean(policy_id, self.files) or "known: " + ", ".join(sorted(self.files)),
+                        hint=hint,
+                        zh=f"没有政策 `{policy_id}`",
+                        hint_zh=hint_zh,
                     )
                 ]
             )
@@ -281,6 +295,8 @@ class Library:
                             "WQ-VERSION",
                             f"policy `{policy_id}` has no version `{version}`",
                             hint="versions: " + ", ".join(sorted(self.files[policy_id])),
+                            zh=f"政策 `{policy_id}` 没有版本 `{version}`",
+                            hint_zh="已有的版本：" + ", ".join(sorted(self.files[policy_id])),
                         )
                     ]
                 )
@@ -302,6 +318,8 @@ class Library:
                         "WQ-VERSION",
                         f"no version of `{policy_id}` is in force on {on.isoformat()}",
                         hint="see `wqpolicy list` for the timeline, or give --policy ID@VERSION",
+                        zh=f"{on.isoformat()} 这一天 `{policy_id}` 没有有效的版本",
+                        hint_zh="用 `wqpolicy list` 查看各版本的有效期，或用 --policy 政策编号@版本 指定版本",
                     )
                 ]
             )
@@ -330,7 +348,11 @@ class Library:
                 except WQError as e:
                     errors += [d for d in e.diagnostics if d.severity == "error"]
                     warnings += [d for d in e.diagnostics if d.severity != "error"]
-            errors += [d for d in self._base_problems(policy_id) if roots is None or _under(d.span.file, roots)]
+            errors += [
+                d
+                for d in self._base_problems(policy_id)
+                if roots is None or d.span is None or _under(d.span.file, roots)
+            ]
             for version, pf in versions.items():
                 if roots is None or _under(pf.path, roots):
                     errors += self._edited_since_published(policy_id, version)
@@ -408,10 +430,16 @@ class Library:
                         "no policy versions in this folder: nothing to lock",
                         Span(str(folder), 1, 1),
                         hint="give the folder that holds the policy files",
+                        zh="这个文件夹中没有政策版本：没有可锁定的内容",
+                        hint_zh="请给出存放政策文件的文件夹",
                     )
                 ]
             )
-        not_special(path, "remove it; `wqpolicy lock` writes the lock file itself")
+        not_special(
+            path,
+            "remove it; `wqpolicy lock` writes the lock file itself",
+            hint_zh="删除它；`wqpolicy lock` 会自己写出锁定文件",
+        )
         # whole or not at all: a full disk leaves the previous lock as it was
         return write_file(path, json.dumps(entries, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
@@ -441,12 +469,14 @@ def _too_deep(pf: PolicyFile) -> WQError:
                 "the definitions and expressions of this version nest too deeply to check (an engine limit)",
                 Span(str(pf.path), 1, 1),
                 "build fewer definitions on one another, and nest fewer brackets in each",
+                zh="这个版本的定义和表达式嵌套过深，无法检查（引擎的限制）",
+                hint_zh="减少定义之间层层引用的层数，以及每个表达式中括号的嵌套",
             )
         ]
     )
 
 
-def _under(file, roots) -> bool:
+def _under(file: PathLike, roots: Iterable[Path]) -> bool:
     here = _real(Path(file))
     return any(here == r or r in here.parents for r in roots)
 
@@ -461,12 +491,15 @@ def _real(path: Path) -> Path:
 
 def not_a_policy_file(pf: PolicyFile) -> Diagnostic:
     lacks = " and ".join(f"`{k}:`" for k in ("id", "version") if k not in pf.doc)
+    lacks_zh = "和".join(f"`{k}:`" for k in ("id", "version") if k not in pf.doc)
     return Diagnostic(
         "WQ-FILE",
         f"not a policy file: it has no {lacks}",
         Span(str(pf.path), 1, 1),
         "a policy file starts with `id:`, `version:` and `effective_from:`; a case or an input "
         "document cannot be used as --policy",
+        zh=f"不是政策文件：缺少 {lacks_zh}",
+        hint_zh="政策文件以 `id:`、`version:` 和 `effective_from:` 开头；测试用例或申报材料不能作为 --policy",
     )
 
 

@@ -63,7 +63,7 @@ def load_policy(
     return library.load(policy_id, version)
 
 
-def _day(on) -> datetime.date | None:
+def _day(on: object) -> datetime.date | None:
     """``on`` as a date: a datetime's day, "YYYY-MM-DD" read; anything else is a WQError (WQ-VERSION)."""
     if on is None or type(on) is datetime.date:
         return on
@@ -83,6 +83,8 @@ def _day(on) -> datetime.date | None:
                 "WQ-VERSION",
                 f"on={on!r} is not a date",
                 hint='give a datetime.date or a "YYYY-MM-DD" string, e.g. "2021-06-01"',
+                zh=f"on={on!r} 不是日期",
+                hint_zh='请给出 datetime.date 或 "YYYY-MM-DD" 格式的文字，例如 "2021-06-01"',
             )
         ]
     )

@@ -26,10 +26,24 @@ class Expr:
 
     text: str
     node: ast.Node
-    locate: Callable[[int, int], Span]
+    locate: Callable[[int, int], Span | None]  # None: no place known (a policy built without marks)
 
-    def span(self, offset: int = 0, length: int = 1) -> Span:
+    def span(self, offset: int = 0, length: int = 1) -> Span | None:
         return self.locate(offset, length)
+
+
+def parsed(expr: Expr | None) -> Expr:
+    """``expr`` of a policy that checked clean, where every expression parsed (None only in one with errors)."""
+    if expr is None:
+        raise ValueError("an expression that did not parse: a policy with errors is never compiled")
+    return expr
+
+
+def stated(text: Text | None) -> Text:
+    """A rule's label or message in a policy that checked clean (None only in one with errors)."""
+    if text is None:
+        raise ValueError("a label or message missing: a policy with errors is never compiled")
+    return text
 
 
 @dataclass
@@ -52,7 +66,7 @@ class Parameter:
 class Each:
     """A per-item definition: one record per item of ``source``, processed in ``order_by`` order."""
 
-    source: Expr
+    source: Expr | None  # None: it did not parse (an error already; so for every Expr | None of a built policy)
     var: str
     order_by: Expr | None
     carry: dict  # name -> (start Expr, next Expr)
@@ -76,10 +90,10 @@ class Definition:
 class Rule:
     id: str
     clause: str
-    label: Text
-    condition: Expr
+    label: Text | None
+    condition: Expr | None
     severity: str
-    message: Text
+    message: Text | None
     note: str | None
     span: Span | None
     label_template: Text | None = None  # the label as written, {parameter} placeholders unfilled
@@ -95,7 +109,7 @@ class OutcomeStep:
 @dataclass
 class Output:
     name: str
-    expr: Expr
+    expr: Expr | None
     kind: str
     fields: dict
     label: Text | None
@@ -113,7 +127,7 @@ class Decision:
     rules: list[Rule]
     definitions: dict[str, Definition]
     outcome: list[OutcomeStep]
-    outcome_labels: dict[str, Text]
+    outcome_labels: dict[str, Text | None]
     outputs: dict[str, Output]
     span: Span | None = None
     input_refs: dict = field(default_factory=dict)  # URI -> contents of the schema files its input schema's refs name

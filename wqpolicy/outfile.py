@@ -47,6 +47,29 @@ def write_file(path: str | os.PathLike[str], text: str) -> Path:
     return path
 
 
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """``write_file`` for bytes (a Word document): written whole or not at all, WQError (WQ-FILE) when it cannot
+    be."""
+    path = Path(path)
+    target = Path(os.path.realpath(path))
+    try:
+        _write(target, data)
+    except OSError as e:
+        reason = e.strerror or str(e)
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-FILE",
+                    f"cannot write: {reason}",
+                    Span(str(path), 1, 1),
+                    zh=f"无法写入：{reason}",
+                    hint_zh="确认文件夹存在、可写，且磁盘有剩余空间；原有文件未被改动",
+                )
+            ]
+        ) from None
+    return path
+
+
 def _write(target: Path, data: bytes) -> None:
     try:
         mode: int | None = target.stat().st_mode & 0o7777

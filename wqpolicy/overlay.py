@@ -5,12 +5,13 @@ by ``add``/``remove``, and every edit that finds nothing to edit in the base rep
 from __future__ import annotations
 
 import copy
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .display import excerpt
-from .errors import Diagnostic, did_you_mean
+from .errors import Diagnostic, suggest
 from .model import item_of
 from .yamlload import Marks
 
@@ -26,6 +27,16 @@ WHAT = {
     "outcomes": "outcome",
     "clause_map": "clause-map entry",
     "metadata": "metadata entry",
+}
+WHAT_ZH = {
+    "parameters": "参数",
+    "definitions": "定义",
+    "decisions": "决定",
+    "rules": "规则",
+    "outputs": "输出",
+    "outcomes": "结论",
+    "clause_map": "条款映射项",
+    "metadata": "元数据项",
 }
 
 # How a revision edits a parameter's list or mapping in place.
@@ -64,7 +75,7 @@ def anchored(doc: dict, folder: Path) -> dict:
     another folder inherits them pointing where its base meant."""
     doc = copy.deepcopy(doc)
 
-    def anchor(holder: dict, key: str):
+    def anchor(holder: dict, key: str) -> None:
         value = holder.get(key)
         if isinstance(value, str) and not Path(value).is_absolute():
             holder[key] = str((folder / value).resolve())
@@ -78,23 +89,36 @@ def anchored(doc: dict, folder: Path) -> dict:
 
 
 class _Overlay:
-    def __init__(self, marks: Marks, base_name: str):
+    def __init__(self, marks: Marks, base_name: str) -> None:
         self.marks, self.base = marks, base_name
         self.origin: dict = {}
         self.problems: list[Diagnostic] = []
 
     def problem(
         self,
-        message: str,
+        message: tuple[str, str],
         path: tuple,
-        hint: str | None = None,
+        hint: tuple[str, str] | None = None,
         severity: str = "error",
         code: str = "WQ-NAME",
         key: bool = False,
     ) -> None:
+        """A diagnostic at ``path`` of the revision: ``message`` and ``hint`` each (English, Chinese)."""
         span = self.marks.key_span(path) if key else self.marks.span(path)
         subject, decision = item_of(path)
-        self.problems.append(Diagnostic(code, message, span, hint, severity, subject, decision))
+        self.problems.append(
+            Diagnostic(
+                code,
+                message[0],
+                span,
+                hint[0] if hint else None,
+                severity,
+                subject,
+                decision,
+                zh=message[1],
+                hint_zh=hint[1] if hint else None,
+            )
+        )
 
     def document(self, base: dict, rev: dict) -> dict:
         out = copy.deepcopy(base)
@@ -109,7 +133,7 @@ class _Overlay:
 
     def named(self, base: dict, rev: dict, path: tuple) -> dict:
         out = dict(base)
-        what = WHAT.get(path[-1], "entry")
+        what, what_zh = WHAT.get(path[-1], "entry"), WHAT_ZH.get(path[-1], "项")
         for name, entry in rev.items():
             here = path + (name,)
             if isinstance(entry, dict) and entry.get("remove") is True:
@@ -118,9 +142,12 @@ class _Overlay:
                     self.origin[here] = "removed"
                 else:
                     self.problem(
-                        f"{what} `{name}` is not in {self.base}: nothing to remove",
+                        (
+                            f"{what} `{name}` is not in {self.base}: nothing to remove",
+                            f"{self.base} 中没有{what_zh} `{name}`：没有可删除的内容",
+                        ),
                         here,
-                        did_you_mean(str(name), map(str, out)),
+                        suggest(str(name), map(str, out)),
                         key=True,
                     )
                 continue
@@ -129,11 +156,16 @@ class _Overlay:
                 if needs and isinstance(entry, dict) and not all(k in entry for k in needs):
                     # an edit of an item the base lacks (a new value, add/remove): a misspelt name, most likely
                     self.problem(
-                        f"{what} `{name}` is not in {self.base}: nothing to change (a new {what} needs "
-                        + ", ".join(f"`{k}`" for k in needs)
-                        + ")",
+                        (
+                            f"{what} `{name}` is not in {self.base}: nothing to change (a new {what} needs "
+                            + ", ".join(f"`{k}`" for k in needs)
+                            + ")",
+                            f"{self.base} 中没有{what_zh} `{name}`：没有可修改的内容（新增{what_zh}需要写出 "
+                            + "、".join(f"`{k}`" for k in needs)
+                            + "）",
+                        ),
                         here,
-                        did_you_mean(str(name), map(str, out)),
+                        suggest(str(name), map(str, out)),
                         key=True,
                     )
                     continue
@@ -162,13 +194,16 @@ class _Overlay:
             self.origin[here] = "changed"
         return out
 
-    def edit(self, name, value, entry: dict, here: tuple):
+    def edit(self, name: str, value: Any, entry: dict, here: tuple) -> Any:
         """A parameter's list or mapping with ``entry``'s ``remove``, ``add`` then ``change`` applied."""
         if not isinstance(value, (list, dict)):
             self.problem(
-                f"`add`, `remove` and `change` edit a list or a mapping; parameter `{name}` is neither",
+                (
+                    f"`add`, `remove` and `change` edit a list or a mapping; parameter `{name}` is neither",
+                    f"`add`、`remove` 和 `change` 只能修改列表或代码表；参数 `{name}` 两者都不是",
+                ),
                 here,
-                "give the new `value` instead",
+                ("give the new `value` instead", "请改为给出新的 `value`"),
                 code="WQ-TYPE",
                 key=True,
             )
@@ -177,17 +212,27 @@ class _Overlay:
         remove, add = entry.get("remove"), entry.get("add")
         if remove is not None and not isinstance(remove, list):
             self.problem(
-                f"`remove` of parameter `{name}` takes a list of the {'keys' if is_map else 'items'} to remove",
+                (
+                    f"`remove` of parameter `{name}` takes a list of the {'keys' if is_map else 'items'} to remove",
+                    f"参数 `{name}` 的 `remove` 应为要删除的{'代码' if is_map else '项'}组成的列表",
+                ),
                 here + ("remove",),
-                f"write `remove: [{remove}]`",
+                (f"write `remove: [{remove}]`", f"写成 `remove: [{remove}]`"),
                 code="WQ-SCHEMA",
             )
             remove = None
         if add is not None and not isinstance(add, dict if is_map else list):
             want = "a mapping of new entries (`key: value`)" if is_map else "a list of new items"
             kind = "mapping" if is_map else "list"
+            want_zh = "新增各项组成的代码表（`代码: 取值`）" if is_map else "新增各项组成的列表"
+            kind_zh = "代码表" if is_map else "列表"
             self.problem(
-                f"`add` of parameter `{name}` takes {want}, as its value is a {kind}", here + ("add",), code="WQ-SCHEMA"
+                (
+                    f"`add` of parameter `{name}` takes {want}, as its value is a {kind}",
+                    f"参数 `{name}` 的取值是{kind_zh}，所以 `add` 应为{want_zh}",
+                ),
+                here + ("add",),
+                code="WQ-SCHEMA",
             )
             add = None
         value = copy.deepcopy(value)
@@ -196,9 +241,12 @@ class _Overlay:
         for i, x in enumerate(remove or []):
             if x not in members:
                 self.problem(
-                    f"`{excerpt(str(x))}` is not in parameter `{name}` of {self.base}: nothing to remove",
+                    (
+                        f"`{excerpt(str(x))}` is not in parameter `{name}` of {self.base}: nothing to remove",
+                        f"{self.base} 的参数 `{name}` 中没有 `{excerpt(str(x))}`：没有可删除的内容",
+                    ),
                     here + ("remove", i),
-                    did_you_mean(str(x), map(str, value)),
+                    suggest(str(x), map(str, value)),
                 )
             elif is_map:
                 del value[x]
@@ -208,12 +256,16 @@ class _Overlay:
                 members.discard(x)
         if removed:
             value = [v for v in value if v not in removed]
-        for key, x in (add or {}).items() if is_map else enumerate(add or []):
+        for key, x in add.items() if isinstance(add, dict) else enumerate(add or []):  # (a mapping's: a dict)
             shown = key if is_map else x
             if shown in members:
                 change = "`add` replaces its entry" if is_map else "adding it again changes nothing"
+                change_zh = "`add` 会替换原有的这一项" if is_map else "再次添加不会有任何改变"
                 self.problem(
-                    f"`{excerpt(str(shown))}` is already in parameter `{name}`; {change}",
+                    (
+                        f"`{excerpt(str(shown))}` is already in parameter `{name}`; {change}",
+                        f"参数 `{name}` 中已有 `{excerpt(str(shown))}`：{change_zh}",
+                    ),
                     here + ("add", key),
                     severity="warning",
                     key=is_map,
@@ -228,14 +280,17 @@ class _Overlay:
             self.change(name, value, entry["change"], here + ("change",))
         return value
 
-    def change(self, name, value, change, here: tuple) -> None:
+    def change(self, name: str, value: Any, change: Any, here: tuple) -> None:
         """Entries of a mapping ``value`` changed in place, field by field: a field given as ``{add: …}`` /
         ``{remove: …}`` is itself edited (`intelligent_tech: {subsectors: {add: [低空经济]}}`), any other value
         replaces the field."""
         if not isinstance(value, dict) or not isinstance(change, dict):
             self.problem(
-                f"`change` of parameter `{name}` takes a mapping of its entries to change, each with the "
-                "fields that change (`key: {field: new value}`)",
+                (
+                    f"`change` of parameter `{name}` takes a mapping of its entries to change, each with the "
+                    "fields that change (`key: {field: new value}`)",
+                    f"参数 `{name}` 的 `change` 应写出要修改的各项及其改动的字段（`代码: {{字段: 新取值}}`）",
+                ),
                 here,
                 code="WQ-SCHEMA",
             )
@@ -243,25 +298,35 @@ class _Overlay:
         for key, fields in change.items():
             if not (isinstance(key, Hashable) and key in value):
                 self.problem(
-                    f"`{key}` is not in parameter `{name}` of {self.base}: nothing to change",
+                    (
+                        f"`{key}` is not in parameter `{name}` of {self.base}: nothing to change",
+                        f"{self.base} 的参数 `{name}` 中没有 `{key}`：没有可修改的内容",
+                    ),
                     here + (key,),
-                    did_you_mean(str(key), map(str, value)),
+                    suggest(str(key), map(str, value)),
                     key=True,
                 )
             elif not isinstance(fields, dict) or not isinstance(value[key], dict):
                 self.problem(
-                    f"`change` of `{key}` in parameter `{name}` takes a mapping of the fields to change",
+                    (
+                        f"`change` of `{key}` in parameter `{name}` takes a mapping of the fields to change",
+                        f"参数 `{name}` 中 `{key}` 的 `change` 应写出要修改的字段（`字段: 新取值`）",
+                    ),
                     here + (key,),
                     code="WQ-SCHEMA",
                 )
             else:
                 for field_name, new in fields.items():
                     if field_name not in value[key]:  # a misspelt field would be added as data, silently
+                        fields_of = ", ".join(map(str, value[key]))
                         self.problem(
-                            f"`{key}` in parameter `{name}` has no field `{field_name}`: nothing to change",
+                            (
+                                f"`{key}` in parameter `{name}` has no field `{field_name}`: nothing to change",
+                                f"参数 `{name}` 中的 `{key}` 没有字段 `{field_name}`：没有可修改的内容",
+                            ),
                             here + (key, field_name),
-                            did_you_mean(str(field_name), map(str, value[key]))
-                            or "fields: " + ", ".join(map(str, value[key])),
+                            suggest(str(field_name), map(str, value[key]))
+                            or (f"fields: {fields_of}", f"已有的字段：{fields_of}"),
                             key=True,
                         )
                         continue
@@ -288,12 +353,14 @@ def edits_without_base(doc: dict, marks: Marks) -> list[Diagnostic]:
                     marks.key_span(("parameters", name, key)),
                     "give the parameter its whole `value:`, or add `extends:` naming the base",
                     subject=str(name),
+                    zh=f"参数 `{name}`：`{key}` 用于修改修订所沿用的版本，而这个文件没有沿用（extends）任何版本",
+                    hint_zh="给出参数完整的 `value:`，或加上 `extends:` 写明所依据的基础版本",
                 )
             )
     return out
 
 
-def _holds(value, x) -> bool:
+def _holds(value: Any, x: Any) -> bool:
     if isinstance(value, dict):
         return isinstance(x, Hashable) and x in value
     return x in value
@@ -303,13 +370,13 @@ class _Members:
     """The items of a list (or the keys of a mapping) for membership by equality, as `in` on the list has it:
     hashable ones in a set, the few others (a mapping item) in a list."""
 
-    def __init__(self, items):
+    def __init__(self, items: Iterable[Any]) -> None:
         self._hashed: set = set()
         self._other: list = []
         for x in items:
             self.add(x)
 
-    def __contains__(self, x) -> bool:
+    def __contains__(self, x: object) -> bool:
         if _hashable(x):
             return x in self._hashed
         return x in self._other
@@ -317,20 +384,20 @@ class _Members:
     def __bool__(self) -> bool:
         return bool(self._hashed or self._other)
 
-    def add(self, x) -> None:
+    def add(self, x: Any) -> None:
         if _hashable(x):
             self._hashed.add(x)
         else:
             self._other.append(x)
 
-    def discard(self, x) -> None:
+    def discard(self, x: Any) -> None:
         if _hashable(x):
             self._hashed.discard(x)
         elif x in self._other:
             self._other.remove(x)
 
 
-def _hashable(x) -> bool:
+def _hashable(x: object) -> bool:
     try:
         hash(x)
     except TypeError:
@@ -354,7 +421,9 @@ def _place_added_items(marks: Marks, rev_marks: Marks, rev_doc: dict, doc: dict)
             at, target = at + 3, target + inner[at + 1 : at + 3]
         if len(inner) <= at + 1 or inner[at] != "add":
             continue
-        item, value, edit = inner[at + 1], doc, rev_doc
+        item = inner[at + 1]
+        value: Any = doc
+        edit: Any = rev_doc
         for step in target:
             value = value.get(step) if isinstance(value, dict) else None
         for step in inner[: at + 1]:

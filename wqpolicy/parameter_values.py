@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import ast
 from . import types as T
@@ -23,11 +24,11 @@ class ValueProblem(NamedTuple):
     message: str
     hint: str | None = None
     severity: str = "error"
-    zh: str | None = None
+    zh: str | None = None  # the message in Chinese
     hint_zh: str | None = None
 
 
-def value_problems(value, kind: str | None) -> list[ValueProblem]:
+def value_problems(value: Any, kind: str | None) -> list[ValueProblem]:
     """What would make a parameter value fail when a rule reads it: an empty value or part, a value that is not
     its declared ``type``, list items or mapping entries of different kinds.
 
@@ -35,16 +36,27 @@ def value_problems(value, kind: str | None) -> list[ValueProblem]:
     [((1,), '`value[1]` is empty; write a value, or remove the item')]
     """
     if value is None:
-        return [ValueProblem("WQ-SCHEMA", (), "the value is empty; write a value, or remove the parameter")]
+        return [
+            ValueProblem(
+                "WQ-SCHEMA",
+                (),
+                "the value is empty; write a value, or remove the parameter",
+                zh="取值是空的：请写上取值，或删除这个参数",
+            )
+        ]
     found = list(_empty_parts(value))
     wrong = _not_declared(value, kind)
     if wrong:
         en, zh = number_hints(value, kind) if isinstance(value, str) else (None, None)
-        found.append(ValueProblem("WQ-TYPE", (), wrong, en, hint_zh=zh))
+        found.append(ValueProblem("WQ-TYPE", (), wrong[0], en, zh=wrong[1], hint_zh=zh))
     elif kind is None and isinstance(value, str) and _typed_number(value):
         # no `type` to check against, but `20 %` or `３` is a number mistyped, which rules would compare as text
         en, zh = number_hints(value, kind)
-        found.append(ValueProblem("WQ-TYPE", (), f"`{excerpt(value)}` is text, not a number", en, hint_zh=zh))
+        found.append(
+            ValueProblem(
+                "WQ-TYPE", (), f"`{excerpt(value)}` is text, not a number", en, zh=f"`{excerpt(value)}` 是文字，不是数字", hint_zh=zh
+            )
+        )
     found += joined_items(value)
     for group in _alike_groups(value):
         found += _unlike(group)
@@ -141,27 +153,30 @@ def number_hints(text: str, kind: str | None = None) -> tuple[str | None, str | 
     for a number (its unit is said by `unit:`). A unit the language does not know and that may scale the
     number gets no figure to write: the message says which part is not understood."""
     if re.fullmatch(r"\s*-\s*[0-9]+\s*(years?|months?|days?)\s*", text):
-        return "a duration cannot be negative: give how long, as `1 year`", "期限不能为负：写出时长，如 `1 year`"
+        return (
+            "a duration cannot be negative: give how long, as `1 year`",
+            "时长不能是负数：请写明多长时间，例如 `1 year`",
+        )
     if re.fullmatch(r"\s*[0-9]*\.[0-9]+\s*(years?|months?|days?)\s*", text):
         return (
             "a duration is whole years, months or days: write `6 months`, not `0.5 year`",
-            "期限须为整年、整月或整天：写 `6 months`，不要写 `0.5 year`",
+            "时长须为整年、整月或整日：请写 `6 months`，而不是 `0.5 year`",
         )
     meant = _typed_number(text)
     if meant is not None:
         if "," in text and "," not in meant:
             return (
                 f"`{text.strip()}` holds a thousands separator; write `{meant}`, without commas",
-                f"`{text.strip()}` 含千位分隔符；请写 `{meant}`，不加逗号",
+                f"`{text.strip()}` 中有千位分隔符：请去掉逗号，写成 `{meant}`",
             )
-        return f"write `{meant}`", f"写 `{meant}`"
+        return f"write `{meant}`", f"请写 `{meant}`"
     m = re.fullmatch(r"([0-9][0-9_.]*)\s*(\D+)", text.strip())
     if not m:
         return None, None
     number, unit = m.group(1), m.group(2).strip()
     written = _unit_written(number, unit, kind)
     if written is not None:
-        return f"write `{written}`", f"写 `{written}`"
+        return f"write `{written}`", f"请写 `{written}`"
     return (
         f"`{unit}` is not a unit of the language (%, 万, 亿, 元; years, months, days)",
         f"`{unit}` 不是本语言可用的单位（%、万、亿、元；years、months、days）",
@@ -189,7 +204,7 @@ def _unit_written(number: str, unit: str, kind: str | None) -> str | None:
     return candidate if unit and _is_literal(candidate) else None
 
 
-def joined_items(value, name: str = "value", at=()):
+def joined_items(value: Any, name: str = "value", at: tuple = ()) -> Iterator[ValueProblem]:
     """List items of text joined with a Chinese comma (`[a，b]` is one item, `a，b`): an error for codes, which
     are never written so, and a warning for other text, which may mean it. ``name`` is what the list is
     called in the messages (`value`, `remove`)."""
@@ -197,18 +212,21 @@ def joined_items(value, name: str = "value", at=()):
         if isinstance(item, str) and isinstance(value, list) and re.search("[，、]", item):
             parts = re.split("[，、]", item)
             codes = all(re.fullmatch(r"[A-Za-z0-9_.]+", p.strip()) for p in parts)
+            listed = ", ".join(p.strip() for p in parts)
             yield ValueProblem(
                 "WQ-TYPE",
                 at + (key,),
                 f"`{_where(at + (key,), name)}` is one item, `{item}`, holding a Chinese comma",
-                f"to list {len(parts)} items, separate them with `,` (ASCII): [{', '.join(p.strip() for p in parts)}]",
+                f"to list {len(parts)} items, separate them with `,` (ASCII): [{listed}]",
                 "error" if codes else "warning",
+                zh=f"`{_where(at + (key,), name)}` 是含有中文逗号的一项：`{item}`",
+                hint_zh=f"若要列出 {len(parts)} 项，请用半角逗号 `,` 分隔：[{listed}]",
             )
         elif isinstance(item, (list, dict)):
             yield from joined_items(item, name, at + (key,))
 
 
-def _children(value):
+def _children(value: Any) -> Iterable[tuple[Any, Any]]:
     if isinstance(value, list):
         return enumerate(value)
     return value.items() if isinstance(value, dict) else ()
@@ -218,46 +236,58 @@ def _where(at: tuple, name: str = "value") -> str:
     return name + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in at)
 
 
-def _empty_parts(value, at=()):
+def _empty_parts(value: Any, at: tuple = ()) -> Iterator[ValueProblem]:
     # YAML reads `key:` or `- ` with nothing after as null, which no operation of the language accepts.
     for key, item in _children(value):
         if item is None:
             part = "item" if isinstance(key, int) else "entry"
             # `{en: The bureau, with experts}` is en: "The bureau" and a key "with experts" with no value
-            hint = "in `{…}` a comma ends the text: quote text that holds a comma" if " " in str(key) else None
+            quoted = " " in str(key)
             yield ValueProblem(
-                "WQ-SCHEMA", at + (key,), f"`{_where(at + (key,))}` is empty; write a value, or remove the {part}", hint
+                "WQ-SCHEMA",
+                at + (key,),
+                f"`{_where(at + (key,))}` is empty; write a value, or remove the {part}",
+                "in `{…}` a comma ends the text: quote text that holds a comma" if quoted else None,
+                zh=f"`{_where(at + (key,))}` 是空的：请写上取值，或删除这一项",
+                hint_zh="在 `{…}` 内逗号会结束文字：含逗号的文字请加引号" if quoted else None,
             )
         else:
             yield from _empty_parts(item, at + (key,))
 
 
-_DECLARED = {  # declared type -> (does the value have it, what such a value is)
-    "number": (is_number, "a number"),
-    "ratio": (is_number, "a number or percentage"),
-    "money": (is_number, "an amount"),
-    "integer": (is_whole, "a whole number"),
-    "date": (lambda v: isinstance(v, datetime.date), "a date (YYYY-MM-DD)"),
-    "duration": (lambda v: isinstance(v, Duration), "a duration such as `6 months`"),
-    "string": (lambda v: isinstance(v, str), "text"),
-    "bool": (lambda v: isinstance(v, bool), "true or false"),
-    "list": (lambda v: isinstance(v, list), "a list"),
-    "mapping": (lambda v: isinstance(v, dict), "a mapping"),
+_DECLARED = {  # declared type -> (does the value have it, what such a value is, in English and Chinese)
+    "number": (is_number, "a number", "数字"),
+    "ratio": (is_number, "a number or percentage", "数字或百分比"),
+    "money": (is_number, "an amount", "金额"),
+    "integer": (is_whole, "a whole number", "整数"),
+    "date": (lambda v: isinstance(v, datetime.date), "a date (YYYY-MM-DD)", "日期（YYYY-MM-DD）"),
+    "duration": (lambda v: isinstance(v, Duration), "a duration such as `6 months`", "时长（如 `6 months`）"),
+    "string": (lambda v: isinstance(v, str), "text", "文字"),
+    "bool": (lambda v: isinstance(v, bool), "true or false", "是否值（true 或 false）"),
+    "list": (lambda v: isinstance(v, list), "a list", "列表"),
+    "mapping": (lambda v: isinstance(v, dict), "a mapping", "代码表"),
 }
 
 
-def _not_declared(value, kind) -> str | None:
+def _not_declared(value, kind) -> tuple[str, str] | None:
+    """(English, Chinese) when ``value`` is not of its declared ``kind``, else None."""
     if kind not in _DECLARED or _DECLARED[kind][0](value):
         return None
-    shown = T.of_value(value) if isinstance(value, (list, dict)) else excerpt(_scalar_text(value))
-    return f"declared {kind} but its value ({shown}) is not {_DECLARED[kind][1]}; correct the value or the `type`"
+    if isinstance(value, (list, dict)):
+        shown, shown_zh = str(T.of_value(value)), T.zh(T.of_value(value))
+    else:
+        shown = shown_zh = excerpt(_scalar_text(value))
+    return (
+        f"declared {kind} but its value ({shown}) is not {_DECLARED[kind][1]}; correct the value or the `type`",
+        f"声明的类型是 {kind}，但取值（{shown_zh}）不是{_DECLARED[kind][2]}：请更正取值或 `type`",
+    )
 
 
-def _scalar_text(v) -> str:
+def _scalar_text(v: object) -> str:
     return str(v).lower() if isinstance(v, bool) else str(v)
 
 
-def _alike_groups(value, at=()):
+def _alike_groups(value: Any, at: tuple = ()) -> Iterator[list[tuple[tuple, Any]]]:
     """The parts of a value that rules use as one type, so must be of one kind: a list's items and the
     top-level mapping's entries (the codes of a mapping), and among those that are records, each field.
     A record may lack a field the others have: reading it gives unknown, which rules handle."""
@@ -273,7 +303,7 @@ def _alike_groups(value, at=()):
         yield from _alike_groups(v, at + (k,))
 
 
-def _unlike(group):
+def _unlike(group: list[tuple[tuple, Any]]) -> Iterator[ValueProblem]:
     """Members of ``group`` whose kind differs from the first's (empty members are reported apart)."""
     known = [(at, v) for at, v in group if v is not None]
     for at, v in known[1:]:
@@ -283,11 +313,16 @@ def _unlike(group):
                 "WQ-TYPE",
                 at,
                 f"`{_where(at)}` is {_kind(v)}, unlike `{_where(first)}` ({_kind(want)}); make them the same kind",
+                zh=f"`{_where(at)}` 为{_kind_zh(v)}，而 `{_where(first)}` 为{_kind_zh(want)}：请改成同一类",
             )
 
 
-def _kind(v) -> str:
+def _kind(v: object) -> str:
     return "record" if isinstance(v, dict) else str(T.of_value(v))
+
+
+def _kind_zh(v) -> str:
+    return "记录" if isinstance(v, dict) else T.zh(T.of_value(v))
 
 
 def _same_kind(a, b) -> bool:

@@ -81,7 +81,7 @@ def value_findings(raw: Any, value: Any, kind: str | None, low: Any, high: Any) 
                 f"a ratio written as a plain number: `{number}` is {decimal_text(Decimal(value) * 100)}%",
                 f"比例写成了普通数字：`{number}` 即 {decimal_text(Decimal(value) * 100)}%",
                 f"write `{number}%`; a ratio is a percentage (`{number}%`) or a fraction of one (`{fraction}`)",
-                f"写 `{number}%`；比例写作百分数（`{number}%`）或小数（`{fraction}`）",
+                f"请写 `{number}%`；比例写作百分数（`{number}%`）或小数（`{fraction}`）",
             )
         ]
     too_low = _comparable(value, low) and value < low

@@ -6,9 +6,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
-from typing import Union
+from typing import Any, Union
 
 from .checker import Checker
+from .content_hash import content_hash
 from .context import Recorder
 from .errors import Diagnostic, WQError
 from .evaluate import CompiledDecision
@@ -16,7 +17,8 @@ from .inputs import InputSchema, not_json
 from .model import PolicyVersion
 from .record import DecisionRecord
 from .source import Span
-from .yamlload import Marks
+from .types import Record
+from .yamlload import MarksLike
 
 
 def check_decisions(
@@ -32,7 +34,8 @@ def check_decisions(
             else None
         )
         inputs[name] = schema
-        checkers[name] = Checker(version, decision, schema.type if schema else _EMPTY)
+        # no schema (an error already): no input field is known
+        checkers[name] = Checker(version, decision, schema.record if schema is not None else Record(()))
         found += checkers[name].check()
     return inputs, checkers, _merged(found)
 
@@ -71,12 +74,14 @@ class Policy:
     'needs_review'
     """
 
-    def __init__(self, version: PolicyVersion, warnings: list[Diagnostic]):
+    def __init__(self, version: PolicyVersion, warnings: list[Diagnostic]) -> None:
         self.model = version
-        self.inputs, checkers, found = check_decisions(version)
+        inputs, checkers, found = check_decisions(version)
         errors = [d for d in found if d.severity == "error"]
         if errors:
             raise WQError(errors)
+        # each decision has its schema here (a decision without one is an error above)
+        self.inputs = {name: schema for name, schema in inputs.items() if schema is not None}
         self.warnings = warnings + found
         self.decisions: dict[str, CompiledDecision] = {
             name: CompiledDecision(version, decision, checkers[name]) for name, decision in version.decisions.items()
@@ -95,8 +100,21 @@ class Policy:
         """The version loaded, e.g. ``'2021-trial'``."""
         return self.model.version
 
+    @property
+    def content_hash(self) -> str:
+        """sha256 (hex) of the resolved policy and its decisions' input schemas (content_hash.py): what notices
+        cite (its first 12 characters) and receipts record.
+
+        >>> len(load_policy().content_hash)
+        64
+        """
+        found = self.__dict__.get("_content_hash")
+        if found is None:
+            found = self.__dict__["_content_hash"] = content_hash(self.model)
+        return found
+
     def validate(
-        self, decision: str, document: dict, marks: Marks | None = None, file: str | None = None
+        self, decision: str, document: dict, marks: MarksLike | None = None, file: str | None = None
     ) -> list[Diagnostic]:
         """Schema problems of ``document`` as an input of ``decision``: an empty list when it is valid.
 
@@ -117,7 +135,7 @@ class Policy:
         document: dict,
         *,
         validate: bool = True,
-        marks: Marks | None = None,
+        marks: MarksLike | None = None,
         input_name: str | None = None,
         recorder: Recorder | None = None,
     ) -> DecisionRecord:
@@ -147,6 +165,7 @@ class Policy:
                         "WQ-INPUT",
                         "an input document must be a mapping of fields",
                         Span(input_name, 1, 1) if input_name else None,
+                        zh="申报材料必须是一组“字段: 值”",
                     )
                 ]
             )
@@ -165,6 +184,7 @@ class Policy:
                         "the document has no `decision:` field; give the decision "
                         f"(one of {', '.join(self.decisions)})",
                         where(),
+                        zh=f"申报材料中没有 `decision:` 字段：请写明要作出的决定（可选：{', '.join(self.decisions)}）",
                     )
                 ]
             )
@@ -175,6 +195,7 @@ class Policy:
                         "WQ-INPUT",
                         f"decision: {name!r} is not the name of a decision (one of {', '.join(self.decisions)})",
                         where(),
+                        zh=f"decision: {name!r} 不是决定的名称（可选：{', '.join(self.decisions)}）",
                     )
                 ]
             )
@@ -238,25 +259,26 @@ class Policy:
                 ]
             )
         if name not in self.decisions:
-            from .errors import did_you_mean
+            from .errors import suggest
 
+            hint = suggest(name, self.decisions) or (f"decisions: {names}", f"可用的决定：{names}")
             raise WQError(
                 [
                     Diagnostic(
                         "WQ-INPUT",
                         f"policy {self.model.ref} has no decision `{name}`",
                         where,
-                        did_you_mean(name, self.decisions) or f"decisions: {names}",
+                        hint[0],
                         subject=name,
                         zh=f"政策 {self.model.ref} 没有名为 `{name}` 的决定",
-                        hint_zh=f"可用的决定：{names}",
+                        hint_zh=hint[1],
                     )
                 ]
             )
         return self.decisions[name]
 
 
-def _iso_dates(value):
+def _iso_dates(value: Any) -> Any:
     """``value`` with ``datetime.date`` values written as the input schemas want dates ("2024-03-01"); ``value``
     itself when it holds none. Only a document that failed its schema is looked through."""
     if type(value) is datetime.date:
@@ -265,17 +287,6 @@ def _iso_dates(value):
         new = {k: _iso_dates(v) for k, v in value.items()}
         return value if all(new[k] is v for k, v in value.items()) else new
     if isinstance(value, list):
-        new = [_iso_dates(v) for v in value]
-        return value if all(a is b for a, b in zip(new, value)) else new
+        items = [_iso_dates(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else items
     return value
-
-
-class _Empty:
-    def field(self, name):
-        return None
-
-    def names(self):
-        return []
-
-
-_EMPTY = _Empty()

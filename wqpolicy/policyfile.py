@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime
 import os
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from . import ast, parser, plausibility
 from .checker import reads
 from .confusables import confusion
 from .display import excerpt, fill
-from .errors import TYPO, Diagnostic, Related, WQError, did_you_mean, typo_of
+from .errors import TYPO, Diagnostic, Related, WQError, meant, suggest, typo_of
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text, item_of
 from .parameter_values import value_problems
 from .policy_schema import clause_written
@@ -30,10 +32,11 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _CLAUSE_TAG = re.compile(r"\*\*\[([0-9]+(?:\.[0-9]+)*)\]\*\*\s*(.*)")
 
 
-def clauses_of(document: Path) -> dict[str, str]:
-    """Clause id -> text, from a Markdown source whose paragraphs are tagged **[id]**."""
+def clauses_of(document: Path, notes: list[Diagnostic] | None = None) -> dict[str, str]:
+    """Clause id -> text, from a Markdown source whose paragraphs are tagged **[id]** (``notes``: a warning when it
+    is read as GB18030)."""
     out = {}
-    for line in read_text(document).splitlines():
+    for line in read_text(document, notes=notes).splitlines():
         m = _CLAUSE_TAG.search(line)
         if m:
             out[m.group(1)] = m.group(2).strip()
@@ -43,7 +46,7 @@ def clauses_of(document: Path) -> dict[str, str]:
 class Builder:
     """Builds one PolicyVersion from its resolved document, collecting diagnostics."""
 
-    def __init__(self, doc: dict, marks: Marks, file: str, directory: Path, gone: dict | None = None):
+    def __init__(self, doc: dict, marks: Marks, file: str, directory: Path, gone: dict | None = None) -> None:
         self.doc, self.marks, self.file, self.dir = doc, marks, file, directory
         self.diagnostics: list[Diagnostic] = []
         # names of items that were in this version when it was published and are gone from its file now
@@ -65,7 +68,10 @@ class Builder:
             for other in raw.get("rules_from") or []:
                 if other not in decisions:
                     self._error(
-                        "WQ-NAME", f"`rules_from` names no decision `{other}`", ("decisions", name, "rules_from")
+                        "WQ-NAME",
+                        f"`rules_from` names no decision `{other}`",
+                        ("decisions", name, "rules_from"),
+                        zh=f"`rules_from` 中的 `{other}` 不是已有的决定",
                     )
                 else:
                     decisions[name].rules[:0] = decisions[other].rules
@@ -113,16 +119,17 @@ class Builder:
                 span = self.marks.span(path, m.start(), len(m.group(0)), value=text)
                 item, decision = item_of(path)
                 close = typo_of(name, params)
+                hint = meant(close) if close else None
                 self.diagnostics.append(
                     Diagnostic(
                         "WQ-NAME",
                         f"`{m.group(0)}` cannot be filled in: a note's or label's {{…}} names a parameter",
                         span,
-                        f"did you mean `{close}`?" if close else None,
+                        hint and hint[0],
                         subject=item,
                         decision=decision,
                         zh=f"`{m.group(0)}` 无法填入：说明或名称中的 {{…}} 须为参数名",
-                        hint_zh=f"是否应为 `{close}`？" if close else None,
+                        hint_zh=hint and hint[1],
                     )
                 )
 
@@ -134,6 +141,8 @@ class Builder:
                 f"effective_until {until} is before effective_from {start}: this version would never be in force",
                 ("effective_until",),
                 hint="effective_until is the last day in force, on or after effective_from",
+                zh=f"有效期截止日 effective_until {until} 早于生效日 effective_from {start}：这个版本永远不会生效",
+                hint_zh="effective_until 是有效的最后一天，应不早于 effective_from",
             )
 
     # -- pieces -------------------------------------------------------------------------------------
@@ -160,21 +169,43 @@ class Builder:
             return {}
         path = found[0]
         try:
-            return clauses_of(path)
-        except WQError as e:  # not UTF-8, too large, unreadable: say so at `document:`, with the place inside it
-            for d in e.diagnostics:
+            notes: list[Diagnostic] = []
+            clauses = clauses_of(path, notes)
+            for d in notes:  # read as GB18030: said at `document:`, naming the file
                 self._error(
-                    "WQ-FILE",
-                    f"source document `{doc}` ({d.span.line}:{d.span.col}): {d.message}",
+                    d.code,
+                    f"source document `{doc}`: {d.message}",
                     ("source", "document"),
                     hint=d.hint,
+                    severity=d.severity,
+                    zh=f"原文文件 `{doc}`：{d.zh}",
+                    hint_zh=d.hint_zh,
+                )
+            return clauses
+        except WQError as e:  # not UTF-8, too large, unreadable: say so at `document:`, with the place inside it
+            for d in e.diagnostics:
+                where = f"({d.span.line}:{d.span.col})" if d.span else ""
+                self._error(
+                    "WQ-FILE",
+                    f"source document `{doc}` {where}: {d.message}",
+                    ("source", "document"),
+                    hint=d.hint,
+                    zh=f"原文文件 `{doc}` {where}：{d.zh or d.message}",
+                    hint_zh=d.hint_zh,
                 )
             return {}
 
-    def _parameter(self, name, raw) -> Parameter:
+    def _parameter(self, name: str, raw: Any) -> Parameter:
         path = ("parameters", name)
         if "value" not in raw:
-            self._error("WQ-SCHEMA", f"parameter `{name}` has no `value`", path)
+            self._error(
+                "WQ-SCHEMA",
+                f"parameter `{name}` has no `value`",
+                path,
+                zh=f"参数 `{name}` 没有 `value`（取值）",
+                hint="add `value: …`",
+                hint_zh="加上 `value: …`",
+            )
         if "clause" not in raw:
             self._error(
                 "WQ-SCHEMA",
@@ -182,6 +213,8 @@ class Builder:
                 path,
                 key=True,
                 hint='add `clause: "…"`, the id of the clause of the source document it comes from',
+                zh=f"参数 `{name}` 没有注明条款",
+                hint_zh='加上 `clause: "…"`，写明它出自原文的哪一条',
             )
         kind = raw.get("type")
         # text declared a string stays text, even when it reads as a literal (a date, 3%)
@@ -194,7 +227,7 @@ class Builder:
                 path + ("value",) + p.at,
                 hint=p.hint,
                 severity=p.severity,
-                zh=p.zh,
+                zh=f"参数 `{name}`：{p.zh}" if p.zh else None,
                 hint_zh=p.hint_zh,
             )
         low, high = self._bound(path, raw, "min", kind), self._bound(path, raw, "max", kind)
@@ -262,13 +295,13 @@ class Builder:
                 related=[Related(where, f"`{sibling}` has `{field}`", f"`{sibling}` 有 `{field}`")] if where else [],
             )
 
-    def _expr(self, path, text) -> Expr | None:
+    def _expr(self, path: tuple, text: Any) -> Expr | None:
         if not isinstance(text, str):
-            self._error("WQ-SCHEMA", "an expression must be text", path)
+            self._error("WQ-SCHEMA", "an expression must be text", path, zh="表达式必须是文字")
             return None
         marks = self.marks
 
-        def locate(offset, length, path=path, text=text):
+        def locate(offset: int, length: int, path: tuple = path, text: str = text) -> Span | None:
             return marks.span(path, offset, length, value=text)
 
         try:
@@ -282,12 +315,14 @@ class Builder:
                     e.hint,
                     subject=item_of(path)[0],
                     decision=item_of(path)[1],
+                    zh=e.zh,
+                    hint_zh=e.hint_zh,
                 )
             )
             return None
         return Expr(text, node, locate)
 
-    def _definition(self, path, name, raw) -> Definition | None:
+    def _definition(self, path: tuple, name: str, raw: Any) -> Definition:
         if isinstance(raw, str):
             return Definition(name, self._expr(path, raw), None, None, None, None, self.marks.key_span(path))
         each = None
@@ -302,7 +337,12 @@ class Builder:
                 )
             fields = {f: self._expr(path + ("fields", f), e) for f, e in (raw.get("fields") or {}).items()}
             if not fields:
-                self._error("WQ-SCHEMA", f"per-item definition `{name}` has no `fields`", path)
+                self._error(
+                    "WQ-SCHEMA",
+                    f"per-item definition `{name}` has no `fields`",
+                    path,
+                    zh=f"逐项定义 `{name}` 没有 `fields`（各项要算出的字段）",
+                )
             each = Each(
                 self._expr(path + ("each",), raw["each"]),
                 var,
@@ -313,7 +353,12 @@ class Builder:
         elif "expr" in raw:
             expr = self._expr(path + ("expr",), raw["expr"])
         else:
-            self._error("WQ-SCHEMA", f"definition `{name}` needs `expr` (or `each` and `fields`)", path)
+            self._error(
+                "WQ-SCHEMA",
+                f"definition `{name}` needs `expr` (or `each` and `fields`)",
+                path,
+                zh=f"定义 `{name}` 需要 `expr`（或 `each` 和 `fields`）",
+            )
         label = _text(raw.get("label"))
         return Definition(
             name,
@@ -327,11 +372,16 @@ class Builder:
             label,
         )
 
-    def _decision(self, name, raw) -> Decision:
+    def _decision(self, name: str, raw: Any) -> Decision:
         path = ("decisions", name)
         schema, input_path, refs = {}, raw.get("input"), {}
         if not input_path:
-            self._error("WQ-SCHEMA", f"decision `{name}` needs `input` (its input document's JSON Schema)", path)
+            self._error(
+                "WQ-SCHEMA",
+                f"decision `{name}` needs `input` (its input document's JSON Schema)",
+                path,
+                zh=f"决定 `{name}` 需要 `input`（申报材料的输入格式文件）",
+            )
         else:
             found = self._input_schema(input_path, path + ("input",))
             if found is not None:
@@ -367,15 +417,27 @@ class Builder:
                     )
                 )
         if not steps:
-            self._error("WQ-SCHEMA", f"decision `{name}` needs an `outcome` list", path)
+            self._error(
+                "WQ-SCHEMA",
+                f"decision `{name}` needs an `outcome` list",
+                path,
+                zh=f"决定 `{name}` 需要 `outcome` 结论列表",
+            )
         elif steps[-1].when is not None:
-            self._error("WQ-SCHEMA", "the outcome list must end with `otherwise`", path + ("outcome", len(steps) - 1))
+            self._error(
+                "WQ-SCHEMA",
+                "the outcome list must end with `otherwise`",
+                path + ("outcome", len(steps) - 1),
+                zh="结论列表必须以 `otherwise`（其他情况）结尾",
+            )
         outputs = {}
         for oname, o in (raw.get("outputs") or {}).items():
             opath = path + ("outputs", oname)
             e = self._expr(opath + ("expr",), o.get("expr")) if "expr" in o else None
             if "expr" not in o:
-                self._error("WQ-SCHEMA", f"output `{oname}` needs `expr`", opath)
+                self._error(
+                    "WQ-SCHEMA", f"output `{oname}` needs `expr`", opath, zh=f"输出 `{oname}` 需要 `expr`（表达式）"
+                )
             label = _text(o.get("label"))
             outputs[oname] = Output(
                 oname,
@@ -411,10 +473,16 @@ class Builder:
         decision.version_date, decision.version_date_note = version_date, version_date_note
         return decision
 
-    def _rule(self, path, rid, raw, known: set | None = None) -> Rule | None:
+    def _rule(self, path: tuple, rid: str, raw: Any, known: set | None = None) -> Rule | None:
         missing = [k for k in ("clause", "label", "condition", "message") if k not in raw]
         if missing:
-            self._error("WQ-SCHEMA", f"rule `{rid}` needs {', '.join(f'`{k}`' for k in missing)}", path, key=True)
+            self._error(
+                "WQ-SCHEMA",
+                f"rule `{rid}` needs {', '.join(f'`{k}`' for k in missing)}",
+                path,
+                key=True,
+                zh=f"规则 `{rid}` 缺少 {'、'.join(f'`{k}`' for k in missing)}",
+            )
             return None
         condition = self._expr(path + ("condition",), raw["condition"])
         label = _text(raw["label"])
@@ -422,16 +490,23 @@ class Builder:
             path + ("label",),
             raw["label"],
             set(self._params),
-            "a label's {…} names a parameter, filled in when the policy loads",
+            (
+                "a label's {…} names a parameter, filled in when the policy loads",
+                "标签中的 {…} 应为参数名，加载政策时填入其取值",
+            ),
         )
         read = {p.split(".")[0].split("[")[0] for p, _ in reads(condition)} if condition is not None else set()
         if condition is not None and known is not None and read <= known:
             # a condition that reads a misspelt name is reported by the checker; its message is not blamed too
+            names = ", ".join(p for p, _ in reads(condition))
             self._check_placeholders(
                 path + ("message",),
                 raw["message"],
                 {p for p, _ in reads(condition)},
-                "a message's {…} names a value the condition reads: " + ", ".join(p for p, _ in reads(condition)),
+                (
+                    f"a message's {{…}} names a value the condition reads: {names}",
+                    f"提示语中的 {{…}} 应为条件所读取的值：{names}",
+                ),
                 real=known,
             )
         return Rule(
@@ -446,9 +521,10 @@ class Builder:
             label,
         )
 
-    def _check_placeholders(self, path, raw, known: set, what: str, real: set = frozenset()) -> None:
+    def _check_placeholders(self, path, raw, known: set, what: tuple[str, str], real: set = frozenset()) -> None:
         """Each {name} of a rule's label or message must be one that can be filled, or it is shown as written.
-        A name whose root is ``real`` is spelt right but not filled here: no spelling is suggested for it."""
+        A name whose root is ``real`` is spelt right but not filled here: no spelling is suggested for it.
+        ``what`` says what a {name} there may name (English, Chinese)."""
         for lang, text in raw.items() if isinstance(raw, dict) else ():
             for m in _PLACEHOLDER.finditer(text if isinstance(text, str) else ""):
                 name = m.group(1).strip()
@@ -463,17 +539,22 @@ class Builder:
                             f"write `{{{name}}}`",
                             subject=item,
                             decision=decision,
+                            zh=f"`{m.group(0)}` 不会被填入取值：占位符的花括号内不能有空格",
+                            hint_zh=f"请写 `{{{name}}}`",
                         )
                     )
                 elif name not in known:
+                    hint = None if re.split(r"[.\[]", name)[0] in real else suggest(name, known)
                     self.diagnostics.append(
                         Diagnostic(
                             "WQ-NAME",
-                            f"`{{{name}}}` cannot be filled in: {what}",
+                            f"`{{{name}}}` cannot be filled in: {what[0]}",
                             span,
-                            None if re.split(r"[.\[]", name)[0] in real else did_you_mean(name, known),
+                            hint and hint[0],
                             subject=item,
                             decision=decision,
+                            zh=f"`{{{name}}}` 无法填入取值：{what[1]}",
+                            hint_zh=hint and hint[1],
                         )
                     )
 
@@ -483,9 +564,10 @@ class Builder:
             return text
         values = {n: p.value for n, p in self._params.items()}
         kinds = {n: p.kind for n, p in self._params.items()}
-        return Text(fill(text.zh, values, kinds), fill(text.en, values, kinds))
+        shown: dict[str, str] = {}
+        return Text(fill(text.zh, values, kinds, shown), fill(text.en, values, kinds, shown))
 
-    def _input_schema(self, ref, path: tuple) -> SchemaFile | None:
+    def _input_schema(self, ref: str, path: tuple) -> SchemaFile | None:
         """The checked input schema a decision's `input:` names, or None (and why, at `input:` or at the line of
         the schema file at fault). The file must lie inside the folder of the policy file that names it (the
         base's folder for an `input:` a revision inherits); a copy of a bundled policy saved elsewhere without its
@@ -602,25 +684,29 @@ class Builder:
                         ),
                     )
             labels = decision.outcome_labels
-            unlabelled = {}
+            unlabelled: dict[str, tuple] = {}
             for i, step in enumerate((self.doc.get("decisions") or {}).get(dname, {}).get("outcome") or []):
                 key = "otherwise" if "otherwise" in step else "then"
                 if labels and step.get(key) not in labels:
                     unlabelled.setdefault(str(step.get(key)), ("decisions", dname, "outcome", i, key))
             for word, path in sorted(unlabelled.items()):
                 # a near miss of a labelled outcome is a typo, which would decide under a word no output knows
-                hint = did_you_mean(word, labels, cutoff=TYPO) or next(  # or cut short: `inelig`
-                    (f"did you mean `{x}`?" for x in labels if len(word) >= 3 and x.startswith(word)), None
+                hint = suggest(word, labels, cutoff=TYPO) or next(  # or cut short: `inelig`
+                    (meant(x) for x in labels if len(word) >= 3 and x.startswith(word)), None
                 )
                 self._error(
                     "WQ-NAME",
                     f"outcome `{word}` has no label in `outcomes`",
                     path,
-                    hint=hint,
+                    hint=hint and hint[0],
                     severity="error" if hint else "warning",
+                    zh=f"结论 `{word}` 在 `outcomes` 中没有标签（中英文说明）",
+                    hint_zh=hint and hint[1],
                 )
 
-    def _twice(self, first: tuple, second: tuple, words) -> None:
+    def _twice(
+        self, first: tuple, second: tuple, words: Callable[..., tuple[str, str, str | None, str | None]]
+    ) -> None:
         """A name given twice, at ``first`` and ``second`` (document paths of the two keys): reported at the one
         the file being checked writes (a revision's own line, not the base's it inherits; the second when both or
         neither are), with the other as a related place. ``words(here, there)`` gives (message, zh, hint,
@@ -632,7 +718,7 @@ class Builder:
             here, there = second, first
         message, zh, hint, hint_zh = words(here, there)
         where = self.marks.key_span(there)
-        related = [Related(where, "the other is here", "另一处在此")] if where else []
+        related = (Related(where, "the other is here", "另一处在此"),) if where else ()
         self._error("WQ-DUPLICATE", message, here, key=True, hint=hint, zh=zh, hint_zh=hint_zh, related=related)
 
     def _check_confusables(self) -> None:
@@ -686,7 +772,7 @@ class Builder:
         clauses = policy.clauses
         if not clauses:
             return
-        cited = []
+        cited: list[tuple[Any, tuple]] = []
         for name, p in policy.parameters.items():
             cited.append((p.clause, ("parameters", name, "clause")))
         for name, d in policy.definitions.items():
@@ -699,9 +785,9 @@ class Builder:
                 cited.append((o.clause, ("decisions", dname, "outputs", oname, "clause")))
         for name, m in policy.metadata.items():
             cited.append((m.get("clause"), ("metadata", name, "clause")))
-        for clause, path in cited:
+        for clause, where in cited:
             if clause is not None and str(clause) not in clauses:
-                self._unknown_clause(str(clause), path, clauses)
+                self._unknown_clause(str(clause), where, clauses)
         self._nested_clauses(policy, clauses)
         names = self._encodable_names(policy)
         for clause, entry in policy.clause_map.items():
@@ -716,15 +802,16 @@ class Builder:
                         self.diagnostics.append(deleted_item(item, self.gone[item], self.marks.span(path + (i,))))
                         continue
                     close = typo_of(item, names)
+                    hint = meant(close) if close else None
                     self._error(
                         "WQ-NAME",
                         f"clause {clause} maps to `{item}`, which is not a parameter, "
                         "definition, rule, output, decision or metadata item",
                         path + (i,),
-                        hint=f"did you mean `{close}`?" if close else None,
+                        hint=hint and hint[0],
                         subject=str(item),
-                        zh=f"条款 {clause} 对应的 `{item}` 不是参数、定义、规则、输出、决定或元数据项",
-                        hint_zh=f"是否应为 `{close}`？" if close else None,
+                        zh=f"条款 {clause} 映射到 `{item}`，但它不是参数、定义、规则、输出、决定或元数据项",
+                        hint_zh=hint and hint[1],
                     )
         for clause in clauses:
             if clause not in policy.clause_map:
@@ -734,14 +821,16 @@ class Builder:
                     ("clause_map",) if "clause_map" in self.doc else (),
                     key=True,
                     hint="list what encodes it, or give `not_computable: <reason>`",
+                    zh=f"条款 {clause} 不在条款映射（clause_map）中",
+                    hint_zh="列出实现该条款的参数、规则等，或写 `not_computable: 原因`",
                 )
 
     def _unknown_clause(self, clause, path, clauses, key=False, severity="error"):
         """A clause id the source document does not have, at ``path``, with the document as the other place. The
         one hint given is the same id written as the document writes ids (`３.２.３`, `3,2,3`, `3.2.3.`): a clause
         id that differs by a digit is another clause, never offered in its place."""
-        meant = clause_written(clause)
-        close = meant if meant in clauses and meant != clause else None
+        written = clause_written(clause)
+        close = written if written in clauses and written != clause else None
         document = self._source_document()
         self._error(
             "WQ-CLAUSE",
@@ -751,7 +840,7 @@ class Builder:
             hint=f"write `{close}`" if close else None,
             severity=severity,
             zh=f"原文中没有条款 `{clause}`",
-            hint_zh=f"写 `{close}`" if close else None,
+            hint_zh=f"请写 `{close}`" if close else None,
             related=[
                 Related(
                     document,
@@ -798,18 +887,18 @@ class Builder:
 
     def _error(
         self,
-        code,
-        message,
-        path,
-        key=False,
-        hint=None,
-        severity="error",
+        code: str,
+        message: str,
+        path: tuple,
+        key: bool = False,
+        hint: str | None = None,
+        severity: str = "error",
         *,
-        subject=None,
-        zh=None,
-        hint_zh=None,
-        related=(),
-    ):
+        subject: str | None = None,
+        zh: str | None = None,
+        hint_zh: str | None = None,
+        related: tuple[Related, ...] = (),
+    ) -> None:
         """A diagnostic at ``path`` of the document (at its key with ``key``); its subject and decision are
         those of the item the path lies in, unless ``subject`` is given."""
         span = self.marks.key_span(path) if key else self.marks.span(path)
@@ -840,7 +929,7 @@ def deleted_item(name: str, what: tuple[str, str], span: Span | None) -> Diagnos
     )
 
 
-def _value_at_path(doc, path: tuple):
+def _value_at_path(doc: Any, path: tuple) -> Any:
     for step in path:
         doc = doc[step] if isinstance(doc, (dict, list)) else None
     return doc
@@ -851,7 +940,7 @@ def _bundled_policy_folders() -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
 
 
-def literal_value(v):
+def literal_value(v: Any) -> Any:
     """Parameter values: text that is a literal of the language (4.5%, 2亿, 2 years, 2022-07-01) becomes
     that value; lists and mappings are converted item by item; everything else stays as it is."""
     if isinstance(v, str):
@@ -878,11 +967,11 @@ def literal_value(v):
     return v
 
 
-def _text(raw) -> Text | None:
+def _text(raw: Any) -> Text | None:
     return Text(raw["zh"], raw["en"]) if isinstance(raw, dict) and "zh" in raw and "en" in raw else None
 
 
-def date_of(v, bad=None):
+def date_of(v: Any, bad: Any = None) -> Any:
     """A policy's date field as written (a date, or text YYYY-MM-DD); None when not given, ``bad`` when unreadable."""
     if v is None or isinstance(v, datetime.date):
         return v

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime
 import operator
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .display import decimal_text, exact_money_text, fill, money_text
+from .display import decimal_text, display, exact_money_text, excerpt, fill, money_text
 from .errors import Diagnostic
 from .model import Text
 from .values import UNKNOWN, Duration, is_number, is_whole
@@ -62,6 +64,20 @@ class RuleInfo:
             )
         object.__setattr__(self, "_json", (head, label, passed_json, plan, short))
 
+    def constant_texts(self, values: dict[str, Any]) -> dict[str, str]:
+        """A new mapping of the parameters' placeholders in the message to their text, as ``fill`` writes them:
+        worked out for the first record, kept for the next ones while ``values`` holds the same parameter
+        values (as every record of the decision does)."""
+        known = self.__dict__.get("_constant_texts")
+        if known is None or any(values.get(path) is not value for path, (value, _) in known.items()):
+            known = {
+                path: (values[path], excerpt(display(values[path], self.kinds.get(path))))
+                for path in self.constants
+                if path in values and "{" + path + "}" in self.template.zh + self.template.en
+            }
+            self.__dict__["_constant_texts"] = known  # a cache, not a field: equal infos stay equal
+        return {path: text for path, (_, text) in known.items()}
+
 
 @dataclass(frozen=True)
 class OutputInfo:
@@ -84,12 +100,26 @@ class DecisionInfo:
     decision: str
     rules: tuple[RuleInfo, ...]
     outputs: tuple[OutputInfo, ...]
-    outcome_labels: dict[str, Text]
+    outcome_labels: dict[str, Text | None]
     files: tuple[str, ...] = field(default=(), compare=False)  # the policy files read, as people see their paths
     output_kinds: dict[str, tuple] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "output_kinds", {o.name: (o.kind, o.fields) for o in self.outputs})
+
+    @property
+    def writer(self) -> _JsonWriter:
+        """The functions that write its records' JSON, generated on first use (see _JsonWriter) and kept beside it,
+        not in it: a record holds no code, and pickles as the data it is."""
+        writer = _WRITERS.get(id(self))
+        if writer is None:
+            writer = _WRITERS[id(self)] = _JsonWriter(self)
+            weakref.finalize(self, _WRITERS.pop, id(self), None)
+        return writer
+
+
+# DecisionInfo (by id, while it lives) -> the writer of its records' JSON
+_WRITERS: dict[int, _JsonWriter] = {}
 
 
 # Where the date that chose a record's policy version came from.
@@ -110,6 +140,22 @@ class VersionDate:
 
     def to_json(self) -> dict[str, Any]:
         return {"date": self.date.isoformat() if self.date else None, "source": self.source, "field": self.field}
+
+    @classmethod
+    def from_json(cls, data: Any) -> VersionDate | None:
+        """The VersionDate that ``to_json`` gave ``data``; None for anything else (a record that states none).
+
+        >>> VersionDate.from_json({"date": "2021-06-01", "source": "input", "field": "submitted_on"}).date
+        datetime.date(2021, 6, 1)
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("source"), str):
+            return None
+        day, field = data.get("date"), data.get("field")
+        try:
+            date = datetime.date.fromisoformat(day) if isinstance(day, str) else None
+        except ValueError:
+            return None
+        return cls(date, data["source"], field if isinstance(field, str) else None)
 
 
 def fault_text(d: Diagnostic) -> str:
@@ -145,7 +191,7 @@ class RuleResult:
         missing: list[str] | None = None,
         missing_count: int = 0,
         fault: Diagnostic | None = None,
-    ):
+    ) -> None:
         # Frozen: set once, here, straight into the instance (records build many: this is their hot path).
         self.__dict__.update(
             info=info,
@@ -193,8 +239,14 @@ class RuleResult:
         if outcome is RuleOutcome.PASS:
             return self.info.pass_message
         if outcome is RuleOutcome.FAIL:
-            kinds, template = self.info.kinds, self.info.template
-            return Text(fill(template.zh, self.values, kinds), fill(template.en, self.values, kinds))
+            info, values = self.info, self.values
+            if "{" not in info.template.zh and "{" not in info.template.en:
+                return info.template  # nothing to fill in
+            # each value's text, worked out once for both languages; a parameter's, once for all records
+            shown = info.constant_texts(values)
+            return Text(
+                fill(info.template.zh, values, info.kinds, shown), fill(info.template.en, values, info.kinds, shown)
+            )
         if outcome is RuleOutcome.UNKNOWN:
             more = self.missing_count - len(self.missing)
             zh = "、".join(self.missing) + (f" 等共 {self.missing_count} 项" if more > 0 else "")
@@ -258,7 +310,7 @@ class DecisionRecord:
         rule_faults: tuple = (),
         outcome_fault: Diagnostic | None = None,
         output_faults: tuple = (),
-    ):
+    ) -> None:
         # Frozen: set once, here, straight into the instance (one record per evaluation: this is its hot path).
         self.__dict__.update(
             info=info,
@@ -412,30 +464,35 @@ class DecisionRecord:
             out["outcome_label"] = label.to_json()
         if self.outcome_fault is not None:
             out["outcome_error"] = fault_text(self.outcome_fault)
-        # Each rule's JSON straight from the values read, the constant parts worked out once; a rule that did not
-        # pass has its message, missing inputs and fault worked out by its RuleResult.
+        # Each rule's JSON straight from the values read, by code generated once per decision (a rule that passed
+        # written whole there); a rule that did not pass has its message, missing inputs and fault worked out by
+        # its RuleResult.
         missing, rule_faults = self.rule_missing, dict(self.rule_faults)
-        rules = []
-        for i, (rule, outcome, values) in enumerate(zip(info.rules, self.outcomes, self.values)):
-            result = None
-            if outcome is not RuleOutcome.PASS:
-                m = missing[i] if missing else None
-                result = RuleResult(
-                    rule,
-                    outcome,
-                    dict(zip(rule.paths, values)),
-                    list(m[0]) if m else [],
-                    m[1] if m else 0,
-                    rule_faults.get(i),
-                )
-            rules.append(_rule_json(rule, outcome, values, result))
-        out["rules"] = rules
+
+        def other(i: int, outcome: RuleOutcome, values: tuple, read: dict) -> dict:
+            rule, m = info.rules[i], missing[i] if missing else None
+            result = RuleResult(
+                rule,
+                outcome,
+                dict(zip(rule.paths, values)),
+                list(m[0]) if m else [],
+                m[1] if m else 0,
+                rule_faults.get(i),
+            )
+            return _rule_json(rule, outcome, values, result, read)
+
+        writer = info.writer
+        out["rules"] = writer.rules(self.outcomes, self.values, other)
         if self.missing_shown:
             out["missing"] = list(self.missing_shown)
             if self.missing_count > len(self.missing_shown):
                 out["missing_count"] = self.missing_count
-        kinds = info.output_kinds
-        out["outputs"] = {name: render_value(value, *kinds[name]) for name, value in self.outputs.items()}
+        outputs = self.outputs
+        if tuple(outputs) == writer.output_names:  # as the runner gives them (always, but for a record made by hand)
+            out["outputs"] = writer.outputs(outputs)
+        else:
+            kinds = info.output_kinds
+            out["outputs"] = {name: render_value(value, *kinds[name]) for name, value in outputs.items()}
         if self.output_faults:
             out["output_errors"] = self.output_errors
         faults = self.faults
@@ -444,7 +501,7 @@ class DecisionRecord:
         return out
 
 
-def render_value(v, kind: str | None, fields: dict | None = None):
+def render_value(v: Any, kind: str | None, fields: dict | None = None) -> Any:
     """A raw value in its JSON form, following the output's declared kind."""
     if type(v) is Decimal and v.is_finite():  # the usual output first
         if kind == "money":
@@ -453,7 +510,7 @@ def render_value(v, kind: str | None, fields: dict | None = None):
             return decimal_text(v)
     if v is UNKNOWN or v is None:
         return None
-    number = is_number(v) and (type(v) is int or v.is_finite())
+    number = is_number(v) and (isinstance(v, int) or v.is_finite())
     if number:  # anything else under a numeric kind (only an unvalidated document can give it) is shown as it is
         if kind == "money":
             return money_text(v)
@@ -477,16 +534,20 @@ _CONSTANT, _TEXTS, _MONEY, _PLAIN = range(4)
 _OUTCOME_TEXT = {w: w.value for w in RuleOutcome}
 
 
-def _one(i: int) -> operator.itemgetter:
+def _one(i: int) -> Callable[[tuple], tuple]:
     """A getter of position ``i`` that gives a tuple, as itemgetter of several positions does."""
+    # Typed as the callable it is: a bare `operator.itemgetter` here, joined with itemgetter(*positions) in the
+    # conditional above, crashed mypy 2.4 (an internal error expanding itemgetter's TypeVarTuple overload).
     return operator.itemgetter(slice(i, i + 1))
 
 
-def _rule_json(info: RuleInfo, outcome: RuleOutcome, values: tuple, result: RuleResult | None = None) -> dict:
+def _rule_json(
+    info: RuleInfo, outcome: RuleOutcome, values: tuple, result: RuleResult | None = None, read: dict | None = None
+) -> dict:
     """One rule's JSON from what the record holds (``result`` for a rule that did not pass: its message,
-    missing inputs and fault)."""
+    missing inputs and fault; ``read``: its values read in JSON, when they are known already)."""
     head, label, passed, plan, short = info._json
-    if short is not None and _TEXT_TYPES.issuperset(map(type, short[0](values))):
+    if read is None and short is not None and _TEXT_TYPES.issuperset(map(type, short[0](values))):
         read = dict(zip(info.paths, values))  # texts and truths, as they are; the parameters' JSON laid over
         for path, how, constant in short[1]:
             read[path] = (
@@ -496,7 +557,7 @@ def _rule_json(info: RuleInfo, outcome: RuleOutcome, values: tuple, result: Rule
                 if how == _TEXTS
                 else _copied(constant)
             )
-    else:
+    elif read is None:
         read = _read_json(plan, values)
     if outcome is RuleOutcome.PASS:
         message = passed.copy()
@@ -546,12 +607,106 @@ def _read_json(plan: tuple, values: tuple) -> dict:
 _TEXT_TYPES = frozenset({str, bool})
 
 
-def _constant_plan(value) -> int:
+def _value_json(value: Any) -> Any:
+    """A value a rule read in its JSON form (what _read_json gives a value of no declared kind)."""
+    t = type(value)
+    if t is str or t is bool:
+        return value
+    if t is Decimal:
+        return decimal_text(value)
+    if t is int:
+        return str(value)  # decimal_text's, without the call
+    if value is UNKNOWN:
+        return None
+    if t is list and _TEXT_TYPES.issuperset(map(type, value)):  # texts and truths: as they are
+        return value[:]
+    return to_json_value(value)
+
+
+class _JsonWriter:
+    """The JSON of one decision's records, written by Python generated once per decision (as codegen.py does for
+    the decision itself): ``rules(outcomes, values, other)`` gives the list of rule objects, each rule's values
+    read turned into JSON inline as its plan says, a rule that passed built whole in one expression (its id,
+    clause, label and message are constants of the code), any other by ``other(i, outcome, values, read)``;
+    ``outputs(outputs)`` gives the outputs object. Everything it returns is new: no part is shared with another
+    record's JSON. It gives exactly what _rule_json and render_value give (tests/test_json_writer.py)."""
+
+    def __init__(self, info: DecisionInfo) -> None:
+        self.ns: dict[str, Any] = {
+            "PASS": RuleOutcome.PASS,
+            "Decimal": Decimal,
+            "value_json": _value_json,
+            "exact_money_text": exact_money_text,
+            "money_text": money_text,
+            "decimal_text": decimal_text,
+            "render_value": render_value,
+            "copied": _copied,
+        }
+        lines = ["def rules(outcomes, values, other):"]
+        for i, rule in enumerate(info.rules):
+            lines += ["    " + x for x in self._rule(rule, i)]
+        lines.append(f"    return [{', '.join(f'r{i}' for i in range(len(info.rules)))}]")
+        self.output_names = tuple(o.name for o in info.outputs)
+        items = [f"{o.name!r}: {self._output(o, i)}" for i, o in enumerate(info.outputs)]
+        lines += ["", "def outputs(o):", f"    return {{{', '.join(items)}}}"]
+        self.source = "\n".join(lines) + "\n"
+        exec(compile(self.source, f"<wqpolicy JSON of {info.decision}>", "exec"), self.ns)  # noqa: S102
+        self.rules: Callable[[tuple, tuple, Callable[[int, RuleOutcome, tuple, dict], dict]], list] = self.ns["rules"]
+        self.outputs: Callable[[dict], dict] = self.ns["outputs"]
+
+    def _const(self, value: Any) -> str:
+        name = f"k{len(self.ns)}"
+        self.ns[name] = value
+        return name
+
+    def _rule(self, rule: RuleInfo, i: int) -> list[str]:
+        """Lines setting ``r{i}`` to the JSON of rule ``i``: its values read, and the rest of a rule that passed
+        here, of any other by ``other``."""
+        _, label, passed, plan, _ = rule._json
+        names = [f"a{i}_{j}" for j in range(len(plan))]
+        read = []
+        for (path, how, constant), a in zip(plan, names):
+            if how == _CONSTANT:
+                value = (
+                    repr(constant) if type(constant) is str or constant is None else f"copied({self._const(constant)})"
+                )
+            elif how == _TEXTS:
+                value = f"{self._const(constant)}[:]"  # a list of texts: copied in one step
+            elif how == _MONEY:
+                value = f"(exact_money_text({a}) if (t := type({a})) is Decimal or t is int else value_json({a}))"
+            else:
+                value = (
+                    f"({a} if (t := type({a})) is str or t is bool else decimal_text({a}) if t is Decimal "
+                    f"else str({a}) if t is int else value_json({a}))"
+                )
+            read.append(f"{path!r}: {value}")
+        unpack = [f"{', '.join(names)}, = v{i} = values[{i}]"] if names else [f"v{i} = values[{i}]"]
+        return [
+            *unpack,
+            f"if (o{i} := outcomes[{i}]) is PASS:",
+            f"    r{i} = {{'id': {rule.id!r}, 'clause': {rule.clause!r}, 'severity': {str(rule.severity)!r}, "
+            f"'outcome': 'pass', 'label': {{'zh': {label['zh']!r}, 'en': {label['en']!r}}}, "
+            f"'message': {{'zh': {passed['zh']!r}, 'en': {passed['en']!r}}}, 'values': {{{', '.join(read)}}}}}",
+            "else:",
+            f"    r{i} = other({i}, o{i}, v{i}, {{{', '.join(read)}}})",
+        ]
+
+    def _output(self, output: OutputInfo, i: int) -> str:
+        """The JSON of output ``i``, from ``o``: as render_value gives it, its usual values without the call."""
+        a, kind, fields = f"o{i}", output.kind, self._const(output.fields) if output.fields else "None"
+        slow = f"render_value({a}, {str(kind) if kind is None else repr(str(kind))}, {fields})"
+        if kind in (Kind.MONEY, Kind.RATIO, Kind.NUMBER):
+            fast = "money_text" if kind is Kind.MONEY else "decimal_text"
+            return f"({fast}({a}) if type({a} := o[{output.name!r}]) is Decimal and {a}.is_finite() else {slow})"
+        return f"({a} if (t := type({a} := o[{output.name!r}])) is str or t is bool else {slow})"
+
+
+def _constant_plan(value: Any) -> int:
     """How a constant's JSON is handed out: a list of texts copied in one step, anything else copied deeply."""
     return _TEXTS if type(value) is list and all(type(x) is str for x in value) else _CONSTANT
 
 
-def _copied(value):
+def _copied(value: Any) -> Any:
     """A JSON value copied (a constant shared by every record is never handed out to be changed)."""
     if type(value) is list:
         return [_copied(x) for x in value]
@@ -560,7 +715,8 @@ def _copied(value):
     return value
 
 
-def to_json_value(v):
+def to_json_value(v: Any) -> Any:
+    """A value read or computed in its JSON form: numbers as exact decimal text, dates ISO, unknown None."""
     t = type(v)
     if t is str or t is bool:  # the usual leaves, without the tests below
         return v

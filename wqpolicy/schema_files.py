@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from jsonschema import Draft202012Validator
-from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 
 from .display import excerpt
-from .errors import Diagnostic, WQError, did_you_mean
+from .errors import Diagnostic, WQError, suggest
 from .jsonmarks import JsonMarks, usable
 from .schemas import inlined
 from .source import Span
 from .yamlload import read_text
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -38,7 +42,7 @@ def _flat_meta() -> dict:
         properties.update(part.get("properties", {}))
         defs.update(part.get("$defs", {}))
 
-    def static(node):
+    def static(node: Any) -> Any:
         if isinstance(node, dict):
             return {
                 ("$ref" if k == "$dynamicRef" and v == "#meta" else k): (
@@ -206,7 +210,7 @@ def load_input_schema(ref: str, folder: Path, shown_folder: str) -> SchemaFile |
 _CHECKED: dict = {}
 
 
-def _versions(paths) -> tuple:
+def _versions(paths: Iterable[Path]) -> tuple:
     out: list[tuple[int, int] | None] = []
     for p in paths:
         try:
@@ -220,11 +224,13 @@ def _versions(paths) -> tuple:
 def _checked(path: str, shown: str, root: str) -> SchemaFile:
     """One input schema with the files its refs name, checked."""
     out = SchemaFile(Path(path), shown, {}, read=[Path(path)])
-    read = _read(Path(path), shown)
+    notes: list[Diagnostic] = []
+    read = _read(Path(path), shown, notes)
     if isinstance(read, list):
         out.problems = read
         return out
     out.schema, text = read
+    out.problems += notes
     if not isinstance(out.schema, dict):
         out.problems = [
             Diagnostic(
@@ -247,7 +253,7 @@ def _checked(path: str, shown: str, root: str) -> SchemaFile:
             if problem is None and target is not None:
                 if target[0] not in files:
                     out.read.append(target[0])
-                    loaded = _read(target[0], target[1])
+                    loaded = _read(target[0], target[1], out.problems)
                     if isinstance(loaded, list):
                         out.problems += loaded
                         continue
@@ -273,7 +279,7 @@ def _checked(path: str, shown: str, root: str) -> SchemaFile:
     return out
 
 
-def _in_target(ref: str, contents) -> tuple | None:
+def _in_target(ref: str, contents: Any) -> tuple | None:
     """The problem with the `#…` part of a `$ref` to another file, when it points at nothing there."""
     fragment = ref.partition("#")[2]
     if not fragment:
@@ -295,13 +301,23 @@ def _in_target(ref: str, contents) -> tuple | None:
     )
 
 
-def _read(path: Path, shown: str):
-    """(contents, text) of a JSON Schema file, numbers exact; or the diagnostics saying why it cannot be read."""
+def _read(path: Path, shown: str, notes: list[Diagnostic]):
+    """(contents, text) of a JSON Schema file, numbers exact; or the diagnostics saying why it cannot be read.
+    ``notes`` collects warnings about the file (read as GB18030), placed at ``shown``."""
+    found: list[Diagnostic] = []
     try:
-        text = read_text(path, regular=True, hint="name a .json file")
+        text = read_text(path, regular=True, hint="name a .json file", hint_zh="请给出一个 .json 文件", notes=found)
+        notes += [replace(d, span=Span(shown, 1, 1)) for d in found]
     except WQError as e:
         return [
-            Diagnostic(d.code, d.message, Span(shown, d.span.line, d.span.col) if d.span else Span(shown, 1, 1), d.hint)
+            Diagnostic(
+                d.code,
+                d.message,
+                Span(shown, d.span.line, d.span.col) if d.span else Span(shown, 1, 1),
+                d.hint,
+                zh=d.zh,
+                hint_zh=d.hint_zh,
+            )
             for d in e.diagnostics
         ]
     try:
@@ -340,12 +356,12 @@ def _read(path: Path, shown: str):
 
 
 class _Twice(ValueError):
-    def __init__(self, key: str):
+    def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
 
 
-def _unique(pairs) -> dict:
+def _unique(pairs: list[tuple[str, Any]]) -> dict:
     out = dict(pairs)
     if len(out) != len(pairs):
         seen: set = set()
@@ -357,7 +373,7 @@ def _unique(pairs) -> dict:
 
 
 def _at(
-    marks,
+    marks: JsonMarks | None,
     shown: str,
     path: tuple,
     code: str,
@@ -383,20 +399,21 @@ def _at(
     )
 
 
-def _deepest(error):
+def _deepest(error: ValidationError) -> ValidationError:
     while error.context:
         error = max(error.context, key=lambda c: (len(c.absolute_path), c.validator != "type"))
     return error
 
 
-def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
+def _meta_problems(schema: Any, marks: JsonMarks | None, shown: str) -> list[Diagnostic]:
     """The schema against the 2020-12 meta-schema (patterns must compile), keywords it would pass over in silence
     (a misspelt `maxItem`: a warning), and a `$schema` naming another dialect."""
     out = []
     for e in _META.iter_errors(schema):
         path = tuple(e.absolute_path)
         if path and path[-1] == "type" and isinstance(e.instance, str):
-            hint = did_you_mean(e.instance, _TYPES) or "one of " + ", ".join(_TYPES)
+            types = ", ".join(_TYPES)
+            hint = suggest(e.instance, _TYPES) or (f"one of {types}", f"可用的类型：{types}")
             out.append(
                 _at(
                     marks,
@@ -404,8 +421,8 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
                     path,
                     "WQ-SCHEMA",
                     f"`{excerpt(e.instance)}` is not a JSON Schema type",
-                    hint,
-                    (f"`{excerpt(e.instance)}` 不是 JSON Schema 的类型", hint),
+                    hint[0],
+                    (f"`{excerpt(e.instance)}` 不是 JSON Schema 的类型", hint[1]),
                 )
             )
             continue
@@ -433,7 +450,10 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
         )
     for path, word in _keywords(schema, ()):
         if word not in _KNOWN and not word.startswith("x-"):
-            close = did_you_mean(word, _KNOWN, cutoff=0.8)
+            close = suggest(word, _KNOWN, cutoff=0.8) or (
+                "remove it, or name an annotation `x-…`",
+                "删除它，或以 `x-` 开头命名注释",
+            )
             out.append(
                 _at(
                     marks,
@@ -441,8 +461,8 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
                     path + (word,),
                     "WQ-SCHEMA",
                     f"`{excerpt(word)}` is not a JSON Schema keyword: it is passed over",
-                    close or "remove it, or name an annotation `x-…`",
-                    (f"`{excerpt(word)}` 不是 JSON Schema 关键字，会被忽略", close or "删除它，或以 `x-` 开头命名注释"),
+                    close[0],
+                    (f"`{excerpt(word)}` 不是 JSON Schema 关键字，会被忽略", close[1]),
                     "warning",
                     key=True,
                 )
@@ -450,7 +470,7 @@ def _meta_problems(schema, marks, shown: str) -> list[Diagnostic]:
     return out
 
 
-def _subschemas(schema, path: tuple):
+def _subschemas(schema: Any, path: tuple) -> Iterator[tuple[tuple, Any]]:
     """(path, subschema) of ``schema`` and of each schema inside it, by the keywords that hold schemas."""
     stack = [(path, schema)]
     while stack:
@@ -469,13 +489,13 @@ def _subschemas(schema, path: tuple):
                 stack += [(here + (k, n), x) for n, x in node[k].items()]
 
 
-def _keywords(schema, path: tuple):
+def _keywords(schema: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
     for here, node in _subschemas(schema, path):
         for word in node:
             yield here, word
 
 
-def _refs(schema, path: tuple):
+def _refs(schema: Any, path: tuple) -> Iterator[tuple[Any, tuple]]:
     """(reference, path of the keyword) of each `$ref` and `$dynamicRef` in ``schema``."""
     for here, node in _subschemas(schema, path):
         for k in ("$ref", "$dynamicRef"):
@@ -488,7 +508,9 @@ def _refs(schema, path: tuple):
 _NESTED_ID = object()  # a `$id` inside a schema moves the base its refs are read against: not followed here
 
 
-def _follow(ref, file: Path, shown: str, schema, root: Path, base: str):
+def _follow(
+    ref: Any, file: Path, shown: str, schema: Any, root: Path, base: str
+) -> tuple[tuple | None, tuple[Path, str] | None]:
     """(problem, target) for one reference in ``file``: problem (message, hint, (zh, hint_zh)) when it is
     refused or points at nothing; target (path, shown) when it names another schema file inside ``root``."""
     if ref is _NESTED_ID:
@@ -545,7 +567,7 @@ def _within(path: Path, root: Path) -> bool:
 _MISSING = object()
 
 
-def _pointer(doc, pointer: str):
+def _pointer(doc: Any, pointer: str) -> Any:
     node = doc
     for part in pointer.split("/")[1:] if pointer else ():
         part = unquote(part).replace("~1", "/").replace("~0", "~")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from jsonschema.validators import extend
@@ -34,7 +36,13 @@ def load_schema(path: str) -> dict:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"), parse_float=Decimal)
     except (OSError, ValueError) as e:
-        raise WQError([Diagnostic("WQ-FILE", f"cannot load JSON Schema: {e}", Span(str(path), 1, 1))]) from None
+        raise WQError(
+            [
+                Diagnostic(
+                    "WQ-FILE", f"cannot load JSON Schema: {e}", Span(str(path), 1, 1), zh=f"无法读取格式文件（{e}）"
+                )
+            ]
+        ) from None
 
 
 @lru_cache(maxsize=16)
@@ -48,7 +56,7 @@ def registry(folder: str) -> Registry:
     return Registry().with_resources(resources)
 
 
-def _multiple_of(validator, step, instance, schema):
+def _multiple_of(validator: Any, step: Any, instance: Any, schema: dict) -> Iterator[ValidationError]:
     """multipleOf, exact at any magnitude (jsonschema's own raises InvalidOperation past 28 digits)."""
     if validator.is_type(instance, "number"):
         value = Decimal(repr(instance)) if isinstance(instance, float) else instance
@@ -56,7 +64,7 @@ def _multiple_of(validator, step, instance, schema):
             yield ValidationError(f"{value} is not a multiple of {step}")
 
 
-def _is_integer(checker, instance) -> bool:
+def _is_integer(checker: Any, instance: object) -> bool:
     """JSON Schema's integer: any number with no fractional part, so 96.0 is one (numbers arrive as Decimal)."""
     if isinstance(instance, bool):
         return False
@@ -88,14 +96,14 @@ def inlined(schema: dict) -> dict:
     class _Unchanged(Exception):
         pass
 
-    def target(ref: str):
+    def target(ref: str) -> Any:
         node = schema
         for part in ref[2:].split("/"):
             part = part.replace("~1", "/").replace("~0", "~")
             node = node[int(part)] if isinstance(node, list) and part.isdigit() else node[part]
         return node
 
-    def walk(node, expanding: tuple):
+    def walk(node: Any, expanding: tuple) -> Any:
         nonlocal count
         count += 1
         if count > _MAX_INLINED:
@@ -145,13 +153,13 @@ def validator(schema: dict, folder: str | None = None, resources: dict | None = 
     return _Validator(schema, registry=reg, format_checker=FormatChecker())
 
 
-def resolver(schema: dict, folder: str | None = None, resources: dict | None = None):
+def resolver(schema: dict, folder: str | None = None, resources: dict | None = None) -> Callable[[str], Any]:
     """A function from a $ref in ``schema`` to the schema it points at."""
     reg = registry(folder) if folder else registry_of(resources or {})
     res = reg.resolver(base_uri=schema.get("$id", ""))
-    cache = {}
+    cache: dict[str, Any] = {}
 
-    def resolve(ref: str) -> dict:
+    def resolve(ref: str) -> Any:
         if ref.startswith("#"):
             target = schema
             for part in ref.lstrip("#/").split("/"):
@@ -168,7 +176,7 @@ def resolver(schema: dict, folder: str | None = None, resources: dict | None = N
 _DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")
 
 
-def error_path(error) -> str:
+def error_path(error: ValidationError) -> str:
     """jsonschema error path as `investment[2].amount`."""
     out = ""
     for part in error.absolute_path:
@@ -188,7 +196,7 @@ _TOO_LONG = {
 _NOT_FINITE = {"nan", "infinity", "inf", ".nan", ".inf"}
 
 
-def error_message(error) -> str:
+def error_message(error: ValidationError) -> str:
     """A short message: the path, then what is wrong, with the offending value shown briefly."""
     where = error_path(error)
     if error.validator == "additionalProperties":
@@ -215,3 +223,116 @@ def error_message(error) -> str:
     if len(msg) > 200:
         msg = msg[:200] + "…"
     return f"{where}: {msg}"
+
+
+# JSON Schema's kinds of value as policy officers call them.
+_KINDS_ZH = {
+    "integer": "整数",
+    "number": "数字",
+    "string": "文字",
+    "boolean": "是否值（true/false）",
+    "object": "一组字段",
+    "array": "列表",
+    "null": "空值",
+}
+_TOO_LONG_ZH = {"maxLength": ("个字符", "文字"), "maxItems": ("项", "列表"), "maxProperties": ("个字段", "字段组")}
+
+
+def _kinds_zh(wanted) -> str:
+    kinds = wanted if isinstance(wanted, list) else [wanted]
+    return "或".join(_KINDS_ZH.get(str(k), str(k)) for k in kinds)
+
+
+def _shown_zh(value) -> str:
+    """A value of a document as a Chinese message quotes it: text in “”, true/false, numbers as written."""
+    if isinstance(value, str):
+        return f"“{excerpt(value)}”"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "空值"
+    if isinstance(value, (dict, list)):
+        return "一组字段" if isinstance(value, dict) else "列表"
+    return excerpt(_DECIMAL_REPR.sub(r"\1", str(value)))
+
+
+def _before_zh(value) -> str:
+    """``_shown_zh(value)`` as the start of a Chinese sentence: a number or word parted from what follows by a
+    space, a text in “” not."""
+    shown = _shown_zh(value)
+    return shown if isinstance(value, str) else shown + " "
+
+
+def _number_zh(value) -> str:
+    return _DECIMAL_REPR.sub(r"\1", str(value))
+
+
+def error_message_zh(error, titles: Any = None) -> str:
+    """``error_message`` in Chinese: the field named by its Chinese title where ``titles`` (fieldtitles.FieldTitles
+    of the input schema) gives one (`年度考核结果 result: …`), allowed codes with their labels
+    (`qualified（合格）`)."""
+    path = error_path(error)
+    where = path if path != "(document)" else "申报材料" if titles is not None else "（文件顶层）"
+    if titles is not None and path != "(document)":
+        named = titles.material(path).zh
+        where = f"{named} {path}" if named != path else path
+    v, value = error.validator, error.instance
+    if v == "additionalProperties":
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        shown = "、".join(f"`{excerpt(x)}`" for x in extra[:_LISTED])
+        more = f" 等 {len(extra):,} 个" if len(extra) > _LISTED else ""
+        return f"{where}: 未知的字段 {shown}{more}（允许的字段：{allowed}）"
+    if v == "type" and isinstance(value, str):
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        if value.lstrip("+-").lower() in _NOT_FINITE and {"number", "integer"} & set(wanted):
+            return f"{where}: {value} 不是有限的数字（不能用 NaN 或 Infinity）"
+        quoted = "（数字不要加引号）" if re.fullmatch(r"[-+]?[0-9][0-9_]*(\.[0-9]+)?", value.strip()) else ""
+        return f"{where}: {_before_zh(value)}是文字，但这里应为{_kinds_zh(error.validator_value)}{quoted}"
+    if v == "type":
+        return f"{where}: {_before_zh(value)}不是{_kinds_zh(error.validator_value)}"
+    if v in _TOO_LONG_ZH and isinstance(value, (str, list, dict)):
+        unit, what = _TOO_LONG_ZH[v]
+        return f"{where}: {what}有 {len(value):,} {unit}，超过允许的 {error.validator_value:,} {unit}"
+    if v == "enum":
+        options = [
+            f"{x}（{label.zh}）" if (label := _label(titles, path, x)) is not None else excerpt(str(x))
+            for x in error.validator_value
+        ]
+        listed = "、".join(options[:-1]) + f" 或 {options[-1]}" if len(options) > 1 else "".join(options)
+        return f"{where}: {_before_zh(value)}不是允许的值；应为 {excerpt(listed, 200)}"
+    if v == "const":
+        return f"{where}: 应为 {_shown_zh(error.validator_value)}"
+    if v == "required":
+        missing = next((k for k in error.validator_value if isinstance(value, dict) and k not in value), None)
+        return f"{where}: 缺少必填字段 `{missing}`" if missing is not None else f"{where}: 缺少必填字段"
+    if v == "minimum":
+        return f"{where}: {_shown_zh(value)} 小于最小值 {_number_zh(error.validator_value)}"
+    if v == "maximum":
+        return f"{where}: {_shown_zh(value)} 大于最大值 {_number_zh(error.validator_value)}"
+    if v == "exclusiveMinimum":
+        return f"{where}: {_shown_zh(value)} 应大于 {_number_zh(error.validator_value)}"
+    if v == "exclusiveMaximum":
+        return f"{where}: {_shown_zh(value)} 应小于 {_number_zh(error.validator_value)}"
+    if v == "multipleOf":
+        step = _number_zh(error.validator_value)
+        if step == "0.01":
+            return f"{where}: {_shown_zh(value)} 的小数超过两位（金额精确到分）"
+        return f"{where}: {_shown_zh(value)} 不是 {step} 的整数倍"
+    if v == "format" and error.validator_value == "date":
+        return f"{where}: {_before_zh(value)}不是日期（应为真实存在的日期，写成 YYYY-MM-DD）"
+    if v == "minItems":
+        return f"{where}: 列表至少要有 {error.validator_value} 项"
+    if v == "minLength":
+        return f"{where}: 至少要有 {error.validator_value} 个字符"
+    if v == "pattern":
+        return f"{where}: {_before_zh(value)}不符合要求的写法（{excerpt(str(error.validator_value))}）"
+    if v == "uniqueItems":
+        return f"{where}: 列表中有重复的项"
+    if v == "minProperties":
+        return f"{where}: 至少要有 {error.validator_value} 个字段"
+    return f"{where}: 不符合格式要求（{error_message(error).split(': ', 1)[-1]}）"
+
+
+def _label(titles: Any, path: str, code) -> Any:
+    return titles.enum_label(path, code) if titles is not None else None

@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from .display import columns, display, pad
+from .display import bilingual, columns, display, pad
+from .model import Definition, PolicyVersion, parsed
 from .workspace import files_line, shown_file
 
 STATUSES = ("own", "inherited", "changed", "added", "removed")
@@ -46,7 +47,7 @@ class Item:
         }
 
 
-def status_of(model, path: tuple) -> str:
+def status_of(model: PolicyVersion, path: tuple) -> str:
     """The mark of the item at ``path``: from ``model.origin`` (relative to the base), ``own`` without a base.
     An item inside an added decision is added too."""
     if not model.extends:
@@ -59,7 +60,7 @@ def status_of(model, path: tuple) -> str:
     return "inherited"
 
 
-def items(model) -> list[Item]:
+def items(model: PolicyVersion) -> list[Item]:
     """Every parameter, definition, rule, output, clause-map entry and metadata item, in document order."""
     out = []
     for name, p in model.parameters.items():
@@ -92,7 +93,7 @@ def items(model) -> list[Item]:
         for rule in decision.rules:
             if rule.id not in own:
                 continue  # evaluated here through rules_from; shown under its own decision
-            path = ("decisions", dname, "rules", rule.id)
+            path: tuple[str, ...] = ("decisions", dname, "rules", rule.id)
             sev = "" if rule.severity == "require" else f"[{rule.severity}] "
             out.append(
                 Item(
@@ -101,7 +102,7 @@ def items(model) -> list[Item]:
                     rule.id,
                     status_of(model, path),
                     rule.clause,
-                    sev + " ".join(rule.condition.text.split()),
+                    sev + " ".join(parsed(rule.condition).text.split()),
                     rule.label,
                 )
             )
@@ -119,7 +120,7 @@ def items(model) -> list[Item]:
                     f"{dname}.{name}",
                     status_of(model, path),
                     o.clause,
-                    f"({o.kind}) " + " ".join(o.expr.text.split()),
+                    f"({o.kind}) " + " ".join(parsed(o.expr).text.split()),
                     o.label,
                 )
             )
@@ -133,66 +134,84 @@ def items(model) -> list[Item]:
     return out
 
 
-def removed(model) -> list[str]:
+def removed(model: PolicyVersion) -> list[str]:
     """Paths (dotted) of the items the revision removed from its base, sorted."""
     return sorted(".".join(map(str, p)) for p, mark in model.origin.items() if mark == "removed")
 
 
-def _def_summary(d) -> str:
+def _def_summary(d: Definition) -> str:
     if d.expr is not None:
         return " ".join(d.expr.text.split())
     if d.each is not None:
-        return f"each {' '.join(d.each.source.text.split())} as {d.each.var}: " + ", ".join(d.each.fields)
+        return f"each {' '.join(parsed(d.each.source).text.split())} as {d.each.var}: " + ", ".join(d.each.fields)
     return ""
 
 
-def _header(model) -> list[str]:
-    title = f" — {model.title.zh} / {model.title.en}" if model.title else ""
+def _header(model: PolicyVersion, lang: str = "both") -> list[str]:
+    title = f" — {bilingual(model.title.zh, model.title.en, lang, ' / ')}" if model.title else ""
     ends = model.ends_on or model.effective_until
     until = ends.isoformat() if ends else "…"
     if model.ended_by and not model.effective_until:
-        until += f"（{model.ended_by} 生效前一日 the day before {model.ended_by} starts）"
-    base = f"基于 extends {model.extends}" if model.extends else "无基础版本 no base (every item is its own)"
-    return [f"{model.ref}{title}", f"生效 effective {model.effective_from} → {until}; {base}"]
+        until += bilingual(
+            f"（{model.ended_by} 生效前一日）",
+            f" (the day before {model.ended_by} starts)",
+            lang,
+            both=f"（{model.ended_by} 生效前一日 the day before {model.ended_by} starts）",
+        )
+    base = (
+        f"{bilingual('基于', 'extends', lang)} {model.extends}"
+        if model.extends
+        else bilingual(
+            "无基础版本（各项均为本版自有）",
+            "no base (every item is its own)",
+            lang,
+            both="无基础版本 no base (every item is its own)",
+        )
+    )
+    return [f"{model.ref}{title}", f"{bilingual('生效', 'effective', lang)} {model.effective_from} → {until}; {base}"]
 
 
 _MARKS_ZH = {"own": "本版", "inherited": "继承", "changed": "修改", "added": "新增", "removed": "删除"}
 
 
 # -- renderers -------------------------------------------------------------------------------------------
-def render_text(model) -> str:
-    """Each item on a line: its mark, name, clause, value or expression, and its Chinese label."""
-    legend = " · ".join(f"{m} {_MARKS_ZH[m]}" for m in STATUSES)
-    lines = _header(model) + [f"标记 marks: {legend}", ""]
+def render_text(model, lang: str = "both") -> str:
+    """Each item on a line: its mark, name, clause, value or expression, and its Chinese label; headings in
+    ``lang`` (both, zh or en)."""
+    legend = " · ".join(f"{m} {_MARKS_ZH[m]}" if lang != "en" else m for m in STATUSES)
+    lines = _header(model, lang) + [f"{bilingual('标记', 'marks', lang)}: {legend}", ""]
     found = items(model)
     width = max((columns(i.name) for i in found), default=10)  # a Chinese name takes two columns a character
     sections = [
-        ("parameter", "参数 Parameters"),
-        ("definition", "定义 Definitions"),
-        ("rule", "规则 Rules"),
-        ("output", "输出 Outputs"),
-        ("clause", "条款映射 Clause map"),
-        ("metadata", "元数据 Metadata"),
+        ("parameter", "参数", "Parameters"),
+        ("definition", "定义", "Definitions"),
+        ("rule", "规则", "Rules"),
+        ("output", "输出", "Outputs"),
+        ("clause", "条款映射", "Clause map"),
+        ("metadata", "元数据", "Metadata"),
     ]
-    for section, title in sections:
+    for section, zh, en in sections:
         rows = [i for i in found if i.section == section]
         if not rows:
             continue
-        lines.append(f"{title} ({len(rows)})")
+        lines.append(f"{bilingual(zh, en, lang)} ({len(rows)})")
         for i in rows:
             clause = i.clause or "—"
-            label = f"  · {i.label.zh}" if i.label is not None else ""
-            lines.append(f"  {i.status:<9} {pad(i.name, width)}  {clause:<7} {i.summary}{label}")
+            label = (
+                f"  · {bilingual(i.label.zh, i.label.en, lang, ' / ', both=i.label.zh)}" if i.label is not None else ""
+            )
+            mark = pad(_MARKS_ZH[i.status], 9) if lang == "zh" else f"{i.status:<9}"
+            lines.append(f"  {mark} {pad(i.name, width)}  {clause:<7} {i.summary}{label}")
         lines.append("")
     gone = removed(model)
     if gone:
-        lines.append(f"删除 Removed ({len(gone)})")
-        lines += [f"  removed   {p}" for p in gone]
+        lines.append(f"{bilingual('删除', 'Removed', lang)} ({len(gone)})")
+        lines += [f"  {pad(_MARKS_ZH['removed'], 9) if lang == 'zh' else 'removed  '} {p}" for p in gone]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def render_json(model) -> str:
+def render_json(model: PolicyVersion) -> str:
     data = {
         "policy": {
             "id": model.id,
@@ -209,7 +228,7 @@ def render_json(model) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_yaml(model) -> str:
+def render_yaml(model: PolicyVersion) -> str:
     """The resolved document as YAML; a comment after each item's key gives its mark."""
     marks = {i.path: i.status for i in items(model)}
     lines = [f"# {line}" for line in [files_line(model.files).rstrip("\n"), *_header(model)]]
@@ -238,12 +257,12 @@ def render_yaml(model) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _relative_paths(model) -> dict:
+def _relative_paths(model: PolicyVersion) -> dict:
     """The resolved document with the files it names (the source text, input schemas), which a revision inherits
     made absolute, written relative to the shown version's own folder again: a saved copy works beside it."""
     doc, folder = dict(model.raw), Path(model.file).parent
 
-    def rel(value):
+    def rel(value: Any) -> Any:
         return os.path.relpath(value, folder) if isinstance(value, str) and os.path.isabs(value) else value
 
     if isinstance(doc.get("source"), dict):
@@ -282,16 +301,16 @@ _Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2
 _Dumper.add_representer(_Block, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=False))
 
 
-def _dump(value) -> str:
+def _dump(value: Any) -> str:
     value = _Block(value) if isinstance(value, dict) else value
     return yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100000, default_flow_style=None)
 
 
-def _dump_key(key) -> str:
+def _dump_key(key: Any) -> str:
     return _dump(key).splitlines()[0]
 
 
-def _jsonable(v):
+def _jsonable(v: Any) -> Any:
     if isinstance(v, Decimal):
         return format(v, "f")
     if isinstance(v, dict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -98,7 +99,7 @@ _ESCAPES = {
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
 
-def _units(text: str, start: int, end: int, style: str | None):
+def _units(text: str, start: int, end: int, style: str | None) -> Iterator[tuple[int, str]]:
     """(index in ``text``, the character it stands for) for the raw scalar text[start:end], in order.
 
     Quoted scalars read escapes (``\\u0041`` is one `A`, ``''`` one quote); an escaped line break stands for
@@ -128,7 +129,7 @@ def _units(text: str, start: int, end: int, style: str | None):
         i += 1
 
 
-def _align(value: str, units, offset: int, fallback: int) -> int:
+def _align(value: str, units: Iterable[tuple[int, str]], offset: int, fallback: int) -> int:
     """Index in the file of character ``offset`` of ``value``, which YAML produced from ``units``.
 
     Non-space characters are matched in order; whitespace in the value matches any run of whitespace

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, Union
 
 from .values import Duration
 
@@ -27,7 +29,7 @@ class Codes(Simple):
 
     values: frozenset = frozenset()
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Simple) and other.name == self.name
 
     def __hash__(self) -> int:
@@ -44,7 +46,7 @@ class ListOf:
     """A list of ``item`` values, of at most ``bound`` items where that is known (a schema's `maxItems`, a
     parameter's length); the bound is not part of the type (two lists of numbers are of one type)."""
 
-    item: object
+    item: Type | None  # None: items of no one type (`[[1], ["a"]]`)
     bound: int | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
@@ -63,7 +65,7 @@ class Record:
     fields: tuple  # ((name, type), ...)
     open: bool = False
 
-    def field(self, name: str):
+    def field(self, name: str) -> Type | None:
         for n, t in self.fields:
             if n == name:
                 return t
@@ -80,10 +82,41 @@ class Record:
 class MapOf:
     """A mapping from text keys (codes) to values of one type."""
 
-    value: object
+    value: Type
 
     def __str__(self) -> str:
         return f"mapping of {self.value}"
+
+
+# A type of the language: a simple one, a list, a record or a mapping.
+Type = Union[Simple, "ListOf", "Record", "MapOf"]
+
+
+# The simple types as policy officers call them (no programmer's words: 文字, not string).
+_ZH = {
+    "number": "数字",
+    "bool": "是否值（true/false）",
+    "string": "文字",
+    "date": "日期",
+    "duration": "时长",
+    "any": "任意值",
+}
+
+
+def zh(t) -> str:
+    """A type named in Chinese, for messages: 数字, 文字, 数字列表, 记录, 代码表（值为数字）.
+
+    >>> zh(ListOf(NUMBER)), zh(MapOf(STRING))
+    ('数字列表', '代码表（值为文字）')
+    """
+    if isinstance(t, ListOf):
+        item = zh(t.item)
+        return f"列表（每项为{item}）" if "（" in item else f"{item}列表"
+    if isinstance(t, Record):
+        return "记录"
+    if isinstance(t, MapOf):
+        return f"代码表（值为{zh(t.value)}）"
+    return _ZH.get(str(t), str(t))
 
 
 def fits(actual, expected) -> bool:
@@ -97,15 +130,16 @@ def fits(actual, expected) -> bool:
     return actual == expected
 
 
-def join(a, b):
+def join(a: Type | None, b: Type | None) -> Type | None:
     """The type of a value that is either ``a`` or ``b`` (for if/else and list literals)."""
     if isinstance(a, Codes) or isinstance(b, Codes):
         if a == ANY or b == ANY:
             return b if a == ANY else a
         if a != b:
             return None
-        both = isinstance(a, Codes) and isinstance(b, Codes)
-        return Codes("string", a.values | b.values) if both else STRING  # either text, or any text
+        if isinstance(a, Codes) and isinstance(b, Codes):
+            return Codes("string", a.values | b.values)  # either text
+        return STRING  # any text
     if a == b:
         return a
     if a == ANY:
@@ -118,7 +152,7 @@ def join(a, b):
     return None
 
 
-def from_schema(schema: dict, resolve=None, _following: tuple = ()):
+def from_schema(schema: Any, resolve: Callable[[str], Any] | None = None, _following: tuple = ()) -> Type:
     """The type of values a JSON Schema admits (``resolve`` follows $ref; a $ref that leads back to itself, or
     to nothing, is of any type)."""
     if not isinstance(schema, dict):
@@ -165,7 +199,7 @@ def from_schema(schema: dict, resolve=None, _following: tuple = ()):
     return ANY
 
 
-def _json_kind(v) -> str:
+def _json_kind(v: object) -> str:
     if isinstance(v, bool):
         return "boolean"
     if isinstance(v, (int, float, Decimal)):
@@ -173,7 +207,7 @@ def _json_kind(v) -> str:
     return "string" if isinstance(v, str) else "object"
 
 
-def of_value(v):
+def of_value(v: object) -> Type:
     """The type of a parameter value."""
     if isinstance(v, bool):
         return BOOL
@@ -186,7 +220,7 @@ def of_value(v):
     if isinstance(v, Duration):
         return DURATION
     if isinstance(v, list):
-        item = ANY
+        item: Type = ANY
         for x in v:
             t = of_value(x)
             item = t if item == ANY else (join(item, t) or ANY)
@@ -196,7 +230,7 @@ def of_value(v):
         if values and all(isinstance(t, Record) for t in values):
             names: dict = {}
             for t in values:
-                for n, ft in t.fields:
+                for n, ft in t.fields if isinstance(t, Record) else ():
                     names.setdefault(n, ft)
             return MapOf(Record(tuple(names.items())))
         if values and all(t == values[0] for t in values):

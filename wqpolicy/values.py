@@ -9,6 +9,7 @@ import json
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from typing import Any, TypeGuard
 
 
 class _Unknown:
@@ -19,10 +20,10 @@ class _Unknown:
     def __repr__(self) -> str:
         return "unknown"
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         raise TypeError("unknown has no truth value; test `is UNKNOWN`")
 
-    def get(self, key, default=None):
+    def get(self, key: object, default: object = None) -> _Unknown:
         """A field of an unknown record is unknown: lets field chains skip a test at each step."""
         return self
 
@@ -77,14 +78,16 @@ class EvalFault(Exception):
         zh: str | None = None,
         hint: str | None = None,
         hint_zh: str | None = None,
-    ):
+    ) -> None:
         super().__init__(message)
         self.message, self.zh = message, zh
         self.hint, self.hint_zh = hint, hint_zh  # what to do about it, where there is something to say
         self.pos = pos  # offset in the expression that raised it
-        self.span = None  # where that is in the policy file, set by the definition that raised it
+        # where that is in the policy file (a source.Span, a module above this one), set by the definition that
+        # raised it
+        self.span: Any = None
 
-    def place(self, expr, fallback=None) -> EvalFault:
+    def place(self, expr: Any, fallback: Any = None) -> EvalFault:
         """Fix where the fault is in the file: at ``pos`` in ``expr`` (a definition's own expression), else at
         ``fallback``. The first placement wins: the innermost definition knows best."""
         if self.span is None:
@@ -110,7 +113,7 @@ def fault_message_zh(e: Exception) -> str:
     return f"表达式无法计算（{fault_message(e)}）"
 
 
-def to_decimal(v) -> Decimal:
+def to_decimal(v: int | Decimal) -> Decimal:
     return v if type(v) is Decimal else Decimal(v)
 
 
@@ -120,7 +123,7 @@ def _wide(d: Decimal, step: Decimal) -> Context:
     return Context(prec=max(28, d.adjusted() - step.adjusted() + 3))
 
 
-def quantize(v, step: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+def quantize(v: int | Decimal, step: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
     """``v`` rounded to a multiple of ``step`` (a power of ten such as Decimal('0.01')), exact at any size."""
     d = to_decimal(v)
     try:
@@ -129,7 +132,7 @@ def quantize(v, step: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
         return d.quantize(step, rounding=rounding, context=_wide(d, step))
 
 
-def is_multiple(v, step) -> bool:
+def is_multiple(v: int | Decimal, step: int | Decimal) -> bool:
     """Whether ``v`` is a whole multiple of ``step``, exactly (JSON Schema's multipleOf)."""
     d, s = to_decimal(v), to_decimal(step)
     try:
@@ -138,17 +141,17 @@ def is_multiple(v, step) -> bool:
         return d.remainder_near(s, context=_wide(d, s)) == 0
 
 
-def is_number(v) -> bool:
+def is_number(v: object) -> TypeGuard[int | Decimal]:
     """Whether ``v`` is a number of the language (an int or a Decimal; not true/false, which Python counts)."""
     return isinstance(v, (int, Decimal)) and not isinstance(v, bool)
 
 
-def is_whole(v) -> bool:
+def is_whole(v: object) -> bool:
     """Whether ``v`` is a whole number (2, 2.0; not 0.5, not true, not text)."""
     return is_number(v) and is_multiple(v, 1)
 
 
-def exact_numbers(value):
+def exact_numbers(value: Any) -> Any:
     """``value`` with Python floats (a document from ``json.load`` or ``yaml.safe_load``) as exact Decimals, the
     shortest that read back as the float (0.1 -> Decimal('0.1')); NaN and Infinity, float or Decimal, become the
     text JSON writes for them, which the schema then rejects. Returns ``value`` itself when nothing changes."""
@@ -163,7 +166,12 @@ def exact_numbers(value):
             t = type(v)
             if t is str or t is int or t is bool or v is None or (t is Decimal and v.is_finite()):
                 continue
-            new = exact_numbers(v)
+            if t is not float:
+                new = exact_numbers(v)
+            elif math.isfinite(v):  # the leaf to convert, without the call
+                new = Decimal(repr(v))
+            else:
+                new = json.dumps(v)
             if new is not v:
                 if changed is None:
                     changed = dict(value) if isinstance(value, dict) else list(value)

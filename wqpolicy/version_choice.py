@@ -13,13 +13,54 @@ chooses alone; a version named (`ID@VERSION`, a policy file) is used as it is.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from . import clock
 from .errors import Diagnostic, WQError
 from .library import Library
 from .policy import Policy
 from .record import FROM_EVALUATION_DATE, FROM_INPUT, FROM_ON, DecisionRecord, VersionDate
 from .yamlload import Marks
+
+
+def by_own_date(
+    first: Policy,
+    decision: str | None,
+    document: dict,
+    today: datetime.date,
+    use: Callable[[Policy], Policy],
+    load: Callable[[datetime.date, VersionDate], Policy],
+) -> tuple[Policy, VersionDate]:
+    """(the version to decide ``document`` under, the date that chose it and where from), starting from ``first``,
+    the version in force on ``today`` (the evaluation date): its decision's `version_date` reads the document's
+    date, ``load(day, found)`` gives the version in force that day (raising WQError when there is none), and so on
+    until a version agrees with itself (see the module's docstring). ``use`` is applied to the version returned.
+    ``decision`` None: the document's own `decision:`."""
+    name = decision if decision is not None else document.get("decision") if isinstance(document, dict) else None
+    if not isinstance(name, str) or name not in first.decisions:
+        return use(first), VersionDate(today, FROM_EVALUATION_DATE)  # evaluate() reports the name
+    current, chosen = first, None
+    seen: set[str] = set()
+    while current.version not in seen:
+        seen.add(current.version)
+        compiled = current.decisions.get(name)
+        expr = compiled.decision.version_date if compiled is not None else None
+        if expr is None:
+            found = VersionDate(today, FROM_EVALUATION_DATE)
+        else:
+            day = current.version_date(name, document)
+            field = " ".join(expr.text.split())
+            found = (
+                VersionDate(day, FROM_INPUT, field) if day is not None else VersionDate(today, FROM_EVALUATION_DATE, field)
+            )
+        target = load(found.date or today, found)
+        if chosen is None:
+            chosen = (target, found)
+        if target.version == current.version:
+            return use(current), found
+        current = target
+    assert chosen is not None  # set on the first turn
+    return use(chosen[0]), chosen[1]  # readings that go round in a circle: the first choice stands
 
 
 class VersionChooser:
@@ -46,7 +87,7 @@ class VersionChooser:
         self.library = library
         self.policy_id = policy_id
         self.on = on
-        self.today = today or datetime.date.today()
+        self.today = today or clock.today()
         self.used: dict[str, Policy] = {}  # the versions used so far, by ref, in the order first used
         self._on_day: dict[datetime.date, Policy] = {}  # the version in force on each date asked about
 
@@ -60,33 +101,7 @@ class VersionChooser:
         if self.on is not None:
             return self._use(self._load(self.on)), VersionDate(self.on, FROM_ON)
         first = self.default()
-        name = decision if decision is not None else document.get("decision") if isinstance(document, dict) else None
-        if not isinstance(name, str) or name not in first.decisions:
-            return self._use(first), VersionDate(self.today, FROM_EVALUATION_DATE)  # evaluate() reports the name
-        current, chosen = first, None
-        seen: set[str] = set()
-        while current.version not in seen:
-            seen.add(current.version)
-            compiled = current.decisions.get(name)
-            expr = compiled.decision.version_date if compiled is not None else None
-            if expr is None:
-                found = VersionDate(self.today, FROM_EVALUATION_DATE)
-            else:
-                day = current.version_date(name, document)
-                field = " ".join(expr.text.split())
-                found = (
-                    VersionDate(day, FROM_INPUT, field)
-                    if day is not None
-                    else VersionDate(self.today, FROM_EVALUATION_DATE, field)
-                )
-            target = self._load(found.date or self.today, found)
-            if chosen is None:
-                chosen = (target, found)
-            if target.version == current.version:
-                return self._use(current), found
-            current = target
-        assert chosen is not None  # set on the first turn
-        return self._use(chosen[0]), chosen[1]  # readings that go round in a circle: the first choice stands
+        return by_own_date(first, decision, document, self.today, self._use, self._load)
 
     def evaluate(
         self,

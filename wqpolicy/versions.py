@@ -7,6 +7,7 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import Diagnostic, WQError
 from .overlay import DECISION_NAMED, apply
@@ -20,6 +21,7 @@ class PolicyFile:
     doc: dict
     marks: Marks
     text: str
+    notes: list = field(default_factory=list)  # warnings about the file itself: read as GB18030
 
     @property
     def id(self) -> str:
@@ -40,17 +42,25 @@ class Resolved:
 
 
 def read_policy_file(path: Path) -> PolicyFile:
-    text = read_text(path, regular=True, hint="give a .yaml file")
+    notes: list[Diagnostic] = []
+    text = read_text(path, regular=True, hint="give a .yaml file", hint_zh="请给出一个 .yaml 文件", notes=notes)
     doc, marks = load_yaml(text, str(path), dates=False, max_values=MAX_POLICY_VALUES)
     if not isinstance(doc, dict):
         raise WQError(
-            [Diagnostic("WQ-SCHEMA", "a policy file must be a mapping with `id`, `version`, …", Span(str(path), 1, 1))]
+            [
+                Diagnostic(
+                    "WQ-SCHEMA",
+                    "a policy file must be a mapping with `id`, `version`, …",
+                    Span(str(path), 1, 1),
+                    zh="政策文件必须由 `id:`、`version:` 等“键: 值”组成",
+                )
+            ]
         )
     if doc.get("extends"):
         for section in _SECTIONS:  # a revision's section whose entries are all commented out changes nothing
             if section in doc and doc[section] is None:
                 del doc[section]
-    return PolicyFile(path, doc, marks, text)
+    return PolicyFile(path, doc, marks, text, notes)
 
 
 # The sections of a policy file that hold named items.
@@ -73,6 +83,7 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None 
                         "WQ-VERSION",
                         "`extends` goes round in a circle: " + " → ".join(seen + [str(base_name)]),
                         here.marks.span(("extends",)),
+                        zh="`extends` 形成了循环：" + " → ".join(seen + [str(base_name)]),
                     )
                 ]
             )
@@ -85,6 +96,8 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None 
                         f"`extends: {base_name}`: no version `{base_name}` of policy `{here.id}` beside this file",
                         here.marks.span(("extends",)),
                         hint="versions known: " + ", ".join(sorted(siblings)) if siblings else None,
+                        zh=f"`extends: {base_name}`：这个文件旁边没有政策 `{here.id}` 的版本 `{base_name}`",
+                        hint_zh="已有的版本：" + ", ".join(sorted(siblings)) if siblings else None,
                     )
                 ]
             )
@@ -93,19 +106,19 @@ def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None 
         f = chain[i]
         if f.version in cache:
             continue
-        base_name = f.doc.get("extends")
-        if not base_name:
+        extends = f.doc.get("extends")
+        if not extends:
             cache[f.version] = Resolved(f.doc, f.marks, {}, [f.version])
             continue
-        base, base_file = cache[str(base_name)], chain[i + 1]
-        applied = apply(base.doc, base.marks, base_file.path.parent, f.doc, f.marks, str(base_name))
+        base, base_file = cache[str(extends)], chain[i + 1]
+        applied = apply(base.doc, base.marks, base_file.path.parent, f.doc, f.marks, str(extends))
         cache[f.version] = Resolved(
             applied.doc, applied.marks, applied.origin, [f.version] + base.chain, applied.problems
         )
     return cache[pf.version]
 
 
-def in_force(versions: list, on: datetime.date):
+def in_force(versions: list[Any], on: datetime.date) -> Any:
     """The version (PolicyVersion-like, with effective_from/until) in force on ``on``, or None."""
     best = None
     for v in versions:
@@ -125,6 +138,7 @@ def timeline_problems(versions: list) -> list[Diagnostic]:
     ordered = sorted((v for v in versions if v.effective_from), key=lambda v: v.effective_from)
     for prev, cur in itertools.pairwise(ordered):
         where = cur.effective_span or Span(cur.file, 1, 1)
+        day_before = cur.effective_from - datetime.timedelta(days=1)
         if prev.effective_from == cur.effective_from:
             out.append(
                 Diagnostic(
@@ -143,9 +157,9 @@ def timeline_problems(versions: list) -> list[Diagnostic]:
                     f"{cur.ref} starts {cur.effective_from} while {prev.ref} is still in force "
                     f"(until {prev.effective_until})",
                     where,
-                    hint=f"set `effective_until: "
-                    f"{cur.effective_from - datetime.timedelta(days=1)}` in {prev.version}, the "
-                    f"day before {cur.version} starts",
+                    hint=f"set `effective_until: {day_before}` in {prev.version}, the day before {cur.version} starts",
+                    zh=f"{cur.ref} 从 {cur.effective_from} 起生效，而 {prev.ref} 此时仍然有效（有效至 {prev.effective_until}）",
+                    hint_zh=f"在 {prev.version} 中写上 `effective_until: {day_before}`，即 {cur.version} 生效的前一天",
                 )
             )
         elif (
@@ -153,14 +167,16 @@ def timeline_problems(versions: list) -> list[Diagnostic]:
             and prev.effective_until + datetime.timedelta(days=1) < cur.effective_from
             and not cur.gap_before
         ):
+            gap_from = prev.effective_until + datetime.timedelta(days=1)
+            gap_to = day_before
             out.append(
                 Diagnostic(
                     "WQ-VERSION",
-                    f"no version of {cur.id} is in force from "
-                    f"{prev.effective_until + datetime.timedelta(days=1)} to "
-                    f"{cur.effective_from - datetime.timedelta(days=1)}",
+                    f"no version of {cur.id} is in force from {gap_from} to {gap_to}",
                     where,
                     hint="close the gap, or declare it with `gap_before: true`",
+                    zh=f"从 {gap_from} 到 {gap_to}，{cur.id} 没有任何有效的版本",
+                    hint_zh="调整有效期使前后衔接，或用 `gap_before: true` 声明这段空档是有意的",
                 )
             )
     return out
@@ -247,13 +263,18 @@ def base_changes(revision: PolicyFile, base_now: dict, locked: dict) -> list[Dia
             if path in own
             else "inherited: this revision's meaning changed"
         )
+        how_zh = "本修订已覆盖该项：请确认覆盖的内容仍然合适" if path in own else "本修订沿用该项：修订的含义已随之改变"
         state = "removed from" if path not in now else "added to" if path not in locked else "changed in"
+        state_zh = "被删除" if path not in now else "被新增" if path not in locked else "被修改"
+        base = revision.doc.get("extends")
         out.append(
             Diagnostic(
                 "WQ-BASE",
-                f"`{path}` {state} base {revision.doc.get('extends')} since the lock ({how})",
+                f"`{path}` {state} base {base} since the lock ({how})",
                 revision.marks.span(("extends",)),
                 hint="review the revision, then run `wqpolicy lock` to record the base as reviewed",
+                zh=f"自锁定以来，基础版本 {base} 中的 `{path}` {state_zh}（{how_zh}）",
+                hint_zh="核对本修订，确认无误后运行 `wqpolicy lock` 记录基础版本已审核",
             )
         )
     return out

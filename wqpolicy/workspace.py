@@ -152,13 +152,17 @@ def shown_file(path: str | os.PathLike) -> str:
     return str(p) if rel.startswith("..") else rel
 
 
-def files_line(files: list[str] | tuple[str, ...], bundled: bool = False) -> str:
-    """The first line of a command's text output: which policy files it read.
+def files_line(files: list[str] | tuple[str, ...], bundled: bool = False, lang: str = "both") -> str:
+    """The first line of a command's text output: which policy files it read, in ``lang`` (both, zh, en).
 
-    >>> files_line(["policies/a/2021.yaml"])
-    '政策文件 Policy files: policies/a/2021.yaml\\n'
+    >>> files_line(["policies/a/2021.yaml"]), files_line(["policies/a/2021.yaml"], lang="zh")
+    ('政策文件 Policy files: policies/a/2021.yaml\\n', '政策文件：policies/a/2021.yaml\\n')
     """
     shown = " ".join(dict.fromkeys(shown_file(f) for f in files)) or "—"
+    if lang == "zh":
+        return f"政策文件{'（内置副本）' if bundled else ''}：{shown}\n"
+    if lang == "en":
+        return f"Policy files{' (bundled copy)' if bundled else ''}: {shown}\n"
     where = "（内置副本 bundled copy）" if bundled else ""
     return f"政策文件 Policy files{where}: {shown}\n"
 

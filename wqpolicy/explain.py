@@ -1,0 +1,469 @@
+"""A decision record explained rule by rule, for notices and for the JSON record: which part of a compound
+condition did not hold (each operand of its top-level `and`/`or` evaluated on its own), what it would take to pass
+(to_pass.py, for a part that a figure of the application decides), and the missing evidence by its material name.
+
+``explain(policy, record, document)`` computes it; ``explained_json(record, explanation)`` is the record's JSON
+with it added — what `wqpolicy eval --format json` prints. Computed only when asked: ``Policy.evaluate`` and the
+compiled decision never do any of it."""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import ast
+from .expression import part_evaluator
+from .levers import Lever, LeverFinder, Reads
+from .model import Text
+from .phrasing import COMPARISONS, Phrasing, negated_sign, sign
+from .to_pass import Budget, Found, NotFound, search, with_value
+from .units import bare_title
+from .values import FAULTS, UNKNOWN
+from .vocabulary import Vocabulary, vocabulary
+
+_RULE_WORDS = {
+    "pass": Text("成立", "holds"),
+    "fail": Text("不成立", "does not hold"),
+    "unknown": Text("待定", "undecided"),
+    "error": Text("出错", "error"),
+}
+WHY_UNKNOWN = Text("缺少材料，补正后方可判断", "undecided until the missing evidence is given")
+WHY_JUDGED = Text("不取决于可计算的数字，由下列材料决定", "no figure decides it: the evidence below does")
+WHY_NEVER = Text(
+    "单独改变申请人的任一数字都不能使其成立", "no change of a single figure of the application makes it hold"
+)
+WHY_NOT_MONOTONE = Text(
+    "随数字变化时成立与否不单调，无精确答案", "it does not change monotonically with the figures: no exact answer"
+)
+WHY_NOT_SEARCHED = Text("申请内容过大，未逐项计算", "the application is too large to search every figure")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One operand of a rule's top-level `and`/`or` (or the whole condition): its ``text``, a Chinese
+    ``sentence`` and its ``outcome`` (pass, fail, unknown, error)."""
+
+    text: str
+    sentence: str
+    outcome: str
+
+    def to_json(self) -> dict:
+        return {"expr": self.text, "zh": self.sentence, "outcome": self.outcome}
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change that makes a part hold: the ``found`` move, whether the whole rule then passes
+    (``rule_passes``, checked by evaluating the whole decision), other codes a new item may carry for the same
+    amount (``codes``), and the change in words (``text``)."""
+
+    found: Found
+    rule_passes: bool
+    codes: tuple
+    text: Text
+
+    def to_json(self, vocab: Vocabulary) -> dict:
+        lever, found = self.found.lever, self.found
+        money = vocab.kind(_material_path(lever)) == "money"
+        out: dict[str, Any] = {
+            "lever": lever.kind,
+            "field": lever.path,
+            "material": vocab.material(_material_path(lever)).to_json(),
+            "direction": "increase" if found.direction > 0 else "decrease",
+            "by": _number_json(found.by, money),
+            "to": _number_json(found.after, money),
+        }
+        if found.before is not None:
+            out["from"] = _number_json(found.before, money)
+        unit = vocab.unit(_material_path(lever))
+        if unit is not None:
+            out["unit"] = unit.to_json()
+        if lever.kind == "new_item":
+            ((code_field, _),) = lever.item.items()
+            out["item"] = {code_field: list(self.codes)}
+        out["rule_passes"] = self.rule_passes
+        out["text"] = self.text.to_json()
+        return out
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What it would take for one part that does not hold: ``comparison`` (its values, for a comparison:
+    ``近三年平均研发投入强度 2.85% < 3%``), the ``changes`` found (exact, verified), or else ``reason`` and the
+    ``evidence`` (input paths) that decide it."""
+
+    part: Part
+    comparison: Text | None
+    changes: list[Change]
+    reason: Text | None
+    evidence: list[str]
+
+    @property
+    def exact(self) -> bool:
+        return bool(self.changes)
+
+
+@dataclass(frozen=True)
+class RuleExplanation:
+    """One rule explained: ``join`` (and / or, or None for a single condition), its ``parts``, ``to_pass``
+    (an Advice per part that does not hold; empty for a rule that passes or faulted) and ``missing`` (input
+    paths)."""
+
+    rule_id: str
+    join: str | None
+    parts: list[Part]
+    to_pass: list[Advice]
+    missing: list[str]
+
+    @property
+    def failed_parts(self) -> list[Part]:
+        return [p for p in self.parts if p.outcome != "pass"] if self.join else []
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A record explained: per rule id a RuleExplanation; ``materials``: each missing input path with the rules
+    that need it, in the record's order."""
+
+    vocab: Vocabulary
+    rules: dict[str, RuleExplanation]
+    materials: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def material(self, path: str) -> Text:
+        return self.vocab.material(path)
+
+
+_KEPT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _evaluator(policy, decision: str, rule):
+    kept = _KEPT.setdefault(policy, {})
+    key = (decision, rule.id)
+    if key not in kept:
+        kept[key] = part_evaluator(policy, decision, rule.condition)
+    return kept[key]
+
+
+def explain(policy, record, document: dict, to_pass: bool = True) -> Explanation:
+    """Explain ``record``, made by ``policy.evaluate(…, document)``: the parts of each rule that did not hold,
+    what would make them hold (``to_pass``: skip that search with False) and the missing evidence by name.
+
+    >>> policy = load_policy()
+    >>> doc = {"service_area_m2": 800}
+    >>> e = explain(policy, policy.evaluate("recognition", doc), doc)
+    >>> e.rules["recognition.service_area"].to_pass[0].changes[0].text.zh
+    '公共服务面积需再增加 200 平方米（800 平方米 → 1,000 平方米）'
+    """
+    name = record.decision
+    vocab = vocabulary(policy, name)
+    phrasing = Phrasing(vocab)
+    finder = LeverFinder(vocab)
+    doc = policy.inputs[name].prepare({"decision": name, **document} if "decision" not in document else document)
+    budget = Budget(doc)
+    models = {r.id: r for r in policy.model.decisions[name].rules}
+    out: dict[str, RuleExplanation] = {}
+    for result in record.rules:
+        rule = models.get(result.id)
+        if rule is None:
+            continue
+        evaluate = _evaluator(policy, name, rule)
+        condition = rule.condition
+        join, nodes = _operands(condition.node)
+        parts = [
+            Part(condition.text[ast.start(n) : n.end], phrasing.node(n, condition.text), _outcome(evaluate, n, doc))
+            for n in nodes
+        ]
+        advice: list[Advice] = []
+        outcome = str(result.outcome)
+        if to_pass and outcome in ("fail", "unknown"):
+            for n, part in zip(nodes, parts):
+                if part.outcome in ("fail", "unknown"):
+                    advice.append(
+                        _advise(
+                            policy,
+                            name,
+                            result.id,
+                            evaluate,
+                            n,
+                            condition.text,
+                            part,
+                            doc,
+                            vocab,
+                            phrasing,
+                            finder,
+                            budget,
+                            list(result.missing),
+                        )
+                    )
+            if join == "or" and any(a.exact for a in advice):
+                advice = [a for a in advice if a.exact]  # one way is enough; parts no figure moves are no way
+        out[result.id] = RuleExplanation(result.id, join, parts if join else parts[:1], advice, list(result.missing))
+    materials: list[tuple[str, list[str]]] = []
+    for path in record.missing():
+        materials.append((path, [r.id for r in record.rules if path in r.missing]))
+    return Explanation(vocab, out, materials)
+
+
+def _operands(node) -> tuple[str | None, list]:
+    """The operands of a top-level `and` (or `or`) chain, left to right; the node itself when it is neither."""
+    if isinstance(node, ast.Binary) and node.op in ("and", "or"):
+        op = node.op
+        out: list = []
+
+        def flat(n):
+            if isinstance(n, ast.Binary) and n.op == op:
+                flat(n.left)
+                flat(n.right)
+            else:
+                out.append(n)
+
+        flat(node)
+        return op, out
+    return None, [node]
+
+
+def _outcome(evaluate, node, doc) -> str:
+    try:
+        v = evaluate(node, doc)
+    except FAULTS:
+        return "error"
+    return "pass" if v is True else "fail" if v is False else "unknown"
+
+
+def _value(evaluate, node, doc):
+    try:
+        return evaluate(node, doc)
+    except FAULTS:
+        return UNKNOWN
+
+
+def _advise(
+    policy,
+    decision,
+    rule_id,
+    evaluate,
+    node,
+    text,
+    part: Part,
+    doc,
+    vocab: Vocabulary,
+    phrasing: Phrasing,
+    finder: LeverFinder,
+    budget: Budget,
+    rule_missing: list[str],
+) -> Advice:
+    reads = finder.reads(node)
+    comparison = _comparison(evaluate, node, text, doc, vocab, phrasing, finder)
+    if part.outcome == "unknown":
+        evidence = [p for p in rule_missing if _reads_path(reads, p)] or _plain_fields(reads, doc, only_missing=True)
+        return Advice(part, comparison, [], WHY_UNKNOWN, evidence)
+    levers = finder.levers(reads, doc)
+    if not levers:
+        return Advice(part, comparison, [], WHY_JUDGED, _plain_fields(reads, doc))
+
+    def holds(d: dict) -> bool:
+        return evaluate(node, d) is True
+
+    found: list[Found] = []
+    misses: list[NotFound] = []
+    for lever in levers:
+        for direction in (1,) if lever.kind == "new_item" else (1, -1):
+            result = search(doc, lever, direction, holds, budget)
+            (found if isinstance(result, Found) else misses).append(result)
+    changes = [_change(policy, decision, rule_id, f, codes, doc, vocab) for f, codes in _best(found)]
+    if changes:
+        return Advice(part, comparison, changes, None, [])
+    reasons = {m.reason for m in misses}
+    reason = (
+        WHY_NOT_SEARCHED if "not_searched" in reasons else WHY_NOT_MONOTONE if "not_monotone" in reasons else WHY_NEVER
+    )
+    return Advice(part, comparison, [], reason, _plain_fields(reads, doc))
+
+
+def _reads_path(reads: Reads, path: str) -> bool:
+    head = path.split("[")[0]
+    return (
+        path in reads.fields
+        or any(head == lst for lst, _ in reads.items)
+        or any(path.startswith(f + ".") for f in reads.fields)
+    )
+
+
+def _plain_fields(reads: Reads, doc: dict, only_missing: bool = False) -> list[str]:
+    """The scalar input paths a part reads (not whole lists), for naming the evidence that decides it."""
+    from .levers import value_at
+
+    out = []
+    for path in reads.fields:
+        value = value_at(doc, path)
+        if isinstance(value, list) or (only_missing and value is not None):
+            continue
+        out.append(path)
+    return out
+
+
+def _best(found: list[Found]) -> list[tuple[Found, tuple]]:
+    """The smallest change of each kind of lever (one list field in one direction; one new item of whichever
+    codes need the least), the codes that need that same least amount beside it."""
+    groups: dict[tuple, list[Found]] = {}
+    for f in found:
+        lever = f.lever
+        key = (lever.kind, lever.path if lever.kind == "field" else (lever.list_path, lever.field), f.direction)
+        groups.setdefault(key, []).append(f)
+    out = []
+    for items in groups.values():
+        least = min(f.by for f in items)
+        best = [f for f in items if f.by == least]
+        codes = tuple(next(iter(f.lever.item.values())) for f in best) if best[0].lever.kind == "new_item" else ()
+        out.append((best[0], codes))
+    order = {"field": 0, "item": 1, "new_item": 2}
+    out.sort(key=lambda x: (order[x[0].lever.kind], -x[0].direction))
+    return out
+
+
+def _material_path(lever: Lever) -> str:
+    return f"{lever.list_path}[0].{lever.field}" if lever.kind == "new_item" else lever.path
+
+
+def _material_words(vocab: Vocabulary, path: str) -> Text:
+    m = vocab.material(path)
+    return Text(bare_title(m.zh), bare_title(m.en))
+
+
+def _change(policy, decision, rule_id, found: Found, codes: tuple, doc, vocab: Vocabulary) -> Change:
+    lever = found.lever
+    changed = with_value(doc, lever, found.after)
+    try:
+        rule_passes = str(policy.evaluate(decision, changed, validate=False).rule(rule_id).outcome) == "pass"
+    except FAULTS:
+        rule_passes = False
+    path = _material_path(lever)
+    by_zh, by_en = vocab.show(path, found.by), vocab.show(path, found.by, lang="en")
+    if lever.kind == "new_item":
+        list_title = vocab.titles.title(lever.list_path)
+        ((code_field, _),) = lever.item.items()
+        field_title = vocab.titles.title(f"{lever.list_path}[0].{code_field}")
+        amount_title = vocab.titles.title(path)
+        labels = [vocab.code_label(c, f"{lever.list_path}[0].{code_field}") for c in codes]
+        names_zh = "、".join(x.zh if x else c for x, c in zip(labels, codes))
+        names_en = ", ".join(x.en if x else c for x, c in zip(labels, codes))
+        either = "任一" if len(codes) > 1 else ""
+        zh = (
+            f"新增一项{bare_title(list_title.zh) if list_title else lever.list_path}"
+            f"（{bare_title(field_title.zh) if field_title else code_field}为{either}{names_zh}），"
+            f"{bare_title(amount_title.zh) if amount_title else lever.field} {by_zh}"
+        )
+        en = (
+            f"add a line to {bare_title(list_title.en) if list_title else lever.list_path} "
+            f"({'one of ' if either else ''}{names_en}) of {by_en}"
+        )
+        if lever.excluded:
+            excluded = [vocab.code_label(c, f"{lever.list_path}[0].{code_field}") for c in lever.excluded]
+            zh += f"（{'、'.join(x.zh if x else c for x, c in zip(excluded, lever.excluded))}不计入）"
+            en += f" ({', '.join(x.en if x else c for x, c in zip(excluded, lever.excluded))} never counted)"
+        return Change(found, rule_passes, codes, Text(zh, en))
+    words = _material_words(vocab, path)
+    before_zh, after_zh = vocab.show(path, found.before), vocab.show(path, found.after)
+    before_en, after_en = vocab.show(path, found.before, lang="en"), vocab.show(path, found.after, lang="en")
+    if found.direction > 0:
+        zh, en = f"{words.zh}需再增加 {by_zh}", f"{words.en}: {by_en} more"
+    else:
+        zh, en = f"{words.zh}需减少 {by_zh}", f"{words.en}: {by_en} less"
+    text = Text(f"{zh}（{before_zh} → {after_zh}）", f"{en} ({before_en} → {after_en})")
+    return Change(found, rule_passes, codes, text)
+
+
+def _comparison(evaluate, node, text, doc, vocab: Vocabulary, phrasing: Phrasing, finder: LeverFinder) -> Text | None:
+    """A comparison with its values: ``近三年平均研发投入强度 2.85% < 3%`` (the sign that says it failed)."""
+    if not (isinstance(node, ast.Binary) and node.op in COMPARISONS):
+        return None
+    left, right = node.left, node.right
+    if not finder.reads(left).numbers and finder.reads(right).numbers:
+        left, right, op = right, left, _MIRROR[node.op]
+    else:
+        op = node.op
+    lv, rv = _value(evaluate, left, doc), _value(evaluate, right, doc)
+    l_kind, r_kind = _kind(vocab, left), _kind(vocab, right)
+    l_unit = phrasing.unit_of(left, {}) or phrasing.unit_of(right, {})
+    r_unit = phrasing.unit_of(right, {}) or l_unit
+    kind = l_kind or r_kind
+    state = _outcome(evaluate, node, doc)
+    label = phrasing.node(left, text)
+    l_zh, r_zh = vocab.show(None, lv, unit=l_unit, kind=kind), vocab.show(None, rv, unit=r_unit, kind=r_kind or kind)
+    l_en = vocab.show(None, lv, unit=l_unit, kind=kind, lang="en")
+    r_en = vocab.show(None, rv, unit=r_unit, kind=r_kind or kind, lang="en")
+    if state in ("pass", "fail"):
+        shown = sign(op) if state == "pass" else negated_sign(op)
+        return Text(f"{label} {l_zh} {shown} {r_zh}", f"{l_en} {shown} {r_en}")
+    return Text(f"{label} {l_zh}（须 {sign(op)} {r_zh}）", f"{l_en} (must be {sign(op)} {r_en})")
+
+
+_MIRROR = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "==": "==", "!=": "!="}
+
+
+def _kind(vocab: Vocabulary, node) -> str | None:
+    if isinstance(node, ast.Name):
+        return vocab.kind(node.name)
+    return None
+
+
+def _number_json(v, money: bool = False) -> str:
+    """A number in the record's JSON form: money with two decimals at least (as rules' values are)."""
+    from .display import decimal_text, exact_money_text
+
+    return exact_money_text(Decimal(v)) if money else decimal_text(Decimal(v))
+
+
+# -- JSON -----------------------------------------------------------------------------------------------------------
+def explained_json(record, explanation: Explanation) -> dict[str, Any]:
+    """``record.to_json()`` with the explanation added (schemas/decision.schema.json): per rule ``conditions``
+    (a compound rule's parts and their outcomes), ``to_pass`` and ``missing_materials``; and the record's
+    ``missing_materials``."""
+    out = record.to_json()
+    vocab = explanation.vocab
+    for rule in out.get("rules", []):
+        e = explanation.rules.get(rule["id"])
+        if e is None:
+            continue
+        if e.join:
+            rule["conditions"] = {"join": e.join, "parts": [p.to_json() for p in e.parts]}
+        if e.to_pass:
+            rule["to_pass"] = [_advice_json(a, vocab) for a in e.to_pass]
+        if e.missing:
+            rule["missing_materials"] = [_material_json(vocab, p) for p in e.missing]
+    if explanation.materials:
+        items = [{**_material_json(vocab, p), "rules": rules} for p, rules in explanation.materials]
+        _insert_after(out, "missing", "missing_materials", items)
+    return out
+
+
+def _material_json(vocab: Vocabulary, path: str) -> dict:
+    return {"field": path, **vocab.material(path).to_json()}
+
+
+def _advice_json(a: Advice, vocab: Vocabulary) -> dict:
+    out: dict[str, Any] = {"condition": a.part.to_json(), "exact": a.exact}
+    if a.comparison is not None:
+        out["comparison"] = a.comparison.to_json()
+    if a.changes:
+        out["changes"] = [c.to_json(vocab) for c in a.changes]
+    if a.reason is not None:
+        out["reason"] = a.reason.to_json()
+    if a.evidence:
+        out["evidence"] = [_material_json(vocab, p) for p in a.evidence]
+    return out
+
+
+def _insert_after(d: dict, key: str, new_key: str, value) -> None:
+    items = list(d.items())
+    at = next((i + 1 for i, (k, _) in enumerate(items) if k == key), len(items))
+    items.insert(at, (new_key, value))
+    d.clear()
+    d.update(items)
+
+
+def rule_word(outcome: str) -> Text:
+    """A part's outcome in words: 成立 / 不成立 / 待定 / 出错."""
+    return _RULE_WORDS.get(outcome, Text(outcome, outcome))

@@ -1,0 +1,163 @@
+"""What it would take to pass: for a condition that does not hold, the smallest change of one of the applicant's
+own figures (a lever, levers.py) that makes it hold, the rest held fixed — found with the evaluator itself and
+verified exactly.
+
+Design: a lever's figure moves in whole steps of its smallest unit (a fen for money, 1 for a count: the input
+schema's ``multipleOf`` or ``integer``). ``holds(k)`` evaluates the condition with the figure moved ``k`` steps.
+An exponential search (1, 2, 4, … steps, up to the schema's bound) finds a ``k`` that holds, a binary search
+then the smallest; the answer is kept only when it holds at ``k`` and not at ``k − 1`` and a few points above it
+hold too — a condition that changes its mind along the way (not monotone) is said to have no exact answer. The
+searches share a budget of evaluations scaled by the document's size, so a huge application costs a bounded time
+(a lever left over is reported as not searched). Nothing here runs unless asked: plain evaluation never pays."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .fieldtitles import path_steps
+from .levers import Lever, value_at
+from .values import FAULTS, UNKNOWN
+
+# Evaluations of a condition allowed for one record, times (1 + the items of the document's lists): an engine
+# setting that keeps explaining a 100,000-line application as quick as explaining a small one is.
+BUDGET = 2_000_000
+# The most steps a figure may move when the schema sets no maximum (a count of a trillion is no advice).
+MAX_STEPS = 10**12
+
+
+class OutOfBudget(Exception):
+    """The evaluations allowed for this record are spent."""
+
+
+class Budget:
+    def __init__(self, doc: Any):
+        self.left = max(1, BUDGET // (1 + _items(doc)))
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise OutOfBudget
+
+
+def _items(doc: Any) -> int:
+    if isinstance(doc, dict):
+        return sum(_items(v) for v in doc.values())
+    if isinstance(doc, list):
+        return len(doc) + sum(_items(v) for v in doc if isinstance(v, (dict, list)))
+    return 0
+
+
+@dataclass(frozen=True)
+class Found:
+    """A change that makes the condition hold: ``lever``, ``direction`` (+1 more, −1 less), ``before`` and
+    ``after`` (the figure; None before for a new item), ``by`` (how much: steps × unit)."""
+
+    lever: Lever
+    direction: int
+    before: Any
+    after: Any
+    by: Decimal
+
+
+@dataclass(frozen=True)
+class NotFound:
+    """No exact answer along this lever: ``reason`` is ``never`` (not within the figure's bounds), ``not_monotone``
+    or ``not_searched`` (the budget ran out)."""
+
+    lever: Lever
+    direction: int
+    reason: str
+
+
+def with_value(doc: dict, lever: Lever, value: Any) -> dict:
+    """A copy of ``doc`` (only along the changed path) with the lever's figure set to ``value``."""
+    if lever.kind == "new_item":
+        items = value_at(doc, lever.list_path)
+        new = list(items) if isinstance(items, list) else []
+        new.append({**lever.item, lever.field: value})
+        return _set(doc, path_steps(lever.list_path), new)
+    return _set(doc, path_steps(lever.path), value)
+
+
+def _set(node: Any, steps: list, value: Any) -> Any:
+    if not steps:
+        return value
+    head, rest = steps[0], steps[1:]
+    if isinstance(head, int):
+        out = list(node)
+        out[head] = _set(out[head], rest, value)
+        return out
+    out = dict(node) if isinstance(node, dict) else {}
+    out[head] = _set(out.get(head, {} if rest else None), rest, value)
+    return out
+
+
+def _moved(before: Any, lever: Lever, steps: int, direction: int) -> Any:
+    delta = lever.number.step * steps * direction
+    if lever.number.integer and isinstance(before, int) and not isinstance(before, bool):
+        return before + int(delta)
+    return Decimal(before) + delta
+
+
+def _bound(before: Any, lever: Lever, direction: int) -> int:
+    """The most steps the figure may move in ``direction`` within its schema's bounds."""
+    step, number = lever.number.step, lever.number
+    if direction > 0:
+        if number.maximum is None:
+            return MAX_STEPS
+        return max(0, min(MAX_STEPS, int((number.maximum - Decimal(before)) / step)))
+    low = number.minimum if number.minimum is not None else Decimal(0)
+    return max(0, min(MAX_STEPS, int((Decimal(before) - low) / step)))
+
+
+def search(doc: dict, lever: Lever, direction: int, holds: Callable[[dict], bool], budget: Budget) -> Found | NotFound:
+    """The smallest move of ``lever`` in ``direction`` after which ``holds(document)`` is true, verified."""
+    if lever.kind == "new_item":
+        before = 0 if lever.number.integer else Decimal(0)
+    else:
+        before = value_at(doc, lever.path)
+        if before is None or before is UNKNOWN or isinstance(before, bool):
+            return NotFound(lever, direction, "never")
+    limit = _bound(before, lever, direction)
+
+    def at(k: int, fault: bool | None = False) -> bool | None:
+        """Whether the condition holds ``k`` steps away; a runtime fault there (a division by a figure moved to
+        zero) counts as ``fault``: not holding while searching, no evidence either way while sampling."""
+        budget.spend()
+        try:
+            return holds(with_value(doc, lever, _moved(before, lever, k, direction))) is True
+        except FAULTS:
+            return fault
+
+    try:
+        if limit < 1:
+            return NotFound(lever, direction, "never")
+        low, k = 0, 1  # low: a number of steps known not to hold (0: the figure as it is)
+        while not at(k):
+            low = k
+            if k >= limit:
+                return NotFound(lever, direction, "never")
+            k = min(k * 2, limit)
+        while k - low > 1:
+            mid = (low + k) // 2
+            if at(mid):
+                k = mid
+            else:
+                low = mid
+        # verified: holds at k, not one step less; and it keeps holding above (monotone, as far as is seen)
+        if not at(k) or (k > 1 and at(k - 1)):
+            return NotFound(lever, direction, "not_monotone")
+        for above in sorted({min(k + 1, limit), min(2 * k, limit), min(4 * k, limit), limit}):
+            if above > k and at(above, None) is False:
+                return NotFound(lever, direction, "not_monotone")
+        for below in sorted({k // 3, (2 * k) // 3} - {0, k}):
+            if at(below, None):
+                return NotFound(lever, direction, "not_monotone")
+    except OutOfBudget:
+        return NotFound(lever, direction, "not_searched")
+    by = lever.number.step * k
+    after = _moved(before, lever, k, direction)
+    return Found(lever, direction, None if lever.kind == "new_item" else before, after, by)
