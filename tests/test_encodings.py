@@ -13,11 +13,11 @@ import sys
 import pytest
 
 from conftest import EXAMPLES, POLICY_FILE, ROOT, policy_copy, run
-
-FILES = "Policy files: policies/wuqing-five-platforms/2021-trial.yaml\n"  # the first line: the files read
 from wqpolicy.errors import WQError
 from wqpolicy.inputs import load_input
 from wqpolicy.yamlload import decode_text
+
+FILES = "Policy files: policies/wuqing-five-platforms/2021-trial.yaml\n"  # the first line: the files read
 
 RECOGNITION = EXAMPLES / "recognition.yaml"
 

@@ -44,9 +44,7 @@ def shown_in_order(sample: list[str], output: str) -> None:
 def test_the_sample_report_is_what_eval_prints(monkeypatch):
     monkeypatch.chdir(ROOT)
     sample = block_after("### 2. 评估一份申请（Deciding an application）", 2)
-    shown_in_order(
-        sample, run("eval", "examples/recognition_missing_review.yaml", env=BOTH).output
-    )
+    shown_in_order(sample, run("eval", "examples/recognition_missing_review.yaml", env=BOTH).output)
 
 
 def officers_repository(tmp_path: Path) -> Path:

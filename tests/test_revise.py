@@ -112,7 +112,12 @@ def test_after_an_edit_check_diff_and_test_show_the_effect_and_the_base_ends_whe
     )
     assert run("check").exit_code == 0
     diff = run(
-        "diff", "wuqing-five-platforms@2021-trial", str(REVISION), "--cases", "tests/cases", env={"WQPOLICY_LANG": "both"}
+        "diff",
+        "wuqing-five-platforms@2021-trial",
+        str(REVISION),
+        "--cases",
+        "tests/cases",
+        env={"WQPOLICY_LANG": "both"},
     ).stdout
     assert "修改参数 parameter min_investment (3.2.3): 10,000,000 → 8,000,000" in diff
     assert "2021-trial (2021-01-01 – 2026-12-31) → 2027-revision (2027-01-01 – …)" in diff

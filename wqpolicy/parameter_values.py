@@ -54,7 +54,12 @@ def value_problems(value: Any, kind: str | None) -> list[ValueProblem]:
         en, zh = number_hints(value, kind)
         found.append(
             ValueProblem(
-                "WQ-TYPE", (), f"`{excerpt(value)}` is text, not a number", en, zh=f"`{excerpt(value)}` 是文字，不是数字", hint_zh=zh
+                "WQ-TYPE",
+                (),
+                f"`{excerpt(value)}` is text, not a number",
+                en,
+                zh=f"`{excerpt(value)}` 是文字，不是数字",
+                hint_zh=zh,
             )
         )
     found += joined_items(value)

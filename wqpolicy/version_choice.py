@@ -51,7 +51,9 @@ def by_own_date(
             day = current.version_date(name, document)
             field = " ".join(expr.text.split())
             found = (
-                VersionDate(day, FROM_INPUT, field) if day is not None else VersionDate(today, FROM_EVALUATION_DATE, field)
+                VersionDate(day, FROM_INPUT, field)
+                if day is not None
+                else VersionDate(today, FROM_EVALUATION_DATE, field)
             )
         target = load(found.date or today, found)
         if chosen is None:

@@ -158,7 +158,8 @@ def timeline_problems(versions: list) -> list[Diagnostic]:
                     f"(until {prev.effective_until})",
                     where,
                     hint=f"set `effective_until: {day_before}` in {prev.version}, the day before {cur.version} starts",
-                    zh=f"{cur.ref} 从 {cur.effective_from} 起生效，而 {prev.ref} 此时仍然有效（有效至 {prev.effective_until}）",
+                    zh=f"{cur.ref} 从 {cur.effective_from} 起生效，而 {prev.ref} 此时仍然有效"
+                    f"（有效至 {prev.effective_until}）",
                     hint_zh=f"在 {prev.version} 中写上 `effective_until: {day_before}`，即 {cur.version} 生效的前一天",
                 )
             )

@@ -1,5 +1,5 @@
-"""`wqpolicy eval`: input documents decided, each under the policy version its own date puts in force, as a notice (text, Markdown, HTML, Word) or
-as JSON (the record with its explanation)."""
+"""`wqpolicy eval`: input documents decided, each under the policy version its own date puts in force, as a
+notice (text, Markdown, HTML, Word) or as JSON (the record with its explanation)."""
 
 from __future__ import annotations
 
@@ -175,7 +175,9 @@ def eval_(
             shown = name if name != "-" else "<stdin>"
             if fixed is not None:
                 used = fixed
-                record = fixed.evaluate(decision, doc, marks=marks, input_name=shown).dated(VersionDate(None, FROM_POLICY))
+                record = fixed.evaluate(decision, doc, marks=marks, input_name=shown).dated(
+                    VersionDate(None, FROM_POLICY)
+                )
             else:
                 assert chooser is not None
                 used, dated = chooser.choose(decision, doc)

@@ -29,7 +29,8 @@ from ._files import emit, extra_missing, refuse_binary_on_terminal
 @click.option(
     "--full",
     is_flag=True,
-    help="对修订版本给出完整的条文对照表，而不是修订对照表。 / For a revision: the whole 条文对照表, not the 修订对照表.",
+    help="对修订版本给出完整的条文对照表，而不是修订对照表。 / For a revision: the whole 条文对照表, not the "
+    "修订对照表.",
 )
 @click.option(
     "--format",

@@ -31,9 +31,9 @@ MUTATION_FORMATS = tuple(mutation.RENDERERS)
 @click.option(
     "--on",
     type=DATE,
-    help="用来选出有效版本的日期（默认：用例的 `on`，否则为申请材料自己的日期，与 `eval` 的读法相同，再否则为今天）。 / "
-    "Date that picks the version in force (default: each case's `on`, else its input's own date, as `eval` reads "
-    "it, else today).",
+    help="用来选出有效版本的日期（默认：用例的 `on`，否则为申请材料自己的日期，与 `eval` 的读法相同，再否则为"
+    "今天）。 / Date that picks the version in force (default: each case's `on`, else its input's own date, as "
+    "`eval` reads it, else today).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="也列出通过的用例。 / Also list the cases that pass.")
 @click.option(
@@ -49,33 +49,41 @@ MUTATION_FORMATS = tuple(mutation.RENDERERS)
     type=click.Choice(sorted(set(TEST_FORMATS + COVERAGE_FORMATS + MUTATION_FORMATS))),
     default="text",
     show_default=True,
-    help="Results: text, json (schemas/test.schema.json), junit (XML), github (workflow annotations on the "
+    help="结果格式：text、json（schemas/test.schema.json）、junit（XML）、github（在用例文件各行标注的工作流注释）、"
+    "tap（TAP 13）。加 --coverage 时：text、json（schemas/coverage.schema.json）、md、html。加 --mutate 时：text、json"
+    "（schemas/mutation.schema.json）、md。 / "
+    "Results: text, json (schemas/test.schema.json), junit (XML), github (workflow annotations on the "
     "lines of the case files), tap (TAP 13). With --coverage: text, json (schemas/coverage.schema.json), md, "
     "html. With --mutate: text, json (schemas/mutation.schema.json), md.",
 )
 @click.option(
     "--coverage",
     is_flag=True,
-    help="Report what the cases cover, per clause, rule and output: rule outcomes, branches, threshold "
+    help="报告用例覆盖了什么（按条款、规则和输出）：规则结果、分支、门槛边界（恰在门槛及其上下各一个单位）、读取的定义和"
+    "参数。 / Report what the cases cover, per clause, rule and output: rule outcomes, branches, threshold "
     "boundaries (at the threshold and one unit each side), definitions and parameters read.",
 )
 @click.option(
     "--mutate",
     is_flag=True,
-    help="Mutation score: move each threshold, ratio and cap by one unit, flip each >=/>, <=/<, remove each "
+    help="变异得分：把每个门槛、比例和上限各移动一个单位，把 >=/>、<=/< 互换，逐条删除规则，在列表之间移动类别；"
+    "列出没有任何用例发现的改动。 / Mutation score: move each threshold, ratio and cap by one unit, flip each >=/>, "
+    "<=/<, remove each "
     "rule, move each category between lists; report the changes no case notices.",
 )
 @click.option(
     "--fail-under",
     type=click.FloatRange(0, 100),
     metavar="PERCENT",
-    help="With --coverage or --mutate: exit 1 when the coverage or the score is below PERCENT.",
+    help="与 --coverage 或 --mutate 同用：覆盖率或得分低于 PERCENT 时退出码为 1。 / With --coverage or --mutate: "
+    "exit 1 when the coverage or the score is below PERCENT.",
 )
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="With --mutate: worker processes (default: one per core; 1 runs in this process).",
+    help="与 --mutate 同用：工作进程数（默认每个核一个；1 表示在本进程中运行）。 / With --mutate: worker processes "
+    "(default: one per core; 1 runs in this process).",
 )
 @policies_option
 def test(

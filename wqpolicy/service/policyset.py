@@ -19,8 +19,8 @@ from ..errors import Diagnostic, WQError
 from ..library import Library
 from ..policy import Policy
 from ..record import FROM_ON, FROM_POLICY, VersionDate
-from ..version_choice import by_own_date
 from ..schemas import data_dir
+from ..version_choice import by_own_date
 from ..versions import in_force
 from .problems import Problem, not_found
 
@@ -103,7 +103,6 @@ class PolicySet:
                 choices=[p.version for p in versions],
             )
         return self.get(policy_id, chosen.version)
-
 
     def choose(
         self, ref: str | None, on: datetime.date | None, decision: str, document: dict, today: datetime.date
