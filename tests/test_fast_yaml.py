@@ -8,8 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, ROOT
 
+from conftest import EXAMPLES, ROOT
 from wqpolicy.errors import WQError
 from wqpolicy.fastyaml import fast_yaml
 from wqpolicy.inputs import load_input

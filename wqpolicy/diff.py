@@ -473,6 +473,18 @@ def _outputs(dname, a: dict, b: dict) -> list[Change]:
                     y.label,
                 )
             )
+        if x.payout != y.payout:  # what the impact totals sum changes with it
+            out.append(
+                Change(
+                    "output.changed",
+                    f"{path}.payout",
+                    y.clause,
+                    x.payout,
+                    y.payout,
+                    f"output {dname}.{name} payout: {str(x.payout).lower()} → {str(y.payout).lower()}",
+                    y.label,
+                )
+            )
     return out
 
 

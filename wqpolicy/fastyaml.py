@@ -149,7 +149,7 @@ def _collection_tag(event: Any, kind: type, expected: str, resolve: Any) -> None
 
 def _scalar(event: Any, resolve: Any) -> Any:
     tag, raw = _tag(event, ScalarNode, resolve), event.value
-    if tag == _STR or tag == _TIMESTAMP:  # input dates stay text: their schema checks them
+    if tag in (_STR, _TIMESTAMP):  # input dates stay text: their schema checks them
         return raw
     if tag == _INT:
         return whole_number(raw)

@@ -95,6 +95,7 @@ class Output:
     label: Text | None
     clause: str | None
     span: Span | None
+    payout: bool = False  # an amount paid out (`payout: true`): summed in impact totals; a remaining cap is not
 
 
 @dataclass

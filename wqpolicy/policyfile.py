@@ -279,7 +279,17 @@ class Builder:
                 _text(o.get("label")),
                 o.get("clause"),
                 self.marks.key_span(opath),
+                o.get("payout") is True,
             )
+            if o.get("payout") is True and o.get("type", "number") != "money":
+                self._error(
+                    "WQ-TYPE",
+                    f"output `{oname}`: `payout: true` is for amounts of money; its type is {o.get('type', 'number')}",
+                    opath + ("payout",),
+                    hint="give it `type: money`, or remove `payout`",
+                    zh=f"输出 `{oname}`：`payout: true` 只用于金额，而它的类型是 {o.get('type', 'number')}",
+                    hint_zh="将其类型写为 `type: money`，或删去 `payout`",
+                )
         labels = {k: _text(v) for k, v in (raw.get("outcomes") or {}).items()}
         return Decision(
             name,
