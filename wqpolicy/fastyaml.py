@@ -44,10 +44,12 @@ class _Refused(Exception):
     """Something the fast reader leaves to load_yaml (which refuses it, or reads it the same way)."""
 
 
+_Events: Any = None  # libyaml's event parser, where PyYAML has it
+
 if yaml.__with_libyaml__:
     from yaml._yaml import CParser
 
-    class _Events(CParser, Resolver):  # type: ignore[misc]
+    class _CEvents(CParser, Resolver):  # type: ignore[misc]
         """libyaml's event parser with the implicit types load_yaml resolves (its resolver table, `1e5` a number)."""
 
         yaml_implicit_resolvers = _Composer.yaml_implicit_resolvers
@@ -56,8 +58,7 @@ if yaml.__with_libyaml__:
             CParser.__init__(self, text)
             Resolver.__init__(self)
 
-else:  # pragma: no cover - PyYAML wheels ship libyaml
-    _Events = None
+    _Events = _CEvents
 
 
 def fast_yaml(text: str) -> Any:

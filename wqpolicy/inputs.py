@@ -23,8 +23,9 @@ from .values import exact_numbers
 from .yamlload import MAX_DEPTH, MAX_VALUES, LazyMarks, Marks, decimal_number, load_yaml, read_text, whole_number
 
 
-def load_input(path: str | Path, text: str | None = None):
-    """An input document and its marks. ``text`` given: parse it (for standard input) instead of reading."""
+def load_input(path: str | Path, text: str | None = None, *, as_json: bool = False):
+    """An input document and its marks. ``text`` given: parse it (for standard input) instead of reading.
+    ``as_json``: the text must be JSON, whatever its name (a line of a .jsonl file), never read as YAML."""
     name = str(path)
     if text is None:
         text = read_text(path)
@@ -32,7 +33,7 @@ def load_input(path: str | Path, text: str | None = None):
     if doc is not None:  # what the bureau's systems send: read without marks, found only if an error needs them
         marks = JsonMarks(text, name) if json_lines(text) else LazyMarks(lambda: _marks_of(text, name))
     else:
-        if name.lower().endswith(".json"):
+        if as_json or name.lower().endswith(".json"):
             _json_syntax(text, name)  # not read as YAML, which takes `0x10` for 16 and `yes` for true
         doc = fast_yaml(text)  # libyaml's C parser, no marks: seven times faster on a long document
         if doc is None:  # anything it leaves (an error, an alias, a tag): read with marks, which words it

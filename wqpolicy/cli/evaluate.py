@@ -8,6 +8,7 @@ import json
 
 import click
 
+from ..batch.sources import is_batch
 from ..documents import MissingExtra
 from ..documents.formats import notice_renderer
 from ..documents.notice import build_notice
@@ -18,6 +19,7 @@ from ..inputs import load_input
 from ..loader import load_policy
 from ..words import ERROR
 from . import DATE, fail, main, paths, policies_option, render, stdin_text
+from ._batch import BATCH_FORMATS, run_batch
 from ._files import emit, extra_missing, refuse_binary_on_terminal
 
 NOTICES = ("text", "md", "html", "docx")
@@ -37,11 +39,11 @@ SINGLE = ("html", "docx")  # one notice is one file
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "jsonl", *NOTICES[1:]]),
+    type=click.Choice(["text", "json", "jsonl", *NOTICES[1:], *BATCH_FORMATS]),
     default="text",
     show_default=True,
     help="text, md, html, docx: the decision notice; json: an object (one input) or "
-    "an array; jsonl: one object per line.",
+    "an array; jsonl: one object per line; csv, xlsx: a batch's result sheets.",
 )
 @click.option(
     "--out",
@@ -51,6 +53,12 @@ SINGLE = ("html", "docx")  # one notice is one file
     help="Write to FILE (whole or not at all) instead of standard output; needed for docx on a terminal.",
 )
 @click.option("--no-explain", is_flag=True, help="JSON without what it would take to pass (quicker for batches).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="A batch: worker processes (default: every core); the results are the same, in input order.",
+)
 @policies_option
 def eval_(
     inputs: tuple[str, ...],
@@ -60,6 +68,7 @@ def eval_(
     fmt: str,
     out_file: str | None,
     no_explain: bool,
+    jobs: int | None,
     policy_dirs: tuple[str, ...],
 ) -> None:
     """Evaluate input documents (YAML or JSON; `-` reads standard input) under one policy.
@@ -80,7 +89,21 @@ def eval_(
       wqpolicy eval --on 2021-06-01 --format json examples/*.yaml
       wqpolicy eval --decision filing --format jsonl - < examples/recognition.yaml
       wqpolicy eval examples/recognition_missing_review.yaml --format md
+
+    A batch — a workbook (.xlsx, from `wqpolicy template`), CSV, JSON lines (.jsonl), a folder of documents or a
+    decision log — is decided application by application on every core (--jobs), each line of a JSON lines file
+    or row of a sheet one application; a row that cannot be read is reported as 认定申请!F7 and the others are
+    still decided. --out FILE.xlsx|.csv|.jsonl writes one row per application (outcome in Chinese, conditions not
+    met, missing materials, every output, the version), the rule by rule outcomes and a summary (count per
+    outcome, each payout's total); exit 1 when an application could not be evaluated.
+
+    \b
+      wqpolicy eval tests/fixtures/batch/applications.jsonl --out results.xlsx
+      wqpolicy eval tests/fixtures/batch/applications --format jsonl --jobs 2
     """
+    if fmt in BATCH_FORMATS or any(is_batch(i) for i in inputs) or _sheet_out(out_file):
+        run_batch(inputs, policy_ref, on, decision, fmt, out_file, jobs, policy_dirs)
+        return
     if fmt in SINGLE and len(inputs) > 1:
         raise click.UsageError(f"--format {fmt} makes one notice of one input; give one input (or use md or text)")
     refuse_binary_on_terminal(fmt, out_file)
@@ -124,6 +147,10 @@ def eval_(
     emit(result, out_file)
     if failed or faulted:
         raise click.exceptions.Exit(1)
+
+
+def _sheet_out(out_file: str | None) -> bool:
+    return out_file is not None and out_file.lower().endswith((".xlsx", ".csv"))
 
 
 def _rendered(
