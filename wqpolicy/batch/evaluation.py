@@ -158,7 +158,7 @@ def _decisions(inputs: Sequence[str], decision: str | None, policy: Any, first: 
     for name in inputs:
         found = _workbook_decision(Path(name)) if Path(name).suffix.lower() in SHEET_SUFFIXES else None
         if found is None or found not in policy.decisions:
-            named: set[str] = set()
+            named = set()
             break
         named.add(found)
     if named:

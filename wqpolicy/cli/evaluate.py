@@ -89,17 +89,15 @@ def eval_(
       wqpolicy eval --on 2021-06-01 --format json examples/*.yaml
       wqpolicy eval --decision filing --format jsonl - < examples/recognition.yaml
       wqpolicy eval examples/recognition_missing_review.yaml --format md
+      wqpolicy eval tests/fixtures/batch/applications.jsonl --out results.xlsx
+      wqpolicy eval tests/fixtures/batch/applications --format csv --jobs 2
 
     A batch — a workbook (.xlsx, from `wqpolicy template`), CSV, JSON lines (.jsonl), a folder of documents or a
-    decision log — is decided application by application on every core (--jobs), each line of a JSON lines file
-    or row of a sheet one application; a row that cannot be read is reported as 认定申请!F7 and the others are
+    decision log — is decided application by application on every core (--jobs), each row of a sheet or line of a
+    JSON lines file one application; a cell that cannot be read is reported as 认定申请!F7 and the other rows are
     still decided. --out FILE.xlsx|.csv|.jsonl writes one row per application (outcome in Chinese, conditions not
-    met, missing materials, every output, the version), the rule by rule outcomes and a summary (count per
-    outcome, each payout's total); exit 1 when an application could not be evaluated.
-
-    \b
-      wqpolicy eval tests/fixtures/batch/applications.jsonl --out results.xlsx
-      wqpolicy eval tests/fixtures/batch/applications --format jsonl --jobs 2
+    met, missing materials, every output, the version and the date that chose it), the rule by rule outcomes and a
+    summary (count per outcome, each payout's total); exit 1 when an application could not be evaluated.
     """
     if fmt in BATCH_FORMATS or any(is_batch(i) for i in inputs) or _sheet_out(out_file):
         run_batch(inputs, policy_ref, on, decision, fmt, out_file, jobs, policy_dirs)

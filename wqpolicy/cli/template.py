@@ -13,7 +13,7 @@ from ..batch.template import template_csv, template_xlsx
 from ..errors import WQError
 from ..loader import load_policy
 from ..outfile import write_file
-from . import DATE, fail, main, paths, policies_option
+from . import DATE, fail, main, out, paths, policies_option
 from ._files import emit, refuse_binary_on_terminal
 
 
@@ -71,10 +71,14 @@ def template(
         layout = layout_for(policy, decision)
         if fmt == "xlsx":
             emit(template_xlsx(layout), out_file)
-            return
-        emit(template_csv(layout), out_file)
-        if out_file is not None:
-            for g in layout.groups:
-                write_file(companion(Path(out_file), g.group or ""), template_csv(layout, g))
+            written = [out_file] if out_file is not None else []
+        else:
+            emit(template_csv(layout), out_file)
+            written = [out_file] if out_file is not None else []
+            for g in layout.groups if out_file is not None else ():
+                written.append(str(write_file(companion(Path(out_file or ""), g.group or ""), template_csv(layout, g))))
     except WQError as e:
         fail(e)
+    if written:
+        sheets = "、".join(s.name for s in layout.sheets)
+        out(f"模板已写入 Template written: {', '.join(str(w) for w in written)}（{sheets}）\n")
