@@ -78,7 +78,7 @@ def test_a_filled_workbook_is_decided_row_by_row_as_each_application_alone(
     r = run("eval", filled, "--policy", BUNDLED_REF, "--out", result, "--jobs", "1")
     assert r.exit_code == 1  # one application could not be evaluated
     bad_cell = f"认定申请!{openpyxl.utils.get_column_letter(codes.index('staff.total') + 1)}{bad_row}"
-    assert f"{bad_cell}: 人员总数：“五十人”不是整数" in r.stderr
+    assert f"{bad_cell}: error[WQ-INPUT]: 人员总数：“五十人”不是整数" in r.stderr
     assert "份申请 applications" in r.stdout and str(result) in r.stdout
 
     rows = read_results(result)
@@ -141,7 +141,7 @@ def test_a_header_that_names_no_field_stops_that_workbook_with_its_cell(recognit
     book.save(broken)
     r = run("eval", broken, "--policy", BUNDLED_REF, "--format", "jsonl")
     assert r.exit_code == 1 and r.stdout == ""
-    assert "认定申请!C2: 列“applicant.registerd_in_wuqing”不是" in r.stderr
+    assert "认定申请!C2: error[WQ-INPUT]: 列“applicant.registerd_in_wuqing”不是" in r.stderr
     assert "applicant.registered_in_wuqing" in r.stderr  # did you mean
 
 
@@ -153,7 +153,7 @@ def test_rows_of_a_list_whose_application_is_not_on_the_main_sheet_are_reported(
     book.save(path)
     r = run("eval", path, "--policy", BUNDLED_REF, "--format", "jsonl")
     assert r.exit_code == 1
-    assert "平台建设投资明细!A3: 申请编号 A2 在 认定申请 中没有" in r.stderr
+    assert "平台建设投资明细!A3: error[WQ-INPUT]: 申请编号 A2 在 认定申请 中没有" in r.stderr
     assert [line.split('"id":"')[1].split('"')[0] for line in r.stdout.splitlines()] == ["A1"]
 
 

@@ -164,3 +164,26 @@ def test_dates_in_an_input_read_fast_are_text_until_the_schema_makes_them_dates(
     record = bundled_policy.evaluate(None, doc)
     assert record.decision == "annual_assessment"
     assert isinstance(datetime.date.fromisoformat(doc["recognized_on"]), datetime.date)
+
+
+@pytest.mark.parametrize("text", ['"a\\u0007b"', '"a\u2028b"', '"a\\ud800b"', '"\\ufffe"'])
+def test_a_json_document_with_escapes_or_separators_reads_as_the_yaml_reader_reads_it(text):
+    """The quick JSON reading (printable text, no escapes) leaves the rest to the checked one: the values are
+    those of the YAML reader, or its error."""
+    document = '{"decision": "filing", "applicant": {"name": ' + text + "}}"
+    try:
+        expected = slow(document)
+    except WQError:
+        with pytest.raises(WQError):
+            load_input("app.json", document)
+        return
+    assert same(load_input("app.json", document)[0], expected)
+
+
+def test_a_json_line_of_a_batch_reads_to_the_values_of_the_checked_reader():
+    from wqpolicy.inputs import _count, _json_document, _plain
+
+    line = (ROOT / "tests" / "fixtures" / "batch" / "applications.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    doc = _json_document(line)
+    assert doc is not None and _plain(doc) and _count(doc) < 1000
+    assert same(doc, slow(line))

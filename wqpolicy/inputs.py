@@ -20,7 +20,16 @@ from .jsonmarks import usable as json_lines
 from .schemas import error_message, error_path, inlined, resolver, validator
 from .source import Span
 from .values import exact_numbers
-from .yamlload import MAX_DEPTH, MAX_VALUES, LazyMarks, Marks, decimal_number, load_yaml, read_text, whole_number
+from .yamlload import (
+    MAX_DEPTH,
+    MAX_VALUES,
+    LazyMarks,
+    Marks,
+    decimal_number,
+    load_yaml,
+    read_text,
+    whole_number,
+)
 
 
 def load_input(path: str | Path, text: str | None = None, *, as_json: bool = False):
@@ -92,6 +101,16 @@ def _json_document(text: str, name: str = "") -> dict | None:
     duplicate key, NaN, a number too long, nesting near the limit — which ``load_yaml`` then reads and words."""
     if not text.lstrip().startswith("{"):
         return None
+    # What the text itself proves, looked at in C, spares the walks below (a line of JSON lines, the usual document
+    # of a batch): no escape and only printable characters (so no text YAML refuses: printable excludes controls,
+    # line separators, surrogates and non-characters), fewer brackets than the depth limit, fewer characters than
+    # the count limit.
+    plain_text = (
+        len(text) <= MAX_VALUES
+        and "\\" not in text
+        and text.strip().isprintable()
+        and text.count("{") + text.count("[") < MAX_DEPTH - 2
+    )
     try:
         doc = json.loads(
             text,
@@ -102,6 +121,8 @@ def _json_document(text: str, name: str = "") -> dict | None:
         )
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as are the hooks' refusals
         return None
+    if plain_text:
+        return doc if isinstance(doc, dict) else None
     if isinstance(doc, dict) and _count(doc) > MAX_VALUES:  # said here: read again as YAML, it would take 1 GB
         raise WQError(
             [

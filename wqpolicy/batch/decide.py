@@ -27,12 +27,21 @@ class Decide:
 
     spec: PolicySpec
     decision: str | None = None
+    lines: bool = False  # JSON lines out: each result sent back as its line (Result.packed)
 
     def setup(self) -> None:
         """Load the versions once in this process (a process made by fork has them already)."""
         policy_set(self.spec)
 
     def __call__(self, item: Item) -> Result:
+        result = self._checked(item)
+        if not self.lines:
+            return result
+        policy = policy_set(self.spec).default
+        d = policy.model.decisions.get(result.decision or "")
+        return result.packed(frozenset(n for n, o in d.outputs.items() if o.payout) if d is not None else frozenset())
+
+    def _checked(self, item: Item) -> Result:
         try:
             return self._decide(item)
         except WQError as e:

@@ -90,7 +90,9 @@ def evaluate_batch(
     writer: Any = None
     results: Any = None
     try:
-        results = run_ordered(sources.items(), Decide(spec, decision), jobs or default_jobs(), progress.start)
+        results = run_ordered(
+            sources.items(), Decide(spec, decision, lines=fmt == "jsonl"), jobs or default_jobs(), progress.start
+        )
         first = list(itertools.islice(results, CHUNK))  # the decisions they are for lay out the columns
         chosen, inferred = _decisions(inputs, decision, policy, first)
         table = ResultTable(policy, chosen, others=inferred)
@@ -201,5 +203,5 @@ def _writer(fmt: str, out: str | None, table: ResultTable, labels: dict[str, Tex
 
 def _problem_lines(r: Result) -> str:
     head = f"{r.source} · {r.id}" if r.application else r.source
-    lines = [p.text() for p in r.problems] + list(r.faults)
+    lines = [p.line() for p in r.problems] + list(r.faults)
     return head + ":\n" + "\n".join(f"  {x}" for x in lines)

@@ -24,6 +24,11 @@ class Problem:
         words = self.zh if self.zh == self.en else f"{self.zh} / {self.en}"
         return f"{self.where}: {words}" if self.where else words
 
+    def line(self) -> str:
+        """As the command line reports it, with its code: ``认定申请!F7: error[WQ-INPUT]: …``."""
+        words = self.zh if self.zh == self.en else f"{self.zh} / {self.en}"
+        return f"{self.where}: error[{self.code}]: {words}" if self.where else f"error[{self.code}]: {words}"
+
     def to_json(self) -> dict:
         return {"code": self.code, "where": self.where, "message_zh": self.zh, "message": self.en}
 

@@ -5,6 +5,7 @@ Worker processes make these; the writers lay them out."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,7 @@ class Result:
     problems: tuple[Problem, ...] = ()
     faults: tuple[str, ...] = ()
     application: bool = True
+    line: str | None = None  # the JSON line, made where it was decided (then only what the summary reads is kept)
 
     @property
     def evaluated(self) -> bool:
@@ -72,6 +74,25 @@ class Result:
 
     def output(self, name: str) -> Any:
         return next((v for n, v in self.outputs if n == name), None)
+
+    def packed(self, payouts: frozenset[str]) -> Result:
+        """This result as its JSON line, keeping beside it only what a summary reads: quicker to send back from a
+        worker process than the whole result."""
+        line = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+        return Result(
+            self.index,
+            self.id,
+            self.source,
+            decision=self.decision,
+            outcome=self.outcome,
+            outcome_label=self.outcome_label,
+            outputs=tuple((n, v) for n, v in self.outputs if n in payouts),
+            policy=self.policy,
+            problems=self.problems,
+            faults=self.faults,
+            application=self.application,
+            line=line,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The result as one line of the JSON lines output (schemas/batch-result.schema.json)."""

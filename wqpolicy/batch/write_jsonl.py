@@ -15,7 +15,8 @@ class JsonlWriter:
 
     def add(self, r: Result) -> None:
         if r.application:
-            self.sink.write(json.dumps(r.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
+            line = r.line if r.line is not None else json.dumps(r.to_json(), ensure_ascii=False, separators=(",", ":"))
+            self.sink.write(line + "\n")
 
     def finish(self, summary: Summary) -> None:
         self.sink.commit()
