@@ -55,8 +55,8 @@ def write_xlsx(docs: list[dict], path: Path) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1717372800")
     import openpyxl
-    from sheetfill import rows
 
+    from sheetfill import rows
     from wqpolicy import load_policy
     from wqpolicy.batch.layout import layout_for
     from wqpolicy.batch.template import template_xlsx
@@ -143,9 +143,8 @@ def main() -> None:
     one, memory_one = timed("eval", str(apps), "--out", str(folder / "one.jsonl"), "--jobs", "1")
     two, memory_two = timed("eval", str(apps), "--out", str(folder / "two.jsonl"), "--jobs", "2")
     same = (folder / "one.jsonl").read_bytes() == (folder / "two.jsonl").read_bytes()
-    print(
-        f"JSON lines → JSON lines, 1 worker:  {one:6.1f} s  ({options.count / one:,.0f} a second), peak {memory_one:.0f} MB"
-    )
+    rate = options.count / one
+    print(f"JSON lines → JSON lines, 1 worker:  {one:6.1f} s  ({rate:,.0f} a second), peak {memory_one:.0f} MB")
     print(f"JSON lines → JSON lines, 2 workers: {two:6.1f} s  {verdict(two, TARGETS['jsonl'])}")
     print(f"memory peak, all processes, 2 workers: {memory_two:.0f} MB  {verdict(memory_two, TARGETS['memory_mb'])}")
     speedup = one / two
