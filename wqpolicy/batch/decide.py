@@ -45,7 +45,7 @@ class Decide:
         try:
             return self._decide(item)
         except WQError as e:
-            return _failed(item, item.id or _line_id(item), [_placed(d, item) for d in e.diagnostics])
+            return _failed(item, item.id or _line_id(item), [placed(d, item) for d in e.diagnostics])
         except Exception as e:  # noqa: BLE001 - a fault of the engine fails this application closed, not the batch
             problem = Problem(
                 item.name, f"内部错误：{type(e).__name__}: {e}", f"internal error: {type(e).__name__}: {e}"
@@ -60,12 +60,12 @@ class Decide:
         policy, choice = pset.for_document(document, decision)
         key = item.id
         if key is None:
-            key = _own_id(document, policy, decision) or _line_id(item)
+            key = own_id(document, policy, decision) or _line_id(item)
         try:
             record = policy.evaluate(decision, document, marks=marks, input_name=item.name)
         except WQError as e:
-            found = [_moved(d, item) for d in e.diagnostics]
-            return _failed(item, key, [_placed(d, item) for d in found], decision=decision, document=document)
+            found = [at_line(d, item) for d in e.diagnostics]
+            return _failed(item, key, [placed(d, item) for d in found], decision=decision, document=document)
         vocab = vocabulary(policy, record.decision)
         info = record.info
         failed = tuple(
@@ -77,8 +77,8 @@ class Decide:
             item.index,
             key,
             item.source,
-            _first(document, APPLICANT_FIELDS),
-            _first(document, PLATFORM_FIELDS),
+            name_at(document, APPLICANT_FIELDS),
+            name_at(document, PLATFORM_FIELDS),
             record.decision,
             record.outcome,
             record.outcome_label or Text(record.outcome, record.outcome),
@@ -105,7 +105,7 @@ def read_document(item: Item, decision: str | None) -> tuple[dict, Any, str]:
         try:
             document, marks = load_input(item.source, item.text, as_json=True)
         except WQError as e:
-            raise WQError([_moved(d, item) for d in e.diagnostics]) from None
+            raise WQError([at_line(d, item) for d in e.diagnostics]) from None
     elif item.path is not None:
         document, marks = load_input(item.path)
     else:
@@ -139,8 +139,8 @@ def _failed(
         item.index,
         key,
         item.source,
-        _first(document, APPLICANT_FIELDS),
-        _first(document, PLATFORM_FIELDS),
+        name_at(document, APPLICANT_FIELDS),
+        name_at(document, PLATFORM_FIELDS),
         decision=decision or item.decision,
         problems=tuple(problems),
         application=application,
@@ -151,7 +151,7 @@ def _line_id(item: Item) -> str:
     return f"第{item.line}行" if item.text is not None else item.source
 
 
-def _own_id(document: dict, policy: Any, decision: str) -> str | None:
+def own_id(document: dict, policy: Any, decision: str) -> str | None:
     """A document's `id` names it when its decision's input has no field of that name (the field is then taken
     out: it is the batch's, not the policy's)."""
     key = document.get("id")
@@ -163,7 +163,7 @@ def _own_id(document: dict, policy: Any, decision: str) -> str | None:
     return None
 
 
-def _first(document: dict, paths: tuple[str, ...]) -> str:
+def name_at(document: dict, paths: tuple[str, ...]) -> str:
     for path in paths:
         value: Any = document
         for step in path.split("."):
@@ -173,14 +173,14 @@ def _first(document: dict, paths: tuple[str, ...]) -> str:
     return ""
 
 
-def _moved(d: Diagnostic, item: Item) -> Diagnostic:
+def at_line(d: Diagnostic, item: Item) -> Diagnostic:
     """A diagnostic of one line of a JSON lines file, placed at its line in the file."""
     if d.span is None or d.span.file != item.source or item.line == 1:
         return d
     return dataclasses.replace(d, span=Span(d.span.file, d.span.line + item.line - 1, d.span.col, d.span.length))
 
 
-def _placed(d: Diagnostic, item: Item) -> Problem:
+def placed(d: Diagnostic, item: Item) -> Problem:
     """A diagnostic as a problem, at the cell its field was read from when the application came from a sheet."""
     if item.cells:
         subject = d.subject or ""

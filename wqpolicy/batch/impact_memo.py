@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from .extra import openpyxl
-from .impact_report import _problems, change_rows, moved_by_text
+from .impact_report import change_rows, moved_by_text, side_problems
 from .revision_impact import ImpactRun
 from .write_xlsx import MONEY_FORMAT, Styles
 from .xlsxfile import workbook_bytes
@@ -142,7 +142,7 @@ def _applications(ws: Any, run: ImpactRun, styles: Styles) -> None:
 def _apart(ws: Any, run: ImpactRun, styles: Styles) -> None:
     _head(ws, ["申请编号", "决定", "修订前 / 修订后", "问题", "输入文件"], styles)
     for a in run.apart:
-        for side, p in _problems(a):
+        for side, p in side_problems(a):
             ws.append([a.id, a.decision, side, p.text(), a.source])
     for f in run.file_problems:
         for p in f.before.problems:

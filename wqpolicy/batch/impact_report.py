@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from ..diff import Diff
-from ..diff_report import kind_zh
 from ..documents.revision_table import build_revision_table
 from .revision_impact import AppImpact, ImpactRun
 
@@ -118,7 +117,7 @@ def render_text(run: ImpactRun) -> str:
     lines += ["", f"有变化的申请 Applications that change ({len(changed)}):"]
     for a in changed:
         lines.append(f"  {a.id}" + (f" {a.name}" if a.name else "") + f" [{a.decision}]")
-        lines.append(f"    结论 outcome: {_outcome(a)}")
+        lines.append(f"    结论 outcome: {outcome_text(a)}")
         for name, diff in sorted(a.differences().items()):
             if diff:
                 b, c = dict(a.before.payouts)[name], dict(a.after.payouts)[name]
@@ -133,7 +132,7 @@ def render_text(run: ImpactRun) -> str:
         ]
         for a in apart:
             lines.append(f"  {a.id} [{a.decision or '?'}]")
-            lines += [f"    {side} {p.text()}" for side, p in _problems(a)]
+            lines += [f"    {side} {p.text()}" for side, p in side_problems(a)]
     for f in run.file_problems:
         lines += ["", f"文件问题 File problems: {f.source}"] + [f"  {p.text()}" for p in f.before.problems]
     return "\n".join(lines) + "\n"
@@ -169,12 +168,12 @@ def render_markdown(run: ImpactRun) -> str:
     lines += ["", "| 申请 Application | 结论 Outcome | 补贴变化 Payouts | 原因 Moved by |", "|---|---|---:|---|"]
     for a in run.changed:
         total = sum(a.differences().values(), Decimal(0))
-        lines.append(
-            f"| `{_md(a.id)}` {_md(a.name)} | {_md(_outcome(a))} | {total:+,.2f} | {_md(moved_by_text(run, a, rows))} |"
-        )
+        reason = moved_by_text(run, a, rows)
+        lines.append(f"| `{_md(a.id)}` {_md(a.name)} | {_md(outcome_text(a))} | {total:+,.2f} | {_md(reason)} |")
     if run.apart:
         lines += ["", f"未能在两个版本下都评估（不计入合计）Not decided under both versions ({len(run.apart)}):", ""]
-        lines += [f"- `{_md(a.id)}`: " + _md("；".join(f"{s} {p.text()}" for s, p in _problems(a))) for a in run.apart]
+        for a in run.apart:
+            lines.append(f"- `{_md(a.id)}`: " + _md("；".join(f"{s} {p.text()}" for s, p in side_problems(a))))
     return "\n".join(lines) + "\n"
 
 
@@ -272,7 +271,7 @@ def _alone(r: ChangeRow) -> str:
     )
 
 
-def _outcome(a: AppImpact) -> str:
+def outcome_text(a: AppImpact) -> str:
     b = a.before.label.zh if a.before.label else a.before.outcome
     c = a.after.label.zh if a.after.label else a.after.outcome
     if not a.outcome_changed:
@@ -280,7 +279,7 @@ def _outcome(a: AppImpact) -> str:
     return f"{b} → {c}（{a.before.outcome} → {a.after.outcome}）"
 
 
-def _problems(a: AppImpact) -> list[tuple[str, Any]]:
+def side_problems(a: AppImpact) -> list[tuple[str, Any]]:
     out = [("修订前 before:", p) for p in a.before.problems]
     out += [("修订后 after:", p) for p in a.after.problems if a.after.problems != a.before.problems]
     if not out:
@@ -294,6 +293,3 @@ def _problems(a: AppImpact) -> list[tuple[str, Any]]:
 
 def _md(text: str | None) -> str:
     return str(text or "").replace("|", "\\|").replace("\n", "<br>")
-
-
-__all__ = ["RENDERERS", "change_rows", "kind_zh", "moved_by_text"]

@@ -5,7 +5,6 @@ or file to read it from, read where it is evaluated) and the problems found read
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..errors import Diagnostic
 
@@ -56,7 +55,6 @@ class Item:
     decision: str | None = None
     problems: tuple[Problem, ...] = ()
     cells: dict[str, str] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

@@ -18,7 +18,7 @@ from ..loader import load_policy
 from ..model import Text
 from ..policy import Policy
 from ..words import ERROR
-from .decide import _first, _moved, _own_id, _placed, read_document
+from .decide import at_line, name_at, own_id, placed, read_document
 from .items import Item, Problem
 from .layout import layout_for
 from .progress import Progress
@@ -169,13 +169,13 @@ class Compare:
         try:
             document, marks, decision = read_document(item, self.decision)
         except WQError as e:
-            side = Side(None, problems=tuple(_placed(d, item) for d in e.diagnostics))
+            side = Side(None, problems=tuple(placed(d, item) for d in e.diagnostics))
             return AppImpact(item.index, item.id or item.name, item.source, "", item.decision, side, side)
-        key = item.id or _own_id(document, v.new, decision) or _own_id(document, v.old, decision) or item.name
+        key = item.id or own_id(document, v.new, decision) or own_id(document, v.old, decision) or item.name
         payouts = v.payouts.get(decision, [])
         before = _side(v.old, decision, document, marks, item, payouts)
         after = _side(v.new, decision, document, marks, item, payouts)
-        result = AppImpact(item.index, key, item.source, _first(document, APPLICANT_FIELDS), decision, before, after)
+        result = AppImpact(item.index, key, item.source, name_at(document, APPLICANT_FIELDS), decision, before, after)
         if not (result.both and result.changed):
             return result
         moved = []
@@ -195,7 +195,7 @@ def _side(policy: Policy, decision: str, document: dict, marks: Any, item: Item,
     try:
         record = policy.evaluate(decision, dict(document), marks=marks, input_name=item.name)
     except WQError as e:
-        return Side(None, problems=tuple(_placed(_moved(d, item), item) for d in e.diagnostics))
+        return Side(None, problems=tuple(placed(at_line(d, item), item) for d in e.diagnostics))
     values = tuple((n, record.output(n)) for n in payouts if n in record.outputs)
     faults = tuple(Problem.of(d) for d in record.faults)
     return Side(record.outcome, record.outcome_label, values, faults)
