@@ -12,6 +12,7 @@ from ..documents.notice import APPLICANT_FIELDS, PLATFORM_FIELDS
 from ..errors import Diagnostic, WQError
 from ..inputs import load_input
 from ..model import Text
+from ..record import render_value
 from ..source import Span
 from ..vocabulary import vocabulary
 from ..words import RuleOutcome, Severity
@@ -68,6 +69,7 @@ class Decide:
             return _failed(item, key, [placed(d, item) for d in found], decision=decision, document=document)
         vocab = vocabulary(policy, record.decision)
         info = record.info
+        kinds = info.output_kinds
         failed = tuple(
             FailedRule(r.id, r.clause, r.label)
             for r, outcome in zip(info.rules, record.outcomes)
@@ -85,8 +87,8 @@ class Decide:
             failed,
             tuple(vocab.material(p) for p in record.missing_shown),
             record.missing_count,
-            tuple((name, record.output(name)) for name in record.outputs),
-            tuple((r.id, str(outcome)) for r, outcome in zip(info.rules, record.outcomes)),
+            tuple((name, render_value(value, *kinds[name])) for name, value in record.outputs.items()),
+            tuple(zip(_rule_ids(info), map(_WORDS.__getitem__, record.outcomes))),
             f"{record.policy_id}@{record.version}",
             choice.on.isoformat(),
             choice.source,
@@ -94,6 +96,18 @@ class Decide:
                 f"{d.zh or d.message} / {d.message}" + (f" ({d.span})" if d.span else "") for d in record.faults
             ),
         )
+
+
+# Each rule outcome as plain text (quicker to send between processes than the enum), and each decision's rule ids.
+_WORDS = {o: o.value for o in RuleOutcome}
+_IDS: dict[int, tuple[Any, tuple[str, ...]]] = {}
+
+
+def _rule_ids(info: Any) -> tuple[str, ...]:
+    found = _IDS.get(id(info))
+    if found is None or found[0] is not info:
+        found = _IDS[id(info)] = (info, tuple(r.id for r in info.rules))
+    return found[1]
 
 
 def read_document(item: Item, decision: str | None) -> tuple[dict, Any, str]:

@@ -160,6 +160,14 @@ class Compare:
         versions(self.old_ref, self.new_ref)
 
     def __call__(self, item: Item) -> AppImpact:
+        try:
+            return self._compare(item)
+        except Exception as e:  # noqa: BLE001 - a fault of the engine fails this application closed, not the run
+            kind = type(e).__name__
+            side = Side(None, problems=(Problem(item.name, f"内部错误：{kind}: {e}", f"internal error: {kind}: {e}"),))
+            return AppImpact(item.index, item.id or item.name, item.source, "", item.decision, side, side)
+
+    def _compare(self, item: Item) -> AppImpact:
         if item.problems or (item.document is None and item.text is None and item.path is None):
             side = Side(None, problems=item.problems)
             return AppImpact(
