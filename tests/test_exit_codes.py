@@ -65,11 +65,12 @@ def test_a_decision_option_that_names_nothing_is_an_input_error_with_exit_1(deci
     assert r.stdout == ""
 
 
-def test_a_directory_as_input_is_an_input_error():
-    r = run("eval", ROOT / "examples")
-    assert r.exit_code == 1
-    assert "error[WQ-FILE]: is a directory, not a file" in r.stderr
-    assert r.stdout == ""
+def test_a_directory_as_input_is_a_batch_of_its_documents(tmp_path):
+    r = run("eval", ROOT / "examples")  # a folder is a batch: each document in it decided (issue 17)
+    assert r.exit_code == 0
+    assert "批量评估 Batch:" in r.stdout
+    r = run("eval", tmp_path)  # one that holds none is an error
+    assert r.exit_code == 1 and "error[WQ-FILE]" in r.stderr
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "jsonl"])
