@@ -170,17 +170,16 @@ def _decisions(inputs: Sequence[str], decision: str | None, policy: Any, first: 
 
 
 def _workbook_decision(path: Path) -> str | None:
-    from .extra import openpyxl
-    from .read_xlsx import META
+    from .read_xlsx import META, open_book
 
     try:
-        book = openpyxl().load_workbook(path, read_only=True, data_only=True)
+        book = open_book(path)
     except Exception:  # noqa: BLE001 - reading it again says what is wrong with it
         return None
     try:
         if META not in book.sheetnames:
             return None
-        for row in book[META].iter_rows(values_only=True):
+        for row in book.rows(META):
             if len(row) >= 2 and row[0] == "decision" and isinstance(row[1], str):
                 return row[1]
         return None
