@@ -167,3 +167,19 @@ def test_without_openpyxl_a_workbook_is_a_clear_error_naming_the_extra(tmp_path,
 
         need()
     assert e.value.diagnostics[0].zh.startswith("读写 Excel 工作簿")
+
+
+def test_both_workbook_readers_give_the_same_applications(recognition_template, tmp_path, bundled_policy, monkeypatch):
+    from wqpolicy.batch.read_xlsx import read_xlsx
+
+    layout = layout_for(bundled_policy, "recognition")
+    filled = tmp_path / "filled.xlsx"
+    fill_workbook(recognition_template, layout, fixture_documents(), filled)
+
+    def read() -> list:
+        return [(i.id, i.document, i.problems) for i in read_xlsx(filled, lambda d: layout, None, 0)]
+
+    with_calamine = read()
+    monkeypatch.setitem(sys.modules, "python_calamine", None)  # as if it were not installed: openpyxl reads
+    assert read() == with_calamine
+    assert [key for key, _, _ in with_calamine] == list(fixture_documents())
