@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -108,14 +109,20 @@ def _tree_rss(pid: int) -> int:
 
 
 def timed(*args: str) -> tuple[float, float]:
-    """Seconds and memory peak (MB) of `python -m wqpolicy ARGS`, whole process."""
+    """Seconds and memory peak (MB) of `python -m wqpolicy ARGS`, whole process; the CPU seconds it used (all its
+    processes) and the load average are printed, to tell a slow run from a busy machine."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "wqpolicy", *args], env=env, stdout=subprocess.DEVNULL)
     peak = Peak(process.pid)
     code = process.wait()
     seconds = time.perf_counter() - start
     memory = peak.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"    ({seconds:.1f} s: {cpu:.1f} CPU seconds in all; load average {load:.1f} before)")
     if code != 0:  # every generated application is valid: anything else is a failure
         raise SystemExit(f"wqpolicy {' '.join(args)} exited {code}")
     return seconds, memory
