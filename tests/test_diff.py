@@ -445,7 +445,7 @@ def test_a_list_output_is_compared_item_by_item_and_money_is_summed_per_decision
         "total_eligible: 1,000,000.00 → 750,000.00 (-250,000.00)",
     ]
     [count] = impact.counts
-    assert count.to_json()["money"] == {"cap_remaining": "250000.00", "total_eligible": "-250000.00"}
+    assert count.to_json()["money"] == {"total_eligible": "-250000.00"}  # payouts only: no remaining cap
 
 
 def test_diff_exits_1_when_a_case_file_cannot_be_read_even_without_fail_on_change(tmp_path):

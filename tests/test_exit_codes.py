@@ -65,11 +65,18 @@ def test_a_decision_option_that_names_nothing_is_an_input_error_with_exit_1(deci
     assert r.stdout == ""
 
 
-def test_a_directory_as_input_is_an_input_error():
-    r = run("eval", ROOT / "examples")
-    assert r.exit_code == 1
-    assert "error[WQ-FILE]: is a directory, not a file" in r.stderr
-    assert r.stdout == ""
+def test_a_directory_as_input_is_a_batch_of_its_documents(tmp_path):
+    applications = tmp_path / "applications"  # the examples' applications (examples/ci/ holds CI files too)
+    applications.mkdir()
+    for example in (ROOT / "examples").glob("*.yaml"):
+        (applications / example.name).write_bytes(example.read_bytes())
+    r = run("eval", applications)  # a folder is a batch: each document in it decided (issue 17)
+    assert r.exit_code == 0, r.stderr
+    assert "批量评估 Batch:" in r.stdout
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = run("eval", empty)  # one that holds none is an error
+    assert r.exit_code == 1 and "error[WQ-FILE]" in r.stderr
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "jsonl"])

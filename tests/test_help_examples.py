@@ -87,7 +87,7 @@ def repository(tmp_path_factory) -> Path:
 def test_the_examples_are_found():
     assert examples(help_text(("eval",)))[:1] == ["wqpolicy eval examples/recognition.yaml"]
     diff = examples(help_text(("diff",)))
-    assert len(diff) == 2 and diff[1].endswith("# exit 1: the revision changes cases")
+    assert len(diff) == 3 and diff[1].endswith("# exit 1: the revision changes cases")
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "wqpolicy")

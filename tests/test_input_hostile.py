@@ -38,7 +38,7 @@ def test_eval_reports_a_non_utf8_input(tmp_path):
 
 
 def test_eval_reports_a_directory_given_as_the_input(tmp_path):
-    result = run("eval", "--policy", POLICY_REF, str(tmp_path))
+    result = run("eval", "--policy", POLICY_REF, str(tmp_path))  # a folder is a batch: this one holds none
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{tmp_path}:") and "error[WQ-FILE]" in result.stderr
 

@@ -486,6 +486,18 @@ def _outputs(dname: str, a: dict[str, Output], b: dict[str, Output]) -> list[Cha
                     y.label,
                 )
             )
+        if x.payout != y.payout:  # what the impact totals sum changes with it
+            out.append(
+                Change(
+                    "output.changed",
+                    f"{path}.payout",
+                    y.clause,
+                    x.payout,
+                    y.payout,
+                    f"output {dname}.{name} payout: {str(x.payout).lower()} → {str(y.payout).lower()}",
+                    y.label,
+                )
+            )
     return out
 
 

@@ -81,7 +81,7 @@ class DecisionCount:
     changed: int = 0
     outcome_changed: int = 0
     outputs_changed: int = 0
-    money: dict = field(default_factory=dict)  # money output -> the sum of its differences over the cases
+    money: dict = field(default_factory=dict)  # payout output -> the sum of its differences over the cases
 
     def to_json(self) -> dict:
         return {
@@ -137,8 +137,9 @@ def case_impact(old_policy: Policy, new_policy: Policy, cases: list[Case], base:
             count.changed += 1
             count.outcome_changed += change.outcome_changed
             count.outputs_changed += bool(change.outputs)
-            for o in change.outputs:  # the outputs themselves, not the fields of a list's items (totals sum those)
-                if o.difference is not None and "[" not in o.name:
+            paid = _payouts(old_policy, decision) | _payouts(new_policy, decision)
+            for o in change.outputs:  # amounts paid out only: no remaining cap, no investment figure, no total twice
+                if o.difference is not None and o.name in paid:
                     count.money[o.name] = count.money.get(o.name, Decimal(0)) + o.difference
     changed.sort(key=lambda c: (c.decision, c.case))
     return Impact(total, [counts[k] for k in sorted(counts)], changed, sorted(skipped))
@@ -192,6 +193,13 @@ def _compare(name: str, decision: str, a: _Result, b: _Result) -> CaseChange | N
 def _same_rows(a: Any, b: Any) -> bool:
     """Whether ``a`` and ``b`` are lists of records, as many on each side."""
     return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(isinstance(x, dict) for x in a + b)
+
+
+def _payouts(policy, decision: str) -> set[str]:
+    """The outputs of ``decision`` that the policy declares paid out (``payout: true``)."""
+    model = getattr(policy, "model", None)  # a stand-in that only evaluates (as a test's) declares none
+    d = model.decisions.get(decision) if model is not None else None
+    return {name for name, o in d.outputs.items() if o.payout} if d is not None else set()
 
 
 def _case_name(path: Path, base: Path) -> str:

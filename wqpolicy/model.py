@@ -116,6 +116,7 @@ class Output:
     clause: str | None
     span: Span | None
     label_template: Text | None = None
+    payout: bool = False  # an amount paid out (`payout: true`): summed in impact totals; a remaining cap is not
 
 
 @dataclass

@@ -70,20 +70,109 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     return path
 
 
-def _write(target: Path, data: bytes) -> None:
+class AtomicFile:
+    """A file written whole or not at all while it is being written (a batch's results, row by row): the bytes go
+    to a temporary file beside ``path``; ``commit()`` syncs it and renames it over ``path``, ``discard()`` (or an
+    exception inside ``with``) removes it and leaves ``path`` as it was. Raises WQError (WQ-FILE) when the file
+    cannot be written.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "rows.jsonl"
+    >>> with AtomicFile(target) as f:
+    ...     _ = f.write(b"{}\\n")
+    >>> target.read_bytes()
+    b'{}\\n'
+    """
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self._target = Path(os.path.realpath(self.path))
+        try:
+            self._mode, fd, self._temporary = _temporary(self._target)
+            self._file = os.fdopen(fd, "wb")
+            if self._mode is not None:
+                os.fchmod(self._file.fileno(), self._mode)
+        except OSError as e:
+            raise _cannot_write(self.path, e) from None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self._file.write(data)
+        except OSError as e:
+            self.discard()
+            raise _cannot_write(self.path, e) from None
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def flush(self) -> None:
+        try:
+            self._file.flush()
+        except OSError as e:
+            self.discard()
+            raise _cannot_write(self.path, e) from None
+
+    def commit(self) -> Path:
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            os.replace(self._temporary, self._target)
+        except OSError as e:
+            self.discard()
+            raise _cannot_write(self.path, e) from None
+        _sync_folder(self._target.parent)
+        return self.path
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self._file.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self._temporary)
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+def _cannot_write(path: Path, e: OSError) -> WQError:
+    reason = e.strerror or str(e)
+    return WQError(
+        [
+            Diagnostic(
+                "WQ-FILE",
+                f"cannot write: {reason}",
+                Span(str(path), 1, 1),
+                zh=f"无法写入：{reason}",
+                hint_zh="确认文件夹存在、可写，且磁盘有剩余空间；原有文件未被改动",
+            )
+        ]
+    )
+
+
+def _temporary(target: Path) -> tuple[int | None, int, Path]:
+    """(the target's permissions, or None; a descriptor open for writing; its path): a name of our own beside the
+    target (O_EXCL: never someone else's file)."""
     try:
         mode: int | None = target.stat().st_mode & 0o7777
-    except OSError:  # no file yet (or one we cannot look at: the rename below will say so)
+    except OSError:  # no file yet (or one we cannot look at: the rename will say so)
         mode = None
-    for _ in range(100):  # a name of our own beside the target (O_EXCL: never someone else's file)
+    for _ in range(100):
         temporary = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
         try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-            break
+            return mode, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temporary  # umask applies
         except FileExistsError:
             continue
-    else:  # pragma: no cover - 100 collisions of 48 random bits
-        raise FileExistsError(errno.EEXIST, "no free temporary name beside the file")
+    raise FileExistsError(errno.EEXIST, "no free temporary name beside the file")  # pragma: no cover
+
+
+def _write(target: Path, data: bytes) -> None:
+    mode, fd, temporary = _temporary(target)
     try:
         with os.fdopen(fd, "wb") as f:
             if mode is not None:

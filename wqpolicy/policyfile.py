@@ -448,7 +448,17 @@ class Builder:
                 o.get("clause"),
                 self.marks.key_span(opath),
                 label,
+                o.get("payout") is True,
             )
+            if o.get("payout") is True and o.get("type", "number") != "money":
+                self._error(
+                    "WQ-TYPE",
+                    f"output `{oname}`: `payout: true` is for amounts of money; its type is {o.get('type', 'number')}",
+                    opath + ("payout",),
+                    hint="give it `type: money`, or remove `payout`",
+                    zh=f"输出 `{oname}`：`payout: true` 只用于金额，而它的类型是 {o.get('type', 'number')}",
+                    hint_zh="将其类型写为 `type: money`，或删去 `payout`",
+                )
         labels = {k: self._label(_text(v)) for k, v in (raw.get("outcomes") or {}).items()}
         dated = raw.get("version_date")
         version_date = version_date_note = None

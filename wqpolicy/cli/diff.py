@@ -19,6 +19,7 @@ from ..impact import case_impact
 from ..library import is_policy_file
 from . import UsageProblem, fail, files_text, lang, load_ref, main, render, said
 from ._files import emit, extra_missing, refuse_binary_on_terminal
+from ._impact import run_impact
 
 
 @main.command(short_help="对比两个版本 Compare two versions.")
@@ -43,13 +44,14 @@ from ._files import emit, extra_missing, refuse_binary_on_terminal
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "md", "markdown", "html", "docx"]),
+    type=click.Choice(["text", "json", "md", "markdown", "html", "docx", "xlsx"]),
     default="text",
     show_default=True,
     help="markdown 列出改动和用例，可直接贴到合并请求中；md 为修订对照表（条款 / 原规定 / 新规定 / 说明）及用例影响，"
-    '供呈报备忘录使用；html、docx 内容同 md，为文档格式（需 pip install "wqpolicy[docs]"）。 / markdown: the changes '
-    "and cases, for a pull request; md: the 修订对照表 (条款 / 原规定 / 新规定 / 说明) and the case impact, for the "
-    'memo; html, docx: the same as md, as a document (need `pip install "wqpolicy[docs]"`).',
+    '供呈报备忘录使用；html、docx 内容同 md，为文档格式（需 pip install "wqpolicy[docs]"）；xlsx（与 --applications '
+    "同用）为修订影响说明工作簿。 / markdown: the changes and cases, for a pull request; md: the 修订对照表 (条款 / "
+    "原规定 / 新规定 / 说明) and the case impact, for the memo; html, docx: the same as md, as a document (need `pip "
+    'install "wqpolicy[docs]"`); xlsx (with --applications): the 修订影响说明 workbook.',
 )
 @click.option(
     "--out",
@@ -62,8 +64,30 @@ from ._files import emit, extra_missing, refuse_binary_on_terminal
 @click.option(
     "--fail-on-change",
     is_flag=True,
-    help="有任何用例的结论、规则结果或输出发生变化时，退出码为 1。 / Exit 1 when any case's outcome, rules or "
-    "outputs change.",
+    help="有任何用例（或申请）的结论、规则结果或输出发生变化时，退出码为 1。 / Exit 1 when any case's (or "
+    "application's) outcome, rules or outputs change.",
+)
+@click.option(
+    "--applications",
+    "application_paths",
+    multiple=True,
+    type=click.Path(exists=True),
+    metavar="FILE|DIR",
+    help="真实的申请（申报材料文件夹、工作簿、CSV、JSON lines 或决定日志），在两个版本下分别评估：结论、各项拨付金额"
+    "及其合计，以及每份申请由修订的哪一项改动引起变化（可重复）。 / Real applications (a folder of documents, a "
+    "workbook, CSV, JSON lines or a decision log) decided under both versions: outcomes, payouts and their totals, "
+    "and which change moves each (repeatable).",
+)
+@click.option(
+    "--decision",
+    help="与 --applications 同用：未写明决定的申请（CSV）所属的决定。 / With --applications: the decision of "
+    "applications that do not say it (CSV).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="与 --applications 同用：工作进程数。 / With --applications: worker processes.",
 )
 def diff(
     args: tuple[str, ...],
@@ -72,6 +96,9 @@ def diff(
     fmt: str,
     out_file: str | None,
     fail_on_change: bool,
+    application_paths: tuple[str, ...] = (),
+    decision: str | None = None,
+    jobs: int | None = None,
 ) -> None:
     """对比同一政策的两个版本：用文字说明政策改了什么，并列出受影响的每个用例。
 
@@ -94,14 +121,36 @@ def diff(
     added (against the base it extends as it was at REF) and each removed. In a pull request's CI:
     `wqpolicy diff --against-ref origin/main --cases tests/cases --format markdown`.
 
+    给出 --applications 时，每份申请在两个版本下各评估一次，并在修订的每一项改动单独生效时各评估一次：列出每份申请
+    前后的结论和各项拨付金额、各项拨付的合计（只计实际拨付的金额，不含剩余额度），每份申请由哪一项改动引起变化（或
+    只有几项改动合在一起才引起变化），无法在两个版本下都评估的申请另行列出。--format xlsx 给出修订影响说明工作簿；json
+    的格式见 schemas/impact.schema.json。申请或文件无法读取时退出码也为 1。
+
+    With --applications, each application is decided under both versions and under each change of the revision
+    alone: the outcome and every payout before and after, the totals per payout (payouts only: no remaining cap),
+    which change moves each application (or that only their combination does), and the applications that cannot
+    be decided under both versions, listed apart. --format xlsx gives the 修订影响说明 workbook; json follows
+    schemas/impact.schema.json. Exit 1 also when an application or a file cannot be read.
+
     \b
     示例 Examples:
       wqpolicy diff wuqing-five-platforms@2021-trial tests/fixtures/revision/2022-hypothetical.yaml
       wqpolicy diff wuqing-five-platforms@2021-trial tests/fixtures/revision/2022-hypothetical.yaml \\
           --cases tests/cases --format markdown --fail-on-change    # exit 1: the revision changes cases
+      wqpolicy diff wuqing-five-platforms@2021-trial tests/fixtures/revision/2022-hypothetical.yaml \\
+          --applications tests/fixtures/batch/applications
     """
-    refuse_binary_on_terminal(fmt, out_file)
-    if fail_on_change and not case_paths:  # no cases, nothing could change: a guard that guards nothing
+    refuse_binary_on_terminal("docx" if fmt == "xlsx" else fmt, out_file)
+    if application_paths and case_paths:
+        raise UsageProblem(said("--cases 与 --applications 只能选一", "give --cases or --applications, not both"))
+    if fmt == "xlsx" and not application_paths:
+        raise UsageProblem(
+            said(
+                "--format xlsx 是对申请的影响：请给出 --applications",
+                "--format xlsx is the impact on applications: give --applications",
+            )
+        )
+    if fail_on_change and not case_paths and not application_paths:  # nothing could change: a guard that guards nothing
         raise UsageProblem(
             said(
                 "--fail-on-change 需要同时给出 --cases：它依据这些用例是否变化来判定",
@@ -109,6 +158,10 @@ def diff(
             )
         )
     if against is not None:
+        if application_paths:
+            raise UsageProblem(
+                said("--against-ref 不能与 --applications 同用", "--against-ref does not take --applications")
+            )
         diff_against(against, args, case_paths, fmt, out_file, fail_on_change)
         return
     if len(args) != 2:
@@ -137,6 +190,9 @@ def diff(
                 ]
             )
         )
+    if application_paths:
+        run_impact(old, new, application_paths, fmt, out_file, decision, jobs, fail_on_change)
+        return
     impact, problems = None, []
     if case_paths:
         cases, problems = load_cases(case_paths)

@@ -8,6 +8,7 @@ import json
 
 import click
 
+from ..batch.sources import is_batch
 from ..documents import MissingExtra
 from ..documents.formats import notice_renderer
 from ..documents.notice import build_notice
@@ -21,7 +22,21 @@ from ..policy import Policy
 from ..record import FROM_POLICY, DecisionRecord, VersionDate
 from ..version_choice import VersionChooser
 from ..words import ERROR
-from . import DATE, fail, files_text, lang, main, paths, policies_option, render, stdin_text, workspace
+from . import (
+    DATE,
+    UsageProblem,
+    fail,
+    files_text,
+    lang,
+    main,
+    paths,
+    policies_option,
+    render,
+    said,
+    stdin_text,
+    workspace,
+)
+from ._batch import BATCH_FORMATS, run_batch
 from ._files import emit, extra_missing, refuse_binary_on_terminal
 
 NOTICES = ("text", "md", "html", "docx")
@@ -54,12 +69,12 @@ Evaluated = tuple[DecisionRecord, dict, Policy]
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "jsonl", *NOTICES[1:]]),
+    type=click.Choice(["text", "json", "jsonl", *NOTICES[1:], *BATCH_FORMATS]),
     default="text",
     show_default=True,
     help="text、md、html、docx 为决定通知书（审核意见书、补正通知、不予认定/不予支持通知书）；json 一份材料为一个对象，"
-    "多份为数组；jsonl 每行一个对象。 / text, md, html, docx: the decision notice; json: an object (one input) or "
-    "an array; jsonl: one object per line.",
+    "多份为数组；jsonl 每行一个对象；csv、xlsx 为批量评估的结果表。 / text, md, html, docx: the decision notice; json: "
+    "an object (one input) or an array; jsonl: one object per line; csv, xlsx: a batch's result sheets.",
 )
 @click.option(
     "--out",
@@ -82,6 +97,13 @@ Evaluated = tuple[DecisionRecord, dict, Policy]
     help="同时把每项决定存入决定日志 FILE（与 wqpolicy serve 相同），回执编号写到标准错误。 / Also store each decision "
     "in the decision log FILE (as `wqpolicy serve` does); receipts on standard error.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="批量评估的工作进程数（默认：每个核一个）；结果相同，按输入顺序列出。 / A batch: worker processes (default: "
+    "every core); the results are the same, in input order.",
+)
 @policies_option
 def eval_(
     inputs: tuple[str, ...],
@@ -92,6 +114,7 @@ def eval_(
     out_file: str | None,
     no_explain: bool,
     log_path: str | None,
+    jobs: int | None,
     policy_dirs: tuple[str, ...],
 ) -> None:
     """按政策评估申报材料（YAML 或 JSON 文件；`-` 表示从标准输入读取）。
@@ -131,9 +154,39 @@ def eval_(
       wqpolicy eval --decision filing --format jsonl - < examples/recognition.yaml
       wqpolicy eval examples/recognition_missing_review.yaml --format md
       wqpolicy eval examples/recognition.yaml --log decisions.sqlite
+      wqpolicy eval tests/fixtures/batch/applications.jsonl --out results.xlsx
+      wqpolicy eval tests/fixtures/batch/applications --format csv --jobs 2
+
+    批量评估：工作簿（.xlsx，由 `wqpolicy template` 生成）、CSV、JSON lines（.jsonl）、申报材料文件夹或决定日志，在所有
+    核上逐份评估（--jobs），工作表的每一行或 JSON lines 文件的每一行为一份申请；无法读取的单元格报告为 认定申请!F7，
+    其余各行照常评估。--out FILE.xlsx|.csv|.jsonl 每份申请写一行（中文结论、未满足的条件、待补材料、各项输出、政策版本
+    及选定它的日期），另有逐条规则结果和汇总（各结论的个数、各项拨付的合计）；有申请无法评估时退出码为 1。
+
+    A batch — a workbook (.xlsx, from `wqpolicy template`), CSV, JSON lines (.jsonl), a folder of documents or a
+    decision log — is decided application by application on every core (--jobs), each row of a sheet or line of a
+    JSON lines file one application; a cell that cannot be read is reported as 认定申请!F7 and the other rows are
+    still decided. --out FILE.xlsx|.csv|.jsonl writes one row per application (outcome in Chinese, conditions not
+    met, missing materials, every output, the version and the date that chose it), the rule by rule outcomes and a
+    summary (count per outcome, each payout's total); exit 1 when an application could not be evaluated.
     """
+    if fmt in BATCH_FORMATS or any(is_batch(i) for i in inputs) or _sheet_out(out_file):
+        if log_path is not None:  # never a silent no-op: a batch is not stored in the decision log
+            raise UsageProblem(
+                said(
+                    "--log 只用于逐份评估的申报材料，不用于批量评估（工作簿、CSV、JSON lines、文件夹）",
+                    "--log stores decisions of documents given one by one, not of a batch (a workbook, CSV, JSON "
+                    "lines, a folder)",
+                )
+            )
+        run_batch(inputs, policy_ref, on, decision, fmt, out_file, jobs, policy_dirs)
+        return
     if fmt in SINGLE and len(inputs) > 1:
-        raise click.UsageError(f"--format {fmt} makes one notice of one input; give one input (or use md or text)")
+        raise UsageProblem(
+            said(
+                f"--format {fmt} 为一份材料生成一份通知书：请只给出一份材料（或改用 md、text）",
+                f"--format {fmt} makes one notice of one input; give one input (or use md or text)",
+            )
+        )
     refuse_binary_on_terminal(fmt, out_file)
     found = workspace()
     chooser: VersionChooser | None = None
@@ -222,6 +275,10 @@ def _log(path: str, evaluated: list[Evaluated], on: datetime.date | None) -> Non
         raise click.ClickException(f"{e.zh}\n{e.en}") from None
     for (r, _, _), entry in zip(evaluated, entries):
         click.echo(f"回执 receipt {entry.receipt}  {r.input_name or ''}".rstrip(), err=True)
+
+
+def _sheet_out(out_file: str | None) -> bool:
+    return out_file is not None and out_file.lower().endswith((".xlsx", ".csv"))
 
 
 def _rendered(
