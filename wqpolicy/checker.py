@@ -188,10 +188,13 @@ class Checker:
             else ()
         )
 
-    def expect(self, expr: Expr, want, what: tuple[str, str], specials: dict | None = None):
-        """The type of ``expr``, WQ-TYPE when it is not ``want``; ``what`` names the place (English, Chinese)."""
+    def expect(
+        self, expr: Expr | None, want: T.Type, what: tuple[str, str], specials: dict | None = None
+    ) -> T.Type | None:
+        """The type of ``expr``, WQ-TYPE when it is not ``want``; ``what`` names the place (English, Chinese). An
+        expression that did not parse (None: reported already) is of any type."""
         t = self.expr(expr, specials=specials)
-        if not T.fits(t, want):
+        if expr is not None and not T.fits(t, want):
             self._error_at(
                 expr,
                 expr.node,
@@ -258,7 +261,7 @@ class Checker:
         each = d.each
         assert each is not None
         source = self.expr(each.source)
-        if not isinstance(source, T.ListOf) and source != T.ANY:
+        if each.source is not None and not isinstance(source, T.ListOf) and source != T.ANY:
             self._error_at(
                 each.source,
                 each.source.node,
@@ -437,7 +440,7 @@ class Checker:
             return subject.item
         if isinstance(subject, T.Record):
             self._want(n.key, key, T.STRING, ("a field name", "字段名"))
-            joined = T.ANY
+            joined: T.Type = T.ANY
             for _, ft in subject.fields:
                 joined = T.join(joined, ft) or T.ANY
             return joined
@@ -817,15 +820,15 @@ class Checker:
     def _builtin(self, n: ast.Node, func: str) -> Builtin | None:
         fn = BUILTINS.get(func)
         if fn is None:
-            hint = suggest(n.func, BUILTINS)
+            hint = suggest(func, BUILTINS)
             self._error_at(
                 self._expr,
                 n,
                 "WQ-NAME",
-                f"unknown function `{n.func}`",
+                f"unknown function `{func}`",
                 hint and hint[0],
-                length=len(n.func),
-                zh=f"未知的函数 `{n.func}`",
+                length=len(func),
+                zh=f"未知的函数 `{func}`",
                 hint_zh=hint and hint[1],
             )
         return fn
@@ -858,14 +861,28 @@ class Checker:
                 zh=f"{what[1]}应为{T.zh(want)}，而不是{T.zh(actual)}",
             )
 
-    def _error_at(self, expr: Expr, node, code, message, hint=None, offset=None, length=None, *, zh=None, hint_zh=None):
+    def _error_at(
+        self,
+        expr: Expr | None,
+        node: ast.Node,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        offset: int | None = None,
+        length: int | None = None,
+        *,
+        zh: str | None = None,
+        hint_zh: str | None = None,
+    ) -> None:
+        """A diagnostic at ``node`` of ``expr`` (from ``offset``, ``length`` characters, when given); without a place
+        when there is no expression (the checker reports only while one is being checked)."""
         start = node.pos if offset is None else offset
         size = length if length is not None else max(1, node.end - start)
         self.diagnostics.append(
             Diagnostic(
                 code,
                 message,
-                expr.span(start, size),
+                expr.span(start, size) if expr is not None else None,
                 hint,
                 subject=self._subject,
                 decision=self.decision.name,

@@ -271,7 +271,10 @@ def _advise(
     for lever in levers:
         for direction in (1,) if lever.kind == "new_item" else (1, -1):
             result = search(doc, lever, direction, holds, budget)
-            (found if isinstance(result, Found) else misses).append(result)
+            if isinstance(result, Found):
+                found.append(result)
+            else:
+                misses.append(result)
     changes = [_change(policy, decision, rule_id, f, codes, doc, vocab) for f, codes in _best(found)]
     if changes:
         return Advice(part, comparison, changes, None, [])
@@ -341,7 +344,7 @@ def _change(policy, decision, rule_id, found: Found, codes: tuple, doc, vocab: V
         rule_passes = False
     path = _material_path(lever)
     by_zh, by_en = vocab.show(path, found.by), vocab.show(path, found.by, lang="en")
-    if lever.kind == "new_item":
+    if lever.kind == "new_item" and lever.list_path is not None:  # a new item's lever always names its list
         list_title = vocab.titles.title(lever.list_path)
         ((code_field, _),) = lever.item.items()
         field_title = vocab.titles.title(f"{lever.list_path}[0].{code_field}")

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from . import parser
+from . import ast, parser
 from . import types as T
 from .checker import Checker
 from .codegen import CodeGen
@@ -83,7 +83,7 @@ def evaluate_in_decision(
     return _run(checker, expr, doc), t
 
 
-def part_evaluator(policy, decision: str, expr: Expr):
+def part_evaluator(policy: Policy, decision: str, expr: Expr) -> Callable[[ast.Node, dict], Any]:
     """For explaining a rule: a function ``(node, document) -> value`` that evaluates any node of ``expr`` (a
     rule's condition, or a definition's expression, of ``decision``) on a prepared document, with the code the
     compiled decision runs (Decimal, unknown and faults as there: a fault is raised, one of values.FAULTS). Each
@@ -98,9 +98,9 @@ def part_evaluator(policy, decision: str, expr: Expr):
     """
     checker, _ = _check_in(policy, decision, expr)
     gen = CodeGen(checker)
-    compiled: dict[int, object] = {}
+    compiled: dict[int, Callable[[Context], Any]] = {}
 
-    def evaluate(node, document: dict):
+    def evaluate(node: ast.Node, document: dict) -> Any:
         fn = compiled.get(id(node))
         if fn is None:
             fn = compiled[id(node)] = gen.function(node, expr)

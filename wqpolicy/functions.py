@@ -56,6 +56,13 @@ def _need(t: T.Type | None, want: T.Type, what: str) -> None:
         raise ArgumentTypes(f"{what} must be {want}, not {t}", f"{_WHAT_ZH[what]}应为{T.zh(want)}，而不是{T.zh(t)}")
 
 
+def _needing(t: T.Type | None, want: T.Type, what: str, result: T.Type) -> T.Type:
+    """``result``, once ``t`` is checked to be ``want`` (``_need``): a builtin's result type that does not depend
+    on its argument's."""
+    _need(t, want, what)
+    return result
+
+
 def _items(t: T.Type, what: str = "the argument") -> T.Type | None:
     if t == T.ANY:
         return T.ANY
@@ -384,7 +391,7 @@ BUILTINS: dict[str, Builtin] = {
             1,
             1,
             "abs(x): the absolute value",
-            lambda a: (_need(a[0], T.NUMBER, "the value"), T.NUMBER)[-1],
+            lambda a: _needing(a[0], T.NUMBER, "the value", T.NUMBER),
             abs,
             doc_zh="abs(x)：绝对值",
         ),

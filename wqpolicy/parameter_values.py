@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
@@ -260,7 +260,8 @@ def _empty_parts(value: Any, at: tuple = ()) -> Iterator[ValueProblem]:
             yield from _empty_parts(item, at + (key,))
 
 
-_DECLARED = {  # declared type -> (does the value have it, what such a value is, in English and Chinese)
+# declared type -> (does the value have it, what such a value is, in English and Chinese)
+_DECLARED: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "number": (is_number, "a number", "数字"),
     "ratio": (is_number, "a number or percentage", "数字或百分比"),
     "money": (is_number, "an amount", "金额"),
@@ -274,7 +275,7 @@ _DECLARED = {  # declared type -> (does the value have it, what such a value is,
 }
 
 
-def _not_declared(value, kind) -> tuple[str, str] | None:
+def _not_declared(value: Any, kind: str | None) -> tuple[str, str] | None:
     """(English, Chinese) when ``value`` is not of its declared ``kind``, else None."""
     if kind not in _DECLARED or _DECLARED[kind][0](value):
         return None

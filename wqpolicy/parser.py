@@ -154,7 +154,7 @@ class _Builder:
 
     def build(self, t: Tree | Token) -> ast.Node:
         if isinstance(t, Token):  # a bare NAME etc. cannot reach here; the grammar wraps atoms
-            raise ParseFailure(f"unexpected `{t}`", t.start_pos, zh=f"此处不应出现 `{t}`")
+            raise ParseFailure(f"unexpected `{t}`", t.start_pos or 0, zh=f"此处不应出现 `{t}`")
         method = getattr(self, "_" + t.data)
         return method(t, t.meta.start_pos, t.meta.end_pos)
 

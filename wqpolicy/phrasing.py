@@ -187,8 +187,8 @@ class Phrasing:
                 and n.args[0].func == "distinct"
             ):
                 return f"{self._say(n.args[0].args[0], text, local, 9)}的不同项数", 9
-            word = _FUNCTIONS.get(n.func)
-            return (f"{word}（{'，'.join(args)}）" if word else self._text(n, text)), 9
+            named = _FUNCTIONS.get(n.func)
+            return (f"{named}（{'，'.join(args)}）" if named else self._text(n, text)), 9
         if isinstance(n, ast.Aggregate):
             source_path = self.source_path(n.source, local)
             inner = {**local, n.var: f"{source_path}[0]" if source_path else n.var}

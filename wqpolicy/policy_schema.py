@@ -226,7 +226,7 @@ def _split_number(error: ValidationError, marks: Marks) -> _Found | None:
         without_separators(number),
         Span(mark.file, line, col),
         f"inside `{{…}}` a comma ends a value: this was read as `{first}` and a field `{extras[0]}`",
-        zh=without_separators_zh(found[0]),
+        zh=without_separators_zh(number),
         hint_zh=f"在 `{{…}}` 内逗号会结束一个取值：这里被读成了 `{first}` 和一个字段 `{extras[0]}`",
     ), [path]
 

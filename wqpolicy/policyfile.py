@@ -292,7 +292,7 @@ class Builder:
                 severity="warning",
                 zh=f"参数 `{name}`：`{entry}` 缺少其他各项都有的 `{field}`，读取它的规则将无从判断（待定）",
                 hint_zh=f"为 `{entry}` 补上 `{field}`，写法同 `{sibling}`",
-                related=[Related(where, f"`{sibling}` has `{field}`", f"`{sibling}` 有 `{field}`")] if where else [],
+                related=(Related(where, f"`{sibling}` has `{field}`", f"`{sibling}` 有 `{field}`"),) if where else (),
             )
 
     def _expr(self, path: tuple, text: Any) -> Expr | None:
@@ -531,7 +531,9 @@ class Builder:
             label,
         )
 
-    def _check_placeholders(self, path, raw, known: set, what: tuple[str, str], real: set = frozenset()) -> None:
+    def _check_placeholders(
+        self, path: tuple, raw: Any, known: set, what: tuple[str, str], real: set[str] | frozenset[str] = frozenset()
+    ) -> None:
         """Each {name} of a rule's label or message must be one that can be filled, or it is shown as written.
         A name whose root is ``real`` is spelt right but not filled here: no spelling is suggested for it.
         ``what`` says what a {name} there may name (English, Chinese)."""

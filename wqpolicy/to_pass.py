@@ -75,6 +75,8 @@ class NotFound:
 def with_value(doc: dict, lever: Lever, value: Any) -> dict:
     """A copy of ``doc`` (only along the changed path) with the lever's figure set to ``value``."""
     if lever.kind == "new_item":
+        if lever.list_path is None or lever.field is None:  # a new item's lever always names both
+            raise ValueError(f"a new-item lever without its list or field: {lever}")
         items = value_at(doc, lever.list_path)
         new = list(items) if isinstance(items, list) else []
         new.append({**lever.item, lever.field: value})
@@ -87,12 +89,12 @@ def _set(node: Any, steps: list, value: Any) -> Any:
         return value
     head, rest = steps[0], steps[1:]
     if isinstance(head, int):
-        out = list(node)
-        out[head] = _set(out[head], rest, value)
-        return out
-    out = dict(node) if isinstance(node, dict) else {}
-    out[head] = _set(out.get(head, {} if rest else None), rest, value)
-    return out
+        items = list(node)
+        items[head] = _set(items[head], rest, value)
+        return items
+    fields = dict(node) if isinstance(node, dict) else {}
+    fields[head] = _set(fields.get(head, {} if rest else None), rest, value)
+    return fields
 
 
 def _moved(before: Any, lever: Lever, steps: int, direction: int) -> Any:

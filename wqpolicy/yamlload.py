@@ -29,6 +29,10 @@ from .source import ScalarMark, Span, line_of
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
+    _ComposerHooks = yaml.SafeLoader  # what _Checks is mixed into: a parser and a composer (the C one or PyYAML's)
+else:
+    _ComposerHooks = object
+
 # Limits on what a file may hold, so that hostile input fails fast (engine limits, not numbers of any policy):
 MAX_BYTES = 5_000_000  # bytes in one file
 MAX_DEPTH = 200  # nesting of mappings and lists
@@ -120,7 +124,7 @@ class NumberError(ValueError):
         self.zh = zh
 
 
-class _Checks:
+class _Checks(_ComposerHooks):
     """Composer hooks shared by both parsers: no aliases, bounded depth and size."""
 
     max_values = MAX_VALUES
@@ -637,9 +641,9 @@ def _yaml_problem(e: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
         else:
             message = (f"a value cannot start with `{text[mark.index]}`", f"取值不能以 `{text[mark.index]}` 开头")
     if "mapping values are not allowed" in said and mark is not None:
-        wide = _colon_before(text, mark.line + 1, mark.column)
-        if wide is not None:
-            return full_width_colon(Span(file, *wide))
+        colon = _colon_before(text, mark.line + 1, mark.column)
+        if colon is not None:
+            return full_width_colon(Span(file, *colon))
     if "did not find expected ','" in said and mark is not None:
         comma = _full_width_comma(line_of(text, mark.line + 1), mark.column)
         if comma is not None:

@@ -240,7 +240,7 @@ class _Walk:
         for cname, (_, nxt) in each.carry.items():
             self._expr(nxt, guard, owner, _part(loc, "carry", cname, 1), local)
 
-    def _expr(self, expr: Expr, guard: Guard, owner: Owner, loc: Locator, local: set[str] | None = None) -> None:
+    def _expr(self, expr: Expr | None, guard: Guard, owner: Owner, loc: Locator, local: set[str] | None = None) -> None:
         if expr is None:  # an expression that did not parse: the policy does not load, so nothing runs it
             return
         self._visit(expr.node, guard, owner, loc, expr, frozenset(local or ()))

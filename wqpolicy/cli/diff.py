@@ -193,7 +193,7 @@ def diff(
     if application_paths:
         run_impact(old, new, application_paths, fmt, out_file, decision, jobs, fail_on_change)
         return
-    impact, problems = None, []
+    impact, problems = None, list[Diagnostic]()
     if case_paths:
         cases, problems = load_cases(case_paths)
         render(problems)

@@ -239,8 +239,8 @@ def eval_(
         except WQError as e:
             failed.append(e)
     render(notes)
-    for e in failed:
-        render(e.diagnostics)
+    for error in failed:
+        render(error.diagnostics)
     faulted = [r for r, _, _ in evaluated if r.outcome == ERROR]  # fails closed: a fault is never an exit 0
     for r in faulted:
         render(sorted(set(r.faults)))  # a fault several outputs share, once

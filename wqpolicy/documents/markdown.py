@@ -57,14 +57,14 @@ def notice_markdown(n: Notice) -> str:
         lines += ["## 核定金额与输出", "", "| 项目 | 金额或结果 |", "|---|---:|"]
         lines += [f"| {cell(a.label)} | {cell(a.value)} |" for a in n.amounts]
         lines.append("")
-    for t in n.tables:
+    for table in n.tables:
         lines += [
-            f"### {t.title}",
+            f"### {table.title}",
             "",
-            "| " + " | ".join(cell(h) for h in t.columns) + " |",
-            "|" + "---|" * len(t.columns),
+            "| " + " | ".join(cell(h) for h in table.columns) + " |",
+            "|" + "---|" * len(table.columns),
         ]
-        lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in t.rows]
+        lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.rows]
         lines.append("")
     lines += ["---", "", f"政策 `{n.policy_ref}` · 校验码 `{n.policy_hash}` · 评估日期 {n.evaluated_on}", ""]
     return "\n".join(lines)

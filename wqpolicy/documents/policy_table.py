@@ -230,10 +230,10 @@ def build_policy_table(policy) -> PolicyTable:
     for name, d in m.definitions.items():
         if d.clause:
             cited.setdefault(str(d.clause), []).append(name)
-    for dname, d in m.decisions.items():
-        for r in d.rules:
+    for dname, decision in m.decisions.items():
+        for r in decision.rules:
             cited.setdefault(str(r.clause), []).append(r.id)
-        for oname, o in d.outputs.items():
+        for oname, o in decision.outputs.items():
             if o.clause:
                 cited.setdefault(str(o.clause), []).append(f"{dname}.{oname}")
     rows = []

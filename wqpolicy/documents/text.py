@@ -198,10 +198,10 @@ def notice_text(n: Notice, width: int = DEFAULT_WIDTH, lang: str = "both") -> st
                 "  ",
                 " " * (width_label + 2),
             )
-        for t in n.tables:
-            add(f"{t.title}：", "  ")
-            for i, row in enumerate(t.rows, 1):
-                add(f"{i}. " + "；".join(f"{h} {v}" for h, v in zip(t.columns, row)), "    ", "   ")
+        for table in n.tables:
+            add(f"{table.title}：", "  ")
+            for i, cells in enumerate(table.rows, 1):
+                add(f"{i}. " + "；".join(f"{h} {v}" for h, v in zip(table.columns, cells)), "    ", "   ")
     elif n.kind == "error":
         lines += [
             "",
