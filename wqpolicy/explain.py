@@ -146,6 +146,28 @@ def _evaluator(policy, decision: str, rule):
     return kept[key]
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What explaining a rule needs that is the same for every record of its policy: its top-level ``join``, the
+    ``nodes`` of its parts, and each part's text and Chinese sentence (phrased once, not per record)."""
+
+    join: str | None
+    nodes: list
+    texts: list[tuple[str, str]]
+
+
+def _shape(policy, decision: str, rule, phrasing: Phrasing) -> _Shape:
+    kept = _KEPT.setdefault(policy, {})
+    key = ("shape", decision, rule.id)
+    found = kept.get(key)
+    if found is None:
+        condition = rule.condition
+        join, nodes = _operands(condition.node)
+        texts = [(condition.text[ast.start(n) : n.end], phrasing.node(n, condition.text)) for n in nodes]
+        found = kept[key] = _Shape(join, nodes, texts)
+    return found
+
+
 def explain(policy, record, document: dict, to_pass: bool = True) -> Explanation:
     """Explain ``record``, made by ``policy.evaluate(…, document)``: the parts of each rule that did not hold,
     what would make them hold (``to_pass``: skip that search with False) and the missing evidence by name.
@@ -170,11 +192,9 @@ def explain(policy, record, document: dict, to_pass: bool = True) -> Explanation
             continue
         evaluate = _evaluator(policy, name, rule)
         condition = rule.condition
-        join, nodes = _operands(condition.node)
-        parts = [
-            Part(condition.text[ast.start(n) : n.end], phrasing.node(n, condition.text), _outcome(evaluate, n, doc))
-            for n in nodes
-        ]
+        shape = _shape(policy, name, rule, phrasing)
+        join, nodes = shape.join, shape.nodes
+        parts = [Part(text, sentence, _outcome(evaluate, n, doc)) for n, (text, sentence) in zip(nodes, shape.texts)]
         advice: list[Advice] = []
         outcome = str(result.outcome)
         if to_pass and outcome in ("fail", "unknown"):

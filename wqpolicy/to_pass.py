@@ -33,12 +33,23 @@ class OutOfBudget(Exception):
 
 
 class Budget:
+    """The evaluations left for one record's searches; the document's items are counted on the first one (a record
+    that needs no search never walks its document)."""
+
     def __init__(self, doc: Any):
-        self.left = max(1, BUDGET // (1 + _items(doc)))
+        self._doc = doc
+        self._left: int | None = None
+
+    @property
+    def left(self) -> int:
+        if self._left is None:
+            self._left = max(1, BUDGET // (1 + _items(self._doc)))
+        return self._left
 
     def spend(self) -> None:
-        self.left -= 1
-        if self.left < 0:
+        left = self.left - 1
+        self._left = left
+        if left < 0:
             raise OutOfBudget
 
 
