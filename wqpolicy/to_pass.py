@@ -126,6 +126,36 @@ def _bound(before: Any, lever: Lever, direction: int) -> int:
     return max(0, min(MAX_STEPS, int((Decimal(before) - low) / step)))
 
 
+class _Trial:
+    """``doc`` with the lever's figure set to a value, for one search: the path to the figure is copied once and the
+    figure set in that copy for each trial (what evaluates a trial keeps nothing of it), as ``with_value`` gives."""
+
+    def __init__(self, doc: dict, lever: Lever) -> None:
+        if lever.kind == "new_item":
+            if lever.list_path is None or lever.field is None:  # a new item's lever always names both
+                raise ValueError(f"a new-item lever without its list or field: {lever}")
+            items = value_at(doc, lever.list_path)
+            new = list(items) if isinstance(items, list) else []
+            self.holder: Any = {**lever.item, lever.field: None}
+            new.append(self.holder)
+            self.doc = _set(doc, path_steps(lever.list_path), new)
+            self.key: Any = lever.field
+            return
+        steps = path_steps(lever.path)
+        self.doc = _set(doc, steps, None)
+        holder: Any = self.doc
+        for step in steps[:-1]:
+            holder = holder[step]
+        self.holder, self.key = holder, steps[-1]
+
+    def __call__(self, value: Any) -> dict:
+        self.holder[self.key] = value
+        return self.doc
+
+
+_FAULT = object()
+
+
 def search(doc: dict, lever: Lever, direction: int, holds: Callable[[dict], bool], budget: Budget) -> Found | NotFound:
     """The smallest move of ``lever`` in ``direction`` after which ``holds(document)`` is true, verified."""
     if lever.kind == "new_item":
@@ -135,15 +165,21 @@ def search(doc: dict, lever: Lever, direction: int, holds: Callable[[dict], bool
         if before is None or before is UNKNOWN or isinstance(before, bool):
             return NotFound(lever, direction, "never")
     limit = _bound(before, lever, direction)
+    trial = _Trial(doc, lever)
+    seen: dict[int, Any] = {}  # steps -> whether it held there (or _FAULT): the search asks for some twice
 
     def at(k: int, fault: bool | None = False) -> bool | None:
         """Whether the condition holds ``k`` steps away; a runtime fault there (a division by a figure moved to
         zero) counts as ``fault``: not holding while searching, no evidence either way while sampling."""
         budget.spend()
-        try:
-            return holds(with_value(doc, lever, _moved(before, lever, k, direction))) is True
-        except FAULTS:
-            return fault
+        held = seen.get(k)
+        if held is None:
+            try:
+                held = holds(trial(_moved(before, lever, k, direction))) is True
+            except FAULTS:
+                held = _FAULT
+            seen[k] = held
+        return fault if held is _FAULT else held
 
     try:
         if limit < 1:
