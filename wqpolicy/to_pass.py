@@ -153,7 +153,7 @@ class _Trial:
         return self.doc
 
 
-_FAULT = object()
+_UNSEEN: Any = object()
 
 
 def search(doc: dict, lever: Lever, direction: int, holds: Callable[[dict], bool], budget: Budget) -> Found | NotFound:
@@ -166,20 +166,19 @@ def search(doc: dict, lever: Lever, direction: int, holds: Callable[[dict], bool
             return NotFound(lever, direction, "never")
     limit = _bound(before, lever, direction)
     trial = _Trial(doc, lever)
-    seen: dict[int, Any] = {}  # steps -> whether it held there (or _FAULT): the search asks for some twice
+    seen: dict[int, bool | None] = {}  # steps -> whether it held there (None: a fault); some are asked for twice
 
     def at(k: int, fault: bool | None = False) -> bool | None:
         """Whether the condition holds ``k`` steps away; a runtime fault there (a division by a figure moved to
         zero) counts as ``fault``: not holding while searching, no evidence either way while sampling."""
         budget.spend()
-        held = seen.get(k)
-        if held is None:
+        held = seen.get(k, _UNSEEN)
+        if held is _UNSEEN:
             try:
-                held = holds(trial(_moved(before, lever, k, direction))) is True
+                held = seen[k] = holds(trial(_moved(before, lever, k, direction))) is True
             except FAULTS:
-                held = _FAULT
-            seen[k] = held
-        return fault if held is _FAULT else held
+                held = seen[k] = None
+        return fault if held is None else held
 
     try:
         if limit < 1:
