@@ -28,9 +28,11 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from decimal import Decimal
+from decimal import Decimal  # noqa: F401 - the docstring examples use it
 from pathlib import Path
 from typing import Any
+
+from .jsontext import exact_canonical
 
 FORMAT = "wqpolicy-decision-log/1"
 GENESIS = "0" * 64  # the "previous hash" of the first entry
@@ -108,39 +110,7 @@ def canonical(value: Any) -> str:
     try:
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     except TypeError:  # exact numbers: written by hand below (rare outside input documents)
-        return "".join(_exact_json(value))
-
-
-def _exact_json(value: Any) -> Iterator[str]:
-    """The canonical JSON text of ``value``, in pieces, with Decimals as numbers (an explicit stack: no recursion)."""
-    stack: list[Any] = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, _Raw):
-            yield v.text
-        elif isinstance(v, Decimal):
-            if not v.is_finite():
-                raise ValueError(f"{v} is not a JSON number")
-            yield str(v)
-        elif isinstance(v, dict):
-            parts: list[Any] = [_Raw("{")]
-            for i, k in enumerate(sorted(v)):
-                parts += [_Raw(("," if i else "") + json.dumps(str(k), ensure_ascii=False) + ":"), v[k]]
-            stack += reversed([*parts, _Raw("}")])
-        elif isinstance(v, (list, tuple)):
-            parts = [_Raw("[")]
-            for i, item in enumerate(v):
-                parts += [_Raw(","), item] if i else [item]
-            stack += reversed([*parts, _Raw("]")])
-        else:
-            yield json.dumps(v, ensure_ascii=False)
-
-
-class _Raw:
-    __slots__ = ("text",)
-
-    def __init__(self, text: str):
-        self.text = text
+        return exact_canonical(value)
 
 
 def sha256_text(text: str) -> str:

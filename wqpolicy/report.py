@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 from .display import READ_EXCERPT, bilingual, columns, display, excerpt, pad, unsigned_zero
+from .jsontext import indented
 from .record import FROM_INPUT, FROM_ON, FROM_POLICY, DecisionRecord, VersionDate, fault_text
 from .values import quantize
 from .words import ERROR, Kind, RuleOutcome, Severity
@@ -204,7 +205,7 @@ def _human(value, kind, faulted: bool = False, lang: str = "both") -> str:
 def json_report(records: list[DecisionRecord], one: bool) -> str:
     """One JSON object for one input, an array for several; keys in a stable order."""
     data = [r.to_json() for r in records]
-    return json.dumps(data[0] if one and len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
+    return indented(data[0] if one and len(data) == 1 else data) + "\n"
 
 
 def jsonl_report(records: list[DecisionRecord]) -> str:

@@ -16,6 +16,7 @@ from ..documents.text import terminal_width
 from ..errors import Diagnostic, WQError, suggest
 from ..explain import explain, explained_json
 from ..inputs import load_input
+from ..jsontext import indented
 from ..library import Library, is_policy_file
 from ..loader import load_policy
 from ..policy import Policy
@@ -295,7 +296,7 @@ def _rendered(
             return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in data)
         if not data and count == 1:  # one input that failed has no record: nothing on stdout, not `[]`
             return None
-        return json.dumps(data[0] if count == 1 and len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
+        return indented(data[0] if count == 1 and len(data) == 1 else data) + "\n"
     if not evaluated:
         return None if fmt in SINGLE or count == 1 else ""
     width = 100 if out_file is not None else terminal_width()

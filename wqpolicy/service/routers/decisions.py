@@ -19,6 +19,7 @@ from ...clock import today
 from ...documents import MissingExtra
 from ...documents.formats import notice_renderer
 from ...documents.notice import build_notice
+from ...jsontext import indented
 from ...source import Span
 from ..deciding import BATCH, Decided, decide, document, media_type, pick, stored
 from ..deps import Policies, ServiceState, State, read_body, too_large
@@ -124,8 +125,7 @@ async def decide_one(
             raise Problem(406, "format-unavailable", "HTML unavailable", "无法生成 HTML", e.en, e.zh) from None
         return Response(html, media_type="text/html; charset=utf-8", headers=headers)
     answered = {**decided.answered, "receipt": entry.receipt}
-    return Response(json.dumps(answered, ensure_ascii=False, indent=2) + "\n", media_type="application/json",
-                    headers=headers)  # fmt: skip
+    return Response(indented(answered) + "\n", media_type="application/json", headers=headers)
 
 
 @router.post(
