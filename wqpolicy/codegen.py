@@ -241,6 +241,17 @@ class CodeGen:
         finally:
             self._where = saved
 
+    def function_with(self, node: ast.Node, names: tuple[str, ...], expr: Expr | None = None) -> Callable[..., Any]:
+        """A compiled function ``f(ctx, *values)`` for ``node``, a part of an expression inside a loop: ``names``
+        are the loop variables it reads (an aggregate's item), bound to ``values`` in that order."""
+        saved, self._where = self._where, expr
+        try:
+            name = self._function_for(node, {n: self._new("v_") for n in names})
+        finally:
+            self._where = saved
+        self._flush()
+        return self.ns[name]
+
     def compiled(self, name: str) -> Callable[..., Any]:
         """The function called ``name`` (compiling whatever is pending)."""
         if self._sources or self._pending:

@@ -17,6 +17,7 @@ from . import ast
 from .expression import part_evaluator
 from .levers import Lever, LeverFinder, Reads
 from .model import Text
+from .monotone import Prover
 from .phrasing import COMPARISONS, Phrasing, negated_sign, sign
 from .to_pass import Budget, Found, NotFound, search, with_value
 from .units import bare_title
@@ -146,6 +147,14 @@ def _evaluator(policy, decision: str, rule):
     return kept[key]
 
 
+def _prover(policy, decision: str, rule) -> Prover:
+    kept = _KEPT.setdefault(policy, {})
+    key = ("prover", decision, rule.id)
+    if key not in kept:
+        kept[key] = Prover(policy, decision, rule.condition)
+    return kept[key]
+
+
 @dataclass(frozen=True)
 class _Shape:
     """What explaining a rule needs that is the same for every record of its policy: its top-level ``join``, the
@@ -206,6 +215,7 @@ def explain(policy, record, document: dict, to_pass: bool = True) -> Explanation
                             name,
                             result.id,
                             evaluate,
+                            _prover(policy, name, rule),
                             n,
                             condition.text,
                             part,
@@ -264,6 +274,7 @@ def _advise(
     decision,
     rule_id,
     evaluate,
+    prover: Prover,
     node,
     text,
     part: Part,
@@ -286,11 +297,14 @@ def _advise(
     def holds(d: dict) -> bool:
         return evaluate(node, d) is True
 
+    def prove(doc_at, lever: Lever, direction: int, before, limit: int):  # monotone: where it changes, if proven
+        return prover.threshold(node, doc_at, lever, direction, before, limit, holds)
+
     found: list[Found] = []
     misses: list[NotFound] = []
     for lever in levers:
         for direction in (1,) if lever.kind == "new_item" else (1, -1):
-            result = search(doc, lever, direction, holds, budget)
+            result = search(doc, lever, direction, holds, budget, prove)
             if isinstance(result, Found):
                 found.append(result)
             else:

@@ -46,11 +46,15 @@ class Budget:
             self._left = max(1, BUDGET // (1 + _items(self._doc)))
         return self._left
 
-    def spend(self) -> None:
-        left = self.left - 1
+    def spend(self, count: int = 1) -> None:
+        left = self.left - count
         self._left = left
         if left < 0:
             raise OutOfBudget
+
+    def spend_all(self) -> None:
+        """What running out does: one evaluation more than were left asked for."""
+        self._left = -1 if self.left >= 0 else self.left - 1
 
 
 def _items(doc: Any) -> int:
@@ -156,7 +160,21 @@ class _Trial:
 _UNSEEN: Any = object()
 
 
-def search(doc: dict, lever: Lever, direction: int, holds: Callable[[dict], bool], budget: Budget) -> Found | NotFound:
+# What a search may be given to spare it evaluating point by point: (the document at k steps, the lever, the
+# direction, the figure before, the most steps) -> whether the condition holds at each step (monotone.Model, a
+# function of the steps), or None when that is not known. The search then takes its steps against that answer
+# instead of the evaluator, and spends the budget as it would have: its result is the same.
+Prove = Callable[[Callable[[int], dict], Lever, int, Any, int], Callable[[int], bool] | None]
+
+
+def search(
+    doc: dict,
+    lever: Lever,
+    direction: int,
+    holds: Callable[[dict], bool],
+    budget: Budget,
+    prove: Prove | None = None,
+) -> Found | NotFound:
     """The smallest move of ``lever`` in ``direction`` after which ``holds(document)`` is true, verified."""
     if lever.kind == "new_item":
         before = 0 if lever.number.integer else Decimal(0)
@@ -165,47 +183,75 @@ def search(doc: dict, lever: Lever, direction: int, holds: Callable[[dict], bool
         if before is None or before is UNKNOWN or isinstance(before, bool):
             return NotFound(lever, direction, "never")
     limit = _bound(before, lever, direction)
+    if limit < 1:
+        return NotFound(lever, direction, "never")
     trial = _Trial(doc, lever)
-    seen: dict[int, bool | None] = {}  # steps -> whether it held there (None: a fault); some are asked for twice
+    known = (
+        prove(lambda k: trial(_moved(before, lever, k, direction)), lever, direction, before, limit)
+        if prove is not None
+        else None
+    )
+    if known is not None:  # the steps taken against the answer, counted, then the budget spent as they would
+        asked = 0
 
-    def at(k: int, fault: bool | None = False) -> bool | None:
-        """Whether the condition holds ``k`` steps away; a runtime fault there (a division by a figure moved to
-        zero) counts as ``fault``: not holding while searching, no evidence either way while sampling."""
-        budget.spend()
-        held = seen.get(k, _UNSEEN)
-        if held is _UNSEEN:
-            try:
-                held = seen[k] = holds(trial(_moved(before, lever, k, direction))) is True
-            except FAULTS:
-                held = seen[k] = None
-        return fault if held is None else held
+        def answer(k: int, fault: bool | None = False) -> bool | None:
+            nonlocal asked
+            asked += 1
+            return known(k)
 
-    try:
-        if limit < 1:
-            return NotFound(lever, direction, "never")
-        low, k = 0, 1  # low: a number of steps known not to hold (0: the figure as it is)
-        while not at(k):
-            low = k
-            if k >= limit:
-                return NotFound(lever, direction, "never")
-            k = min(k * 2, limit)
-        while k - low > 1:
-            mid = (low + k) // 2
-            if at(mid):
-                k = mid
-            else:
-                low = mid
-        # verified: holds at k, not one step less; and it keeps holding above (monotone, as far as is seen)
-        if not at(k) or (k > 1 and at(k - 1)):
-            return NotFound(lever, direction, "not_monotone")
-        for above in sorted({min(k + 1, limit), min(2 * k, limit), min(4 * k, limit), limit}):
-            if above > k and at(above, None) is False:
-                return NotFound(lever, direction, "not_monotone")
-        for below in sorted({k // 3, (2 * k) // 3} - {0, k}):
-            if at(below, None):
-                return NotFound(lever, direction, "not_monotone")
-    except OutOfBudget:
-        return NotFound(lever, direction, "not_searched")
+        outcome, k = _steps(answer, limit)
+        if asked > budget.left:  # it would have run out at the step after the last one left
+            budget.spend_all()
+            return NotFound(lever, direction, "not_searched")
+        budget.spend(asked)
+    else:
+        seen: dict[int, bool | None] = {}  # steps -> whether it held there (None: a fault); some asked for twice
+
+        def at(k: int, fault: bool | None = False) -> bool | None:
+            """Whether the condition holds ``k`` steps away; a runtime fault there (a division by a figure moved
+            to zero) counts as ``fault``: not holding while searching, no evidence either way while sampling."""
+            budget.spend()
+            held = seen.get(k, _UNSEEN)
+            if held is _UNSEEN:
+                try:
+                    held = seen[k] = holds(trial(_moved(before, lever, k, direction))) is True
+                except FAULTS:
+                    held = seen[k] = None
+            return fault if held is None else held
+
+        try:
+            outcome, k = _steps(at, limit)
+        except OutOfBudget:
+            return NotFound(lever, direction, "not_searched")
+    if outcome != "found":
+        return NotFound(lever, direction, outcome)
     by = lever.number.step * k
     after = _moved(before, lever, k, direction)
     return Found(lever, direction, None if lever.kind == "new_item" else before, after, by)
+
+
+def _steps(at: Callable[..., bool | None], limit: int) -> tuple[str, int]:
+    """The search itself, over 1 … ``limit`` steps, asking ``at(k)`` (``at(k, None)`` when sampling): ("found", k),
+    or ("never" | "not_monotone", 0)."""
+    low, k = 0, 1  # low: a number of steps known not to hold (0: the figure as it is)
+    while not at(k):
+        low = k
+        if k >= limit:
+            return "never", 0
+        k = min(k * 2, limit)
+    while k - low > 1:
+        mid = (low + k) // 2
+        if at(mid):
+            k = mid
+        else:
+            low = mid
+    # verified: holds at k, not one step less; and it keeps holding above (monotone, as far as is seen)
+    if not at(k) or (k > 1 and at(k - 1)):
+        return "not_monotone", 0
+    for above in sorted({min(k + 1, limit), min(2 * k, limit), min(4 * k, limit), limit}):
+        if above > k and at(above, None) is False:
+            return "not_monotone", 0
+    for below in sorted({k // 3, (2 * k) // 3} - {0, k}):
+        if at(below, None):
+            return "not_monotone", 0
+    return "found", k

@@ -1,0 +1,573 @@
+"""Whether a condition moves one way as one figure of an application moves, proven from the condition's AST and the
+document — and, when it does, where it changes, found from a few evaluations instead of a search point by point.
+
+to_pass.py moves a figure (a lever, levers.py) by 1, 2, 4, … steps and then halves the gap, some forty to seventy
+evaluations of the condition for each lever and direction. When the condition is proven monotone over the steps the
+search may try, its answer is fixed by one number — the first step at which it holds (or stops holding) — and the
+search can be replayed against that answer without evaluating anything: the same steps asked, the same budget
+spent, the same result. This module gives that number, or None when it cannot prove the condition monotone; the
+search then evaluates point by point as before.
+
+The proof, over the steps 1 … limit (the figure is x; a node "depends" when it reads x):
+- a comparison ``A >= c`` (``>``, ``<=``, ``<``) whose one side depends on x and moves one way (below) and whose
+  other side is a known number that does not depend on x;
+- a node that does not depend on x has the same value at every step (it is evaluated once, with the evaluator);
+- x moves one way; a sum or difference of such nodes moving the same way, or with known numbers, moves that way; so
+  does a product or quotient by a known non-zero number (the way its sign says), min and max, round, and a sum,
+  mean, min or max over a list whose items' filters do not depend on x; ``if`` picks the same branch at every step
+  when its condition does not depend on x, or compares x with a number outside x's range;
+- each of these gives a number at every step and never faults (no division by x, no list position, no date), and
+  every branch taken and every filter is the same at every step, so what does not depend on x is evaluated at every
+  step exactly as once.
+Anything else (x in a condition that x crosses, x times x, a per-item definition over x's list, a text, a list
+position) is not proven. The number found is then checked with the condition itself on both sides of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Context as DecimalContext
+from decimal import Decimal
+from typing import Any
+
+from . import ast
+from . import types as T
+from .checker import Checker
+from .codegen import CodeGen
+from .context import Context
+from .functions import BUILTINS, round_step
+from .levers import Lever, value_at
+from .model import Definition, Expr
+from .values import FAULTS, UNKNOWN
+
+# Items of one list looked at one by one, at most (an engine setting): past it, the search evaluates as before.
+MAX_ITEMS = 1_000
+# Evaluations spent looking for where a proven condition changes, at most (an engine setting; halving alone needs
+# fewer than 45 for the largest range a figure may move).
+MAX_PROBES = 100
+
+_CONST, _UP, _DOWN = 0, 1, -1
+_ORDERS = {">=", ">", "<=", "<"}
+_MIRROR = {">=": "<=", "<=": ">=", ">": "<", "<": ">"}
+_WIDE = DecimalContext(prec=60)  # for the interpolation only: where to look next, never a result
+
+
+class _Unproven(Exception):
+    """The condition is not proven monotone in the figure."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """Where a proven condition holds, steps 1 … limit: from ``at`` on when ``rising``, else below ``at``
+    (``at`` = limit + 1 when it never changes there)."""
+
+    rising: bool
+    at: int
+
+    def __call__(self, k: int) -> bool:
+        return k >= self.at if self.rising else k < self.at
+
+
+@dataclass(frozen=True)
+class _Abs:
+    """What a node is over the steps: ``way`` _CONST (then ``value`` is its value at every step), _UP or _DOWN
+    (a number at every step, never faulting, moving that way as the steps grow); ``is_x``: the node is x itself."""
+
+    way: int
+    value: Any = None
+    is_x: bool = False
+
+
+class _Lever:
+    """The figure: where it is (a field's path; a list's path, the item's position and the field) and the values
+    it takes at the first and the last step."""
+
+    def __init__(self, lever: Lever, doc: dict, way: int, first: Any, last: Any) -> None:
+        self.kind = lever.kind
+        self.path = lever.path if lever.kind == "field" else None
+        self.list_path = lever.list_path
+        self.field = lever.field
+        items = value_at(doc, lever.list_path) if lever.list_path else None
+        self.index = len(items) - 1 if lever.kind == "new_item" and isinstance(items, list) else lever.index
+        self.way, self.first, self.last = way, first, last
+        self.root = (self.path or self.list_path or "").split(".")[0]
+        self.where = (self.kind == "field", self.path, self.list_path, self.field)
+        self.low, self.high = (first, last) if first <= last else (last, first)
+
+
+class Prover:
+    """Proves conditions of one rule of one decision monotone in a lever: the nodes it evaluates are compiled
+    from the rule's own checked condition, on first use."""
+
+    def __init__(self, policy: Any, decision: str, expr: Expr) -> None:
+        checker = Checker(policy.model, policy.model.decisions[decision], policy.inputs[decision].type)
+        checker.expr(expr, specials={"outcome": T.STRING})
+        self.expr = expr
+        self.gen = CodeGen(checker)
+        self.defs: dict[str, Definition] = checker.defs
+        self.params = self.gen.params
+        self.input = checker.input
+        self._compiled: dict[tuple, Callable[..., Any]] = {}
+        # what depends only on the policy, kept for every document: whether a node reads a lever (by where the
+        # lever is and which loop variables hold its item), a chain of fields, the input a name reads
+        self.reads: dict[tuple, bool] = {}
+        self.chains: dict[int, tuple[str, tuple[str, ...]] | None] = {}
+        self.inputs: dict[str, str | None] = {}
+
+    def threshold(
+        self,
+        node: ast.Node,
+        doc_at: Callable[[int], dict],
+        lever: Lever,
+        direction: int,
+        before: Any,
+        limit: int,
+        holds: Callable[[dict], bool],
+    ) -> Model | None:
+        """The Model of ``holds(doc_at(k))`` for k in 1 … ``limit`` (``doc_at(k)``: the document with the figure moved
+        k steps in ``direction`` from ``before``), when ``node``, a comparison, is proven monotone in the figure and
+        the change found is confirmed by ``holds`` on both sides; else None."""
+        if not (isinstance(node, ast.Binary) and node.op in _ORDERS) or limit < 1:
+            return None
+        try:
+            last = _figure(doc_at(limit), lever)
+            first = _figure(doc_at(1), lever)  # (the document is left at the first step, where the proof reads it)
+            if not _number(first) or not _number(last):
+                return None
+            x = _Lever(lever, doc_at(1), _UP if direction > 0 else _DOWN, first, last)
+            run = _Run(self, x, doc_at(1))
+            left, right = run.abs(node.left, {}), run.abs(node.right, {})
+            op = node.op
+            if left.way != _CONST and right.way == _CONST:
+                side, other, constant = node.left, left, right.value
+            elif left.way == _CONST and right.way != _CONST:
+                side, other, constant, op = node.right, right, left.value, _MIRROR[op]
+            elif left.way == _CONST and right.way == _CONST:  # nothing it compares moves: the same at every step
+                held = holds(doc_at(1))
+                model = Model(True, 1 if held else limit + 1)
+                return model if holds(doc_at(limit)) is held else None
+            else:
+                return None
+            if not _number(constant):
+                return None
+            rising = (other.way == _UP) == (op in (">=", ">"))
+            compare = _COMPARE[op]
+            value = run.value_of(side)
+            return _find(lambda k: value(doc_at(k)), compare, constant, rising, limit, lambda k: holds(doc_at(k)))
+        except (_Unproven, RecursionError):
+            return None
+
+    def compiled(self, node: ast.Node, names: tuple[str, ...]) -> Callable[..., Any]:
+        key = (id(node), names)
+        fn = self._compiled.get(key)
+        if fn is None:
+            fn = self._compiled[key] = self.gen.function_with(node, names, self.expr)
+        return fn
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+}
+
+
+def _number(v: Any) -> bool:
+    """An int or a finite Decimal (not a truth value, not unknown)."""
+    t = type(v)
+    return t is int or (t is Decimal and v.is_finite())
+
+
+def _figure(doc: dict, lever: Lever) -> Any:
+    if lever.kind == "new_item":
+        items = value_at(doc, lever.list_path or "")
+        return items[-1].get(lever.field) if isinstance(items, list) and items and isinstance(items[-1], dict) else None
+    return value_at(doc, lever.path)
+
+
+def _find(
+    value: Callable[[int], Any],
+    compare: Callable[[Any, Any], bool],
+    constant: Any,
+    rising: bool,
+    limit: int,
+    holds: Callable[[int], bool],
+) -> Model | None:
+    """The step where ``compare(value(k), constant)`` changes (it holds from there on when ``rising``, else stops
+    holding there), found by interpolating between a step on each side and halving when that is slow; then
+    checked with ``holds`` at that step and the one before. None when the values are not numbers or the check
+    fails."""
+    probes = 0
+
+    def changed(k: int) -> tuple[bool, Any]:
+        nonlocal probes
+        probes += 1
+        if probes > MAX_PROBES:
+            raise _Unproven
+        v = value(k)
+        if not _number(v):
+            raise _Unproven
+        return compare(v, constant) == rising, v  # True: at or past the change
+
+    try:
+        past_first, v_low = changed(1)
+        if past_first:
+            at = 1
+        else:
+            past_last, v_high = changed(limit)
+            if not past_last:
+                at = limit + 1
+            else:
+                low, high, streak, last_side = 1, limit, 0, None
+                while high - low > 1:
+                    # a straight line through the two ends first; halving when one end moved twice running
+                    guess = _interpolated(low, high, v_low, v_high, constant) if streak < 2 else None
+                    k = (low + high) // 2 if guess is None else min(max(guess, low + 1), high - 1)
+                    past, v = changed(k)
+                    streak = streak + 1 if past == last_side else 1
+                    last_side = past
+                    if past:
+                        high, v_high = k, v
+                    else:
+                        low, v_low = k, v
+                at = high
+    except (_Unproven, *FAULTS):
+        return None
+    model = Model(rising, at)
+    try:  # the condition itself, where the model says it changes
+        if at <= limit and holds(at) is not model(at):
+            return None
+        if at > 1 and holds(at - 1 if at <= limit else limit) is not model(at - 1 if at <= limit else limit):
+            return None
+    except FAULTS:
+        return None
+    return model
+
+
+def _interpolated(low: int, high: int, v_low: Any, v_high: Any, constant: Any) -> int | None:
+    """The step between ``low`` and ``high`` where a straight line through their values meets ``constant``,
+    rounded up."""
+    span = Decimal(v_high) - Decimal(v_low)
+    if not span:
+        return None
+    r = _WIDE.add(
+        Decimal(low), _WIDE.divide(_WIDE.multiply(Decimal(constant) - Decimal(v_low), Decimal(high - low)), span)
+    )
+    if not r.is_finite():
+        return None
+    return int(r.to_integral_value(rounding="ROUND_CEILING"))
+
+
+class _Run:
+    """One proof: a lever, the document at the first step, and what each definition is over the steps."""
+
+    def __init__(self, prover: Prover, x: _Lever, doc: dict) -> None:
+        self.p, self.x, self.doc = prover, x, doc
+        self._defs: dict[str, _Abs] = {}
+        self._reads = prover.reads
+
+    def value_of(self, node: ast.Node) -> Callable[[dict], Any]:
+        fn = self.p.compiled(node, ())
+        return lambda doc: fn(Context(doc))
+
+    # -- what a node reads -------------------------------------------------------------------------------------
+    def reads(self, n: ast.Node, env: dict) -> bool:
+        """Whether ``n`` may read x (conservative: True for anything not understood)."""
+        key = (self.x.where, id(n), *((k, v[1]) for k, v in env.items())) if env else (self.x.where, id(n))
+        found = self._reads.get(key)
+        if found is None:
+            self._reads[key] = True  # a definition that names itself: not understood
+            found = self._reads[key] = self._reads_now(n, env)
+        return found
+
+    def _reads_now(self, n: ast.Node, env: dict) -> bool:
+        x = self.x
+        if isinstance(n, ast.Literal):
+            return False
+        if isinstance(n, ast.Name):
+            name = n.name
+            if name in env:
+                return env[name][1]
+            d = self.p.defs.get(name)
+            if d is not None:
+                if d.expr is not None and d.each is None:
+                    return self.reads(d.expr.node, {})
+                return True
+            if name in self.p.params:
+                return False
+            if self.p.input.field(name) is not None:
+                return name == x.root
+            return True  # rules, outcome
+        if isinstance(n, ast.Field):
+            path, local = self._path(n, env)
+            if path is not None:
+                if local is not None:
+                    return env[local][1] and path.split(".")[1] == x.field
+                return self._touches(path)
+            return self.reads(n.subject, env)
+        if isinstance(n, ast.Aggregate):
+            source = self._list_path(n.source, env)
+            inner = {**env, n.var: (None, source is not None and source == x.list_path)}
+            if source is None and self.reads(n.source, env):
+                return True
+            if source is not None and source != x.list_path and self._touches(source):
+                return True
+            return self.reads(n.element, inner) or (n.cond is not None and self.reads(n.cond, inner))
+        if isinstance(n, (ast.Binary, ast.Unary, ast.If, ast.Call, ast.Index, ast.ListExpr)):
+            return any(self.reads(c, env) for c in ast.children(n))
+        return True  # a construct this module does not know
+
+    def _touches(self, path: str) -> bool:
+        """Whether reading the input at dotted ``path`` reads x (the field, the list, or what holds them)."""
+        x = self.x
+        at = x.path if x.kind == "field" else x.list_path
+        if at is None:
+            return True
+        return path == at or at.startswith(path + ".") or path.startswith(at + ".")
+
+    def _path(self, n: ast.Node, env: dict) -> tuple[str | None, str | None]:
+        """(dotted path, local name) of a chain of fields: ``var.f`` -> ("var.f", "var"); an input's
+        ``a.b.c`` -> ("a.b.c", None) (through another name for the input); else (None, None)."""
+        chains = self.p.chains
+        chain = chains.get(id(n), _UNSET)
+        if chain is _UNSET:
+            names = []
+            top = n
+            while isinstance(top, ast.Field):
+                names.append(top.name)
+                top = top.subject
+            chain = chains[id(n)] = (top.name, tuple(reversed(names))) if isinstance(top, ast.Name) else None
+        if chain is None:
+            return None, None
+        root, names = chain
+        if root in env:
+            return ".".join((root, *names)), root
+        base = self._input_name(root)
+        if base is None:
+            return None, None
+        return ".".join((base, *names)), None
+
+    def _input_name(self, name: str) -> str | None:
+        """The input path a name reads: an input field, or a definition that is another name for one."""
+        found = self.p.inputs.get(name, _UNSET)
+        if found is _UNSET:
+            found = self.p.inputs[name] = self._input_name_now(name)
+        return found
+
+    def _input_name_now(self, name: str) -> str | None:
+        p = self.p
+        seen = set()
+        while name in p.defs and name not in seen:
+            seen.add(name)
+            d = p.defs[name]
+            if d.each is not None or d.expr is None:
+                return None
+            node = d.expr.node
+            path, local = self._path(node, {}) if isinstance(node, ast.Field) else (None, None)
+            if path is not None and local is None:
+                return path
+            if not isinstance(node, ast.Name):
+                return None
+            name = node.name
+        if name in p.defs or name in p.params or p.input.field(name) is None:
+            return None
+        return name
+
+    def _list_path(self, n: ast.Node, env: dict) -> str | None:
+        if isinstance(n, ast.Name) and n.name not in env:
+            return self._input_name(n.name)
+        if isinstance(n, ast.Field):
+            path, local = self._path(n, env)
+            return path if local is None else None
+        return None
+
+    # -- what a node does over the steps -----------------------------------------------------------------------
+    def abs(self, n: ast.Node, env: dict) -> _Abs:
+        if not self.reads(n, env):
+            return _Abs(_CONST, self.const(n, env))
+        x = self.x
+        if isinstance(n, ast.Name):
+            d = self.p.defs.get(n.name)
+            if n.name in env or d is None:
+                if n.name not in env and x.path is not None and self._input_name(n.name) == x.path:
+                    return _Abs(x.way, is_x=True)
+                raise _Unproven
+            if d.expr is None or d.each is not None:
+                raise _Unproven
+            if n.name not in self._defs:
+                self._defs[n.name] = _Abs(_CONST, _UNSET)  # a definition that names itself: not proven
+                self._defs[n.name] = self.abs(d.expr.node, {})
+            found = self._defs[n.name]
+            if found.value is _UNSET:
+                raise _Unproven
+            return found
+        if isinstance(n, ast.Field):
+            path, local = self._path(n, env)
+            if path is not None and local is not None and env[local][1] and path == f"{local}.{x.field}":
+                return _Abs(x.way, is_x=True)
+            if path is not None and local is None and path == x.path:
+                return _Abs(x.way, is_x=True)
+            raise _Unproven
+        if isinstance(n, ast.Unary) and n.op == "-":
+            a = self._known(n.operand, env)
+            return _Abs(-a.way) if a.way != _CONST else _Abs(_CONST, self.const(n, env))
+        if isinstance(n, ast.Binary):
+            return self._binary(n, env)
+        if isinstance(n, ast.If):
+            cond = self._condition(n.cond, env)
+            if cond is True:
+                return self.abs(n.then, env)
+            if cond is False:
+                return self.abs(n.other, env)
+            return _Abs(_CONST, UNKNOWN)
+        if isinstance(n, ast.Call):
+            return self._call(n, env)
+        if isinstance(n, ast.Aggregate):
+            return self._aggregate(n, env)
+        raise _Unproven
+
+    def const(self, n: ast.Node, env: dict) -> Any:
+        """The value of a node that does not read x: the same at every step."""
+        if isinstance(n, ast.Literal):
+            return n.value
+        if isinstance(n, ast.Name) and n.name not in env and n.name not in self.p.defs and n.name in self.p.params:
+            return self.p.params[n.name]
+        names = tuple(sorted(env))
+        fn = self.p.compiled(n, names)
+        try:
+            return fn(Context(self.doc), *(env[name][0] for name in names))
+        except FAULTS:
+            raise _Unproven from None
+
+    def _known(self, n: ast.Node, env: dict) -> _Abs:
+        """``n`` as a number moving one way, or a known number that does not move."""
+        a = self.abs(n, env)
+        if a.way == _CONST and not _number(a.value):
+            raise _Unproven
+        return a
+
+    def _binary(self, n: ast.Binary, env: dict) -> _Abs:
+        op = n.op
+        if op in ("+", "-", "*", "/"):
+            a, b = self._known(n.left, env), self._known(n.right, env)
+            if a.way == _CONST and b.way == _CONST:  # neither moves after all: the same at every step
+                return _Abs(_CONST, self.const(n, env))
+        if op in ("+", "-"):
+            if T.DATE in (self.p.gen.types.get(id(n.left)), self.p.gen.types.get(id(n.right))):
+                raise _Unproven
+            bway = b.way if op == "+" else -b.way
+            ways = {w for w in (a.way, bway) if w != _CONST}
+            if len(ways) != 1:
+                raise _Unproven
+            return _Abs(ways.pop())
+        if op == "*":
+            a, b = self._known(n.left, env), self._known(n.right, env)
+            if a.way != _CONST and b.way != _CONST:
+                raise _Unproven
+            moving, factor = (a, b.value) if a.way != _CONST else (b, a.value)
+            if not factor:
+                raise _Unproven
+            return _Abs(moving.way if factor > 0 else -moving.way)
+        if op == "/":
+            a, b = self._known(n.left, env), self._known(n.right, env)
+            if b.way == _CONST:
+                if not b.value:
+                    raise _Unproven
+                return _Abs(a.way if b.value > 0 else -a.way)
+            # x itself as the divisor, of one sign over its range, and a known number divided by it: a / x moves
+            # against x when a is above zero (on either side of zero), with it when a is below
+            x = self.x
+            if not b.is_x or a.way != _CONST or not (x.low > 0 or x.high < 0) or not a.value:
+                raise _Unproven
+            return _Abs(-b.way if a.value > 0 else b.way)
+        if op in _ORDERS or op in ("==", "!="):
+            raise _Unproven  # a comparison that depends on x, other than as an `if` condition (below)
+        raise _Unproven
+
+    def _condition(self, n: ast.Node, env: dict) -> Any:
+        """The value of an `if` condition at every step: one that does not read x, or a comparison of x itself
+        with a known number outside x's range."""
+        if not self.reads(n, env):
+            return self.const(n, env)
+        if isinstance(n, ast.Binary) and n.op in ("==", "!=", *_ORDERS):
+            a, b = self.abs(n.left, env), self.abs(n.right, env)
+            op = n.op
+            if b.is_x and a.way == _CONST:
+                a, b, op = b, a, _MIRROR.get(op, op)
+            if a.is_x and b.way == _CONST and _number(b.value):
+                c, x = b.value, self.x
+                if op == "==" and not x.low <= c <= x.high:
+                    return False
+                if op == "!=" and not x.low <= c <= x.high:
+                    return True
+                if op in _ORDERS:
+                    at_low, at_high = _COMPARE[op](x.low, c), _COMPARE[op](x.high, c)
+                    if at_low == at_high:
+                        return at_low
+        raise _Unproven
+
+    def _call(self, n: ast.Call, env: dict) -> _Abs:
+        if n.func in ("min", "max") and len(n.args) > 1:
+            args = [self._known(a, env) for a in n.args]
+            ways = {a.way for a in args if a.way != _CONST}
+            if not ways:
+                return _Abs(_CONST, self.const(n, env))
+            if len(ways) != 1:
+                raise _Unproven
+            return _Abs(ways.pop())
+        if n.func == "round" and len(n.args) == 2 and not self.reads(n.args[1], env):
+            if round_step(self.const(n.args[1], env)) is None:
+                raise _Unproven
+            a = self._known(n.args[0], env)
+            return _Abs(a.way) if a.way != _CONST else _Abs(_CONST, self.const(n, env))
+        raise _Unproven
+
+    def _aggregate(self, n: ast.Aggregate, env: dict) -> _Abs:
+        builtin = BUILTINS.get(n.func) if n.func is not None else None
+        if builtin is None or n.func not in ("sum", "mean", "min", "max") or not builtin.strict:
+            raise _Unproven
+        x = self.x
+        source = self._list_path(n.source, env)
+        if source is not None and source == x.list_path:
+            items = value_at(self.doc, source)
+            mine = x.index
+        elif not self.reads(n.source, env):
+            items, mine = self.const(n.source, env), None
+        else:
+            raise _Unproven
+        if not isinstance(items, list) or len(items) > MAX_ITEMS:
+            raise _Unproven
+        ways = set()
+        unknown = False  # an item's filter or value unknown: so is the aggregate, at every step
+        for j, item in enumerate(items):
+            if j == mine and not isinstance(item, dict):
+                raise _Unproven
+            inner = {**env, n.var: (item, j == mine)}
+            if n.cond is not None:
+                keep = self._condition(n.cond, inner)
+                if keep is not True and keep is not False:
+                    unknown = unknown or keep is UNKNOWN
+                    if keep is not UNKNOWN:
+                        raise _Unproven
+                    continue
+                if not keep:
+                    continue
+            element = self.abs(n.element, inner)
+            if element.way != _CONST:
+                ways.add(element.way)
+            elif element.value is UNKNOWN:
+                unknown = True
+            elif not _number(element.value):
+                raise _Unproven
+        if len(ways) > 1:
+            raise _Unproven  # items moving both ways
+        if unknown:
+            return _Abs(_CONST, UNKNOWN)
+        if not ways:  # the figure's item filtered out, or not counted: the same at every step
+            return _Abs(_CONST, self.const(n, env))
+        return _Abs(ways.pop())
+
+
+_UNSET: Any = object()
