@@ -20,7 +20,7 @@ from wqpolicy.decisionlog import canonical
 from wqpolicy.explain import explain, explained_json
 from wqpolicy.jsontext import _canonical_pieces, exact_canonical, indented
 
-TEXTS = ["", "a", 'say "hi"', "back\\slash", "line\nbreak\ttab\r", "\x00\x1f\x7f", "中文：认定", "😀 \u2028 \ud800", "/"]
+TEXTS = ["", "a", 'say "hi"', "back\\slash", "line\nbreak\ttab\r", "\x00\x1f\x7f", "中文：认定", "😀 \u2028 \ud800"]
 
 
 def random_value(r: random.Random, depth: int = 0, decimals: bool = False):
@@ -69,7 +69,7 @@ class Word(str, Enum):
     "value",
     [
         {"a": 1.5, "b": [float("nan"), 1e300]},
-        {1: "x", None: "y", True: "z"},
+        {2: "x", None: "y", False: "z"},
         {"w": Word.PASS, "n": [Word.PASS]},
         [{"deep": [[[]]]}, {}],
     ],

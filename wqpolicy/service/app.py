@@ -19,6 +19,7 @@ from ..decisionlog import DecisionLog
 from ..receipts import ENGINE
 from . import openapi, problems
 from .deps import ServiceState
+from .fastpath import DecisionFastPath
 from .logwriter import LogWriter
 from .metrics import Metrics
 from .policyset import PolicyStore
@@ -70,10 +71,11 @@ class _Measured:
             self.metrics.observe("wqpolicy_http_request_duration_seconds", {"route": path}, time.perf_counter() - start)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, fast_path: bool = True) -> FastAPI:
     """The service for ``settings`` (default: the bundled policies, the log in the current folder). Raises
     ValueError (Chinese and English) when the token file cannot be read; a log file that is not a decision log
-    stops it at start-up (LogError)."""
+    stops it at start-up (LogError). ``fast_path``: single decisions answered without FastAPI's routing
+    (fastpath.py; the answers are the same)."""
     settings = settings or Settings()
     _logging()
     token = read_token(settings.token_file) if settings.token_file else None
@@ -117,6 +119,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for r in (decisions.router, receipts.router, policies.router, health.router, staff.router):
         app.include_router(r)
     openapi.install(app, lambda: store.current)
+    if fast_path:
+        route = next(r for r in decisions.router.routes if getattr(r, "endpoint", None) is decisions.decide_one)
+        app.add_middleware(DecisionFastPath, route=route)  # type: ignore[arg-type]
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

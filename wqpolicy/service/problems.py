@@ -112,6 +112,27 @@ def _instance(request: Request) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
+def fault_response(request: Request) -> Response:
+    """500 for a fault of the service's own, logged here with its traceback (call it from an ``except``), never
+    sent."""
+    log.exception("内部错误 internal error answering %s %s", request.method, request.url.path)
+    body = {
+        "type": TYPE_BASE + "internal-error",
+        "title": "Internal error",
+        "status": 500,
+        "detail": "the service failed to answer this request; nothing was decided or stored for it",
+        "instance": _instance(request),
+        "title_zh": "服务内部错误",
+        "detail_zh": "服务未能处理该请求；本次请求未作出决定，也未记录",
+    }
+    return problem_response(body)
+
+
+def instance(request: Request) -> str:
+    """The ``instance`` of a problem: the request's path and query."""
+    return _instance(request)
+
+
 _STATUS_WORDS = {
     400: ("Bad request", "请求有误"),
     401: ("Unauthorized", "未授权"),
@@ -172,17 +193,7 @@ def install(app: FastAPI) -> None:
         return problem_response(body, dict(exc.headers or {}))
 
     async def on_fault(request: Request, exc: Exception) -> Response:
-        log.exception("内部错误 internal error answering %s %s", request.method, request.url.path)
-        body = {
-            "type": TYPE_BASE + "internal-error",
-            "title": "Internal error",
-            "status": 500,
-            "detail": "the service failed to answer this request; nothing was decided or stored for it",
-            "instance": _instance(request),
-            "title_zh": "服务内部错误",
-            "detail_zh": "服务未能处理该请求；本次请求未作出决定，也未记录",
-        }
-        return problem_response(body)
+        return fault_response(request)
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)

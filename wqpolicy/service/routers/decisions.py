@@ -23,6 +23,7 @@ from ...jsontext import indented
 from ...source import Span
 from ..deciding import BATCH, Decided, decide, document, media_type, pick, stored
 from ..deps import Policies, ServiceState, State, read_body, too_large
+from ..policyset import PolicySet
 from ..problems import Problem
 
 router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
@@ -110,6 +111,19 @@ async def decide_one(
     decision: str, request: Request, state: State, snapshot: Policies, policy: PolicyRef = None, on: On = None,
     input_name: InputName = None,
 ) -> Response:  # fmt: skip
+    return await answer_one(request, state, snapshot, decision, policy, on, input_name)
+
+
+async def answer_one(
+    request: Request,
+    state: ServiceState,
+    snapshot: PolicySet,
+    decision: str,
+    policy: str | None,
+    on: datetime.date | None,
+    input_name: str | None,
+) -> Response:
+    """The answer to ``POST /v1/decisions/{decision}`` (see decide_one; fastpath.py calls it too)."""
     day = on or today()
     pick(snapshot, policy, day, decision)  # an unknown policy, version or decision: 404 before the body is read
     kind = media_type(request.headers.get("content-type"))
