@@ -4,7 +4,7 @@ Starts `wqpolicy serve --workers 2` (the decision log on) on a free loopback por
 folder, and stops it at the end; nothing runs unbounded.
 
 1. Load: a fixed number of single evaluations (the bundled examples, as JSON) sent by a few client processes
-   (httpx, keep-alive), each timing its own requests: requests/s and p50/p99 latency as the clients see them. On
+   (http.client, keep-alive), each timing its own requests: requests/s and p50/p99 latency as the clients see them. On
    a 2-core machine the clients share the cores with the two workers, so the server's own view is given too: the
    time it spent per request (/metrics, its histogram) and the requests/s the workers reached.
 2. Soak: the same load for a number of seconds while the policy file is rewritten every second, alternately with
@@ -19,6 +19,8 @@ folder, and stops it at the end; nothing runs unbounded.
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import multiprocessing
 import os
 import shutil
@@ -63,36 +65,45 @@ def bodies() -> list[tuple[str, bytes]]:
 
 
 def client(url: str, count: int, seconds: float, offset: int, results: multiprocessing.Queue) -> None:
-    """Send ``count`` requests (or for ``seconds`` when given); put (latencies, failures, answers) on ``results``.
-    An answer is (receipt, the R&D threshold the record read) of a recognition decision."""
-    work = bodies()
+    """Send ``count`` requests (or for ``seconds`` when given) over one keep-alive connection; put (latencies,
+    failures, answers, CPU seconds) on ``results``. An answer is (receipt, the R&D threshold the record read) of a
+    recognition decision, read in the soak only. The client is the standard library's http.client, the lightest
+    at hand: the clients share the machine's cores with the server, and what they use is measured and printed."""
+    work = [(f"/v1/decisions/{decision}", body) for decision, body in bodies()]
     latencies: list[float] = []
     failures: list[str] = []
     answers: list[tuple[str, str]] = []
     end = time.monotonic() + seconds if seconds else None
-    with httpx.Client(base_url=url, timeout=30, headers={"Content-Type": "application/json"}) as c:
-        i = offset
-        while (end is None and len(latencies) < count) or (end is not None and time.monotonic() < end):
-            decision, body = work[i % len(work)]
-            i += 1
-            start = time.perf_counter()
-            try:
-                r = c.post(f"/v1/decisions/{decision}", content=body)
-            except httpx.HTTPError as e:
-                failures.append(repr(e))
-                continue
-            latencies.append(time.perf_counter() - start)
-            if r.status_code != 200:
-                failures.append(f"{r.status_code} {r.text[:200]}")
-                continue
-            if decision == "recognition":
-                answer = r.json()
-                (rule,) = [x for x in answer["rules"] if x["id"] == "recognition.rd_intensity"]
-                answers.append((answer["receipt"], rule["values"]["min_rd_intensity"]))
-    results.put((latencies, failures, answers))
+    host, port = url.removeprefix("http://").split(":")
+    cpu = time.process_time()
+    c = http.client.HTTPConnection(host, int(port), timeout=30)
+    i = offset
+    while (end is None and len(latencies) < count) or (end is not None and time.monotonic() < end):
+        path, body = work[i % len(work)]
+        i += 1
+        start = time.perf_counter()
+        try:
+            c.request("POST", path, body, {"Content-Type": "application/json"})
+            r = c.getresponse()
+            text = r.read()
+        except (OSError, http.client.HTTPException) as e:
+            failures.append(repr(e))
+            c.close()
+            c = http.client.HTTPConnection(host, int(port), timeout=30)
+            continue
+        latencies.append(time.perf_counter() - start)
+        if r.status != 200:
+            failures.append(f"{r.status} {text[:200]!r}")
+            continue
+        if seconds and path.endswith("/recognition"):
+            answer = json.loads(text)
+            (rule,) = [x for x in answer["rules"] if x["id"] == "recognition.rd_intensity"]
+            answers.append((answer["receipt"], rule["values"]["min_rd_intensity"]))
+    c.close()
+    results.put((latencies, failures, answers, time.process_time() - cpu))
 
 
-def run_clients(url: str, clients: int, count: int = 0, seconds: float = 0) -> tuple[list, list, list, float]:
+def run_clients(url: str, clients: int, count: int = 0, seconds: float = 0) -> tuple[list, list, list, float, float]:
     results: multiprocessing.Queue = multiprocessing.Queue()
     per = count // clients if count else 0
     procs = [multiprocessing.Process(target=client, args=(url, per, seconds, k * 3, results)) for k in range(clients)]
@@ -106,7 +117,7 @@ def run_clients(url: str, clients: int, count: int = 0, seconds: float = 0) -> t
     latencies = sorted(x for g in got for x in g[0])
     failures = [x for g in got for x in g[1]]
     answers = [x for g in got for x in g[2]]
-    return latencies, failures, answers, wall
+    return latencies, failures, answers, wall, sum(g[3] for g in got)
 
 
 def quantile(sorted_values: list[float], q: float) -> float:
@@ -198,8 +209,9 @@ def main() -> None:
     process, url = start_server(folder, args.workers)
     try:
         run_clients(url, args.clients, count=200)  # warm-up
+        load = os.getloadavg()[0]
         before, cpu_before = server_view(url), server_cpu(process.pid)
-        latencies, failures, _, wall = run_clients(url, args.clients, count=args.requests)
+        latencies, failures, _, wall, client_cpu = run_clients(url, args.clients, count=args.requests)
         after, cpu = server_view(url), server_cpu(process.pid) - cpu_before
         n = len(latencies)
         served = after[0] - before[0]
@@ -213,6 +225,8 @@ def main() -> None:
             print(f"  server CPU: {cpu / served * 1000:.2f} ms a request (all workers); {cpu / wall:.2f} of"
                   f" {os.cpu_count()} cores busy; so {os.cpu_count() / (cpu / served):.0f} requests/s with the"
                   f" cores to itself")  # fmt: skip
+        print(f"  clients' CPU: {client_cpu / n * 1000:.2f} ms a request ({client_cpu / wall:.2f} cores), on the same"
+              f" machine; load average before: {load:.1f}")  # fmt: skip
 
         # soak: the policy file rewritten every second, alternately clean and broken, during the load
         trial = folder / "policy" / TRIAL
@@ -231,7 +245,7 @@ def main() -> None:
 
         writer = threading.Thread(target=rewrite)
         writer.start()
-        latencies, failures, answers, wall = run_clients(url, args.clients, seconds=args.soak)
+        latencies, failures, answers, wall, _ = run_clients(url, args.clients, seconds=args.soak)
         stop.set()
         writer.join()
         status = httpx.get(url + "/v1/status", timeout=30).json()

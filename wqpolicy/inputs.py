@@ -136,13 +136,7 @@ def _json_document(text: str, name: str = "") -> dict | None:
         and text.count("{") + text.count("[") < MAX_DEPTH - 2
     )
     try:
-        doc = json.loads(
-            text,
-            parse_float=decimal_number,
-            parse_int=whole_number,
-            parse_constant=_refuse,
-            object_pairs_hook=_unique_keys,
-        )
+        doc = _READER.decode(text)
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as are the hooks' refusals
         return None
     if plain_text:
@@ -163,6 +157,24 @@ def _json_document(text: str, name: str = "") -> dict | None:
     return doc if isinstance(doc, dict) and _plain(doc) else None
 
 
+def _refuse(raw: str) -> NoReturn:
+    raise ValueError(raw)  # NaN, Infinity: load_yaml says why they are not allowed
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")  # load_yaml says which, and where
+    return out
+
+
+# The reader of JSON text, made once (json.loads makes one for each call): each number read by the YAML reader's own
+# functions, which refuse one of too many digits or too large an exponent.
+_READER = json.JSONDecoder(
+    parse_float=decimal_number, parse_int=whole_number, parse_constant=_refuse, object_pairs_hook=_unique_keys
+)
+
+
 def _count(value: Any) -> int:
     """The values ``value`` holds, itself included, counted without recursion."""
     count, stack = 0, [value]
@@ -174,17 +186,6 @@ def _count(value: Any) -> int:
         elif isinstance(v, list):
             stack += v
     return count
-
-
-def _refuse(raw: str) -> NoReturn:
-    raise ValueError(raw)  # NaN, Infinity: load_yaml says why they are not allowed
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        raise ValueError("duplicate key")  # load_yaml says which, and where
-    return out
 
 
 # What YAML reads as it is (its printable set, less the line breaks NEL, LS and PS, which it folds): a string
