@@ -34,6 +34,7 @@ class FieldTitles:
     def __init__(self, schema: dict) -> None:
         self._root = inlined(schema) if isinstance(schema, dict) else {}
         self._cache: dict[str, list[dict | None]] = {}
+        self._materials: dict[str, Text] = {}  # path -> its name as a material (Text is immutable: shared)
 
     def nodes(self, path: str) -> list[dict | None]:
         """The schema node of each step of ``path`` (None where the schema does not describe it)."""
@@ -54,6 +55,12 @@ class FieldTitles:
     def material(self, path: str) -> Text:
         """``path`` named as people name it: the titles along it joined (``专家评审意见：平台使用方满意度``), a list
         position as 第N项 / item N; a step without a title keeps its name."""
+        found = self._materials.get(path)
+        if found is None:
+            found = self._materials[path] = self._material(path)
+        return found
+
+    def _material(self, path: str) -> Text:
         steps = path_steps(path)
         nodes = self.nodes(path)
         zh: list[str] = []

@@ -69,7 +69,6 @@ class Decide:
             return _failed(item, key, [placed(d, item) for d in found], decision=decision, document=document)
         vocab = vocabulary(policy, record.decision)
         info = record.info
-        kinds = info.output_kinds
         failed = tuple(
             FailedRule(r.id, r.clause, r.label)
             for r, outcome in zip(info.rules, record.outcomes)
@@ -87,7 +86,7 @@ class Decide:
             failed,
             tuple(vocab.material(p) for p in record.missing_shown),
             record.missing_count,
-            tuple((name, render_value(value, *kinds[name])) for name, value in record.outputs.items()),
+            tuple(_outputs_json(record).items()),
             tuple(zip(_rule_ids(info), map(_WORDS.__getitem__, record.outcomes))),
             f"{record.policy_id}@{record.version}",
             choice.on.isoformat(),
@@ -102,6 +101,16 @@ class Decide:
 # Each rule outcome as plain text (quicker to send between processes than the enum), and each decision's rule ids.
 _WORDS = {o: o.value for o in RuleOutcome}
 _IDS: dict[int, tuple[Any, tuple[str, ...]]] = {}
+
+
+def _outputs_json(record: Any) -> dict[str, Any]:
+    """Each output in its JSON form, as render_value gives it: by the record's generated JSON writer (the same
+    values, tests/test_json_writer.py) when the outputs are the decision's, as the runner gives them."""
+    outputs, writer = record.outputs, record.info.writer
+    if tuple(outputs) == writer.output_names:
+        return writer.outputs(outputs)
+    kinds = record.info.output_kinds
+    return {name: render_value(value, *kinds[name]) for name, value in outputs.items()}
 
 
 def _rule_ids(info: Any) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ class FailedRule:
         return f"{self.clause} {self.label.zh}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Result:
     """One application's result (``outcome`` None: not evaluated, ``problems`` say why). ``application`` False: a
     problem of a file rather than of an application (a header that cannot be read, rows of no application)."""
@@ -51,6 +51,56 @@ class Result:
     faults: tuple[str, ...] = ()
     application: bool = True
     line: str | None = None  # the JSON line, made where it was decided (then only what the summary reads is kept)
+
+    def __init__(
+        self,
+        index: int,
+        id: str,
+        source: str,
+        name: str = "",
+        platform: str = "",
+        decision: str | None = None,
+        outcome: str | None = None,
+        outcome_label: Text = NOT_EVALUATED,
+        failed: tuple[FailedRule, ...] = (),
+        missing: tuple[Text, ...] = (),
+        missing_count: int = 0,
+        outputs: tuple[tuple[str, Any], ...] = (),
+        rules: tuple[tuple[str, str], ...] = (),
+        policy: str = "",
+        chosen_on: str = "",
+        chosen_by: str = "",
+        chosen_field: str = "",
+        problems: tuple[Problem, ...] = (),
+        faults: tuple[str, ...] = (),
+        application: bool = True,
+        line: str | None = None,
+    ) -> None:
+        # Frozen: set once, here, straight into the instance (a batch makes one or two per application: a
+        # dataclass's own __init__ sets each of the 21 fields through object.__setattr__).
+        self.__dict__.update(
+            index=index,
+            id=id,
+            source=source,
+            name=name,
+            platform=platform,
+            decision=decision,
+            outcome=outcome,
+            outcome_label=outcome_label,
+            failed=failed,
+            missing=missing,
+            missing_count=missing_count,
+            outputs=outputs,
+            rules=rules,
+            policy=policy,
+            chosen_on=chosen_on,
+            chosen_by=chosen_by,
+            chosen_field=chosen_field,
+            problems=problems,
+            faults=faults,
+            application=application,
+            line=line,
+        )
 
     @property
     def evaluated(self) -> bool:
