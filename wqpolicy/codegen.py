@@ -213,6 +213,7 @@ class CodeGen:
             "SKIPPED": SKIPPED,
             "_own": own,
             "RunResult": RunResult,
+            "_tuple_new": tuple.__new__,  # a RunResult made without its __new__'s Python frame
             "Caught": Caught,
             "_negative": negative_payout,
         }
@@ -386,8 +387,8 @@ class CodeGen:
         body += self._reads(reads)
         outputs_unknown = " or ".join(f"{v} is U or {v} is None" for v in output_vars) or "False"
         body.append(
-            f"return RunResult(({''.join(n + ', ' for n in names)}), r_faults, r_outcome, r_ofault, "
-            f"{{{', '.join(values)}}}, r_oerrors, r_values, r_unknown, {outputs_unknown})"
+            f"return _tuple_new(RunResult, (({''.join(n + ', ' for n in names)}), r_faults, r_outcome, r_ofault, "
+            f"{{{', '.join(values)}}}, r_oerrors, r_values, r_unknown, {outputs_unknown}))"
         )
         self._scope = saved
         head = ["doc = ctx.doc", "cache = ctx.cache"]
