@@ -123,14 +123,25 @@ def test_a_search_that_runs_out_of_budget_runs_out_where_it_would(bundled_policy
             assert proven == plain and left_proven == left_plain, (size, rule, path, direction)
 
 
-def test_what_is_not_proven_is_searched_point_by_point(bundled_policy):
-    # the staff share with fewer staff: the figure divided by reaches zero at the end of its range
-    doc = {
-        "decision": "recognition",
-        "staff": {"total": 100, "rd_technical": 19, "tech_leader": True},
-    }
+def test_a_figure_that_reaches_zero_at_the_end_of_its_range_is_proven_with_that_end_evaluated(bundled_policy):
+    # fewer staff: the share divides by the figure, which reaches zero at the last step only
+    doc = {"decision": "recognition", "staff": {"total": 100, "rd_technical": 19, "tech_leader": True}}
     found = {(s[1], s[2]): s for s in searches(bundled_policy, doc)}
     fewer = found[("staff.total", -1)]
-    assert fewer[3] == fewer[4] and fewer[7] == fewer[8] > 3  # searched: as many evaluations either way
+    assert fewer[3] == fewer[4] and fewer[7] < fewer[8]
     more = found[("staff.rd_technical", 1)]
     assert more[3] == more[4] and more[7] < more[8]
+
+
+def test_what_is_not_proven_is_searched_point_by_point(bundled_policy):
+    # a line of the `other` category counts in the eligible total and in the capped `other` part: both move
+    doc = {
+        "decision": "recognition",
+        "investment": [
+            {"category": "equipment_hardware", "amount": 9000000},
+            {"category": "other", "amount": 100000},
+        ],
+    }
+    found = {(s[1], s[2]): s for s in searches(bundled_policy, doc)}
+    other = found[("investment[1].amount", 1)]
+    assert other[3] == other[4] and other[7] == other[8] > 12  # searched: as many evaluations either way

@@ -26,7 +26,7 @@ position) is not proven. The number found is then checked with the condition its
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Context as DecimalContext
 from decimal import Decimal
 from typing import Any
@@ -60,12 +60,17 @@ class _Unproven(Exception):
 @dataclass(frozen=True)
 class Model:
     """Where a proven condition holds, steps 1 … limit: from ``at`` on when ``rising``, else below ``at``
-    (``at`` = limit + 1 when it never changes there)."""
+    (``at`` = limit + 1 when it never changes there); at the steps of ``ends`` (the first or the last, where the
+    figure reaches an edge of the condition, such as zero) as it was evaluated there: True, False, or None for a
+    fault."""
 
     rising: bool
     at: int
+    ends: dict[int, bool | None] = field(default_factory=dict)
 
-    def __call__(self, k: int) -> bool:
+    def __call__(self, k: int) -> bool | None:
+        if k in self.ends:
+            return self.ends[k]
         return k >= self.at if self.rising else k < self.at
 
 
@@ -80,20 +85,43 @@ class _Abs:
 
 
 class _Lever:
-    """The figure: where it is (a field's path; a list's path, the item's position and the field) and the values
-    it takes at the first and the last step."""
+    """The figure: where it is (a field's path; a list's path, the item's position and the field), the steps
+    proven (``start`` … ``stop``: all but an end left out, see ``leave_out``) and the least and the most the figure
+    is over them (``low``, ``high``). ``values`` maps steps 1, 2, limit − 1 and limit to the figure there."""
 
-    def __init__(self, lever: Lever, doc: dict, way: int, first: Any, last: Any) -> None:
+    def __init__(self, lever: Lever, doc: dict, way: int, limit: int, values: dict[int, Any]) -> None:
         self.kind = lever.kind
         self.path = lever.path if lever.kind == "field" else None
         self.list_path = lever.list_path
         self.field = lever.field
         items = value_at(doc, lever.list_path) if lever.list_path else None
         self.index = len(items) - 1 if lever.kind == "new_item" and isinstance(items, list) else lever.index
-        self.way, self.first, self.last = way, first, last
+        self.way, self.limit, self.values = way, limit, values
         self.root = (self.path or self.list_path or "").split(".")[0]
         self.where = (self.kind == "field", self.path, self.list_path, self.field)
-        self.low, self.high = (first, last) if first <= last else (last, first)
+        self.start, self.stop = 1, limit
+        self._span()
+
+    def _span(self) -> None:
+        if self.start > self.stop:  # nothing left to prove
+            self.low = self.high = self.values[1]
+            return
+        a, b = self.values[self.start], self.values[self.stop]
+        self.low, self.high = (a, b) if a <= b else (b, a)
+
+    def leave_out(self, value: Any) -> bool:
+        """Leave out of the proof the end step (the first or the last) at which the figure is ``value``, when it
+        is that value there only (the figure moves strictly): that step is then evaluated as it is. False when
+        ``value`` is not the figure's at an end of the steps still proven."""
+        for end in (self.stop, self.start):
+            if end in (1, self.limit) and self.start <= end <= self.stop and self.values[end] == value:
+                if end == self.stop:
+                    self.stop -= 1
+                else:
+                    self.start += 1
+                self._span()
+                return self.start > self.stop or not self.low <= value <= self.high
+        return False
 
 
 class Prover:
@@ -131,30 +159,38 @@ class Prover:
         if not (isinstance(node, ast.Binary) and node.op in _ORDERS) or limit < 1:
             return None
         try:
-            last = _figure(doc_at(limit), lever)
-            first = _figure(doc_at(1), lever)  # (the document is left at the first step, where the proof reads it)
-            if not _number(first) or not _number(last):
+            values = {k: _figure(doc_at(k), lever) for k in sorted({limit, limit - 1, 2, 1} - {0}, reverse=True)}
+            if not all(_number(v) for v in values.values()):  # (the document is left at the first step, for the proof)
                 return None
-            x = _Lever(lever, doc_at(1), _UP if direction > 0 else _DOWN, first, last)
+            x = _Lever(lever, doc_at(1), _UP if direction > 0 else _DOWN, limit, values)
             run = _Run(self, x, doc_at(1))
             left, right = run.abs(node.left, {}), run.abs(node.right, {})
             op = node.op
+            start, stop = x.start, x.stop
+            ends = {k: _held(holds, doc_at(k)) for k in (1, limit) if not start <= k <= stop}
             if left.way != _CONST and right.way == _CONST:
                 side, other, constant = node.left, left, right.value
             elif left.way == _CONST and right.way != _CONST:
                 side, other, constant, op = node.right, right, left.value, _MIRROR[op]
             elif left.way == _CONST and right.way == _CONST:  # nothing it compares moves: the same at every step
-                held = holds(doc_at(1))
-                model = Model(True, 1 if held else limit + 1)
-                return model if holds(doc_at(limit)) is held else None
+                if start > stop:
+                    return Model(True, limit + 1, ends)
+                held = holds(doc_at(start))
+                model = Model(True, start if held else stop + 1, ends)
+                return model if holds(doc_at(stop)) is held else None
             else:
                 return None
             if not _number(constant):
                 return None
+            if start > stop:
+                return Model(True, limit + 1, ends)
             rising = (other.way == _UP) == (op in (">=", ">"))
             compare = _COMPARE[op]
             value = run.value_of(side)
-            return _find(lambda k: value(doc_at(k)), compare, constant, rising, limit, lambda k: holds(doc_at(k)))
+            found = _find(
+                lambda k: value(doc_at(k)), compare, constant, rising, start, stop, lambda k: holds(doc_at(k))
+            )
+            return Model(found.rising, found.at, ends) if found is not None else None
         except (_Unproven, RecursionError):
             return None
 
@@ -187,11 +223,20 @@ def _figure(doc: dict, lever: Lever) -> Any:
     return value_at(doc, lever.path)
 
 
+def _held(holds: Callable[[dict], bool], doc: dict) -> bool | None:
+    """Whether the condition holds on ``doc``; None for a fault."""
+    try:
+        return holds(doc) is True
+    except FAULTS:
+        return None
+
+
 def _find(
     value: Callable[[int], Any],
     compare: Callable[[Any, Any], bool],
     constant: Any,
     rising: bool,
+    first: int,
     limit: int,
     holds: Callable[[int], bool],
 ) -> Model | None:
@@ -212,15 +257,15 @@ def _find(
         return compare(v, constant) == rising, v  # True: at or past the change
 
     try:
-        past_first, v_low = changed(1)
+        past_first, v_low = changed(first)
         if past_first:
-            at = 1
+            at = first
         else:
             past_last, v_high = changed(limit)
             if not past_last:
                 at = limit + 1
             else:
-                low, high, streak, last_side = 1, limit, 0, None
+                low, high, streak, last_side = first, limit, 0, None
                 while high - low > 1:
                     # a straight line through the two ends first; halving when one end moved twice running
                     guess = _interpolated(low, high, v_low, v_high, constant) if streak < 2 else None
@@ -239,7 +284,8 @@ def _find(
     try:  # the condition itself, where the model says it changes
         if at <= limit and holds(at) is not model(at):
             return None
-        if at > 1 and holds(at - 1 if at <= limit else limit) is not model(at - 1 if at <= limit else limit):
+        before = at - 1 if at <= limit else limit
+        if at > first and holds(before) is not model(before):
             return None
     except FAULTS:
         return None
@@ -479,8 +525,10 @@ class _Run:
             # x itself as the divisor, of one sign over its range, and a known number divided by it: a / x moves
             # against x when a is above zero (on either side of zero), with it when a is below
             x = self.x
-            if not b.is_x or a.way != _CONST or not (x.low > 0 or x.high < 0) or not a.value:
+            if not b.is_x or a.way != _CONST or not a.value:
                 raise _Unproven
+            if not (x.low > 0 or x.high < 0) and not (x.leave_out(0) and (x.low > 0 or x.high < 0)):
+                raise _Unproven  # x reaches zero, other than at an end
             return _Abs(-b.way if a.value > 0 else b.way)
         if op in _ORDERS or op in ("==", "!="):
             raise _Unproven  # a comparison that depends on x, other than as an `if` condition (below)
@@ -498,10 +546,8 @@ class _Run:
                 a, b, op = b, a, _MIRROR.get(op, op)
             if a.is_x and b.way == _CONST and _number(b.value):
                 c, x = b.value, self.x
-                if op == "==" and not x.low <= c <= x.high:
-                    return False
-                if op == "!=" and not x.low <= c <= x.high:
-                    return True
+                if op in ("==", "!=") and (not x.low <= c <= x.high or x.leave_out(c)):
+                    return op == "!="  # x equals c at no step still proven
                 if op in _ORDERS:
                     at_low, at_high = _COMPARE[op](x.low, c), _COMPARE[op](x.high, c)
                     if at_low == at_high:
@@ -531,12 +577,10 @@ class _Run:
         x = self.x
         source = self._list_path(n.source, env)
         if source is not None and source == x.list_path:
-            items = value_at(self.doc, source)
-            mine = x.index
-        elif not self.reads(n.source, env):
-            items, mine = self.const(n.source, env), None
-        else:
+            return self._over_figure(n, env, value_at(self.doc, source), x.index)
+        if self.reads(n.source, env):
             raise _Unproven
+        items, mine = self.const(n.source, env), None
         if not isinstance(items, list) or len(items) > MAX_ITEMS:
             raise _Unproven
         ways = set()
@@ -568,6 +612,33 @@ class _Run:
         if not ways:  # the figure's item filtered out, or not counted: the same at every step
             return _Abs(_CONST, self.const(n, env))
         return _Abs(ways.pop())
+
+    def _over_figure(self, n: ast.Aggregate, env: dict, items: Any, mine: int | None) -> _Abs:
+        """An aggregate over the list that holds the figure's item (``mine``). The other items' filters and values
+        read nothing of x (as the structure shows), so they are the same at every step; the aggregate evaluated
+        once, at the first step, says they are known and fault nowhere (a strict aggregate is unknown when one is
+        unknown, and faults when one faults). The figure's own item is looked at as any node is."""
+        if not isinstance(items, list) or mine is None or not 0 <= mine < len(items):
+            raise _Unproven
+        item = items[mine]
+        if not isinstance(item, dict):
+            raise _Unproven
+        others = {**env, n.var: (None, False)}
+        if self.reads(n.element, others) or (n.cond is not None and self.reads(n.cond, others)):
+            raise _Unproven  # the other items move too
+        mine_env = {**env, n.var: (item, True)}
+        keep = True if n.cond is None else self._condition(n.cond, mine_env)
+        element = self.abs(n.element, mine_env) if keep is True else None
+        whole = self.const(n, env)  # at the first step
+        if whole is UNKNOWN and (keep is UNKNOWN or keep is True or keep is False):
+            return _Abs(_CONST, UNKNOWN)  # unknown at every step: an item's filter or value is, and stays so
+        if keep is not True and keep is not False:
+            raise _Unproven
+        if not _number(whole):
+            raise _Unproven
+        if element is None or element.way == _CONST:  # the figure's item not counted, or its value does not move
+            return _Abs(_CONST, whole)
+        return _Abs(element.way)
 
 
 _UNSET: Any = object()

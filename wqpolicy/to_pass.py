@@ -164,7 +164,7 @@ _UNSEEN: Any = object()
 # direction, the figure before, the most steps) -> whether the condition holds at each step (monotone.Model, a
 # function of the steps), or None when that is not known. The search then takes its steps against that answer
 # instead of the evaluator, and spends the budget as it would have: its result is the same.
-Prove = Callable[[Callable[[int], dict], Lever, int, Any, int], Callable[[int], bool] | None]
+Prove = Callable[[Callable[[int], dict], Lever, int, Any, int], Callable[[int], bool | None] | None]
 
 
 def search(
@@ -197,7 +197,8 @@ def search(
         def answer(k: int, fault: bool | None = False) -> bool | None:
             nonlocal asked
             asked += 1
-            return known(k)
+            held = known(k)
+            return fault if held is None else held
 
         outcome, k = _steps(answer, limit)
         if asked > budget.left:  # it would have run out at the step after the last one left
