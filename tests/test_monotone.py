@@ -51,8 +51,8 @@ def searches(policy, doc, budget_size=None):
                         counts[which] += 1
                         return evaluate(node, d) is True
 
-                    def prove(doc_at, lever, direction, before, limit, node=node, prover=prover):
-                        return prover.threshold(node, doc_at, lever, direction, before, limit, lambda d: holds(d, 0))
+                    def prove(doc_at, figure_at, lever, direction, limit, node=node, prover=prover):
+                        return prover.threshold(node, doc_at, figure_at, lever, direction, limit, lambda d: holds(d, 0))
 
                     proven = search(prepared, lever, direction, lambda d: holds(d, 0), budgets[0], prove)
                     plain = search(prepared, lever, direction, lambda d: holds(d, 1), budgets[1])

@@ -297,8 +297,8 @@ def _advise(
     def holds(d: dict) -> bool:
         return evaluate(node, d) is True
 
-    def prove(doc_at, lever: Lever, direction: int, before, limit: int):  # monotone: where it changes, if proven
-        return prover.threshold(node, doc_at, lever, direction, before, limit, holds)
+    def prove(doc_at, figure_at, lever: Lever, direction: int, limit: int):  # where it changes, if proven monotone
+        return prover.threshold(node, doc_at, figure_at, lever, direction, limit, holds)
 
     found: list[Found] = []
     misses: list[NotFound] = []

@@ -147,23 +147,24 @@ class Prover:
         self,
         node: ast.Node,
         doc_at: Callable[[int], dict],
+        figure_at: Callable[[int], Any],
         lever: Lever,
         direction: int,
-        before: Any,
         limit: int,
         holds: Callable[[dict], bool],
     ) -> Model | None:
         """The Model of ``holds(doc_at(k))`` for k in 1 … ``limit`` (``doc_at(k)``: the document with the figure moved
-        k steps in ``direction`` from ``before``), when ``node``, a comparison, is proven monotone in the figure and
-        the change found is confirmed by ``holds`` on both sides; else None."""
+        k steps in ``direction``, to ``figure_at(k)``), when ``node``, a comparison, is proven monotone in the figure
+        and the change found is confirmed by ``holds`` on both sides; else None."""
         if not (isinstance(node, ast.Binary) and node.op in _ORDERS) or limit < 1:
             return None
         try:
-            values = {k: _figure(doc_at(k), lever) for k in sorted({limit, limit - 1, 2, 1} - {0}, reverse=True)}
-            if not all(_number(v) for v in values.values()):  # (the document is left at the first step, for the proof)
+            values = {k: figure_at(k) for k in {limit, limit - 1, 2, 1} - {0}}
+            if not all(_number(v) for v in values.values()):
                 return None
-            x = _Lever(lever, doc_at(1), _UP if direction > 0 else _DOWN, limit, values)
-            run = _Run(self, x, doc_at(1))
+            first = doc_at(1)  # the document at the first step, where the proof reads what does not move
+            x = _Lever(lever, first, _UP if direction > 0 else _DOWN, limit, values)
+            run = _Run(self, x, first)
             left, right = run.abs(node.left, {}), run.abs(node.right, {})
             op = node.op
             start, stop = x.start, x.stop
@@ -214,13 +215,6 @@ def _number(v: Any) -> bool:
     """An int or a finite Decimal (not a truth value, not unknown)."""
     t = type(v)
     return t is int or (t is Decimal and v.is_finite())
-
-
-def _figure(doc: dict, lever: Lever) -> Any:
-    if lever.kind == "new_item":
-        items = value_at(doc, lever.list_path or "")
-        return items[-1].get(lever.field) if isinstance(items, list) and items and isinstance(items[-1], dict) else None
-    return value_at(doc, lever.path)
 
 
 def _held(holds: Callable[[dict], bool], doc: dict) -> bool | None:

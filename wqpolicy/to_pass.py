@@ -160,11 +160,11 @@ class _Trial:
 _UNSEEN: Any = object()
 
 
-# What a search may be given to spare it evaluating point by point: (the document at k steps, the lever, the
-# direction, the figure before, the most steps) -> whether the condition holds at each step (monotone.Model, a
+# What a search may be given to spare it evaluating point by point: (the document at k steps, the figure at k steps,
+# the lever, the direction, the most steps) -> whether the condition holds at each step (monotone.Model, a
 # function of the steps), or None when that is not known. The search then takes its steps against that answer
 # instead of the evaluator, and spends the budget as it would have: its result is the same.
-Prove = Callable[[Callable[[int], dict], Lever, int, Any, int], Callable[[int], bool | None] | None]
+Prove = Callable[[Callable[[int], dict], Callable[[int], Any], Lever, int, int], Callable[[int], bool | None] | None]
 
 
 def search(
@@ -187,7 +187,13 @@ def search(
         return NotFound(lever, direction, "never")
     trial = _Trial(doc, lever)
     known = (
-        prove(lambda k: trial(_moved(before, lever, k, direction)), lever, direction, before, limit)
+        prove(
+            lambda k: trial(_moved(before, lever, k, direction)),
+            lambda k: _moved(before, lever, k, direction),
+            lever,
+            direction,
+            limit,
+        )
         if prove is not None
         else None
     )
