@@ -32,7 +32,7 @@ from decimal import Decimal  # noqa: F401 - the docstring examples use it
 from pathlib import Path
 from typing import Any
 
-from .jsontext import exact_canonical
+from .jsontext import encode_basestring, exact_canonical
 
 FORMAT = "wqpolicy-decision-log/1"
 GENESIS = "0" * 64  # the "previous hash" of the first entry
@@ -251,7 +251,8 @@ class DecisionLog:
 
     def append_many(self, items: list[dict]) -> list[Entry]:
         """Store several evaluations in one transaction (all or none), in order; each item has the keyword
-        arguments of ``append``."""
+        arguments of ``append`` (or is what ``prepared`` made of them)."""
+        items = [prepared(item) for item in items]
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -260,7 +261,7 @@ class DecisionLog:
                 out = []
                 for item in items:
                     seq += 1
-                    input_text = canonical(item["input_doc"])
+                    texts = item[_TEXTS]
                     fields = {
                         "seq": seq,
                         "time": item.get("time") or _now(),
@@ -269,15 +270,15 @@ class DecisionLog:
                         "policy_id": item["policy_id"],
                         "version": item["version"],
                         "policy_sha256": item["policy_sha256"],
-                        "input_sha256": sha256_text(input_text),
+                        "input_sha256": texts.input_sha256,
                         "engine": item["engine"],
                         "evaluated_on": item.get("evaluated_on"),
-                        "input": input_text,
-                        "record": canonical(item["record"]),
+                        "input": texts.input,
+                        "record": texts.record,
                         "prev_hash": prev,
                     }
-                    fields["receipt"] = _receipt_of(fields)
-                    fields["hash"] = entry_hash(fields)
+                    fields["receipt"] = "r-" + sha256_text(_hashed_text(fields, texts, receipt=False))[:24]
+                    fields["hash"] = sha256_text(_hashed_text(fields, texts))
                     self._db.execute(
                         f"INSERT INTO entries ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                         [fields[c] for c in _COLUMNS],
@@ -406,6 +407,48 @@ _COLUMNS = (
     "prev_hash",
     "hash",
 )
+
+
+_TEXTS = "_texts"  # the key under which ``prepared`` keeps an item's texts
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """What an entry stores and hashes that does not depend on the chain: the input's and the record's canonical
+    texts, the input's sha256, and each text as a JSON string (the form the entry's hash reads it in)."""
+
+    input: str
+    record: str
+    input_sha256: str
+    input_json: str
+    record_json: str
+
+
+def prepared(item: dict) -> dict:
+    """An item of ``append_many`` with the texts it stores made: the most of an entry's work, none of which depends
+    on the entry before it — so that a writer can do it before taking its turn to write (the log's hash chain
+    makes the turns one at a time)."""
+    if _TEXTS in item:
+        return item
+    input_text, record_text = canonical(item["input_doc"]), canonical(item["record"])
+    texts = _Texts(
+        input_text, record_text, sha256_text(input_text), encode_basestring(input_text), encode_basestring(record_text)
+    )
+    return {**item, _TEXTS: texts}
+
+
+def _hashed_text(fields: dict, texts: _Texts, receipt: bool = True) -> str:
+    """``canonical([fields[k] for k in _HASHED])`` (without the receipt when ``receipt`` is False), made with the
+    big texts already written as JSON strings: a list's canonical text is its items' texts joined by commas."""
+    parts = []
+    for k in _HASHED:
+        if k == "input":
+            parts.append(texts.input_json)
+        elif k == "record":
+            parts.append(texts.record_json)
+        elif k != "receipt" or receipt:
+            parts.append(canonical(fields[k]))
+    return "[" + ",".join(parts) + "]"
 
 
 def _receipt_of(fields: dict) -> str:

@@ -26,6 +26,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C function json itself uses
+
+__all__ = ["encode_basestring", "exact_canonical", "indented"]
 from typing import Any
 
 _INT_TEXT = int.__repr__

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..decisionlog import DecisionLog, Entry, LogError
+from ..decisionlog import DecisionLog, Entry, LogError, prepared
 from ..policy import Policy
 from ..receipts import remember
 
@@ -81,8 +81,9 @@ class LogWriter:
                 group.append(more)
                 count += len(more.items)
             try:
+                items = [prepared(item) for p in group for item in p.items]  # the texts made before its turn
                 with self._lock, _exclusive(self._lockfile):
-                    entries = self._log.append_many([item for p in group for item in p.items])
+                    entries = self._log.append_many(items)
             except (LogError, Exception) as e:  # noqa: BLE001 - every waiting request must hear of it
                 error = e if isinstance(e, LogError) else LogError(f"决定日志写入失败：{e}", f"log write failed: {e}")
                 for p in group:
