@@ -38,9 +38,7 @@ class Decide:
         result = self._checked(item)
         if not self.lines:
             return result
-        policy = policy_set(self.spec).default
-        d = policy.model.decisions.get(result.decision or "")
-        return result.packed(frozenset(n for n, o in d.outputs.items() if o.payout) if d is not None else frozenset())
+        return result.packed(_payouts(policy_set(self.spec).default, result.decision or ""))
 
     def _checked(self, item: Item) -> Result:
         try:
@@ -101,6 +99,19 @@ class Decide:
 # Each rule outcome as plain text (quicker to send between processes than the enum), and each decision's rule ids.
 _WORDS = {o: o.value for o in RuleOutcome}
 _IDS: dict[int, tuple[Any, tuple[str, ...]]] = {}
+
+
+_PAYOUTS: dict[tuple[int, str], tuple[Any, frozenset[str]]] = {}
+
+
+def _payouts(policy: Any, decision: str) -> frozenset[str]:
+    """The names of ``decision``'s outputs that are payouts (what a summary adds up), found once per policy."""
+    found = _PAYOUTS.get((id(policy), decision))
+    if found is None or found[0] is not policy:
+        d = policy.model.decisions.get(decision)
+        names = frozenset(n for n, o in d.outputs.items() if o.payout) if d is not None else frozenset()
+        found = _PAYOUTS[(id(policy), decision)] = (policy, names)
+    return found[1]
 
 
 def _outputs_json(record: Any) -> dict[str, Any]:
