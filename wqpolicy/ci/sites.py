@@ -1,8 +1,9 @@
 """Where a policy version branches, compares and reads, found in its decisions' compiled expressions: every `and`,
-`or`, `if` and comparison as the Site an observing runner reports there (codegen.site_of), with the item it is
-written in and that item's clause; for a comparison with a threshold parameter, the threshold's side and the
-smallest unit of its kind; every read of a parameter and every use of a definition with the branch that guards
-it. Coverage and mutation both start from this map; nothing in it is listed by hand."""
+`or`, `if`, comparison and `is unknown` / `is known` test as the Site an observing runner reports there
+(codegen.site_of), with the item it is written in and that item's clause; for a comparison with a threshold
+parameter, the threshold's side and the smallest unit of its kind; every read of a parameter and every use of a
+definition with the branch that guards it; every `at(parameter, date)`. Coverage and mutation both start from this
+map; nothing in it is listed by hand."""
 
 from __future__ import annotations
 
@@ -260,6 +261,9 @@ class _Walk:
             site = self._site(n, n.op if n.op in ("and", "or") else "compare", owner, loc, expr, local)
             visit(n.left, ("site", site, "left"), owner, loc, expr, local)
             visit(n.right, ("site", site, "right"), owner, loc, expr, local)
+        elif isinstance(n, ast.IsKnown):  # `x is unknown`: a branch of its own, true or false
+            self._site(n, "known", owner, loc, expr, local)
+            visit(n.subject, guard, owner, loc, expr, local)
         elif isinstance(n, ast.If):
             site = self._site(n, "if", owner, loc, expr, local)
             visit(n.cond, ("site", site, "cond"), owner, loc, expr, local)
@@ -356,12 +360,14 @@ def _part(loc: Locator, *part: Any) -> Locator:
 
 
 def _is_site(n: ast.Node) -> bool:
-    return isinstance(n, ast.If) or (isinstance(n, ast.Binary) and n.op in ("and", "or", *COMPARISONS))
+    return isinstance(n, (ast.If, ast.IsKnown)) or (isinstance(n, ast.Binary) and n.op in ("and", "or", *COMPARISONS))
 
 
 def _kind(n: ast.Node) -> str:
     if isinstance(n, ast.If):
         return "if"
+    if isinstance(n, ast.IsKnown):
+        return "known"
     assert isinstance(n, ast.Binary)
     return n.op if n.op in ("and", "or") else "compare"
 
