@@ -35,6 +35,11 @@ class FieldTitles:
         self._root = inlined(schema) if isinstance(schema, dict) else {}
         self._cache: dict[str, list[dict | None]] = {}
 
+    @property
+    def root(self) -> dict:
+        """The schema itself (its `$ref`s inlined)."""
+        return self._root
+
     def nodes(self, path: str) -> list[dict | None]:
         """The schema node of each step of ``path`` (None where the schema does not describe it)."""
         if path not in self._cache:

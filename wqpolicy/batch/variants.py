@@ -2,7 +2,9 @@
 document into the newer one's — a parameter, a definition, a rule, an output, a decision's outcome steps, or one
 item of a parameter's list or mapping (an item moved from one list to another is one edit) — each with the diff's
 words for it, and the older version with that edit alone applied, checked and compiled (``variant``). Clause maps,
-titles and dates decide nothing, so they make no edit; a variant's clause map is not required to be complete."""
+clause texts, titles and dates decide nothing, so they make no edit; a variant's clause map is not required to be
+complete. Input fields a revision adds or removes (`input_fields`) decide nothing alone either: every variant takes
+them, so that a rule that reads a new field stands alone as the edit it is."""
 
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ from ..policyfile import Builder
 from ..yamlload import Marks
 
 # Parts of a policy document that decide nothing about an application: changing them alone moves none.
-_NOT_DECIDING = ("clause_map", "metadata")
+_NOT_DECIDING = ("clause_map", "metadata", "clauses")
+# Parts of a decision that decide nothing alone, and that every variant takes from the newer version.
+_SHARED = ("input_fields",)
 
 # How an edit changes the document at its path.
 SET, DELETE, LIST_ADD, LIST_REMOVE = "set", "delete", "list_add", "list_remove"
@@ -73,6 +77,16 @@ def variant(old: Any, new: Any, edit: Edit) -> Policy:
     (it reads a name another edit of the revision adds, say)."""
     folder = Path(old.model.file).parent
     doc = copy.deepcopy(anchored(old.model.raw, folder))
+    newer = new.model.raw.get("decisions") or {}
+    for name, decision in (doc.get("decisions") or {}).items():
+        for key in _SHARED:  # the newer version's input fields, in every variant
+            theirs = (newer.get(name) or {}).get(key) if isinstance(newer.get(name), dict) else None
+            if (
+                isinstance(decision, dict)
+                and theirs is not None
+                and decision.get("input") == _anchored_input(new, name)
+            ):
+                decision[key] = copy.deepcopy(theirs)
     for step in edit.steps:
         _apply(doc, step)
     doc["version"] = f"{old.model.version}+{edit.key}"
@@ -93,6 +107,12 @@ def variant(old: Any, new: Any, edit: Edit) -> Policy:
         return Policy(model, [])
     except RecursionError:
         raise WQError([Diagnostic("WQ-CYCLE", "nests too deeply to check")]) from None
+
+
+def _anchored_input(policy: Any, decision: str) -> Any:
+    """The `input:` of ``decision`` in ``policy``'s resolved document, as an absolute path (overlay.anchored)."""
+    doc = anchored(policy.model.raw, Path(policy.model.file).parent)
+    return ((doc.get("decisions") or {}).get(decision) or {}).get("input")
 
 
 def _apply(doc: dict, step: Step) -> None:
@@ -173,7 +193,7 @@ def _decisions(a: dict, b: dict) -> list[Edit]:
                 continue
             if key in DECISION_NAMED and isinstance(x.get(key), dict) and isinstance(y.get(key), dict):
                 out += _named(x, y, key, ("decisions", name))
-            else:
+            elif key not in _SHARED:
                 out.append(_whole(("decisions", name, key), y.get(key)))
     return [e for e in out if e.steps[0].path[0] not in _NOT_DECIDING]
 
