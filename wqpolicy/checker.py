@@ -986,10 +986,11 @@ def _dotted(n: ast.Node) -> str | None:
     return None
 
 
-def reads(expr: Expr, local_names: Iterable[str] = ()) -> list[tuple[str, ast.Node]]:
+def reads(expr: Expr, local_names: Iterable[str] = (), at_dates: bool = True) -> list[tuple[str, ast.Node]]:
     """The names and paths an expression reads, as (source text, node), first seen first; loop variables
     excluded, and the parameter of an `at(parameter, date)` (its value on the date is read, not this version's).
-    A path is a name followed by `.field` and `[key]` steps: `industries[platform.industry].zh`."""
+    A path is a name followed by `.field` and `[key]` steps: `industries[platform.industry].zh`. With ``at_dates``
+    false, what an `at` reads is left out altogether, its date too."""
     out: dict[str, ast.Node] = {}
 
     def visit(n: ast.Node, local: frozenset[str]) -> None:
@@ -1011,7 +1012,8 @@ def reads(expr: Expr, local_names: Iterable[str] = ()) -> list[tuple[str, ast.No
                     visit(c, inner)
             return
         if isinstance(n, ast.Call) and n.func == "at" and len(n.args) == 2 and isinstance(n.args[0], ast.Name):
-            visit(n.args[1], local)  # at(p, d) reads p's value on d, not the value of this version: d is read
+            if at_dates:  # at(p, d) reads p's value on d, not the value of this version: d is read
+                visit(n.args[1], local)
             return
         for c in ast.children(n):
             visit(c, local)

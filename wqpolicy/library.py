@@ -19,7 +19,7 @@ from .overlay import edits_without_base
 from .policy import PathLike, Policy, check_decisions
 from .policy_schema import policy_schema_errors
 from .policyfile import Builder, date_of
-from .revision_checks import revision_warnings
+from .revision_checks import revision_warnings, transition_warnings
 from .schemas import data_dir
 from .source import Span
 from .transitions import Period, periods, read_by_at
@@ -182,6 +182,9 @@ class Library:
             base = self._resolved[policy_id][resolved.chain[1]]
             builder.diagnostics += revision_warnings(
                 str(pf.path), pf.doc, resolved.doc, resolved.marks, base.doc, base.marks, model
+            )
+            builder.diagnostics += transition_warnings(
+                str(pf.path), pf.doc, resolved.doc, resolved.marks, base.doc, model
             )
         model.origin = resolved.origin
         model.marks = resolved.marks

@@ -141,6 +141,21 @@ class SiteInfo:
     decisions: set[str] = field(default_factory=set)
 
 
+@dataclass
+class AtSite:
+    """An `at(parameter, date)`: the value of ``parameter`` in force on a date, where it is (``locator``, ``pos``,
+    ``end``, ``span``, its ``text``), the item it is written in and the decisions that evaluate it."""
+
+    parameter: str
+    owner: Owner
+    locator: Locator
+    pos: int
+    end: int
+    span: Any
+    text: str
+    decisions: set[str] = field(default_factory=set)
+
+
 # A guard says when a piece of an expression is evaluated: ("item", owner key) whenever its item is; ("site",
 # Site, side) when that site was passed with that side evaluated — left (and/or, comparison), right (only when
 # the left did not settle it), cond, then (the condition true), else (false), true (the site came out true: an
@@ -161,6 +176,7 @@ class PolicyMap:
     owners: dict[str, Owner] = field(default_factory=dict)  # owner key -> owner, in policy order
     decisions_of: dict[str, set[str]] = field(default_factory=dict)  # owner key or parameter -> decisions
     readers: dict[str, set[str]] = field(default_factory=dict)  # parameter -> the owner keys of the items reading it
+    transitions: dict[tuple, AtSite] = field(default_factory=dict)  # (locator, pos) -> each `at(parameter, date)`
 
     @property
     def ref(self) -> str:
@@ -278,6 +294,17 @@ class _Walk:
                 if _is_site(n.cond):
                     element_guard = ("site", site_of(n.cond, _kind(n.cond), expr), "true")
             visit(n.element, element_guard, owner, loc, expr, inner)
+        elif isinstance(n, ast.Call) and n.func == "at" and len(n.args) == 2 and isinstance(n.args[0], ast.Name):
+            key = (loc, n.pos)
+            found = self.m.transitions.get(key)
+            if found is None:
+                start = ast.start(n)
+                found = self.m.transitions[key] = AtSite(
+                    n.args[0].name, owner, loc, n.pos, n.end, expr.span(start, n.end - start), _text(expr, n)
+                )
+            found.decisions.add(self.dname)
+            for c in n.args:
+                visit(c, guard, owner, loc, expr, local)
         elif isinstance(n, ast.Name):
             name = n.name
             if name in local:
