@@ -3,8 +3,9 @@ document into the newer one's — a parameter, a definition, a rule, an output, 
 item of a parameter's list or mapping (an item moved from one list to another is one edit) — each with the diff's
 words for it, and the older version with that edit alone applied, checked and compiled (``variant``). Clause maps,
 clause texts, titles and dates decide nothing, so they make no edit; a variant's clause map is not required to be
-complete. Input fields a revision adds or removes (`input_fields`) decide nothing alone either: every variant takes
-them, so that a rule that reads a new field stands alone as the edit it is."""
+complete. Input fields a revision adds or removes (`input_fields`), and the parameters and definitions it adds, decide
+nothing alone either (only what reads them does): every variant takes them, so that a new rule that reads a new field
+or parameter stands alone as the edit it is."""
 
 from __future__ import annotations
 
@@ -77,6 +78,10 @@ def variant(old: Any, new: Any, edit: Edit) -> Policy:
     (it reads a name another edit of the revision adds, say)."""
     folder = Path(old.model.file).parent
     doc = copy.deepcopy(anchored(old.model.raw, folder))
+    for section in ("parameters", "definitions"):  # what the newer version adds, in every variant
+        older, added = doc.setdefault(section, {}), new.model.raw.get(section) or {}
+        for name in set(added) - set(older):
+            older[name] = copy.deepcopy(added[name])
     newer = new.model.raw.get("decisions") or {}
     for name, decision in (doc.get("decisions") or {}).items():
         for key in _SHARED:  # the newer version's input fields, in every variant
@@ -130,6 +135,12 @@ def _apply(doc: dict, step: Step) -> None:
         node[last] = [x for x in node.get(last) or [] if x != step.value]
 
 
+def _added(path: tuple, old: Any) -> bool:
+    """Whether the item at ``path`` is one the newer version adds to the policy's parameters or definitions (which
+    every variant takes: it decides nothing alone)."""
+    return path[0] in ("parameters", "definitions") and len(path) == 2 and old is None
+
+
 def _whole(path: tuple, new: Any) -> Edit:
     key = ".".join(str(p) for p in path)
     return Edit(key, [Step(path, DELETE) if new is None else Step(path, SET, new)])
@@ -140,7 +151,7 @@ def _parameters(a: dict, b: dict) -> list[Edit]:
     pa, pb = a.get("parameters") or {}, b.get("parameters") or {}
     for name in sorted(set(pa) | set(pb), key=str):
         x, y = pa.get(name), pb.get(name)
-        if x == y:
+        if x == y or _added(("parameters", name), x):
             continue
         path = ("parameters", name)
         if not (isinstance(x, dict) and isinstance(y, dict)):
@@ -174,7 +185,7 @@ def _named(a: dict, b: dict, section: str, prefix: tuple = ()) -> list[Edit]:
     return [
         _whole((*prefix, section, name), sb.get(name))
         for name in sorted(set(sa) | set(sb), key=str)
-        if sa.get(name) != sb.get(name)
+        if sa.get(name) != sb.get(name) and not _added((*prefix, section, name), sa.get(name))
     ]
 
 
