@@ -69,7 +69,7 @@ def test_a_required_field_and_a_removed_one(tmp_path):
           recognition:
             input_fields:
               add:
-                invention_patents: {type: integer, minimum: 0, title: {zh: 有效发明专利数量, en: Valid invention patents}}
+                invention_patents: {type: integer, minimum: 0, title: {zh: 发明专利, en: Patents}}
               required: [invention_patents, submitted_on]
               remove: [special_case]
             outcome:

@@ -167,3 +167,20 @@ def test_why_the_fixture_stays_beside_the_project_policies_without_changing_thei
     copy = tmp_path / "structural"
     shutil.copytree(STRUCTURAL.parent, copy)
     assert run("check", copy).exit_code == 0
+
+
+def test_the_readmes_transition_example_is_what_check_prints(tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    at = readme.index("#### 新旧衔接（Transitions")
+    blocks = readme[at:].split("```")
+    revision, printed = blocks[1].removeprefix("yaml\n"), blocks[3].strip("\n").splitlines()
+    shutil.copytree(ROOT / "policies", tmp_path / "policies")
+    (tmp_path / "policies" / "wuqing-five-platforms" / "2024-revision.yaml").write_text(revision, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    output = run("check", env={"WQPOLICY_LANG": "both"}).stdout.splitlines()
+    at_line = 0
+    for want in printed:
+        if want.strip() == "…":
+            continue
+        assert want in output[at_line:], want
+        at_line = output.index(want, at_line) + 1
