@@ -223,3 +223,12 @@ def test_an_input_with_the_new_fields_is_refused_by_the_base_with_the_field_name
     assert structural.evaluate("recognition", {"invention_patents": 2}).rule(
         "recognition.invention_patents"
     ).outcome == ("pass")
+
+
+@pytest.mark.parametrize("module", ["input_fields", "set_aside", "transitions"])
+def test_the_docstring_examples_of_the_structural_modules_run(module):
+    import doctest
+    import importlib
+
+    found = doctest.testmod(importlib.import_module(f"wqpolicy.{module}"))
+    assert found.attempted > 0 and found.failed == 0

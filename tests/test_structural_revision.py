@@ -149,9 +149,14 @@ def test_why_a_platform_recognised_in_2022_is_paid_the_remaining_50_percent_and_
     assert result.exit_code == 0 and "warning[WQ-TRANSITION]" in result.stdout  # no longer silent
 
 
-def test_why_no_finance_years_is_needs_review_not_ineligible_with_a_ratio_of_sums():
+def test_why_no_finance_years_is_needs_review_not_ineligible_with_a_ratio_of_sums(tmp_path):
     result = run("test", CASES / "recognition-no-finances.yaml", "--policies", STRUCTURAL.parent, "-v")
     assert result.exit_code == 0 and "[wuqing-five-platforms@2024-structural]" in result.stdout
+    case = yaml.safe_load((CASES / "recognition-no-finances.yaml").read_text(encoding="utf-8"))
+    doc = tmp_path / "no-finances.yaml"
+    doc.write_text(yaml.safe_dump(case["input"], allow_unicode=True), encoding="utf-8")
+    record = json.loads(run("eval", doc, "--policy", STRUCTURAL, "--format", "json", "--no-explain").stdout)
+    assert record["missing"] == ["finances"]  # the finance years are asked for: undecided, not a dead end
 
 
 def test_why_month_arithmetic_clamps_to_the_end_of_the_month_as_the_readme_says():
