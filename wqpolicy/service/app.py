@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from ..decisionlog import DecisionLog
 from ..receipts import ENGINE
-from . import openapi, problems
+from . import docs, openapi, problems
 from .deps import ServiceState
 from .logwriter import LogWriter
 from .metrics import Metrics
@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="wqpolicy decision service",
         version=ENGINE,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # docs.py serves it from the package, not a CDN
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for r in (decisions.router, receipts.router, policies.router, health.router, staff.router):
         app.include_router(r)
     openapi.install(app, lambda: store.current)
+    docs.install(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
