@@ -218,7 +218,7 @@ def test_dropping_an_at_is_a_mutant_that_the_structural_cases_kill():
     assert tests.failed == 0
     found = {m.id: r.status for _, m, r in report.mutants if m.kind == "transition"}
     assert sorted(found) == [
-        "transition output annual_assessment.follow_on_subsidy 119:38 at(follow_on_max_years)",
-        "transition output annual_assessment.second_tranche 112:68 at(first_tranche_share)",
+        "transition output annual_assessment.follow_on_subsidy 120:38 at(follow_on_max_years)",
+        "transition output annual_assessment.second_tranche 113:68 at(first_tranche_share)",
     ]
     assert set(found.values()) == {"killed"}
