@@ -123,3 +123,21 @@ def test_the_seam_reads_the_decisions_version_date_and_says_when_the_application
     versions = PolicySet(PolicySpec(None, ("policies",), None, ("policies",)))
     chosen, choice = versions.for_document(claim, "demand_subsidy")
     assert (chosen.version, choice.on) == ("2021-trial", datetime.date(2022, 1, 1))
+
+
+def test_a_second_project_folder_in_the_same_process_is_read_afresh(tmp_path, monkeypatch):
+    """Two batches in one process (a service, a test run), from two project folders whose policy folders have the
+    same relative name: the second reads its own files, not the first one's versions. It used to be keyed by the
+    relative name alone and decided the 2023 claim at the 2021 rate."""
+    for name, revised in (("first", False), ("second", True)):
+        folder = tmp_path / name / "policies" / "wuqing-five-platforms"
+        shutil.copytree(BUNDLED, folder)
+        if revised:
+            (folder / "2023-revision.yaml").write_text(REVISION, encoding="utf-8")
+        claims = tmp_path / name / "claims"
+        claims.mkdir()
+        (claims / "claim-2023.yaml").write_text(CLAIM.format(year=2023), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "first")
+    assert lines("claims")["claim-2023"]["policy"] == "wuqing-five-platforms@2021-trial"
+    monkeypatch.chdir(tmp_path / "second")
+    assert lines("claims")["claim-2023"]["policy"] == "wuqing-five-platforms@2023-revision"

@@ -106,7 +106,7 @@ def test_a_unit_parted_from_its_number_says_to_join_them(tmp_path):
     ) == [("WQ-SYNTAX", 424, 47, "a space parts `1000` from `万元`; write `1000万元` with no space", None)]
 
 
-KEYWORDS = "keywords: and, or, not, in, not in, if … then … else …, true, false"
+KEYWORDS = "keywords: and, or, not, in, not in, if … then … else …, true, false, unknown, is unknown, is known"
 
 
 @pytest.mark.parametrize(

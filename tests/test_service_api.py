@@ -288,6 +288,8 @@ def test_the_openapi_document_describes_bodies_with_the_projects_schemas(client)
         assert path in doc["paths"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/openapi.json" in docs.text
+    assert "cdn." not in docs.text and "https://" not in docs.text  # the page works with no way out
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
 
 
 def test_no_cors_unless_configured(client):

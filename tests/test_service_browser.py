@@ -104,3 +104,12 @@ def test_the_policy_document_is_one_click_away(page, server):
     href = page.get_attribute("#policy-document", "href")
     page.goto(server.url + href)
     assert "条文对照表" in page.inner_text("body")
+
+
+def test_the_api_documentation_page_renders_from_the_server_alone(page, server):
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=15_000)  # Swagger UI drew the operations
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/v1/decisions/{decision}" in p for p in paths)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "api-docs.png"), full_page=False)

@@ -16,7 +16,7 @@ class Node:
 @dataclass(frozen=True)
 class Literal(Node):
     value: Any
-    kind: str  # number | string | bool | date | duration
+    kind: str  # number | string | bool | date | duration | unknown (the value values.UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,18 @@ class Binary(Node):
     op: str  # + - * / == != < <= > >= and or in 'not in'
     left: Node
     right: Node
+
+
+@dataclass(frozen=True)
+class IsKnown(Node):
+    """``subject is known`` (``known`` true) or ``subject is unknown``: true or false, never unknown."""
+
+    subject: Node
+    known: bool
+
+    @property
+    def op(self) -> str:
+        return "is known" if self.known else "is unknown"
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,8 @@ def children(n: Node) -> tuple:
         return (n.subject, n.key)
     if isinstance(n, Unary):
         return (n.operand,)
+    if isinstance(n, IsKnown):
+        return (n.subject,)
     if isinstance(n, Binary):
         return (n.left, n.right)
     if isinstance(n, If):

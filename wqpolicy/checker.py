@@ -341,7 +341,26 @@ class Checker:
         return t
 
     def _Literal(self, n: ast.Literal, local: dict, specials: dict) -> T.Type | None:
-        return {"number": T.NUMBER, "string": T.STRING, "bool": T.BOOL, "date": T.DATE, "duration": T.DURATION}[n.kind]
+        return {
+            "number": T.NUMBER,
+            "string": T.STRING,
+            "bool": T.BOOL,
+            "date": T.DATE,
+            "duration": T.DURATION,
+            "unknown": T.ANY,  # stands where a value of any type may: `if … then unknown else 0` is a number
+        }[n.kind]
+
+    def _IsKnown(self, n: ast.IsKnown, local: dict, specials: dict) -> T.Type | None:
+        if _is_unknown_literal(n.subject):
+            self._error_at(
+                self._expr,
+                n,
+                "WQ-TYPE",
+                f"`unknown {n.op}` is always {'false' if n.known else 'true'}: test a value that may be missing",
+                zh=f"`unknown {n.op}` 的结果永远是{'假' if n.known else '真'}：应检验可能缺失的值",
+            )
+        self._visit(n.subject, local, specials)
+        return T.BOOL
 
     def _Name(self, n: ast.Name, local: dict, specials: dict) -> T.Type | None:
         name = n.name
@@ -513,6 +532,20 @@ class Checker:
                     f"the right side of `{op}` must be a list, not {b}",
                     zh=f"`{op}` 的右边应为列表，而不是{T.zh(b)}",
                 )
+            return T.BOOL
+        if op in ("==", "!=") and (_is_unknown_literal(n.left) or _is_unknown_literal(n.right)):
+            other = n.right if _is_unknown_literal(n.left) else n.left
+            said = (_dotted(other) or "x") if not _is_unknown_literal(other) else "x"
+            test = "is unknown" if op == "==" else "is known"
+            self._error_at(
+                self._expr,
+                n,
+                "WQ-TYPE",
+                f"`{op} unknown` is unknown whatever the other side is, so it never decides",
+                f"to test whether a value is missing, write `{said} {test}`",
+                zh=f"`{op} unknown` 无论另一边是什么，结果都是待定，永远无法判断",
+                hint_zh=f"要检验一个值是否缺失，请写 `{said} {test}`",
+            )
             return T.BOOL
         if op in ("==", "!="):
             if (isinstance(a, T.Codes) and isinstance(n.right, ast.Literal)) or (
@@ -713,6 +746,8 @@ class Checker:
         return T.ListOf(item, len(n.items))
 
     def _Call(self, n: ast.Call, local: dict, specials: dict) -> T.Type | None:
+        if n.func == "at" and len(n.args) == 2:
+            return self._at(n, local, specials)
         fn = self._builtin(n, n.func)
         args = [self._visit(a, local, specials) for a in n.args]
         if fn is None:
@@ -731,6 +766,34 @@ class Checker:
             )
             return T.ANY
         return self._result(fn, n, args)
+
+    def _at(self, n: ast.Call, local: dict, specials: dict) -> T.Type | None:
+        """`at(parameter, date)`: the first argument names a parameter (its value in the version in force on the
+        date is read, not the value of this version), the second is a date."""
+        first, day = n.args
+        named = isinstance(first, ast.Name) and first.name not in local and first.name not in self.defs
+        if named and first.name in self.params:
+            t = self.params[first.name]
+            self.types[id(first)] = t
+            return self._result(BUILTINS["at"], n, [t, self._visit(day, local, specials)])
+        self._visit(first, local, specials)  # an unknown or deleted name is said to be so (WQ-NAME)
+        self._visit(day, local, specials)
+        if named and self.input.field(first.name) is None and first.name not in specials:
+            return T.ANY
+        what, what_zh = _at_argument(first, self, local)
+        self._error_at(
+            self._expr,
+            first,
+            "WQ-TYPE",
+            f"`at` takes a parameter's name first, and {what} is not one",
+            "at(parameter, date) gives the value a parameter had on a date, e.g. at(first_tranche_share, "
+            "recognized_on); for a value worked out from parameters, use `at` on each parameter it reads",
+            offset=ast.start(first),
+            zh=f"`at` 的第一个参数应为参数名，而{what_zh}不是参数",
+            hint_zh="at(参数, 日期) 给出某一参数在某日的取值，例如 at(first_tranche_share, recognized_on)；"
+            "要得到由参数算出的值，请对其中每个参数分别使用 `at`",
+        )
+        return T.ANY
 
     def _Aggregate(self, n: ast.Aggregate, local: dict, specials: dict) -> T.Type | None:
         source = self._visit(n.source, local, specials)
@@ -892,6 +955,23 @@ class Checker:
         )
 
 
+def _at_argument(n: ast.Node, checker: Checker, local: dict) -> tuple[str, str]:
+    """What the first argument of an `at` is, when it is no parameter (English, Chinese)."""
+    if isinstance(n, ast.Name):
+        if n.name in local:
+            return f"`{n.name}` (a loop's item)", f"`{n.name}`（循环的项）"
+        if n.name in checker.defs:
+            return f"`{n.name}` (a definition)", f"`{n.name}`（定义）"
+        if checker.input.field(n.name) is not None:
+            return f"`{n.name}` (a field of the input)", f"`{n.name}`（申报材料的字段）"
+        return f"`{n.name}`", f"`{n.name}`"
+    return "this expression", "这个表达式"
+
+
+def _is_unknown_literal(n: ast.Node) -> bool:
+    return isinstance(n, ast.Literal) and n.kind == "unknown"
+
+
 def _start_of(expr: Expr | None) -> Span | None:
     """Where ``expr`` starts in its file (None for one that did not parse)."""
     return expr.span(0, 1) if expr is not None else None
@@ -906,9 +986,11 @@ def _dotted(n: ast.Node) -> str | None:
     return None
 
 
-def reads(expr: Expr, local_names: Iterable[str] = ()) -> list[tuple[str, ast.Node]]:
+def reads(expr: Expr, local_names: Iterable[str] = (), at_dates: bool = True) -> list[tuple[str, ast.Node]]:
     """The names and paths an expression reads, as (source text, node), first seen first; loop variables
-    excluded. A path is a name followed by `.field` and `[key]` steps: `industries[platform.industry].zh`."""
+    excluded, and the parameter of an `at(parameter, date)` (its value on the date is read, not this version's).
+    A path is a name followed by `.field` and `[key]` steps: `industries[platform.industry].zh`. With ``at_dates``
+    false, what an `at` reads is left out altogether, its date too."""
     out: dict[str, ast.Node] = {}
 
     def visit(n: ast.Node, local: frozenset[str]) -> None:
@@ -928,6 +1010,10 @@ def reads(expr: Expr, local_names: Iterable[str] = ()) -> list[tuple[str, ast.No
             for c in (n.element, n.cond):
                 if c is not None:
                     visit(c, inner)
+            return
+        if isinstance(n, ast.Call) and n.func == "at" and len(n.args) == 2 and isinstance(n.args[0], ast.Name):
+            if at_dates:  # at(p, d) reads p's value on d, not the value of this version: d is read
+                visit(n.args[1], local)
             return
         for c in ast.children(n):
             visit(c, local)

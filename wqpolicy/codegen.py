@@ -12,13 +12,14 @@ A decision gets one ``runner``: every rule, outcome step and output in one funct
 the inputs read once into locals and the definitions held in locals (those that place no fault of their own written
 inline); it ends by reading the values each rule names, for its explanation, and returns a RunResult.
 
-Observation: a generator made with ``observe=True`` writes every ``and``, ``or``, ``if`` and comparison as a call
-of the context's recorder with the operands it evaluated (context.Recorder). Code generated without it has no such
-call, so evaluation without a recorder costs nothing for the hook.
+Observation: a generator made with ``observe=True`` writes every ``and``, ``or``, ``if``, comparison and `is unknown`
+/ `is known` test as a call of the context's recorder with the operands it evaluated (context.Recorder). Code
+generated without it has no such call, so evaluation without a recorder costs nothing for the hook.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import itertools
 import keyword
@@ -34,6 +35,7 @@ from .context import SKIPPED, Context, Site
 from .display import display, excerpt
 from .functions import BUILTINS, round_step
 from .model import Definition, Expr, parsed
+from .transitions import LACKING, AtTable, alone
 from .values import FAULTS, UNKNOWN, Duration, EvalFault, Year, is_whole, quantize
 from .words import ERROR, RuleOutcome
 
@@ -146,12 +148,13 @@ _DOC, _CACHE = re.compile(r"\bdoc\b"), re.compile(r"\bcache\b")
 
 
 def site_of(node: ast.Node, kind: str, where: Expr | None) -> Site:
-    """The Site that observing code reports for ``node`` (of kind ``and``, ``or``, ``if`` or ``compare``) of the
-    expression ``where``: so that a coverage tool can list every site of a policy, reached or not."""
+    """The Site that observing code reports for ``node`` (of kind ``and``, ``or``, ``if``, ``compare`` or ``known``,
+    an `is unknown` / `is known` test) of the expression ``where``: so that a coverage tool can list every site of a
+    policy, reached or not."""
     start = ast.start(node)
     span = where.span(start, max(1, node.end - start)) if where is not None else None
     text = where.text[start : node.end] if where is not None else ""
-    return Site(kind, node.op if isinstance(node, ast.Binary) else kind, span, text)
+    return Site(kind, node.op if isinstance(node, (ast.Binary, ast.IsKnown)) else kind, span, text)
 
 
 def _order_key(key):
@@ -218,6 +221,7 @@ class CodeGen:
             "_negative": negative_payout,
         }
         self._consts: dict = {}
+        self._at_tables: dict[str, str] = {}  # parameter -> the name of its AtTable constant
         self._ids = itertools.count()
         self._sources: list[str] = []
         self._def_names: dict[str, str] = {}
@@ -525,7 +529,16 @@ class CodeGen:
         return self._new("_t")
 
     def _Literal(self, n: ast.Literal, local: dict[str, str], depth: int) -> str:
-        return self._const(n.value)
+        return "U" if n.kind == "unknown" else self._const(n.value)
+
+    def _IsKnown(self, n: ast.IsKnown, local: dict[str, str], depth: int) -> str:
+        # As known(x): a missing x was asked about, not needed (ctx.unread takes back the note that it is missing).
+        subject, t = self._expr(n.subject, local, depth), self._tmp()
+        if n.known:
+            plain = f"(True if ({t} := {subject}) is not U else (ctx.unread() or False))"
+        else:
+            plain = f"(False if ({t} := {subject}) is not U else (ctx.unread() or True))"
+        return f"_seen(ctx, {self._site(n, 'known')}, None, {plain}, {t})" if self.observe else plain
 
     def _Name(self, n: ast.Name, local: dict[str, str], depth: int) -> str:
         name = n.name
@@ -707,7 +720,7 @@ class CodeGen:
 
     def _is_constant(self, n: ast.Node, local: dict) -> bool:
         if isinstance(n, ast.Literal):
-            return True
+            return n.kind != "unknown"  # the unknown literal is tested as any unknown value is
         return isinstance(n, ast.Name) and n.name not in local and n.name not in self.defs and n.name in self.params
 
     def _value(self, n: ast.Node) -> Any:
@@ -757,6 +770,11 @@ class CodeGen:
         return "[" + ", ".join(self._expr(x, local, depth) for x in n.items) + "]"
 
     def _Call(self, n: ast.Call, local: dict[str, str], depth: int) -> str:
+        if n.func == "at":  # at(parameter, date): the table of the parameter's values by date, looked up
+            first = n.args[0]
+            assert isinstance(first, ast.Name)  # the checker allows a parameter's name alone
+            day, t = self._expr(n.args[1], local, depth), self._tmp()
+            return f"(U if ({t} := {day}) is U else {self._at_table(first.name)}.lookup({t}, {n.pos}))"
         fn = BUILTINS[n.func]
         impl = self._const(fn.impl)
         args = [self._expr(a, local, depth) for a in n.args]
@@ -783,6 +801,18 @@ class CodeGen:
             test = " or ".join(f"({t} := {a}) is U" for t, a, k in zip(temps, args, known) if not k)
             return f"(U if {test} else {call})" if test else call
         return f"{impl}({', '.join(args)})"
+
+    def _at_table(self, name: str) -> str:
+        """The constant AtTable of parameter ``name``: the periods the library laid out at load (the model's
+        ``timeline``), or, for a version compiled without one, its own period alone; the period of the version
+        compiled takes its value from this model (a mutant's, a variant's own value)."""
+        if name not in self._at_tables:
+            model = self.checker.policy
+            found = model.timeline.get(name) or alone(model.version, model.effective_from, model.effective_until)
+            own = self.params.get(name, LACKING)
+            entries = tuple(dataclasses.replace(p, value=own) if p.own else p for p in found)
+            self._at_tables[name] = self._const(AtTable(name, model.id, entries))
+        return self._at_tables[name]
 
     def _round_step(self, places_node: ast.Node) -> Decimal | None:
         """The step ``round(x, places)`` rounds to, for a known, valid ``places`` (else None: let it fault)."""

@@ -11,9 +11,10 @@ from .source import Span
 
 @dataclass(frozen=True)
 class Site:
-    """A place in the policy where evaluation branches or compares: ``kind`` is ``and``, ``or``, ``if`` or
-    ``compare``; ``op`` the operator (``>=``, ``in``, …; the kind again for the others); ``span`` where it is
-    written (None for an expression given alone without a file); ``text`` its source text."""
+    """A place in the policy where evaluation branches or compares: ``kind`` is ``and``, ``or``, ``if``,
+    ``compare`` or ``known`` (an `is unknown` / `is known` test); ``op`` the operator (``>=``, ``in``, ``is unknown``,
+    …; the kind again for and, or, if); ``span`` where it is written (None for an expression given alone without a
+    file); ``text`` its source text."""
 
     kind: str
     op: str
@@ -41,7 +42,8 @@ class Recorder(Protocol):
     Site, with the operands it evaluated (SKIPPED for one it did not) and the result.
 
     ``and``/``or``: (left, right) — right SKIPPED when left settled it; ``if``: (condition,) — the branch taken
-    follows from it (true: then, false: else, unknown: neither); ``compare``: (left, right). A value may be
+    follows from it (true: then, false: else, unknown: neither); ``compare``: (left, right); ``known``: (the value
+    tested,). A value may be
     ``UNKNOWN``. A fault inside a site's operands ends evaluation of it before it is observed."""
 
     def observe(self, site: Site, operands: tuple, result: Any) -> None: ...
@@ -60,5 +62,6 @@ class Context:
         self.recorder = recorder
 
     def unread(self) -> None:
-        """Called by ``known(x)`` and ``value_or(x, d)`` when ``x`` is missing: it was asked about, not needed.
+        """Called by ``known(x)``, ``x is known``, ``x is unknown`` and ``value_or(x, d)`` when ``x`` is missing: it
+        was asked about, not needed.
         Nothing to do here; the context that notes missing inputs (absent.py) takes the note back."""

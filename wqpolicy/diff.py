@@ -12,7 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .checker import reads
 from .display import decimal_text, display
+from .fieldtitles import FieldTitles
 from .impact import Impact
 from .model import Decision, Definition, Expr, Output, PolicyVersion, Rule, Text, parsed
 from .values import Duration
@@ -21,7 +23,8 @@ from .values import Duration
 @dataclass(frozen=True)
 class Change:
     """One change to the policy. ``kind`` is ``<what>.<how>``: what is parameter, item, rule, definition,
-    output, outcome, decision, clause_map, metadata or policy (its title); how is added, removed, changed or moved."""
+    output, outcome, decision, input (a field of a decision's input), clause (the guideline's text), clause_map,
+    metadata or policy (its title); how is added, removed, changed or moved."""
 
     kind: str
     path: str
@@ -69,9 +72,88 @@ def policy_changes(old: PolicyVersion, new: PolicyVersion) -> list[Change]:
     out += _parameters(old, new)
     out += _definitions(old.definitions, new.definitions, "definitions", "")
     out += _decisions(old, new)
+    out += _clauses(old.clauses, new.clauses)
     out += _clause_map(old.clause_map, new.clause_map)
     out += _metadata(old.metadata, new.metadata)
     return out
+
+
+def _clauses(a: dict[str, str], b: dict[str, str]) -> list[Change]:
+    """The guideline's clauses added, reworded and removed (a revision's inline `clauses`, or a new text)."""
+    out = []
+    for clause in sorted(set(a) | set(b), key=_clause_key):
+        x, y = a.get(clause), b.get(clause)
+        if x == y or not (a and b):  # a policy without a source text on one side compares no clauses
+            continue
+        how = "added" if x is None else "removed" if y is None else "changed"
+        words = {"added": f"added: {y}", "removed": f"removed (was: {x})", "changed": f"reworded: {x} → {y}"}[how]
+        out.append(Change(f"clause.{how}", f"clauses.{clause}", str(clause), x, y, f"clause {clause} {words}"))
+    return out
+
+
+def _input_fields(dname: str, a: Decision, b: Decision, new: PolicyVersion) -> list[Change]:
+    """The fields of a decision's input that a revision adds or removes, or makes required or optional."""
+    old_titles, new_titles = FieldTitles(a.input_schema), FieldTitles(b.input_schema)
+    old_fields, new_fields = old_titles.fields(), new_titles.fields()
+    out = []
+    for path in [*(f for f in old_fields if f not in new_fields), *(f for f in new_fields if f not in old_fields)]:
+        added = path not in old_fields
+        titles = new_titles if added else old_titles
+        title = titles.title(path.replace("[]", "[0]"))
+        required = _required(titles, path)
+        word = f"added ({'required' if required else 'optional'})" if added else "removed"
+        shown = f": {title.zh} / {title.en}" if title is not None else ""
+        out.append(
+            Change(
+                f"input.{'added' if added else 'removed'}",
+                f"decisions.{dname}.input.{path}",
+                _clause_reading(new if added else None, dname, path),
+                None if added else path,
+                path if added else None,
+                f"input field {path} of decision {dname} {word}{shown}",
+                title,
+            )
+        )
+    for path in (f for f in new_fields if f in old_fields):
+        was, now = _required(old_titles, path), _required(new_titles, path)
+        if was != now:
+            title = new_titles.title(path.replace("[]", "[0]"))
+            out.append(
+                Change(
+                    "input.changed",
+                    f"decisions.{dname}.input.{path}",
+                    _clause_reading(new, dname, path),
+                    "required" if was else "optional",
+                    "required" if now else "optional",
+                    f"input field {path} of decision {dname}: "
+                    + ("required → optional" if was else "optional → required"),
+                    title,
+                )
+            )
+    return out
+
+
+def _required(titles: FieldTitles, path: str) -> bool:
+    """Whether the field at ``path`` (list items as ``name[]``) is listed in its record's `required`."""
+    head, _, name = path.replace("[]", "[0]").rpartition(".")
+    node = titles.nodes(head)[-1] if head else titles.root
+    required = node.get("required") if isinstance(node, dict) else None
+    return isinstance(required, list) and name in required
+
+
+def _clause_reading(model: PolicyVersion | None, dname: str, path: str) -> str | None:
+    """The clause of the first rule, definition or output of ``dname`` that reads the input field ``path``."""
+    if model is None or dname not in model.decisions:
+        return None
+    d = model.decisions[dname]
+    field = path.replace("[]", "")
+    items: list[tuple[str | None, Expr | None]] = [(r.clause, r.condition) for r in d.rules]
+    items += [(x.clause, x.expr) for x in (*d.definitions.values(), *model.definitions.values())]
+    items += [(o.clause, o.expr) for o in d.outputs.values()]
+    for clause, expr in items:
+        if clause and expr is not None and any(p == field or p.startswith(field + ".") for p, _ in reads(expr)):
+            return str(clause)
+    return None
 
 
 def _parameters(old: PolicyVersion, new: PolicyVersion) -> list[Change]:
@@ -309,7 +391,10 @@ def _decisions(old: PolicyVersion, new: PolicyVersion) -> list[Change]:
             how = "removed" if b is None else "added"
             out.append(Change(f"decision.{how}", path, None, None, None, f"decision {dname} {how}"))
             continue
-        if a.input_schema != b.input_schema:  # what it says, not where it lies: a copy elsewhere is the same
+        fields = _input_fields(dname, a, b, new) if a.input_schema != b.input_schema else []
+        out += fields
+        if a.input_schema != b.input_schema and (a.input_path != b.input_path or not fields):
+            # what it says, not where it lies: a copy elsewhere is the same
             was, now = Path(a.input_path or "").name, Path(b.input_path or "").name
             out.append(
                 Change(

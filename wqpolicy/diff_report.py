@@ -75,11 +75,52 @@ def render_text(diff: Diff, lang: str = "both") -> str:
                 both=f"跳过其他政策的案例 skipped {n} cases of other policies",
             )
         )
+    lines += _apart_lines(impact, lang)
     for ch in impact.changed:
         lines += ["", f"  {ch.case} [{ch.decision}]", f"    {said('结论', 'outcome')}: {_outcome_change(diff, ch)}"]
         lines += [f"    {said('规则', 'rule')} {r}: {_rule_state(x)} → {_rule_state(y)}" for r, x, y in ch.rules]
         lines += [f"    {said('输出', 'output')} {o.text()}" for o in ch.outputs]
+        for side, fields in (("before", ch.aside_before), ("after", ch.aside_after)):
+            if fields:
+                ref = diff.old.version if side == "before" else diff.new.version
+                lines.append(f"    {said(f'{ref} 下略去的输入字段', f'set aside under {ref}')}: {', '.join(fields)}")
     return "\n".join(lines) + "\n"
+
+
+def _apart_lines(impact, lang: str) -> list[str]:
+    """The cases not decided under both versions (counted, outside the totals), and the cases whose fields only
+    one version knows (set aside for the other): never left out in silence."""
+    out = []
+    if impact.apart:
+        names = ", ".join(c.case for c in impact.apart)
+        n = len(impact.apart)
+        out.append(
+            "  "
+            + bilingual(
+                f"{n} 个案例在其中一个版本下无法评估，单独列出，不计入金额合计：{names}",
+                f"{n} cases could not be decided under one of the versions; listed apart, outside the money totals: "
+                f"{names}",
+                lang,
+                sep=" · ",
+            )
+        )
+    if impact.set_aside:
+        n = len({a.case for a in impact.set_aside})
+        out.append(
+            "  "
+            + bilingual(
+                f"{n} 个案例含有只有一个版本才有的输入字段，在另一版本下略去后评估（见各案例）",
+                f"{n} cases hold input fields only one version knows, set aside under the other (listed per case)",
+                lang,
+                sep=" · ",
+            )
+        )
+        unchanged = [a for a in impact.set_aside if a.case not in {c.case for c in impact.changed}]
+        for a in unchanged:
+            out.append(
+                f"    {a.case} ({bilingual('略去', 'set aside', lang, sep=' ')} {a.side}): {', '.join(a.fields)}"
+            )
+    return out
 
 
 def render_markdown(diff: Diff) -> str:
@@ -123,6 +164,9 @@ def render_markdown(diff: Diff) -> str:
         lines.append("")
     if impact.skipped:
         lines += [f"跳过其他政策的案例 Skipped {len(impact.skipped)} cases of other policies.", ""]
+    apart = [line.strip() for line in _apart_lines(impact, "both")]
+    if apart:
+        lines += [f"- {_md(line)}" for line in apart] + [""]
     for count in impact.counts:
         rows = [c for c in impact.changed if c.decision == count.decision]
         if not rows:
@@ -155,6 +199,8 @@ _WHAT_ZH = {
     "outcome": "结论",
     "decision": "决定",
     "clause_map": "条款映射",
+    "clause": "条款",
+    "input": "输入字段",
     "metadata": "元数据",
 }
 _HOW_ZH = {"added": "新增", "removed": "删除", "changed": "修改", "moved": "移动"}

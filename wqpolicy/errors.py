@@ -34,6 +34,8 @@ CODES = {
     "changed tenfold or more, an entry lacking a field its siblings have, or stated as an old figure in an "
     "inherited text",
     "WQ-GIT": "git could not give the files at a ref (no git, not a repository, an unknown ref)",
+    "WQ-TRANSITION": "a revision changes a parameter that an output reads beside a date of the application's past, "
+    "without at(parameter, date)",
 }
 
 # The same, in Chinese, with what to do: the legend under `wqpolicy check`, for policy staff.
@@ -60,6 +62,8 @@ CODES_ZH = {
     "WQ-VALUE": "参数取值不合常理（超出范围、百分比写成了普通数字、改动达十倍或以上、缺少同类各项都有的字段，"
     "或沿用的文字仍写着旧数字）：核对取值和相关文字",
     "WQ-GIT": "无法用 git 读取某一引用处的文件（未安装 git、不在仓库中或引用不存在）：按提示检查",
+    "WQ-TRANSITION": "修订改了某个参数，而读取它的输出所依据的申请材料中有更早的日期（如认定日期），"
+    "却没有用 at(参数, 日期)：若此前的申请应按当时的取值办理，请改用 at",
 }
 
 

@@ -287,6 +287,7 @@ class CompiledDecision:
                 continue
             own = Missing()
             into = (own, everything) if self._required[i] else (own,)
+            empty = []  # input lists given without an item: what an unknown of no items asks for
             for path, at, fn in input_reads[i]:  # a path the rule's values hold is not read again
                 if at is not None:
                     value = read[at]
@@ -296,11 +297,17 @@ class CompiledDecision:
                 if value is UNKNOWN:
                     for m in into:
                         m.add_text(path)
+                elif type(value) is list and not value:
+                    empty.append(path)
             for path, name, shape in self._item_reads[i]:
                 for j, item in enumerate(_list_at(doc, path)):
                     if isinstance(item, dict) and item.get(name) is None:
                         for m in into:
                             m.add(shape, (j,))
+            if not own.count:  # nothing absent, yet undecided: the lists it reads hold nothing (no finance years)
+                for path in empty:
+                    for m in into:
+                        m.add_text(path)
             per_rule[i] = (tuple(own.shown), own.count)
         if unknown_output:
             unsettled = [fn for o, fn in zip(self._outputs, output_fns) if _unsettled(outputs[o.name])]

@@ -36,6 +36,11 @@ class FieldTitles:
         self._cache: dict[str, list[dict | None]] = {}
         self._materials: dict[str, Text] = {}  # path -> its name as a material (Text is immutable: shared)
 
+    @property
+    def root(self) -> dict:
+        """The schema itself (its `$ref`s inlined)."""
+        return self._root
+
     def nodes(self, path: str) -> list[dict | None]:
         """The schema node of each step of ``path`` (None where the schema does not describe it)."""
         if path not in self._cache:

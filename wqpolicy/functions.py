@@ -47,6 +47,7 @@ _WHAT_ZH = {
     "the value": "值",
     "places": "小数位数",
     "each part": "年、月、日各部分",
+    "the date": "日期",
     "the argument": "参数",
 }
 
@@ -238,6 +239,21 @@ def _known(x: Any) -> bool:
     return x is not UNKNOWN  # the compiler writes it inline, telling the context (absent.py)
 
 
+def _at_type(args: Sequence[T.Type]) -> T.Type:
+    _need(args[1], T.DATE, "the date")
+    return args[0] if args[0] is not None else T.ANY
+
+
+def _at(name: Any, day: Any) -> Any:
+    """The compiler writes `at` itself, with the table of the parameter's values by date (transitions.py): only
+    the checker reads this entry."""
+    raise EvalFault(
+        "at(): a parameter's table of values is made when its policy is compiled",
+        None,
+        "at()：参数的取值表在编译政策时生成",
+    )
+
+
 def _same(args: Sequence[T.Type]) -> T.Type:
     t = T.join(args[0], args[1])
     if t is None:
@@ -422,6 +438,17 @@ BUILTINS: dict[str, Builtin] = {
             _known,
             strict=False,
             doc_zh="known(x)：x 有值时为 true，缺失时为 false（不会是待定）",
+        ),
+        Builtin(
+            "at",
+            2,
+            2,
+            "at(parameter, d): the parameter's value in the version of the policy in force on date d (unknown when d "
+            "is; a fault when no version is in force then)",
+            _at_type,
+            _at,
+            doc_zh="at(参数, 日期)：该日期当日施行的政策版本中这一参数的取值（日期待定时为待定；当日没有施行中的版本时"
+            "计算出错）",
         ),
         Builtin(
             "value_or",

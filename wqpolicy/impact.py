@@ -1,5 +1,8 @@
 """The impact of a policy change over test cases: every case evaluated under both compiled versions, and each
-one whose outcome, rule outcomes or outputs move, with money differences (``case_impact(old, new, cases)``)."""
+one whose outcome, rule outcomes or outputs move, with money differences (``case_impact(old, new, cases)``). Each
+side is evaluated against its own input schema: a field only the other version knows is set aside for that side
+and listed (set_aside.py); a case that cannot be decided under one of the versions is counted and listed apart,
+outside the money totals — never left out silently."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .display import display
 from .errors import WQError
+from .set_aside import evaluate_beside
 
 if TYPE_CHECKING:
     from .cases import Case
@@ -50,7 +54,8 @@ class OutputChange:
 @dataclass
 class CaseChange:
     """One case whose result differs. ``before``/``after`` are outcome words or ``error WQ-…``;
-    rules are (id, before, after) with None for a rule absent in that version."""
+    rules are (id, before, after) with None for a rule absent in that version; ``aside_before`` /
+    ``aside_after``: the input fields set aside for that side (only the other version knows them)."""
 
     case: str
     decision: str
@@ -58,10 +63,17 @@ class CaseChange:
     after: str
     rules: list = field(default_factory=list)
     outputs: list = field(default_factory=list)
+    aside_before: tuple = ()
+    aside_after: tuple = ()
 
     @property
     def outcome_changed(self) -> bool:
         return self.before != self.after
+
+    @property
+    def both(self) -> bool:
+        """Decided under both versions (its money counts in the totals)."""
+        return _decided(self.before) and _decided(self.after)
 
     def to_json(self) -> dict:
         return {
@@ -71,7 +83,20 @@ class CaseChange:
             "after": self.after,
             "rules": [{"id": r, "before": b, "after": a} for r, b, a in self.rules],
             "outputs": [o.to_json() for o in self.outputs],
+            "set_aside": {"before": list(self.aside_before), "after": list(self.aside_after)},
         }
+
+
+@dataclass
+class SetAside:
+    """Input fields of a case set aside under one version (``side``: before or after): only the other knows them."""
+
+    case: str
+    side: str
+    fields: tuple
+
+    def to_json(self) -> dict:
+        return {"case": self.case, "side": self.side, "fields": list(self.fields)}
 
 
 @dataclass
@@ -81,6 +106,7 @@ class DecisionCount:
     changed: int = 0
     outcome_changed: int = 0
     outputs_changed: int = 0
+    apart: int = 0  # cases not decided under both versions: counted, listed, outside the money totals
     money: dict = field(default_factory=dict)  # payout output -> the sum of its differences over the cases
 
     def to_json(self) -> dict:
@@ -96,6 +122,13 @@ class Impact:
     counts: list  # DecisionCount, by decision name
     changed: list  # CaseChange, by (decision, case)
     skipped: list  # cases written for another policy
+    set_aside: list = field(default_factory=list)  # SetAside, by case: fields only the other version knows
+
+    @property
+    def apart(self) -> list:
+        """The cases not decided under both versions (an input error or a fault under one): listed apart, counted,
+        and outside the money totals."""
+        return [c for c in self.changed if not c.both]
 
     def to_json(self) -> dict:
         return {
@@ -104,6 +137,8 @@ class Impact:
             "by_decision": [c.to_json() for c in self.counts],
             "cases_changed": [c.to_json() for c in self.changed],
             "skipped": list(self.skipped),
+            "apart": [c.case for c in self.apart],
+            "set_aside": [a.to_json() for a in self.set_aside],
         }
 
 
@@ -115,7 +150,7 @@ def case_impact(old_policy: Policy, new_policy: Policy, cases: list[Case], base:
     """
     base = (base or Path.cwd()).resolve()
     counts: dict[str, DecisionCount] = {}
-    changed, skipped, total = [], [], 0
+    changed, skipped, total, aside = [], [], 0, []
     ids = {old_policy.id, new_policy.id}
     seen = set()
     for case in sorted(cases, key=lambda c: str(c.path)):
@@ -127,7 +162,8 @@ def case_impact(old_policy: Policy, new_policy: Policy, cases: list[Case], base:
             skipped.append(name)
             continue
         total += 1
-        before, after = _run(old_policy, case), _run(new_policy, case)
+        before, after = _run(old_policy, case, new_policy), _run(new_policy, case, old_policy)
+        aside += [SetAside(name, side, r.aside) for side, r in (("before", before), ("after", after)) if r.aside]
         decision = before.decision or after.decision or str(case.input.get("decision") or "?")
         count = counts.setdefault(decision, DecisionCount(decision))
         count.cases += 1
@@ -137,12 +173,15 @@ def case_impact(old_policy: Policy, new_policy: Policy, cases: list[Case], base:
             count.changed += 1
             count.outcome_changed += change.outcome_changed
             count.outputs_changed += bool(change.outputs)
+            if not change.both:
+                count.apart += 1
+                continue  # no money of a case undecided on one side: it is listed apart
             paid = _payouts(old_policy, decision) | _payouts(new_policy, decision)
             for o in change.outputs:  # amounts paid out only: no remaining cap, no investment figure, no total twice
                 if o.difference is not None and o.name in paid:
                     count.money[o.name] = count.money.get(o.name, Decimal(0)) + o.difference
     changed.sort(key=lambda c: (c.decision, c.case))
-    return Impact(total, [counts[k] for k in sorted(counts)], changed, sorted(skipped))
+    return Impact(total, [counts[k] for k in sorted(counts)], changed, sorted(skipped), aside)
 
 
 @dataclass
@@ -151,16 +190,17 @@ class _Result:
     state: str  # outcome word, or "error WQ-…"
     rules: dict = field(default_factory=dict)
     outputs: dict = field(default_factory=dict)  # name -> (kind, JSON value)
+    aside: tuple = ()  # input fields set aside: only the other version knows them
 
 
-def _run(policy: Policy, case: Case) -> _Result:
+def _run(policy: Policy, case: Case, other: Policy) -> _Result:
     try:
-        rec = policy.evaluate(None, case.input, input_name=str(case.path))
+        rec, aside = evaluate_beside(policy, None, case.input, [other], input_name=str(case.path))
     except WQError as e:
         return _Result(None, "error " + ", ".join(sorted({d.code for d in e.diagnostics})))
     outputs = {n: (*rec.output_kinds[n], rec.output(n)) for n in rec.outputs}
     outputs.update({n: (rec.output_kinds.get(n, (None,))[0], None, "error") for n in rec.output_errors})
-    return _Result(rec.decision, rec.outcome, rec.rule_outcomes(), outputs)
+    return _Result(rec.decision, rec.outcome, rec.rule_outcomes(), outputs, aside)
 
 
 def _compare(name: str, decision: str, a: _Result, b: _Result) -> CaseChange | None:
@@ -187,7 +227,12 @@ def _compare(name: str, decision: str, a: _Result, b: _Result) -> CaseChange | N
             outputs.append(OutputChange(out, kb or ka, va, vb))
     if a.state == b.state and not rules and not outputs:
         return None
-    return CaseChange(name, decision, a.state, b.state, rules, outputs)
+    return CaseChange(name, decision, a.state, b.state, rules, outputs, a.aside, b.aside)
+
+
+def _decided(state: str) -> bool:
+    """Whether an outcome state is a decision (not ``error`` nor an input error ``error WQ-…``)."""
+    return not state.startswith("error")
 
 
 def _same_rows(a: Any, b: Any) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .blame import blame_revision
@@ -19,9 +19,10 @@ from .overlay import edits_without_base
 from .policy import PathLike, Policy, check_decisions
 from .policy_schema import policy_schema_errors
 from .policyfile import Builder, date_of
-from .revision_checks import revision_warnings
+from .revision_checks import revision_warnings, transition_warnings
 from .schemas import data_dir
 from .source import Span
+from .transitions import Period, periods, read_by_at
 from .versions import (
     PolicyFile,
     base_changes,
@@ -182,6 +183,9 @@ class Library:
             builder.diagnostics += revision_warnings(
                 str(pf.path), pf.doc, resolved.doc, resolved.marks, base.doc, base.marks, model
             )
+            builder.diagnostics += transition_warnings(
+                str(pf.path), pf.doc, resolved.doc, resolved.marks, base.doc, model
+            )
         model.origin = resolved.origin
         model.marks = resolved.marks
         model.files = tuple(str(siblings[v].path) for v in resolved.chain)
@@ -206,6 +210,7 @@ class Library:
         if key not in self._loaded:
             model = self.build(policy_id, version)
             pf = self.files[policy_id][version]
+            model.timeline = self.timeline(policy_id, model)
             try:
                 policy = Policy(model, [])
             except WQError as e:
@@ -215,6 +220,26 @@ class Library:
             policy.warnings = list(model.warnings) + _blamed(pf, model, policy.warnings)  # the model's: blamed
             self._loaded[key] = policy
         return self._loaded[key]
+
+    def timeline(self, policy_id: str, model: PolicyVersion) -> dict[str, tuple[Period, ...]]:
+        """For each parameter an `at(parameter, date)` of ``model`` reads, its value by date across the versions of
+        the policy this library knows (transitions.periods): made at load, so evaluation never asks the library. A
+        version that does not build is in the timeline with its dates and no values: a date in its period is a
+        fault, never a value of another version."""
+        names = read_by_at(model)
+        if not names:
+            return {}
+        versions: list = []
+        for version, pf in self.files.get(policy_id, {}).items():
+            if version == model.version:
+                versions.append(model)
+                continue
+            try:
+                versions.append(self.build(policy_id, version))
+            except WQError:
+                start, until = (date_of(pf.doc.get(k), bad=None) for k in ("effective_from", "effective_until"))
+                versions.append(_Unbuilt(version, start, until))
+        return {name: periods(versions, model.version, name) for name in names}
 
     def versions(self, policy_id: str) -> list[PolicyVersion]:
         """Every version of a policy that builds, oldest first (``broken`` says which do not, and why)."""
@@ -450,6 +475,16 @@ def _blamed(pf: PolicyFile, model: PolicyVersion, diagnostics: list[Diagnostic])
     if not base:
         return diagnostics
     return blame_revision(diagnostics, str(pf.path), pf.marks, model.marks, model.origin, pf.version, str(base), model)
+
+
+@dataclass
+class _Unbuilt:
+    """A version that does not build, as a timeline sees it: its dates, and no parameters."""
+
+    version: str
+    effective_from: datetime.date | None
+    effective_until: datetime.date | None
+    parameters: dict = field(default_factory=dict)
 
 
 @dataclass

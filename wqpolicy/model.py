@@ -167,6 +167,9 @@ class PolicyVersion:
     ended_by: str | None = None
     files: tuple[str, ...] = ()  # the policy files read for it: its own, then each base it extends
     gone: dict = field(repr=False, default_factory=dict)  # name -> (kind en, kind zh): deleted since published
+    # parameter -> its value by date across the versions the library knows (transitions.Period each), for each
+    # parameter an `at(parameter, date)` reads; set by the library when it loads the version
+    timeline: dict = field(repr=False, default_factory=dict)
 
     @property
     def ref(self) -> str:

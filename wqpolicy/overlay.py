@@ -50,6 +50,13 @@ _NEW_ITEM_KEYS = {
 }
 
 
+# Edits that apply to what the base holds in a file of its own (the guideline's clauses, a decision's input schema):
+# a revision's own are kept as a layer after those it inherits, each applied in turn where the file is read
+# (policyfile.py), each reported at its own file's line. A revision that names a new file drops the inherited
+# layers: the new file is whole.
+LAYERED = {"clauses": "source", "input_fields": "input"}
+
+
 @dataclass
 class Applied:
     doc: dict
@@ -67,7 +74,39 @@ def apply(
     marks = Marks(base_marks)
     marks.update(rev_marks)
     _place_added_items(marks, rev_marks, rev_doc, doc)
+    for path, base_single, index in overlay.layered:
+        _place_layer(marks, base_marks, path, 0, base_single)
+        _place_layer(marks, rev_marks, path, index, True)
     return Applied(doc, marks, overlay.origin, overlay.problems)
+
+
+def layers(value: Any) -> list:
+    """The layers of edits a resolved document holds at a LAYERED key: a file's own mapping is one layer; a
+    revision's resolved document holds a list, the base's first."""
+    if isinstance(value, list):
+        return value
+    return [value] if value is not None else []
+
+
+def layer_paths(value: Any, path: tuple) -> list[tuple[Any, tuple]]:
+    """(layer, its path in the resolved document) for each layer at ``path``."""
+    if isinstance(value, list):
+        return [(x, path + (i,)) for i, x in enumerate(value)]
+    return [(value, path)] if value is not None else []
+
+
+def _place_layer(marks: Marks, source: Marks, path: tuple, index: int, single: bool) -> None:
+    """Give the layer at ``index`` of the list at ``path`` the marks ``source`` has for ``path`` (a file's own
+    mapping there), so that its problems are reported where its file writes it."""
+    if not single:
+        return
+    n = len(path)
+    for key, mark in list(source.items()):
+        keyed = key[:1] == ("<key>",)
+        inner = key[1:] if keyed else key
+        if len(inner) > n and inner[:n] == path:
+            moved = path + (index,) + inner[n:]
+            marks[("<key>",) + moved if keyed else moved] = mark
 
 
 def anchored(doc: dict, folder: Path) -> dict:
@@ -93,6 +132,17 @@ class _Overlay:
         self.marks, self.base = marks, base_name
         self.origin: dict = {}
         self.problems: list[Diagnostic] = []
+        # (path of a LAYERED key, whether the base held one mapping there, the index of the revision's layer)
+        self.layered: list[tuple[tuple, bool, int]] = []
+
+    def layer(self, holder: dict, key: str, value: Any, rev_holder: dict, path: tuple) -> None:
+        """The revision's ``value`` at LAYERED ``key`` of ``holder`` (the resolved base's entry) put after the layers
+        it inherits (none when the revision names a new file, LAYERED[key], beside it)."""
+        inherited = [] if LAYERED[key] in rev_holder else layers(holder.get(key))
+        base_single = not isinstance(holder.get(key), list) and holder.get(key) is not None and bool(inherited)
+        holder[key] = [*copy.deepcopy(inherited), copy.deepcopy(value)]
+        self.layered.append((path, base_single, len(inherited)))
+        self.origin[path] = "changed"
 
     def problem(
         self,
@@ -124,9 +174,13 @@ class _Overlay:
         out = copy.deepcopy(base)
         for key in ("extends", "effective_until", "gap_before"):
             out.pop(key, None)
+        if "source" in rev and "clauses" not in rev:
+            out.pop("clauses", None)  # a whole new text: the clauses edited inline before do not carry over
         for key, value in rev.items():
             if key in _NAMED and isinstance(value, dict):
                 out[key] = self.named(out.get(key) or {}, value, (key,))
+            elif key in LAYERED:
+                self.layer(out, key, value, rev, (key,))
             else:
                 out[key] = copy.deepcopy(value)
         return out
@@ -150,6 +204,10 @@ class _Overlay:
                         suggest(str(name), map(str, out)),
                         key=True,
                     )
+                continue
+            if path == ("clause_map",) and _list_edit(entry):
+                out[name] = self.clause_entry(str(name), out.get(name), entry, here)
+                self.origin[here] = "changed" if name in base else "added"
                 continue
             if name not in out:
                 needs = _NEW_ITEM_KEYS.get(path[-1])
@@ -178,9 +236,13 @@ class _Overlay:
                 continue
             merged = dict(out[name])
             if path == ("decisions",):
+                if "input" in entry and "input_fields" not in entry:
+                    merged.pop("input_fields", None)  # a new input schema is whole: earlier fields do not carry over
                 for key, value in entry.items():
                     if key in DECISION_NAMED and isinstance(value, dict):
                         merged[key] = self.named(merged.get(key) or {}, value, here + (key,))
+                    elif key in LAYERED:
+                        self.layer(merged, key, value, entry, here + (key,))
                     else:
                         merged[key] = copy.deepcopy(value)
                         self.origin[here + (key,)] = "changed"
@@ -193,6 +255,54 @@ class _Overlay:
             out[name] = merged
             self.origin[here] = "changed"
         return out
+
+    def clause_entry(self, clause: str, value: Any, entry: dict, here: tuple) -> Any:
+        """A clause map entry's list of items with ``entry``'s ``remove`` then ``add`` applied (a clause the base
+        does not map yet: the items added)."""
+        if value is not None and not isinstance(value, list):
+            self.problem(
+                (
+                    f"clause {clause} is mapped as not computable in {self.base}: `add` and `remove` edit a list of "
+                    "items; give the clause's whole entry instead",
+                    f"{self.base} 中条款 {clause} 映射为不可计算：`add` 和 `remove` 只能修改条目列表；"
+                    "请给出该条款的完整映射",
+                ),
+                here,
+                code="WQ-SCHEMA",
+                key=True,
+            )
+            return value
+        items = list(value or [])
+        for key in ("remove", "add"):
+            given = entry.get(key)
+            if given is not None and not isinstance(given, list):
+                self.problem(
+                    (
+                        f"`{key}` of clause {clause} in the clause map takes a list of items",
+                        f"条款映射中条款 {clause} 的 `{key}` 应为条目列表",
+                    ),
+                    here + (key,),
+                    (f"write `{key}: [{given}]`", f"写成 `{key}: [{given}]`"),
+                    code="WQ-SCHEMA",
+                )
+        removing, adding = entry.get("remove"), entry.get("add")
+        for i, x in enumerate(removing if isinstance(removing, list) else []):
+            if x in items:
+                items = [y for y in items if y != x]
+            else:
+                self.problem(
+                    (
+                        f"`{excerpt(str(x))}` is not in the clause map entry of clause {clause} in {self.base}: "
+                        "nothing to remove",
+                        f"{self.base} 的条款映射中条款 {clause} 没有 `{excerpt(str(x))}`：没有可删除的内容",
+                    ),
+                    here + ("remove", i),
+                    suggest(str(x), map(str, items)),
+                )
+        for x in adding if isinstance(adding, list) else []:
+            if x not in items:
+                items.append(copy.deepcopy(x))
+        return items
 
     def edit(self, name: str, value: Any, entry: dict, here: tuple) -> Any:
         """A parameter's list or mapping with ``entry``'s ``remove``, ``add`` then ``change`` applied."""
@@ -358,6 +468,11 @@ def edits_without_base(doc: dict, marks: Marks) -> list[Diagnostic]:
                 )
             )
     return out
+
+
+def _list_edit(entry: Any) -> bool:
+    """Whether a revision's entry edits a list in place (`{add: […]}`, `{remove: […]}`)."""
+    return isinstance(entry, dict) and bool(entry) and set(entry) <= {"add", "remove"}
 
 
 def _holds(value: Any, x: Any) -> bool:

@@ -18,7 +18,7 @@ from lark.exceptions import UnexpectedInput
 
 from . import ast
 from .syntax_errors import ParseFailure, failure
-from .values import Duration
+from .values import UNKNOWN, Duration
 
 # What to do about an expression past a limit, in English and Chinese.
 _SPLIT = ("split it into named definitions", "把它拆成几个有名称的定义（definitions）")
@@ -210,6 +210,15 @@ class _Builder:
 
     def _false(self, t: Tree, a: int, b: int) -> ast.Literal:
         return ast.Literal(a, b, False, "bool")
+
+    def _unknown(self, t: Tree, a: int, b: int) -> ast.Literal:
+        return ast.Literal(a, b, UNKNOWN, "unknown")
+
+    def _is_unknown(self, t: Tree, a: int, b: int) -> ast.IsKnown:
+        return ast.IsKnown(a, b, self.build(t.children[0]), False)
+
+    def _is_known(self, t: Tree, a: int, b: int) -> ast.IsKnown:
+        return ast.IsKnown(a, b, self.build(t.children[0]), True)
 
     def _name(self, t: Tree, a: int, b: int) -> ast.Name:
         return ast.Name(a, b, str(t.children[0]))

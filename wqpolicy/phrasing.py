@@ -109,6 +109,8 @@ class Phrasing:
     def _phrase(self, n, text, local, unit=None) -> tuple[str, int]:
         v = self.vocab
         if isinstance(n, ast.Literal):
+            if n.kind == "unknown":
+                return "待定", 9
             if n.kind == "string":
                 label = v.code_label(n.value)
                 return (label.zh if label is not None else f"“{n.value}”"), 9
@@ -160,6 +162,9 @@ class Phrasing:
             return (
                 f"{self._say(n.left, text, local, level)} {sign(op)} {self._say(n.right, text, local, level + 1)}"
             ), level
+        if isinstance(n, ast.IsKnown):
+            word = "可以确定" if n.known else "无法确定（待定）"
+            return f"{self._say(n.subject, text, local, 5)}{word}", 4
         if isinstance(n, ast.If):
             return (
                 f"若{self._say(n.cond, text, local, 2)}，则{self._say(n.then, text, local, 2)}，"
@@ -173,6 +178,9 @@ class Phrasing:
                 return f"{self._say(n.args[0], text, local, 9)}{tail}", 9
             if n.func == "known":
                 return f"已填写{args[0]}", 9
+            if n.func == "at" and len(n.args) == 2 and isinstance(n.args[0], ast.Name):
+                # the value in force on a date, not today's: named by its label, not shown as one value
+                return f"{args[1]}当日施行的{v.label(n.args[0].name).zh}", 9
             if n.func == "value_or":
                 return f"{args[0]}（未填写时取 {args[1]}）", 9
             if n.func == "date" and len(args) == 3:

@@ -20,7 +20,9 @@ from .checker import reads
 from .confusables import confusion
 from .display import excerpt, fill
 from .errors import TYPO, Diagnostic, Related, WQError, meant, suggest, typo_of
+from .input_fields import resolve_fields
 from .model import Decision, Definition, Each, Expr, OutcomeStep, Output, Parameter, PolicyVersion, Rule, Text, item_of
+from .overlay import layer_paths
 from .parameter_values import value_problems
 from .policy_schema import clause_written
 from .schema_files import Refusal, SchemaFile, inside, load_input_schema
@@ -52,6 +54,8 @@ class Builder:
         # names of items that were in this version when it was published and are gone from its file now
         # (lockfile.gone_items): named somewhere still, each is reported as deleted, never matched by spelling
         self.gone = gone or {}
+        # clause id -> ('added' | 'changed' | 'removed', where in the document): the clauses edited inline
+        self.clause_edits: dict[str, tuple[str, tuple]] = {}
 
     def build(self) -> PolicyVersion:
         d = self.doc
@@ -147,6 +151,69 @@ class Builder:
 
     # -- pieces -------------------------------------------------------------------------------------
     def _clauses(self) -> dict[str, str]:
+        """The clauses of the source document, with those the policy (or a revision of it) adds, changes and
+        removes inline (`clauses: {add: …, change: …, remove: […]}`), each layer in turn."""
+        clauses = self._document_clauses()
+        for layer, at in layer_paths(self.doc.get("clauses"), ("clauses",)):
+            if isinstance(layer, dict):
+                self._clause_layer(clauses, layer, at)
+        return clauses
+
+    def _clause_layer(self, clauses: dict[str, str], layer: dict, at: tuple) -> None:
+        removing = layer.get("remove")
+        for i, clause in enumerate(removing if isinstance(removing, list) else []):
+            clause = str(clause)
+            if clause in clauses:
+                del clauses[clause]
+                self.clause_edits[clause] = ("removed", at + ("remove", i))
+            else:
+                self._missing_clause(clause, at + ("remove", i), clauses, "remove", "删除")
+        for how, word in (("add", "新增"), ("change", "修改")):
+            entries = layer.get(how)
+            for clause, text in entries.items() if isinstance(entries, dict) else ():
+                clause, here = str(clause), at + (how, clause)
+                if how == "add" and clause in clauses:
+                    self._error(
+                        "WQ-CLAUSE",
+                        f"clause {clause} is in the guideline text already: to give it new words, use `change`",
+                        here,
+                        key=True,
+                        subject=clause,
+                        zh=f"指南原文中已有条款 {clause}：如需改写，请用 `change`",
+                    )
+                    continue
+                if how == "change" and clause not in clauses:
+                    self._missing_clause(clause, here, clauses, how, word, key=True)
+                    continue
+                said = text.get("zh") if isinstance(text, dict) else text
+                if not isinstance(said, str) or not said.strip():
+                    self._error(
+                        "WQ-SCHEMA",
+                        f"clause {clause}: give its text, `{{zh: …, en: …}}`",
+                        here,
+                        key=True,
+                        subject=clause,
+                        zh=f"条款 {clause}：请写出条文，`{{zh: …, en: …}}`",
+                    )
+                    continue
+                clauses[clause] = said.strip()
+                self.clause_edits[clause] = ("added" if how == "add" else "changed", here)
+
+    def _missing_clause(self, clause: str, path: tuple, clauses: dict, how: str, word: str, key: bool = False) -> None:
+        written = clause_written(clause)
+        close = written if written in clauses and written != clause else None
+        self._error(
+            "WQ-CLAUSE",
+            f"clause {clause} is not in the guideline text: nothing to {how}",
+            path,
+            key=key,
+            hint=f"write `{close}`" if close else None,
+            subject=clause,
+            zh=f"指南原文中没有条款 {clause}：没有可{word}的内容",
+            hint_zh=f"请写 `{close}`" if close else None,
+        )
+
+    def _document_clauses(self) -> dict[str, str]:
         doc = (self.doc.get("source") or {}).get("document")
         if not doc:
             return {}
@@ -386,6 +453,11 @@ class Builder:
             found = self._input_schema(input_path, path + ("input",))
             if found is not None:
                 input_path, schema, refs = str(found.path), found.schema, found.resources
+                # the fields a revision adds, removes or requires, resolved onto the schema it inherits
+                schema, problems = resolve_fields(
+                    schema, layer_paths(raw.get("input_fields"), path + ("input_fields",)), self.marks, name
+                )
+                self.diagnostics += problems
         defs = {n: self._definition(path + ("definitions", n), n, x) for n, x in (raw.get("definitions") or {}).items()}
         # the names a condition may read, where the schema lists the inputs (else unknown: placeholders unchecked)
         known = (
@@ -827,10 +899,11 @@ class Builder:
                     )
         for clause in clauses:
             if clause not in policy.clause_map:
+                added = self.clause_edits.get(clause)
                 self._error(
                     "WQ-CLAUSE",
                     f"clause {clause} is not in the clause map",
-                    ("clause_map",) if "clause_map" in self.doc else (),
+                    added[1] if added and added[0] == "added" else ("clause_map",) if "clause_map" in self.doc else (),
                     key=True,
                     hint="list what encodes it, or give `not_computable: <reason>`",
                     zh=f"条款 {clause} 不在条款映射（clause_map）中",
@@ -841,6 +914,23 @@ class Builder:
         """A clause id the source document does not have, at ``path``, with the document as the other place. The
         one hint given is the same id written as the document writes ids (`３.２.３`, `3,2,3`, `3.2.3.`): a clause
         id that differs by a digit is another clause, never offered in its place."""
+        removed = self.clause_edits.get(clause)
+        if removed is not None and removed[0] == "removed":
+            where = self.marks.span(removed[1])
+            self._error(
+                "WQ-CLAUSE",
+                f"clause {clause} is removed (`clauses: remove`), but this still cites it",
+                path,
+                key=key,
+                hint="remove the clause's entry from the clause map, and cite another clause here or remove this item",
+                severity=severity,
+                zh=f"条款 {clause} 已删除（`clauses: remove`），但这里仍引用它",
+                hint_zh="从条款映射中删去该条款的条目，并在此改引其他条款或删去此项",
+                related=[Related(where, f"clause {clause} is removed here", f"条款 {clause} 在此删除")]
+                if where
+                else [],
+            )
+            return
         written = clause_written(clause)
         close = written if written in clauses and written != clause else None
         document = self._source_document()

@@ -9,12 +9,14 @@ import datetime
 import re
 from decimal import Decimal
 
+from . import types as T
 from .checker import reads
 from .display import display, excerpt
 from .errors import Diagnostic, Related
 from .model import PolicyVersion, item_of
 from .plausibility import figure_pattern, quoted, tenfold, texts
 from .policyfile import literal_value
+from .schemas import resolver
 from .yamlload import Marks
 
 
@@ -112,6 +114,115 @@ def revision_warnings(
                 related=tuple(related),
             )
         )
+    return out
+
+
+def transition_warnings(
+    file: str, own: dict, doc: dict, marks: Marks, base_doc: dict, model: PolicyVersion
+) -> list[Diagnostic]:
+    """WQ-TRANSITION warnings: a parameter the revision in ``file`` changes (``own``: what its file states), read by
+    an output's own expression — not in an `at(parameter, date)`; a definition in between makes a derived figure,
+    not a term of the past — in a decision whose input holds a date of the application's past: a date field
+    outside lists that neither picks the version (`version_date`) nor is read anywhere but in an `at`
+    (`recognized_on` of an annual assessment). An application from before the revision would then be decided at
+    the new value; `at(parameter, recognized_on)` gives the value in force then. Each warning names the revision's
+    edit and the output's expression."""
+    changed = _changed(own, doc, base_doc)
+    if not changed:
+        return []
+    out = []
+    definitions = dict(model.definitions)
+    for dname, decision in model.decisions.items():
+        past = _past_dates(decision, {**definitions, **decision.definitions})
+        if not past:
+            continue
+        defs = {**definitions, **decision.definitions}
+        for oname, output in decision.outputs.items():
+            if output.expr is None:
+                continue
+            read = {re.split(r"[.\[]", p, maxsplit=1)[0] for p, _ in reads(output.expr)}
+            for name in sorted(read & set(changed) - set(defs)):
+                was, now = changed[name]
+                written = own["parameters"][name]
+                here = (
+                    marks.span(("parameters", name, "value"))
+                    if isinstance(written, dict) and "value" in written
+                    else None
+                )
+                here = here or marks.key_span(("parameters", name))
+                date = past[0]
+                at = output.expr.span(0, max(1, len(output.expr.text)))
+                out.append(
+                    Diagnostic(
+                        "WQ-TRANSITION",
+                        f"`{name}` changes ({was} → {now}), and output `{oname}` of decision `{dname}` reads it beside "
+                        f"`{date}`, a date of the application's past: an application from before this revision would "
+                        "be decided at the new value",
+                        here,
+                        f"if the value in force on that date is meant, write `at({name}, {date})` in the output",
+                        severity="warning",
+                        subject=name,
+                        decision=dname,
+                        zh=f"`{name}` 改为 {now}（原为 {was}），而决定 `{dname}` 的输出 `{oname}` 读取它，"
+                        f"申请材料中另有较早的日期 `{date}`：本修订施行前的申请也将按新值计算",
+                        hint_zh=f"如应按该日期当时施行的取值计算，请在输出中写 `at({name}, {date})`",
+                        related=(Related(at, f"output `{oname}` reads it", f"输出 `{oname}` 在此读取"),) if at else (),
+                    )
+                )
+    return out
+
+
+def _changed(own: dict, doc: dict, base_doc: dict) -> dict[str, tuple[str, str]]:
+    """The parameters the revision states with a value other than its base's: name -> (was, now) as written."""
+    stated = own.get("parameters") or {}
+    params, old_params = doc.get("parameters") or {}, base_doc.get("parameters") or {}
+    out = {}
+    for name in stated:
+        entry, before = params.get(name), old_params.get(name)
+        if not isinstance(entry, dict) or not isinstance(before, dict):
+            continue
+        kind = entry.get("type")
+        old = before.get("value") if kind == "string" else literal_value(before.get("value"))
+        new = entry.get("value") if kind == "string" else literal_value(entry.get("value"))
+        if old != new:
+            out[name] = (_shown(before.get("value"), old, kind), _shown(entry.get("value"), new, kind))
+    return out
+
+
+def _past_dates(decision, defs: dict) -> list[str]:
+    """The date fields of ``decision``'s input (outside lists) that may lie before the version's own date: neither
+    read by its `version_date` nor anywhere else outside an `at`."""
+    schema = decision.input_schema
+    try:
+        record = T.from_schema(schema, resolver(schema, resources=decision.input_refs))
+    except Exception:  # noqa: BLE001 - a schema that does not resolve is reported where it is loaded
+        return []
+    dates = _date_fields(record, "")
+    if not dates:
+        return []
+    exprs = [decision.version_date, *(r.condition for r in decision.rules), *(s.when for s in decision.outcome)]
+    exprs += [o.expr for o in decision.outputs.values()]
+    for d in defs.values():
+        exprs.append(d.expr)
+        if d.each is not None:
+            e = d.each
+            exprs += [e.source, e.order_by, *e.fields.values(), *(x for pair in e.carry.values() for x in pair)]
+    read: set[str] = set()
+    for e in exprs:
+        if e is not None:
+            read |= {p for p, _ in reads(e, at_dates=e is decision.version_date)}
+    return [p for p in dates if not any(r == p or r.startswith(p + ".") for r in read)]
+
+
+def _date_fields(t, prefix: str) -> list[str]:
+    if not isinstance(t, T.Record):
+        return []
+    out = []
+    for name, ft in t.fields:
+        path = f"{prefix}{name}"
+        if ft == T.DATE:
+            out.append(path)
+        out += _date_fields(ft, path + ".")
     return out
 
 

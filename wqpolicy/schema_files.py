@@ -408,6 +408,25 @@ def _deepest(error: ValidationError) -> ValidationError:
 def _meta_problems(schema: Any, marks: JsonMarks | None, shown: str) -> list[Diagnostic]:
     """The schema against the 2020-12 meta-schema (patterns must compile), keywords it would pass over in silence
     (a misspelt `maxItem`: a warning), and a `$schema` naming another dialect."""
+    return [_at(marks, shown, *found) for found in meta_findings(schema)]
+
+
+class Finding(NamedTuple):
+    """A problem of a schema at ``path`` in it (``key``: at the key itself), for ``_at`` or a policy's marks to
+    place: ``zh`` is (message, hint) in Chinese."""
+
+    path: tuple
+    code: str
+    message: str
+    hint: str | None = None
+    zh: tuple | None = None
+    severity: str = "error"
+    key: bool = False
+
+
+def meta_findings(schema: Any) -> list[Finding]:
+    """What ``_meta_problems`` reports, as Findings (also for a schema fragment written in a policy file: an input
+    field a revision adds)."""
     out = []
     for e in _META.iter_errors(schema):
         path = tuple(e.absolute_path)
@@ -415,9 +434,7 @@ def _meta_problems(schema: Any, marks: JsonMarks | None, shown: str) -> list[Dia
             types = ", ".join(_TYPES)
             hint = suggest(e.instance, _TYPES) or (f"one of {types}", f"可用的类型：{types}")
             out.append(
-                _at(
-                    marks,
-                    shown,
+                Finding(
                     path,
                     "WQ-SCHEMA",
                     f"`{excerpt(e.instance)}` is not a JSON Schema type",
@@ -434,13 +451,11 @@ def _meta_problems(schema: Any, marks: JsonMarks | None, shown: str) -> list[Dia
         else:
             message = excerpt(e.message, 200)
             zh = (f"不符合 JSON Schema 2020-12 的规定：{message}", "参见 JSON Schema 2020-12 规范")
-        out.append(_at(marks, shown, path, "WQ-SCHEMA", message, "see the JSON Schema 2020-12 specification", zh))
+        out.append(Finding(path, "WQ-SCHEMA", message, "see the JSON Schema 2020-12 specification", zh))
     dialect = schema.get("$schema") if isinstance(schema, dict) else None
     if dialect is not None and dialect.rstrip("#") != DIALECT:
         out.append(
-            _at(
-                marks,
-                shown,
+            Finding(
                 ("$schema",),
                 "WQ-SCHEMA",
                 f"`{excerpt(str(dialect))}` is not JSON Schema 2020-12, the dialect input schemas are written in",
@@ -455,9 +470,7 @@ def _meta_problems(schema: Any, marks: JsonMarks | None, shown: str) -> list[Dia
                 "删除它，或以 `x-` 开头命名注释",
             )
             out.append(
-                _at(
-                    marks,
-                    shown,
+                Finding(
                     path + (word,),
                     "WQ-SCHEMA",
                     f"`{excerpt(word)}` is not a JSON Schema keyword: it is passed over",
@@ -468,6 +481,11 @@ def _meta_problems(schema: Any, marks: JsonMarks | None, shown: str) -> list[Dia
                 )
             )
     return out
+
+
+def local_refs(schema: Any) -> Iterator[tuple[Any, tuple]]:
+    """(reference, path of the keyword) of each `$ref` and `$dynamicRef` in ``schema``."""
+    return _refs(schema, ())
 
 
 def _subschemas(schema: Any, path: tuple) -> Iterator[tuple[tuple, Any]]:

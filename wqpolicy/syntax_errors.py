@@ -61,13 +61,20 @@ _TOKEN_NAMES_ZH = {
 }
 
 
+def _listed(names: Iterable[str]) -> list[str]:
+    """The tokens worth naming: where a name may stand, so may the literal `unknown`, which is left unsaid."""
+    names = list(names)
+    return [n for n in names if n != "UNKNOWN" or "NAME" not in names]
+
+
 def _expected(names: Iterable[str]) -> str:
-    words = sorted({_TOKEN_NAMES.get(n, f"`{n.lower()}`" if n.isupper() else n) for n in names})
+    words = sorted({_TOKEN_NAMES.get(n, f"`{n.lower()}`" if n.isupper() else n) for n in _listed(names)})
     return ", ".join(words[:8])
 
 
 def _expected_zh(names) -> str:
     """``_expected`` in Chinese (in the same order): what the parser could take at the place it stopped."""
+    names = _listed(names)
     pairs = sorted(
         {
             (en, _TOKEN_NAMES_ZH.get(n, en))
@@ -301,7 +308,7 @@ def _run_before(text: str, end: int, belongs: Callable[[str], bool]) -> int:
 
 
 # Words people write for the language's keywords: Chinese, or English keywords in capitals (`AND`, `If`).
-_KEYWORDS = ("and", "or", "not", "in", "if", "then", "else", "for", "true", "false")
+_KEYWORDS = ("and", "or", "not", "in", "if", "then", "else", "for", "true", "false", "is", "unknown")
 _CHINESE_KEYWORDS = {
     "且": "and",
     "并且": "and",
@@ -324,6 +331,8 @@ _CHINESE_KEYWORDS = {
     "不属于": "not in",
     "真": "true",
     "假": "false",
+    "未知": "unknown",
+    "待定": "unknown",
 }
 
 
@@ -362,8 +371,9 @@ def _foreign_word(text: str, tok: Token) -> ParseFailure | None:
 
 
 KEYWORDS_HINT = (
-    "keywords: and, or, not, in, not in, if … then … else …, true, false",
-    "关键字：and 并且、or 或者、not 非、in 属于、not in 不属于、if … then … else … 如果…那么…否则…、true 真、false 假",
+    "keywords: and, or, not, in, not in, if … then … else …, true, false, unknown, is unknown, is known",
+    "关键字：and 并且、or 或者、not 非、in 属于、not in 不属于、if … then … else … 如果…那么…否则…、true 真、false 假、"
+    "unknown 待定、is unknown 为待定、is known 有值",
 )
 _IF_HINT = (
     "every `if` needs `then` and `else`: `if a > 0 then 1 else 0`",

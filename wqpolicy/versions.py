@@ -64,7 +64,7 @@ def read_policy_file(path: Path) -> PolicyFile:
 
 
 # The sections of a policy file that hold named items.
-_SECTIONS = ("parameters", "definitions", "metadata", "decisions", "clause_map")
+_SECTIONS = ("parameters", "definitions", "metadata", "decisions", "clause_map", "clauses")
 
 
 def resolve(pf: PolicyFile, siblings: dict[str, PolicyFile], cache: dict | None = None) -> Resolved:
@@ -195,9 +195,9 @@ def last_day(version: str, start: datetime.date | None, until: datetime.date | N
     return s - datetime.timedelta(days=1), v
 
 
-# The version's own fields that the lock records too: a published version's dates and source are as binding as
-# its parameters.
-HEADER = ("effective_from", "effective_until", "extends", "gap_before", "source", "title", "effective_note")
+# The version's own fields that the lock records too: a published version's dates and source (and the clauses it
+# amends inline) are as binding as its parameters.
+HEADER = ("effective_from", "effective_until", "extends", "gap_before", "source", "title", "effective_note", "clauses")
 
 
 def items(doc: dict) -> dict[str, tuple]:

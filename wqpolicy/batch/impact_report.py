@@ -124,6 +124,14 @@ def render_text(run: ImpactRun) -> str:
                 label = run.payout_label(a.decision or "", name)
                 lines.append(f"    {label.zh} {name}: {Decimal(b):,.2f} → {Decimal(c):,.2f} ({diff:+,.2f})")
         lines.append(f"    原因 moved by: {moved_by_text(run, a, rows)}")
+    aside = aside_lines(run)
+    if aside:
+        lines += [
+            "",
+            f"略去的输入字段（只有另一版本才有）Input fields set aside (only the other version has them) "
+            f"({len(aside)}):",
+        ]
+        lines += [f"  {line}" for line in aside]
     apart = run.apart
     if apart:
         lines += [
@@ -170,6 +178,10 @@ def render_markdown(run: ImpactRun) -> str:
         total = sum(a.differences().values(), Decimal(0))
         reason = moved_by_text(run, a, rows)
         lines.append(f"| `{_md(a.id)}` {_md(a.name)} | {_md(outcome_text(a))} | {total:+,.2f} | {_md(reason)} |")
+    aside = aside_lines(run)
+    if aside:
+        lines += ["", f"略去的输入字段（只有另一版本才有）Input fields set aside ({len(aside)}):", ""]
+        lines += [f"- {_md(line)}" for line in aside]
     if run.apart:
         lines += ["", f"未能在两个版本下都评估（不计入合计）Not decided under both versions ({len(run.apart)}):", ""]
         for a in run.apart:
@@ -277,6 +289,21 @@ def outcome_text(a: AppImpact) -> str:
     if not a.outcome_changed:
         return f"{c}（不变 unchanged）"
     return f"{b} → {c}（{a.before.outcome} → {a.after.outcome}）"
+
+
+def aside_lines(run: ImpactRun) -> list[str]:
+    """A line per application with input fields only one version knows: which were set aside under which side
+    (each side evaluated against its own input schema, the application still counted)."""
+    out = []
+    for a in run.applications:
+        parts = [
+            f"{word} {', '.join(side.set_aside)}"
+            for word, side in (("修订前略去 before:", a.before), ("修订后略去 after:", a.after))
+            if side.set_aside
+        ]
+        if parts:
+            out.append(f"{a.id} [{a.decision or '?'}] " + "；".join(parts))
+    return out
 
 
 def side_problems(a: AppImpact) -> list[tuple[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..clock import today
@@ -94,8 +95,26 @@ _SETS: dict[Any, PolicySet] = {}
 
 
 def policy_set(spec: PolicySpec) -> PolicySet:
-    """The PolicySet of ``spec`` in this process, made once (a worker process made by fork inherits it)."""
-    found = _SETS.get(spec)
+    """The PolicySet of ``spec`` in this process, made once (a worker process made by fork inherits it). It is
+    found again only for the same files as they are now: the spec's folders are named relative to the current
+    folder, so the key holds where they are and what their YAML files are (path, size, time)."""
+    key = (spec, _stamp(spec))
+    found = _SETS.get(key)
     if found is None:
-        found = _SETS[spec] = PolicySet(spec)
+        found = _SETS[key] = PolicySet(spec)
     return found
+
+
+def _stamp(spec: PolicySpec) -> tuple:
+    """Where the spec's files are and what they are now, to key a PolicySet by."""
+    out: list[object] = [Path.cwd()]
+    for name in (*spec.paths, *(spec.home or ()), *([spec.ref] if spec.ref and is_policy_file(spec.ref) else [])):
+        root = Path(name).resolve()
+        found = [root] if root.is_file() else sorted(root.rglob("*.y*ml")) if root.is_dir() else []
+        for f in found:
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            out.append((str(f), st.st_size, st.st_mtime_ns))
+    return tuple(out)

@@ -17,6 +17,7 @@ from ..library import Library, is_policy_file
 from ..loader import load_policy
 from ..model import Text
 from ..policy import Policy
+from ..set_aside import evaluate_beside
 from ..words import ERROR
 from .decide import at_line, name_at, own_id, placed, read_document
 from .items import Item, Problem
@@ -36,6 +37,7 @@ class Side:
     label: Text | None = None
     payouts: tuple[tuple[str, Any], ...] = ()
     problems: tuple[Problem, ...] = ()
+    set_aside: tuple[str, ...] = ()  # input fields left out under this version: only the other version knows them
 
     @property
     def decided(self) -> bool:
@@ -47,6 +49,8 @@ class Side:
             out["outcome_label"] = self.label.to_json()
         if self.problems:
             out["problems"] = [p.to_json() for p in self.problems]
+        if self.set_aside:
+            out["set_aside"] = list(self.set_aside)
         return out
 
 
@@ -183,8 +187,8 @@ class Compare:
             return AppImpact(item.index, item.id or item.name, item.source, "", item.decision, side, side)
         key = item.id or own_id(document, v.new, decision) or own_id(document, v.old, decision) or item.name
         payouts = v.payouts.get(decision, [])
-        before = _side(v.old, decision, document, marks, item, payouts)
-        after = _side(v.new, decision, document, marks, item, payouts)
+        before = _side(v.old, decision, document, marks, item, payouts, v.new)
+        after = _side(v.new, decision, document, marks, item, payouts, v.old)
         result = AppImpact(item.index, key, item.source, name_at(document, APPLICANT_FIELDS), decision, before, after)
         if not (result.both and result.changed):
             return result
@@ -193,7 +197,7 @@ class Compare:
             policy = v.variant(i)
             if isinstance(policy, WQError):
                 continue
-            alone = _side(policy, decision, document, marks, item, payouts)
+            alone = _side(policy, decision, document, marks, item, payouts, v.old, v.new)
             if alone.outcome != before.outcome or alone.payouts != before.payouts:
                 shifted = AppImpact(0, "", "", "", decision, before, alone).differences()
                 causes = alone.outcome == after.outcome if result.outcome_changed else any(shifted.values())
@@ -201,14 +205,18 @@ class Compare:
         return AppImpact(result.index, key, item.source, result.name, decision, before, after, tuple(moved))
 
 
-def _side(policy: Policy, decision: str, document: dict, marks: Any, item: Item, payouts: list[str]) -> Side:
+def _side(
+    policy: Policy, decision: str, document: dict, marks: Any, item: Item, payouts: list[str], *others: Policy
+) -> Side:
+    """The application under ``policy``; a field only ``others`` (the other versions compared) know is set aside
+    for it, and said."""
     try:
-        record = policy.evaluate(decision, dict(document), marks=marks, input_name=item.name)
+        record, aside = evaluate_beside(policy, decision, dict(document), others, marks=marks, input_name=item.name)
     except WQError as e:
         return Side(None, problems=tuple(placed(at_line(d, item), item) for d in e.diagnostics))
     values = tuple((n, record.output(n)) for n in payouts if n in record.outputs)
     faults = tuple(Problem.of(d) for d in record.faults)
-    return Side(record.outcome, record.outcome_label, values, faults)
+    return Side(record.outcome, record.outcome_label, values, faults, aside)
 
 
 @dataclass

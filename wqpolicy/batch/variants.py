@@ -2,7 +2,10 @@
 document into the newer one's — a parameter, a definition, a rule, an output, a decision's outcome steps, or one
 item of a parameter's list or mapping (an item moved from one list to another is one edit) — each with the diff's
 words for it, and the older version with that edit alone applied, checked and compiled (``variant``). Clause maps,
-titles and dates decide nothing, so they make no edit; a variant's clause map is not required to be complete."""
+clause texts, titles and dates decide nothing, so they make no edit; a variant's clause map is not required to be
+complete. Input fields a revision adds or removes (`input_fields`), and the parameters and definitions it adds, decide
+nothing alone either (only what reads them does): every variant takes them, so that a new rule that reads a new field
+or parameter stands alone as the edit it is."""
 
 from __future__ import annotations
 
@@ -19,7 +22,9 @@ from ..policyfile import Builder
 from ..yamlload import Marks
 
 # Parts of a policy document that decide nothing about an application: changing them alone moves none.
-_NOT_DECIDING = ("clause_map", "metadata")
+_NOT_DECIDING = ("clause_map", "metadata", "clauses")
+# Parts of a decision that decide nothing alone, and that every variant takes from the newer version.
+_SHARED = ("input_fields",)
 
 # How an edit changes the document at its path.
 SET, DELETE, LIST_ADD, LIST_REMOVE = "set", "delete", "list_add", "list_remove"
@@ -73,6 +78,20 @@ def variant(old: Any, new: Any, edit: Edit) -> Policy:
     (it reads a name another edit of the revision adds, say)."""
     folder = Path(old.model.file).parent
     doc = copy.deepcopy(anchored(old.model.raw, folder))
+    for section in ("parameters", "definitions"):  # what the newer version adds, in every variant
+        older, added = doc.setdefault(section, {}), new.model.raw.get(section) or {}
+        for name in set(added) - set(older):
+            older[name] = copy.deepcopy(added[name])
+    newer = new.model.raw.get("decisions") or {}
+    for name, decision in (doc.get("decisions") or {}).items():
+        for key in _SHARED:  # the newer version's input fields, in every variant
+            theirs = (newer.get(name) or {}).get(key) if isinstance(newer.get(name), dict) else None
+            if (
+                isinstance(decision, dict)
+                and theirs is not None
+                and decision.get("input") == _anchored_input(new, name)
+            ):
+                decision[key] = copy.deepcopy(theirs)
     for step in edit.steps:
         _apply(doc, step)
     doc["version"] = f"{old.model.version}+{edit.key}"
@@ -95,6 +114,12 @@ def variant(old: Any, new: Any, edit: Edit) -> Policy:
         raise WQError([Diagnostic("WQ-CYCLE", "nests too deeply to check")]) from None
 
 
+def _anchored_input(policy: Any, decision: str) -> Any:
+    """The `input:` of ``decision`` in ``policy``'s resolved document, as an absolute path (overlay.anchored)."""
+    doc = anchored(policy.model.raw, Path(policy.model.file).parent)
+    return ((doc.get("decisions") or {}).get(decision) or {}).get("input")
+
+
 def _apply(doc: dict, step: Step) -> None:
     *head, last = step.path
     node: Any = doc
@@ -110,6 +135,12 @@ def _apply(doc: dict, step: Step) -> None:
         node[last] = [x for x in node.get(last) or [] if x != step.value]
 
 
+def _added(path: tuple, old: Any) -> bool:
+    """Whether the item at ``path`` is one the newer version adds to the policy's parameters or definitions (which
+    every variant takes: it decides nothing alone)."""
+    return path[0] in ("parameters", "definitions") and len(path) == 2 and old is None
+
+
 def _whole(path: tuple, new: Any) -> Edit:
     key = ".".join(str(p) for p in path)
     return Edit(key, [Step(path, DELETE) if new is None else Step(path, SET, new)])
@@ -120,7 +151,7 @@ def _parameters(a: dict, b: dict) -> list[Edit]:
     pa, pb = a.get("parameters") or {}, b.get("parameters") or {}
     for name in sorted(set(pa) | set(pb), key=str):
         x, y = pa.get(name), pb.get(name)
-        if x == y:
+        if x == y or _added(("parameters", name), x):
             continue
         path = ("parameters", name)
         if not (isinstance(x, dict) and isinstance(y, dict)):
@@ -154,7 +185,7 @@ def _named(a: dict, b: dict, section: str, prefix: tuple = ()) -> list[Edit]:
     return [
         _whole((*prefix, section, name), sb.get(name))
         for name in sorted(set(sa) | set(sb), key=str)
-        if sa.get(name) != sb.get(name)
+        if sa.get(name) != sb.get(name) and not _added((*prefix, section, name), sa.get(name))
     ]
 
 
@@ -173,7 +204,7 @@ def _decisions(a: dict, b: dict) -> list[Edit]:
                 continue
             if key in DECISION_NAMED and isinstance(x.get(key), dict) and isinstance(y.get(key), dict):
                 out += _named(x, y, key, ("decisions", name))
-            else:
+            elif key not in _SHARED:
                 out.append(_whole(("decisions", name, key), y.get(key)))
     return [e for e in out if e.steps[0].path[0] not in _NOT_DECIDING]
 

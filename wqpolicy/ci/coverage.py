@@ -283,6 +283,7 @@ _SITE_GOALS = {
     "or": ("left true", "left false", "right true", "right false"),
     "if": ("then", "else"),
     "compare": ("true", "false"),
+    "known": ("true", "false"),  # `x is unknown`: a case where x is missing, and one where it is given
 }
 _BOUNDARY_GOALS = ("at", "below", "above")
 

@@ -69,7 +69,9 @@ def _missing(goals: list[Goal]) -> list[Goal]:
 
 
 def _site_title(s: SiteCoverage) -> str:
-    kind = {"and": "and", "or": "or", "if": "if", "compare": "比较 comparison"}[s.info.site.kind]
+    kind = {"and": "and", "or": "or", "if": "if", "compare": "比较 comparison", "known": "待定检验 unknown test"}[
+        s.info.site.kind
+    ]
     t = s.info.threshold
     limit = f"（阈值 threshold {s.limit}，单位 unit {t.unit.zh} / {t.unit.en}）" if t is not None else ""
     return f"{kind} `{s.info.site.text}`{limit}"

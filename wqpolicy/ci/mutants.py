@@ -1,7 +1,8 @@
 """Small changes to a policy version that a corpus of cases should notice: each numeric parameter (a threshold, a
 ratio, a cap) moved by one unit of its kind each way, each ordering comparison's boundary flipped (`>=` to `>`,
 `>` to `>=`, `<=` to `<`, `<` to `<=`), each rule removed, each code moved between two disjoint lists compared
-with the same field (eligible and excluded cost categories) or, for a list with no such partner, removed from it.
+with the same field (eligible and excluded cost categories) or, for a list with no such partner, removed from it,
+and each transition dropped (`at(parameter, date)` read as the parameter's value in this version).
 
 Found from the policy map (sites.py), never listed by hand. A Mutant is plain, picklable data; ``apply`` makes
 the mutated PolicyVersion (the rest of the model shared, not copied), which a worker compiles once."""
@@ -29,9 +30,9 @@ MAX_CODES = 100
 @dataclass(frozen=True)
 class Mutant:
     """One change: ``id`` (stable: the same policy gives the same ids), ``kind`` (threshold, ratio, cap,
-    parameter, operator, rule, category), ``change`` (what ``apply`` does), ``words`` (what it does, Chinese and
-    English), the ``clause`` and place (``span``) of what it changes, the ``decisions`` it can affect, and the
-    case that would notice it (``suggestion``)."""
+    parameter, operator, rule, category, transition), ``change`` (what ``apply`` does), ``words`` (what it does,
+    Chinese and English), the ``clause`` and place (``span``) of what it changes, the ``decisions`` it can affect,
+    and the case that would notice it (``suggestion``)."""
 
     id: str
     kind: str
@@ -45,7 +46,42 @@ class Mutant:
 
 def mutants(m: PolicyMap) -> list[Mutant]:
     """Every mutant of the version ``m`` maps, in a fixed order: parameters, operators, rules, codes."""
-    return _parameters(m) + _operators(m) + _rules(m) + _codes(m)
+    return _parameters(m) + _operators(m) + _rules(m) + _codes(m) + _transitions(m)
+
+
+def _transitions(m: PolicyMap) -> list[Mutant]:
+    """`at(p, d)` as `p`: a case of an application dated in another version's period, with a value of `p` other
+    than this version's, notices it."""
+    out = []
+    for info in m.transitions.values():
+        place = f"{info.span.line}:{info.span.col}" if info.span is not None else ""
+        out.append(
+            Mutant(
+                f"transition {info.owner.key} {place} at({info.parameter})",
+                "transition",
+                ("at", info.locator, info.pos, info.end),
+                Text(
+                    f"`{info.text}` 改为本版本的取值 {info.parameter}（不再按日期取当时施行的值）",
+                    f"`{info.text}` read as this version's {info.parameter} (no longer the value in force on the date)",
+                ),
+                info.owner.clause,
+                info.span,
+                frozenset(info.decisions),
+                Text(
+                    f"补充一个案例：日期落在另一版本施行期间、且该版本的 {info.parameter} 取值不同，"
+                    f"写明由此算出的金额或结果（{_at_where(info)}）",
+                    f"add a case dated in another version's period, where {info.parameter} differs, stating the amount "
+                    f"or result it gives ({_at_where(info)})",
+                ),
+            )
+        )
+    return out
+
+
+def _at_where(info: Any) -> str:
+    span = info.span
+    at = f" {span.file.rsplit('/', 1)[-1]}:{span.line}" if span is not None else ""
+    return f"{info.owner.kind} {info.owner.name}{at}"
 
 
 def _value_text(value: Any, kind: str | None) -> str:
@@ -310,7 +346,28 @@ def apply(version: PolicyVersion, change: tuple) -> PolicyVersion:
     if what == "operator":
         _, loc, pos, end, op = change
         return _with_expr(version, loc, lambda e: Expr(e.text, _swapped(e.node, pos, end, op), e.locate))
+    if what == "at":
+        _, loc, pos, end = change
+        return _with_expr(version, loc, lambda e: Expr(e.text, _without_at(e.node, pos, end), e.locate))
     raise ValueError(f"no such change: {what}")
+
+
+def _without_at(node: ast.Node, pos: int, end: int) -> ast.Node:
+    """``node`` with the `at(p, d)` at ``pos``..``end`` replaced by `p` (the nodes on the way rebuilt)."""
+    if isinstance(node, ast.Call) and node.func == "at" and node.pos == pos and node.end == end:
+        return node.args[0]
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, ast.Node):
+            new = _without_at(value, pos, end)
+            if new is not value:
+                changes[f.name] = new
+        elif isinstance(value, tuple) and any(isinstance(v, ast.Node) for v in value):
+            items = tuple(_without_at(v, pos, end) if isinstance(v, ast.Node) else v for v in value)
+            if any(a is not b for a, b in zip(items, value)):
+                changes[f.name] = items
+    return dataclasses.replace(node, **changes) if changes else node
 
 
 def _swapped(node: ast.Node, pos: int, end: int, op: str) -> ast.Node:

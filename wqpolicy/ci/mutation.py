@@ -184,6 +184,7 @@ KIND_WORDS = {
     "operator": ("比较符", "comparison"),
     "rule": ("删除规则", "rule removed"),
     "category": ("类别", "category"),
+    "transition": ("新旧衔接", "transition"),
 }
 
 

@@ -1,8 +1,9 @@
 """Where a policy version branches, compares and reads, found in its decisions' compiled expressions: every `and`,
-`or`, `if` and comparison as the Site an observing runner reports there (codegen.site_of), with the item it is
-written in and that item's clause; for a comparison with a threshold parameter, the threshold's side and the
-smallest unit of its kind; every read of a parameter and every use of a definition with the branch that guards
-it. Coverage and mutation both start from this map; nothing in it is listed by hand."""
+`or`, `if`, comparison and `is unknown` / `is known` test as the Site an observing runner reports there
+(codegen.site_of), with the item it is written in and that item's clause; for a comparison with a threshold
+parameter, the threshold's side and the smallest unit of its kind; every read of a parameter and every use of a
+definition with the branch that guards it; every `at(parameter, date)`. Coverage and mutation both start from this
+map; nothing in it is listed by hand."""
 
 from __future__ import annotations
 
@@ -140,6 +141,21 @@ class SiteInfo:
     decisions: set[str] = field(default_factory=set)
 
 
+@dataclass
+class AtSite:
+    """An `at(parameter, date)`: the value of ``parameter`` in force on a date, where it is (``locator``, ``pos``,
+    ``end``, ``span``, its ``text``), the item it is written in and the decisions that evaluate it."""
+
+    parameter: str
+    owner: Owner
+    locator: Locator
+    pos: int
+    end: int
+    span: Any
+    text: str
+    decisions: set[str] = field(default_factory=set)
+
+
 # A guard says when a piece of an expression is evaluated: ("item", owner key) whenever its item is; ("site",
 # Site, side) when that site was passed with that side evaluated — left (and/or, comparison), right (only when
 # the left did not settle it), cond, then (the condition true), else (false), true (the site came out true: an
@@ -160,6 +176,7 @@ class PolicyMap:
     owners: dict[str, Owner] = field(default_factory=dict)  # owner key -> owner, in policy order
     decisions_of: dict[str, set[str]] = field(default_factory=dict)  # owner key or parameter -> decisions
     readers: dict[str, set[str]] = field(default_factory=dict)  # parameter -> the owner keys of the items reading it
+    transitions: dict[tuple, AtSite] = field(default_factory=dict)  # (locator, pos) -> each `at(parameter, date)`
 
     @property
     def ref(self) -> str:
@@ -260,6 +277,9 @@ class _Walk:
             site = self._site(n, n.op if n.op in ("and", "or") else "compare", owner, loc, expr, local)
             visit(n.left, ("site", site, "left"), owner, loc, expr, local)
             visit(n.right, ("site", site, "right"), owner, loc, expr, local)
+        elif isinstance(n, ast.IsKnown):  # `x is unknown`: a branch of its own, true or false
+            self._site(n, "known", owner, loc, expr, local)
+            visit(n.subject, guard, owner, loc, expr, local)
         elif isinstance(n, ast.If):
             site = self._site(n, "if", owner, loc, expr, local)
             visit(n.cond, ("site", site, "cond"), owner, loc, expr, local)
@@ -274,6 +294,17 @@ class _Walk:
                 if _is_site(n.cond):
                     element_guard = ("site", site_of(n.cond, _kind(n.cond), expr), "true")
             visit(n.element, element_guard, owner, loc, expr, inner)
+        elif isinstance(n, ast.Call) and n.func == "at" and len(n.args) == 2 and isinstance(n.args[0], ast.Name):
+            key = (loc, n.pos)
+            found = self.m.transitions.get(key)
+            if found is None:
+                start = ast.start(n)
+                found = self.m.transitions[key] = AtSite(
+                    n.args[0].name, owner, loc, n.pos, n.end, expr.span(start, n.end - start), _text(expr, n)
+                )
+            found.decisions.add(self.dname)
+            for c in n.args:
+                visit(c, guard, owner, loc, expr, local)
         elif isinstance(n, ast.Name):
             name = n.name
             if name in local:
@@ -356,12 +387,14 @@ def _part(loc: Locator, *part: Any) -> Locator:
 
 
 def _is_site(n: ast.Node) -> bool:
-    return isinstance(n, ast.If) or (isinstance(n, ast.Binary) and n.op in ("and", "or", *COMPARISONS))
+    return isinstance(n, (ast.If, ast.IsKnown)) or (isinstance(n, ast.Binary) and n.op in ("and", "or", *COMPARISONS))
 
 
 def _kind(n: ast.Node) -> str:
     if isinstance(n, ast.If):
         return "if"
+    if isinstance(n, ast.IsKnown):
+        return "known"
     assert isinstance(n, ast.Binary)
     return n.op if n.op in ("and", "or") else "compare"
 

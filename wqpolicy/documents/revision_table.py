@@ -99,13 +99,17 @@ class _Words:
             item = words.item(name) if name else None
             if item is not None:
                 return f"{item.label}：{item.sentence}（{item.expression}）" if item.sentence else item.label
+        if what == "input" and change.label is not None and change.kind != "input.changed":
+            return f"{change.label.zh}（{value}）"
+        if what == "input":
+            return {"required": "必填", "optional": "选填"}.get(str(value), str(value))
         if isinstance(value, dict) and "zh" in value:
             return str(value["zh"])
         if isinstance(value, list):
             return "、".join(str(x) for x in value)
         return str(value)
 
-    def row(self, change: Change, new_model) -> RevisionRow:
+    def row(self, change: Change, new_model, old_model=None) -> RevisionRow:
         before = self.side(self.old, change, change.before)
         after = self.side(self.new, change, change.after)
         clause = change.clause or ""
@@ -118,7 +122,8 @@ class _Words:
             note += f"：{item.label}"
         if item is not None and item.note and change.kind.endswith(".added"):
             note += f"。解释：{item.note}"
-        return RevisionRow(clause, plain_clause(new_model.clauses.get(clause, "")), before, after, note, change.kind)
+        text = new_model.clauses.get(clause) or (old_model.clauses.get(clause, "") if old_model is not None else "")
+        return RevisionRow(clause, plain_clause(text), before, after, note, change.kind)
 
 
 def _item_name(path: str) -> str | None:
@@ -140,7 +145,7 @@ def _item_name(path: str) -> str | None:
 def build_revision_table(old, new, diff: Diff) -> RevisionTable:
     """The 修订对照表 of ``diff`` between two loaded Policies ``old`` and ``new``."""
     words = _Words(old, new)
-    rows = [words.row(c, new.model) for c in diff.changes]
+    rows = [words.row(c, new.model, old.model) for c in diff.changes]
     title = new.model.title.zh if new.model.title else new.model.id
     table = RevisionTable(
         title,

@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from ..decisionlog import DecisionLog
 from ..receipts import ENGINE
-from . import openapi, problems
+from . import docs, openapi, problems
 from .deps import ServiceState
 from .fastpath import DecisionFastPath
 from .logwriter import LogWriter
@@ -111,7 +111,7 @@ def create_app(settings: Settings | None = None, *, fast_path: bool = True) -> F
         title="wqpolicy decision service",
         version=ENGINE,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # docs.py serves it from the package, not a CDN
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None, *, fast_path: bool = True) -> F
     for r in (decisions.router, receipts.router, policies.router, health.router, staff.router):
         app.include_router(r)
     openapi.install(app, lambda: store.current)
+    docs.install(app)
     if fast_path:
         route = next(r for r in decisions.router.routes if getattr(r, "endpoint", None) is decisions.decide_one)
         app.add_middleware(DecisionFastPath, route=route)  # type: ignore[arg-type]
