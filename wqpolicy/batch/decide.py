@@ -17,8 +17,11 @@ from ..source import Span
 from ..vocabulary import vocabulary
 from ..words import RuleOutcome, Severity
 from .items import Item, Problem
-from .policies import PolicySpec, policy_set
+from .policies import PolicySet, PolicySpec, policy_set
 from .result import FailedRule, Result
+
+
+_RUNNING: dict[PolicySpec, PolicySet] = {}  # the versions of the run this process works for, set by Decide.setup
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,18 @@ class Decide:
     lines: bool = False  # JSON lines out: each result sent back as its line (Result.packed)
 
     def setup(self) -> None:
-        """Load the versions once in this process (a process made by fork has them already)."""
-        policy_set(self.spec)
+        """Load the versions once in this process (a process made by fork has them already) and keep them for this
+        run: its files are looked at here, once, not for each application."""
+        _RUNNING[self.spec] = policy_set(self.spec)
+
+    def _policies(self) -> PolicySet:
+        return _RUNNING.get(self.spec) or policy_set(self.spec)
 
     def __call__(self, item: Item) -> Result:
         result = self._checked(item)
         if not self.lines:
             return result
-        return result.packed(_payouts(policy_set(self.spec).default, result.decision or ""))
+        return result.packed(_payouts(self._policies().default, result.decision or ""))
 
     def _checked(self, item: Item) -> Result:
         try:
@@ -55,7 +62,7 @@ class Decide:
         if item.problems or (item.document is None and item.text is None and item.path is None):
             return _failed(item, item.id or _line_id(item), list(item.problems), application=item.id is not None)
         document, marks, decision = read_document(item, self.decision)
-        pset = policy_set(self.spec)
+        pset = self._policies()
         policy, choice = pset.for_document(document, decision)
         key = item.id
         if key is None:
