@@ -192,6 +192,7 @@ def variant_hash(text: str) -> str:
     """The content hash of the policy folder with ``text`` as its trial file."""
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(POLICY, Path(tmp) / "p")
+        (Path(tmp) / "p" / "wqpolicy.lock.json").unlink(missing_ok=True)
         (Path(tmp) / "p" / TRIAL).write_text(text, encoding="utf-8")
         return load_policy(str(Path(tmp) / "p" / TRIAL)).content_hash
 
@@ -206,6 +207,9 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="wqpolicy-bench-"))
     shutil.copytree(POLICY, folder / "policy")
+    # the soak edits the published version in place, which its lock file refuses (WQ-LOCKED): without the lock, a
+    # clean edit is served and a broken one refused, which is what the soak is to show
+    (folder / "policy" / "wqpolicy.lock.json").unlink(missing_ok=True)
     process, url = start_server(folder, args.workers)
     try:
         run_clients(url, args.clients, count=200)  # warm-up
