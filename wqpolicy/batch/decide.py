@@ -20,7 +20,6 @@ from .items import Item, Problem
 from .policies import PolicySet, PolicySpec, policy_set
 from .result import FailedRule, Result
 
-
 _RUNNING: dict[PolicySpec, PolicySet] = {}  # the versions of the run this process works for, set by Decide.setup
 
 
