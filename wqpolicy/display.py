@@ -39,7 +39,9 @@ def decimal_text(v: int | Decimal) -> str:
     if type(v) is int:
         return str(v)  # a whole number's own digits (what the lines below give it, without the Decimal)
     d = v if type(v) is Decimal else Decimal(v)
-    text = format(d, "f")
+    text = str(d)  # what format(d, "f") gives, in fewer steps, unless written with an exponent
+    if "E" in text:
+        text = format(d, "f")
     if len(text) <= 28 or _digits(text) <= 28:
         # the usual number, of no more digits than a Decimal keeps: its own text, trimmed, is what normalize()
         # below gives
@@ -64,7 +66,8 @@ def money_text(v: int | Decimal) -> str:
         return f"{v}.00"
     d = v if type(v) is Decimal else Decimal(v)
     try:
-        text = format(d.quantize(CENT, ROUND_HALF_UP), "f")  # quantize's own first try, without the call
+        # quantize's own first try, without the call; str of a finite Decimal of exponent -2 is its "f" format
+        text = str(d.quantize(CENT, ROUND_HALF_UP))
     except InvalidOperation:
         text = format(quantize(d, CENT, ROUND_HALF_UP), "f")
     return "0.00" if text == "-0.00" else text
@@ -82,7 +85,7 @@ def exact_money_text(v: int | Decimal) -> str:
         fen = quantize(d, CENT)
     if d != fen:
         return decimal_text(d)
-    text = format(fen, "f")
+    text = str(fen)  # exponent -2: no exponent written
     return "0.00" if text == "-0.00" else text
 
 

@@ -681,12 +681,27 @@ class _JsonWriter:
                 )
             read.append(f"{path!r}: {value}")
         unpack = [f"{', '.join(names)}, = v{i} = values[{i}]"] if names else [f"v{i} = values[{i}]"]
+        # A rule that passed: copies of constant dictionaries (a copy of a small dict is one step in C, quicker
+        # than building it key by key), its keys in the record's order, then its own label, message and values.
+        whole = self._const(
+            {
+                "id": rule.id,
+                "clause": rule.clause,
+                "severity": str(rule.severity),
+                "outcome": "pass",
+                "label": None,
+                "message": None,
+                "values": None,
+            }
+        )
+        label_const, passed_const = self._const(dict(label)), self._const(dict(passed))
         return [
             *unpack,
             f"if (o{i} := outcomes[{i}]) is PASS:",
-            f"    r{i} = {{'id': {rule.id!r}, 'clause': {rule.clause!r}, 'severity': {str(rule.severity)!r}, "
-            f"'outcome': 'pass', 'label': {{'zh': {label['zh']!r}, 'en': {label['en']!r}}}, "
-            f"'message': {{'zh': {passed['zh']!r}, 'en': {passed['en']!r}}}, 'values': {{{', '.join(read)}}}}}",
+            f"    r{i} = {whole}.copy()",
+            f"    r{i}['label'] = {label_const}.copy()",
+            f"    r{i}['message'] = {passed_const}.copy()",
+            f"    r{i}['values'] = {{{', '.join(read)}}}",
             "else:",
             f"    r{i} = other({i}, o{i}, v{i}, {{{', '.join(read)}}})",
         ]
