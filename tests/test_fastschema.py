@@ -13,6 +13,7 @@ import pytest
 
 from conftest import ROOT
 from corpus import input_documents
+from wqpolicy.errors import WQError
 from wqpolicy.fastschema import compile_check
 from wqpolicy.inputs import exact_numbers, load_input
 from wqpolicy.schemas import validator
@@ -287,3 +288,44 @@ def test_the_inlined_schema_finds_the_same_errors_at_the_same_paths_as_the_schem
     assert inlined(nested) is nested
     through_a_list = {"properties": {"a": {"allOf": [{"type": "integer"}]}, "b": {"$ref": "#/properties/a/allOf/0"}}}
     assert inlined(through_a_list)["properties"]["b"] == {"type": "integer"}
+
+
+def _with_floats(value, rng: random.Random):
+    """``value`` with some of its numbers as json.load gives them (floats), the rest as they were."""
+    if isinstance(value, dict):
+        return {k: _with_floats(v, rng) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_floats(v, rng) for v in value]
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and rng.random() < 0.7:
+        return float(value)
+    return value
+
+
+def test_a_document_with_floats_is_read_where_its_schema_has_numbers_as_exact_numbers_reads_it(policy):
+    """validated() reads the floats of a document where its schema has numbers, and checks that again: what it
+    gives (or the errors it raises) must be what the reading of every float by exact_numbers gives."""
+    rng = random.Random(20212)
+    read = 0
+    for n in range(1500):
+        doc = _with_floats(rng.choice(DOCUMENTS) if n % 2 else _mutate(rng.choice(DOCUMENTS), rng), rng)
+        name = doc.get("decision") if isinstance(doc.get("decision"), str) else "recognition"
+        schema = policy.inputs.get(name, policy.inputs["recognition"])
+        try:
+            got = schema.validated(doc)
+        except WQError as e:
+            with pytest.raises(WQError) as generic:
+                schema.validated(exact_numbers(doc))
+            assert [d.to_json() for d in e.diagnostics] == [d.to_json() for d in generic.value.diagnostics], n
+            continue
+        expected = schema.validated(exact_numbers(doc))
+        assert got == expected and _types(got) == _types(expected), (n, doc)
+        read += got != doc or _types(got) != _types(doc)
+    assert read > 500  # most took the reading by the schema
+
+
+def _types(value):
+    if isinstance(value, dict):
+        return {k: _types(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_types(v) for v in value]
+    return type(value)

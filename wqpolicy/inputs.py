@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from math import isfinite
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -307,6 +308,7 @@ class InputSchema:
         self._titles: FieldTitles | None = None
         self.type = T.from_schema(schema, resolver(schema, resources=resources))
         self._convert = _date_converter(self.type)
+        self._exact = _number_reader(self.type)
 
     @property
     def certainly_valid(self) -> Check | None:
@@ -331,6 +333,15 @@ class InputSchema:
         """``prepare(doc)`` once the document passes its schema; WQError with every violation if it does not."""
         check = self.certainly_valid
         if check is None or not check(doc):  # its yes: valid, and already exact
+            if check is not None and self._exact is not None:
+                # A document with floats (json.load's): read exactly where the schema has numbers, and checked
+                # again; its yes (no float left anywhere) means that what was read is what exact_numbers gives.
+                try:
+                    exact = self._exact(doc)
+                except RecursionError:  # a document that holds itself: found out below
+                    exact = doc
+                if exact is not doc and check(exact):
+                    return self._convert(exact) if self._convert else exact
             try:
                 exact = exact_numbers(doc)
             except RecursionError:  # a document that holds itself: not_json says so below
@@ -400,6 +411,65 @@ class InputSchema:
         changes)."""
         doc = exact_numbers(doc)
         return self._convert(doc) if self._convert else doc
+
+
+def _number_reader(t: T.Type | None) -> Callable[[Any], Any] | None:
+    """A function giving the document with the floats at the places ``t`` says are numbers as exact_numbers reads
+    them (a copy where anything changes), whatever lies elsewhere left as it is; None when ``t`` has no number.
+    Where ``t`` says nothing (any value, a mapping), the value there is read by exact_numbers whole."""
+    if t == T.NUMBER:
+
+        def number(v: Any) -> Any:
+            return exact_numbers(v) if type(v) is float else v
+
+        return number
+    if isinstance(t, T.ListOf):
+        inner = _number_reader(t.item)
+        if inner is None:
+            return None
+
+        def items(v: Any) -> Any:
+            if type(v) is not list:
+                return v
+            out = v
+            for i, x in enumerate(v):
+                new = inner(x)
+                if new is not x:
+                    if out is v:
+                        out = list(v)
+                    out[i] = new
+            return out
+
+        return items
+    if isinstance(t, T.Record) and not t.open:
+        numbers = tuple(n for n, ft in t.fields if ft == T.NUMBER)  # read here, without a call each
+        readers = tuple((n, r) for n, ft in t.fields if ft != T.NUMBER and (r := _number_reader(ft)) is not None)
+        if not readers and not numbers:
+            return None
+
+        def record(v: Any) -> Any:
+            if type(v) is not dict:
+                return v
+            out = v  # copied only when a field changes
+            for n in numbers:
+                if type(x := v.get(n)) is float:
+                    if out is v:
+                        out = dict(v)
+                    out[n] = Decimal(repr(x)) if isfinite(x) else exact_numbers(x)  # exact_numbers' reading
+            for n, r in readers:
+                if n in v:
+                    x = v[n]
+                    new = r(x)
+                    if new is not x:
+                        if out is v:
+                            out = dict(v)
+                        out[n] = new
+            return out
+
+        return record
+    if t in (T.BOOL, T.STRING, T.DATE):
+        return None
+    return exact_numbers  # any value, an open record, a mapping: every float in it
 
 
 def _date_converter(t: T.Type | None) -> Callable[[Any], Any] | None:
