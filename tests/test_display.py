@@ -12,7 +12,9 @@ import pytest
 from conftest import EXAMPLES, run
 from wqpolicy.display import decimal_text, display, exact_money_text, fill, money_text
 from wqpolicy.expression import evaluate_expression
-from wqpolicy.record import render_value
+from wqpolicy.model import Text
+from wqpolicy.record import RuleInfo, render_value
+from wqpolicy.words import Severity
 
 
 # -- negative zero -----------------------------------------------------------------------------------------------
@@ -137,3 +139,32 @@ def test_a_long_quotient_is_grouped_like_any_amount():
     assert display(Decimal(10_000_000) / 3) == "3,333,333.33333333…"
     assert display(Decimal(-10_000_000) / 3) == "-3,333,333.33333333…"
     assert display(Decimal(1) / 3) == "0.33333333…"
+
+
+@pytest.mark.parametrize(
+    "zh, en",
+    [
+        ("已有 {a} 项（须不少于 {n}）", "{a} of at least {n}"),
+        ("{a} 与 {a}", "{a} and {a} again"),
+        ("值为 {b}", "{b} brings a placeholder"),  # b's text is `{n}`: fill fills that too
+        ("{{a}} 与 {x}", "a literal {brace} and {a}"),  # braces of the template's own
+        ("无占位", "nothing to fill"),
+    ],
+)
+def test_a_rules_message_fills_its_placeholders_as_fill_does(zh, en):
+    kinds = {"a": None, "b": None, "n": "integer"}
+    info = RuleInfo("r", "1", Severity.REQUIRE, Text("规则", "rule"), Text(zh, en), ("a", "b", "n"), kinds, {"n": "5"})
+    for values in ({"a": 8, "b": "{n}", "n": 5}, {"a": Decimal("12345.678"), "b": "x", "n": 5}, {"a": 7, "n": 5}):
+        for _ in range(2):  # the second time with the parameters' texts kept
+            shown: dict = {}
+            assert info.fail_message(values) == Text(fill(zh, values, kinds, shown), fill(en, values, kinds, shown))
+
+
+@pytest.mark.parametrize("value", [0, 7, -999, 999, 1000, -1000, 123456, True, Decimal("5")])
+@pytest.mark.parametrize("kind", [None, "integer", "money", "ratio"])
+def test_a_small_whole_number_displays_as_the_general_rule_shows_it(value, kind):
+    expected = {(0, "ratio"): "0%", (7, "ratio"): "700%", (-999, "ratio"): "-99900%", (999, "ratio"): "99900%"}
+    shown = display(value, kind)
+    assert shown == expected.get((value, kind), shown)
+    if type(value) is int and kind != "ratio":
+        assert shown == (f"{value:,}" if abs(value) >= 1000 else str(value))

@@ -100,6 +100,8 @@ def _cut(d: Decimal, step: str) -> str:
 def display(v: Any, kind: str | None = None) -> str:
     """A value for people: 1,234,567 for large numbers (a year, the result of year(), stays 2024), 4.5% for a
     ratio parameter, 0.03666667… for long decimals."""
+    if type(v) is int and -1000 < v < 1000 and kind != "ratio":
+        return str(v)  # the usual count, as the lines below give it (no thousands to group), without their steps
     if v is UNKNOWN or v is None:
         return "unknown"
     if kind == "ratio" and is_number(v):

@@ -40,10 +40,16 @@ class RuleInfo:
     # Worked out once, for every record's message and JSON form.
     pass_message: Text = field(init=False, compare=False, repr=False)
     _json: tuple = field(init=False, compare=False, repr=False)
+    _placeholders: tuple = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         passed = Text(f"符合：{self.label.zh}", f"Met: {self.label.en}")
         object.__setattr__(self, "pass_message", passed)
+        # (path, `{path}`) for each path whose placeholder the message has, in the order fill takes them
+        marks = tuple((p, "{" + p + "}") for p in self.paths)
+        object.__setattr__(
+            self, "_placeholders", tuple((p, m) for p, m in marks if m in self.template.zh or m in self.template.en)
+        )
         # How each value read is written: its JSON worked out here (a parameter's), as money, or as it is.
         plan = tuple(
             (p, _constant_plan(self.constants[p]), self.constants[p])
@@ -64,19 +70,50 @@ class RuleInfo:
             )
         object.__setattr__(self, "_json", (head, label, passed_json, plan, short))
 
+    def fail_message(self, values: dict[str, Any]) -> Text:
+        """The message of the rule failed with ``values`` (path -> value read): its template, each placeholder
+        filled with the value as people read it (display.fill)."""
+        template = self.template
+        if "{" not in template.zh and "{" not in template.en:
+            return template  # nothing to fill in
+        # each value's text, worked out once for both languages; a parameter's, once for all records
+        shown = self.constant_texts(values)
+        return Text(self._filled(template.zh, values, shown), self._filled(template.en, values, shown))
+
+    def _filled(self, template: str, values: dict[str, Any], shown: dict[str, str]) -> str:
+        """What ``fill(template, values, self.kinds, shown)`` gives, looking only at the placeholders the template
+        has: a brace left over (a placeholder that a value's text brought, or the template's own braces) has fill
+        do it all again, as it reads them."""
+        if "{" not in template:
+            return template
+        out = template
+        for path, mark in self._placeholders:
+            if mark in out and path in values:
+                text = shown.get(path)
+                if text is None:
+                    text = shown[path] = excerpt(display(values[path], self.kinds.get(path)))
+                out = out.replace(mark, text)
+        return fill(template, values, self.kinds, shown) if "{" in out else out
+
     def constant_texts(self, values: dict[str, Any]) -> dict[str, str]:
         """A new mapping of the parameters' placeholders in the message to their text, as ``fill`` writes them:
         worked out for the first record, kept for the next ones while ``values`` holds the same parameter
         values (as every record of the decision does)."""
-        known = self.__dict__.get("_constant_texts")
-        if known is None or any(values.get(path) is not value for path, (value, _) in known.items()):
-            known = {
-                path: (values[path], excerpt(display(values[path], self.kinds.get(path))))
+        known = self.__dict__.get("_constant_texts")  # ((path, value), …), {path: text}
+        if known is not None:
+            for path, value in known[0]:
+                if values.get(path) is not value:
+                    known = None
+                    break
+        if known is None:
+            texts = {
+                path: excerpt(display(values[path], self.kinds.get(path)))
                 for path in self.constants
                 if path in values and "{" + path + "}" in self.template.zh + self.template.en
             }
+            known = (tuple((path, values[path]) for path in texts), texts)
             self.__dict__["_constant_texts"] = known  # a cache, not a field: equal infos stay equal
-        return {path: text for path, (_, text) in known.items()}
+        return known[1].copy()
 
 
 @dataclass(frozen=True)
@@ -156,6 +193,14 @@ class VersionDate:
         except ValueError:
             return None
         return cls(date, data["source"], field if isinstance(field, str) else None)
+
+
+def unknown_message(missing: list[str], count: int) -> Text:
+    """The message of a rule left unknown for want of ``missing`` (the first of ``count`` inputs)."""
+    more = count - len(missing)
+    zh = "、".join(missing) + (f" 等共 {count} 项" if more > 0 else "")
+    en = ", ".join(missing) + (f", … and {more:,} more" if more > 0 else "")
+    return Text(f"无法判断，缺少：{zh or '—'}", f"Cannot decide; missing: {en or '—'}")
 
 
 def fault_text(d: Diagnostic) -> str:
@@ -239,19 +284,9 @@ class RuleResult:
         if outcome is RuleOutcome.PASS:
             return self.info.pass_message
         if outcome is RuleOutcome.FAIL:
-            info, values = self.info, self.values
-            if "{" not in info.template.zh and "{" not in info.template.en:
-                return info.template  # nothing to fill in
-            # each value's text, worked out once for both languages; a parameter's, once for all records
-            shown = info.constant_texts(values)
-            return Text(
-                fill(info.template.zh, values, info.kinds, shown), fill(info.template.en, values, info.kinds, shown)
-            )
+            return self.info.fail_message(self.values)
         if outcome is RuleOutcome.UNKNOWN:
-            more = self.missing_count - len(self.missing)
-            zh = "、".join(self.missing) + (f" 等共 {self.missing_count} 项" if more > 0 else "")
-            en = ", ".join(self.missing) + (f", … and {more:,} more" if more > 0 else "")
-            return Text(f"无法判断，缺少：{zh or '—'}", f"Cannot decide; missing: {en or '—'}")
+            return unknown_message(self.missing, self.missing_count)
         fault = self.fault
         where = f"（{fault.span}）" if fault is not None and fault.span is not None else ""
         zh = (fault.zh or fault.message) if fault is not None else ""
@@ -471,6 +506,23 @@ class DecisionRecord:
 
         def other(i: int, outcome: RuleOutcome, values: tuple, read: dict) -> dict:
             rule, m = info.rules[i], missing[i] if missing else None
+            if i not in rule_faults and (outcome is RuleOutcome.FAIL or outcome is RuleOutcome.UNKNOWN):
+                # what _rule_json gives a RuleResult of no fault, without making one
+                if outcome is RuleOutcome.FAIL:
+                    message = rule.fail_message(dict(zip(rule.paths, values))).to_json()
+                else:
+                    message = unknown_message(list(m[0]) if m else [], m[1] if m else 0).to_json()
+                head, label = rule._json[:2]
+                out = head.copy()
+                out["outcome"] = _OUTCOME_TEXT[outcome]
+                out["label"] = label.copy()
+                out["message"] = message
+                out["values"] = read
+                if m and m[0]:
+                    out["missing"] = list(m[0])
+                    if m[1] > len(m[0]):
+                        out["missing_count"] = m[1]
+                return out
             result = RuleResult(
                 rule,
                 outcome,
