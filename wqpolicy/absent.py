@@ -145,6 +145,9 @@ class _Notes:
             self.pending = None
 
 
+_ABSENT = object()
+
+
 class _Noting(dict):
     """A mapping of the document that notes the path of each key asked for with ``get`` and not there; a mapping or
     list it gives is viewed the same way, once (the view replaces the value in this copy)."""
@@ -157,12 +160,12 @@ class _Noting(dict):
         self._viewed: set | None = None
 
     def get(self, key: Any, default: Any = None) -> Any:
-        shape = f"{self._shape}.{key}" if self._shape else str(key)
-        if not dict.__contains__(self, key):
-            self._notes.note(shape, self._positions)
+        value = dict.get(self, key, _ABSENT)
+        if value is _ABSENT:
+            self._notes.note(f"{self._shape}.{key}" if self._shape else str(key), self._positions)
             return default
-        value = dict.__getitem__(self, key)
         if isinstance(value, (dict, list)) and (self._viewed is None or key not in self._viewed):
+            shape = f"{self._shape}.{key}" if self._shape else str(key)  # its path, only for a view made
             value = _noting(value, shape, self._positions, self._notes)
             dict.__setitem__(self, key, value)
             if self._viewed is None:

@@ -311,10 +311,10 @@ class CompiledDecision:
             per_rule[i] = (tuple(own.shown), own.count)
         if unknown_output:
             unsettled = [fn for o, fn in zip(self._outputs, output_fns) if _unsettled(outputs[o.name])]
-            # What the outputs ask for, evaluated again over a noting view of the document: the definitions
-            # already settled are taken as they are (reading them again could only name what did not matter).
-            settled = {k: v for k, v in ctx.cache.items() if type(k) is str and (k.startswith("$") or _settled(v))}
-            absent_reads(unsettled, doc, settled, everything)
+            # What the outputs ask for, evaluated again over a noting view of the document: of the evaluation's
+            # cache, absent_reads keeps the rule counts and the outcome (the `$` entries), and computes every
+            # definition again over the view.
+            absent_reads(unsettled, doc, ctx.cache, everything)
         return tuple(per_rule), everything
 
     def _absent_functions(self) -> tuple:
@@ -394,17 +394,6 @@ def _read(fn: Callable[[Context], Any], ctx: Context) -> Any:
         return fn(ctx)
     except Exception:  # noqa: BLE001 - a read that faults shows as unknown; the rule itself reports the fault
         return UNKNOWN
-
-
-def _settled(value: Any) -> bool:
-    """A value with nothing unknown in it, however deep."""
-    if value is UNKNOWN:
-        return False
-    if type(value) is list:
-        return all(_settled(x) for x in value)
-    if type(value) is dict:
-        return all(_settled(x) for x in value.values())
-    return True
 
 
 def _unsettled(value: Any) -> bool:
