@@ -181,6 +181,17 @@ def test_the_aggregates_that_note_unknowns_as_they_go_give_what_the_builtins_giv
     assert evaluate_expression("any(i.a > 1 for i in xs)", {"xs": [{"a": 2}, {"b": 2}]}) is True
 
 
+@pytest.mark.parametrize("func", ["sum", "mean"])
+def test_a_sum_or_mean_over_a_text_faults_with_the_builtins_own_message(func):
+    """The generated loop sums in C; a text among the items goes to the builtin, which faults with `+=`."""
+    with pytest.raises(WQError, match=r"unsupported operand type\(s\) for \+=: 'decimal.Decimal' and 'str'"):
+        evaluate_expression(f"{func}(i.a for i in xs)", {"xs": [{"a": 1}, {"a": "x"}]})
+    assert evaluate_expression(f"{func}(i.a for i in xs)", {"xs": [{"a": "x"}, {"b": 1}]}) is UNKNOWN
+    assert evaluate_expression(f"{func}(i.a for i in xs)", {"xs": [{"a": 2}, {"a": Decimal("0.5")}]}) == (
+        Decimal("2.5") if func == "sum" else Decimal("1.25")
+    )
+
+
 def test_division_and_rounding_stay_exact_decimal_and_a_zero_divisor_faults():
     assert evaluate_expression("a / b", {"a": 1, "b": 3}) == Decimal(1) / Decimal(3)
     assert type(evaluate_expression("a / 4", {"a": 1})) is Decimal

@@ -219,6 +219,8 @@ class CodeGen:
             "_tuple_new": tuple.__new__,  # a RunResult made without its __new__'s Python frame
             "Caught": Caught,
             "_negative": negative_payout,
+            "_sum": sum,
+            "_ZERO": Decimal(0),
         }
         self._consts: dict = {}
         self._at_tables: dict[str, str] = {}  # parameter -> the name of its AtTable constant
@@ -853,6 +855,7 @@ class CodeGen:
         self._scope = scope
         if strict and builtin is not None:
             x = self._tmp()
+            impl = self._const(builtin.known_impl or builtin.impl)
             lines += [
                 f"        {x} = {element}",
                 f"        if {x} is U:",
@@ -861,8 +864,20 @@ class CodeGen:
                 f"            append({x})",
                 "    if unknown:",
                 "        return U",
-                f"    return {self._const(builtin.known_impl or builtin.impl)}(out)",
             ]
+            if n.func in ("sum", "mean"):
+                # The usual sum, of numbers, in C without the builtin's frames; anything else (a text among them)
+                # goes to the builtin, which faults as it does.
+                lines += [
+                    *(["    if not out:", "        return U"] if n.func == "mean" else []),
+                    "    try:",
+                    "        total = _sum(out, _ZERO)",
+                    "    except TypeError:",
+                    f"        return {impl}(out)",
+                    "    return total" if n.func == "sum" else "    return total / Decimal(len(out))",
+                ]
+            else:
+                lines.append(f"    return {impl}(out)")
         else:
             lines.append(f"        append({element})")
             lines.append("    return out" if builtin is None else f"    return {self._const(builtin.impl)}(out)")
@@ -924,5 +939,6 @@ class CodeGen:
 
 
 assert all(
-    not keyword.iskeyword(p) for p in ("doc", "cache", "items", "out", "order", "keys", "results", "append", "unknown")
+    not keyword.iskeyword(p)
+    for p in ("doc", "cache", "items", "out", "order", "keys", "results", "append", "unknown", "total")
 )
