@@ -547,9 +547,8 @@ class DecisionRecord:
             out["outputs"] = {name: render_value(value, *kinds[name]) for name, value in outputs.items()}
         if self.output_faults:
             out["output_errors"] = self.output_errors
-        faults = self.faults
-        if faults:
-            out["faults"] = [d.to_json() for d in faults]
+        if self.rule_faults or self.outcome_fault is not None or self.output_faults:  # the usual record has none
+            out["faults"] = [d.to_json() for d in self.faults]
         return out
 
 
