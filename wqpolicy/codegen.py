@@ -51,9 +51,9 @@ class RunResult(NamedTuple):
     """What a decision's runner computed for one document: ``outcomes`` (a RuleOutcome per rule, in order),
     ``rule_faults`` (Caught each, or None), ``outcome`` (the outcome word; ``error`` when a rule or a step
     faulted), ``outcome_fault`` (Caught for the step, or None), ``outputs`` (name -> value), ``output_faults``
-    (Caught each, or None), ``values`` (per rule, the values it read, in the order of its reads; containers
-    copied, never the document's own), ``unknown_rule`` (whether a rule came out unknown) and ``unknown_output``
-    (whether an output did): the inputs missing are looked for only then."""
+    (Caught each, or None), ``values`` (the values each rule read, in the order of its reads, rule after rule in
+    one tuple; containers copied, never the document's own), ``unknown_rule`` (whether a rule came out unknown)
+    and ``unknown_output`` (whether an output did): the inputs missing are looked for only then."""
 
     outcomes: tuple
     rule_faults: list | None
@@ -418,9 +418,9 @@ class CodeGen:
             self._where = saved
 
     def _reads(self, reads: list[list[tuple[str, ast.Node]]]) -> list[str]:
-        """Lines setting ``r_values``: per rule, a tuple of the values it read. A path read by several rules is
-        read once; one that faults reads as unknown (the rule itself reports the fault); a parameter is its own
-        constant; a value that is not a leaf is copied."""
+        """Lines setting ``r_values``: the values each rule read, rule after rule, in one tuple. A path read by
+        several rules is read once; one that faults reads as unknown (the rule itself reports the fault); a
+        parameter is its own constant; a value that is not a leaf is copied."""
         lines, got = [], {}
         for rule_reads in reads:
             for path, node in rule_reads:
@@ -437,8 +437,8 @@ class CodeGen:
                     continue
                 var = got[path] = self._new("q_")
                 lines += ["try:", f"    {var} = {text}", "except FAULTS:", f"    {var} = U"]
-        tuples = ["(" + "".join(f"{got[p]}, " for p, _ in rule_reads) + ")" for rule_reads in reads]
-        lines.append(f"r_values = ({''.join(t + ', ' for t in tuples)})")
+        every = "".join(f"{got[p]}, " for rule_reads in reads for p, _ in rule_reads)
+        lines.append(f"r_values = ({every})")  # one tuple, rule after rule (record.DecisionInfo.value_spans)
         return lines
 
     def _in_parameter(self, node: ast.Node) -> bool:

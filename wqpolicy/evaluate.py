@@ -276,11 +276,12 @@ class CompiledDecision:
         everything = Missing()
         per_rule: list = [None] * len(outcomes)
         unknown = RuleOutcome.UNKNOWN
+        spans = self.info.value_spans
         for i in [i for i, outcome in enumerate(outcomes) if outcome is unknown]:
-            read = values[i]
+            start = spans[i][0]
             direct = direct_reads[i]
             if direct is not None:  # the usual rule: it names what it lacks straight from the values it read
-                lacking = tuple(path for path, at in direct if read[at] is UNKNOWN)
+                lacking = tuple(path for path, at in direct if values[start + at] is UNKNOWN)
                 per_rule[i] = (lacking, len(lacking))
                 if self._required[i]:
                     everything.update(lacking)
@@ -290,7 +291,7 @@ class CompiledDecision:
             empty = []  # input lists given without an item: what an unknown of no items asks for
             for path, at, fn in input_reads[i]:  # a path the rule's values hold is not read again
                 if at is not None:
-                    value = read[at]
+                    value = values[start + at]
                 else:
                     plain = plain or Context(doc, ctx.cache)
                     value = _read(fn, plain)

@@ -5,6 +5,7 @@ by value — and its JSON form (schemas/decision.schema.json)."""
 from __future__ import annotations
 
 import datetime
+import itertools
 import operator
 import weakref
 from collections.abc import Callable
@@ -140,9 +141,13 @@ class DecisionInfo:
     outcome_labels: dict[str, Text | None]
     files: tuple[str, ...] = field(default=(), compare=False)  # the policy files read, as people see their paths
     output_kinds: dict[str, tuple] = field(init=False, compare=False, repr=False)
+    # per rule, where its values read lie among a record's values: (start, stop)
+    value_spans: tuple[tuple[int, int], ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "output_kinds", {o.name: (o.kind, o.fields) for o in self.outputs})
+        stops = tuple(itertools.accumulate(len(r.paths) for r in self.rules))
+        object.__setattr__(self, "value_spans", tuple(zip((0, *stops), stops)))
 
     @property
     def writer(self) -> _JsonWriter:
@@ -321,7 +326,7 @@ class DecisionRecord:
     outcome: str
     input_name: str | None
     outcomes: tuple[RuleOutcome, ...]  # per rule, in order
-    values: tuple[tuple, ...]  # per rule, the values of its info's paths
+    values: tuple  # the values of each rule's info's paths, rule after rule (info.value_spans: where each lies)
     outputs: dict[str, Any]
     rule_missing: tuple = ()  # per rule: None, or (the first paths it lacks, how many in all)
     missing_shown: tuple[str, ...] = ()
@@ -428,17 +433,18 @@ class DecisionRecord:
         if rules is None:
             missing = self.rule_missing or (None,) * len(self.outcomes)
             faults = dict(self.rule_faults)
+            values = self.values
             rules = tuple(
                 RuleResult(
                     info,
                     outcome,
-                    dict(zip(info.paths, values)),
+                    dict(zip(info.paths, values[start:stop])),
                     list(m[0]) if m else [],
                     m[1] if m else 0,
                     faults.get(i),
                 )
-                for i, (info, outcome, values, m) in enumerate(
-                    zip(self.info.rules, self.outcomes, self.values, missing)
+                for i, (info, outcome, (start, stop), m) in enumerate(
+                    zip(self.info.rules, self.outcomes, self.info.value_spans, missing)
                 )
             )
             self.__dict__["_rules"] = rules  # a cache, not a field: the record stays what it was made
@@ -694,8 +700,11 @@ class _JsonWriter:
             "copied": _copied,
         }
         lines = ["def rules(outcomes, values, other):"]
-        for i, rule in enumerate(info.rules):
-            lines += ["    " + x for x in self._rule(rule, i)]
+        every = [f"a{i}_{j}" for i, rule in enumerate(info.rules) for j in range(len(rule.paths))]
+        if every:  # every value read, in one step
+            lines.append(f"    {', '.join(every)}, = values")
+        for i, (rule, span) in enumerate(zip(info.rules, info.value_spans)):
+            lines += ["    " + x for x in self._rule(rule, i, span)]
         lines.append(f"    return [{', '.join(f'r{i}' for i in range(len(info.rules)))}]")
         self.output_names = tuple(o.name for o in info.outputs)
         items = [f"{o.name!r}: {self._output(o, i)}" for i, o in enumerate(info.outputs)]
@@ -710,7 +719,7 @@ class _JsonWriter:
         self.ns[name] = value
         return name
 
-    def _rule(self, rule: RuleInfo, i: int) -> list[str]:
+    def _rule(self, rule: RuleInfo, i: int, span: tuple[int, int]) -> list[str]:
         """Lines setting ``r{i}`` to the JSON of rule ``i``: its values read, and the rest of a rule that passed
         here, of any other by ``other``."""
         _, label, passed, plan, _ = rule._json
@@ -731,7 +740,6 @@ class _JsonWriter:
                     f"else str({a}) if t is int else value_json({a}))"
                 )
             read.append(f"{path!r}: {value}")
-        unpack = [f"{', '.join(names)}, = v{i} = values[{i}]"] if names else [f"v{i} = values[{i}]"]
         # A rule that passed: copies of constant dictionaries (a copy of a small dict is one step in C, quicker
         # than building it key by key), its keys in the record's order, then its own label, message and values.
         whole = self._const(
@@ -747,14 +755,13 @@ class _JsonWriter:
         )
         label_const, passed_const = self._const(dict(label)), self._const(dict(passed))
         return [
-            *unpack,
             f"if (o{i} := outcomes[{i}]) is PASS:",
             f"    r{i} = {whole}.copy()",
             f"    r{i}['label'] = {label_const}.copy()",
             f"    r{i}['message'] = {passed_const}.copy()",
             f"    r{i}['values'] = {{{', '.join(read)}}}",
             "else:",
-            f"    r{i} = other({i}, o{i}, v{i}, {{{', '.join(read)}}})",
+            f"    r{i} = other({i}, o{i}, values[{span[0]}:{span[1]}], {{{', '.join(read)}}})",
         ]
 
     def _output(self, output: OutputInfo, i: int) -> str:
