@@ -52,8 +52,9 @@ class RunResult(NamedTuple):
     ``rule_faults`` (Caught each, or None), ``outcome`` (the outcome word; ``error`` when a rule or a step
     faulted), ``outcome_fault`` (Caught for the step, or None), ``outputs`` (name -> value), ``output_faults``
     (Caught each, or None), ``values`` (the values each rule read, in the order of its reads, rule after rule in
-    one tuple; containers copied, never the document's own), ``unknown_rule`` (whether a rule came out unknown)
-    and ``unknown_output`` (whether an output did): the inputs missing are looked for only then."""
+    one tuple; containers copied, never the document's own), ``unknown_rule`` (the positions of the rules that
+    came out unknown, in order; empty when none) and ``unknown_output`` (whether an output did): the inputs
+    missing are looked for only then."""
 
     outcomes: tuple
     rule_faults: list | None
@@ -62,7 +63,7 @@ class RunResult(NamedTuple):
     outputs: dict
     output_faults: list | None
     values: tuple
-    unknown_rule: bool
+    unknown_rule: tuple
     unknown_output: bool
 
 
@@ -334,7 +335,7 @@ class CodeGen:
                 "    else:",
                 f"        {o} = {words[RuleOutcome.UNKNOWN]}",
                 *("        " + t for t in tally["unknown"]),
-                "        r_unknown = True",
+                f"        r_unknown += ({i},)",
             ]
         rules_dict = ", ".join(f"{c!r}: {count[c]}" for c in OUTCOME_COUNTS)
         body.append(f"r_rules = cache[{self._const('$rules')}] = {{{rules_dict}}}")
@@ -403,7 +404,7 @@ class CodeGen:
         if fields:  # a field of a record that is no record: the runner that reads where it is used says so
             head += ["try:", *("    " + f for f in fields), "except FAULTS:", f"    return {lazy}(ctx)"]
         head += [f"{var} = MISS" for var in scope["defs"].values()]
-        head += [f"{c} = 0" for c in count.values()] + ["r_faults = None", "r_unknown = False"]
+        head += [f"{c} = 0" for c in count.values()] + ["r_faults = None", "r_unknown = ()"]
         fn = self._new("run")
         self._sources.append(f"def {fn}(ctx):\n" + "".join(f"    {line}\n" for line in head + body))
         self._flush()

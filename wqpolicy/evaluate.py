@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import ast
@@ -19,7 +19,7 @@ from .errors import Diagnostic
 from .model import Decision, Expr, PolicyVersion, Rule, parsed, stated
 from .record import ERROR_LABEL, DecisionInfo, DecisionRecord, OutputInfo, RuleInfo, to_json_value
 from .values import FAULTS, UNKNOWN, EvalFault, fault_message, fault_message_zh, is_number
-from .words import ERROR, Kind, RuleOutcome, Severity, kind_of
+from .words import ERROR, Kind, Severity, kind_of
 from .workspace import shown_file
 
 # The outcome when no step of the outcome logic applies (a policy without `otherwise`).
@@ -177,7 +177,9 @@ class CompiledDecision:
         output_faults = self._output_faults(result)
         unknown_output = result.unknown_output or self._unsettled_lists(outputs)
         if result.unknown_rule or unknown_output:
-            rule_missing, missing = self._missing(outcomes, result.values, outputs, ctx, unknown_output)
+            rule_missing, missing = self._missing(
+                result.unknown_rule, len(outcomes), result.values, outputs, ctx, unknown_output
+            )
             shown, count = tuple(missing.shown), missing.count
         else:  # the usual record: nothing missing
             rule_missing, shown, count = (), (), 0
@@ -266,22 +268,22 @@ class CompiledDecision:
         return out
 
     def _missing(
-        self, outcomes: Sequence[RuleOutcome], values: tuple, outputs: dict, ctx: Context, unknown_output: bool
+        self, unknown: tuple, rules: int, values: tuple, outputs: dict, ctx: Context, unknown_output: bool
     ) -> tuple[tuple, Missing]:
-        """Per rule, what an unknown rule lacks (None for the others); and what the record lacks in all: the
-        required rules' first, then what unknown outputs (``unknown_output``: there are some) asked for."""
+        """Per rule (of ``rules``), what an unknown rule (its position among ``unknown``) lacks, None for the
+        others; and what the record lacks in all: the required rules' first, then what unknown outputs
+        (``unknown_output``: there are some) asked for."""
         input_reads, output_fns, direct_reads = self._absent_functions()
         doc = ctx.doc
         plain = None
         everything = Missing()
-        per_rule: list = [None] * len(outcomes)
-        unknown = RuleOutcome.UNKNOWN
+        per_rule: list = [None] * rules
         spans = self.info.value_spans
-        for i in [i for i, outcome in enumerate(outcomes) if outcome is unknown]:
+        for i in unknown:
             start = spans[i][0]
             direct = direct_reads[i]
             if direct is not None:  # the usual rule: it names what it lacks straight from the values it read
-                lacking = tuple(path for path, at in direct if values[start + at] is UNKNOWN)
+                lacking = tuple([path for path, at in direct if values[start + at] is UNKNOWN])
                 per_rule[i] = (lacking, len(lacking))
                 if self._required[i]:
                     everything.update(lacking)
