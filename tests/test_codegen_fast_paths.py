@@ -14,8 +14,9 @@ import pytest
 from conftest import EXAMPLES
 from wqpolicy.errors import WQError
 from wqpolicy.expression import evaluate_expression
+from wqpolicy.functions import round_step
 from wqpolicy.inputs import load_input
-from wqpolicy.values import UNKNOWN
+from wqpolicy.values import UNKNOWN, quantize
 
 ODD_VALUES = [
     "x",
@@ -207,3 +208,17 @@ def test_division_and_rounding_stay_exact_decimal_and_a_zero_divisor_faults():
     with pytest.raises(WQError) as e:
         evaluate_expression("round(a, 13)", {"a": 1})
     assert e.value.diagnostics[0].code == "WQ-EVAL"
+
+
+@pytest.mark.parametrize("places", [0, 2, 5, 12])
+def test_round_in_place_gives_what_quantize_gives_at_every_size(places):
+    """round(x, places) rounds a Decimal in place when its digits fit the context; at and past that bound (and for
+    an int) values.quantize does it, in a context wide enough: the same figure either way."""
+    step = round_step(places)
+    for exponent in range(20, 40):
+        for x in (Decimal(10) ** exponent - Decimal("0.005"), Decimal("9.995") * Decimal(10) ** exponent, 10**exponent):
+            for value in (x, -x):
+                got = evaluate_expression(f"round(x, {places})", {"x": value})
+                assert got == quantize(value, step, "ROUND_HALF_UP") and str(got) == str(
+                    quantize(value, step, "ROUND_HALF_UP")
+                ), (places, value)

@@ -796,7 +796,13 @@ class CodeGen:
             elif n.func == "round" and known[1] and (places := self._round_step(n.args[1])) is not None:
                 # round(x, 2) is quantize(x, 0.01, half-up) once the places are known to be valid
                 step, half_up = self._exact_const(places), self._const(ROUND_HALF_UP)
-                impl = f"_quantize({temps[0]}, {step}, {half_up})"
+                x = temps[0]
+                # A finite Decimal of fewer digits than the context's 28 can hold once rounded (a carry included)
+                # is rounded in place, without values.quantize's frames; anything else goes to it.
+                impl = (
+                    f"({x}.quantize({step}, {half_up}) if type({x}) is Decimal and {x}.is_finite() "
+                    f"and {x}.adjusted() < {26 + places.adjusted()} else _quantize({x}, {step}, {half_up}))"
+                )
                 return f"(U if ({temps[0]} := {args[0]}) is U else {impl})" if not known[0] else impl
             call = f"{impl}({', '.join(temps)})"
             if n.func not in _NO_FAULT_BUILTINS:  # round, date: a fault of theirs is placed at the call
