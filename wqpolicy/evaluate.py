@@ -175,7 +175,7 @@ class CompiledDecision:
     def _record(self, result: RunResult, ctx: Context, input_name: str | None) -> DecisionRecord:
         outcome, outputs, outcomes = result.outcome, result.outputs, result.outcomes
         output_faults = self._output_faults(result)
-        unknown_output = result.unknown_output or self._unsettled_lists(outputs)
+        unknown_output = result.unknown_output or (bool(self._list_outputs) and self._unsettled_lists(outputs))
         if result.unknown_rule or unknown_output:
             rule_missing, missing = self._missing(
                 result.unknown_rule, len(outcomes), result.values, outputs, ctx, unknown_output
