@@ -170,6 +170,31 @@ class Policy:
                 ]
             )
         name = document.get("decision") if decision is None else decision
+        compiled = self.decisions.get(name) if type(name) is str else None  # the usual call: one of its decisions
+        if compiled is None:
+            compiled = self._asked_for(name, decision, document, marks, input_name)
+        assert isinstance(name, str)  # a decision's name, or _asked_for raised
+        schema = self.inputs[name]
+        if "decision" not in document:
+            document = {"decision": name, **document}  # the decision was given apart from the document
+        if not validate:
+            return compiled.run(schema.prepare(document), input_name, recorder)
+        try:
+            document = schema.validated(document, marks, input_name)
+        except WQError:
+            if not_json(document):  # no JSON document: nothing more to try
+                raise
+            dated = _iso_dates(document)
+            if dated is document:
+                raise
+            document = schema.validated(dated, marks, input_name)  # datetime.date values, as yaml.safe_load gives
+        return compiled.run(document, input_name, recorder)
+
+    def _asked_for(
+        self, name: Any, decision: str | None, document: dict, marks: MarksLike | None, input_name: str | None
+    ) -> CompiledDecision:
+        """The decision ``name`` (given as ``decision``, or the document's own), when it is not one of this
+        policy's decisions by that very text; WQError (WQ-INPUT) when there is none, placed by ``marks``."""
 
         def where() -> Span | None:  # only an error asks: marks may be found only when asked for
             return (
@@ -199,22 +224,7 @@ class Policy:
                     )
                 ]
             )
-        compiled = self.decisions.get(name) or self._named(name, input_name, where())
-        schema = self.inputs[name]
-        if "decision" not in document:
-            document = {"decision": name, **document}  # the decision was given apart from the document
-        if not validate:
-            return compiled.run(schema.prepare(document), input_name, recorder)
-        try:
-            document = schema.validated(document, marks, input_name)
-        except WQError:
-            if not_json(document):  # no JSON document: nothing more to try
-                raise
-            dated = _iso_dates(document)
-            if dated is document:
-                raise
-            document = schema.validated(dated, marks, input_name)  # datetime.date values, as yaml.safe_load gives
-        return compiled.run(document, input_name, recorder)
+        return self.decisions.get(name) or self._named(name, input_name, where())
 
     def version_date(self, decision: str, document: dict) -> datetime.date | None:
         """The date of ``document`` that picks the version in force for it, as ``decision`` of this version reads
