@@ -427,6 +427,13 @@ def _number_reader(t: T.Type | None) -> Callable[[Any], Any] | None:
         inner = _number_reader(t.item)
         if inner is None:
             return None
+        row = t.item
+        if (
+            isinstance(row, T.Record)
+            and not row.open
+            and all(ft == T.NUMBER or _number_reader(ft) is None for _, ft in row.fields)
+        ):
+            return _rows_reader(tuple(n for n, ft in row.fields if ft == T.NUMBER))
 
         def items(v: Any) -> Any:
             if type(v) is not list:
@@ -470,6 +477,32 @@ def _number_reader(t: T.Type | None) -> Callable[[Any], Any] | None:
     if t in (T.BOOL, T.STRING, T.DATE):
         return None
     return exact_numbers  # any value, an open record, a mapping: every float in it
+
+
+def _rows_reader(numbers: tuple[str, ...]) -> Callable[[Any], Any]:
+    """The reader of a list of records whose only numbers are their fields ``numbers`` (investment lines, finance
+    years): what ``_number_reader`` gives it, each record read in the loop rather than by a call each."""
+
+    def rows(v: Any) -> Any:
+        if type(v) is not list:
+            return v
+        out = v
+        for i, row in enumerate(v):
+            if type(row) is not dict:
+                continue
+            new = row
+            for n in numbers:
+                if type(x := row.get(n)) is float:
+                    if new is row:
+                        new = dict(row)
+                    new[n] = Decimal(repr(x)) if isfinite(x) else exact_numbers(x)
+            if new is not row:
+                if out is v:
+                    out = list(v)
+                out[i] = new
+        return out
+
+    return rows
 
 
 def _date_converter(t: T.Type | None) -> Callable[[Any], Any] | None:
