@@ -155,6 +155,16 @@ def _prover(policy, decision: str, rule) -> Prover:
     return kept[key]
 
 
+def _finder(policy, decision: str, vocab: Vocabulary) -> LeverFinder:
+    """The decision's LeverFinder, kept with the policy: what a condition reads is found once per condition."""
+    kept = _KEPT.setdefault(policy, {})
+    key = ("finder", decision)
+    found = kept.get(key)
+    if found is None or found.vocab is not vocab:
+        found = kept[key] = LeverFinder(vocab)
+    return found
+
+
 @dataclass(frozen=True)
 class _Shape:
     """What explaining a rule needs that is the same for every record of its policy: its top-level ``join``, the
@@ -190,7 +200,7 @@ def explain(policy, record, document: dict, to_pass: bool = True) -> Explanation
     name = record.decision
     vocab = vocabulary(policy, name)
     phrasing = Phrasing(vocab)
-    finder = LeverFinder(vocab)
+    finder = _finder(policy, name, vocab)
     doc = policy.inputs[name].prepare({"decision": name, **document} if "decision" not in document else document)
     budget = Budget(doc)
     models = {r.id: r for r in policy.model.decisions[name].rules}

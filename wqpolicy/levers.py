@@ -62,10 +62,16 @@ class LeverFinder:
     def __init__(self, vocab: Vocabulary):
         self.vocab = vocab
         self.params = vocab.version.parameters
+        self._reads: dict[int, tuple[ast.Node, Reads]] = {}  # id(node) -> (node, what it reads): static
 
     def reads(self, node: ast.Node) -> Reads:
+        """What ``node`` reads, found once per node (shared: not to be changed)."""
+        kept = self._reads.get(id(node))
+        if kept is not None and kept[0] is node:
+            return kept[1]
         out = Reads()
         self._walk(node, {}, out, set())
+        self._reads[id(node)] = (node, out)
         return out
 
     # local: loop variable -> input list path it runs over ("" when not an input list)

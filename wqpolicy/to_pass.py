@@ -19,6 +19,7 @@ from typing import Any
 
 from .fieldtitles import path_steps
 from .levers import Lever, value_at
+from .monotone import Model
 from .values import FAULTS, UNKNOWN
 
 # Evaluations of a condition allowed for one record, times (1 + the items of the document's lists): an engine
@@ -198,15 +199,7 @@ def search(
         else None
     )
     if known is not None:  # the steps taken against the answer, counted, then the budget spent as they would
-        asked = 0
-
-        def answer(k: int, fault: bool | None = False) -> bool | None:
-            nonlocal asked
-            asked += 1
-            held = known(k)
-            return fault if held is None else held
-
-        outcome, k = _steps(answer, limit)
+        outcome, k, asked = _steps(_answer(known), limit)
         if asked > budget.left:  # it would have run out at the step after the last one left
             budget.spend_all()
             return NotFound(lever, direction, "not_searched")
@@ -227,7 +220,7 @@ def search(
             return fault if held is None else held
 
         try:
-            outcome, k = _steps(at, limit)
+            outcome, k, _ = _steps(at, limit)
         except OutOfBudget:
             return NotFound(lever, direction, "not_searched")
     if outcome != "found":
@@ -237,28 +230,61 @@ def search(
     return Found(lever, direction, None if lever.kind == "new_item" else before, after, by)
 
 
-def _steps(at: Callable[..., bool | None], limit: int) -> tuple[str, int]:
+def _answer(known: Callable[[int], bool | None]) -> Callable[..., bool | None]:
+    """``at`` for ``_steps`` from a known answer (None at a step: a fault there); a Model's without a call each."""
+    if isinstance(known, Model):
+        at, ends = known.at, known.ends
+        if not ends:
+            if known.rising:
+                return lambda k, fault=False: k >= at
+            return lambda k, fault=False: k < at
+        rising = known.rising
+
+        def at_end(k: int, fault: bool | None = False) -> bool | None:
+            held = ends.get(k, k >= at if rising else k < at)
+            return fault if held is None else held
+
+        return at_end
+
+    def answer(k: int, fault: bool | None = False) -> bool | None:
+        held = known(k)
+        return fault if held is None else held
+
+    return answer
+
+
+def _steps(at: Callable[..., bool | None], limit: int) -> tuple[str, int, int]:
     """The search itself, over 1 … ``limit`` steps, asking ``at(k)`` (``at(k, None)`` when sampling): ("found", k),
-    or ("never" | "not_monotone", 0)."""
-    low, k = 0, 1  # low: a number of steps known not to hold (0: the figure as it is)
+    or ("never" | "not_monotone", 0); and how many times it asked."""
+    low, k, asked = 0, 1, 1  # low: a number of steps known not to hold (0: the figure as it is)
     while not at(k):
         low = k
         if k >= limit:
-            return "never", 0
+            return "never", 0, asked
         k = min(k * 2, limit)
+        asked += 1
     while k - low > 1:
         mid = (low + k) // 2
+        asked += 1
         if at(mid):
             k = mid
         else:
             low = mid
     # verified: holds at k, not one step less; and it keeps holding above (monotone, as far as is seen)
-    if not at(k) or (k > 1 and at(k - 1)):
-        return "not_monotone", 0
+    asked += 1
+    if not at(k):
+        return "not_monotone", 0, asked
+    if k > 1:
+        asked += 1
+        if at(k - 1):
+            return "not_monotone", 0, asked
     for above in sorted({min(k + 1, limit), min(2 * k, limit), min(4 * k, limit), limit}):
-        if above > k and at(above, None) is False:
-            return "not_monotone", 0
+        if above > k:
+            asked += 1
+            if at(above, None) is False:
+                return "not_monotone", 0, asked
     for below in sorted({k // 3, (2 * k) // 3} - {0, k}):
+        asked += 1
         if at(below, None):
-            return "not_monotone", 0
-    return "found", k
+            return "not_monotone", 0, asked
+    return "found", k, asked
