@@ -67,7 +67,8 @@ class Change:
 
     def to_json(self, vocab: Vocabulary) -> dict:
         lever, found = self.found.lever, self.found
-        money = vocab.kind(_material_path(lever)) == "money"
+        kind, unit = _words(vocab, _material_path(lever))
+        money = kind == "money"
         out: dict[str, Any] = {
             "lever": lever.kind,
             "field": lever.path,
@@ -78,7 +79,6 @@ class Change:
         }
         if found.before is not None:
             out["from"] = _number_json(found.before, money)
-        unit = vocab.unit(_material_path(lever))
         if unit is not None:
             out["unit"] = unit.to_json()
         if lever.kind == "new_item":
@@ -370,6 +370,27 @@ def _best(found: list[Found]) -> list[tuple[Found, tuple]]:
     return out
 
 
+_WORDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _words(vocab: Vocabulary, path: str) -> tuple[str | None, Text | None]:
+    """(kind, unit) of an input path, as ``vocab.kind`` and ``vocab.unit`` say: read from the schema once per
+    vocabulary (they depend on the path alone)."""
+    kept = _WORDS.get(vocab)
+    if kept is None:
+        kept = _WORDS[vocab] = {}
+    found = kept.get(path)
+    if found is None:
+        found = kept[path] = (vocab.kind(path), vocab.unit(path))
+    return found
+
+
+def _show(vocab: Vocabulary, path: str, value: Any, lang: str = "zh") -> str:
+    """``vocab.show(path, value, lang=lang)``, the path's kind and unit read once."""
+    kind, unit = _words(vocab, path)
+    return vocab.show(path, value, unit=unit, kind=kind, lang=lang)
+
+
 def _material_path(lever: Lever) -> str:
     return f"{lever.list_path}[0].{lever.field}" if lever.kind == "new_item" else lever.path
 
@@ -387,7 +408,7 @@ def _change(policy, decision, rule_id, found: Found, codes: tuple, doc, vocab: V
     except FAULTS:
         rule_passes = False
     path = _material_path(lever)
-    by_zh, by_en = vocab.show(path, found.by), vocab.show(path, found.by, lang="en")
+    by_zh, by_en = _show(vocab, path, found.by), _show(vocab, path, found.by, lang="en")
     if lever.kind == "new_item" and lever.list_path is not None:  # a new item's lever always names its list
         list_title = vocab.titles.title(lever.list_path)
         ((code_field, _),) = lever.item.items()
@@ -412,8 +433,8 @@ def _change(policy, decision, rule_id, found: Found, codes: tuple, doc, vocab: V
             en += f" ({', '.join(x.en if x else c for x, c in zip(excluded, lever.excluded))} never counted)"
         return Change(found, rule_passes, codes, Text(zh, en))
     words = _material_words(vocab, path)
-    before_zh, after_zh = vocab.show(path, found.before), vocab.show(path, found.after)
-    before_en, after_en = vocab.show(path, found.before, lang="en"), vocab.show(path, found.after, lang="en")
+    before_zh, after_zh = _show(vocab, path, found.before), _show(vocab, path, found.after)
+    before_en, after_en = _show(vocab, path, found.before, lang="en"), _show(vocab, path, found.after, lang="en")
     if found.direction > 0:
         zh, en = f"{words.zh}需再增加 {by_zh}", f"{words.en}: {by_en} more"
     else:

@@ -120,6 +120,16 @@ def _moved(before: Any, lever: Lever, steps: int, direction: int) -> Any:
     return Decimal(before) + delta
 
 
+def _mover(before: Any, lever: Lever, direction: int) -> Callable[[int], Any]:
+    """``k -> _moved(before, lever, k, direction)``, what does not change with ``k`` worked out once."""
+    unit = lever.number.step * direction  # the same product as step × k × direction: exact, or rounded alike
+    if lever.number.integer and isinstance(before, int) and not isinstance(before, bool):
+        whole = before
+        return lambda k: whole + int(unit * k)
+    base = Decimal(before)
+    return lambda k: base + unit * k
+
+
 def _bound(before: Any, lever: Lever, direction: int) -> int:
     """The most steps the figure may move in ``direction`` within its schema's bounds."""
     step, number = lever.number.step, lever.number
@@ -187,10 +197,11 @@ def search(
     if limit < 1:
         return NotFound(lever, direction, "never")
     trial = _Trial(doc, lever)
+    moved = _mover(before, lever, direction)
     known = (
         prove(
-            lambda k: trial(_moved(before, lever, k, direction)),
-            lambda k: _moved(before, lever, k, direction),
+            lambda k: trial(moved(k)),
+            moved,
             lever,
             direction,
             limit,
@@ -199,7 +210,7 @@ def search(
         else None
     )
     if known is not None:  # the steps taken against the answer, counted, then the budget spent as they would
-        outcome, k, asked = _steps(_answer(known), limit)
+        outcome, k, asked = _replay(known, limit)
         if asked > budget.left:  # it would have run out at the step after the last one left
             budget.spend_all()
             return NotFound(lever, direction, "not_searched")
@@ -214,7 +225,7 @@ def search(
             held = seen.get(k, _UNSEEN)
             if held is _UNSEEN:
                 try:
-                    held = seen[k] = holds(trial(_moved(before, lever, k, direction))) is True
+                    held = seen[k] = holds(trial(moved(k))) is True
                 except FAULTS:
                     held = seen[k] = None
             return fault if held is None else held
@@ -230,13 +241,18 @@ def search(
     return Found(lever, direction, None if lever.kind == "new_item" else before, after, by)
 
 
+def _replay(known: Callable[[int], bool | None], limit: int) -> tuple[str, int, int]:
+    """``_steps`` asking a known answer (None at a step: a fault there) instead of the condition."""
+    if isinstance(known, Model) and known.rising and not known.ends:
+        return _steps_from(known.at, limit)
+    return _steps(_answer(known), limit)
+
+
 def _answer(known: Callable[[int], bool | None]) -> Callable[..., bool | None]:
-    """``at`` for ``_steps`` from a known answer (None at a step: a fault there); a Model's without a call each."""
+    """``at`` for ``_steps`` from a known answer; a Model's read without calling it."""
     if isinstance(known, Model):
         at, ends = known.at, known.ends
-        if not ends:
-            if known.rising:
-                return lambda k, fault=False: k >= at
+        if not ends and not known.rising:
             return lambda k, fault=False: k < at
         rising = known.rising
 
@@ -286,5 +302,39 @@ def _steps(at: Callable[..., bool | None], limit: int) -> tuple[str, int, int]:
     for below in sorted({k // 3, (2 * k) // 3} - {0, k}):
         asked += 1
         if at(below, None):
+            return "not_monotone", 0, asked
+    return "found", k, asked
+
+
+def _steps_from(at: int, limit: int) -> tuple[str, int, int]:
+    """``_steps`` asking a condition that holds from step ``at`` on and never faults (a rising Model without
+    ends), each ask written out as the comparison it is: the same steps, answer and count."""
+    low, k, asked = 0, 1, 1
+    while not k >= at:
+        low = k
+        if k >= limit:
+            return "never", 0, asked
+        k = min(k * 2, limit)
+        asked += 1
+    while k - low > 1:
+        mid = (low + k) // 2
+        asked += 1
+        if mid >= at:
+            k = mid
+        else:
+            low = mid
+    asked += 1  # at k: it holds (k >= at)
+    if k > 1:
+        asked += 1
+        if k - 1 >= at:
+            return "not_monotone", 0, asked
+    for above in sorted({min(k + 1, limit), min(2 * k, limit), min(4 * k, limit), limit}):
+        if above > k:
+            asked += 1
+            if not above >= at:
+                return "not_monotone", 0, asked
+    for below in sorted({k // 3, (2 * k) // 3} - {0, k}):
+        asked += 1
+        if below >= at:
             return "not_monotone", 0, asked
     return "found", k, asked
