@@ -21,7 +21,7 @@ from .monotone import Prover
 from .phrasing import COMPARISONS, Phrasing, negated_sign, sign
 from .to_pass import Budget, Found, NotFound, search, with_value
 from .units import bare_title
-from .values import FAULTS, UNKNOWN
+from .values import FAULTS, UNKNOWN, is_number
 from .vocabulary import Vocabulary, vocabulary
 
 _RULE_WORDS = {
@@ -296,7 +296,7 @@ def _advise(
     rule_missing: list[str],
 ) -> Advice:
     reads = finder.reads(node)
-    comparison = _comparison(evaluate, node, text, doc, vocab, phrasing, finder)
+    comparison = _comparison(policy, decision, evaluate, node, text, doc, vocab, phrasing, finder)
     if part.outcome == "unknown":
         evidence = [p for p in rule_missing if _reads_path(reads, p)] or _plain_fields(reads, doc, only_missing=True)
         return Advice(part, comparison, [], WHY_UNKNOWN, evidence)
@@ -388,6 +388,8 @@ def _words(vocab: Vocabulary, path: str) -> tuple[str | None, Text | None]:
 def _show(vocab: Vocabulary, path: str, value: Any, lang: str = "zh") -> str:
     """``vocab.show(path, value, lang=lang)``, the path's kind and unit read once."""
     kind, unit = _words(vocab, path)
+    if is_number(value) or value is None:  # shown by its kind and unit alone (the path names a code's label)
+        return vocab.show(None, value, unit=unit, kind=kind, lang=lang)
     return vocab.show(path, value, unit=unit, kind=kind, lang=lang)
 
 
@@ -443,22 +445,53 @@ def _change(policy, decision, rule_id, found: Found, codes: tuple, doc, vocab: V
     return Change(found, rule_passes, codes, text)
 
 
-def _comparison(evaluate, node, text, doc, vocab: Vocabulary, phrasing: Phrasing, finder: LeverFinder) -> Text | None:
-    """A comparison with its values: ``近三年平均研发投入强度 2.85% < 3%`` (the sign that says it failed)."""
-    if not (isinstance(node, ast.Binary) and node.op in COMPARISONS):
-        return None
+@dataclass(frozen=True)
+class _Compared:
+    """What showing a comparison with its values needs that is the same for every record: its sides (the figure's
+    side first), the sign, their kinds and units, and the left side's words."""
+
+    left: Any
+    right: Any
+    op: str
+    l_kind: str | None
+    r_kind: str | None
+    l_unit: Text | None
+    r_unit: Text | None
+    label: str
+
+
+def _compared(policy, decision: str, node, text: str, vocab: Vocabulary, phrasing: Phrasing, finder: LeverFinder):
+    kept = _KEPT.setdefault(policy, {})
+    key = ("compared", decision, id(node))
+    found = kept.get(key)
+    if found is not None and found[0] is node:
+        return found[1]
     left, right = node.left, node.right
     if not finder.reads(left).numbers and finder.reads(right).numbers:
         left, right, op = right, left, _MIRROR[node.op]
     else:
         op = node.op
-    lv, rv = _value(evaluate, left, doc), _value(evaluate, right, doc)
-    l_kind, r_kind = _kind(vocab, left), _kind(vocab, right)
     l_unit = phrasing.unit_of(left, {}) or phrasing.unit_of(right, {})
     r_unit = phrasing.unit_of(right, {}) or l_unit
+    shape = _Compared(
+        left, right, op, _kind(vocab, left), _kind(vocab, right), l_unit, r_unit, phrasing.node(left, text)
+    )
+    kept[key] = (node, shape)
+    return shape
+
+
+def _comparison(
+    policy, decision, evaluate, node, text, doc, vocab: Vocabulary, phrasing: Phrasing, finder: LeverFinder
+) -> Text | None:
+    """A comparison with its values: ``近三年平均研发投入强度 2.85% < 3%`` (the sign that says it failed)."""
+    if not (isinstance(node, ast.Binary) and node.op in COMPARISONS):
+        return None
+    c = _compared(policy, decision, node, text, vocab, phrasing, finder)
+    op, l_kind, r_kind, l_unit, r_unit = c.op, c.l_kind, c.r_kind, c.l_unit, c.r_unit
+    lv, rv = _value(evaluate, c.left, doc), _value(evaluate, c.right, doc)
     kind = l_kind or r_kind
     state = _outcome(evaluate, node, doc)
-    label = phrasing.node(left, text)
+    label = c.label
     l_zh, r_zh = vocab.show(None, lv, unit=l_unit, kind=kind), vocab.show(None, rv, unit=r_unit, kind=r_kind or kind)
     l_en = vocab.show(None, lv, unit=l_unit, kind=kind, lang="en")
     r_en = vocab.show(None, rv, unit=r_unit, kind=r_kind or kind, lang="en")
