@@ -7,6 +7,7 @@ materials decide it when no figure can. Static: nothing here evaluates anything.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -221,11 +222,17 @@ class LeverFinder:
 
 def value_at(doc: Any, path: str) -> Any:
     """The value at a dotted path (``staff.total``, ``finances[2].revenue``) of a document, or None."""
-    from .fieldtitles import path_steps
-
-    for step in path_steps(path):
+    for step in steps_of(path):
         if isinstance(step, int):
             doc = doc[step] if isinstance(doc, list) and 0 <= step < len(doc) else None
         else:
             doc = doc.get(step) if isinstance(doc, dict) else None
     return doc
+
+
+@functools.lru_cache(maxsize=4096)
+def steps_of(path: str) -> tuple[str | int, ...]:
+    """``path_steps(path)`` as a tuple, parsed once per path (the paths are the policy's levers and inputs)."""
+    from .fieldtitles import path_steps
+
+    return tuple(path_steps(path))

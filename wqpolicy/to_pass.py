@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .fieldtitles import path_steps
-from .levers import Lever, value_at
+from .levers import Lever, steps_of, value_at
 from .monotone import Model
 from .values import FAULTS, UNKNOWN
 
@@ -96,11 +95,11 @@ def with_value(doc: dict, lever: Lever, value: Any) -> dict:
         items = value_at(doc, lever.list_path)
         new = list(items) if isinstance(items, list) else []
         new.append({**lever.item, lever.field: value})
-        return _set(doc, path_steps(lever.list_path), new)
-    return _set(doc, path_steps(lever.path), value)
+        return _set(doc, steps_of(lever.list_path), new)
+    return _set(doc, steps_of(lever.path), value)
 
 
-def _set(node: Any, steps: list, value: Any) -> Any:
+def _set(node: Any, steps: tuple, value: Any) -> Any:
     if not steps:
         return value
     head, rest = steps[0], steps[1:]
@@ -153,10 +152,10 @@ class _Trial:
             new = list(items) if isinstance(items, list) else []
             self.holder: Any = {**lever.item, lever.field: None}
             new.append(self.holder)
-            self.doc = _set(doc, path_steps(lever.list_path), new)
+            self.doc = _set(doc, steps_of(lever.list_path), new)
             self.key: Any = lever.field
             return
-        steps = path_steps(lever.path)
+        steps = steps_of(lever.path)
         self.doc = _set(doc, steps, None)
         holder: Any = self.doc
         for step in steps[:-1]:
@@ -243,18 +242,15 @@ def search(
 
 def _replay(known: Callable[[int], bool | None], limit: int) -> tuple[str, int, int]:
     """``_steps`` asking a known answer (None at a step: a fault there) instead of the condition."""
-    if isinstance(known, Model) and known.rising and not known.ends:
-        return _steps_from(known.at, limit)
+    if isinstance(known, Model) and not known.ends:
+        return _steps_from(known.at, limit, known.rising)
     return _steps(_answer(known), limit)
 
 
 def _answer(known: Callable[[int], bool | None]) -> Callable[..., bool | None]:
     """``at`` for ``_steps`` from a known answer; a Model's read without calling it."""
     if isinstance(known, Model):
-        at, ends = known.at, known.ends
-        if not ends and not known.rising:
-            return lambda k, fault=False: k < at
-        rising = known.rising
+        at, ends, rising = known.at, known.ends, known.rising
 
         def at_end(k: int, fault: bool | None = False) -> bool | None:
             held = ends.get(k, k >= at if rising else k < at)
@@ -306,11 +302,11 @@ def _steps(at: Callable[..., bool | None], limit: int) -> tuple[str, int, int]:
     return "found", k, asked
 
 
-def _steps_from(at: int, limit: int) -> tuple[str, int, int]:
-    """``_steps`` asking a condition that holds from step ``at`` on and never faults (a rising Model without
-    ends), each ask written out as the comparison it is: the same steps, answer and count."""
+def _steps_from(at: int, limit: int, rising: bool) -> tuple[str, int, int]:
+    """``_steps`` asking a Model without ends (it holds from step ``at`` on when ``rising``, else below it, and
+    never faults), each ask written out as the comparison it is: the same steps, answer and count."""
     low, k, asked = 0, 1, 1
-    while not k >= at:
+    while (k >= at) != rising:
         low = k
         if k >= limit:
             return "never", 0, asked
@@ -319,22 +315,24 @@ def _steps_from(at: int, limit: int) -> tuple[str, int, int]:
     while k - low > 1:
         mid = (low + k) // 2
         asked += 1
-        if mid >= at:
+        if (mid >= at) == rising:
             k = mid
         else:
             low = mid
-    asked += 1  # at k: it holds (k >= at)
+    asked += 1
+    if (k >= at) != rising:
+        return "not_monotone", 0, asked
     if k > 1:
         asked += 1
-        if k - 1 >= at:
+        if (k - 1 >= at) == rising:
             return "not_monotone", 0, asked
     for above in sorted({min(k + 1, limit), min(2 * k, limit), min(4 * k, limit), limit}):
         if above > k:
             asked += 1
-            if not above >= at:
+            if (above >= at) != rising:
                 return "not_monotone", 0, asked
     for below in sorted({k // 3, (2 * k) // 3} - {0, k}):
         asked += 1
-        if below >= at:
+        if (below >= at) == rising:
             return "not_monotone", 0, asked
     return "found", k, asked
