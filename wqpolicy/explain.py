@@ -406,7 +406,8 @@ def _change(policy, decision, rule_id, found: Found, codes: tuple, doc, vocab: V
     lever = found.lever
     changed = with_value(doc, lever, found.after)
     try:
-        rule_passes = str(policy.evaluate(decision, changed, validate=False).rule(rule_id).outcome) == "pass"
+        outcomes = policy.evaluate(decision, changed, validate=False).rule_outcomes()  # not every rule result built
+        rule_passes = str(outcomes[rule_id]) == "pass"
     except FAULTS:
         rule_passes = False
     path = _material_path(lever)

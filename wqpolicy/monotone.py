@@ -523,6 +523,18 @@ class _Run:
             value = self.p.params[n.name]
             return lambda run, env: value
         p, fn = self.p, None
+        if not names:
+
+            def value_alone(run: _Run, env: dict) -> Any:
+                nonlocal fn
+                if fn is None:
+                    fn = p.compiled(n, names)
+                try:
+                    return fn(run.context())
+                except FAULTS:
+                    raise _Unproven from None
+
+            return value_alone
 
         def value_now(run: _Run, env: dict) -> Any:
             nonlocal fn
