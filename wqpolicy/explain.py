@@ -187,6 +187,19 @@ def _shape(policy, decision: str, rule, phrasing: Phrasing) -> _Shape:
     return found
 
 
+def _rules(policy, decision: str, phrasing: Phrasing) -> dict[str, tuple[Any, Any, _Shape]]:
+    """Rule id -> (the rule, its part evaluator, its shape), for each rule of the decision: made once per policy."""
+    kept = _KEPT.setdefault(policy, {})
+    key = ("rules", decision)
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = {
+            r.id: (r, _evaluator(policy, decision, r), _shape(policy, decision, r, phrasing))
+            for r in policy.model.decisions[decision].rules
+        }
+    return found
+
+
 def explain(policy, record, document: dict, to_pass: bool = True) -> Explanation:
     """Explain ``record``, made by ``policy.evaluate(…, document)``: the parts of each rule that did not hold,
     what would make them hold (``to_pass``: skip that search with False) and the missing evidence by name.
@@ -203,15 +216,14 @@ def explain(policy, record, document: dict, to_pass: bool = True) -> Explanation
     finder = _finder(policy, name, vocab)
     doc = policy.inputs[name].prepare({"decision": name, **document} if "decision" not in document else document)
     budget = Budget(doc)
-    models = {r.id: r for r in policy.model.decisions[name].rules}
+    rules = _rules(policy, name, phrasing)
     out: dict[str, RuleExplanation] = {}
     for result in record.rules:
-        rule = models.get(result.id)
-        if rule is None:
+        kept = rules.get(result.id)
+        if kept is None:
             continue
-        evaluate = _evaluator(policy, name, rule)
+        rule, evaluate, shape = kept
         condition = rule.condition
-        shape = _shape(policy, name, rule, phrasing)
         join, nodes = shape.join, shape.nodes
         parts = [Part(text, sentence, _outcome(evaluate, n, doc)) for n, (text, sentence) in zip(nodes, shape.texts)]
         advice: list[Advice] = []
