@@ -2,7 +2,9 @@
 file's input, and seeded perturbations of their figures) written by this checkout and by another (say a snapshot of
 main before a change), compared text for text.
 
-    python benchmarks/explain_differential.py /path/to/other/checkout [--variants 40]
+    python benchmarks/explain_differential.py /path/to/other/checkout [--variants 40] [--budget 2000]
+
+``--budget`` sets the searches' budget (to_pass.BUDGET) on both sides, so that running out is compared too.
 
 Prints how many documents were compared and each one whose answer differs; exits 1 when any does."""
 
@@ -102,9 +104,12 @@ def _perturbed(doc: dict, rng: random.Random) -> dict:
     return new
 
 
-def answers(docs: list[dict]) -> list[str]:
+def answers(docs: list[dict], budget: int | None = None) -> list[str]:
     """Each document's explained JSON (or the error it raises), in this process's checkout of wqpolicy."""
-    from wqpolicy import load_policy
+    from wqpolicy import load_policy, to_pass
+
+    if budget is not None:
+        to_pass.BUDGET = budget
     from wqpolicy.explain import explain, explained_json
     from wqpolicy.jsontext import indented
 
@@ -123,16 +128,18 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("other", nargs="?", help="a checkout to compare with")
     ap.add_argument("--variants", type=int, default=40)
+    ap.add_argument("--budget", type=int)
     ap.add_argument("--answers", help=argparse.SUPPRESS)  # internal: write this checkout's answers here
     args = ap.parse_args()
     docs = documents(args.variants)
-    mine = answers(docs)
+    mine = answers(docs, args.budget)
     if args.answers:
         Path(args.answers).write_bytes(pickle.dumps(mine))
         return 0
     out = Path("/tmp") / f"explain-differential-{hashlib.sha256(args.other.encode()).hexdigest()[:8]}.pickle"
     subprocess.run(
-        [sys.executable, __file__, "--variants", str(args.variants), "--answers", str(out)],
+        [sys.executable, __file__, "--variants", str(args.variants), "--answers", str(out)]
+        + (["--budget", str(args.budget)] if args.budget is not None else []),
         check=True,
         env={"PYTHONPATH": args.other, "PATH": "/usr/bin:/bin"},
         cwd=args.other,
