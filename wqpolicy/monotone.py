@@ -260,11 +260,27 @@ def _find(
             if not past_last:
                 at = limit + 1
             else:
-                low, high, streak, last_side = first, limit, 0, None
+                low, high, streak, last_side, clamped = first, limit, 0, None, False
                 while high - low > 1:
-                    # a straight line through the two ends first; halving when one end moved twice running
-                    guess = _interpolated(low, high, v_low, v_high, constant) if streak < 2 else None
+                    # a straight line through the two ends first; when one end moved twice running (a curve, such
+                    # as a ratio over the figure), the line through the end that stayed weighted down (halved, then
+                    # quartered: the Illinois rule); halving the steps when that is slow too, or when the line
+                    # pointed at an end. Whatever the path, the step found is the one where the proven monotone
+                    # comparison changes (the lowest past it, the one below not), checked below.
+                    if clamped:  # the last line pointed next to an end, or past it: halving now
+                        guess = None
+                    elif streak < 2:
+                        guess = _interpolated(low, high, v_low, v_high, constant)
+                    elif streak < 4:
+                        scale = 2 ** (streak - 1)
+                        if last_side:  # the upper end moved: the lower one stayed
+                            guess = _interpolated(low, high, _toward(v_low, constant, scale), v_high, constant)
+                        else:
+                            guess = _interpolated(low, high, v_low, _toward(v_high, constant, scale), constant)
+                    else:
+                        guess = None
                     k = (low + high) // 2 if guess is None else min(max(guess, low + 1), high - 1)
+                    clamped = guess is not None and (guess <= low + 1 or guess >= high - 1)
                     past, v = changed(k)
                     streak = streak + 1 if past == last_side else 1
                     last_side = past
@@ -285,6 +301,11 @@ def _find(
     except FAULTS:
         return None
     return model
+
+
+def _toward(v: Any, constant: Any, scale: int) -> Decimal:
+    """``v`` moved toward ``constant``: its distance divided by ``scale`` (where to look next, never a result)."""
+    return _WIDE.add(Decimal(constant), _WIDE.divide(_WIDE.subtract(Decimal(v), Decimal(constant)), Decimal(scale)))
 
 
 def _interpolated(low: int, high: int, v_low: Any, v_high: Any, constant: Any) -> int | None:
