@@ -36,6 +36,7 @@ def test_a_malformed_eval_command_line_exits_2_with_a_usage_message(args, needle
     "args, needle",
     [
         (["--policy", "nosuch"], "error[WQ-VERSION]: no policy `nosuch`"),
+        (["--policy", "policies"], "`policies` is a folder: give a folder of policy files with --policies policies"),
         (["--policy", "wuqing-five-platforms@nosuch"], "policy `wuqing-five-platforms` has no version `nosuch`"),
         (["--policy", "wuqing-five-platforms@"], "`wuqing-five-platforms@` is not a policy reference"),
         (["--policy", "nosuch.yaml"], "nosuch.yaml:1:1: error[WQ-FILE]"),
