@@ -214,8 +214,8 @@ def json_number(value: Decimal) -> int | float:
     the decimal's own, so ``json.dumps`` writes the same digits. A value a double would round is refused, never
     silently changed.
 
-    >>> [json_number(Decimal(text)) for text in ("94.5", "100.0", "0.03", "7")]
-    [94.5, 100.0, 0.03, 7]
+    >>> [json_number(Decimal(text)) for text in ("94.5", "100.0", "0.125", "7")]
+    [94.5, 100.0, 0.125, 7]
     """
     if not value.is_finite():
         raise ValueError(f"{value} is not a JSON number")
