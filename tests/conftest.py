@@ -15,6 +15,7 @@ import io
 import os
 import pickle
 import shutil
+import string
 import subprocess
 import sys
 import time
@@ -35,6 +36,8 @@ BUNDLED_REF = "wuqing-five-platforms@2021-trial"
 POLICY_FILE = ROOT / "policies" / "wuqing-five-platforms" / "2021-trial.yaml"
 REVISION = ROOT / "tests" / "fixtures" / "revision" / "2022-hypothetical.yaml"
 GOLDEN = ROOT / "tests" / "golden"
+DATED = ROOT / "tests" / "fixtures" / "dated"
+DATED_REVISION = DATED / "2023-revision.yaml"
 
 # The tests never depend on the day they run: "today" is 2024-06-03 for the tool (clock.py reads
 # SOURCE_DATE_EPOCH), in this process and in every process it starts.
@@ -112,6 +115,25 @@ def policy_copy(tmp_path: Path, with_revision: bool = True) -> Path:
     if with_revision:
         shutil.copy(REVISION, folder / REVISION.name)
     return folder
+
+
+def dated_claim(year: int) -> str:
+    """The text of a demand-side claim for ``year`` (tests/fixtures/dated: its year chooses the version)."""
+    return string.Template((DATED / "claim.yaml.in").read_text(encoding="utf-8")).substitute(year=year)
+
+
+@pytest.fixture
+def bureau(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder: the published 2021 trial and a revision in force from 2023 (the demand-side ratio 80 % ->
+    50 %) under policies/, and claims for 2022 and 2023 (claim-2022.yaml, claim-2023.yaml); commands run from
+    there."""
+    folder = tmp_path / "policies" / "wuqing-five-platforms"
+    shutil.copytree(POLICY_FILE.parent, folder)
+    shutil.copy(DATED_REVISION, folder / DATED_REVISION.name)
+    for year in (2022, 2023):
+        (tmp_path / f"claim-{year}.yaml").write_text(dated_claim(year), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture(scope="session")

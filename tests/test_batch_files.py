@@ -9,6 +9,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from conftest import BUNDLED_REF, ROOT, run
 from sheetfill import APPLICATIONS, fixture_documents, rows
 from wqpolicy.batch.layout import layout_for
@@ -143,3 +145,21 @@ def test_a_decision_log_is_read_entry_by_entry_by_receipt(tmp_path, bundled_poli
     assert [x["outcome"] for x in results] == [
         bundled_policy.evaluate(None, d).outcome for d in list(documents.values())[:3]
     ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en", "both"])
+def test_the_batch_text_is_in_the_language_chosen(lang):
+    r = run("--lang", lang, "eval", JSONL)
+    assert r.exit_code == 0, r.output
+    line = next(x for x in r.stdout.splitlines() if x.startswith("expert_satisfaction_negative"))
+    summary = r.stdout[r.stdout.index("\n\n") :]
+    chinese = ("不符合认定条件", "不符合：3.2.6 平台使用方满意度高（专家评审）", "认定后拨付 0.00 元")
+    english = ("Not eligible", "not met: 3.2.6 High user satisfaction (expert review)", "Paid on recognition 0.00 yuan")
+    if lang == "zh":
+        assert all(w in line for w in chinese) and "Batch" not in summary and "批量评估：11 份申请" in summary
+    elif lang == "en":
+        assert all(w in line for w in english) and "批量" not in summary and "Batch: 11 applications" in summary
+        assert "Recognition · Eligible for recognition: 7" in summary and "13,419,790.00 yuan" in summary
+    else:
+        assert "不符合认定条件 ineligible  不符合 not met: 3.2.6 平台使用方满意度高（专家评审）" in line
+        assert "批量评估 Batch: 11 份申请 applications" in summary

@@ -63,3 +63,27 @@ def test_two_jobs_write_the_same_bytes_as_one(many, tmp_path, suffix):
     if suffix == "jsonl":
         ids = [json.loads(x)["id"] for x in one.read_text(encoding="utf-8").splitlines()]
         assert ids == [f"A{n:04d}" for n in range(CHUNK + 50)]
+
+
+def test_items_and_results_cross_to_a_worker_and_back_equal():
+    import pickle
+
+    from wqpolicy.batch.decide import Decide
+    from wqpolicy.batch.items import Item, Problem
+    from wqpolicy.batch.policies import PolicySpec
+    from wqpolicy.batch.read_jsonl import read_jsonl
+
+    items = list(read_jsonl(JSONL, 0))
+    odd = Item(
+        7, "A7", "s.xlsx", {"a": 1}, None, 3, None, "recognition", (Problem("认定申请!F7", "甲", "a"),), {"": "x"}
+    )
+    for item in [*items, odd]:
+        assert pickle.loads(pickle.dumps(item, pickle.HIGHEST_PROTOCOL)) == item
+    task = Decide(PolicySpec(BUNDLED_REF), None, lines=True)
+    task.setup()
+    for full in (False, True):
+        for item in items:
+            result = Decide(PolicySpec(BUNDLED_REF), None, lines=full)(item)
+            back = pickle.loads(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+            assert back == result and back.__dict__ == result.__dict__
+    assert any(Decide(PolicySpec(BUNDLED_REF))(i).failed for i in items)  # the results carry rules and labels

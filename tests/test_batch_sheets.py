@@ -79,7 +79,7 @@ def test_a_filled_workbook_is_decided_row_by_row_as_each_application_alone(
     assert r.exit_code == 1  # one application could not be evaluated
     bad_cell = f"认定申请!{openpyxl.utils.get_column_letter(codes.index('staff.total') + 1)}{bad_row}"
     assert f"{bad_cell}: error[WQ-INPUT]: 人员总数：“五十人”不是整数" in r.stderr
-    assert "份申请 applications" in r.stdout and str(result) in r.stdout
+    assert f"Batch: {len(documents)} applications" in r.stdout and str(result) in r.stdout  # the summary
 
     rows = read_results(result)
     assert list(rows) == list(documents)  # input order

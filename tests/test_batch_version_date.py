@@ -16,45 +16,24 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import ROOT, run
+from conftest import DATED_REVISION, ROOT, dated_claim, run
 from wqpolicy.batch.policies import PolicySet, PolicySpec
 from wqpolicy.batch.version_choice import DateChoice, version_date
 from wqpolicy.loader import load_policy
 
 BUNDLED = ROOT / "policies" / "wuqing-five-platforms"
-REVISION = """\
-id: wuqing-five-platforms
-version: 2023-revision
-extends: 2021-trial
-effective_from: 2023-01-01
-parameters:
-  demand_subsidy_ratio: {value: 50%}
-"""
-CLAIM = """\
-decision: demand_subsidy
-purchaser: {{name: 天津某生物科技有限公司, in_wuqing: true}}
-year: {year}
-as_of: {year}-12-01
-prior_subsidy_this_year: 0
-purchases:
-  - {{platform: 智能装备中试共享平台, platform_recognized: true, used_on: {year}-03-01, service_fee: 100000}}
-"""
 TODAY = datetime.date(2024, 6, 3)  # conftest's SOURCE_DATE_EPOCH
 
 
 @pytest.fixture
-def bureau(tmp_path, monkeypatch) -> Path:
-    """The published 2021 trial and a revision in force from 2023 (the demand-side ratio 80 % -> 50 %), a folder of
-    claims for 2022 and 2023 and one without its year; commands run from the project folder."""
-    folder = tmp_path / "policies" / "wuqing-five-platforms"
-    shutil.copytree(BUNDLED, folder)
-    (folder / "2023-revision.yaml").write_text(REVISION, encoding="utf-8")
-    claims = tmp_path / "claims"
+def bureau(bureau: Path) -> Path:
+    """conftest's project folder (the 2021 trial, the 2023 revision, claims for 2022 and 2023), its claims in a
+    folder of claims, as a batch reads them."""
+    claims = bureau / "claims"
     claims.mkdir()
     for year in (2022, 2023):
-        (claims / f"claim-{year}.yaml").write_text(CLAIM.format(year=year), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+        (bureau / f"claim-{year}.yaml").rename(claims / f"claim-{year}.yaml")
+    return bureau
 
 
 def lines(*args: object) -> dict[str, dict]:
@@ -110,7 +89,7 @@ def test_two_jobs_give_the_same_bytes_as_one(bureau):
 
 def test_the_seam_reads_the_decisions_version_date_and_says_when_the_application_lacks_it(bureau):
     policy = load_policy(on=TODAY, paths=["policies"])
-    claim = yaml.safe_load(CLAIM.format(year=2022))
+    claim = yaml.safe_load(dated_claim(2022))
     assert version_date(claim, "demand_subsidy", None, TODAY, policy) == DateChoice(
         datetime.date(2022, 1, 1), "input", "date(year, 1, 1)"
     )
@@ -133,10 +112,10 @@ def test_a_second_project_folder_in_the_same_process_is_read_afresh(tmp_path, mo
         folder = tmp_path / name / "policies" / "wuqing-five-platforms"
         shutil.copytree(BUNDLED, folder)
         if revised:
-            (folder / "2023-revision.yaml").write_text(REVISION, encoding="utf-8")
+            (folder / "2023-revision.yaml").write_text(DATED_REVISION.read_text(encoding="utf-8"), encoding="utf-8")
         claims = tmp_path / name / "claims"
         claims.mkdir()
-        (claims / "claim-2023.yaml").write_text(CLAIM.format(year=2023), encoding="utf-8")
+        (claims / "claim-2023.yaml").write_text(dated_claim(2023), encoding="utf-8")
     monkeypatch.chdir(tmp_path / "first")
     assert lines("claims")["claim-2023"]["policy"] == "wuqing-five-platforms@2021-trial"
     monkeypatch.chdir(tmp_path / "second")

@@ -166,6 +166,12 @@ def test_fail_under_fails_the_run_below_it(tmp_path, monkeypatch):
     assert low.exit_code == 1
     assert json.loads(low.stdout)["percent"] == 97.6
     assert low.stderr.splitlines()[-1] == "覆盖率 coverage 97.6% 低于 is below --fail-under 100%"
+    exact = run("test", "cases", "--policies", "policy", "--coverage", "--fail-under", "97.6")
+    assert exact.exit_code == 0, exact.output  # at the limit, read exactly: not below it
+    above = run("test", "cases", "--policies", "policy", "--coverage", "--fail-under", "97.60000000001")
+    assert above.exit_code == 1  # a hair above: a float would have read it as 97.6
+    bad = run("test", "cases", "--policies", "policy", "--coverage", "--fail-under", "九十")
+    assert bad.exit_code == 2 and "is not a percentage from 0 to 100" in bad.stderr and "Traceback" not in bad.output
 
 
 @pytest.fixture(scope="module")

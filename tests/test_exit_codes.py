@@ -36,6 +36,7 @@ def test_a_malformed_eval_command_line_exits_2_with_a_usage_message(args, needle
     "args, needle",
     [
         (["--policy", "nosuch"], "error[WQ-VERSION]: no policy `nosuch`"),
+        (["--policy", "policies"], "`policies` is a folder: give a folder of policy files with --policies policies"),
         (["--policy", "wuqing-five-platforms@nosuch"], "policy `wuqing-five-platforms` has no version `nosuch`"),
         (["--policy", "wuqing-five-platforms@"], "`wuqing-five-platforms@` is not a policy reference"),
         (["--policy", "nosuch.yaml"], "nosuch.yaml:1:1: error[WQ-FILE]"),
@@ -72,7 +73,7 @@ def test_a_directory_as_input_is_a_batch_of_its_documents(tmp_path):
         (applications / example.name).write_bytes(example.read_bytes())
     r = run("eval", applications)  # a folder is a batch: each document in it decided (issue 17)
     assert r.exit_code == 0, r.stderr
-    assert "批量评估 Batch:" in r.stdout
+    assert "Batch: 6 applications" in r.stdout
     empty = tmp_path / "empty"
     empty.mkdir()
     r = run("eval", empty)  # one that holds none is an error

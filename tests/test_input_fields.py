@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from decimal import Decimal
 
 import pytest
 
@@ -197,11 +198,13 @@ def test_a_revision_naming_a_new_input_schema_takes_it_whole(tmp_path):
 def test_the_schema_command_prints_the_resolved_input_schema():
     result = run("schema", "recognition", "--policy", STRUCTURAL)
     assert result.exit_code == 0, result.stderr
-    schema = json.loads(result.stdout)
+    schema = json.loads(result.stdout, parse_float=Decimal)  # the bounds as written, digit for digit
     assert schema["properties"]["platform"]["properties"]["park"]["x-title-en"] == "Park the platform is in"
     assert schema["x-wqpolicy"]["policy"] == "wuqing-five-platforms@2024-structural"
     assert schema["properties"]["investment"]["items"]["$ref"] == "#/$defs/line_item"
-    assert schema["$defs"]["money"]["multipleOf"] == 0.01 and schema["$defs"]["money"]["maximum"] == 10**15
+    money = schema["$defs"]["money"]
+    assert money["multipleOf"] == Decimal("0.01") and money["maximum"] == Decimal("999999999999999.99")
+    assert '"maximum": 999999999999999.99,' in result.stdout  # not the nearest double, 1000000000000000.0
     base = json.loads(run("schema", "recognition", "--policy", BUNDLED_REF).stdout)
     assert "invention_patents" not in base["properties"]
     unknown = run("schema", "recognitoin")

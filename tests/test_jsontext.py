@@ -107,5 +107,28 @@ def test_a_decimal_that_is_no_json_number_is_refused():
         exact_canonical({"a": 1.5, "b": Decimal("Infinity")})  # through the explicit-stack writer
 
 
+def test_exact_indented_writes_decimals_digit_for_digit_and_the_rest_as_indented_does():
+    doc = {"maximum": Decimal("999999999999999.99"), "multipleOf": Decimal("0.01"), "n": [Decimal("1E+3"), "x"]}
+    assert jsontext.exact_indented(doc) == jsontext.indented(
+        {"maximum": "@1", "multipleOf": "@2", "n": ["@3", "x"]}
+    ).replace('"@1"', "999999999999999.99").replace('"@2"', "0.01").replace('"@3"', "1E+3")
+    assert json.loads(jsontext.exact_indented(doc), parse_float=Decimal)["maximum"] == Decimal("999999999999999.99")
+    with pytest.raises(ValueError, match="not a JSON number"):
+        jsontext.exact_indented({"a": Decimal("NaN")})
+    # What the quick writer leaves to json.dumps: a Decimal is still written exactly when a double holds its digits
+    assert jsontext.exact_indented({1: Decimal("0.5")}) == '{\n  "1": 0.5\n}'
+    with pytest.raises(ValueError, match="more digits"):
+        jsontext.exact_indented({1: Decimal("999999999999999.99")})
+
+
+def test_json_number_keeps_the_decimals_digits_or_refuses():
+    assert [jsontext.json_number(Decimal(t)) for t in ("94.5", "100.0", "7", "0.1")] == [94.5, 100.0, 7, 0.1]
+    assert json.dumps(jsontext.json_number(Decimal("99.9"))) == "99.9"
+    assert type(jsontext.json_number(Decimal("100.0"))) is float and type(jsontext.json_number(Decimal("7"))) is int
+    for bad in ("0.1000000000000000055511151231257827", "Infinity"):
+        with pytest.raises(ValueError):
+            jsontext.json_number(Decimal(bad))
+
+
 def test_the_docstring_examples_run():
     assert doctest.testmod(jsontext).failed == 0

@@ -250,3 +250,27 @@ def test_the_docstring_examples_run():
     for module in (explain_module, wqpolicy.content_hash, wqpolicy.expression):
         found = doctest.testmod(module, extraglobs={"load_policy": wqpolicy.load_policy})
         assert found.attempted > 0 and found.failed == 0, module.__name__
+
+
+def test_a_search_replayed_against_a_model_asks_what_asking_the_model_step_by_step_does():
+    import random
+
+    from wqpolicy.monotone import Model
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        limit = rng.choice([1, 2, 3, 5, 17, 1000, rng.randrange(1, 10**12)])
+        at = rng.choice([1, 2, limit, limit + 1, rng.randrange(1, limit + 2)])
+        ends = {k: rng.choice([True, False, None]) for k in {1, limit} if rng.random() < 0.3}
+        model = Model(rng.random() < 0.7, at, ends)
+        asked = 0
+
+        def one_by_one(k, fault=False, model=model):
+            nonlocal asked
+            asked += 1
+            held = model(k)
+            return fault if held is None else held
+
+        outcome, k, counted = to_pass._replay(model, limit)
+        assert (outcome, k) == to_pass._steps(one_by_one, limit)[:2]
+        assert counted == asked

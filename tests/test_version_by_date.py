@@ -7,51 +7,19 @@ from __future__ import annotations
 
 import datetime
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from conftest import ROOT, run
+from conftest import DATED_REVISION, ROOT, dated_claim, run
 from wqpolicy import clock
 from wqpolicy.errors import WQError
 from wqpolicy.library import Library
 from wqpolicy.version_choice import VersionChooser
 
 BUNDLED = ROOT / "policies" / "wuqing-five-platforms"
-REVISION = """\
-id: wuqing-five-platforms
-version: 2023-revision
-extends: 2021-trial
-effective_from: 2023-01-01
-parameters:
-  demand_subsidy_ratio: {value: 50%}
-  supply_subsidy_ratio: {value: 20%}
-"""
-CLAIM = """\
-decision: demand_subsidy
-purchaser: {{name: 天津某生物科技有限公司, in_wuqing: true}}
-year: {year}
-as_of: {year}-12-01
-prior_subsidy_this_year: 0
-purchases:
-  - {{platform: 智能装备中试共享平台, platform_recognized: true, used_on: {year}-03-01, service_fee: 100000}}
-"""
 TODAY = clock.today()
-
-
-@pytest.fixture
-def bureau(tmp_path, monkeypatch) -> Path:
-    """A project folder: the published 2021 trial and a revision in force from 2023 (the demand-side ratio 80 % ->
-    50 %), and claims for 2022 and 2023; commands run from there."""
-    folder = tmp_path / "policies" / "wuqing-five-platforms"
-    shutil.copytree(BUNDLED, folder)
-    (folder / "2023-revision.yaml").write_text(REVISION, encoding="utf-8")
-    for year in (2022, 2023):
-        (tmp_path / f"claim-{year}.yaml").write_text(CLAIM.format(year=year), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def records(*args: str) -> list[dict]:
@@ -112,7 +80,7 @@ def test_each_version_is_loaded_once_however_many_documents_use_it(bureau):
 
 
 def test_a_date_no_version_is_in_force_on_is_an_error_that_names_it_and_the_others_are_still_decided(bureau):
-    Path("claim-2019.yaml").write_text(CLAIM.format(year=2019), encoding="utf-8")
+    Path("claim-2019.yaml").write_text(dated_claim(2019), encoding="utf-8")
     r = run("eval", "--format", "jsonl", "claim-2019.yaml", "claim-2022.yaml")
     assert r.exit_code == 1
     assert "no version of `wuqing-five-platforms` is in force on 2019-01-01" in r.stderr
@@ -142,7 +110,8 @@ def test_wqpolicy_test_follows_the_cases_own_date_and_an_explicit_version_or_on_
 def test_a_revision_may_read_the_date_differently_and_its_own_reading_then_decides(bureau):
     revision = Path("policies/wuqing-five-platforms/2023-revision.yaml")
     revision.write_text(
-        REVISION + "decisions:\n  demand_subsidy:\n    version_date: as_of\n", encoding="utf-8"
+        DATED_REVISION.read_text(encoding="utf-8") + "decisions:\n  demand_subsidy:\n    version_date: as_of\n",
+        encoding="utf-8",
     )  # the revision reads a claim's date as its as_of
     library = Library([bureau / "policies"])
     chooser = VersionChooser(library, today=datetime.date(2024, 3, 1))
@@ -156,9 +125,10 @@ def test_a_revision_may_read_the_date_differently_and_its_own_reading_then_decid
 
 def test_a_version_date_that_is_not_a_date_is_a_type_error_at_check(bureau):
     revision = Path("policies/wuqing-five-platforms/2023-revision.yaml")
-    revision.write_text(REVISION + "decisions:\n  demand_subsidy:\n    version_date: year\n", encoding="utf-8")
+    base = DATED_REVISION.read_text(encoding="utf-8")
+    revision.write_text(base + "decisions:\n  demand_subsidy:\n    version_date: year\n", encoding="utf-8")
     [d] = [d for d in run_check_errors() if d["code"] == "WQ-TYPE"]
-    assert (d["subject"], d["line"]) == ("version_date", 10)
+    assert (d["subject"], d["line"]) == ("version_date", len(base.splitlines()) + 3)  # the line of `version_date:`
 
 
 def run_check_errors() -> list[dict]:

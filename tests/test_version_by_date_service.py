@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT, run
+from conftest import ROOT, dated_claim, run
 from wqpolicy.cli.serve import default_policy_dirs
 from wqpolicy.record import FROM_EVALUATION_DATE, FROM_INPUT, FROM_ON, FROM_POLICY
 from wqpolicy.service.deciding import decide
@@ -21,41 +20,11 @@ from wqpolicy.service.policyset import load_set
 from wqpolicy.service.problems import Problem
 
 BUNDLED = ROOT / "policies" / "wuqing-five-platforms"
-REVISION = """\
-id: wuqing-five-platforms
-version: 2023-revision
-extends: 2021-trial
-effective_from: 2023-01-01
-parameters:
-  demand_subsidy_ratio: {value: 50%}
-"""
-CLAIM = """\
-decision: demand_subsidy
-purchaser: {{name: 天津某生物科技有限公司, in_wuqing: true}}
-year: {year}
-as_of: {year}-12-01
-prior_subsidy_this_year: 0
-purchases:
-  - {{platform: 智能装备中试共享平台, platform_recognized: true, used_on: {year}-03-01, service_fee: 100000}}
-"""
 TODAY = datetime.date(2024, 6, 3)  # conftest's SOURCE_DATE_EPOCH
 
 
-@pytest.fixture
-def bureau(tmp_path, monkeypatch) -> Path:
-    """The published 2021 trial and a revision in force from 2023 (the demand-side ratio 80 % -> 50 %), and a
-    claim for 2022 and one for 2023; commands run from the folder."""
-    folder = tmp_path / "policies" / "wuqing-five-platforms"
-    shutil.copytree(BUNDLED, folder)
-    (folder / "2023-revision.yaml").write_text(REVISION, encoding="utf-8")
-    for year in (2022, 2023):
-        (tmp_path / f"claim-{year}.yaml").write_text(CLAIM.format(year=year), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def claim(year: int) -> dict:
-    return yaml.safe_load(CLAIM.format(year=year))
+    return yaml.safe_load(dated_claim(year))
 
 
 def test_the_policy_set_picks_the_version_the_applications_own_date_puts_in_force(bureau):

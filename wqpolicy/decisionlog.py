@@ -280,8 +280,8 @@ class DecisionLog:
                     fields["receipt"] = "r-" + sha256_text(_hashed_text(fields, texts, receipt=False))[:24]
                     fields["hash"] = sha256_text(_hashed_text(fields, texts))
                     self._db.execute(
-                        f"INSERT INTO entries ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                        [fields[c] for c in _COLUMNS],
+                        f"INSERT INTO entries ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                        [fields[c] for c in COLUMNS],
                     )
                     prev = fields["hash"]
                     out.append(_entry(fields))
@@ -313,8 +313,8 @@ class DecisionLog:
 
     def get(self, receipt: str) -> Entry | None:
         """The entry of ``receipt``, or None."""
-        row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE receipt = ?", (receipt,)).fetchone()
-        return _entry(dict(zip(_COLUMNS, row))) if row else None
+        row = self._db.execute(f"SELECT {', '.join(COLUMNS)} FROM entries WHERE receipt = ?", (receipt,)).fetchone()
+        return _entry(dict(zip(COLUMNS, row))) if row else None
 
     def entries(self, *, after: int = 0, limit: int | None = None, decision: str | None = None) -> Iterator[Entry]:
         """Entries in order, from ``seq > after``; ``decision`` filters. Read in pages: memory stays bounded."""
@@ -326,12 +326,12 @@ class DecisionLog:
                 where += " AND decision = ?"
                 args.append(decision)
             rows = self._db.execute(
-                f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE {where} ORDER BY seq LIMIT ?", [*args, take]
+                f"SELECT {', '.join(COLUMNS)} FROM entries WHERE {where} ORDER BY seq LIMIT ?", [*args, take]
             ).fetchall()
             if not rows:
                 return
             for row in rows:
-                e = _entry(dict(zip(_COLUMNS, row)))
+                e = _entry(dict(zip(COLUMNS, row)))
                 after = e.seq
                 seen += 1
                 yield e
@@ -390,23 +390,7 @@ class DecisionLog:
         return problems
 
 
-_COLUMNS = (
-    "seq",
-    "receipt",
-    "time",
-    "decision",
-    "outcome",
-    "policy_id",
-    "version",
-    "policy_sha256",
-    "input_sha256",
-    "engine",
-    "evaluated_on",
-    "input",
-    "record",
-    "prev_hash",
-    "hash",
-)
+COLUMNS = (*_HASHED, "hash")  # an entry's columns, in the table's order
 
 
 _TEXTS = "_texts"  # the key under which ``prepared`` keeps an item's texts
@@ -458,7 +442,7 @@ def _receipt_of(fields: dict) -> str:
 
 
 def _entry(fields: dict) -> Entry:
-    values = {("record_text" if k == "record" else k): fields[k] for k in _COLUMNS}
+    values = {("record_text" if k == "record" else k): fields[k] for k in COLUMNS}
     return Entry(**values)
 
 

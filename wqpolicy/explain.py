@@ -21,7 +21,7 @@ from .monotone import Prover
 from .phrasing import COMPARISONS, Phrasing, negated_sign, sign
 from .to_pass import Budget, Found, NotFound, search, with_value
 from .units import bare_title
-from .values import FAULTS, UNKNOWN
+from .values import FAULTS, UNKNOWN, is_number
 from .vocabulary import Vocabulary, vocabulary
 
 _RULE_WORDS = {
@@ -67,7 +67,8 @@ class Change:
 
     def to_json(self, vocab: Vocabulary) -> dict:
         lever, found = self.found.lever, self.found
-        money = vocab.kind(_material_path(lever)) == "money"
+        kind, unit = _words(vocab, _material_path(lever))
+        money = kind == "money"
         out: dict[str, Any] = {
             "lever": lever.kind,
             "field": lever.path,
@@ -78,7 +79,6 @@ class Change:
         }
         if found.before is not None:
             out["from"] = _number_json(found.before, money)
-        unit = vocab.unit(_material_path(lever))
         if unit is not None:
             out["unit"] = unit.to_json()
         if lever.kind == "new_item":
@@ -155,6 +155,16 @@ def _prover(policy, decision: str, rule) -> Prover:
     return kept[key]
 
 
+def _finder(policy, decision: str, vocab: Vocabulary) -> LeverFinder:
+    """The decision's LeverFinder, kept with the policy: what a condition reads is found once per condition."""
+    kept = _KEPT.setdefault(policy, {})
+    key = ("finder", decision)
+    found = kept.get(key)
+    if found is None or found.vocab is not vocab:
+        found = kept[key] = LeverFinder(vocab)
+    return found
+
+
 @dataclass(frozen=True)
 class _Shape:
     """What explaining a rule needs that is the same for every record of its policy: its top-level ``join``, the
@@ -177,6 +187,19 @@ def _shape(policy, decision: str, rule, phrasing: Phrasing) -> _Shape:
     return found
 
 
+def _rules(policy, decision: str, phrasing: Phrasing) -> dict[str, tuple[Any, Any, _Shape]]:
+    """Rule id -> (the rule, its part evaluator, its shape), for each rule of the decision: made once per policy."""
+    kept = _KEPT.setdefault(policy, {})
+    key = ("rules", decision)
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = {
+            r.id: (r, _evaluator(policy, decision, r), _shape(policy, decision, r, phrasing))
+            for r in policy.model.decisions[decision].rules
+        }
+    return found
+
+
 def explain(policy, record, document: dict, to_pass: bool = True) -> Explanation:
     """Explain ``record``, made by ``policy.evaluate(…, document)``: the parts of each rule that did not hold,
     what would make them hold (``to_pass``: skip that search with False) and the missing evidence by name.
@@ -190,18 +213,17 @@ def explain(policy, record, document: dict, to_pass: bool = True) -> Explanation
     name = record.decision
     vocab = vocabulary(policy, name)
     phrasing = Phrasing(vocab)
-    finder = LeverFinder(vocab)
+    finder = _finder(policy, name, vocab)
     doc = policy.inputs[name].prepare({"decision": name, **document} if "decision" not in document else document)
     budget = Budget(doc)
-    models = {r.id: r for r in policy.model.decisions[name].rules}
+    rules = _rules(policy, name, phrasing)
     out: dict[str, RuleExplanation] = {}
     for result in record.rules:
-        rule = models.get(result.id)
-        if rule is None:
+        kept = rules.get(result.id)
+        if kept is None:
             continue
-        evaluate = _evaluator(policy, name, rule)
+        rule, evaluate, shape = kept
         condition = rule.condition
-        shape = _shape(policy, name, rule, phrasing)
         join, nodes = shape.join, shape.nodes
         parts = [Part(text, sentence, _outcome(evaluate, n, doc)) for n, (text, sentence) in zip(nodes, shape.texts)]
         advice: list[Advice] = []
@@ -286,7 +308,7 @@ def _advise(
     rule_missing: list[str],
 ) -> Advice:
     reads = finder.reads(node)
-    comparison = _comparison(evaluate, node, text, doc, vocab, phrasing, finder)
+    comparison = _comparison(policy, decision, evaluate, node, text, doc, vocab, phrasing, finder)
     if part.outcome == "unknown":
         evidence = [p for p in rule_missing if _reads_path(reads, p)] or _plain_fields(reads, doc, only_missing=True)
         return Advice(part, comparison, [], WHY_UNKNOWN, evidence)
@@ -360,6 +382,29 @@ def _best(found: list[Found]) -> list[tuple[Found, tuple]]:
     return out
 
 
+_WORDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _words(vocab: Vocabulary, path: str) -> tuple[str | None, Text | None]:
+    """(kind, unit) of an input path, as ``vocab.kind`` and ``vocab.unit`` say: read from the schema once per
+    vocabulary (they depend on the path alone)."""
+    kept = _WORDS.get(vocab)
+    if kept is None:
+        kept = _WORDS[vocab] = {}
+    found = kept.get(path)
+    if found is None:
+        found = kept[path] = (vocab.kind(path), vocab.unit(path))
+    return found
+
+
+def _show(vocab: Vocabulary, path: str, value: Any, lang: str = "zh") -> str:
+    """``vocab.show(path, value, lang=lang)``, the path's kind and unit read once."""
+    kind, unit = _words(vocab, path)
+    if is_number(value) or value is None:  # shown by its kind and unit alone (the path names a code's label)
+        return vocab.show(None, value, unit=unit, kind=kind, lang=lang)
+    return vocab.show(path, value, unit=unit, kind=kind, lang=lang)
+
+
 def _material_path(lever: Lever) -> str:
     return f"{lever.list_path}[0].{lever.field}" if lever.kind == "new_item" else lever.path
 
@@ -373,11 +418,12 @@ def _change(policy, decision, rule_id, found: Found, codes: tuple, doc, vocab: V
     lever = found.lever
     changed = with_value(doc, lever, found.after)
     try:
-        rule_passes = str(policy.evaluate(decision, changed, validate=False).rule(rule_id).outcome) == "pass"
+        outcomes = policy.evaluate(decision, changed, validate=False).rule_outcomes()  # not every rule result built
+        rule_passes = str(outcomes[rule_id]) == "pass"
     except FAULTS:
         rule_passes = False
     path = _material_path(lever)
-    by_zh, by_en = vocab.show(path, found.by), vocab.show(path, found.by, lang="en")
+    by_zh, by_en = _show(vocab, path, found.by), _show(vocab, path, found.by, lang="en")
     if lever.kind == "new_item" and lever.list_path is not None:  # a new item's lever always names its list
         list_title = vocab.titles.title(lever.list_path)
         ((code_field, _),) = lever.item.items()
@@ -402,8 +448,8 @@ def _change(policy, decision, rule_id, found: Found, codes: tuple, doc, vocab: V
             en += f" ({', '.join(x.en if x else c for x, c in zip(excluded, lever.excluded))} never counted)"
         return Change(found, rule_passes, codes, Text(zh, en))
     words = _material_words(vocab, path)
-    before_zh, after_zh = vocab.show(path, found.before), vocab.show(path, found.after)
-    before_en, after_en = vocab.show(path, found.before, lang="en"), vocab.show(path, found.after, lang="en")
+    before_zh, after_zh = _show(vocab, path, found.before), _show(vocab, path, found.after)
+    before_en, after_en = _show(vocab, path, found.before, lang="en"), _show(vocab, path, found.after, lang="en")
     if found.direction > 0:
         zh, en = f"{words.zh}需再增加 {by_zh}", f"{words.en}: {by_en} more"
     else:
@@ -412,22 +458,53 @@ def _change(policy, decision, rule_id, found: Found, codes: tuple, doc, vocab: V
     return Change(found, rule_passes, codes, text)
 
 
-def _comparison(evaluate, node, text, doc, vocab: Vocabulary, phrasing: Phrasing, finder: LeverFinder) -> Text | None:
-    """A comparison with its values: ``近三年平均研发投入强度 2.85% < 3%`` (the sign that says it failed)."""
-    if not (isinstance(node, ast.Binary) and node.op in COMPARISONS):
-        return None
+@dataclass(frozen=True)
+class _Compared:
+    """What showing a comparison with its values needs that is the same for every record: its sides (the figure's
+    side first), the sign, their kinds and units, and the left side's words."""
+
+    left: Any
+    right: Any
+    op: str
+    l_kind: str | None
+    r_kind: str | None
+    l_unit: Text | None
+    r_unit: Text | None
+    label: str
+
+
+def _compared(policy, decision: str, node, text: str, vocab: Vocabulary, phrasing: Phrasing, finder: LeverFinder):
+    kept = _KEPT.setdefault(policy, {})
+    key = ("compared", decision, id(node))
+    found = kept.get(key)
+    if found is not None and found[0] is node:
+        return found[1]
     left, right = node.left, node.right
     if not finder.reads(left).numbers and finder.reads(right).numbers:
         left, right, op = right, left, _MIRROR[node.op]
     else:
         op = node.op
-    lv, rv = _value(evaluate, left, doc), _value(evaluate, right, doc)
-    l_kind, r_kind = _kind(vocab, left), _kind(vocab, right)
     l_unit = phrasing.unit_of(left, {}) or phrasing.unit_of(right, {})
     r_unit = phrasing.unit_of(right, {}) or l_unit
+    shape = _Compared(
+        left, right, op, _kind(vocab, left), _kind(vocab, right), l_unit, r_unit, phrasing.node(left, text)
+    )
+    kept[key] = (node, shape)
+    return shape
+
+
+def _comparison(
+    policy, decision, evaluate, node, text, doc, vocab: Vocabulary, phrasing: Phrasing, finder: LeverFinder
+) -> Text | None:
+    """A comparison with its values: ``近三年平均研发投入强度 2.85% < 3%`` (the sign that says it failed)."""
+    if not (isinstance(node, ast.Binary) and node.op in COMPARISONS):
+        return None
+    c = _compared(policy, decision, node, text, vocab, phrasing, finder)
+    op, l_kind, r_kind, l_unit, r_unit = c.op, c.l_kind, c.r_kind, c.l_unit, c.r_unit
+    lv, rv = _value(evaluate, c.left, doc), _value(evaluate, c.right, doc)
     kind = l_kind or r_kind
     state = _outcome(evaluate, node, doc)
-    label = phrasing.node(left, text)
+    label = c.label
     l_zh, r_zh = vocab.show(None, lv, unit=l_unit, kind=kind), vocab.show(None, rv, unit=r_unit, kind=r_kind or kind)
     l_en = vocab.show(None, lv, unit=l_unit, kind=kind, lang="en")
     r_en = vocab.show(None, rv, unit=r_unit, kind=r_kind or kind, lang="en")

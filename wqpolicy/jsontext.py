@@ -27,7 +27,7 @@ import json
 from decimal import Decimal
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C function json itself uses
 
-__all__ = ["encode_basestring", "exact_canonical", "indented"]
+__all__ = ["encode_basestring", "exact_canonical", "exact_indented", "indented", "json_number"]
 from typing import Any
 
 _INT_TEXT = int.__repr__
@@ -47,7 +47,18 @@ def indented(value: Any) -> str:
     return "".join(out)
 
 
-def _indented(o: Any, nl: str, append: Any) -> None:
+def exact_indented(value: Any) -> str:
+    """``indented(value)`` for a document holding exact Decimals (a schema read with exact numbers): each written as
+    the JSON number it is, digit for digit (``str(d)``), never through a float; ValueError for one not finite."""
+    out: list[str] = []
+    try:
+        _indented(value, "\n", out.append, exact=True)
+    except (_Unusual, RecursionError):  # json.dumps writes the rest; a Decimal only when a double holds it exactly
+        return json.dumps(value, ensure_ascii=False, indent=2, default=json_number)
+    return "".join(out)
+
+
+def _indented(o: Any, nl: str, append: Any, exact: bool = False) -> None:
     t = type(o)
     if t is dict:
         if not o:
@@ -69,7 +80,7 @@ def _indented(o: Any, nl: str, append: Any) -> None:
                 append(sep + encode_basestring(k) + ": " + _INT_TEXT(v))
             else:
                 append(sep + encode_basestring(k) + ": ")
-                _indented(v, inner, append)
+                _indented(v, inner, append, exact)
             sep = "," + inner
         append(nl + "}")
     elif t is list or t is tuple:
@@ -83,7 +94,7 @@ def _indented(o: Any, nl: str, append: Any) -> None:
                 append(sep + encode_basestring(v))
             else:
                 append(sep)
-                _indented(v, inner, append)
+                _indented(v, inner, append, exact)
             sep = "," + inner
         append(nl + "]")
     elif t is str:
@@ -96,6 +107,10 @@ def _indented(o: Any, nl: str, append: Any) -> None:
         append("null")
     elif t is int:
         append(_INT_TEXT(o))
+    elif exact and t is Decimal:
+        if not o.is_finite():
+            raise ValueError(f"{o} is not a JSON number")
+        append(str(o))
     else:
         raise _Unusual
 
@@ -191,3 +206,23 @@ def _canonical_pieces(value: Any) -> Any:
             stack += reversed([*parts, _Raw("]")])
         else:
             yield json.dumps(v, ensure_ascii=False)
+
+
+def json_number(value: Decimal) -> int | float:
+    """The JSON number the standard library writes with the digits of an exact ``value`` (a report's percentage, a
+    schema's bound): an int when the decimal is written without a fraction, else the float whose shortest text is
+    the decimal's own, so ``json.dumps`` writes the same digits. A value a double would round is refused, never
+    silently changed.
+
+    >>> [json_number(Decimal(text)) for text in ("94.5", "100.0", "0.125", "7")]
+    [94.5, 100.0, 0.125, 7]
+    """
+    if not value.is_finite():
+        raise ValueError(f"{value} is not a JSON number")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= 0:
+        return int(value)
+    number = float(value)  # exact: checked just below
+    if Decimal(repr(number)) != value:
+        raise ValueError(f"{value} has more digits than a JSON number keeps")
+    return number

@@ -7,6 +7,7 @@ materials decide it when no figure can. Static: nothing here evaluates anything.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,10 +63,16 @@ class LeverFinder:
     def __init__(self, vocab: Vocabulary):
         self.vocab = vocab
         self.params = vocab.version.parameters
+        self._reads: dict[int, tuple[ast.Node, Reads]] = {}  # id(node) -> (node, what it reads): static
 
     def reads(self, node: ast.Node) -> Reads:
+        """What ``node`` reads, found once per node (shared: not to be changed)."""
+        kept = self._reads.get(id(node))
+        if kept is not None and kept[0] is node:
+            return kept[1]
         out = Reads()
         self._walk(node, {}, out, set())
+        self._reads[id(node)] = (node, out)
         return out
 
     # local: loop variable -> input list path it runs over ("" when not an input list)
@@ -215,11 +222,17 @@ class LeverFinder:
 
 def value_at(doc: Any, path: str) -> Any:
     """The value at a dotted path (``staff.total``, ``finances[2].revenue``) of a document, or None."""
-    from .fieldtitles import path_steps
-
-    for step in path_steps(path):
+    for step in steps_of(path):
         if isinstance(step, int):
             doc = doc[step] if isinstance(doc, list) and 0 <= step < len(doc) else None
         else:
             doc = doc.get(step) if isinstance(doc, dict) else None
     return doc
+
+
+@functools.lru_cache(maxsize=4096)
+def steps_of(path: str) -> tuple[str | int, ...]:
+    """``path_steps(path)`` as a tuple, parsed once per path (the paths are the policy's levers and inputs)."""
+    from .fieldtitles import path_steps
+
+    return tuple(path_steps(path))

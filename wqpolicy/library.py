@@ -301,6 +301,9 @@ class Library:
                 raise WQError(self.problems)
             known = ", ".join(sorted(self.files))
             hint, hint_zh = suggest(policy_id, self.files) or (f"known: {known}", f"已有的政策：{known}")
+            if Path(policy_id).is_dir():  # `--policy .`: a folder of policy files is given with --policies
+                hint = f"`{policy_id}` is a folder: give a folder of policy files with --policies {policy_id}; {hint}"
+                hint_zh = f"`{policy_id}` 是文件夹：政策文件夹请用 --policies {policy_id} 指定；{hint_zh}"
             raise WQError(
                 [
                     Diagnostic(

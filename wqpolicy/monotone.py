@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Context as DecimalContext
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import ast
 from . import types as T
@@ -74,8 +74,7 @@ class Model:
         return k >= self.at if self.rising else k < self.at
 
 
-@dataclass(frozen=True)
-class _Abs:
+class _Abs(NamedTuple):
     """What a node is over the steps: ``way`` _CONST (then ``value`` is its value at every step), _UP or _DOWN
     (a number at every step, never faulting, moving that way as the steps grow); ``is_x``: the node is x itself."""
 
@@ -142,6 +141,8 @@ class Prover:
         self.reads: dict[tuple, bool] = {}
         self.chains: dict[int, tuple[str, tuple[str, ...]] | None] = {}
         self.inputs: dict[str, str | None] = {}
+        # and what each node is over the steps, as a plan (see _Run.plan), by lever shape and loop variables
+        self.plans: dict[tuple, Callable[..., Any]] = {}
 
     def threshold(
         self,
@@ -259,11 +260,27 @@ def _find(
             if not past_last:
                 at = limit + 1
             else:
-                low, high, streak, last_side = first, limit, 0, None
+                low, high, streak, last_side, clamped = first, limit, 0, None, False
                 while high - low > 1:
-                    # a straight line through the two ends first; halving when one end moved twice running
-                    guess = _interpolated(low, high, v_low, v_high, constant) if streak < 2 else None
+                    # a straight line through the two ends first; when one end moved twice running (a curve, such
+                    # as a ratio over the figure), the line through the end that stayed weighted down (halved, then
+                    # quartered: the Illinois rule); halving the steps when that is slow too, or when the line
+                    # pointed at an end. Whatever the path, the step found is the one where the proven monotone
+                    # comparison changes (the lowest past it, the one below not), checked below.
+                    if clamped:  # the last line pointed next to an end, or past it: halving now
+                        guess = None
+                    elif streak < 2:
+                        guess = _interpolated(low, high, v_low, v_high, constant)
+                    elif streak < 4:
+                        scale = 2 ** (streak - 1)
+                        if last_side:  # the upper end moved: the lower one stayed
+                            guess = _interpolated(low, high, _toward(v_low, constant, scale), v_high, constant)
+                        else:
+                            guess = _interpolated(low, high, v_low, _toward(v_high, constant, scale), constant)
+                    else:
+                        guess = None
                     k = (low + high) // 2 if guess is None else min(max(guess, low + 1), high - 1)
+                    clamped = guess is not None and (guess <= low + 1 or guess >= high - 1)
                     past, v = changed(k)
                     streak = streak + 1 if past == last_side else 1
                     last_side = past
@@ -284,6 +301,11 @@ def _find(
     except FAULTS:
         return None
     return model
+
+
+def _toward(v: Any, constant: Any, scale: int) -> Decimal:
+    """``v`` moved toward ``constant``: its distance divided by ``scale`` (where to look next, never a result)."""
+    return _WIDE.add(Decimal(constant), _WIDE.divide(_WIDE.subtract(Decimal(v), Decimal(constant)), Decimal(scale)))
 
 
 def _interpolated(low: int, high: int, v_low: Any, v_high: Any, constant: Any) -> int | None:
@@ -307,6 +329,7 @@ class _Run:
         self.p, self.x, self.doc = prover, x, doc
         self._defs: dict[str, _Abs] = {}
         self._reads = prover.reads
+        self._ctx: Context | None = None
 
     def value_of(self, node: ast.Node) -> Callable[[dict], Any]:
         fn = self.p.compiled(node, ())
@@ -424,215 +447,360 @@ class _Run:
         return None
 
     # -- what a node does over the steps -----------------------------------------------------------------------
+    # A node is looked at once per policy, lever shape (``x.where``) and loop variables (which hold the figure's
+    # item): what its structure decides (what it reads, which construct it is, which input a name is, which
+    # definition) is settled then into a plan, a function of the run and the loop variables' items that does only
+    # what depends on the document and on the steps.
     def abs(self, n: ast.Node, env: dict) -> _Abs:
-        if not self.reads(n, env):
-            return _Abs(_CONST, self.const(n, env))
+        """What ``n`` is over the steps (raises _Unproven)."""
+        return self.plan(n, tuple((k, v[1]) for k, v in env.items()))(self, env)
+
+    def plan(self, n: ast.Node, sig: tuple) -> _Plan:
+        """The plan of ``n`` with loop variables ``sig`` ((name, holds the figure's item), in order)."""
+        plans = self.p.plans
+        key = (self.x.where, id(n), sig)
+        found = plans.get(key)
+        if found is None:
+            found = plans[key] = self._compile(n, sig)
+        return found
+
+    def define(self, name: str, node: ast.Node) -> _Abs:
+        """What definition ``name`` (its expression ``node``) is over the steps, once per run."""
+        defs = self._defs
+        found = defs.get(name)
+        if found is None:
+            defs[name] = _Abs(_CONST, _UNSET)  # a definition that names itself: not proven
+            found = defs[name] = self.plan(node, ())(self, {})
+        if found.value is _UNSET:
+            raise _Unproven
+        return found
+
+    def context(self) -> Context:
+        """One evaluation context for what does not move, on the document at the first step: a definition it
+        needs is computed once for the run (the cache holds only values computed without a fault)."""
+        ctx = self._ctx
+        if ctx is None:
+            ctx = self._ctx = Context(self.doc)
+        return ctx
+
+    def _compile(self, n: ast.Node, sig: tuple) -> _Plan:
+        env = {k: (None, f) for k, f in sig}  # the loop variables as the structure sees them
         x = self.x
+        if not self.reads(n, env):
+            return self._const(n, sig)
         if isinstance(n, ast.Name):
-            d = self.p.defs.get(n.name)
-            if n.name in env or d is None:
-                if n.name not in env and x.path is not None and self._input_name(n.name) == x.path:
-                    return _Abs(x.way, is_x=True)
-                raise _Unproven
+            name = n.name
+            d = self.p.defs.get(name)
+            if name in env or d is None:
+                if name not in env and x.path is not None and self._input_name(name) == x.path:
+                    return _figure
+                return _unproven
             if d.expr is None or d.each is not None:
-                raise _Unproven
-            if n.name not in self._defs:
-                self._defs[n.name] = _Abs(_CONST, _UNSET)  # a definition that names itself: not proven
-                self._defs[n.name] = self.abs(d.expr.node, {})
-            found = self._defs[n.name]
-            if found.value is _UNSET:
-                raise _Unproven
-            return found
+                return _unproven
+            node = d.expr.node
+            return lambda run, env: run.define(name, node)
         if isinstance(n, ast.Field):
             path, local = self._path(n, env)
             if path is not None and local is not None and env[local][1] and path == f"{local}.{x.field}":
-                return _Abs(x.way, is_x=True)
+                return _figure
             if path is not None and local is None and path == x.path:
-                return _Abs(x.way, is_x=True)
-            raise _Unproven
+                return _figure
+            return _unproven
         if isinstance(n, ast.Unary) and n.op == "-":
-            a = self._known(n.operand, env)
-            return _Abs(-a.way) if a.way != _CONST else _Abs(_CONST, self.const(n, env))
+            operand, whole = self._known(n.operand, sig), self._value(n, sig)
+
+            def negated(run: _Run, env: dict) -> _Abs:
+                a = operand(run, env)
+                return _Abs(-a.way) if a.way != _CONST else _Abs(_CONST, whole(run, env))
+
+            return negated
         if isinstance(n, ast.Binary):
-            return self._binary(n, env)
+            return self._binary(n, sig)
         if isinstance(n, ast.If):
-            cond = self._condition(n.cond, env)
-            if cond is True:
-                return self.abs(n.then, env)
-            if cond is False:
-                return self.abs(n.other, env)
-            return _Abs(_CONST, UNKNOWN)
+            cond, then, other = self._condition(n.cond, sig), self.plan(n.then, sig), self.plan(n.other, sig)
+
+            def branch(run: _Run, env: dict) -> _Abs:
+                c = cond(run, env)
+                if c is True:
+                    return then(run, env)
+                if c is False:
+                    return other(run, env)
+                return _UNKNOWN_ABS
+
+            return branch
         if isinstance(n, ast.Call):
-            return self._call(n, env)
+            return self._call(n, sig, env)
         if isinstance(n, ast.Aggregate):
-            return self._aggregate(n, env)
-        raise _Unproven
+            return self._aggregate(n, sig, env)
+        return _unproven
 
-    def const(self, n: ast.Node, env: dict) -> Any:
-        """The value of a node that does not read x: the same at every step."""
+    def _value(self, n: ast.Node, sig: tuple) -> Callable[[_Run, dict], Any]:
+        """The value of a node that does not read x (the same at every step), as a plan gives it."""
         if isinstance(n, ast.Literal):
-            return n.value
-        if isinstance(n, ast.Name) and n.name not in env and n.name not in self.p.defs and n.name in self.p.params:
-            return self.p.params[n.name]
-        names = tuple(sorted(env))
-        fn = self.p.compiled(n, names)
-        try:
-            return fn(Context(self.doc), *(env[name][0] for name in names))
-        except FAULTS:
-            raise _Unproven from None
+            value = n.value
+            return lambda run, env: value
+        names = tuple(sorted(k for k, _ in sig))
+        if isinstance(n, ast.Name) and n.name not in names and n.name not in self.p.defs and n.name in self.p.params:
+            value = self.p.params[n.name]
+            return lambda run, env: value
+        p, fn = self.p, None
+        if not names:
 
-    def _known(self, n: ast.Node, env: dict) -> _Abs:
+            def value_alone(run: _Run, env: dict) -> Any:
+                nonlocal fn
+                if fn is None:
+                    fn = p.compiled(n, names)
+                try:
+                    return fn(run.context())
+                except FAULTS:
+                    raise _Unproven from None
+
+            return value_alone
+
+        def value_now(run: _Run, env: dict) -> Any:
+            nonlocal fn
+            if fn is None:
+                fn = p.compiled(n, names)
+            try:
+                return fn(run.context(), *[env[name][0] for name in names])
+            except FAULTS:
+                raise _Unproven from None
+
+        return value_now
+
+    def _const(self, n: ast.Node, sig: tuple) -> _Plan:
+        if isinstance(n, ast.Literal):
+            fixed = _Abs(_CONST, n.value)
+            return lambda run, env: fixed
+        p = self.p
+        if isinstance(n, ast.Name) and n.name not in dict(sig) and n.name not in p.defs and n.name in p.params:
+            fixed = _Abs(_CONST, p.params[n.name])
+            return lambda run, env: fixed
+        value_now = self._value(n, sig)
+        return lambda run, env: _Abs(_CONST, value_now(run, env))
+
+    def _known(self, n: ast.Node, sig: tuple) -> _Plan:
         """``n`` as a number moving one way, or a known number that does not move."""
-        a = self.abs(n, env)
-        if a.way == _CONST and not _number(a.value):
-            raise _Unproven
-        return a
+        inner = self.plan(n, sig)
 
-    def _binary(self, n: ast.Binary, env: dict) -> _Abs:
+        def known(run: _Run, env: dict) -> _Abs:
+            a = inner(run, env)
+            if a.way == _CONST and not _number(a.value):
+                raise _Unproven
+            return a
+
+        return known
+
+    def _binary(self, n: ast.Binary, sig: tuple) -> _Plan:
         op = n.op
-        if op in ("+", "-", "*", "/"):
-            a, b = self._known(n.left, env), self._known(n.right, env)
-            if a.way == _CONST and b.way == _CONST:  # neither moves after all: the same at every step
-                return _Abs(_CONST, self.const(n, env))
+        if op not in ("+", "-", "*", "/"):
+            return _unproven  # a comparison that depends on x, other than as an `if` condition (below)
+        left, right, whole = self._known(n.left, sig), self._known(n.right, sig), self._value(n, sig)
         if op in ("+", "-"):
-            if T.DATE in (self.p.gen.types.get(id(n.left)), self.p.gen.types.get(id(n.right))):
-                raise _Unproven
-            bway = b.way if op == "+" else -b.way
-            ways = {w for w in (a.way, bway) if w != _CONST}
-            if len(ways) != 1:
-                raise _Unproven
-            return _Abs(ways.pop())
+            dated = T.DATE in (self.p.gen.types.get(id(n.left)), self.p.gen.types.get(id(n.right)))
+            sign = 1 if op == "+" else -1
+
+            def summed(run: _Run, env: dict) -> _Abs:
+                a, b = left(run, env), right(run, env)
+                if a.way == _CONST and b.way == _CONST:  # neither moves after all: the same at every step
+                    return _Abs(_CONST, whole(run, env))
+                if dated:
+                    raise _Unproven
+                ways = {w for w in (a.way, sign * b.way) if w != _CONST}
+                if len(ways) != 1:
+                    raise _Unproven
+                return _Abs(ways.pop())
+
+            return summed
         if op == "*":
-            a, b = self._known(n.left, env), self._known(n.right, env)
-            if a.way != _CONST and b.way != _CONST:
-                raise _Unproven
-            moving, factor = (a, b.value) if a.way != _CONST else (b, a.value)
-            if not factor:
-                raise _Unproven
-            return _Abs(moving.way if factor > 0 else -moving.way)
-        if op == "/":
-            a, b = self._known(n.left, env), self._known(n.right, env)
+
+            def times(run: _Run, env: dict) -> _Abs:
+                a, b = left(run, env), right(run, env)
+                if a.way == _CONST and b.way == _CONST:
+                    return _Abs(_CONST, whole(run, env))
+                a, b = left(run, env), right(run, env)  # looked at again, as it always was (leave_out may move)
+                if a.way != _CONST and b.way != _CONST:
+                    raise _Unproven
+                moving, factor = (a, b.value) if a.way != _CONST else (b, a.value)
+                if not factor:
+                    raise _Unproven
+                return _Abs(moving.way if factor > 0 else -moving.way)
+
+            return times
+
+        def divided(run: _Run, env: dict) -> _Abs:
+            a, b = left(run, env), right(run, env)
+            if a.way == _CONST and b.way == _CONST:
+                return _Abs(_CONST, whole(run, env))
+            a, b = left(run, env), right(run, env)  # looked at again, as it always was (leave_out may move)
             if b.way == _CONST:
                 if not b.value:
                     raise _Unproven
                 return _Abs(a.way if b.value > 0 else -a.way)
             # x itself as the divisor, of one sign over its range, and a known number divided by it: a / x moves
             # against x when a is above zero (on either side of zero), with it when a is below
-            x = self.x
+            x = run.x
             if not b.is_x or a.way != _CONST or not a.value:
                 raise _Unproven
             if not (x.low > 0 or x.high < 0) and not (x.leave_out(0) and (x.low > 0 or x.high < 0)):
                 raise _Unproven  # x reaches zero, other than at an end
             return _Abs(-b.way if a.value > 0 else b.way)
-        if op in _ORDERS or op in ("==", "!="):
-            raise _Unproven  # a comparison that depends on x, other than as an `if` condition (below)
-        raise _Unproven
 
-    def _condition(self, n: ast.Node, env: dict) -> Any:
+        return divided
+
+    def _condition(self, n: ast.Node, sig: tuple) -> Callable[[_Run, dict], Any]:
         """The value of an `if` condition at every step: one that does not read x, or a comparison of x itself
         with a known number outside x's range."""
-        if not self.reads(n, env):
-            return self.const(n, env)
-        if isinstance(n, ast.Binary) and n.op in ("==", "!=", *_ORDERS):
-            a, b = self.abs(n.left, env), self.abs(n.right, env)
-            op = n.op
+        if not self.reads(n, {k: (None, f) for k, f in sig}):
+            return self._value(n, sig)
+        if not (isinstance(n, ast.Binary) and n.op in ("==", "!=", *_ORDERS)):
+            return _unproven
+        left, right, op0 = self.plan(n.left, sig), self.plan(n.right, sig), n.op
+
+        def compared(run: _Run, env: dict) -> Any:
+            a, b = left(run, env), right(run, env)
+            op = op0
             if b.is_x and a.way == _CONST:
                 a, b, op = b, a, _MIRROR.get(op, op)
             if a.is_x and b.way == _CONST and _number(b.value):
-                c, x = b.value, self.x
+                c, x = b.value, run.x
                 if op in ("==", "!=") and (not x.low <= c <= x.high or x.leave_out(c)):
                     return op == "!="  # x equals c at no step still proven
                 if op in _ORDERS:
                     at_low, at_high = _COMPARE[op](x.low, c), _COMPARE[op](x.high, c)
                     if at_low == at_high:
                         return at_low
-        raise _Unproven
+            raise _Unproven
 
-    def _call(self, n: ast.Call, env: dict) -> _Abs:
+        return compared
+
+    def _call(self, n: ast.Call, sig: tuple, env: dict) -> _Plan:
         if n.func in ("min", "max") and len(n.args) > 1:
-            args = [self._known(a, env) for a in n.args]
-            ways = {a.way for a in args if a.way != _CONST}
-            if not ways:
-                return _Abs(_CONST, self.const(n, env))
-            if len(ways) != 1:
-                raise _Unproven
-            return _Abs(ways.pop())
-        if n.func == "round" and len(n.args) == 2 and not self.reads(n.args[1], env):
-            if round_step(self.const(n.args[1], env)) is None:
-                raise _Unproven
-            a = self._known(n.args[0], env)
-            return _Abs(a.way) if a.way != _CONST else _Abs(_CONST, self.const(n, env))
-        raise _Unproven
+            args, whole = [self._known(a, sig) for a in n.args], self._value(n, sig)
 
-    def _aggregate(self, n: ast.Aggregate, env: dict) -> _Abs:
+            def extreme(run: _Run, env: dict) -> _Abs:
+                ways = {a.way for a in [arg(run, env) for arg in args] if a.way != _CONST}
+                if not ways:
+                    return _Abs(_CONST, whole(run, env))
+                if len(ways) != 1:
+                    raise _Unproven
+                return _Abs(ways.pop())
+
+            return extreme
+        if n.func == "round" and len(n.args) == 2 and not self.reads(n.args[1], env):
+            step, arg, whole = self._value(n.args[1], sig), self._known(n.args[0], sig), self._value(n, sig)
+
+            def rounded(run: _Run, env: dict) -> _Abs:
+                if round_step(step(run, env)) is None:
+                    raise _Unproven
+                a = arg(run, env)
+                return _Abs(a.way) if a.way != _CONST else _Abs(_CONST, whole(run, env))
+
+            return rounded
+        return _unproven
+
+    def _aggregate(self, n: ast.Aggregate, sig: tuple, env: dict) -> _Plan:
         builtin = BUILTINS.get(n.func) if n.func is not None else None
         if builtin is None or n.func not in ("sum", "mean", "min", "max") or not builtin.strict:
-            raise _Unproven
-        x = self.x
+            return _unproven
         source = self._list_path(n.source, env)
-        if source is not None and source == x.list_path:
-            return self._over_figure(n, env, value_at(self.doc, source), x.index)
+        if source is not None and source == self.x.list_path:
+            return self._over_figure(n, sig, env, source)
         if self.reads(n.source, env):
-            raise _Unproven
-        items, mine = self.const(n.source, env), None
-        if not isinstance(items, list) or len(items) > MAX_ITEMS:
-            raise _Unproven
-        ways = set()
-        unknown = False  # an item's filter or value unknown: so is the aggregate, at every step
-        for j, item in enumerate(items):
-            if j == mine and not isinstance(item, dict):
-                raise _Unproven
-            inner = {**env, n.var: (item, j == mine)}
-            if n.cond is not None:
-                keep = self._condition(n.cond, inner)
-                if keep is not True and keep is not False:
-                    unknown = unknown or keep is UNKNOWN
-                    if keep is not UNKNOWN:
-                        raise _Unproven
-                    continue
-                if not keep:
-                    continue
-            element = self.abs(n.element, inner)
-            if element.way != _CONST:
-                ways.add(element.way)
-            elif element.value is UNKNOWN:
-                unknown = True
-            elif not _number(element.value):
-                raise _Unproven
-        if len(ways) > 1:
-            raise _Unproven  # items moving both ways
-        if unknown:
-            return _Abs(_CONST, UNKNOWN)
-        if not ways:  # the figure's item filtered out, or not counted: the same at every step
-            return _Abs(_CONST, self.const(n, env))
-        return _Abs(ways.pop())
+            return _unproven
+        var, inner_sig = n.var, _with(sig, n.var, False)  # no item of this list holds the figure
+        items_of, whole = self._value(n.source, sig), self._value(n, sig)
+        cond = self._condition(n.cond, inner_sig) if n.cond is not None else None
+        element = self.plan(n.element, inner_sig)
 
-    def _over_figure(self, n: ast.Aggregate, env: dict, items: Any, mine: int | None) -> _Abs:
+        def aggregate(run: _Run, env: dict) -> _Abs:
+            items = items_of(run, env)
+            if not isinstance(items, list) or len(items) > MAX_ITEMS:
+                raise _Unproven
+            ways = set()
+            unknown = False  # an item's filter or value unknown: so is the aggregate, at every step
+            for item in items:
+                inner = {**env, var: (item, False)}
+                if cond is not None:
+                    keep = cond(run, inner)
+                    if keep is not True and keep is not False:
+                        unknown = unknown or keep is UNKNOWN
+                        if keep is not UNKNOWN:
+                            raise _Unproven
+                        continue
+                    if not keep:
+                        continue
+                e = element(run, inner)
+                if e.way != _CONST:
+                    ways.add(e.way)
+                elif e.value is UNKNOWN:
+                    unknown = True
+                elif not _number(e.value):
+                    raise _Unproven
+            if len(ways) > 1:
+                raise _Unproven  # items moving both ways
+            if unknown:
+                return _UNKNOWN_ABS
+            if not ways:  # the figure's item filtered out, or not counted: the same at every step
+                return _Abs(_CONST, whole(run, env))
+            return _Abs(ways.pop())
+
+        return aggregate
+
+    def _over_figure(self, n: ast.Aggregate, sig: tuple, env: dict, source: str) -> _Plan:
         """An aggregate over the list that holds the figure's item (``mine``). The other items' filters and values
         read nothing of x (as the structure shows), so they are the same at every step; the aggregate evaluated
         once, at the first step, says they are known and fault nowhere (a strict aggregate is unknown when one is
         unknown, and faults when one faults). The figure's own item is looked at as any node is."""
-        if not isinstance(items, list) or mine is None or not 0 <= mine < len(items):
-            raise _Unproven
-        item = items[mine]
-        if not isinstance(item, dict):
-            raise _Unproven
         others = {**env, n.var: (None, False)}
         if self.reads(n.element, others) or (n.cond is not None and self.reads(n.cond, others)):
-            raise _Unproven  # the other items move too
-        mine_env = {**env, n.var: (item, True)}
-        keep = True if n.cond is None else self._condition(n.cond, mine_env)
-        element = self.abs(n.element, mine_env) if keep is True else None
-        whole = self.const(n, env)  # at the first step
-        if whole is UNKNOWN and (keep is UNKNOWN or keep is True or keep is False):
-            return _Abs(_CONST, UNKNOWN)  # unknown at every step: an item's filter or value is, and stays so
-        if keep is not True and keep is not False:
-            raise _Unproven
-        if not _number(whole):
-            raise _Unproven
-        if element is None or element.way == _CONST:  # the figure's item not counted, or its value does not move
-            return _Abs(_CONST, whole)
-        return _Abs(element.way)
+            return _unproven  # the other items move too
+        var, mine_sig = n.var, _with(sig, n.var, True)
+        cond = self._condition(n.cond, mine_sig) if n.cond is not None else None
+        element, whole = self.plan(n.element, mine_sig), self._value(n, sig)
+
+        def over_figure(run: _Run, env: dict) -> _Abs:
+            items, mine = value_at(run.doc, source), run.x.index
+            if not isinstance(items, list) or mine is None or not 0 <= mine < len(items):
+                raise _Unproven
+            item = items[mine]
+            if not isinstance(item, dict):
+                raise _Unproven
+            mine_env = {**env, var: (item, True)}
+            keep = True if cond is None else cond(run, mine_env)
+            e = element(run, mine_env) if keep is True else None
+            total = whole(run, env)  # at the first step
+            if total is UNKNOWN and (keep is UNKNOWN or keep is True or keep is False):
+                return _UNKNOWN_ABS  # unknown at every step: an item's filter or value is, and stays so
+            if keep is not True and keep is not False:
+                raise _Unproven
+            if not _number(total):
+                raise _Unproven
+            if e is None or e.way == _CONST:  # the figure's item not counted, or its value does not move
+                return _Abs(_CONST, total)
+            return _Abs(e.way)
+
+        return over_figure
+
+
+_Plan = Callable[[_Run, dict], _Abs]
+
+
+def _with(sig: tuple, var: str, holds_figure: bool) -> tuple:
+    """``sig`` with loop variable ``var`` set (where it was, or last), as ``{**env, var: …}`` sets it."""
+    out = dict(sig)
+    out[var] = holds_figure
+    return tuple(out.items())
+
+
+def _unproven(run: _Run, env: dict) -> Any:
+    raise _Unproven
+
+
+def _figure(run: _Run, env: dict) -> _Abs:
+    return _FIGURE[run.x.way]
 
 
 _UNSET: Any = object()
+_UNKNOWN_ABS = _Abs(_CONST, UNKNOWN)
+_FIGURE = {_UP: _Abs(_UP, is_x=True), _DOWN: _Abs(_DOWN, is_x=True)}

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .fieldtitles import path_steps
-from .levers import Lever, value_at
+from .levers import Lever, steps_of, value_at
+from .monotone import Model
 from .values import FAULTS, UNKNOWN
 
 # Evaluations of a condition allowed for one record, times (1 + the items of the document's lists): an engine
@@ -95,11 +95,11 @@ def with_value(doc: dict, lever: Lever, value: Any) -> dict:
         items = value_at(doc, lever.list_path)
         new = list(items) if isinstance(items, list) else []
         new.append({**lever.item, lever.field: value})
-        return _set(doc, path_steps(lever.list_path), new)
-    return _set(doc, path_steps(lever.path), value)
+        return _set(doc, steps_of(lever.list_path), new)
+    return _set(doc, steps_of(lever.path), value)
 
 
-def _set(node: Any, steps: list, value: Any) -> Any:
+def _set(node: Any, steps: tuple, value: Any) -> Any:
     if not steps:
         return value
     head, rest = steps[0], steps[1:]
@@ -117,6 +117,16 @@ def _moved(before: Any, lever: Lever, steps: int, direction: int) -> Any:
     if lever.number.integer and isinstance(before, int) and not isinstance(before, bool):
         return before + int(delta)
     return Decimal(before) + delta
+
+
+def _mover(before: Any, lever: Lever, direction: int) -> Callable[[int], Any]:
+    """``k -> _moved(before, lever, k, direction)``, what does not change with ``k`` worked out once."""
+    unit = lever.number.step * direction  # the same product as step × k × direction: exact, or rounded alike
+    if lever.number.integer and isinstance(before, int) and not isinstance(before, bool):
+        whole = before
+        return lambda k: whole + int(unit * k)
+    base = Decimal(before)
+    return lambda k: base + unit * k
 
 
 def _bound(before: Any, lever: Lever, direction: int) -> int:
@@ -142,10 +152,10 @@ class _Trial:
             new = list(items) if isinstance(items, list) else []
             self.holder: Any = {**lever.item, lever.field: None}
             new.append(self.holder)
-            self.doc = _set(doc, path_steps(lever.list_path), new)
+            self.doc = _set(doc, steps_of(lever.list_path), new)
             self.key: Any = lever.field
             return
-        steps = path_steps(lever.path)
+        steps = steps_of(lever.path)
         self.doc = _set(doc, steps, None)
         holder: Any = self.doc
         for step in steps[:-1]:
@@ -186,10 +196,11 @@ def search(
     if limit < 1:
         return NotFound(lever, direction, "never")
     trial = _Trial(doc, lever)
+    moved = _mover(before, lever, direction)
     known = (
         prove(
-            lambda k: trial(_moved(before, lever, k, direction)),
-            lambda k: _moved(before, lever, k, direction),
+            lambda k: trial(moved(k)),
+            moved,
             lever,
             direction,
             limit,
@@ -198,15 +209,7 @@ def search(
         else None
     )
     if known is not None:  # the steps taken against the answer, counted, then the budget spent as they would
-        asked = 0
-
-        def answer(k: int, fault: bool | None = False) -> bool | None:
-            nonlocal asked
-            asked += 1
-            held = known(k)
-            return fault if held is None else held
-
-        outcome, k = _steps(answer, limit)
+        outcome, k, asked = _replay(known, limit)
         if asked > budget.left:  # it would have run out at the step after the last one left
             budget.spend_all()
             return NotFound(lever, direction, "not_searched")
@@ -221,13 +224,13 @@ def search(
             held = seen.get(k, _UNSEEN)
             if held is _UNSEEN:
                 try:
-                    held = seen[k] = holds(trial(_moved(before, lever, k, direction))) is True
+                    held = seen[k] = holds(trial(moved(k))) is True
                 except FAULTS:
                     held = seen[k] = None
             return fault if held is None else held
 
         try:
-            outcome, k = _steps(at, limit)
+            outcome, k, _ = _steps(at, limit)
         except OutOfBudget:
             return NotFound(lever, direction, "not_searched")
     if outcome != "found":
@@ -237,28 +240,99 @@ def search(
     return Found(lever, direction, None if lever.kind == "new_item" else before, after, by)
 
 
-def _steps(at: Callable[..., bool | None], limit: int) -> tuple[str, int]:
+def _replay(known: Callable[[int], bool | None], limit: int) -> tuple[str, int, int]:
+    """``_steps`` asking a known answer (None at a step: a fault there) instead of the condition."""
+    if isinstance(known, Model) and not known.ends:
+        return _steps_from(known.at, limit, known.rising)
+    return _steps(_answer(known), limit)
+
+
+def _answer(known: Callable[[int], bool | None]) -> Callable[..., bool | None]:
+    """``at`` for ``_steps`` from a known answer; a Model's read without calling it."""
+    if isinstance(known, Model):
+        at, ends, rising = known.at, known.ends, known.rising
+
+        def at_end(k: int, fault: bool | None = False) -> bool | None:
+            held = ends.get(k, k >= at if rising else k < at)
+            return fault if held is None else held
+
+        return at_end
+
+    def answer(k: int, fault: bool | None = False) -> bool | None:
+        held = known(k)
+        return fault if held is None else held
+
+    return answer
+
+
+def _steps(at: Callable[..., bool | None], limit: int) -> tuple[str, int, int]:
     """The search itself, over 1 … ``limit`` steps, asking ``at(k)`` (``at(k, None)`` when sampling): ("found", k),
-    or ("never" | "not_monotone", 0)."""
-    low, k = 0, 1  # low: a number of steps known not to hold (0: the figure as it is)
+    or ("never" | "not_monotone", 0); and how many times it asked."""
+    low, k, asked = 0, 1, 1  # low: a number of steps known not to hold (0: the figure as it is)
     while not at(k):
         low = k
         if k >= limit:
-            return "never", 0
+            return "never", 0, asked
         k = min(k * 2, limit)
+        asked += 1
     while k - low > 1:
         mid = (low + k) // 2
+        asked += 1
         if at(mid):
             k = mid
         else:
             low = mid
     # verified: holds at k, not one step less; and it keeps holding above (monotone, as far as is seen)
-    if not at(k) or (k > 1 and at(k - 1)):
-        return "not_monotone", 0
+    asked += 1
+    if not at(k):
+        return "not_monotone", 0, asked
+    if k > 1:
+        asked += 1
+        if at(k - 1):
+            return "not_monotone", 0, asked
     for above in sorted({min(k + 1, limit), min(2 * k, limit), min(4 * k, limit), limit}):
-        if above > k and at(above, None) is False:
-            return "not_monotone", 0
+        if above > k:
+            asked += 1
+            if at(above, None) is False:
+                return "not_monotone", 0, asked
     for below in sorted({k // 3, (2 * k) // 3} - {0, k}):
+        asked += 1
         if at(below, None):
-            return "not_monotone", 0
-    return "found", k
+            return "not_monotone", 0, asked
+    return "found", k, asked
+
+
+def _steps_from(at: int, limit: int, rising: bool) -> tuple[str, int, int]:
+    """``_steps`` asking a Model without ends (it holds from step ``at`` on when ``rising``, else below it, and
+    never faults), each ask written out as the comparison it is: the same steps, answer and count."""
+    low, k, asked = 0, 1, 1
+    while (k >= at) != rising:
+        low = k
+        if k >= limit:
+            return "never", 0, asked
+        k = min(k * 2, limit)
+        asked += 1
+    while k - low > 1:
+        mid = (low + k) // 2
+        asked += 1
+        if (mid >= at) == rising:
+            k = mid
+        else:
+            low = mid
+    asked += 1
+    if (k >= at) != rising:
+        return "not_monotone", 0, asked
+    if k > 1:
+        asked += 1
+        if (k - 1 >= at) == rising:
+            return "not_monotone", 0, asked
+    for above in sorted({min(k + 1, limit), min(2 * k, limit), min(4 * k, limit), limit}):
+        if above > k:
+            asked += 1
+            if (above >= at) != rising:
+                return "not_monotone", 0, asked
+    for below in sorted({k // 3, (2 * k) // 3} - {0, k}):
+        asked += 1
+        if (below >= at) == rising:
+            return "not_monotone", 0, asked
+    return "found", k, asked

@@ -106,7 +106,8 @@ def _date(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())  # a workbook's number
+    if whole and not isinstance(value, bool):
         serial = int(value)  # a date Excel shows as a number: the cell is not formatted as a date
         if 1 <= serial <= _EXCEL_LAST:
             return (_EXCEL_EPOCH + datetime.timedelta(days=serial)).isoformat()

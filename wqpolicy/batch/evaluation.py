@@ -68,6 +68,7 @@ def evaluate_batch(
     report: Callable[[str], None] = lambda line: None,
     progress: Progress | None = None,
     files_line: Callable[[list[str]], str] | None = None,
+    lang: str = "both",
 ) -> BatchRun:
     """Decide every application under ``inputs`` and write the results to ``out`` (standard output when None) in
     ``fmt``; ``report`` is called with each problem's line as it is found; ``files_line(files)`` words the policy
@@ -108,7 +109,7 @@ def evaluate_batch(
             return list(dict.fromkeys(f for ref in summary.versions for f in pset.files_of(ref)))
 
         head = (lambda: files_line(files())) if files_line is not None else (lambda: "")
-        writer = _writer(fmt, out, table, labels, head)
+        writer = _writer(fmt, out, table, labels, head, lang)
         for r in itertools.chain(first, results):
             summary.add(r)
             writer.add(r)
@@ -198,7 +199,12 @@ def _workbook_decision(path: Path) -> str | None:
 
 
 def _writer(
-    fmt: str, out: str | None, table: ResultTable, labels: dict[str, Text], head: Callable[[], str] = lambda: ""
+    fmt: str,
+    out: str | None,
+    table: ResultTable,
+    labels: dict[str, Text],
+    head: Callable[[], str] = lambda: "",
+    lang: str = "both",
 ) -> Any:
     if fmt == "xlsx":
         if out is None:
@@ -209,7 +215,7 @@ def _writer(
         return CsvWriter(sink, table, labels)
     if fmt == "jsonl":
         return JsonlWriter(sink)
-    return TextWriter(sink, table, labels, head)
+    return TextWriter(sink, table, labels, head, lang)
 
 
 def _problem_lines(r: Result) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..display import columns, pad
+from ..jsontext import json_number
 from .coverage import DIMENSIONS, CoverageReport, Goal, ItemCoverage, SiteCoverage, VersionCoverage, percent
 from .formats import shown_path
 
@@ -200,7 +201,7 @@ def to_json(report: CoverageReport) -> dict[str, Any]:
                 "cases": v.cases,
                 "met": met,
                 "goals": len(goals),
-                "percent": float(percent(met, len(goals))),
+                "percent": json_number(percent(met, len(goals))),
                 "dimensions": {d: {"met": m, "goals": t} for d, (m, t) in v.totals().items()},
                 "clauses": [
                     {
@@ -218,7 +219,7 @@ def to_json(report: CoverageReport) -> dict[str, Any]:
             }
         )
     return {
-        "percent": float(report.percent),
+        "percent": json_number(report.percent),
         "met": report.met,
         "goals": report.total,
         "cases": {"passed": report.passed, "failed": report.failed},

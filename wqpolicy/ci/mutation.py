@@ -19,6 +19,7 @@ from typing import Any
 from ..case_report import TestReport, run_cases
 from ..cases import Case, run_case
 from ..errors import WQError
+from ..jsontext import json_number
 from ..model import PolicyVersion
 from ..policy import PathLike, Policy
 from .formats import shown_path
@@ -229,7 +230,7 @@ def render_text(report: MutationReport) -> str:
 def to_json(report: MutationReport) -> dict[str, Any]:
     """The report as schemas/mutation.schema.json describes it."""
     return {
-        "score": float(report.score),
+        "score": json_number(report.score),
         "killed": report.count("killed"),
         "survived": report.count("survived"),
         "invalid": report.count("invalid"),

@@ -13,6 +13,7 @@ import pkgutil
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -101,6 +102,36 @@ class _Date(click.ParamType):
 
 
 DATE = _Date()
+
+
+class _Percent(click.ParamType):
+    """A percentage from 0 to 100, read exactly (`99.95` is 99.95, never the float nearest it): anything else is a
+    usage error that says so."""
+
+    name = "percent"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:  # 8.1: no ctx
+        return "PERCENT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).strip().removesuffix("%")
+        try:
+            number = Decimal(text) if len(text) <= 40 and re.fullmatch(r"\d{1,3}(\.\d+)?", text) else None
+        except InvalidOperation:
+            number = None
+        if number is not None and number <= 100:
+            return number
+        raise BadValue(
+            f"“{value}”不是 0 到 100 之间的百分数（例如 90 或 99.5）",
+            f"{str(value)!r} is not a percentage from 0 to 100 (e.g. 90 or 99.5)",
+            ctx,
+            param,
+        )
+
+
+PERCENT = _Percent()
 
 # Where the language chosen with `--lang` (or WQPOLICY_LANG) is kept for the commands of one run: the context's
 # meta, which every sub-context shares.

@@ -12,7 +12,7 @@ from ..batch.policies import PolicySpec
 from ..batch.progress import Progress
 from ..batch.write_text import summary_text
 from ..errors import WQError
-from . import UsageProblem, fail, files_text, home, out, said
+from . import UsageProblem, fail, files_text, home, lang, out, said
 
 BATCH_FORMATS = ("csv", "xlsx")
 
@@ -56,12 +56,13 @@ def run_batch(
             report=lambda line: click.echo(line, err=True),
             progress=Progress("评估中 Evaluating"),
             files_line=files_text,
+            lang=lang(),
         )
     except WQError as e:
         fail(e)
     if run.unshown:
         click.echo(f"……另有 {run.unshown} 份申请有问题，未逐一列出 / … and {run.unshown} more with problems", err=True)
     if target is not None:
-        out(summary_text(run.summary, run.labels, target, files_text(run.files)))
+        out(summary_text(run.summary, run.labels, target, files_text(run.files), lang()))
     if run.summary.failed:
         raise click.exceptions.Exit(1)

@@ -10,28 +10,14 @@ from typing import Any
 
 import click
 
-from ..decisionlog import DecisionLog, Entry, LogError
+from ..decisionlog import COLUMNS, DecisionLog, Entry, LogError
 from ..errors import WQError
 from ..library import Library
 from ..policy import Policy
 from ..receipts import verify_entry
 from . import home, main, out, paths, policies_option, write_output
 
-SUMMARY = (
-    "seq",
-    "receipt",
-    "time",
-    "decision",
-    "outcome",
-    "policy_id",
-    "version",
-    "policy_sha256",
-    "input_sha256",
-    "engine",
-    "evaluated_on",
-    "prev_hash",
-    "hash",
-)
+SUMMARY = tuple(c for c in COLUMNS if c not in ("input", "record"))  # an entry without its documents
 
 
 def _open(file: str) -> DecisionLog:

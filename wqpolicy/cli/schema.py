@@ -4,13 +4,11 @@ applied), as JSON: for the portal that builds the form and for the editor."""
 from __future__ import annotations
 
 import datetime
-import json
-from decimal import Decimal
-from typing import Any
 
 import click
 
 from ..errors import WQError
+from ..jsontext import exact_indented
 from ..loader import load_policy
 from ..workspace import shown_file
 from . import DATE, fail, home, main, out, out_file_option, paths, policies_option, said, say_files, write_output
@@ -68,14 +66,7 @@ def schema(
             "files": [shown_file(f) for f in (*policy.model.files, found.input_path)],
         },
     }
-    write_output(json.dumps(resolved, ensure_ascii=False, indent=2, default=_number) + "\n", out_path)
+    write_output(exact_indented(resolved) + "\n", out_path)
     if out_path is not None and out_path != "-":  # the JSON went to the file: say what was read and written
         say_files(policy.model.files)
         out(said(f"输入格式已写入 {out_path}", f"Input schema written to {out_path}", " / ") + "\n")
-
-
-def _number(value: Any) -> Any:
-    """A schema's exact number as JSON writes numbers (a whole one as an integer)."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and abs(value) < 10**18 else float(value)
-    raise TypeError(f"{type(value).__name__} is not JSON")

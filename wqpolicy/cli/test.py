@@ -13,7 +13,7 @@ from ..case_report import TestReport, run_cases
 from ..ci import coverage_report, mutation
 from ..ci.coverage import run_coverage
 from ..ci.formats import TEST_FORMATS, render_test, summary
-from . import DATE, UsageProblem, lang, main, out, policies_option, said, workspace
+from . import DATE, PERCENT, UsageProblem, lang, main, out, policies_option, said, workspace
 
 COVERAGE_FORMATS = tuple(coverage_report.RENDERERS)
 MUTATION_FORMATS = tuple(mutation.RENDERERS)
@@ -73,7 +73,7 @@ MUTATION_FORMATS = tuple(mutation.RENDERERS)
 )
 @click.option(
     "--fail-under",
-    type=click.FloatRange(0, 100),
+    type=PERCENT,
     metavar="PERCENT",
     help="与 --coverage 或 --mutate 同用：覆盖率或得分低于 PERCENT 时退出码为 1。 / With --coverage or --mutate: "
     "exit 1 when the coverage or the score is below PERCENT.",
@@ -95,7 +95,7 @@ def test(
     fmt: str,
     coverage: bool,
     mutate: bool,
-    fail_under: float | None,
+    fail_under: Decimal | None,
     jobs: int | None,
     policy_dirs: tuple[str, ...],
 ) -> None:
@@ -144,8 +144,8 @@ def test(
             click.echo(chunk, nl=False, err=True)
         out(text)
         code = report.return_code
-        if fail_under is not None and value < Decimal(str(fail_under)):
-            limit = format(Decimal(str(fail_under)).normalize(), "f")
+        if fail_under is not None and value < fail_under:
+            limit = format(fail_under.normalize(), "f")
             click.echo(f"{what} {value}% 低于 is below --fail-under {limit}%", err=True)
             code = 1
         raise click.exceptions.Exit(code)
@@ -170,7 +170,7 @@ def _machine(report: TestReport, fmt: str) -> None:
         click.echo(summary(report), err=True)
 
 
-def _check_options(fmt: str, coverage: bool, mutate: bool, fail_under: float | None, jobs: int | None) -> None:
+def _check_options(fmt: str, coverage: bool, mutate: bool, fail_under: Decimal | None, jobs: int | None) -> None:
     if coverage and mutate:
         raise click.UsageError(
             "--coverage 与 --mutate 须分开运行 / --coverage and --mutate are separate runs: give one"

@@ -139,4 +139,6 @@ def _escape(v: str) -> str:
 
 
 def _num(v: float) -> str:
+    """A Prometheus sample value: counts and seconds measured by the clock (never an amount), in the float text the
+    exposition format reads."""
     return str(int(v)) if float(v).is_integer() else repr(float(v))

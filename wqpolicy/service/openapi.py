@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import copy
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from ..jsontext import json_number
 from ..schemas import data_dir
 from .models import ProblemModel
 from .policyset import PolicySet
@@ -53,8 +55,19 @@ def _hoisted(schema: dict, prefix: str, into: dict[str, Any]) -> dict:
 
 
 def _plain(value: Any) -> Any:
-    """Decimals (the schemas are read with exact numbers) as JSON numbers."""
-    return json.loads(json.dumps(value, default=lambda v: float(v) if hasattr(v, "as_tuple") else str(v)))
+    """Decimals (the schemas are read with exact numbers) as JSON numbers: exact where a double holds the digits; a
+    bound with more (999999999999999.99) as the nearest double, which is all an OpenAPI reader (a browser, a client
+    generator) can hold. Only the document is approximate: the service checks each body against the exact schema."""
+    return json.loads(json.dumps(value, default=_number))
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        try:
+            return json_number(value)
+        except ValueError:
+            return float(value)  # the nearest double: see _plain
+    return str(value)
 
 
 def document(app: FastAPI, snapshot: PolicySet | None) -> dict[str, Any]:
