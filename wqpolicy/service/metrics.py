@@ -25,8 +25,19 @@ HELP = {
 }
 
 
+_KEYS: dict[tuple[tuple[str, str], ...], str] = {}  # the series' keys written so far (a few dozen: routes, outcomes)
+_MAX_KEYS = 4096
+
+
 def _key(labels: dict[str, str]) -> str:
-    return json.dumps(sorted(labels.items()))
+    """The series' key of ``labels``: their JSON, keys sorted (written once per set of labels, not per request)."""
+    items = tuple(sorted(labels.items()))
+    key = _KEYS.get(items)
+    if key is None:
+        key = json.dumps(items)
+        if len(_KEYS) < _MAX_KEYS:
+            _KEYS[items] = key
+    return key
 
 
 class Metrics:
