@@ -168,3 +168,17 @@ def test_a_small_whole_number_displays_as_the_general_rule_shows_it(value, kind)
     assert shown == expected.get((value, kind), shown)
     if type(value) is int and kind != "ratio":
         assert shown == (f"{value:,}" if abs(value) >= 1000 else str(value))
+
+
+def test_a_value_that_reads_as_a_placeholder_is_shown_as_it_is_not_filled_in_turn(bundled_policy):
+    assert fill("{a} and {b}", {"a": "{b}", "b": 1}, {}) == "{b} and 1"
+    assert fill("{b} and {a}", {"a": "{b}", "b": 1}, {}) == "1 and {b}"
+    # a rule's message, filled by the record's quicker path (RuleInfo.fail_message) in the same one pass
+    (info,) = [r for r in bundled_policy.decisions["recognition"].info.rules if "platform.functions" in r.paths]
+    assert "{min_functions}" in info.template.zh and "{platform.functions}" in info.template.zh
+    swapped = {"min_functions": "{platform.functions}", "platform.functions": "{min_functions}"}
+    message = info.fail_message(swapped)
+    assert message.zh == info.template.zh.replace("{min_functions}", "@").replace(
+        "{platform.functions}", "{min_functions}"
+    ).replace("@", "{platform.functions}")
+    assert message.en == fill(info.template.en, swapped, info.kinds)

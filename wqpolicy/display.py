@@ -3,6 +3,7 @@ ratios as percentages, and {name} placeholders in messages and labels filled wit
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -153,19 +154,30 @@ def pad(text: str, width: int) -> str:
 def fill(template: str, values: dict, kinds: dict, shown: dict[str, str] | None = None) -> str:
     """``template`` with each ``{name}`` replaced by the value ``name`` as people read it (at most EXCERPT
     characters of it). ``shown`` (name -> text), when given, keeps each value's text for the next template (the
-    other language's)."""
+    other language's). One pass over the template: a value whose text holds a placeholder (``{b}``, an input
+    string) is shown as it is, never filled in turn.
+
+    >>> fill("{a} and {b}", {"a": "{b}", "b": 1}, {})
+    '{b} and 1'
+    """
     if "{" not in template:
         return template
-    for k, v in values.items():
-        placeholder = "{" + k + "}"
-        if placeholder in template:
-            text = shown.get(k) if shown is not None else None
-            if text is None:
-                text = excerpt(display(v, kinds.get(k)))
-                if shown is not None:
-                    shown[k] = text
-            template = template.replace(placeholder, text)
-    return template
+
+    def one(m: re.Match) -> str:
+        k = m.group(1)
+        if k not in values:
+            return m.group(0)
+        text = shown.get(k) if shown is not None else None
+        if text is None:
+            text = excerpt(display(values[k], kinds.get(k)))
+            if shown is not None:
+                shown[k] = text
+        return text
+
+    return _PLACEHOLDER.sub(one, template)
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 def excerpt(value: object, limit: int = EXCERPT) -> str:

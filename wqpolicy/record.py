@@ -93,6 +93,8 @@ class RuleInfo:
                 text = shown.get(path)
                 if text is None:
                     text = shown[path] = excerpt(display(values[path], self.kinds.get(path)))
+                if "{" in text:  # a value that reads as a placeholder: fill shows it as it is, in one pass
+                    return fill(template, values, self.kinds, shown)
                 out = out.replace(mark, text)
         return fill(template, values, self.kinds, shown) if "{" in out else out
 
