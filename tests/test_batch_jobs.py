@@ -87,3 +87,38 @@ def test_items_and_results_cross_to_a_worker_and_back_equal():
             back = pickle.loads(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
             assert back == result and back.__dict__ == result.__dict__
     assert any(Decide(PolicySpec(BUNDLED_REF))(i).failed for i in items)  # the results carry rules and labels
+
+
+def test_json_lines_read_in_blocks_give_the_applications_read_line_by_line(tmp_path):
+    import dataclasses
+
+    from wqpolicy.batch.read_jsonl import read_blocks, read_jsonl
+
+    lines = JSONL.read_bytes().splitlines(keepends=True)
+    path = tmp_path / "odd.jsonl"
+    odd = [b"\xef\xbb\xbf" + lines[0], b"\n", b"  \n", b"\xff\xfe\n", "\u3000\n".encode(), b"{not json\n"]
+    path.write_bytes(b"".join([*odd, *lines[1:], b'{"decision": "recognition"}']))
+    whole = [dataclasses.replace(i, index=0) for i in read_jsonl(path, 5)]
+    for size in (1, 4, 100):
+        blocks = list(read_blocks(path, 5, size))
+        assert [dataclasses.replace(i, index=0) for b in blocks for i in b.decoded()] == whole
+        assert [b.index for b in blocks] == [5 + n * size for n in range(len(blocks))]
+
+
+def test_json_lines_out_count_and_report_as_every_other_format(tmp_path, many):
+    from wqpolicy.batch.evaluation import evaluate_batch
+    from wqpolicy.batch.policies import PolicySpec
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'\n{"decision": "recognition"}\n\xff\n{not json\n' + JSONL.read_bytes())
+    runs = [
+        evaluate_batch(
+            [str(bad), str(many)], PolicySpec(BUNDLED_REF), jobs=jobs, out=str(tmp_path / f"o.{fmt}"), fmt=fmt
+        )
+        for fmt, jobs in (("csv", 1), ("jsonl", 1), ("jsonl", 2))
+    ]
+    assert runs[0].summary.applications == CHUNK + 50 + 3 + len(JSONL.read_bytes().splitlines())
+    for run in runs[1:]:
+        assert run.summary.to_json() == runs[0].summary.to_json()
+        assert run.summary.rows(run.labels) == runs[0].summary.rows(runs[0].labels)
+        assert (run.problems, run.unshown) == (runs[0].problems, runs[0].unshown)

@@ -13,10 +13,10 @@ from typing import Any
 from ..errors import Diagnostic, WQError, did_you_mean
 from ..model import Text
 from .decide import Decide
+from .decide_block import DecideBlock, first_seen
 from .layout import Layout, layout_for
 from .policies import PolicySpec, policy_set
 from .progress import Progress
-from .result import Result
 from .runner import CHUNK, WorkerLost, default_jobs, run_ordered
 from .sinks import FileSink, StdoutSink
 from .sources import SHEET_SUFFIXES, Sources
@@ -95,12 +95,24 @@ def evaluate_batch(
     unshown = 0
     writer: Any = None
     results: Any = None
+    task = Decide(spec, decision, lines=fmt == "jsonl")
+    blocks = sources.blocks(CHUNK) if fmt == "jsonl" else None
     try:
-        results = run_ordered(
-            sources.items(), Decide(spec, decision, lines=fmt == "jsonl"), jobs or default_jobs(), progress.start
-        )
-        first = list(itertools.islice(results, CHUNK))  # the decisions they are for lay out the columns
-        chosen, inferred = _decisions(inputs, decision, policy, first)
+        if blocks is not None:  # JSON lines to JSON lines: this process's work is per block, not per application
+            head = list(itertools.islice(blocks, 2))  # one block: decided here, as one chunk would be
+            jobs = (jobs or default_jobs()) if len(head) > 1 else 1
+            results = run_ordered(itertools.chain(head, blocks), DecideBlock(task), jobs, progress.start, chunk=1)
+            first: list[Any] = []
+            for b in results:
+                first.append(b)
+                if sum(x.count for x in first) >= CHUNK:
+                    break
+            seen = first_seen(first, CHUNK)
+        else:
+            results = run_ordered(sources.items(), task, jobs or default_jobs(), progress.start)
+            first = list(itertools.islice(results, CHUNK))
+            seen = {r.decision for r in first if r.evaluated}
+        chosen, inferred = _decisions(inputs, decision, policy, seen)  # the decisions they are for lay out the columns
         table = ResultTable(policy, chosen, others=inferred)
         labels = table.decision_labels
         summary = Summary(table.payouts)
@@ -108,19 +120,30 @@ def evaluate_batch(
         def files() -> list[str]:
             return list(dict.fromkeys(f for ref in summary.versions for f in pset.files_of(ref)))
 
-        head = (lambda: files_line(files())) if files_line is not None else (lambda: "")
-        writer = _writer(fmt, out, table, labels, head, lang)
-        for r in itertools.chain(first, results):
-            summary.add(r)
-            writer.add(r)
-            progress.advance()
-            if r.problems or r.faults:
-                if len(problems) < SHOWN_PROBLEMS:
-                    line = _problem_lines(r)
-                    problems.append(line)
-                    report(line)
-                else:
-                    unshown += 1
+        def problem(line: str) -> None:
+            nonlocal unshown
+            if len(problems) < SHOWN_PROBLEMS:
+                problems.append(line)
+                report(line)
+            else:
+                unshown += 1
+
+        head_line = (lambda: files_line(files())) if files_line is not None else (lambda: "")
+        writer = _writer(fmt, out, table, labels, head_line, lang)
+        if blocks is not None:
+            for b in itertools.chain(first, results):
+                summary.merge(b.summary)
+                writer.add_block(b.out)
+                progress.advance(b.count)
+                for line in b.problems:
+                    problem(line)
+        else:
+            for r in itertools.chain(first, results):
+                summary.add(r)
+                writer.add(r)
+                progress.advance()
+                if r.problems or r.faults:
+                    problem(r.report)
         for w in sources.warnings:
             report(f"warning: {w.text()}")
     except WorkerLost:
@@ -162,9 +185,10 @@ def _layouts(policy: Any) -> Callable[[str], Layout]:
     return layout
 
 
-def _decisions(inputs: Sequence[str], decision: str | None, policy: Any, first: list[Result]) -> tuple[list[str], bool]:
+def _decisions(inputs: Sequence[str], decision: str | None, policy: Any, seen: set[str]) -> tuple[list[str], bool]:
     """The decisions whose columns the results have: the one given, the ones the workbooks name, else the ones
-    the first results are for (an output of another decision later goes to the column of other outputs: True)."""
+    the first results are for (``seen``; an output of another decision later goes to the column of other outputs:
+    True)."""
     if decision is not None:
         return [decision], False
     named: set[str] = set()
@@ -176,7 +200,6 @@ def _decisions(inputs: Sequence[str], decision: str | None, policy: Any, first: 
         named.add(found)
     if named:
         return [d for d in policy.decisions if d in named], False
-    seen = {r.decision for r in first if r.evaluated}
     return [d for d in policy.decisions if d in seen] or list(policy.decisions), True
 
 
@@ -216,9 +239,3 @@ def _writer(
     if fmt == "jsonl":
         return JsonlWriter(sink)
     return TextWriter(sink, table, labels, head, lang)
-
-
-def _problem_lines(r: Result) -> str:
-    head = f"{r.source} · {r.id}" if r.application else r.source
-    lines = [p.line() for p in r.problems] + list(r.faults)
-    return head + ":\n" + "\n".join(f"  {x}" for x in lines)

@@ -40,9 +40,10 @@ class Progress:
         self._bar.start()
         self._task = self._bar.add_task(self.label, total=None)
 
-    def advance(self) -> None:
-        self._count += 1
-        if self._bar is not None and self._count % _EVERY == 0:
+    def advance(self, n: int = 1) -> None:
+        before = self._count
+        self._count += n
+        if self._bar is not None and self._count // _EVERY != before // _EVERY:
             self._bar.update(self._task, completed=self._count)
 
     def stop(self) -> None:

@@ -128,6 +128,13 @@ class Result:
             + ("\n".join(self.faults))
         )
 
+    @property
+    def report(self) -> str:
+        """Its problems and faults as the command line reports them, under its place and id."""
+        head = f"{self.source} · {self.id}" if self.application else self.source
+        lines = [p.line() for p in self.problems] + list(self.faults)
+        return head + ":\n" + "\n".join(f"  {x}" for x in lines)
+
     def output(self, name: str) -> Any:
         return next((v for n, v in self.outputs if n == name), None)
 

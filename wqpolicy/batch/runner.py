@@ -46,13 +46,15 @@ def default_jobs() -> int:
 
 
 def run_ordered(
-    items: Iterator[Any], task: Task, jobs: int, started: Callable[[], None] | None = None
+    items: Iterator[Any], task: Task, jobs: int, started: Callable[[], None] | None = None, chunk: int = 0
 ) -> Iterator[Any]:
-    """``task(item)`` for each item, in the items' order, on ``jobs`` processes. ``started`` is called once the
-    workers exist (before any thread of the caller's, such as a progress bar, may start: they are forked)."""
-    first = list(itertools.islice(items, CHUNK))
+    """``task(item)`` for each item, in the items' order, on ``jobs`` processes, ``chunk`` items (else CHUNK) sent
+    at a time. ``started`` is called once the workers exist (before any thread of the caller's, such as a progress
+    bar, may start: they are forked)."""
+    chunk = chunk or CHUNK
+    first = list(itertools.islice(items, chunk))
     task.setup()
-    if jobs <= 1 or len(first) < CHUNK:
+    if jobs <= 1 or len(first) < chunk:
         if started is not None:
             started()
         yield from map(task, first)
@@ -65,8 +67,8 @@ def run_ordered(
         pending.append(pool.submit(_run, first))  # with fork, every worker starts here, before any thread
         if started is not None:
             started()
-        for chunk in _chunks(items):
-            pending.append(pool.submit(_run, chunk))
+        for part in _chunks(items, chunk):
+            pending.append(pool.submit(_run, part))
             while len(pending) >= jobs * IN_FLIGHT:
                 yield from _result(pending.popleft())
         while pending:
@@ -77,10 +79,10 @@ def run_ordered(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _chunks(items: Iterable[Any]) -> Iterator[list[Any]]:
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
-    while chunk := list(itertools.islice(it, CHUNK)):
-        yield chunk
+    while part := list(itertools.islice(it, size)):
+        yield part
 
 
 def _result(future: Future) -> list[Any]:

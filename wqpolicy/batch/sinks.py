@@ -20,6 +20,10 @@ class FileSink:
         self._file.write(text.encode("utf-8"))
         return len(text)
 
+    def write_bytes(self, data: bytes) -> None:
+        """Text already in UTF-8 (a block of lines made in a worker process)."""
+        self._file.write(data)
+
     def commit(self) -> None:
         self._file.commit()
 
@@ -35,6 +39,9 @@ class StdoutSink:
     def write(self, text: str) -> int:
         sys.stdout.write(text)
         return len(text)
+
+    def write_bytes(self, data: bytes) -> None:
+        sys.stdout.write(data.decode("utf-8"))
 
     def commit(self) -> None:
         sys.stdout.flush()

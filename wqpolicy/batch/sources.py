@@ -11,7 +11,7 @@ from .items import Item, Problem
 from .layout import Layout
 from .read_csv import is_companion, read_csv
 from .read_folder import read_folder
-from .read_jsonl import read_jsonl
+from .read_jsonl import Block, read_blocks, read_jsonl
 from .read_log import is_log, read_log
 from .read_xlsx import read_xlsx
 
@@ -48,6 +48,20 @@ class Sources:
             for item in self._one(path, index):
                 yield item
                 index = item.index + 1
+
+    def blocks(self, size: int) -> Iterator[Block] | None:
+        """Every line in blocks of ``size`` when every path is a file of JSON lines, else None."""
+        paths = [Path(name) for name in self.paths]
+        if not paths or not all(p.suffix.lower() in LINE_SUFFIXES and p.is_file() for p in paths):
+            return None
+        return self._blocks(paths, size)
+
+    def _blocks(self, paths: list[Path], size: int) -> Iterator[Block]:
+        index = 0
+        for path in paths:
+            for block in read_blocks(path, index, size):
+                yield block
+                index = block.index + max(len(block.lines), len(block.items))
 
     def _groups(self) -> list[str]:
         if self.decision is None:

@@ -15,9 +15,10 @@ from .table import OutputColumn
 
 @dataclass
 class Summary:
-    """Counts and totals, added to one result at a time (``add``)."""
+    """Counts and totals, added to one result at a time (``add``), or another summary's at once (``merge``).
+    ``payouts`` None: each output a result keeps is a payout (results packed for JSON lines keep only theirs)."""
 
-    payouts: list[OutputColumn]
+    payouts: list[OutputColumn] | None
     applications: int = 0
     outcomes: dict[tuple[str, str], list[Any]] = field(default_factory=dict)  # (decision, outcome) -> [label, n]
     totals: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (decision, payout) -> total
@@ -40,14 +41,36 @@ class Summary:
         entry = self.outcomes.setdefault(key, [r.outcome_label, 0])
         entry[1] += 1
         self.versions[r.policy] = self.versions.get(r.policy, 0) + 1
+        if self.payouts is None:
+            for name, value in r.outputs:
+                if isinstance(value, str):
+                    self._total((r.decision or "", name), Decimal(value))
+            return
         outputs = dict(r.outputs)
         for p in self.payouts:
             if p.decision != r.decision:
                 continue
             value = outputs.get(p.name)
             if isinstance(value, str):  # an amount known (unknown ones, and faulted records', are None)
-                total = self.totals.get((p.decision, p.name), Decimal(0))
-                self.totals[(p.decision, p.name)] = total + Decimal(value)
+                self._total((p.decision, p.name), Decimal(value))
+
+    def merge(self, part: Summary) -> None:
+        """Add the counts and totals of ``part`` (of later results), its totals only of this summary's payouts."""
+        self.applications += part.applications
+        self.not_evaluated += part.not_evaluated
+        self.faulted += part.faulted
+        self.file_problems += part.file_problems
+        for key, (label, n) in part.outcomes.items():
+            self.outcomes.setdefault(key, [label, 0])[1] += n
+        for version, n in part.versions.items():
+            self.versions[version] = self.versions.get(version, 0) + n
+        for p in self.payouts or ():
+            total = part.totals.get((p.decision, p.name))
+            if total is not None:
+                self._total((p.decision, p.name), total)
+
+    def _total(self, key: tuple[str, str], value: Decimal) -> None:
+        self.totals[key] = self.totals.get(key, Decimal(0)) + value
 
     @property
     def failed(self) -> bool:
@@ -63,7 +86,7 @@ class Summary:
         out.append(["无法评估（输入有误） Not evaluated", "", self.not_evaluated, "not_evaluated"])
         if self.file_problems:
             out.append(["文件问题 File problems", "", self.file_problems, "file_problems"])
-        for p in self.payouts:
+        for p in self.payouts or ():
             total = self.totals.get((p.decision, p.name), Decimal(0))
             out.append([f"{p.label.zh}合计 {p.label.en} in all（元）", _decision(labels, p.decision), total, p.name])
         for version, n in sorted(self.versions.items()):
@@ -86,7 +109,7 @@ class Summary:
                     "label": p.label.to_json(),
                     "total": format(self.totals.get((p.decision, p.name), Decimal(0)), ".2f"),
                 }
-                for p in self.payouts
+                for p in self.payouts or ()
             ],
             "versions": dict(sorted(self.versions.items())),
         }
