@@ -174,7 +174,7 @@ def _entry(run: CaseRun, marks: _CaseMarks) -> Entry:
 
 
 def json_value(value: Any) -> Any:
-    """A value of a case file or a record in JSON: exact numbers as text ("0.03"), dates as YYYY-MM-DD."""
+    """A value of a case file or a record in JSON: exact numbers as text ("0.25"), dates as YYYY-MM-DD."""
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime.date):
